@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+
+from actionset.core.audit import audit_record
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        # People join by invitation from provider staff or their organisation's admin.
+        return False
+
+    def login(self, request: HttpRequest, user: Any) -> None:
+        super().login(request, user)
+        audit_record(actor=user, action="login", target=user, request=request)
+
+    def logout(self, request: HttpRequest) -> None:
+        user = request.user
+        if user.is_authenticated:
+            audit_record(actor=user, action="logout", target=user, request=request)
+        super().logout(request)

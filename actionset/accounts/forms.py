@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+
+from actionset.accounts.models import TIME_ZONE_CHOICES, User
+
+
+class AcceptInvitationForm(forms.Form):
+    name = forms.CharField(max_length=150, label="Your name")
+    password1 = forms.CharField(label="Choose a password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label="Type it again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords are not the same.")
+        elif p1:
+            try:
+                password_validation.validate_password(p1, User(email=self.email, name=data.get("name", "")))
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, help_text="Meeting times are shown to you in this time zone.")
+
+    class Meta:
+        model = User
+        fields = ["name", "time_zone"]

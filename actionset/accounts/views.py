@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from actionset.accounts.forms import AcceptInvitationForm, ProfileForm
+from actionset.accounts.models import Invitation
+from actionset.accounts.services import InvitationUnusable, invitation_accept
+from actionset.core.access import access
+from actionset.core.audit import audit_record
+
+
+@access("public")
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in an invitation email: the invitee chooses a password and is signed in."""
+    found = Invitation.objects.by_token(token)
+    if found is None:
+        raise Http404
+    if not found.is_usable:
+        return render(request, "accounts/invitation_unusable.html", {"invitation": found}, status=410)
+    form = AcceptInvitationForm(request.POST or None, email=found.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitation_accept(
+                invitation=found, name=form.cleaned_data["name"], password=form.cleaned_data["password1"], request=request
+            )
+        except InvitationUnusable:
+            return render(request, "accounts/invitation_unusable.html", {"invitation": found}, status=410)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        audit_record(actor=user, action="login", target=user, request=request)
+        messages.success(request, "Welcome. Your password is set and you are signed in.")
+        return redirect("core:home")
+    initial_name = found.person.name if found.person else ""
+    if not form.is_bound:
+        form.initial["name"] = initial_name
+    return render(request, "accounts/invitation.html", {"form": form, "invitation": found})
+
+
+@access("signed_in")
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile is saved.")
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})

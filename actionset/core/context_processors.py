@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from actionset.core.access import actor_for, can
+from actionset.core.demo import DEMO_LOGINS
+from actionset.organisations.models import Provider
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    section: str
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The main navigation, built from the same access rules the views enforce."""
+    actor = actor_for(request)
+    items: list[NavItem] = []
+    if actor.is_authenticated:
+        items.append(NavItem("Home", reverse("core:home"), "home"))
+        if actor.is_provider_staff or actor.has_any_organisation_role("admin", "sponsor"):
+            items.append(NavItem("Organisations", reverse("organisations:list"), "organisations"))
+        if can(actor, "provider.staff"):
+            items.append(NavItem("Staff", reverse("core:staff"), "staff"))
+        if can(actor, "provider.audit"):
+            items.append(NavItem("Audit log", reverse("core:audit"), "audit"))
+    match = getattr(request, "resolver_match", None)
+    current = match.namespace if match else ""
+    if match and match.url_name in ("staff", "staff_invite", "staff_roles"):
+        current = "staff"
+    elif match and match.url_name == "audit":
+        current = "audit"
+    return {
+        "nav_items": items,
+        "nav_current": current or "home",
+        "provider": Provider.current(),
+        "actor": actor,
+        "demo_mode": settings.DEMO_MODE,
+        "demo_logins": DEMO_LOGINS if settings.DEMO_MODE else [],
+    }

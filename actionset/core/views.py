@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from actionset.accounts.models import Invitation, User
+from actionset.accounts.services import invitation_send
+from actionset.core.access import ADMINISTRATOR, ORG_ADMIN, access, actor_for
+from actionset.core.models import AuditEvent
+from actionset.organisations.forms import StaffInviteForm, StaffRolesForm
+from actionset.organisations.models import Organisation, Person, StaffRole
+from actionset.organisations.services import staff_roles_set
+
+
+@access("public")
+def home(request: HttpRequest) -> HttpResponse:
+    actor = actor_for(request)
+    if not actor.is_authenticated:
+        return render(request, "core/welcome.html")
+    context: dict[str, Any] = {"staff_roles": actor.staff_roles}
+    if actor.is_provider_staff:
+        context["organisations"] = Organisation.objects.annotate(
+            people_count=Count("people"), with_login=Count("people", filter=Q(people__user__isnull=False))
+        )
+    if actor.has_staff_role(ADMINISTRATOR):
+        context["admin_stats"] = {
+            "organisations": Organisation.objects.count(),
+            "people": Person.objects.count(),
+            "staff": User.objects.filter(staff_roles__isnull=False).distinct().count(),
+            "pending_invitations": Invitation.objects.pending().count(),
+        }
+        context["recent_events"] = AuditEvent.objects.recent()[:6]
+    memberships = (
+        Person.objects.filter(user=actor.user).select_related("organisation").prefetch_related("roles").order_by("organisation__name")
+    )
+    context["memberships"] = [
+        {
+            "person": m,
+            "organisation": m.organisation,
+            "roles": {r.role for r in m.roles.all()},
+        }
+        for m in memberships
+    ]
+    admin_orgs = [m["organisation"] for m in context["memberships"] if ORG_ADMIN in m["roles"]]
+    context["directory_stats"] = {
+        org.pk: org.people.aggregate(
+            total=Count("id"),
+            with_login=Count("id", filter=Q(user__isnull=False)),
+            without_manager=Count("id", filter=Q(line_manager__isnull=True)),
+        )
+        for org in admin_orgs
+    }
+    return render(request, "core/home.html", context)
+
+
+@access("provider.staff")
+def staff(request: HttpRequest) -> HttpResponse:
+    people = (
+        User.objects.filter(staff_roles__isnull=False)
+        .distinct()
+        .prefetch_related(Prefetch("staff_roles", queryset=StaffRole.objects.order_by("role")))
+        .order_by("name", "email")
+    )
+    pending = Invitation.objects.pending().filter(organisation__isnull=True).exclude(staff_roles=[]).order_by("-created_at")
+    return render(request, "core/staff.html", {"people": people, "pending": pending, "role_choices": StaffRole.Role.choices})
+
+
+@access("provider.staff")
+def staff_invite(request: HttpRequest) -> HttpResponse:
+    form = StaffInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitation_send(
+            invited_by=request.user,  # type: ignore[arg-type]
+            email=form.cleaned_data["email"],
+            staff_roles=form.cleaned_data["roles"],
+            request=request,
+        )
+        messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+        return redirect("core:staff")
+    return render(request, "core/staff_invite.html", {"form": form})
+
+
+def staff_member_from_url(*, user: UUID) -> User:
+    return get_object_or_404(User.objects.filter(staff_roles__isnull=False).distinct(), public_id=user)
+
+
+@require_POST
+@access("provider.staff", load=staff_member_from_url)
+def staff_roles(request: HttpRequest, member: User) -> HttpResponse:
+    form = StaffRolesForm(request.POST)
+    if form.is_valid():
+        roles = form.cleaned_data["roles"]
+        if member == request.user and ADMINISTRATOR not in roles:
+            # Nobody may lock the provider out of its own administration by accident.
+            messages.error(request, "You cannot remove your own administrator role.")
+        else:
+            staff_roles_set(actor=request.user, user=member, roles=roles, request=request)  # type: ignore[arg-type]
+            messages.success(request, f"Roles for {member} saved.")
+    return redirect("core:staff")
+
+
+@access("provider.audit")
+def audit(request: HttpRequest) -> HttpResponse:
+    events = AuditEvent.objects.recent()
+    action = request.GET.get("action", "")
+    if action:
+        events = events.filter(action=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    actions = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
+    return render(request, "core/audit.html", {"page": page, "action": action, "actions": sorted(set(actions))})

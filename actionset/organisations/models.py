@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+from actionset.core.models import BaseModel
+
+if TYPE_CHECKING:
+    from actionset.accounts.models import User
+
+
+class Provider(models.Model):
+    """The action learning provider that runs this instance (one row)."""
+
+    name = models.CharField(max_length=150, default="Action learning provider")
+    contact_email = models.EmailField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> Provider:
+        provider, _ = cls.objects.get_or_create(pk=1)
+        return provider
+
+
+class StaffRole(models.Model):
+    """A role a person holds at the provider. A person may hold several."""
+
+    class Role(models.TextChoices):
+        ADMINISTRATOR = "administrator", "Administrator"
+        DESIGNER = "designer", "Programme designer"
+        FACILITATOR = "facilitator", "Facilitator"
+        DEVELOPER = "developer", "Organisational developer"
+        TRAINER = "trainer", "Trainer / assessor"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="unique_staff_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def for_user(self, user: User) -> OrganisationQuerySet:
+        return self.filter(people__user=user).distinct()
+
+
+class Organisation(BaseModel):
+    """A client organisation the provider serves."""
+
+    name = models.CharField(max_length=150, unique=True)
+    sector = models.CharField(max_length=100, blank=True)
+    notes = models.TextField(blank=True, help_text="Provider-only notes about the relationship.")
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def in_directory_order(self) -> PersonQuerySet:
+        return self.select_related("line_manager", "user").prefetch_related("roles").order_by(Lower("name"))
+
+
+class Person(BaseModel):
+    """An entry in an organisation's people directory.
+
+    A person may or may not have a login: `user` is set once they accept an invitation.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="people")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    department = models.CharField(max_length=100, blank=True)
+    level = models.CharField(max_length=100, blank=True)
+    site = models.CharField(max_length=100, blank=True)
+    line_manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "email"], name="unique_person_email_per_organisation")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def role_names(self) -> list[str]:
+        return sorted(r.get_role_display() for r in self.roles.all())
+
+
+class OrganisationRole(models.Model):
+    """A role a person holds in their organisation's action learning."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Organisation admin"
+        SPONSOR = "sponsor", "Sponsor"
+        PARTICIPANT = "participant", "Participant"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "role"], name="unique_organisation_role")]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_role_display()}"

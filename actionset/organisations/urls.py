@@ -1,0 +1,17 @@
+from django.urls import path
+
+from actionset.organisations import views
+
+app_name = "organisations"
+
+urlpatterns = [
+    path("", views.organisation_list, name="list"),
+    path("new/", views.organisation_new, name="new"),
+    path("<uuid:organisation>/", views.organisation_detail, name="detail"),
+    path("<uuid:organisation>/edit/", views.organisation_edit, name="edit"),
+    path("<uuid:organisation>/people/", views.people, name="people"),
+    path("<uuid:organisation>/people/new/", views.person_new, name="person_new"),
+    path("<uuid:organisation>/people/<uuid:person>/", views.person_edit, name="person"),
+    path("<uuid:organisation>/people/<uuid:person>/roles/", views.person_roles, name="person_roles"),
+    path("<uuid:organisation>/people/<uuid:person>/invite/", views.person_invite, name="person_invite"),
+]

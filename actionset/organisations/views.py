@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from actionset.accounts.models import Invitation
+from actionset.accounts.services import invitation_send
+from actionset.core.access import access, actor_for, can
+from actionset.organisations.forms import OrganisationForm, OrganisationRolesForm, PersonForm
+from actionset.organisations.models import Organisation, Person
+from actionset.organisations.services import organisation_create, organisation_update, person_roles_set, person_save
+
+
+def organisation_from_url(*, organisation: UUID) -> Organisation:
+    return get_object_or_404(Organisation, public_id=organisation)
+
+
+def person_from_url(*, organisation: UUID, person: UUID) -> Person:
+    return get_object_or_404(
+        Person.objects.select_related("organisation", "line_manager"), public_id=person, organisation__public_id=organisation
+    )
+
+
+@access("organisations.list")
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_for(request)
+    organisations = Organisation.objects.annotate(people_count=Count("people"))
+    if not actor.is_provider_staff:
+        organisations = organisations.filter(pk__in=actor.organisation_roles.keys())
+    return render(
+        request,
+        "organisations/list.html",
+        {"organisations": organisations, "can_create": can(actor, "organisations.create")},
+    )
+
+
+@access("organisations.create")
+def organisation_new(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = organisation_create(
+            actor=request.user, name=form.cleaned_data["name"], sector=form.cleaned_data["sector"], request=request  # type: ignore[arg-type]
+        )
+        messages.success(request, f"{organisation.name} added.")
+        return redirect("organisations:detail", organisation=organisation.public_id)
+    return render(request, "organisations/form.html", {"form": form, "title": "Add a client organisation"})
+
+
+@access("organisation.view", load=organisation_from_url)
+def organisation_detail(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    actor = actor_for(request)
+    people = organisation.people.all()
+    stats = people.aggregate(
+        total=Count("id"),
+        with_login=Count("id", filter=Q(user__isnull=False)),
+        departments=Count("department", distinct=True),
+        sites=Count("site", distinct=True),
+    )
+    sponsors = people.filter(roles__role="sponsor").order_by("name")
+    admins = people.filter(roles__role="admin").order_by("name")
+    return render(
+        request,
+        "organisations/detail.html",
+        {
+            "organisation": organisation,
+            "stats": stats,
+            "sponsors": sponsors,
+            "admins": admins,
+            "can_edit": can(actor, "organisation.edit", organisation),
+            "can_view_people": can(actor, "people.view", organisation),
+            "can_manage_people": can(actor, "people.manage", organisation),
+        },
+    )
+
+
+@access("organisation.edit", load=organisation_from_url)
+def organisation_edit(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        # The form must not save itself: the service audits the change.
+        data = {f: form.cleaned_data[f] for f in form.Meta.fields}
+        organisation.refresh_from_db()
+        organisation_update(actor=request.user, organisation=organisation, data=data, request=request)  # type: ignore[arg-type]
+        messages.success(request, "Organisation details saved.")
+        return redirect("organisations:detail", organisation=organisation.public_id)
+    return render(
+        request, "organisations/form.html", {"form": form, "title": f"Edit {organisation.name}", "organisation": organisation}
+    )
+
+
+@access("people.view", load=organisation_from_url)
+def people(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    actor = actor_for(request)
+    query = request.GET.get("q", "").strip()
+    people = Person.objects.filter(organisation=organisation).in_directory_order()
+    if query:
+        people = people.filter(
+            Q(name__icontains=query) | Q(email__icontains=query) | Q(department__icontains=query) | Q(site__icontains=query)
+        )
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    context = {
+        "organisation": organisation,
+        "page": page,
+        "query": query,
+        "can_manage": can(actor, "people.manage", organisation),
+    }
+    if request.htmx:
+        return render(request, "organisations/people.html#directory", context)
+    return render(request, "organisations/people.html", context)
+
+
+@access("people.manage", load=organisation_from_url)
+def person_new(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    form = PersonForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in PersonForm.Meta.fields}
+        person = person_save(actor=request.user, organisation=organisation, data=data, request=request)  # type: ignore[arg-type]
+        messages.success(request, f"{person.name} added to the directory.")
+        return redirect("organisations:people", organisation=organisation.public_id)
+    return render(
+        request, "organisations/person_form.html", {"form": form, "organisation": organisation, "title": "Add a person"}
+    )
+
+
+@access("people.manage", load=person_from_url)
+def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
+    organisation = person.organisation
+    actor = actor_for(request)
+    form = PersonForm(request.POST or None, instance=person, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in PersonForm.Meta.fields}
+        person.refresh_from_db()
+        person_save(actor=request.user, organisation=organisation, person=person, data=data, request=request)  # type: ignore[arg-type]
+        messages.success(request, f"{person.name}'s details saved.")
+        return redirect("organisations:people", organisation=organisation.public_id)
+    roles_form = OrganisationRolesForm(initial={"roles": list(person.roles.values_list("role", flat=True))})
+    invitations = Invitation.objects.filter(person=person).order_by("-created_at")[:3]
+    return render(
+        request,
+        "organisations/person_form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "person": person,
+            "title": person.name,
+            "roles_form": roles_form,
+            "can_change_roles": can(actor, "people.roles", person),
+            "invitations": invitations,
+        },
+    )
+
+
+@require_POST
+@access("people.roles", load=person_from_url)
+def person_roles(request: HttpRequest, person: Person) -> HttpResponse:
+    form = OrganisationRolesForm(request.POST)
+    if form.is_valid():
+        person_roles_set(actor=request.user, person=person, roles=form.cleaned_data["roles"], request=request)  # type: ignore[arg-type]
+        messages.success(request, f"{person.name}'s roles saved.")
+    else:
+        messages.error(request, "Those roles could not be saved.")
+    return redirect("organisations:person", organisation=person.organisation.public_id, person=person.public_id)
+
+
+@require_POST
+@access("people.manage", load=person_from_url)
+def person_invite(request: HttpRequest, person: Person) -> HttpResponse:
+    invitation_send(
+        invited_by=request.user,  # type: ignore[arg-type]
+        email=person.email,
+        organisation=person.organisation,
+        person=person,
+        request=request,
+    )
+    messages.success(request, f"Invitation sent to {person.email}. The link works once and expires in 14 days.")
+    return redirect("organisations:person", organisation=person.organisation.public_id, person=person.public_id)
