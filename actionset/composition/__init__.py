@@ -1,0 +1,66 @@
+"""The set-composition engine: put people into sets that are as diverse as possible while keeping every hard rule.
+
+Pure Python, numpy and numba, with OR-Tools CP-SAT for feasibility; nothing here knows about Django. People are the
+indices 0..n-1; the caller maps them to its own records.
+
+    from actionset.composition import Attribute, Problem, equal_sets, evaluate, solve
+
+    problem = Problem(
+        n=len(people),
+        set_sizes=equal_sets(len(people), 5, 7),
+        attributes=[Attribute("department", "categorical", departments, weight=2.0),
+                    Attribute("site", "hierarchical", [(region, site) for region, site in places])],
+        cannot_link=manager_pairs,
+    )
+    result = solve(problem, time_limit=10, seed=1)
+    # result.assignment[p] is person p's set; result.violations is always empty
+
+``evaluate(problem, assignment)`` scores and checks any assignment (for example after a designer moves someone by
+hand) without running the search.
+
+Command line::
+
+    python -m actionset.composition solve FILE [--time-limit SECONDS] [--seed N] [--iterations N] [--out ASSIGNMENT]
+
+FILE is an MDGPLIB instance (plain or ``.gz``: header ``n m ss|ds a_1 b_1 ... a_m b_m``, then ``i j d_ij`` lines) or a
+JSON problem. The last line printed is ``objective=<number> violations=<count> seconds=<number>``; ``--out`` writes one
+``element group`` line per person (0-based).
+
+JSON problem format (every key but the sizes is optional)::
+
+    {
+      "n": 6,                                   # or implied by "people"
+      "sets": [{"min": 3, "max": 3}, {"min": 3, "max": 3}],
+                                                # or "min_size", "max_size" (and "target_size") for equal sets
+      "people": [{"dept": "HR", "grade": "B", "age": 41, "site": ["North", "Leeds"]}, ...],
+      "attributes": [                           # values come from "people", or give "values": [...] per person
+        {"name": "dept", "kind": "categorical", "weight": 2},
+        {"name": "grade", "kind": "ordinal", "levels": ["A", "B", "C"]},
+        {"name": "age", "kind": "numeric"},
+        {"name": "site", "kind": "hierarchical"}
+      ],
+      "distances": [[0, 1.5, ...], ...],        # instead of attributes: a symmetric n x n matrix
+      "cannot_link": [[0, 4]],                  # pairs kept apart (line manager and report, keep-apart lists)
+      "must_link": [[1, 2]],                    # groups kept together
+      "allowed_sets": {"3": [0]},               # person -> sets they may join (availability, site)
+      "pinned": {"5": 1},                       # person -> set they stay in
+      "past_pairs": [[0, 1]], "past_pair_penalty": 0.5,
+      "balance": 0.0                            # > 0 trades total diversity for even sets
+    }
+"""
+
+from .evaluate import Evaluation, evaluate
+from .problem import Attribute, Problem, equal_sets
+from .solver import Progress, SolveResult, solve, upper_bound
+
+__all__ = [
+    "Attribute",
+    "Evaluation",
+    "Problem",
+    "Progress",
+    "SolveResult",
+    "equal_sets",
+    "evaluate",
+    "solve",
+    "upper_bound",
+]

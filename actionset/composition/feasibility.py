@@ -1,0 +1,215 @@
+"""A first assignment that keeps every hard rule, or an explanation of why none exists.
+
+Cheap counting checks catch the usual mistakes with a plain message. A greedy placement, most constrained unit first,
+handles realistic inputs of any size. When it fails on a problem small enough, CP-SAT decides: it either finds an
+assignment or proves there is none, and then names a small set of rules that cannot all hold (an unsatisfiable core
+over one assumption literal per rule).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from ortools.sat.python import cp_model
+
+from .model import Compiled
+
+# Beyond this many (unit, allowed set) pairs a CP-SAT model is too slow to be worth building as a fallback.
+CPSAT_MAX_PAIRS = 400_000
+
+
+@dataclass
+class Start:
+    group: npt.NDArray[np.int64] | None
+    explanation: list[str]
+    proven_infeasible: bool
+
+
+def _allowed_sets(c: Compiled, u: int) -> list[int]:
+    m = c.arrays.num_sets
+    if c.unit_pinned[u] >= 0:
+        return [c.unit_pinned[u]]
+    allowed = c.unit_allowed[u]
+    return sorted(allowed) if allowed is not None else list(range(m))
+
+
+def _describe_unit(c: Compiled, u: int) -> str:
+    people = c.units[u]
+    return f"person {people[0]}" if len(people) == 1 else f"must-link group {people}"
+
+
+def precheck(c: Compiled) -> list[str]:
+    """Contradictions that counting alone reveals."""
+    a = c.arrays
+    out = list(c.problems)
+    n = int(a.unit_size.sum())
+    lo, hi = int(a.size_min.sum()), int(a.size_max.sum())
+    for g in range(a.num_sets):
+        if a.size_min[g] > a.size_max[g]:
+            out.append(f"set {g} has minimum size {a.size_min[g]} above its maximum {a.size_max[g]}")
+    if lo > n:
+        out.append(f"the sets' minimum sizes add up to {lo}, more than the {n} people")
+    if hi < n:
+        out.append(f"the sets' maximum sizes add up to {hi}, fewer than the {n} people")
+    pinned_load = np.zeros(a.num_sets, dtype=np.int64)
+    for u in range(a.num_units):
+        sets = _allowed_sets(c, u)
+        if not sets:
+            continue
+        if a.unit_size[u] > max(int(a.size_max[g]) for g in sets):
+            out.append(f"{_describe_unit(c, u)} has {a.unit_size[u]} people, more than any set they may join can hold")
+        if c.unit_pinned[u] >= 0:
+            pinned_load[c.unit_pinned[u]] += a.unit_size[u]
+            for v in c.unit_cannot[u]:
+                if v > u and c.unit_pinned[v] == c.unit_pinned[u]:
+                    out.append(
+                        f"{_describe_unit(c, u)} and {_describe_unit(c, v)} must be kept apart"
+                        f" but are both pinned to set {c.unit_pinned[u]}"
+                    )
+    for g in range(a.num_sets):
+        if pinned_load[g] > a.size_max[g]:
+            out.append(f"{pinned_load[g]} people are pinned to set {g}, which holds at most {a.size_max[g]}")
+    # Hall's condition for each availability pattern: everyone who may only join sets in S must fit in S.
+    patterns: dict[frozenset[int], int] = {}
+    for u in range(a.num_units):
+        key = frozenset(_allowed_sets(c, u))
+        if key and len(key) < a.num_sets:
+            patterns[key] = patterns.get(key, 0) + int(a.unit_size[u])
+    if len(patterns) <= 500:
+        for key in patterns:
+            need = sum(size for other, size in patterns.items() if other <= key)
+            room = sum(int(a.size_max[g]) for g in key)
+            if need > room:
+                out.append(f"{need} people may only join sets {sorted(key)}, which hold at most {room}")
+    return out
+
+
+def greedy(c: Compiled, seed: int) -> npt.NDArray[np.int64] | None:
+    """Place the most constrained units first, each in the emptiest set it may join; then top up short sets."""
+    a = c.arrays
+    rng = random.Random(seed)
+    m = a.num_sets
+    size = np.zeros(m, dtype=np.int64)
+    group = np.full(a.num_units, -1, dtype=np.int64)
+    occupants: list[set[int]] = [set() for _ in range(m)]
+    choices = [_allowed_sets(c, u) for u in range(a.num_units)]
+    keys = {u: rng.random() for u in range(a.num_units)}
+    order = sorted(
+        range(a.num_units),
+        key=lambda u: (c.unit_pinned[u] < 0, len(choices[u]), -a.unit_size[u], -len(c.unit_cannot[u]), keys[u]),
+    )
+
+    def fits(u: int, g: int) -> bool:
+        return size[g] + a.unit_size[u] <= a.size_max[g] and not (c.unit_cannot[u] & occupants[g])
+
+    for u in order:
+        best, best_key = -1, (0.0, 0.0, 0.0)
+        for g in choices[u]:
+            if fits(u, g):
+                # Fill sets below their minimum first, then keep sets level.
+                key = (float(size[g] >= a.size_min[g]), size[g] / max(int(a.size_max[g]), 1), rng.random())
+                if best < 0 or key < best_key:
+                    best, best_key = g, key
+        if best < 0:
+            return None
+        group[u] = best
+        size[best] += a.unit_size[u]
+        occupants[best].add(u)
+
+    for _ in range(a.num_units):
+        short = [g for g in range(m) if size[g] < a.size_min[g]]
+        if not short:
+            return group
+        g = short[0]
+        moved = False
+        for u in rng.sample(range(a.num_units), a.num_units):
+            h = int(group[u])
+            if (
+                h != g
+                and c.unit_pinned[u] < 0
+                and g in choices[u]
+                and size[h] - a.unit_size[u] >= a.size_min[h]
+                and fits(u, g)
+            ):
+                group[u] = g
+                size[h] -= a.unit_size[u]
+                size[g] += a.unit_size[u]
+                occupants[h].discard(u)
+                occupants[g].add(u)
+                moved = True
+                break
+        if not moved:
+            return None
+    return None
+
+
+def _pairs(c: Compiled) -> int:
+    return sum(len(_allowed_sets(c, u)) for u in range(c.arrays.num_units))
+
+
+def cpsat_start(c: Compiled, seed: int, time_limit: float) -> Start:
+    """Decide feasibility exactly; on infeasibility name a small set of rules that cannot all hold."""
+    a = c.arrays
+    model = cp_model.CpModel()
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    for u in range(a.num_units):
+        for g in _allowed_sets(c, u):
+            x[u, g] = model.new_bool_var(f"x_{u}_{g}")
+    reasons: dict[int, str] = {}
+
+    def assumption(text: str) -> cp_model.IntVar:
+        lit = model.new_bool_var(text)
+        reasons[lit.index] = text
+        model.add_assumption(lit)
+        return lit
+
+    for u in range(a.num_units):
+        model.add_exactly_one(x[u, g] for g in _allowed_sets(c, u))
+    for g in range(a.num_sets):
+        inside = [u for u in range(a.num_units) if (u, g) in x]
+        load = cp_model.LinearExpr.weighted_sum([x[u, g] for u in inside], [int(a.unit_size[u]) for u in inside])
+        model.add(load >= int(a.size_min[g])).only_enforce_if(
+            assumption(f"set {g} needs at least {a.size_min[g]} people")
+        )
+        model.add(load <= int(a.size_max[g])).only_enforce_if(
+            assumption(f"set {g} holds at most {a.size_max[g]} people")
+        )
+    for u in range(a.num_units):
+        for v in sorted(c.unit_cannot[u]):
+            if v <= u:
+                continue
+            lit = assumption(f"{_describe_unit(c, u)} and {_describe_unit(c, v)} must be kept apart")
+            for g in _allowed_sets(c, u):
+                if (v, g) in x:
+                    model.add_bool_or([x[u, g].Not(), x[v, g].Not()]).only_enforce_if(lit)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(time_limit, 0.1)
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    status = solver.solve(model)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        group = np.full(a.num_units, -1, dtype=np.int64)
+        for (u, g), var in x.items():
+            if solver.value(var):
+                group[u] = g
+        return Start(group, [], False)
+    if status == cp_model.INFEASIBLE:
+        core = [reasons[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in reasons]
+        return Start(None, core or ["the rules cannot all hold together"], True)
+    return Start(None, ["no assignment keeping every rule was found in the time allowed (not proven impossible)"], False)
+
+
+def find_start(c: Compiled, seed: int, time_limit: float) -> Start:
+    problems = precheck(c)
+    if problems:
+        return Start(None, problems, True)
+    for attempt in range(3):
+        group = greedy(c, seed + attempt)
+        if group is not None:
+            return Start(group, [], False)
+    if _pairs(c) > CPSAT_MAX_PAIRS:
+        return Start(None, ["no assignment keeping every rule was found (the problem is too large to prove it impossible)"], False)
+    return cpsat_start(c, seed, time_limit)
