@@ -244,19 +244,16 @@ def actor_for(request: HttpRequest) -> Actor:
 
 
 #: Views we do not write ourselves, and where their own access control applies:
-#: allauth's account pages (each checks login itself) and the Django admin (its
-#: AdminSite restricts it to provider administrators).
-THIRD_PARTY_VIEW_MODULES: tuple[str, ...] = (
-    "allauth.",
-    "django.contrib.admin.",
-    "django.contrib.staticfiles.",
-    "django.views.static",
-)
+#: allauth's account pages (each checks login itself) and everything under the Django
+#: admin's namespace (its AdminSite restricts it to provider administrators).
+THIRD_PARTY_VIEW_MODULES: tuple[str, ...] = ("allauth.",)
+THIRD_PARTY_NAMESPACES: tuple[str, ...] = ("admin",)
 
 
-def _is_third_party(view_func: Callable[..., Any]) -> bool:
+def _is_third_party(request: HttpRequest, view_func: Callable[..., Any]) -> bool:
     module = getattr(view_func, "__module__", "") or ""
-    return module.startswith(THIRD_PARTY_VIEW_MODULES)
+    match = getattr(request, "resolver_match", None)
+    return module.startswith(THIRD_PARTY_VIEW_MODULES) or bool(match and match.namespace in THIRD_PARTY_NAMESPACES)
 
 
 class AccessMiddleware:
@@ -272,6 +269,6 @@ class AccessMiddleware:
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Iterable[Any], view_kwargs: dict[str, Any]
     ) -> HttpResponse | None:
-        if getattr(view_func, "access_rule", None) or _is_third_party(view_func):
+        if getattr(view_func, "access_rule", None) or _is_third_party(request, view_func):
             return None
         raise PermissionDenied(f"{view_func.__module__}.{view_func.__name__} declares no access rule")

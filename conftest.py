@@ -1,0 +1,62 @@
+"""The shared cast of test users, used by every app's tests (in the spirit of healthchecks' BaseTestCase).
+
+`cast` gives one signed-in user per role: anonymous aside, a participant, sponsor and admin of
+organisation A, a participant of organisation B, and one provider user per staff role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from actionset.accounts.models import User
+from actionset.core.factories import OrganisationFactory, PersonFactory, UserFactory
+from actionset.organisations.models import Organisation, Person
+
+ORG_ROLES = ("a_participant", "a_sponsor", "a_admin", "b_participant")
+STAFF_ROLES = ("administrator", "designer", "facilitator", "developer", "trainer")
+ROLES = ("anonymous", *ORG_ROLES, *STAFF_ROLES)
+
+
+@dataclass
+class Cast:
+    org_a: Organisation
+    org_b: Organisation
+    users: dict[str, User] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+
+    def client(self, role: str) -> Client:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(self.users[role])
+        return client
+
+
+@pytest.fixture
+def cast(db: Any) -> Cast:
+    org_a = OrganisationFactory(name="Northwind Test")
+    org_b = OrganisationFactory(name="Southfield Test")
+    result = Cast(org_a=org_a, org_b=org_b)
+    for role in STAFF_ROLES:
+        result.users[role] = UserFactory(email=f"{role}@provider.test", staff_roles=[role])
+    for role in ORG_ROLES:
+        org = org_a if role.startswith("a_") else org_b
+        user = UserFactory(email=f"{role}@org.test")
+        person = PersonFactory(organisation=org, user=user, email=user.email, name=user.name, roles=[role[2:]])
+        result.users[role] = user
+        result.people[role] = person
+    return result
+
+
+@pytest.fixture(autouse=True)
+def _fast_test_settings(settings: Any) -> None:
+    # Real password hashing costs a fifth of a second per user; tests create hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Production serves hashed files built by collectstatic; tests read the source files directly.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
