@@ -107,6 +107,11 @@ def gain(a: Arrays, s: State, u: int, g: int) -> float:
     """Sum of distances from unit u's people to the people of set g, not counting u's own people."""
     if a.mode == MATRIX:
         return s.gain_table[u, g]
+    return _gain_attributes(a, s, u, g)
+
+
+@njit(cache=True)
+def _gain_attributes(a: Arrays, s: State, u: int, g: int) -> float:
     total = 0.0
     size_g = s.set_size[g]
     ncat = a.codes.shape[1]
@@ -135,6 +140,11 @@ def gain(a: Arrays, s: State, u: int, g: int) -> float:
 def pair(a: Arrays, u: int, v: int) -> float:
     if a.mode == MATRIX:
         return a.unit_dist[u, v]
+    return _pair_attributes(a, u, v)
+
+
+@njit(cache=True)
+def _pair_attributes(a: Arrays, u: int, v: int) -> float:
     total = 0.0
     for ia in range(a.mem_ptr[u], a.mem_ptr[u + 1]):
         p = a.mem_idx[ia]
@@ -240,58 +250,6 @@ def _move(a: Arrays, s: State, u: int, g2: int) -> None:
 
 
 @njit(cache=True)
-def _propose(
-    a: Arrays, s: State, movable: I64, p_insert: float
-) -> tuple[bool, int, int, int, float]:
-    """A random feasible move and the change it makes to the objective: (ok, u, v or -1, target set, delta)."""
-    nm = movable.shape[0]
-    u = movable[_below(s.rng, nm)]
-    g1 = s.group[u]
-    su = a.unit_size[u]
-    if _uniform(s.rng) < p_insert:
-        g2 = _below(s.rng, a.num_sets - 1)
-        if g2 >= g1:
-            g2 += 1
-        if s.set_size[g2] + su > a.size_max[g2] or s.set_size[g1] - su < a.size_min[g1]:
-            return False, u, -1, g2, 0.0
-        if not _allowed(a, u, g2) or _clash(a, s, u, g2, -1):
-            return False, u, -1, g2, 0.0
-        out = gain(a, s, u, g1)
-        into = gain(a, s, u, g2)
-        delta = into - out
-        if a.balance > 0.0:
-            new1 = s.score[g1] - out - a.internal[u]
-            new2 = s.score[g2] + into + a.internal[u]
-            delta = _balance_delta(a, s, g1, g2, new1, new2)
-        return True, u, -1, g2, delta
-    v = movable[_below(s.rng, nm)]
-    g2 = s.group[v]
-    if g1 == g2:
-        return False, u, v, g2, 0.0
-    sv = a.unit_size[v]
-    if su != sv:
-        if s.set_size[g1] - su + sv > a.size_max[g1] or s.set_size[g1] - su + sv < a.size_min[g1]:
-            return False, u, v, g2, 0.0
-        if s.set_size[g2] - sv + su > a.size_max[g2] or s.set_size[g2] - sv + su < a.size_min[g2]:
-            return False, u, v, g2, 0.0
-    if not _allowed(a, u, g2) or not _allowed(a, v, g1):
-        return False, u, v, g2, 0.0
-    if _clash(a, s, u, g2, v) or _clash(a, s, v, g1, u):
-        return False, u, v, g2, 0.0
-    duv = pair(a, u, v)
-    u1 = gain(a, s, u, g1)
-    u2 = gain(a, s, u, g2)
-    v1 = gain(a, s, v, g1)
-    v2 = gain(a, s, v, g2)
-    delta = u2 - u1 + v1 - v2 - 2.0 * duv
-    if a.balance > 0.0:
-        new1 = s.score[g1] - u1 - a.internal[u] + v1 - duv + a.internal[v]
-        new2 = s.score[g2] - v2 - a.internal[v] + u2 - duv + a.internal[u]
-        delta = _balance_delta(a, s, g1, g2, new1, new2)
-    return True, u, v, g2, delta
-
-
-@njit(cache=True)
 def _balance_delta(a: Arrays, s: State, g1: int, g2: int, new1: float, new2: float) -> float:
     old1 = s.score[g1]
     old2 = s.score[g2]
@@ -300,21 +258,6 @@ def _balance_delta(a: Arrays, s: State, g1: int, g2: int, new1: float, new2: flo
     before = _balanced(a.balance, a.num_sets, s.sums[S1], s.sums[S2])
     return _balanced(a.balance, a.num_sets, s1, s2) - before
 
-
-@njit(cache=True)
-def sample_worsening(a: Arrays, s: State, movable: I64, p_insert: float, tries: int) -> tuple[float, int]:
-    """Mean size of the worsening feasible moves among ``tries`` random proposals, and how many were feasible."""
-    total = 0.0
-    count = 0
-    feasible = 0
-    for _ in range(tries):
-        ok, _u, _v, _g, delta = _propose(a, s, movable, p_insert)
-        if ok:
-            feasible += 1
-            if delta < 0.0:
-                total -= delta
-                count += 1
-    return (total / count if count > 0 else 0.0), feasible
 
 
 @njit(cache=True)
@@ -325,6 +268,209 @@ def _keep_best(s: State) -> None:
 
 
 @njit(cache=True)
+def _run(
+    a: Arrays,
+    s: State,
+    movable: I64,
+    iterations: int,
+    p_insert: float,
+    t_start: float,
+    cooling: float,
+    cycle_length: int,
+    apply: bool,
+) -> tuple[float, int]:
+    """The search loop; with ``apply`` False it only samples moves and returns (mean worsening, feasible count).
+
+    Everything the loop reads is unpacked into locals first and the move evaluation is written out in the loop body:
+    a call that passes arrays costs numba a reference-count round trip per array, which would dominate.
+    """
+    mode = a.mode
+    m = a.num_sets
+    unit_size = a.unit_size
+    allowed_row = a.allowed_row
+    allowed_mask = a.allowed_mask
+    cl_ptr = a.cl_ptr
+    cl_idx = a.cl_idx
+    size_min = a.size_min
+    size_max = a.size_max
+    internal = a.internal
+    unit_dist = a.unit_dist
+    mem_ptr = a.mem_ptr
+    mem_idx = a.mem_idx
+    unit_of = a.unit_of
+    codes = a.codes
+    cat_w = a.cat_w
+    numeric = a.numeric
+    num_w = a.num_w
+    past_ptr = a.past_ptr
+    past_idx = a.past_idx
+    past_w = a.past_w
+    balance = a.balance
+    group = s.group
+    set_size = s.set_size
+    score = s.score
+    gain_table = s.gain_table
+    members = s.members
+    member_count = s.member_count
+    counts = s.counts
+    sums = s.sums
+    counters = s.counters
+    rng = s.rng
+    ncat = codes.shape[1]
+    nnum = numeric.shape[1]
+    nm = movable.shape[0]
+    q_unit = np.empty(4, dtype=np.int64)
+    q_set = np.empty(4, dtype=np.int64)
+    q_gain = np.empty(4, dtype=np.float64)
+    worse_total = 0.0
+    worse_count = 0
+    feasible = 0
+    current = objective(a, s)
+    for _ in range(iterations):
+        if apply:
+            if counters[CYCLE_ITER] >= cycle_length:
+                _keep_best(s)
+                group[:] = s.best_group[:]
+                rebuild(a, s)
+                current = objective(a, s)
+                sums[TEMP] = t_start
+                counters[CYCLE_ITER] = 0
+            counters[CYCLE_ITER] += 1
+            counters[ITER] += 1
+            sums[TEMP] *= cooling
+        u = movable[_below(rng, nm)]
+        g1 = group[u]
+        su = unit_size[u]
+        v = -1
+        if _uniform(rng) < p_insert:
+            g2 = _below(rng, m - 1)
+            if g2 >= g1:
+                g2 += 1
+            if set_size[g2] + su > size_max[g2] or set_size[g1] - su < size_min[g1]:
+                continue
+            nq = 2
+        else:
+            v = movable[_below(rng, nm)]
+            g2 = group[v]
+            if g1 == g2:
+                continue
+            sv = unit_size[v]
+            if su != sv:
+                new1 = set_size[g1] - su + sv
+                new2 = set_size[g2] - sv + su
+                if new1 > size_max[g1] or new1 < size_min[g1] or new2 > size_max[g2] or new2 < size_min[g2]:
+                    continue
+            row = allowed_row[v]
+            if row >= 0 and allowed_mask[row, g1] == 0:
+                continue
+            clash = False
+            for e in range(cl_ptr[v], cl_ptr[v + 1]):
+                w = cl_idx[e]
+                if w != u and group[w] == g1:
+                    clash = True
+                    break
+            if clash:
+                continue
+            nq = 4
+        row = allowed_row[u]
+        if row >= 0 and allowed_mask[row, g2] == 0:
+            continue
+        clash = False
+        for e in range(cl_ptr[u], cl_ptr[u + 1]):
+            w = cl_idx[e]
+            if w != v and group[w] == g2:
+                clash = True
+                break
+        if clash:
+            continue
+        q_unit[0] = u
+        q_set[0] = g1
+        q_unit[1] = u
+        q_set[1] = g2
+        q_unit[2] = v
+        q_set[2] = g1
+        q_unit[3] = v
+        q_set[3] = g2
+        for t in range(nq):
+            uu = q_unit[t]
+            gg = q_set[t]
+            if mode == MATRIX:
+                q_gain[t] = gain_table[uu, gg]
+                continue
+            total = 0.0
+            for ia in range(mem_ptr[uu], mem_ptr[uu + 1]):
+                p = mem_idx[ia]
+                for c in range(ncat):
+                    total += cat_w[c] * (set_size[gg] - counts[gg, codes[p, c]])
+                if nnum > 0:
+                    for k in range(member_count[gg]):
+                        x = members[gg, k]
+                        for ib in range(mem_ptr[x], mem_ptr[x + 1]):
+                            r = mem_idx[ib]
+                            for col in range(nnum):
+                                total += num_w[col] * abs(numeric[p, col] - numeric[r, col])
+                for e in range(past_ptr[p], past_ptr[p + 1]):
+                    if group[unit_of[past_idx[e]]] == gg:
+                        total -= past_w[e]
+            if group[uu] == gg:
+                total -= 2.0 * internal[uu]
+            q_gain[t] = total
+        if nq == 2:
+            delta = q_gain[1] - q_gain[0]
+            new1 = score[g1] - q_gain[0] - internal[u]
+            new2 = score[g2] + q_gain[1] + internal[u]
+        else:
+            if mode == MATRIX:
+                duv = unit_dist[u, v]
+            else:
+                duv = 0.0
+                for ia in range(mem_ptr[u], mem_ptr[u + 1]):
+                    p = mem_idx[ia]
+                    for ib in range(mem_ptr[v], mem_ptr[v + 1]):
+                        r = mem_idx[ib]
+                        for c in range(ncat):
+                            if codes[p, c] != codes[r, c]:
+                                duv += cat_w[c]
+                        for col in range(nnum):
+                            duv += num_w[col] * abs(numeric[p, col] - numeric[r, col])
+                        for e in range(past_ptr[p], past_ptr[p + 1]):
+                            if past_idx[e] == r:
+                                duv -= past_w[e]
+            delta = q_gain[1] - q_gain[0] + q_gain[2] - q_gain[3] - 2.0 * duv
+            new1 = score[g1] - q_gain[0] - internal[u] + q_gain[2] - duv + internal[v]
+            new2 = score[g2] - q_gain[3] - internal[v] + q_gain[1] - duv + internal[u]
+        if balance > 0.0:
+            delta = _balance_delta(a, s, g1, g2, new1, new2)
+        feasible += 1
+        if not apply:
+            if delta < 0.0:
+                worse_total -= delta
+                worse_count += 1
+            continue
+        if delta < 0.0:
+            temperature = sums[TEMP]
+            if temperature <= 0.0 or _uniform(rng) >= math.exp(delta / temperature):
+                continue
+            _keep_best(s)
+        _move(a, s, u, g2)
+        if v >= 0:
+            _move(a, s, v, g1)
+        counters[ACCEPTED] += 1
+        current += delta
+        if current > sums[BEST] + 1e-9:
+            sums[BEST] = current
+            counters[PENDING] = 1
+    if apply:
+        _keep_best(s)
+    return (worse_total / worse_count if worse_count > 0 else 0.0), feasible
+
+
+def sample_worsening(a: Arrays, s: State, movable: I64, p_insert: float, tries: int) -> tuple[float, int]:
+    """Mean size of the worsening feasible moves among ``tries`` random proposals, and how many were feasible."""
+    mean, feasible = _run(a, s, movable, tries, p_insert, 0.0, 1.0, 1, False)
+    return float(mean), int(feasible)
+
+
 def anneal(
     a: Arrays,
     s: State,
@@ -340,33 +486,4 @@ def anneal(
     The best assignment is copied only just before the search leaves a record high (before accepting a worsening
     move), which records the exact best at a cost of one copy per record rather than one per improving move.
     """
-    current = objective(a, s)
-    for _ in range(iterations):
-        if s.counters[CYCLE_ITER] >= cycle_length:
-            _keep_best(s)
-            s.group[:] = s.best_group[:]
-            rebuild(a, s)
-            current = objective(a, s)
-            s.sums[TEMP] = t_start
-            s.counters[CYCLE_ITER] = 0
-        s.counters[CYCLE_ITER] += 1
-        s.counters[ITER] += 1
-        s.sums[TEMP] *= cooling
-        ok, u, v, g2, delta = _propose(a, s, movable, p_insert)
-        if not ok:
-            continue
-        if delta < 0.0:
-            t = s.sums[TEMP]
-            if t <= 0.0 or _uniform(s.rng) >= math.exp(delta / t):
-                continue
-            _keep_best(s)
-        g1 = s.group[u]
-        _move(a, s, u, g2)
-        if v >= 0:
-            _move(a, s, v, g1)
-        s.counters[ACCEPTED] += 1
-        current += delta
-        if current > s.sums[BEST] + 1e-9:
-            s.sums[BEST] = current
-            s.counters[PENDING] = 1
-    _keep_best(s)
+    _run(a, s, movable, iterations, p_insert, t_start, cooling, cycle_length, True)
