@@ -1,0 +1,442 @@
+"""Reading and writing people directory spreadsheets (CSV and XLSX).
+
+Pure: this module parses, validates and writes files, and never touches the database.
+The service `people_import` gives it the organisation's existing directory and decides
+what to write; the export view gives it the people to write.
+
+Row numbers are the ones a person sees in their spreadsheet: the heading row is row 1
+(or wherever the first non-blank row is), the first person is on the row below it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import IO, Any
+
+import openpyxl
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Font
+
+#: Canonical column keys, in the order files are written.
+COLUMNS: tuple[str, ...] = ("name", "email", "department", "level", "site", "manager_email")
+REQUIRED: tuple[str, ...] = ("name", "email")
+#: The headings an export writes, and the names used in messages about a missing column.
+HEADINGS: dict[str, str] = {
+    "name": "Name",
+    "email": "Email",
+    "department": "Department",
+    "level": "Level",
+    "site": "Site",
+    "manager_email": "Line manager email",
+}
+#: Headings people actually type, normalised (see `_normalise_heading`), mapped to column keys.
+HEADING_ALIASES: dict[str, str] = {
+    "name": "name",
+    "fullname": "name",
+    "email": "email",
+    "emailaddress": "email",
+    "department": "department",
+    "level": "level",
+    "grade": "level",
+    "site": "site",
+    "location": "site",
+    "manageremail": "manager_email",
+    "linemanageremail": "manager_email",
+    "manageremailaddress": "manager_email",
+    "managersemail": "manager_email",
+    "linemanagersemail": "manager_email",
+    "linemanageremailaddress": "manager_email",
+    "manager": "manager_email",
+    "linemanager": "manager_email",
+}
+#: The model's field lengths: checked here so that a long cell is a row error, not a database error.
+MAX_LENGTHS: dict[str, int] = {"name": 150, "email": 254, "department": 100, "level": 100, "site": 100}
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+#: An XLSX is a zip: a small file can inflate enormously, so cap what it may unpack to.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+
+EXPORT_FORMATS: dict[str, str] = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+#: Spreadsheet programs run a cell starting with these as a formula (CSV injection), so an
+#: export prefixes such a cell with an apostrophe, which Excel hides, and import removes it.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the pre-2007 .xls format
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem with an import. `row` is None for a problem with the whole file."""
+
+    row: int | None
+    column: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One person as the file describes them; fields whose column the file lacks are None."""
+
+    row: int
+    name: str
+    email: str
+    department: str | None = None
+    level: str | None = None
+    site: str | None = None
+    manager_email: str | None = None
+
+    def value(self, column: str) -> str | None:
+        return getattr(self, column)
+
+
+@dataclass
+class ParsedFile:
+    """What a file says: its people, the headings it used, and anything wrong with it."""
+
+    rows: list[PersonRow] = field(default_factory=list)
+    #: Column key → the heading as written in the file, so messages use the person's own words.
+    headings: dict[str, str] = field(default_factory=dict)
+    ignored_headings: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def columns(self) -> frozenset[str]:
+        return frozenset(self.headings)
+
+    def heading(self, column: str) -> str:
+        return self.headings.get(column, HEADINGS[column])
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read; the message is shown to the person as is."""
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def read_people(upload: IO[bytes], filename: str) -> ParsedFile:
+    """Read a CSV or XLSX upload into rows. Checks the file's shape, not the people in it."""
+    try:
+        data = upload.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise FileProblem(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB. Split it into smaller files.")
+        if not data.strip():
+            raise FileProblem("The file is empty.")
+        return _parse_table(_table_rows(data, filename))
+    except FileProblem as problem:
+        return ParsedFile(errors=[RowError(None, "", str(problem))])
+
+
+def _table_rows(data: bytes, filename: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield (spreadsheet row number, cell texts), choosing the reader by content first, then name."""
+    name = filename.lower()
+    if data.startswith(_ZIP_MAGIC):
+        return _xlsx_rows(data)
+    if data.startswith(_OLE_MAGIC) or name.endswith(".xls"):
+        raise FileProblem(
+            "This is an old-style Excel (.xls) file. Save it as an Excel Workbook (.xlsx) or CSV and try again."
+        )
+    if name.endswith(".xlsx"):
+        raise FileProblem("This file could not be read as an Excel workbook. It may be damaged.")
+    if name.endswith(".csv") or name.endswith(".txt"):
+        return _csv_rows(data)
+    raise FileProblem("This is not a CSV or Excel (.xlsx) file. Upload a .csv or .xlsx file.")
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    if b"\x00" in data:
+        raise FileProblem("This file is not a CSV or Excel (.xlsx) file: it contains binary data.")
+    try:
+        # utf-8-sig drops the byte order mark Excel writes at the start of "CSV UTF-8" files.
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileProblem(
+            "The file is not in UTF-8. In Excel, use Save As and choose “CSV UTF-8 (Comma delimited)”."
+        ) from None
+    first_line = text.split("\n", 1)[0]
+    # Excel in many European locales writes semicolons; a tab-separated export is common too.
+    delimiter = ","
+    if "," not in first_line:
+        delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        # A person sees one spreadsheet row per record, even when a quoted cell spans lines.
+        for number, record in enumerate(reader, start=1):
+            yield number, [_unquote_formula(cell.strip()) for cell in record]
+    except csv.Error as error:
+        raise FileProblem(f"The file could not be read as CSV: {error}.") from None
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise FileProblem("The workbook is too large once unpacked. Split it into smaller files.")
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except FileProblem:
+        raise
+    except Exception:  # openpyxl raises many kinds of error for a damaged or foreign file
+        raise FileProblem("This file could not be read as an Excel workbook. It may be damaged.") from None
+    try:
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        if sheet is None:
+            raise FileProblem("The workbook has no sheets.")
+        # In read-only mode rows come from row 1, blank rows included, so counting gives Excel's numbers.
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, [_cell_text(v) for v in values]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a level typed as 3 arrives as 3.0
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _unquote_formula(cell: str) -> str:
+    if len(cell) > 1 and cell[0] == "'" and cell[1] in _FORMULA_STARTS:
+        return cell[1:]
+    return cell
+
+
+def _normalise_heading(heading: str) -> str:
+    return re.sub("[\\s_\\-'\u2019.]+", "", heading.lower())
+
+
+def _parse_table(rows: Iterator[tuple[int, list[str]]]) -> ParsedFile:
+    parsed = ParsedFile()
+    header: list[str | None] | None = None
+    for number, cells in rows:
+        if not any(cells):
+            continue  # blank rows, and the trailing ",,,,," lines Excel leaves, are not people
+        if header is None:
+            header = _read_header(cells, parsed)
+            if parsed.errors:
+                return parsed
+            continue
+        if len(parsed.rows) >= MAX_ROWS:
+            parsed.errors.append(
+                RowError(None, "", f"The file has more than {MAX_ROWS:,} people. Split it into smaller files.")
+            )
+            return parsed
+        values = {key: (cells[i] if i < len(cells) else "") for i, key in enumerate(header) if key}
+        parsed.rows.append(
+            PersonRow(
+                row=number,
+                name=values.get("name", ""),
+                email=values.get("email", "").lower(),
+                department=values.get("department"),
+                level=values.get("level"),
+                site=values.get("site"),
+                manager_email=values["manager_email"].lower() if "manager_email" in values else None,
+            )
+        )
+    if header is None:
+        raise FileProblem("The file is empty.")
+    if not parsed.rows:
+        parsed.errors.append(RowError(None, "", "The file has column headings but no people below them."))
+    return parsed
+
+
+def _read_header(cells: list[str], parsed: ParsedFile) -> list[str | None]:
+    """Map each column position to a column key (None for a column we do not know)."""
+    header: list[str | None] = []
+    for cell in cells:
+        key = HEADING_ALIASES.get(_normalise_heading(cell))
+        if key is not None and key in parsed.headings:
+            parsed.errors.append(
+                RowError(None, cell, f"“{parsed.headings[key]}” and “{cell}” are the same column. Keep only one.")
+            )
+            key = None
+        elif key is not None:
+            parsed.headings[key] = cell
+        elif cell:
+            parsed.ignored_headings.append(cell)
+        header.append(key)
+    for key in REQUIRED:
+        if key not in parsed.headings:
+            parsed.errors.append(
+                RowError(
+                    None,
+                    HEADINGS[key],
+                    f"The file has no “{HEADINGS[key]}” column. The first row must hold the column headings: "
+                    + ", ".join(HEADINGS.values())
+                    + ".",
+                )
+            )
+    return header
+
+
+# --- validating ----------------------------------------------------------------------------
+
+
+def validate_people(parsed: ParsedFile, existing_managers: Mapping[str, str]) -> list[RowError]:
+    """Every problem with every row, in row order.
+
+    `existing_managers` is the organisation's directory before the import: each person's
+    lowercase email → their line manager's lowercase email ("" for none).
+    """
+    errors: list[RowError] = []
+    first_row_of: dict[str, int] = {}
+    rows_of: dict[str, list[int]] = {}
+    for person in parsed.rows:
+        if person.email:
+            rows_of.setdefault(person.email, []).append(person.row)
+            first_row_of.setdefault(person.email, person.row)
+
+    # The directory as it would be after the import: the file overrides existing people,
+    # except where it has no manager column, in which case managers stay as they are.
+    managers = dict(existing_managers)
+    if "manager_email" in parsed.columns:
+        for person in parsed.rows:
+            if person.email and first_row_of[person.email] == person.row:
+                managers[person.email] = person.manager_email or ""
+    else:
+        for person in parsed.rows:
+            managers.setdefault(person.email, "")
+
+    for person in parsed.rows:
+        errors.extend(_row_errors(person, parsed, rows_of, managers))
+    return errors
+
+
+def _row_errors(
+    person: PersonRow, parsed: ParsedFile, rows_of: Mapping[str, list[int]], managers: Mapping[str, str]
+) -> Iterator[RowError]:
+    def error(column: str, message: str) -> RowError:
+        return RowError(person.row, parsed.heading(column), message)
+
+    if not person.name:
+        yield error("name", "Name is missing.")
+    if not person.email:
+        yield error("email", "Email is missing.")
+    elif not _is_email(person.email):
+        yield error("email", f"“{person.email}” is not a valid email address.")
+    else:
+        others = [r for r in rows_of[person.email] if r != person.row]
+        if others:
+            yield error("email", f"{person.email} appears more than once: also on {_rows_phrase(others)}.")
+    for column, limit in MAX_LENGTHS.items():
+        value = person.value(column)
+        if value and len(value) > limit:
+            yield error(column, f"Too long: at most {limit} characters, this has {len(value)}.")
+
+    manager = person.manager_email
+    if not manager:
+        return
+    if not _is_email(manager):
+        yield error("manager_email", f"“{manager}” is not a valid email address.")
+    elif manager == person.email:
+        yield error("manager_email", "A person cannot be their own line manager.")
+    elif manager not in managers:
+        yield error("manager_email", f"Unknown manager: {manager} is neither in this file nor in the directory.")
+    elif person.email and rows_of.get(person.email, [person.row])[0] == person.row:
+        loop = _loop_through(person.email, managers)
+        if loop:
+            yield error("manager_email", "Line manager loop: " + " → ".join(loop) + ".")
+
+
+def _loop_through(email: str, managers: Mapping[str, str]) -> list[str]:
+    """The chain from `email` back to itself following line managers, or [] if it never returns."""
+    chain = [email]
+    seen = {email}
+    current = managers.get(email, "")
+    while current:
+        if current == email:
+            return [*chain, email]
+        if current in seen:
+            return []  # a loop further up that this person hangs off but is not part of
+        chain.append(current)
+        seen.add(current)
+        current = managers.get(current, "")
+    return []
+
+
+def _is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _rows_phrase(rows: Sequence[int]) -> str:
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    return "rows " + ", ".join(str(r) for r in rows[:-1]) + f" and {rows[-1]}"
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def directory_rows(people: Iterable[Any]) -> Iterator[list[str]]:
+    """Cells for each person, in `COLUMNS` order. `people` need `line_manager` loaded."""
+    for person in people:
+        manager = person.line_manager
+        yield [
+            person.name,
+            person.email,
+            person.department,
+            person.level,
+            person.site,
+            manager.email if manager is not None else "",
+        ]
+
+
+def write_csv(rows: Iterable[Sequence[str]]) -> bytes:
+    out = io.StringIO(newline="")
+    # The byte order mark makes Excel open the file as UTF-8, so accented names survive.
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([HEADINGS[c] for c in COLUMNS])
+    for row in rows:
+        writer.writerow([f"'{cell}" if cell.startswith(_FORMULA_STARTS) else cell for cell in row])
+    return out.getvalue().encode("utf-8")
+
+
+def write_xlsx(rows: Iterable[Sequence[str]]) -> bytes:
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("People")
+    sheet.freeze_panes = "A2"
+    for letter, width in zip("ABCDEF", (28, 34, 22, 16, 18, 34), strict=True):
+        sheet.column_dimensions[letter].width = width
+    bold = Font(bold=True)
+    sheet.append([_text_cell(sheet, HEADINGS[c], font=bold) for c in COLUMNS])
+    for row in rows:
+        sheet.append([_text_cell(sheet, cell) for cell in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _text_cell(sheet: Any, value: str, font: Font | None = None) -> Cell:
+    # Characters XLSX cannot hold would make openpyxl refuse the whole export.
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    # Always text: openpyxl would otherwise store "=…" as a formula for Excel to run.
+    cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    return cell
