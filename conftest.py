@@ -37,15 +37,15 @@ class Cast:
 
 @pytest.fixture
 def cast(db: Any) -> Cast:
-    org_a = OrganisationFactory(name="Northwind Test")
-    org_b = OrganisationFactory(name="Southfield Test")
+    org_a = OrganisationFactory.create(name="Northwind Test")
+    org_b = OrganisationFactory.create(name="Southfield Test")
     result = Cast(org_a=org_a, org_b=org_b)
     for role in STAFF_ROLES:
-        result.users[role] = UserFactory(email=f"{role}@provider.test", staff_roles=[role])
+        result.users[role] = UserFactory.create(email=f"{role}@provider.test", staff_roles=[role])
     for role in ORG_ROLES:
         org = org_a if role.startswith("a_") else org_b
-        user = UserFactory(email=f"{role}@org.test")
-        person = PersonFactory(organisation=org, user=user, email=user.email, name=user.name, roles=[role[2:]])
+        user = UserFactory.create(email=f"{role}@org.test")
+        person = PersonFactory.create(organisation=org, user=user, email=user.email, name=user.name, roles=[role[2:]])
         result.users[role] = user
         result.people[role] = person
     return result

@@ -7,7 +7,11 @@ SECRET_KEY, ALLOWED_HOSTS and EMAIL_URL.
 
 from pathlib import Path
 
+import django_stubs_ext
 import environ
+
+# Lets generic Django classes be subscripted at run time (ModelForm[Person]), as the type checker sees them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

@@ -5,7 +5,7 @@ from actionset.core.admin import ProviderModelAdmin, ReadOnlyAdmin, admin_site
 from actionset.organisations.models import StaffRole
 
 
-class StaffRoleInline(admin.TabularInline):  # type: ignore[type-arg]
+class StaffRoleInline(admin.TabularInline[StaffRole, User]):
     model = StaffRole
     extra = 0
 

@@ -10,8 +10,12 @@ from actionset.accounts.models import TIME_ZONE_CHOICES, User
 
 class AcceptInvitationForm(forms.Form):
     name = forms.CharField(max_length=150, label="Your name")
-    password1 = forms.CharField(label="Choose a password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label="Type it again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label="Choose a password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label="Type it again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -30,8 +34,10 @@ class AcceptInvitationForm(forms.Form):
         return data
 
 
-class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
-    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, help_text="Meeting times are shown to you in this time zone.")
+class ProfileForm(forms.ModelForm[User]):
+    time_zone = forms.ChoiceField(
+        choices=TIME_ZONE_CHOICES, help_text="Meeting times are shown to you in this time zone."
+    )
 
     class Meta:
         model = User

@@ -43,7 +43,8 @@ class User(AbstractUser):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField("email address", unique=True)
     name = models.CharField(max_length=150, blank=True)
-    # Validated against the zoneinfo database by the profile form; not model choices, so a tzdata update needs no migration.
+    # Checked against the zoneinfo database by the profile form rather than as model choices,
+    # so that a tzdata update needs no migration.
     time_zone = models.CharField(max_length=64, default="Europe/London")
 
     USERNAME_FIELD = "email"

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from actionset.accounts.forms import AcceptInvitationForm, ProfileForm
-from actionset.accounts.models import Invitation
+from actionset.accounts.models import Invitation, User
 from actionset.accounts.services import InvitationUnusable, invitation_accept
 from actionset.core.access import access
 from actionset.core.audit import audit_record
@@ -24,7 +24,10 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = invitation_accept(
-                invitation=found, name=form.cleaned_data["name"], password=form.cleaned_data["password1"], request=request
+                invitation=found,
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password1"],
+                request=request,
             )
         except InvitationUnusable:
             return render(request, "accounts/invitation_unusable.html", {"invitation": found}, status=410)
@@ -40,6 +43,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 @access("signed_in")
 def profile(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)  # the rule has already required a signed-in user
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -89,7 +89,8 @@ def _organisation_of(target: Any) -> Organisation:
 
     if isinstance(target, Organisation):
         return target
-    return target.organisation  # type: ignore[no-any-return]
+    organisation: Organisation = target.organisation
+    return organisation
 
 
 # --- predicates the rules are built from -------------------------------------------------
@@ -153,9 +154,7 @@ RULES: dict[str, Rule] = {
         _knows_organisation,
         either(staff(), in_organisation(ORG_ADMIN, SPONSOR)),
     ),
-    "organisation.edit": Rule(
-        "Edit an organisation's details", _knows_organisation, staff(ADMINISTRATOR, DESIGNER)
-    ),
+    "organisation.edit": Rule("Edit an organisation's details", _knows_organisation, staff(ADMINISTRATOR, DESIGNER)),
     "people.view": Rule(
         "Read and export an organisation's people directory",
         _knows_organisation,
@@ -167,7 +166,9 @@ RULES: dict[str, Rule] = {
         _maintains_directory,
     ),
     "people.roles": Rule(
-        "Change a person's organisation roles", _knows_organisation, either(staff(ADMINISTRATOR), in_organisation(ORG_ADMIN))
+        "Change a person's organisation roles",
+        _knows_organisation,
+        either(staff(ADMINISTRATOR), in_organisation(ORG_ADMIN)),
     ),
 }
 

@@ -31,7 +31,7 @@ class ProviderAdminSite(admin.AdminSite):
 admin_site = ProviderAdminSite(name="admin")
 
 
-class ProviderModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ProviderModelAdmin(admin.ModelAdmin):
     """Permissions come from the provider administrator role, not Django's per-model permissions."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:

@@ -35,7 +35,7 @@ def audit_record(
         actor=user,
         actor_email=getattr(user, "email", "") or "",
         action=action,
-        target_type=target._meta.model_name if target is not None else "",
+        target_type=(target._meta.model_name or "") if target is not None else "",
         target_id=target_id,
         target_label=str(target)[:200] if target is not None else "",
         organisation=organisation,

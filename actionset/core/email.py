@@ -9,7 +9,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 
-def email_send(*, to: list[str], template: str, context: dict[str, Any], attachments: list[tuple[str, bytes, str]] | None = None) -> None:
+def email_send(
+    *, to: list[str], template: str, context: dict[str, Any], attachments: list[tuple[str, bytes, str]] | None = None
+) -> None:
     """Render `<template>_subject.txt`, `<template>.txt` and `<template>.html` and send them.
 
     Templates live in `templates/email/`; the HTML part is a courtesy, the text part is complete on its own.

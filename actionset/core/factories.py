@@ -12,7 +12,7 @@ from actionset.organisations.models import Organisation, OrganisationRole, Perso
 TEST_PASSWORD = "a-long-test-password"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -22,14 +22,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     @factory.post_generation
-    def staff_roles(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def staff_roles(self: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted:
             StaffRole.objects.bulk_create([StaffRole(user=self, role=r) for r in extracted])
         if create:
             self.save()
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -37,7 +37,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     sector = "Public sector"
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
     class Meta:
         model = Person
         skip_postgeneration_save = True
@@ -50,6 +50,6 @@ class PersonFactory(factory.django.DjangoModelFactory):
     site = "Head office"
 
     @factory.post_generation
-    def roles(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def roles(self: Person, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted:
             OrganisationRole.objects.bulk_create([OrganisationRole(person=self, role=r) for r in extracted])

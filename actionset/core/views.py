@@ -26,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "core/welcome.html")
     context: dict[str, Any] = {"staff_roles": actor.staff_roles}
     if actor.is_provider_staff:
-        context["organisations"] = Organisation.objects.annotate(
+        context["organisations"] = Organisation.objects.order_by("name").annotate(
             people_count=Count("people"), with_login=Count("people", filter=Q(people__user__isnull=False))
         )
     if actor.has_staff_role(ADMINISTRATOR):
@@ -38,7 +38,10 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         context["recent_events"] = AuditEvent.objects.recent()[:6]
     memberships = (
-        Person.objects.filter(user=actor.user).select_related("organisation").prefetch_related("roles").order_by("organisation__name")
+        Person.objects.filter(user=actor.user)
+        .select_related("organisation")
+        .prefetch_related("roles")
+        .order_by("organisation__name")
     )
     context["memberships"] = [
         {
@@ -68,8 +71,12 @@ def staff(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("staff_roles", queryset=StaffRole.objects.order_by("role")))
         .order_by("name", "email")
     )
-    pending = Invitation.objects.pending().filter(organisation__isnull=True).exclude(staff_roles=[]).order_by("-created_at")
-    return render(request, "core/staff.html", {"people": people, "pending": pending, "role_choices": StaffRole.Role.choices})
+    pending = (
+        Invitation.objects.pending().filter(organisation__isnull=True).exclude(staff_roles=[]).order_by("-created_at")
+    )
+    return render(
+        request, "core/staff.html", {"people": people, "pending": pending, "role_choices": StaffRole.Role.choices}
+    )
 
 
 @access("provider.staff")

@@ -15,7 +15,7 @@ class OrganisationAdmin(ProviderModelAdmin):
     search_fields = ["name"]
 
 
-class OrganisationRoleInline(admin.TabularInline):  # type: ignore[type-arg]
+class OrganisationRoleInline(admin.TabularInline):
     model = OrganisationRole
     extra = 0
 

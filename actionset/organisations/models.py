@@ -88,9 +88,7 @@ class Person(BaseModel):
     department = models.CharField(max_length=100, blank=True)
     level = models.CharField(max_length=100, blank=True)
     site = models.CharField(max_length=100, blank=True)
-    line_manager = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
-    )
+    line_manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
 
     objects = PersonQuerySet.as_manager()
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ NEW_PASSWORD = "river-lantern-orchard-42"
 
 
 def token_from_last_email() -> str:
-    match = re.search(r"/accounts/invitations/([^/\s]+)/", mail.outbox[-1].body)
+    match = re.search(r"/accounts/invitations/([^/\s]+)/", str(mail.outbox[-1].body))
     assert match, mail.outbox[-1].body
     return match.group(1)
 
@@ -28,7 +29,9 @@ def invited(cast: Cast, django_capture_on_commit_callbacks):
     person = cast.people["a_admin"].organisation.people.create(name="Nia Jones", email="nia@org.test")
     with django_capture_on_commit_callbacks(execute=True):
         response = cast.client("a_admin").post(
-            reverse("organisations:person_invite", kwargs={"organisation": cast.org_a.public_id, "person": person.public_id})
+            reverse(
+                "organisations:person_invite", kwargs={"organisation": cast.org_a.public_id, "person": person.public_id}
+            )
         )
     assert response.status_code == 302
     return person
@@ -37,15 +40,19 @@ def invited(cast: Cast, django_capture_on_commit_callbacks):
 def test_an_organisation_admin_invites_a_person_by_email_with_text_and_html_parts(cast: Cast, invited) -> None:
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
+    assert isinstance(message, EmailMultiAlternatives)
     assert message.to == ["nia@org.test"]
     assert "Northwind Test" in message.subject
-    assert message.alternatives and message.alternatives[0].mimetype == "text/html"
+    assert message.alternatives
+    assert message.alternatives[0][1] == "text/html"
     assert AuditEvent.objects.filter(action="invitation.sent", actor=cast.users["a_admin"]).exists()
 
 
 def test_the_invitee_sets_a_password_and_is_signed_in_and_linked_to_their_directory_entry(cast: Cast, invited) -> None:
     url = reverse("accounts:invitation", kwargs={"token": token_from_last_email()})
-    response = cast.client("anonymous").post(url, {"name": "Nia Jones", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    response = cast.client("anonymous").post(
+        url, {"name": "Nia Jones", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
     assert response.status_code == 302
     user = User.objects.get(email="nia@org.test")
     assert user.check_password(NEW_PASSWORD)

@@ -17,7 +17,9 @@ def test_people_sign_in_with_email_and_password_and_it_is_audited(cast: Cast) ->
 
 
 def test_a_wrong_password_is_refused(cast: Cast) -> None:
-    response = cast.client("anonymous").post(reverse("account_login"), {"login": "a_sponsor@org.test", "password": "wrong"})
+    response = cast.client("anonymous").post(
+        reverse("account_login"), {"login": "a_sponsor@org.test", "password": "wrong"}
+    )
     assert response.status_code == 200
     assert not AuditEvent.objects.filter(action="login").exists()
 
@@ -30,7 +32,8 @@ def test_sign_out_is_audited(cast: Cast) -> None:
 
 def test_nobody_can_sign_up_without_an_invitation(cast: Cast) -> None:
     response = cast.client("anonymous").post(
-        reverse("account_signup"), {"email": "x@example.com", "password1": "river-lantern-9", "password2": "river-lantern-9"}
+        reverse("account_signup"),
+        {"email": "x@example.com", "password1": "river-lantern-9", "password2": "river-lantern-9"},
     )
     assert b"closed" in response.content.lower()
 

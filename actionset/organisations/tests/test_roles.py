@@ -9,7 +9,9 @@ from conftest import Cast
 
 def test_an_organisation_admin_changes_a_persons_roles_and_it_is_audited(cast: Cast) -> None:
     person = cast.people["a_participant"]
-    url = reverse("organisations:person_roles", kwargs={"organisation": cast.org_a.public_id, "person": person.public_id})
+    url = reverse(
+        "organisations:person_roles", kwargs={"organisation": cast.org_a.public_id, "person": person.public_id}
+    )
     cast.client("a_admin").post(url, {"roles": ["participant", "sponsor"]})
     assert set(person.roles.values_list("role", flat=True)) == {"participant", "sponsor"}
     event = AuditEvent.objects.get(action="roles.changed")
@@ -28,7 +30,9 @@ def test_an_administrator_changes_staff_roles_and_it_is_audited(cast: Cast) -> N
 
 def test_an_administrator_cannot_remove_their_own_administrator_role(cast: Cast) -> None:
     admin = cast.users["administrator"]
-    cast.client("administrator").post(reverse("core:staff_roles", kwargs={"user": admin.public_id}), {"roles": ["designer"]})
+    cast.client("administrator").post(
+        reverse("core:staff_roles", kwargs={"user": admin.public_id}), {"roles": ["designer"]}
+    )
     assert StaffRole.objects.filter(user=admin, role="administrator").exists()
 
 

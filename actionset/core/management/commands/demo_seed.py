@@ -18,18 +18,118 @@ from actionset.accounts.models import User
 from actionset.core.demo import DEMO_LOGINS, DEMO_PASSWORD
 from actionset.organisations.models import Organisation, OrganisationRole, Person, Provider, StaffRole
 
-FIRST = (
-    "Aisha Ben Chloe Dev Elena Farid Grace Hamish Imogen Jonah Kiran Leah Marcus Niamh Oluwaseun Priya Quentin Rosa "
-    "Sanjay Tamsin Uma Viktor Wen Xavier Yasmin Zoe Alfie Bethan Callum Dami Ellis Fatima Gareth Hana Isaac Jade "
-    "Kwame Lorna Mohammed Nadia Owen Petra Rhys Sofia Tomasz Ursula Vikram Winifred Yusuf Zainab Amelia Bilal "
-    "Ciara Declan Esme Finn Gemma Harvey Ifeoma Jasper"
-).split()
-LAST = (
-    "Adeyemi Brennan Chowdhury Dalton Evans Fitzgerald Grant Hughes Iqbal Jones Kowalski Lindqvist McAllister "
-    "Nakamura Okafor Patel Quinn Rahman Sutherland Thornton Underwood Varga Whitfield Xu Young Zielinski Ahmed "
-    "Bancroft Carver Doyle Ellison Fraser Gill Hartley Ibrahim Jenkins Kaur Lowe Mensah Novak O'Neill Pryce "
-    "Reilly Shah Turner Usman Vaughan Walsh"
-).split()
+FIRST = [
+    "Aisha",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hamish",
+    "Imogen",
+    "Jonah",
+    "Kiran",
+    "Leah",
+    "Marcus",
+    "Niamh",
+    "Oluwaseun",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Sanjay",
+    "Tamsin",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Xavier",
+    "Yasmin",
+    "Zoe",
+    "Alfie",
+    "Bethan",
+    "Callum",
+    "Dami",
+    "Ellis",
+    "Fatima",
+    "Gareth",
+    "Hana",
+    "Isaac",
+    "Jade",
+    "Kwame",
+    "Lorna",
+    "Mohammed",
+    "Nadia",
+    "Owen",
+    "Petra",
+    "Rhys",
+    "Sofia",
+    "Tomasz",
+    "Ursula",
+    "Vikram",
+    "Winifred",
+    "Yusuf",
+    "Zainab",
+    "Amelia",
+    "Bilal",
+    "Ciara",
+    "Declan",
+    "Esme",
+    "Finn",
+    "Gemma",
+    "Harvey",
+    "Ifeoma",
+    "Jasper",
+]
+LAST = [
+    "Adeyemi",
+    "Brennan",
+    "Chowdhury",
+    "Dalton",
+    "Evans",
+    "Fitzgerald",
+    "Grant",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Kowalski",
+    "Lindqvist",
+    "McAllister",
+    "Nakamura",
+    "Okafor",
+    "Patel",
+    "Quinn",
+    "Rahman",
+    "Sutherland",
+    "Thornton",
+    "Underwood",
+    "Varga",
+    "Whitfield",
+    "Xu",
+    "Young",
+    "Zielinski",
+    "Ahmed",
+    "Bancroft",
+    "Carver",
+    "Doyle",
+    "Ellison",
+    "Fraser",
+    "Gill",
+    "Hartley",
+    "Ibrahim",
+    "Jenkins",
+    "Kaur",
+    "Lowe",
+    "Mensah",
+    "Novak",
+    "O'Neill",
+    "Pryce",
+    "Reilly",
+    "Shah",
+    "Turner",
+    "Usman",
+    "Vaughan",
+    "Walsh",
+]
 
 
 @dataclass(frozen=True)
@@ -100,8 +200,16 @@ class Command(BaseCommand):
         southfield = build_organisation(SOUTHFIELD, seed=2)
         give_login(northwind, "orgadmin@northwind.example", level="Manager", department="People", roles=["admin"])
         give_login(northwind, "sponsor@northwind.example", level="Director", department="Operations", roles=["sponsor"])
-        give_login(northwind, "participant@northwind.example", level="Manager", department="Nursing", roles=["participant"])
-        give_login(southfield, "participant@southfield.example", level="Team leader", department="Housing", roles=["participant"])
+        give_login(
+            northwind, "participant@northwind.example", level="Manager", department="Nursing", roles=["participant"]
+        )
+        give_login(
+            southfield,
+            "participant@southfield.example",
+            level="Team leader",
+            department="Housing",
+            roles=["participant"],
+        )
 
 
 def build_organisation(shape: OrgShape, *, seed: int) -> Organisation:
@@ -156,7 +264,9 @@ def build_organisation(shape: OrgShape, *, seed: int) -> Organisation:
 def give_login(organisation: Organisation, email: str, *, level: str, department: str, roles: list[str]) -> Person:
     """Add a demo person with a login, reporting to someone plausible in their department."""
     manager = (
-        Person.objects.filter(organisation=organisation, department=department, level__in=("Director", "Head of service"))
+        Person.objects.filter(
+            organisation=organisation, department=department, level__in=("Director", "Head of service")
+        )
         .order_by("-level", "name")
         .first()
     )

@@ -1,0 +1,66 @@
+"""Each demo login signs in and sees a home page made for their role, at desktop and phone width."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from actionset.core.demo import DEMO_LOGINS
+from tests.browser.conftest import DESKTOP, PHONE, screenshot, serious_accessibility_violations, sign_in
+
+EXPECTED_HEADINGS = {
+    "admin@provider.example": "Provider at a glance",
+    "designer@provider.example": "Programme design",
+    "facilitator@provider.example": "Sets you facilitate",
+    "developer@provider.example": "Learning across sets",
+    "trainer@provider.example": "Facilitator development",
+    "orgadmin@northwind.example": "Northwind people directory",
+    "sponsor@northwind.example": "Programmes you sponsor at Northwind",
+    "participant@northwind.example": "Your action learning set",
+    "participant@southfield.example": "Your action learning set",
+}
+
+
+@pytest.mark.parametrize("email", DEMO_LOGINS)
+def test_each_demo_login_sees_their_home_page(demo_world: None, new_page: Any, email: str) -> None:
+    slug = email.replace("@", "-at-").replace(".example", "")
+    for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page = new_page(viewport)
+        sign_in(page, email)
+        heading = page.get_by_role("heading", name=EXPECTED_HEADINGS[email])
+        assert heading.is_visible()
+        screenshot(page, f"home-{slug}-{label}")
+        assert serious_accessibility_violations(page) == []
+
+
+def test_the_sign_in_page_is_accessible_and_shows_errors(demo_world: None, new_page: Any) -> None:
+    page = new_page()
+    page.goto("/accounts/login/")
+    assert serious_accessibility_violations(page) == []
+    page.get_by_label("Email").fill("admin@provider.example")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").is_visible()
+    screenshot(page, "sign-in-error")
+
+
+PAGES_BY_LOGIN = [
+    ("orgadmin@northwind.example", "People directory", "directory"),
+    ("admin@provider.example", "Staff", "staff"),
+    ("admin@provider.example", "Audit log", "audit"),
+    ("designer@provider.example", "Organisations", "organisations"),
+]
+
+
+@pytest.mark.parametrize(("email", "link", "name"), PAGES_BY_LOGIN)
+def test_main_pages_are_accessible(demo_world: None, new_page: Any, email: str, link: str, name: str) -> None:
+    page = new_page()
+    sign_in(page, email)
+    if link == "People directory":
+        page.get_by_role("link", name="Open the directory").click()
+    else:
+        page.get_by_role("navigation", name="Main").get_by_role("link", name=link).click()
+    page.wait_for_load_state()
+    screenshot(page, f"page-{name}")
+    assert serious_accessibility_violations(page) == []
