@@ -4,17 +4,18 @@ from typing import Any
 
 from django import forms
 
+from actionset.organisations import people_io
 from actionset.organisations.models import Organisation, OrganisationRole, Person, StaffRole
 
 
-class OrganisationForm(forms.ModelForm):  # type: ignore[type-arg]
+class OrganisationForm(forms.ModelForm[Organisation]):
     class Meta:
         model = Organisation
         fields = ["name", "sector", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
 
-class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
+class PersonForm(forms.ModelForm[Person]):
     class Meta:
         model = Person
         fields = ["name", "email", "department", "level", "site", "line_manager"]
@@ -49,7 +50,8 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
         while current is not None and current.pk not in seen:
             if current.pk == self.instance.pk:
                 raise forms.ValidationError(
-                    f"{manager.name} reports (directly or indirectly) to {self.instance.name}, so cannot be their manager."
+                    f"{manager.name} reports (directly or indirectly) to {self.instance.name}, "
+                    "so cannot be their manager."
                 )
             seen.add(current.pk)
             current = current.line_manager
@@ -63,7 +65,9 @@ class OrganisationRolesForm(forms.Form):
 
 
 class StaffRolesForm(forms.Form):
-    roles = forms.MultipleChoiceField(choices=StaffRole.Role.choices, widget=forms.CheckboxSelectMultiple, required=False)
+    roles = forms.MultipleChoiceField(
+        choices=StaffRole.Role.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
 
 
 class StaffInviteForm(StaffRolesForm):
@@ -75,3 +79,17 @@ class StaffInviteForm(StaffRolesForm):
         if not roles:
             raise forms.ValidationError("Choose at least one role.")
         return roles
+
+
+class PeopleImportForm(forms.Form):
+    """The upload only: what is in the file is checked by the import itself, row by row."""
+
+    file = forms.FileField(
+        label="Spreadsheet",
+        help_text=(
+            f"A CSV or Excel (.xlsx) file of up to {people_io.MAX_BYTES // (1024 * 1024)} MB "
+            f"and {people_io.MAX_ROWS:,} people."
+        ),
+        error_messages={"required": "Choose a file to import.", "empty": "The file is empty."},
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,text/csv," + people_io.EXPORT_FORMATS["xlsx"]}),
+    )

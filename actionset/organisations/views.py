@@ -1,20 +1,38 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
+from django_htmx.middleware import HtmxDetails
 
 from actionset.accounts.models import Invitation
 from actionset.accounts.services import invitation_send
 from actionset.core.access import access, actor_for, can
-from actionset.organisations.forms import OrganisationForm, OrganisationRolesForm, PersonForm
+from actionset.organisations import people_io
+from actionset.organisations.forms import OrganisationForm, OrganisationRolesForm, PeopleImportForm, PersonForm
 from actionset.organisations.models import Organisation, Person
-from actionset.organisations.services import organisation_create, organisation_update, person_roles_set, person_save
+from actionset.organisations.services import (
+    ImportResult,
+    organisation_create,
+    organisation_update,
+    person_roles_set,
+    person_save,
+)
+from actionset.organisations.services import people_import as import_people
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
 
 
 def organisation_from_url(*, organisation: UUID) -> Organisation:
@@ -23,14 +41,30 @@ def organisation_from_url(*, organisation: UUID) -> Organisation:
 
 def person_from_url(*, organisation: UUID, person: UUID) -> Person:
     return get_object_or_404(
-        Person.objects.select_related("organisation", "line_manager"), public_id=person, organisation__public_id=organisation
+        Person.objects.select_related("organisation", "line_manager"),
+        public_id=person,
+        organisation__public_id=organisation,
     )
+
+
+@dataclass(frozen=True)
+class DirectoryExport:
+    """What an export URL names. Access rules judge it by its `organisation`, like any other target."""
+
+    organisation: Organisation
+    fmt: str
+
+
+def directory_export_from_url(*, organisation: UUID, fmt: str) -> DirectoryExport:
+    if fmt not in people_io.EXPORT_FORMATS:
+        raise Http404
+    return DirectoryExport(organisation=organisation_from_url(organisation=organisation), fmt=fmt)
 
 
 @access("organisations.list")
 def organisation_list(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
-    organisations = Organisation.objects.annotate(people_count=Count("people"))
+    organisations = Organisation.objects.order_by("name").annotate(people_count=Count("people"))
     if not actor.is_provider_staff:
         organisations = organisations.filter(pk__in=actor.organisation_roles.keys())
     return render(
@@ -90,18 +124,23 @@ def organisation_edit(request: HttpRequest, organisation: Organisation) -> HttpR
         messages.success(request, "Organisation details saved.")
         return redirect("organisations:detail", organisation=organisation.public_id)
     return render(
-        request, "organisations/form.html", {"form": form, "title": f"Edit {organisation.name}", "organisation": organisation}
+        request,
+        "organisations/form.html",
+        {"form": form, "title": f"Edit {organisation.name}", "organisation": organisation},
     )
 
 
 @access("people.view", load=organisation_from_url)
-def people(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+def people(request: HtmxHttpRequest, organisation: Organisation) -> HttpResponse:
     actor = actor_for(request)
     query = request.GET.get("q", "").strip()
     people = Person.objects.filter(organisation=organisation).in_directory_order()
     if query:
         people = people.filter(
-            Q(name__icontains=query) | Q(email__icontains=query) | Q(department__icontains=query) | Q(site__icontains=query)
+            Q(name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(department__icontains=query)
+            | Q(site__icontains=query)
         )
     page = Paginator(people, 50).get_page(request.GET.get("page"))
     context = {
@@ -113,6 +152,50 @@ def people(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     if request.htmx:
         return render(request, "organisations/people.html#directory", context)
     return render(request, "organisations/people.html", context)
+
+
+@access("people.manage", load=organisation_from_url)
+def people_import(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    form = PeopleImportForm(request.POST, request.FILES) if request.method == "POST" else PeopleImportForm()
+    result: ImportResult | None = None
+    if request.method == "POST" and form.is_valid():
+        result = import_people(
+            actor=request.user,  # type: ignore[arg-type]
+            organisation=organisation,
+            upload=form.cleaned_data["file"],
+            request=request,
+        )
+        if result.ok:
+            messages.success(request, _import_summary(result))
+            return redirect("organisations:people", organisation=organisation.public_id)
+    return render(
+        request,
+        "organisations/people_import.html",
+        {"organisation": organisation, "form": form, "result": result, "headings": people_io.HEADINGS},
+    )
+
+
+def _import_summary(result: ImportResult) -> str:
+    summary = (
+        f"Import complete: {result.created} {pluralize(result.created, 'person,people')} added, "
+        f"{result.updated} updated, {result.unchanged} unchanged."
+    )
+    if result.ignored_headings:
+        summary += " These columns were not recognised and were ignored: " + ", ".join(result.ignored_headings) + "."
+    return summary
+
+
+@access("people.view", load=directory_export_from_url)
+def people_export(request: HttpRequest, export: DirectoryExport) -> HttpResponse:
+    organisation = export.organisation
+    rows = people_io.directory_rows(Person.objects.filter(organisation=organisation).in_directory_order())
+    content = people_io.write_csv(rows) if export.fmt == "csv" else people_io.write_xlsx(rows)
+    filename = f"{slugify(organisation.name) or 'organisation'}-people-{timezone.localdate():%Y-%m-%d}.{export.fmt}"
+    response = HttpResponse(content, content_type=people_io.EXPORT_FORMATS[export.fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # A list of people's names and emails: no shared cache should keep a copy.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 @access("people.manage", load=organisation_from_url)
