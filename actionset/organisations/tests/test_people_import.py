@@ -100,8 +100,8 @@ def test_every_bad_row_is_reported_not_just_the_first(cast: Cast) -> None:
 
 def test_a_manager_loop_through_the_existing_directory_reports_each_row_on_the_loop(cast: Cast) -> None:
     # In the directory, Zed reports to Yan. The file makes Yan report to Xi and Xi to Zed: a loop of three.
-    yan = PersonFactory(organisation=cast.org_a, email="yan@corp.test", name="Yan")
-    PersonFactory(organisation=cast.org_a, email="zed@corp.test", name="Zed", line_manager=yan)
+    yan = PersonFactory.create(organisation=cast.org_a, email="yan@corp.test", name="Yan")
+    PersonFactory.create(organisation=cast.org_a, email="zed@corp.test", name="Zed", line_manager=yan)
     result = run(
         cast,
         csv_upload(
@@ -121,8 +121,8 @@ def test_a_manager_loop_through_the_existing_directory_reports_each_row_on_the_l
 
 def test_a_loop_the_file_breaks_is_not_an_error(cast: Cast) -> None:
     # In the directory Bo reports to Al; the file swaps them round, which is only a loop if Al's old manager stays.
-    al = PersonFactory(organisation=cast.org_a, email="al@corp.test", name="Al")
-    PersonFactory(organisation=cast.org_a, email="bo@corp.test", name="Bo", line_manager=al)
+    al = PersonFactory.create(organisation=cast.org_a, email="al@corp.test", name="Al")
+    PersonFactory.create(organisation=cast.org_a, email="bo@corp.test", name="Bo", line_manager=al)
     result = run(cast, csv_upload(HEADER + "Al,al@corp.test,,,,bo@corp.test\nBo,bo@corp.test,,,,\n"))
     assert result.ok, result.errors
     al.refresh_from_db()
@@ -151,7 +151,9 @@ def test_a_file_of_the_wrong_shape_gets_a_file_level_error(cast: Cast, text: str
 
 def test_a_file_that_is_not_a_spreadsheet_is_refused(cast: Cast) -> None:
     result = run(cast, SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50))
-    assert [e.message for e in result.errors] == ["This is not a CSV or Excel (.xlsx) file. Upload a .csv or .xlsx file."]
+    assert [e.message for e in result.errors] == [
+        "This is not a CSV or Excel (.xlsx) file. Upload a .csv or .xlsx file."
+    ]
 
 
 def test_binary_data_named_csv_is_refused(cast: Cast) -> None:
@@ -162,7 +164,9 @@ def test_binary_data_named_csv_is_refused(cast: Cast) -> None:
 def test_a_damaged_workbook_is_refused(cast: Cast) -> None:
     good = xlsx_upload([["Name", "Email"], ["Ada", "ada@corp.test"]]).read()
     result = run(cast, SimpleUploadedFile("people.xlsx", good[: len(good) // 2]))
-    assert [e.message for e in result.errors] == ["This file could not be read as an Excel workbook. It may be damaged."]
+    assert [e.message for e in result.errors] == [
+        "This file could not be read as an Excel workbook. It may be damaged."
+    ]
 
 
 def test_an_old_excel_file_is_refused_with_advice(cast: Cast) -> None:
@@ -337,8 +341,8 @@ def test_an_xlsx_import_creates_people(cast: Cast) -> None:
 
 
 def test_an_import_only_touches_its_own_organisation(cast: Cast) -> None:
-    other = OrganisationFactory()
-    PersonFactory(organisation=other, email="ada@corp.test", name="Other Ada", department="Elsewhere")
+    other = OrganisationFactory.create()
+    PersonFactory.create(organisation=other, email="ada@corp.test", name="Other Ada", department="Elsewhere")
     result = run(cast, csv_upload(HEADER + "Ada,ada@corp.test,Ops,,,\n"))
     assert (result.created, result.updated) == (1, 0)
     assert Person.objects.get(organisation=other).department == "Elsewhere"
@@ -348,7 +352,9 @@ def test_an_import_only_touches_its_own_organisation(cast: Cast) -> None:
 
 
 def test_a_successful_import_is_audited_with_its_counts(cast: Cast) -> None:
-    PersonFactory(organisation=cast.org_a, email="ada@corp.test", name="Ada", department="Ops", level="", site="")
+    PersonFactory.create(
+        organisation=cast.org_a, email="ada@corp.test", name="Ada", department="Ops", level="", site=""
+    )
     run(cast, csv_upload(HEADER + "Ada,ada@corp.test,Finance,,,\nBen,ben@corp.test,,,,\n", name="june.csv"))
     event = AuditEvent.objects.get(action="people.imported")
     assert event.actor == cast.users["a_admin"]
