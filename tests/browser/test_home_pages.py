@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -64,3 +65,46 @@ def test_main_pages_are_accessible(demo_world: None, new_page: Any, email: str, 
     page.wait_for_load_state()
     screenshot(page, f"page-{name}")
     assert serious_accessibility_violations(page) == []
+
+
+PATHS_BY_LOGIN = {
+    "admin@provider.example": [
+        "/accounts/profile/",
+        "/accounts/2fa/",
+        "/provider/staff/invite/",
+        "/organisations/new/",
+    ],
+    "orgadmin@northwind.example": ["/organisations/"],
+    "sponsor@northwind.example": ["/organisations/"],
+    "anonymous": ["/", "/accounts/password/reset/"],
+}
+
+
+def test_other_pages_are_accessible(demo_world: None, new_page: Any) -> None:
+    from actionset.organisations.models import Organisation
+
+    northwind = Organisation.objects.get(name="Northwind")
+    person = northwind.people.order_by("name").first()
+    assert person is not None
+    base = f"/organisations/{northwind.public_id}"
+    paths = {
+        **PATHS_BY_LOGIN,
+        "designer@provider.example": [f"{base}/", f"{base}/edit/", f"{base}/people/new/", f"{base}/people/import/"],
+        "orgadmin@northwind.example": [
+            *PATHS_BY_LOGIN["orgadmin@northwind.example"],
+            f"{base}/people/{person.public_id}/",
+        ],
+    }
+    failures = {}
+    for email, urls in paths.items():
+        page = new_page()
+        if email != "anonymous":
+            sign_in(page, email)
+        for url in urls:
+            page.goto(url)
+            name = re.sub(r"[0-9a-f-]{36}", "x", url).strip("/").replace("/", "-") or "welcome"
+            screenshot(page, f"page-{email.split('@')[0]}-{name}")
+            problems = serious_accessibility_violations(page)
+            if problems:
+                failures[f"{email} {url}"] = problems
+    assert failures == {}
