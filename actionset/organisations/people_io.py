@@ -45,6 +45,7 @@ HEADING_ALIASES: dict[str, str] = {
     "email": "email",
     "emailaddress": "email",
     "department": "department",
+    "dept": "department",
     "level": "level",
     "grade": "level",
     "site": "site",

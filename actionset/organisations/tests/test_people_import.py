@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import openpyxl
 import pytest
@@ -365,3 +366,15 @@ def test_a_successful_import_is_audited_with_its_counts(cast: Cast) -> None:
 def test_a_failed_import_is_not_audited(cast: Cast) -> None:
     run(cast, csv_upload(HEADER + "Ada,,,,,\n"))
     assert not AuditEvent.objects.filter(action="people.imported").exists()
+
+
+def test_an_import_takes_a_fixed_number_of_queries_however_many_rows(
+    cast: Cast, django_assert_max_num_queries: Any
+) -> None:
+    rows = "".join(f"P{i},p{i}@corp.test,Dept,,,{'p0@corp.test' if i else ''}\n" for i in range(300))
+    with django_assert_max_num_queries(12):
+        result = run(cast, csv_upload(HEADER + rows))
+    assert result.created == 300
+    with django_assert_max_num_queries(12):
+        result = run(cast, csv_upload(HEADER + rows.replace(",Dept,", ",Other,")))
+    assert result.updated == 300
