@@ -55,6 +55,9 @@ def cast(db: Any) -> Cast:
 def _fast_test_settings(settings: Any) -> None:
     # Real password hashing costs a fifth of a second per user; tests create hundreds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Every test signs in from 127.0.0.1; allauth's per-address limits would throttle the suite itself.
+    # test_login.py checks the limits with them switched back on.
+    settings.ACCOUNT_RATE_LIMITS = False
     # Production serves hashed files built by collectstatic; tests read the source files directly.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -74,9 +74,7 @@ def person_save(
     return person
 
 
-def person_roles_set(
-    *, actor: User, person: Person, roles: Iterable[str], request: HttpRequest | None = None
-) -> None:
+def person_roles_set(*, actor: User, person: Person, roles: Iterable[str], request: HttpRequest | None = None) -> None:
     wanted = set(roles)
     with transaction.atomic():
         current = set(person.roles.values_list("role", flat=True))
@@ -142,6 +140,21 @@ class ImportResult:
 
 #: Fields an import sets from the file's columns (the manager is set in a second pass).
 _IMPORTED_FIELDS = ("name", "department", "level", "site")
+
+
+def people_export(*, actor: User, organisation: Organisation, fmt: str, request: HttpRequest | None = None) -> bytes:
+    """The directory as a spreadsheet. Audited: it is a list of people's names and email addresses."""
+    rows = list(people_io.directory_rows(Person.objects.filter(organisation=organisation).in_directory_order()))
+    content = people_io.write_csv(rows) if fmt == "csv" else people_io.write_xlsx(rows)
+    audit_record(
+        actor=actor,
+        action="people.exported",
+        target=organisation,
+        organisation=organisation,
+        detail={"format": fmt, "people": len(rows)},
+        request=request,
+    )
+    return content
 
 
 def people_import(

@@ -28,6 +28,7 @@ from actionset.organisations.services import (
     person_roles_set,
     person_save,
 )
+from actionset.organisations.services import people_export as export_people
 from actionset.organisations.services import people_import as import_people
 
 
@@ -79,7 +80,10 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organisation = organisation_create(
-            actor=request.user, name=form.cleaned_data["name"], sector=form.cleaned_data["sector"], request=request  # type: ignore[arg-type]
+            actor=request.user,
+            name=form.cleaned_data["name"],
+            sector=form.cleaned_data["sector"],
+            request=request,  # type: ignore[arg-type]
         )
         messages.success(request, f"{organisation.name} added.")
         return redirect("organisations:detail", organisation=organisation.public_id)
@@ -188,8 +192,12 @@ def _import_summary(result: ImportResult) -> str:
 @access("people.view", load=directory_export_from_url)
 def people_export(request: HttpRequest, export: DirectoryExport) -> HttpResponse:
     organisation = export.organisation
-    rows = people_io.directory_rows(Person.objects.filter(organisation=organisation).in_directory_order())
-    content = people_io.write_csv(rows) if export.fmt == "csv" else people_io.write_xlsx(rows)
+    content = export_people(
+        actor=request.user,  # type: ignore[arg-type]
+        organisation=organisation,
+        fmt=export.fmt,
+        request=request,
+    )
     filename = f"{slugify(organisation.name) or 'organisation'}-people-{timezone.localdate():%Y-%m-%d}.{export.fmt}"
     response = HttpResponse(content, content_type=people_io.EXPORT_FORMATS[export.fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

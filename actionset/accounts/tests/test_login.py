@@ -47,3 +47,18 @@ def test_password_reset_sends_an_email_with_a_working_link(cast: Cast) -> None:
 def test_two_factor_setup_page_offers_an_authenticator_app(cast: Cast) -> None:
     response = cast.client("a_participant").get(reverse("mfa_activate_totp"), follow=True)
     assert response.status_code == 200
+
+
+def test_repeated_failed_sign_ins_are_throttled(cast: Cast, settings) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+    client = cast.client("anonymous")
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": "a_sponsor@org.test", "password": "wrong"})
+    # After five failures for this address even the right password is turned away for a while.
+    response = client.post(reverse("account_login"), {"login": "a_sponsor@org.test", "password": TEST_PASSWORD})
+    assert response.status_code == 200
+    assert b"Too many failed login attempts" in response.content
+    cache.clear()

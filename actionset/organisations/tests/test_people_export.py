@@ -157,3 +157,13 @@ def test_an_xlsx_export_imports_into_another_organisation(cast: Cast, team: dict
     assert report.line_manager is not None
     assert report.line_manager.name == "Zoë Ångström"
     assert Person.objects.get(organisation=fresh, email="eq@corp.test").name == "=HYPERLINK(1)"
+
+
+def test_an_export_is_audited(cast: Cast) -> None:
+    from actionset.core.models import AuditEvent
+
+    url = reverse("organisations:people_export", kwargs={"organisation": cast.org_a.public_id, "fmt": "xlsx"})
+    assert cast.client("a_admin").get(url).status_code == 200
+    event = AuditEvent.objects.get(action="people.exported")
+    assert event.actor == cast.users["a_admin"]
+    assert event.detail["format"] == "xlsx"
