@@ -47,6 +47,11 @@ INSTALLED_APPS = [
     "actionset.core",
     "actionset.accounts",
     "actionset.organisations",
+    "actionset.programmes",
+    "actionset.sets",
+    "actionset.meetings",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +127,19 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "account_login"
 
 INVITATION_VALID_DAYS = 14
+
+# Background work (composing sets, reminders) runs through Django's task API with the database
+# backend: `manage.py db_worker` processes it, no broker. TASKS_IMMEDIATE=1 runs tasks in-process
+# (tests, and the demo when no worker is running).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env.bool("TASKS_IMMEDIATE", default=False)
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

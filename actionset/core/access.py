@@ -85,12 +85,25 @@ class Actor:
 
 
 def _organisation_of(target: Any) -> Organisation:
+    """The organisation an object belongs to, following its parents (meeting → set → programme → organisation)."""
     from actionset.organisations.models import Organisation
 
-    if isinstance(target, Organisation):
-        return target
-    organisation: Organisation = target.organisation
-    return organisation
+    while not isinstance(target, Organisation):
+        for parent in ("organisation", "programme", "learning_set"):
+            if hasattr(target, parent):
+                target = getattr(target, parent)
+                break
+        else:
+            raise TypeError(f"{type(target).__name__} has no organisation")
+    return target
+
+
+def _learning_set_of(target: Any) -> Any:
+    from actionset.sets.models import LearningSet
+
+    while not isinstance(target, LearningSet):
+        target = target.learning_set
+    return target
 
 
 # --- predicates the rules are built from -------------------------------------------------
@@ -121,6 +134,21 @@ def in_organisation(*roles: str) -> Callable[[Actor, Any], bool]:
         return actor.has_organisation_role(organisation, *roles) if roles else actor.belongs_to(organisation)
 
     return check
+
+
+def in_set(actor: Actor, target: Any) -> bool:
+    """A member or facilitator of the target's set, once the programme's sets are published."""
+    if not actor.is_authenticated:
+        return False
+    learning_set = _learning_set_of(target)
+    if not learning_set.programme.is_published:
+        return False
+    return bool(
+        learning_set.memberships.filter(
+            enrolment__person__user=actor.user, enrolment__withdrawn_at__isnull=True
+        ).exists()
+        or learning_set.facilitators.filter(user=actor.user).exists()
+    )
 
 
 def either(*predicates: Callable[[Actor, Any], bool]) -> Callable[[Actor, Any], bool]:
@@ -165,6 +193,40 @@ RULES: dict[str, Rule] = {
         _knows_organisation,
         _maintains_directory,
     ),
+    "programmes.list": Rule(
+        "List programmes",
+        signed_in,
+        either(staff(), lambda actor, _: actor.has_any_organisation_role(ORG_ADMIN, SPONSOR)),
+    ),
+    "programme.create": Rule(
+        "Design a new programme for an organisation", _knows_organisation, staff(ADMINISTRATOR, DESIGNER)
+    ),
+    "programme.view": Rule(
+        "See a programme: its design, sets' names and schedule, attendance — never set content",
+        _knows_organisation,
+        either(staff(), in_organisation(ORG_ADMIN, SPONSOR)),
+    ),
+    "programme.design": Rule(
+        "Change a programme's design, compose and publish its sets, assign facilitators, schedule meetings",
+        _knows_organisation,
+        staff(ADMINISTRATOR, DESIGNER),
+    ),
+    "programme.pool": Rule(
+        "Enrol people in a programme and record their availability",
+        _knows_organisation,
+        either(staff(ADMINISTRATOR, DESIGNER), in_organisation(ORG_ADMIN)),
+    ),
+    "programme.keep_apart": Rule(
+        "Read and record who should not share a set (confidential to designers)",
+        _knows_organisation,
+        staff(DESIGNER),
+    ),
+    "set.view": Rule(
+        "See a set's members, facilitators and meetings",
+        _knows_organisation,
+        either(in_set, staff(DESIGNER)),
+    ),
+    "calendar.manage": Rule("Manage one's own calendar feed", signed_in, signed_in),
     "people.roles": Rule(
         "Change a person's organisation roles",
         _knows_organisation,

@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from actionset.core.models import BaseModel
+from actionset.programmes.slots import SLOT_LABELS
+
+
+class Method(models.TextChoices):
+    UK = "uk", "UK / Revans"
+    WIAL = "wial", "WIAL (single problem)"
+    INCIDENT = "incident", "Intervision incident method"
+    TROIKA = "troika", "Troika consulting"
+
+
+class Format(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", "Online"
+    HYBRID = "hybrid", "Hybrid"
+
+
+class ProgrammeQuerySet(models.QuerySet["Programme"]):
+    def for_listing(self) -> ProgrammeQuerySet:
+        return self.select_related("organisation", "designer").annotate(
+            participant_count=models.Count(
+                "enrolments", filter=models.Q(enrolments__withdrawn_at__isnull=True), distinct=True
+            ),
+            set_count=models.Count("sets", distinct=True),
+        )
+
+
+class Programme(BaseModel):
+    """A bespoke action learning programme designed for one client organisation."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        RECRUITING = "recruiting", "Recruiting"
+        RUNNING = "running", "Running"
+        CLOSED = "closed", "Closed"
+
+    class Mandate(models.TextChoices):
+        RECOMMEND = "recommend", "Sets recommend; others decide and implement"
+        IMPLEMENT = "implement", "Sets recommend and also implement"
+
+    #: The lifecycle only moves forward, one step at a time (a closed programme can be reopened to running).
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        "draft": ("recruiting",),
+        "recruiting": ("draft", "running"),
+        "running": ("closed",),
+        "closed": ("running",),
+    }
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="programmes")
+    title = models.CharField(max_length=200)
+    aims = models.TextField(blank=True, help_text="What the programme is for, in a few sentences.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    designer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="designed_programmes"
+    )
+    sponsors = models.ManyToManyField("organisations.Person", blank=True, related_name="sponsored_programmes")
+
+    # The sponsor brief.
+    brief_context = models.TextField("Context and history", blank=True)
+    brief_why = models.TextField("Why it matters", blank=True)
+    brief_tried = models.TextField("What has been tried", blank=True)
+    brief_success = models.TextField("What success would look like", blank=True)
+    mandate = models.CharField(max_length=20, choices=Mandate.choices, default=Mandate.RECOMMEND)
+
+    # The shape of the programme.
+    method = models.CharField(max_length=20, choices=Method.choices, default=Method.UK)
+    format = models.CharField(max_length=20, choices=Format.choices, default=Format.IN_PERSON)
+    set_size_min = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(2), MaxValueValidator(12)])
+    set_size_max = models.PositiveSmallIntegerField(default=7, validators=[MinValueValidator(2), MaxValueValidator(12)])
+    number_of_meetings = models.PositiveSmallIntegerField(
+        default=6, validators=[MinValueValidator(1), MaxValueValidator(24)]
+    )
+    cadence_weeks = models.PositiveSmallIntegerField(
+        "Weeks between meetings", default=4, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    meeting_minutes = models.PositiveSmallIntegerField(
+        "Meeting length (minutes)", default=180, validators=[MinValueValidator(30), MaxValueValidator(480)]
+    )
+    start_date = models.DateField("First meetings from", null=True, blank=True)
+    location = models.CharField(max_length=200, blank=True, help_text="Venue, or how to join online.")
+    time_zone = models.CharField(max_length=64, default="Europe/London")
+    published_at = models.DateTimeField(null=True, blank=True, help_text="When the sets were published to members.")
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(set_size_min__lte=models.F("set_size_max")), name="set_size_bounds"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, ())
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class ProgrammeEvent(BaseModel):
+    """A launch event, closing conference or other whole-programme gathering."""
+
+    class Kind(models.TextChoices):
+        LAUNCH = "launch", "Launch event"
+        CLOSING = "closing", "Closing conference"
+        OTHER = "other", "Other event"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    location = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EvaluationPoint(models.Model):
+    """One line of the evaluation plan: an instrument used at a point in the programme."""
+
+    class Instrument(models.TextChoices):
+        REVIEW_SHEET = "review_sheet", "After-meeting review sheet"
+        SELF_RATING = "self_rating", "Pre/post self-rating"
+        PSYCHOLOGICAL_SAFETY = "psychological_safety", "Team psychological safety scale"
+        REFLECTIVE_THINKING = "reflective_thinking", "Reflective thinking questionnaire"
+        SPONSOR_INTERVIEW = "sponsor_interview", "Sponsor interview on results"
+
+    class Timing(models.TextChoices):
+        START = "start", "At the start"
+        EACH_MEETING = "each_meeting", "After each meeting"
+        END = "end", "At the end"
+        FOLLOW_UP_3 = "follow_up_3", "3 months after"
+        FOLLOW_UP_6 = "follow_up_6", "6 months after"
+
+    #: Kirkpatrick's level that each instrument mainly evidences.
+    KIRKPATRICK: dict[str, int] = {
+        "review_sheet": 1,
+        "self_rating": 2,
+        "psychological_safety": 1,
+        "reflective_thinking": 2,
+        "sponsor_interview": 4,
+    }
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="evaluation_points")
+    instrument = models.CharField(max_length=40, choices=Instrument.choices)
+    timing = models.CharField(max_length=20, choices=Timing.choices)
+
+    class Meta:
+        ordering = ["instrument", "timing"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "instrument", "timing"], name="unique_evaluation_point")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_instrument_display()} — {self.get_timing_display()}"
+
+    @property
+    def kirkpatrick_level(self) -> int:
+        level = self.KIRKPATRICK.get(self.instrument, 1)
+        # The same self-rating taken months later speaks to behaviour, not just learning.
+        if self.timing in ("follow_up_3", "follow_up_6") and level < 3:
+            return 3
+        return level
+
+
+class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
+    def active(self) -> EnrolmentQuerySet:
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Enrolment(BaseModel):
+    """A person in a programme's participant pool, with their availability.
+
+    `keep_apart` names people this person should not share a set with. It is confidential to the
+    programme's designers: never shown to the person named, the organisation, or the set.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="enrolments")
+    person = models.ForeignKey("organisations.Person", on_delete=models.CASCADE, related_name="enrolments")
+    availability: models.JSONField[Any, Any] = models.JSONField(default=list, blank=True)
+    keep_apart = models.ManyToManyField("organisations.Person", blank=True, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person__name"]
+        constraints = [models.UniqueConstraint(fields=["programme", "person"], name="unique_enrolment")]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.programme}"
+
+    @property
+    def availability_labels(self) -> list[str]:
+        return [SLOT_LABELS[s] for s in self.availability if s in SLOT_LABELS]

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from actionset.core.models import BaseModel
+
+
+class LearningSetQuerySet(models.QuerySet["LearningSet"]):
+    def published(self) -> LearningSetQuerySet:
+        return self.filter(programme__published_at__isnull=False)
+
+    def for_member(self, user: Any) -> LearningSetQuerySet:
+        return self.published().filter(memberships__enrolment__person__user=user)
+
+    def for_facilitator(self, user: Any) -> LearningSetQuerySet:
+        return self.published().filter(facilitators__user=user)
+
+
+class LearningSet(BaseModel):
+    """A set: a small group who meet over the programme. Proposed until the programme's sets are published."""
+
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="sets")
+    name = models.CharField(max_length=100)
+    #: Half-day slot code the set meets in (see programmes.slots); blank until scheduled.
+    slot = models.CharField(max_length=10, blank=True)
+    locked = models.BooleanField(default=False, help_text="Kept as it is when the rest are re-optimised.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = LearningSetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["programme", "position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="memberships")
+    enrolment = models.OneToOneField("programmes.Enrolment", on_delete=models.CASCADE, related_name="membership")
+    locked = models.BooleanField(default=False, help_text="Stays in this set when the rest are re-optimised.")
+
+    class Meta:
+        ordering = ["enrolment__person__name"]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.person} in {self.learning_set}"
+
+
+class FacilitatorAssignment(models.Model):
+    """Who holds the process for a set: provider staff, or an internal facilitator from the client organisation."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "Facilitator"
+        CO = "co", "Co-facilitator"
+
+    learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="facilitators")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="facilitations")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.LEAD)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learning_set", "role"], name="one_facilitator_per_role"),
+            models.UniqueConstraint(fields=["learning_set", "user"], name="facilitator_once_per_set"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) — {self.learning_set}"
+
+
+class CompositionRun(BaseModel):
+    """One run of the composition engine for a programme, in the background, with its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Could not compose"
+
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="composition_runs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    number_of_sets = models.PositiveSmallIntegerField()
+    time_limit = models.FloatField(default=10.0)
+    seed = models.PositiveIntegerField(default=1)
+    progress = models.FloatField(default=0.0, help_text="0 to 1")
+    objective = models.FloatField(null=True, blank=True)
+    upper_bound = models.FloatField(null=True, blank=True)
+    explanation: models.JSONField[Any, Any] = models.JSONField(default=list, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Composition of {self.programme} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
