@@ -13,8 +13,21 @@ import pytest
 from django.test import Client
 
 from actionset.accounts.models import User
-from actionset.core.factories import OrganisationFactory, PersonFactory, UserFactory
+from actionset.core.factories import (
+    EnrolmentFactory,
+    FacilitatorAssignmentFactory,
+    LearningSetFactory,
+    MeetingFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+    ProgrammeFactory,
+    UserFactory,
+)
+from actionset.meetings.models import Meeting
 from actionset.organisations.models import Organisation, Person
+from actionset.programmes.models import Programme
+from actionset.sets.models import LearningSet
 
 ORG_ROLES = ("a_participant", "a_sponsor", "a_admin", "b_participant")
 STAFF_ROLES = ("administrator", "designer", "facilitator", "developer", "trainer")
@@ -27,6 +40,11 @@ class Cast:
     org_b: Organisation
     users: dict[str, User] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)
+    #: Filled by the `programme_world` fixture.
+    programme: Programme | None = None
+    learning_set: LearningSet | None = None
+    other_set: LearningSet | None = None
+    meeting: Meeting | None = None
 
     def client(self, role: str) -> Client:
         client = Client()
@@ -63,3 +81,27 @@ def _fast_test_settings(settings: Any) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def programme_world(cast: Cast) -> Cast:
+    """A published programme in organisation A: `learning_set` has A's participant as a member and the
+    provider facilitator as its facilitator; `other_set` has neither. A's sponsor sponsors the programme."""
+    programme = ProgrammeFactory.create(organisation=cast.org_a, status="running", designer=cast.users["designer"])
+    programme.sponsors.add(cast.people["a_sponsor"])
+    learning_set = LearningSetFactory.create(programme=programme, name="Set 1")
+    other_set = LearningSetFactory.create(programme=programme, name="Set 2")
+    member = EnrolmentFactory.create(programme=programme, person=cast.people["a_participant"])
+    MembershipFactory.create(learning_set=learning_set, enrolment=member)
+    for _ in range(3):
+        MembershipFactory.create(learning_set=learning_set)
+        MembershipFactory.create(learning_set=other_set)
+    FacilitatorAssignmentFactory.create(learning_set=learning_set, user=cast.users["facilitator"])
+    programme.published_at = programme.created_at
+    programme.save(update_fields=["published_at"])
+    cast.programme = programme
+    cast.learning_set = learning_set
+    cast.other_set = other_set
+    cast.meeting = MeetingFactory.create(learning_set=learning_set)
+    MeetingFactory.create(learning_set=other_set)
+    return cast

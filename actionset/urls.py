@@ -7,5 +7,9 @@ urlpatterns = [
     path("accounts/", include("actionset.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("organisations/", include("actionset.organisations.urls")),
+    path("programmes/", include("actionset.programmes.urls")),
+    path("sets/", include("actionset.sets.urls")),
+    # Meetings, schedules and calendar feeds: the app's URLs carry their own prefixes.
+    path("", include("actionset.meetings.urls")),
     path("admin/", admin_site.urls),
 ]

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import datetime as dt
+
 import factory
+from django.utils import timezone
 
 from actionset.accounts.models import User
+from actionset.meetings.models import Meeting
 from actionset.organisations.models import Organisation, OrganisationRole, Person, StaffRole
+from actionset.programmes.models import Enrolment, Programme
+from actionset.sets.models import FacilitatorAssignment, LearningSet, Membership
 
 TEST_PASSWORD = "a-long-test-password"
 
@@ -53,3 +59,56 @@ class PersonFactory(factory.django.DjangoModelFactory[Person]):
     def roles(self: Person, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted:
             OrganisationRole.objects.bulk_create([OrganisationRole(person=self, role=r) for r in extracted])
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory[Programme]):
+    class Meta:
+        model = Programme
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Leading through change {n}")
+    aims = "Help managers work on the problems that keep them up at night."
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=14))
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory[Enrolment]):
+    class Meta:
+        model = Enrolment
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    person = factory.SubFactory(PersonFactory, organisation=factory.SelfAttribute("..programme.organisation"))
+    availability = factory.LazyFunction(lambda: ["tue-am", "wed-pm", "thu-am"])
+
+
+class LearningSetFactory(factory.django.DjangoModelFactory[LearningSet]):
+    class Meta:
+        model = LearningSet
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.Sequence(lambda n: f"Set {n + 1}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
+    class Meta:
+        model = Membership
+
+    learning_set = factory.SubFactory(LearningSetFactory)
+    enrolment = factory.SubFactory(EnrolmentFactory, programme=factory.SelfAttribute("..learning_set.programme"))
+
+
+class FacilitatorAssignmentFactory(factory.django.DjangoModelFactory[FacilitatorAssignment]):
+    class Meta:
+        model = FacilitatorAssignment
+
+    learning_set = factory.SubFactory(LearningSetFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory[Meeting]):
+    class Meta:
+        model = Meeting
+
+    learning_set = factory.SubFactory(LearningSetFactory)
+    number = 1
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda m: m.starts_at + dt.timedelta(hours=3))
