@@ -113,6 +113,8 @@ class OrganisationRole(models.Model):
         ADMIN = "admin", "Organisation admin"
         SPONSOR = "sponsor", "Sponsor"
         PARTICIPANT = "participant", "Participant"
+        # Trained by the provider to facilitate sets in their own organisation.
+        FACILITATOR = "facilitator", "Internal facilitator"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(max_length=20, choices=Role.choices)
