@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from actionset.accounts.models import Invitation, User
 from actionset.accounts.services import invitation_send
-from actionset.core.access import ADMINISTRATOR, ORG_ADMIN, access, actor_for
+from actionset.core.access import ADMINISTRATOR, ORG_ADMIN, access, actor_for, user_of
 from actionset.core.models import AuditEvent
 from actionset.organisations.forms import StaffInviteForm, StaffRolesForm
 from actionset.organisations.models import Organisation, Person, StaffRole
@@ -84,7 +84,7 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
     form = StaffInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         invitation_send(
-            invited_by=request.user,  # type: ignore[arg-type]
+            invited_by=user_of(request),
             email=form.cleaned_data["email"],
             staff_roles=form.cleaned_data["roles"],
             request=request,
@@ -108,7 +108,7 @@ def staff_roles(request: HttpRequest, member: User) -> HttpResponse:
             # Nobody may lock the provider out of its own administration by accident.
             messages.error(request, "You cannot remove your own administrator role.")
         else:
-            staff_roles_set(actor=request.user, user=member, roles=roles, request=request)  # type: ignore[arg-type]
+            staff_roles_set(actor=user_of(request), user=member, roles=roles, request=request)
             messages.success(request, f"Roles for {member} saved.")
     return redirect("core:staff")
 

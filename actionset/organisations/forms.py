@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from actionset.organisations import people_io
+from actionset.core import spreadsheets
 from actionset.organisations.models import Organisation, OrganisationRole, Person, StaffRole
 
 
@@ -87,9 +87,9 @@ class PeopleImportForm(forms.Form):
     file = forms.FileField(
         label="Spreadsheet",
         help_text=(
-            f"A CSV or Excel (.xlsx) file of up to {people_io.MAX_BYTES // (1024 * 1024)} MB "
-            f"and {people_io.MAX_ROWS:,} people."
+            f"A CSV or Excel (.xlsx) file of up to {spreadsheets.MAX_BYTES // (1024 * 1024)} MB "
+            f"and {spreadsheets.MAX_ROWS:,} people."
         ),
         error_messages={"required": "Choose a file to import.", "empty": "The file is empty."},
-        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,text/csv," + people_io.EXPORT_FORMATS["xlsx"]}),
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,text/csv," + spreadsheets.EXPORT_FORMATS["xlsx"]}),
     )

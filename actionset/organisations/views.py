@@ -17,7 +17,8 @@ from django_htmx.middleware import HtmxDetails
 
 from actionset.accounts.models import Invitation
 from actionset.accounts.services import invitation_send
-from actionset.core.access import access, actor_for, can
+from actionset.core import spreadsheets
+from actionset.core.access import access, actor_for, can, user_of
 from actionset.organisations import people_io
 from actionset.organisations.forms import OrganisationForm, OrganisationRolesForm, PeopleImportForm, PersonForm
 from actionset.organisations.models import Organisation, Person
@@ -57,7 +58,7 @@ class DirectoryExport:
 
 
 def directory_export_from_url(*, organisation: UUID, fmt: str) -> DirectoryExport:
-    if fmt not in people_io.EXPORT_FORMATS:
+    if fmt not in spreadsheets.EXPORT_FORMATS:
         raise Http404
     return DirectoryExport(organisation=organisation_from_url(organisation=organisation), fmt=fmt)
 
@@ -80,10 +81,10 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organisation = organisation_create(
-            actor=request.user,
+            actor=user_of(request),
             name=form.cleaned_data["name"],
             sector=form.cleaned_data["sector"],
-            request=request,  # type: ignore[arg-type]
+            request=request,
         )
         messages.success(request, f"{organisation.name} added.")
         return redirect("organisations:detail", organisation=organisation.public_id)
@@ -124,7 +125,7 @@ def organisation_edit(request: HttpRequest, organisation: Organisation) -> HttpR
         # The form must not save itself: the service audits the change.
         data = {f: form.cleaned_data[f] for f in form.Meta.fields}
         organisation.refresh_from_db()
-        organisation_update(actor=request.user, organisation=organisation, data=data, request=request)  # type: ignore[arg-type]
+        organisation_update(actor=user_of(request), organisation=organisation, data=data, request=request)
         messages.success(request, "Organisation details saved.")
         return redirect("organisations:detail", organisation=organisation.public_id)
     return render(
@@ -164,7 +165,7 @@ def people_import(request: HttpRequest, organisation: Organisation) -> HttpRespo
     result: ImportResult | None = None
     if request.method == "POST" and form.is_valid():
         result = import_people(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=user_of(request),
             organisation=organisation,
             upload=form.cleaned_data["file"],
             request=request,
@@ -193,13 +194,13 @@ def _import_summary(result: ImportResult) -> str:
 def people_export(request: HttpRequest, export: DirectoryExport) -> HttpResponse:
     organisation = export.organisation
     content = export_people(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=user_of(request),
         organisation=organisation,
         fmt=export.fmt,
         request=request,
     )
     filename = f"{slugify(organisation.name) or 'organisation'}-people-{timezone.localdate():%Y-%m-%d}.{export.fmt}"
-    response = HttpResponse(content, content_type=people_io.EXPORT_FORMATS[export.fmt])
+    response = HttpResponse(content, content_type=spreadsheets.EXPORT_FORMATS[export.fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # A list of people's names and emails: no shared cache should keep a copy.
     patch_cache_control(response, private=True, no_store=True)
@@ -211,7 +212,7 @@ def person_new(request: HttpRequest, organisation: Organisation) -> HttpResponse
     form = PersonForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in PersonForm.Meta.fields}
-        person = person_save(actor=request.user, organisation=organisation, data=data, request=request)  # type: ignore[arg-type]
+        person = person_save(actor=user_of(request), organisation=organisation, data=data, request=request)
         messages.success(request, f"{person.name} added to the directory.")
         return redirect("organisations:people", organisation=organisation.public_id)
     return render(
@@ -227,7 +228,7 @@ def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in PersonForm.Meta.fields}
         person.refresh_from_db()
-        person_save(actor=request.user, organisation=organisation, person=person, data=data, request=request)  # type: ignore[arg-type]
+        person_save(actor=user_of(request), organisation=organisation, person=person, data=data, request=request)
         messages.success(request, f"{person.name}'s details saved.")
         return redirect("organisations:people", organisation=organisation.public_id)
     roles_form = OrganisationRolesForm(initial={"roles": list(person.roles.values_list("role", flat=True))})
@@ -252,7 +253,7 @@ def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
 def person_roles(request: HttpRequest, person: Person) -> HttpResponse:
     form = OrganisationRolesForm(request.POST)
     if form.is_valid():
-        person_roles_set(actor=request.user, person=person, roles=form.cleaned_data["roles"], request=request)  # type: ignore[arg-type]
+        person_roles_set(actor=user_of(request), person=person, roles=form.cleaned_data["roles"], request=request)
         messages.success(request, f"{person.name}'s roles saved.")
     else:
         messages.error(request, "Those roles could not be saved.")
@@ -263,7 +264,7 @@ def person_roles(request: HttpRequest, person: Person) -> HttpResponse:
 @access("people.manage", load=person_from_url)
 def person_invite(request: HttpRequest, person: Person) -> HttpResponse:
     invitation_send(
-        invited_by=request.user,  # type: ignore[arg-type]
+        invited_by=user_of(request),
         email=person.email,
         organisation=person.organisation,
         person=person,

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from actionset.core import spreadsheets
 from actionset.core.factories import OrganisationFactory, PersonFactory
 from actionset.core.models import AuditEvent
 from actionset.organisations import people_io
@@ -182,7 +183,7 @@ def test_a_csv_not_in_utf8_is_refused_with_advice(cast: Cast) -> None:
 
 
 def test_a_file_too_large_is_refused(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(people_io, "MAX_BYTES", 100)
+    monkeypatch.setattr(spreadsheets, "MAX_BYTES", 100)
     result = run(cast, csv_upload(HEADER + "Ada,ada@corp.test,,,,\n" * 10))
     assert result.errors[0].message.startswith("The file is larger than")
 
