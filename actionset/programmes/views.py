@@ -1,1 +1,322 @@
 from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from actionset.core.access import ADMINISTRATOR, DESIGNER, access, actor_for, can, user_of
+from actionset.organisations.models import Organisation, Person
+from actionset.organisations.views import organisation_from_url
+from actionset.programmes import services
+from actionset.programmes.blueprints import BLUEPRINTS
+from actionset.programmes.forms import (
+    EnrolForm,
+    EnrolmentForm,
+    EvaluationPlanForm,
+    EventForm,
+    NewProgrammeForm,
+    PoolImportForm,
+    ProgrammeForm,
+)
+from actionset.programmes.models import Enrolment, Programme, ProgrammeEvent
+from actionset.programmes.slots import SLOTS
+
+
+def programme_from_url(*, programme: UUID) -> Programme:
+    return get_object_or_404(Programme.objects.select_related("organisation", "designer"), public_id=programme)
+
+
+def event_from_url(*, programme: UUID, event: UUID) -> ProgrammeEvent:
+    return get_object_or_404(
+        ProgrammeEvent.objects.select_related("programme__organisation"),
+        public_id=event,
+        programme__public_id=programme,
+    )
+
+
+def enrolment_from_url(*, programme: UUID, enrolment: UUID) -> Enrolment:
+    return get_object_or_404(
+        Enrolment.objects.select_related("programme__organisation", "person"),
+        public_id=enrolment,
+        programme__public_id=programme,
+    )
+
+
+def _context(request: HttpRequest, programme: Programme, tab: str, **extra: Any) -> dict[str, Any]:
+    """What every programme page shares: the programme, the current tab, and what the actor may do."""
+    actor = actor_for(request)
+    return {
+        "programme": programme,
+        "organisation": programme.organisation,
+        "tab": tab,
+        "can_design": can(actor, "programme.design", programme),
+        "can_pool": can(actor, "programme.pool", programme),
+        "can_keep_apart": can(actor, "programme.keep_apart", programme),
+        **extra,
+    }
+
+
+@access("programmes.list")
+def programme_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_for(request)
+    programmes = Programme.objects.for_listing().order_by("organisation__name", "-created_at")
+    if not actor.is_provider_staff:
+        visible = [org for org, roles in actor.organisation_roles.items() if roles & {"admin", "sponsor"}]
+        programmes = programmes.filter(organisation__in=visible)
+    groups = [(label, [p for p in programmes if p.status == value]) for value, label in Programme.Status.choices]
+    may_create = actor.has_staff_role(ADMINISTRATOR, DESIGNER)
+    organisations = Organisation.objects.order_by("name") if may_create else []
+    return render(request, "programmes/list.html", {"groups": groups, "organisations": organisations})
+
+
+@access("programme.create", load=organisation_from_url)
+def programme_new(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    form = NewProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        programme = services.programme_create(
+            actor=user_of(request),
+            organisation=organisation,
+            title=form.cleaned_data["title"],
+            blueprint=form.cleaned_data["blueprint"],
+            request=request,
+        )
+        messages.success(request, "Draft programme created from the template. Adjust it to fit.")
+        return redirect("programmes:edit", programme=programme.public_id)
+    return render(
+        request, "programmes/new.html", {"form": form, "organisation": organisation, "blueprints": BLUEPRINTS}
+    )
+
+
+@access("programme.view", load=programme_from_url)
+def programme_detail(request: HttpRequest, programme: Programme) -> HttpResponse:
+    from actionset.meetings.models import Meeting
+
+    sets = programme.sets.annotate(member_count=Count("memberships")).prefetch_related(
+        "facilitators__user",
+        Prefetch("meetings", queryset=Meeting.objects.order_by("starts_at"), to_attr="all_meetings"),
+    )
+    enrolments = programme.enrolments.active()
+    pool = enrolments.aggregate(
+        total=Count("id"),
+        with_availability=Count("id", filter=~Q(availability=[])),
+        departments=Count("person__department", distinct=True),
+        sites=Count("person__site", distinct=True),
+    )
+    transitions = [(s, Programme.Status(s).label) for s in Programme.TRANSITIONS[programme.status]]
+    return render(
+        request,
+        "programmes/detail.html",
+        _context(
+            request,
+            programme,
+            "overview",
+            sets=sets if programme.is_published or can(actor_for(request), "programme.design", programme) else [],
+            pool=pool,
+            events=programme.events.all(),
+            evaluation=programme.evaluation_points.all(),
+            transitions=transitions,
+            sponsors=programme.sponsors.order_by("name"),
+        ),
+    )
+
+
+@access("programme.design", load=programme_from_url)
+def programme_edit(request: HttpRequest, programme: Programme) -> HttpResponse:
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in ProgrammeForm.Meta.fields}
+        programme.refresh_from_db()
+        services.programme_update(
+            actor=user_of(request),
+            programme=programme,
+            data=data,
+            sponsors=form.cleaned_data["sponsors"],
+            request=request,
+        )
+        messages.success(request, "Programme design saved.")
+        return redirect("programmes:detail", programme=programme.public_id)
+    return render(request, "programmes/edit.html", _context(request, programme, "design", form=form))
+
+
+@require_POST
+@access("programme.design", load=programme_from_url)
+def programme_status(request: HttpRequest, programme: Programme) -> HttpResponse:
+    status = request.POST.get("status", "")
+    if status not in Programme.Status.values:
+        messages.error(request, "That is not a stage a programme can be in.")
+    else:
+        try:
+            services.programme_move(actor=user_of(request), programme=programme, status=status, request=request)
+            messages.success(request, f"The programme is now {Programme.Status(status).label.lower()}.")
+        except services.TransitionRefused as refused:
+            messages.error(request, str(refused))
+    return redirect("programmes:detail", programme=programme.public_id)
+
+
+@access("programme.design", load=programme_from_url)
+def programme_events(request: HttpRequest, programme: Programme) -> HttpResponse:
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.event_save(
+            actor=user_of(request),
+            programme=programme,
+            data={f: form.cleaned_data[f] for f in EventForm.Meta.fields},
+            request=request,
+        )
+        messages.success(request, "Event added.")
+        return redirect("programmes:events", programme=programme.public_id)
+    return render(
+        request,
+        "programmes/events.html",
+        _context(request, programme, "design", form=form, events=programme.events.all()),
+    )
+
+
+@require_POST
+@access("programme.design", load=event_from_url)
+def event_delete(request: HttpRequest, event: ProgrammeEvent) -> HttpResponse:
+    programme = event.programme
+    services.event_delete(actor=user_of(request), event=event, request=request)
+    messages.success(request, "Event removed.")
+    return redirect("programmes:events", programme=programme.public_id)
+
+
+@access("programme.design", load=programme_from_url)
+def programme_evaluation(request: HttpRequest, programme: Programme) -> HttpResponse:
+    current = set(programme.evaluation_points.values_list("instrument", "timing"))
+    form = EvaluationPlanForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        services.evaluation_plan_set(actor=user_of(request), programme=programme, points=form.chosen(), request=request)
+        messages.success(request, "Evaluation plan saved.")
+        return redirect("programmes:detail", programme=programme.public_id)
+    return render(
+        request,
+        "programmes/evaluation.html",
+        _context(request, programme, "design", form=form, timings=_timing_labels()),
+    )
+
+
+def _timing_labels() -> list[str]:
+    from actionset.programmes.models import EvaluationPoint
+
+    return [label for _, label in EvaluationPoint.Timing.choices]
+
+
+# --- the participant pool ------------------------------------------------------------------------
+
+
+@access("programme.pool", load=programme_from_url)
+def pool(request: HttpRequest, programme: Programme) -> HttpResponse:
+    enrolments = (
+        programme.enrolments.active()
+        .select_related("person__line_manager")
+        .annotate(keep_apart_count=Count("keep_apart"))
+        .order_by("person__name")
+    )
+    slot_counts = {code: 0 for code, _ in SLOTS}
+    for enrolment in enrolments:
+        for code in enrolment.availability or slot_counts:
+            if code in slot_counts:
+                slot_counts[code] += 1
+    return render(
+        request,
+        "programmes/pool.html",
+        _context(
+            request,
+            programme,
+            "participants",
+            enrolments=enrolments,
+            slot_counts=[(label, slot_counts[code]) for code, label in SLOTS],
+            pool_size=len(enrolments),
+        ),
+    )
+
+
+@access("programme.pool", load=programme_from_url)
+def pool_add(request: HttpRequest, programme: Programme) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    candidates = (
+        Person.objects.filter(organisation=programme.organisation)
+        .exclude(enrolments__programme=programme, enrolments__withdrawn_at__isnull=True)
+        .order_by("name")
+    )
+    if query:
+        candidates = candidates.filter(
+            Q(name__icontains=query)
+            | Q(department__icontains=query)
+            | Q(site__icontains=query)
+            | Q(level__icontains=query)
+        )
+    form = EnrolForm(request.POST or None, people=candidates)
+    if request.method == "POST" and form.is_valid():
+        added = services.enrolments_add(
+            actor=user_of(request), programme=programme, people=form.cleaned_data["people"], request=request
+        )
+        messages.success(request, f"{added} {'person' if added == 1 else 'people'} enrolled.")
+        return redirect("programmes:pool", programme=programme.public_id)
+    return render(
+        request,
+        "programmes/pool_add.html",
+        _context(request, programme, "participants", form=form, query=query, candidates=candidates),
+    )
+
+
+@access("programme.pool", load=programme_from_url)
+def pool_import(request: HttpRequest, programme: Programme) -> HttpResponse:
+    form = PoolImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = services.pool_import(
+            actor=user_of(request),
+            programme=programme,
+            upload=upload,
+            filename=upload.name,
+            include_keep_apart=can(actor_for(request), "programme.keep_apart", programme),
+            request=request,
+        )
+        if result.ok:
+            messages.success(request, f"{result.enrolled} enrolled, {result.updated} updated.")
+            return redirect("programmes:pool", programme=programme.public_id)
+    return render(
+        request, "programmes/pool_import.html", _context(request, programme, "participants", form=form, result=result)
+    )
+
+
+@access("programme.pool", load=enrolment_from_url)
+def enrolment_edit(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+    programme = enrolment.programme
+    show_keep_apart = can(actor_for(request), "programme.keep_apart", programme)
+    people = Person.objects.filter(organisation=programme.organisation).exclude(pk=enrolment.person_id).order_by("name")
+    initial = {"availability": enrolment.availability}
+    if show_keep_apart:
+        initial["keep_apart"] = list(enrolment.keep_apart.all())
+    form = EnrolmentForm(request.POST or None, initial=initial, people=people, show_keep_apart=show_keep_apart)
+    if request.method == "POST" and form.is_valid():
+        services.enrolment_update(
+            actor=user_of(request),
+            enrolment=enrolment,
+            availability=form.cleaned_data["availability"],
+            keep_apart=form.cleaned_data["keep_apart"] if show_keep_apart else None,
+            request=request,
+        )
+        messages.success(request, f"{enrolment.person.name}'s details saved.")
+        return redirect("programmes:pool", programme=programme.public_id)
+    return render(
+        request,
+        "programmes/enrolment.html",
+        _context(request, programme, "participants", form=form, enrolment=enrolment),
+    )
+
+
+@require_POST
+@access("programme.pool", load=enrolment_from_url)
+def enrolment_withdraw(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+    services.enrolment_withdraw(actor=user_of(request), enrolment=enrolment, request=request)
+    messages.success(request, f"{enrolment.person.name} withdrawn from the programme.")
+    return redirect("programmes:pool", programme=enrolment.programme.public_id)
