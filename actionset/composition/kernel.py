@@ -313,6 +313,8 @@ def _run(
     members = s.members
     member_count = s.member_count
     counts = s.counts
+    position = s.position
+    num_units = a.num_units
     sums = s.sums
     counters = s.counters
     rng = s.rng
@@ -452,9 +454,38 @@ def _run(
             if temperature <= 0.0 or _uniform(rng) >= math.exp(delta / temperature):
                 continue
             _keep_best(s)
-        _move(a, s, u, g2)
-        if v >= 0:
-            _move(a, s, v, g1)
+        old1 = score[g1]
+        old2 = score[g2]
+        score[g1] = new1
+        score[g2] = new2
+        sums[S1] += new1 - old1 + new2 - old2
+        sums[S2] += new1 * new1 - old1 * old1 + new2 * new2 - old2 * old2
+        for step in range(2 if v >= 0 else 1):
+            mover = u if step == 0 else v
+            source = g1 if step == 0 else g2
+            target = g2 if step == 0 else g1
+            if mode == MATRIX:
+                for w in range(num_units):
+                    d = unit_dist[w, mover]
+                    gain_table[w, source] -= d
+                    gain_table[w, target] += d
+            else:
+                for ia in range(mem_ptr[mover], mem_ptr[mover + 1]):
+                    p = mem_idx[ia]
+                    for c in range(ncat):
+                        counts[source, codes[p, c]] -= 1
+                        counts[target, codes[p, c]] += 1
+            k = position[mover]
+            last = members[source, member_count[source] - 1]
+            members[source, k] = last
+            position[last] = k
+            member_count[source] -= 1
+            members[target, member_count[target]] = mover
+            position[mover] = member_count[target]
+            member_count[target] += 1
+            set_size[source] -= unit_size[mover]
+            set_size[target] += unit_size[mover]
+            group[mover] = target
         counters[ACCEPTED] += 1
         current += delta
         if current > sums[BEST] + 1e-9:
@@ -487,3 +518,13 @@ def anneal(
     move), which records the exact best at a cost of one copy per record rather than one per improving move.
     """
     _run(a, s, movable, iterations, p_insert, t_start, cooling, cycle_length, True)
+
+
+@njit(cache=True)
+def restart(a: Arrays, s: State, t_start: float) -> None:
+    """Go back to the best assignment found and heat up again."""
+    _keep_best(s)
+    s.group[:] = s.best_group[:]
+    rebuild(a, s)
+    s.sums[TEMP] = t_start
+    s.counters[CYCLE_ITER] = 0

@@ -21,6 +21,7 @@ from .problem import Problem
 T_START_FACTOR = 0.3
 END_RATIO = 0.002
 CYCLES = 4
+REHEAT = 1.0
 MIN_CYCLE = 20_000
 CHUNK_SECONDS = 0.05
 
@@ -132,39 +133,53 @@ def _search(
 ) -> int:
     slack = bool(np.any(a.size_min < a.size_max))
     p_insert = 0.3 if slack else 0.0
-    kernel.sample_worsening(a, state, movable, p_insert, 10)  # loads the compiled code before timing it
-    tries = 20_000
-    clock = time.perf_counter()
-    worse, feasible = kernel.sample_worsening(a, state, movable, p_insert, tries)
-    per_second = tries / max(time.perf_counter() - clock, 1e-6)
+    worse, feasible = kernel.sample_worsening(a, state, movable, p_insert, 20_000)
     if feasible == 0:
         return 0
-    if worse <= 0.0:
-        worse = 1.0
-    if iterations is not None:
-        total = iterations
-    else:
-        total = int(per_second * 0.6 * max(deadline - time.perf_counter(), 0.0))
-    cycle = max(MIN_CYCLE, total // CYCLES)
-    t_start = T_START_FACTOR * worse
-    cooling = math.exp(math.log(END_RATIO) / cycle)
+    t_start = T_START_FACTOR * (worse if worse > 0.0 else 1.0)
     state.sums[kernel.TEMP] = t_start
-    chunk = 5_000
+    if iterations is not None:
+        # A fixed budget: the schedule is counted in steps, so the run is exactly reproducible.
+        cycle = max(MIN_CYCLE, iterations // CYCLES)
+        cooling = math.exp(math.log(END_RATIO) / cycle)
+        done = 0
+        while done < iterations:
+            chunk = min(1_000_000, iterations - done)
+            kernel.anneal(a, state, movable, chunk, p_insert, t_start, cooling, cycle)
+            done += chunk
+            if progress is not None:
+                progress(Progress(time.perf_counter() - started, float(state.sums[kernel.BEST]), done, bound))
+            if time.perf_counter() >= deadline or (should_stop is not None and should_stop()):
+                break
+        return done
+    # A time budget: the temperature follows the clock, so every cycle ends cold whatever the machine's speed.
+    cycle_seconds = max(deadline - time.perf_counter(), 1e-3) / CYCLES
+    cycle_start = time.perf_counter()
+    never = 1 << 62
+    chunk = 2_000
+    rate = 0.0
     done = 0
     while True:
-        if iterations is not None:
-            if done >= iterations:
-                break
-            chunk = min(chunk, iterations - done)
-        clock = time.perf_counter()
-        kernel.anneal(a, state, movable, chunk, p_insert, t_start, cooling, cycle)
-        done += chunk
         now = time.perf_counter()
-        if progress is not None:
-            progress(Progress(now - started, float(state.sums[kernel.BEST]), done, bound))
         if now >= deadline or (should_stop is not None and should_stop()):
             break
-        spent = now - clock
-        chunk = max(1_000, min(chunk * 4, int(chunk * CHUNK_SECONDS / max(spent, 1e-6))))
-        chunk = min(chunk, max(1_000, int(chunk * (deadline - now) / max(spent, 1e-6))))
+        if now - cycle_start >= cycle_seconds:
+            t_start *= REHEAT
+            kernel.restart(a, state, t_start)
+            cycle_start = now
+        if rate > 0:
+            chunk = int(max(1_000, min(rate * CHUNK_SECONDS, rate * (deadline - now))))
+            expected = chunk / rate
+        else:
+            expected = CHUNK_SECONDS
+        fraction = min((now + expected - cycle_start) / cycle_seconds, 1.0)
+        target = t_start * END_RATIO**fraction
+        temperature = float(state.sums[kernel.TEMP])
+        cooling = (target / temperature) ** (1.0 / chunk) if temperature > 0 else 1.0
+        kernel.anneal(a, state, movable, chunk, p_insert, t_start, cooling, never)
+        spent = time.perf_counter() - now
+        rate = chunk / max(spent, 1e-6)
+        done += chunk
+        if progress is not None:
+            progress(Progress(time.perf_counter() - started, float(state.sums[kernel.BEST]), done, bound))
     return done
