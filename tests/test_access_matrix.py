@@ -76,7 +76,7 @@ def all_url_names() -> list[str]:
 
 def test_every_url_is_classified() -> None:
     unclassified = [n for n in all_url_names() if n not in OURS and n not in ALLAUTH and not is_admin(n)]
-    assert unclassified == [], f"Classify these URLs in tests/test_access_matrix.py: {unclassified}"
+    assert unclassified == [], f"Classify these URLs in a tests/matrix_<area>.py file: {unclassified}"
 
 
 def test_the_matrix_names_no_url_that_does_not_exist() -> None:

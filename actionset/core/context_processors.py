@@ -27,6 +27,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem("Home", reverse("core:home"), "home"))
         if actor.is_provider_staff or actor.has_any_organisation_role("admin", "sponsor"):
             items.append(NavItem("Organisations", reverse("organisations:list"), "organisations"))
+        if can(actor, "programmes.list"):
+            items.append(NavItem("Programmes", reverse("programmes:list"), "programmes"))
         if can(actor, "provider.staff"):
             items.append(NavItem("Staff", reverse("core:staff"), "staff"))
         if can(actor, "provider.audit"):

@@ -102,6 +102,7 @@ def organisation_detail(request: HttpRequest, organisation: Organisation) -> Htt
         sites=Count("site", distinct=True),
     )
     sponsors = people.filter(roles__role="sponsor").order_by("name")
+    programmes = organisation.programmes.for_listing().order_by("-created_at")
     admins = people.filter(roles__role="admin").order_by("name")
     return render(
         request,
@@ -111,6 +112,8 @@ def organisation_detail(request: HttpRequest, organisation: Organisation) -> Htt
             "stats": stats,
             "sponsors": sponsors,
             "admins": admins,
+            "programmes": programmes,
+            "can_create_programme": can(actor, "programme.create", organisation),
             "can_edit": can(actor, "organisation.edit", organisation),
             "can_view_people": can(actor, "people.view", organisation),
             "can_manage_people": can(actor, "people.manage", organisation),
