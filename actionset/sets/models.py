@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from actionset.core.models import BaseModel
 
@@ -79,6 +81,7 @@ class CompositionRun(BaseModel):
         RUNNING = "running", "Running"
         DONE = "done", "Done"
         FAILED = "failed", "Could not compose"
+        CANCELLED = "cancelled", "Cancelled"
 
     programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="composition_runs")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -101,4 +104,18 @@ class CompositionRun(BaseModel):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Unfinished long after it should have ended: its worker has gone, so a new run may start."""
+        if self.is_finished:
+            return False
+        since = self.started_at or self.created_at
+        # Queued runs wait for a worker; allow that a generous margin before calling them lost.
+        margin = dt.timedelta(seconds=self.time_limit + (120 if self.started_at else 600))
+        return timezone.now() - since > margin
+
+    @property
+    def percent(self) -> int:
+        return round(100 * max(0.0, min(self.progress, 1.0)))

@@ -1,5 +1,20 @@
-from typing import Any
+from django.urls import path
+
+from actionset.sets import views
 
 app_name = "sets"
 
-urlpatterns: list[Any] = []
+urlpatterns = [
+    # The designers' board for one programme's sets.
+    path("programme/<uuid:programme>/", views.board, name="board"),
+    path("programme/<uuid:programme>/compose/", views.compose, name="compose"),
+    path("programme/<uuid:programme>/compose/progress/", views.progress, name="progress"),
+    path("programme/<uuid:programme>/compose/cancel/", views.compose_cancel, name="compose_cancel"),
+    path("programme/<uuid:programme>/move/", views.move, name="move"),
+    path("programme/<uuid:programme>/lock-member/", views.member_lock, name="member_lock"),
+    path("programme/<uuid:programme>/publish/", views.publish, name="publish"),
+    # One set.
+    path("<uuid:learning_set>/", views.detail, name="detail"),
+    path("<uuid:learning_set>/lock/", views.lock, name="lock"),
+    path("<uuid:learning_set>/facilitators/", views.facilitators, name="facilitators"),
+]

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from actionset.accounts.models import User
+from actionset.programmes.models import Enrolment, Programme
+from actionset.sets.models import LearningSet
+from actionset.sets.services import MAX_TIME_LIMIT, facilitator_candidates
+
+
+class ComposeForm(forms.Form):
+    number_of_sets = forms.IntegerField(label="Number of sets", min_value=1, max_value=100)
+    time_limit = forms.IntegerField(
+        label="Search time (seconds)",
+        min_value=1,
+        max_value=MAX_TIME_LIMIT,
+        initial=10,
+        help_text="Longer searches find slightly more diverse sets.",
+    )
+
+
+class _ProgrammeForm(forms.Form):
+    """Choices are scoped to the programme in the URL, so an id from elsewhere is simply not valid."""
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+
+
+class MoveForm(_ProgrammeForm):
+    enrolment = forms.ModelChoiceField(queryset=Enrolment.objects.none(), to_field_name="public_id")
+    learning_set = forms.ModelChoiceField(
+        queryset=LearningSet.objects.none(), to_field_name="public_id", label="Move to"
+    )
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, programme=programme, **kwargs)
+        self.fields["enrolment"].queryset = (  # type: ignore[attr-defined]
+            Enrolment.objects.active().filter(programme=programme).select_related("person", "programme")
+        )
+        self.fields["learning_set"].queryset = programme.sets.select_related("programme")  # type: ignore[attr-defined]
+
+
+class MemberLockForm(_ProgrammeForm):
+    enrolment = forms.ModelChoiceField(queryset=Enrolment.objects.none(), to_field_name="public_id")
+    locked = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, programme=programme, **kwargs)
+        self.fields["enrolment"].queryset = Enrolment.objects.active().filter(  # type: ignore[attr-defined]
+            programme=programme, membership__isnull=False
+        )
+
+
+class LockForm(forms.Form):
+    locked = forms.BooleanField(required=False)
+
+
+class FacilitatorsForm(_ProgrammeForm):
+    lead = forms.ModelChoiceField(
+        queryset=User.objects.none(), to_field_name="public_id", required=False, label="Facilitator", empty_label="None"
+    )
+    co = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        label="Co-facilitator (optional)",
+        empty_label="None",
+    )
+
+    def __init__(self, *args: Any, programme: Programme, candidates: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, programme=programme, **kwargs)
+        queryset = candidates if candidates is not None else facilitator_candidates(programme)
+        for name in ("lead", "co"):
+            field = self.fields[name]
+            field.queryset = queryset  # type: ignore[attr-defined]
+            field.label_from_instance = lambda user: user.name or user.email  # type: ignore[attr-defined]

@@ -1,0 +1,290 @@
+"""Workflows on a programme's sets: composing, hand edits, locks, facilitators and publishing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from actionset.accounts.models import User
+from actionset.core.audit import audit_record
+from actionset.core.email import email_send
+from actionset.organisations.models import Person
+from actionset.programmes.models import Enrolment, Programme
+from actionset.sets.models import CompositionRun, FacilitatorAssignment, LearningSet, Membership
+from actionset.sets.tasks import composition_execute
+
+#: The longest a designer may ask the engine to search, in seconds.
+MAX_TIME_LIMIT = 120
+
+
+class SetsError(Exception):
+    """A workflow refused, with a message fit to show the designer."""
+
+
+def _locked_programme(programme: Programme) -> Programme:
+    # Serialises writers on one programme's sets (composition results, moves, publishing).
+    return Programme.objects.select_for_update().get(pk=programme.pk)
+
+
+def composition_start(
+    *,
+    actor: User,
+    programme: Programme,
+    number_of_sets: int,
+    time_limit: float = 10.0,
+    seed: int = 1,
+    request: HttpRequest | None = None,
+) -> CompositionRun:
+    """Queue a run of the engine over the unlocked sets. Any unfinished earlier run is cancelled."""
+    if not 1 <= number_of_sets <= 100:
+        raise SetsError("Ask for between 1 and 100 sets.")
+    if not 1 <= time_limit <= MAX_TIME_LIMIT:
+        raise SetsError(f"The time limit must be between 1 and {MAX_TIME_LIMIT} seconds.")
+    with transaction.atomic():
+        programme = _locked_programme(programme)
+        if programme.is_published:
+            raise SetsError("The sets are published: members already know their set, so they cannot be recomposed.")
+        CompositionRun.objects.filter(
+            programme=programme, status__in=[CompositionRun.Status.QUEUED, CompositionRun.Status.RUNNING]
+        ).update(status=CompositionRun.Status.CANCELLED, finished_at=timezone.now())
+        run = CompositionRun.objects.create(
+            programme=programme,
+            requested_by=actor,
+            number_of_sets=number_of_sets,
+            time_limit=time_limit,
+            seed=seed,
+        )
+        audit_record(
+            actor=actor,
+            action="sets.composition_started",
+            target=programme,
+            detail={"number_of_sets": number_of_sets, "time_limit": time_limit},
+            request=request,
+        )
+        # Enqueue once the run row is committed, so that a worker on another machine can see it.
+        run_id = run.pk
+        transaction.on_commit(lambda: composition_execute.enqueue(run_id))
+    return run
+
+
+def composition_cancel(*, actor: User, run: CompositionRun) -> bool:
+    """Ask an unfinished run to stop; its result, if any, is then never applied."""
+    stopped = bool(
+        CompositionRun.objects.filter(
+            pk=run.pk, status__in=[CompositionRun.Status.QUEUED, CompositionRun.Status.RUNNING]
+        ).update(status=CompositionRun.Status.CANCELLED, finished_at=timezone.now())
+    )
+    return stopped
+
+
+def membership_move(
+    *, actor: User, enrolment: Enrolment, learning_set: LearningSet, request: HttpRequest | None = None
+) -> Membership:
+    """Put a person into a set by hand (from another set, or from the unplaced pool)."""
+    if learning_set.programme_id != enrolment.programme_id:
+        raise SetsError("That set belongs to another programme.")
+    with transaction.atomic():
+        _locked_programme(learning_set.programme)
+        membership = Membership.objects.filter(enrolment=enrolment).select_related("learning_set").first()
+        before = membership.learning_set.name if membership else None
+        if membership is None:
+            membership = Membership.objects.create(enrolment=enrolment, learning_set=learning_set)
+        elif membership.learning_set_id != learning_set.pk:
+            membership.learning_set = learning_set
+            membership.save(update_fields=["learning_set"])
+        else:
+            return membership
+        audit_record(
+            actor=actor,
+            action="sets.member_moved",
+            target=learning_set,
+            organisation=learning_set.programme.organisation,
+            detail={"person": enrolment.person.name, "from": before, "to": learning_set.name},
+            request=request,
+        )
+    return membership
+
+
+def set_lock(*, actor: User, learning_set: LearningSet, locked: bool) -> LearningSet:
+    with transaction.atomic():
+        LearningSet.objects.filter(pk=learning_set.pk).update(locked=locked, updated_at=timezone.now())
+        learning_set.locked = locked
+    return learning_set
+
+
+def membership_lock(*, actor: User, membership: Membership, locked: bool) -> Membership:
+    with transaction.atomic():
+        Membership.objects.filter(pk=membership.pk).update(locked=locked)
+        membership.locked = locked
+    return membership
+
+
+# --- facilitators ------------------------------------------------------------------------------------
+
+
+def facilitator_candidates(programme: Programme) -> QuerySet[User]:
+    """Provider staff who facilitate, and the organisation's trained internal facilitators who can sign in."""
+    return (
+        User.objects.filter(
+            Q(staff_roles__role="facilitator")
+            | Q(people__organisation=programme.organisation, people__roles__role="facilitator")
+        )
+        .filter(is_active=True)
+        .distinct()
+        .order_by("name", "email")
+    )
+
+
+def facilitator_problems(*, user: User, learning_set: LearningSet) -> list[str]:
+    """Why `user` may not facilitate `learning_set`: capacity in the programme and independence from its members."""
+    programme = learning_set.programme
+    problems = []
+    elsewhere = (
+        FacilitatorAssignment.objects.filter(user=user, learning_set__programme=programme)
+        .exclude(learning_set=learning_set)
+        .values("learning_set")
+        .distinct()
+        .count()
+    )
+    if elsewhere >= programme.max_sets_per_facilitator:
+        problems.append(
+            f"{user.name or user.email} already facilitates {elsewhere} sets in this programme, "
+            f"the most one facilitator may take ({programme.max_sets_per_facilitator})."
+        )
+    own = list(Person.objects.filter(user=user, organisation=programme.organisation))
+    if own:
+        members = Person.objects.filter(
+            enrolments__membership__learning_set=learning_set, enrolments__withdrawn_at__isnull=True
+        )
+        own_ids = {p.pk for p in own}
+        managers = {p.line_manager_id for p in own if p.line_manager_id}
+        for member in members:
+            if member.pk in own_ids:
+                problems.append(f"{member.name} is a member of {learning_set.name}, so cannot also facilitate it.")
+            elif member.pk in managers:
+                problems.append(f"{member.name}, their line manager, is a member of {learning_set.name}.")
+            elif member.line_manager_id in own_ids:
+                problems.append(f"{member.name}, who reports to them, is a member of {learning_set.name}.")
+    return problems
+
+
+def facilitator_assign(
+    *,
+    actor: User,
+    learning_set: LearningSet,
+    lead: User | None,
+    co: User | None = None,
+    request: HttpRequest | None = None,
+) -> None:
+    """Set a set's facilitator and optional co-facilitator. Raises ValidationError keyed by "lead" / "co"."""
+    if lead is None and co is not None:
+        raise ValidationError({"co": "Choose a facilitator before a co-facilitator."})
+    if lead is not None and co is not None and lead.pk == co.pk:
+        raise ValidationError({"co": "The co-facilitator must be someone other than the facilitator."})
+    candidates = set(facilitator_candidates(learning_set.programme).values_list("pk", flat=True))
+    errors: dict[str, list[str]] = {}
+    for key, user in (("lead", lead), ("co", co)):
+        if user is None:
+            continue
+        if user.pk not in candidates:
+            errors[key] = ["Only provider facilitators and the organisation's internal facilitators can facilitate."]
+        else:
+            problems = facilitator_problems(user=user, learning_set=learning_set)
+            if problems:
+                errors[key] = problems
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _locked_programme(learning_set.programme)
+        before = _facilitator_names(learning_set)
+        learning_set.facilitators.all().delete()
+        for role, user in ((FacilitatorAssignment.Role.LEAD, lead), (FacilitatorAssignment.Role.CO, co)):
+            if user is not None:
+                FacilitatorAssignment.objects.create(learning_set=learning_set, user=user, role=role)
+        after = _facilitator_names(learning_set)
+        if before != after:
+            audit_record(
+                actor=actor,
+                action="sets.facilitators_changed",
+                target=learning_set,
+                organisation=learning_set.programme.organisation,
+                detail={"before": before, "after": after},
+                request=request,
+            )
+
+
+def _facilitator_names(learning_set: LearningSet) -> dict[str, str]:
+    return {
+        a.role: a.user.name or a.user.email
+        for a in FacilitatorAssignment.objects.filter(learning_set=learning_set).select_related("user")
+    }
+
+
+# --- publishing --------------------------------------------------------------------------------------
+
+
+def sets_publish(*, actor: User, programme: Programme, request: HttpRequest | None = None) -> int:
+    """Publish the programme's sets: members can now see their set, and each is told by email.
+
+    Returns the number of members emailed.
+    """
+    with transaction.atomic():
+        programme = _locked_programme(programme)
+        if programme.is_published:
+            raise SetsError("These sets are already published.")
+        sets = list(
+            programme.sets.prefetch_related("memberships__enrolment__person", "facilitators__user").order_by(
+                "position", "name"
+            )
+        )
+        if not any(s.memberships.all() for s in sets):
+            raise SetsError("There are no sets with members to publish yet.")
+        programme.published_at = timezone.now()
+        programme.save(update_fields=["published_at", "updated_at"])
+        messages = list(_publication_emails(programme, sets))
+        audit_record(
+            actor=actor,
+            action="sets.published",
+            target=programme,
+            detail={"sets": len(sets), "members": len(messages)},
+            request=request,
+        )
+        # After commit: a rolled-back publication must not have told anyone their set.
+        transaction.on_commit(lambda: _send_all(messages))
+    return len(messages)
+
+
+def _publication_emails(programme: Programme, sets: Iterable[LearningSet]) -> Iterable[dict[str, Any]]:
+    base = settings.SITE_URL.rstrip("/")
+    for learning_set in sets:
+        members = [m for m in learning_set.memberships.all() if m.enrolment.withdrawn_at is None]
+        facilitators = sorted(learning_set.facilitators.all(), key=lambda a: a.role != "lead")
+        link = base + reverse("sets:detail", kwargs={"learning_set": learning_set.public_id})
+        for membership in members:
+            person = membership.enrolment.person
+            if not person.email:
+                continue
+            yield {
+                "to": [person.email],
+                "context": {
+                    "person": person,
+                    "programme": programme,
+                    "learning_set": learning_set,
+                    "members": [m.enrolment.person for m in members],
+                    "facilitators": facilitators,
+                    "link": link,
+                },
+            }
+
+
+def _send_all(messages: list[dict[str, Any]]) -> None:
+    for message in messages:
+        email_send(to=message["to"], template="sets_published", context=message["context"])

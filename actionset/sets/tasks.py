@@ -1,0 +1,146 @@
+"""Composing sets in the background: a django-tasks task run by `manage.py db_worker` (or at once, in tests)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from actionset.composition import Progress, solve
+from actionset.programmes.models import Programme
+from actionset.sets.composer import Composition, CompositionInputError, problem_for_composing
+from actionset.sets.models import CompositionRun, LearningSet, Membership
+
+#: Seconds between progress writes and between checks for cancellation: often enough for a smooth bar polled once
+#: a second, rarely enough that the search is not slowed by the database.
+PROGRESS_INTERVAL = 0.3
+CANCEL_INTERVAL = 0.5
+
+
+@task()
+def composition_execute(run_id: int) -> str:
+    """Run one queued `CompositionRun` and, when it succeeds, put its result into the programme's sets."""
+    run = CompositionRun.objects.select_related("programme").get(pk=run_id)
+    started = CompositionRun.objects.filter(pk=run.pk, status=CompositionRun.Status.QUEUED).update(
+        status=CompositionRun.Status.RUNNING, started_at=timezone.now(), progress=0.0
+    )
+    if not started:
+        return run.status  # cancelled (or already taken) before a worker reached it
+    try:
+        return _execute(run)
+    except Exception:
+        _finish(run, CompositionRun.Status.FAILED, explanation=[_same("The composition stopped with an error.")])
+        raise
+
+
+def _same(text: str) -> dict[str, str]:
+    return {"text": text, "redacted": text}
+
+
+def _finish(run: CompositionRun, status: str, **fields: Any) -> None:
+    # Only a run still running may finish: a cancelled run stays cancelled.
+    CompositionRun.objects.filter(pk=run.pk, status=CompositionRun.Status.RUNNING).update(
+        status=status, finished_at=timezone.now(), **fields
+    )
+
+
+def _execute(run: CompositionRun) -> str:
+    programme = run.programme
+    try:
+        composition = problem_for_composing(programme, number_of_sets=run.number_of_sets)
+    except CompositionInputError as error:
+        _finish(run, CompositionRun.Status.FAILED, explanation=[_same(str(error))])
+        return CompositionRun.Status.FAILED
+
+    last_write = last_check = 0.0
+    cancelled = False
+
+    def progress(p: Progress) -> None:
+        nonlocal last_write
+        now = time.monotonic()
+        if now - last_write >= PROGRESS_INTERVAL:
+            last_write = now
+            share = min(p.seconds / run.time_limit, 0.99) if run.time_limit > 0 else 0.0
+            CompositionRun.objects.filter(pk=run.pk).update(progress=share)
+
+    def should_stop() -> bool:
+        nonlocal last_check, cancelled
+        now = time.monotonic()
+        if now - last_check >= CANCEL_INTERVAL:
+            last_check = now
+            cancelled = CompositionRun.objects.filter(pk=run.pk, status=CompositionRun.Status.CANCELLED).exists()
+        return cancelled
+
+    result = solve(
+        composition.problem, time_limit=run.time_limit, seed=run.seed, progress=progress, should_stop=should_stop
+    )
+    if cancelled:
+        return CompositionRun.Status.CANCELLED
+    if not result.feasible:
+        messages = result.explanation or result.violations or ["The search could not find sets that keep every rule."]
+        explanation = [
+            {
+                "text": composition.humanise(m, reveal_keep_apart=True),
+                "redacted": composition.humanise(m, reveal_keep_apart=False),
+            }
+            for m in messages
+        ]
+        _finish(run, CompositionRun.Status.FAILED, explanation=explanation)
+        return CompositionRun.Status.FAILED
+    with transaction.atomic():
+        # One writer at a time per programme: a designer's move and a finishing run must not interleave.
+        Programme.objects.select_for_update().get(pk=programme.pk)
+        if not CompositionRun.objects.filter(pk=run.pk, status=CompositionRun.Status.RUNNING).exists():
+            return CompositionRun.Status.CANCELLED
+        _apply(composition, result.assignment)
+        _finish(
+            run,
+            CompositionRun.Status.DONE,
+            progress=1.0,
+            objective=result.objective,
+            upper_bound=result.upper_bound,
+            explanation=[],
+        )
+    return CompositionRun.Status.DONE
+
+
+def _apply(composition: Composition, assignment: list[int]) -> None:
+    """Replace the memberships of people not pinned with the engine's assignment, creating sets as needed."""
+    programme = composition.programme
+    names = set(programme.sets.values_list("name", flat=True))
+    sets: list[LearningSet] = []
+    for g, planned in enumerate(composition.sets):
+        learning_set = planned.learning_set
+        if learning_set is None:
+            number = g + 1
+            while f"Set {number}" in names:
+                number += 1
+            names.add(f"Set {number}")
+            learning_set = LearningSet.objects.create(programme=programme, name=f"Set {number}", position=g)
+        elif not planned.fixed:
+            learning_set.slot = planned.slot
+        learning_set.position = g
+        learning_set.save(update_fields=["slot", "position", "updated_at"])
+        sets.append(learning_set)
+    pinned = composition.problem.pinned
+    moving = [e for p, e in enumerate(composition.enrolments) if p not in pinned]
+    target = {e.pk: sets[assignment[composition.index_of(e.pk)]] for e in moving}
+    existing = {m.enrolment_id: m for m in Membership.objects.filter(enrolment__in=moving)}
+    changed = []
+    for enrolment_id, learning_set in target.items():
+        membership = existing.get(enrolment_id)
+        if membership is None:
+            Membership.objects.create(enrolment_id=enrolment_id, learning_set=learning_set)
+        elif membership.learning_set_id != learning_set.pk:
+            membership.learning_set = learning_set
+            changed.append(membership)
+    Membership.objects.bulk_update(changed, ["learning_set"])
+    kept = {s.pk for s in sets}
+    # Withdrawn people leave the sets being recomposed; sets the run no longer uses are removed.
+    Membership.objects.filter(learning_set__programme=programme, learning_set__locked=False).exclude(
+        enrolment__in=composition.enrolments
+    ).delete()
+    programme.sets.exclude(pk__in=kept).filter(locked=False, memberships__isnull=True).delete()
