@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from actionset.core.models import BaseModel
-from actionset.programmes.slots import SLOT_LABELS
+from actionset.programmes.slots import SLOT_LABELS, SLOT_SHORT
 
 
 class Method(models.TextChoices):
@@ -212,4 +212,8 @@ class Enrolment(BaseModel):
 
     @property
     def availability_labels(self) -> list[str]:
-        return [SLOT_LABELS[s] for s in self.availability if s in SLOT_LABELS]
+        return [SLOT_LABELS[s] for s in SLOT_LABELS if s in self.availability]
+
+    @property
+    def availability_short(self) -> list[str]:
+        return [SLOT_SHORT[s] for s in SLOT_SHORT if s in self.availability]

@@ -17,6 +17,8 @@ SLOTS: list[tuple[str, str]] = [
     (f"{day}-{part}", f"{WEEKDAY_NAMES[day]} {name}") for day in WEEKDAYS for part, (name, _) in PARTS.items()
 ]
 SLOT_CODES = frozenset(code for code, _ in SLOTS)
+#: "Tue am": for tables, where the full label would wrap.
+SLOT_SHORT = {code: f"{code[:3].title()} {code[4:]}" for code, _ in SLOTS}
 SLOT_LABELS = dict(SLOTS)
 HALF_DAY_MINUTES = 240
 

@@ -24,7 +24,7 @@ from actionset.programmes.forms import (
     ProgrammeForm,
 )
 from actionset.programmes.models import Enrolment, Programme, ProgrammeEvent
-from actionset.programmes.slots import SLOTS
+from actionset.programmes.slots import SLOT_SHORT, SLOTS
 
 
 def programme_from_url(*, programme: UUID) -> Programme:
@@ -231,7 +231,7 @@ def pool(request: HttpRequest, programme: Programme) -> HttpResponse:
             programme,
             "participants",
             enrolments=enrolments,
-            slot_counts=[(label, slot_counts[code]) for code, label in SLOTS],
+            slot_counts=[(SLOT_SHORT[code], label, slot_counts[code]) for code, label in SLOTS],
             pool_size=len(enrolments),
         ),
     )
