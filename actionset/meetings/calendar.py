@@ -1,0 +1,106 @@
+"""iCalendar for meetings: invitations and cancellations by email, one-meeting downloads, and the private feed.
+
+Every meeting keeps one UID for its whole life and counts its changes in SEQUENCE, so that a
+calendar client updates or removes the event it already has instead of adding another. Times
+carry the programme's time zone (TZID with its VTIMEZONE), so the event reads as "09:30 London"
+rather than as a UTC instant that only happens to be right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parseaddr
+from typing import Literal
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import STATUS, Calendar, Event, vCalAddress
+
+from actionset.meetings.models import Meeting
+from actionset.meetings.scheduling import zone
+
+PRODID = "-//actionset//Action learning meetings//EN"
+Method = Literal["REQUEST", "CANCEL", "PUBLISH"]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Someone told about a set's meetings, and the time zone they read times in."""
+
+    name: str
+    email: str
+    time_zone: str
+
+
+def _address(name: str, email: str, **params: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    if name:
+        address.params["CN"] = name
+    address.params.update(params)
+    return address
+
+
+def _organizer() -> vCalAddress:
+    name, email = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return _address(name, email)
+
+
+def meeting_summary(meeting: Meeting) -> str:
+    programme = meeting.learning_set.programme
+    return f"{meeting.learning_set.name}: meeting {meeting.number} of {programme.number_of_meetings}"
+
+
+def meeting_event(meeting: Meeting, *, attendees: Sequence[Recipient] = (), stamp: datetime | None = None) -> Event:
+    programme = meeting.learning_set.programme
+    tz = zone(programme.time_zone)
+    event = Event.new(
+        uid=meeting.calendar_uid,
+        sequence=meeting.sequence,
+        stamp=(stamp or timezone.now()).astimezone(UTC),
+        start=meeting.starts_at.astimezone(tz),
+        end=meeting.ends_at.astimezone(tz),
+        summary=meeting_summary(meeting),
+        description=f"Action learning set meeting, {programme.title}.",
+        location=meeting.location or None,
+        status=STATUS.CANCELLED if meeting.is_cancelled else STATUS.CONFIRMED,
+        organizer=_organizer(),
+        attendees=[
+            _address(r.name, r.email, ROLE="REQ-PARTICIPANT", PARTSTAT="NEEDS-ACTION", RSVP="FALSE") for r in attendees
+        ]
+        or None,
+    )
+    return event
+
+
+def _calendar(events: Sequence[Event], meetings: Sequence[Meeting], *, method: Method | None, **extra: object) -> bytes:
+    calendar = Calendar.new(prodid=PRODID, method=method, subcomponents=events, **extra)  # type: ignore[arg-type]
+    if meetings:
+        # A VTIMEZONE covering just the meetings' dates keeps the file small and still exact.
+        first = min(m.starts_at for m in meetings).date() - timedelta(days=1)
+        last = max(m.ends_at for m in meetings).date() + timedelta(days=1)
+        calendar.add_missing_timezones(first_date=first, last_date=last)
+    return calendar.to_ical()
+
+
+def invitation_ics(meeting: Meeting, *, attendees: Sequence[Recipient]) -> bytes:
+    """An iTIP message for email: REQUEST for a new or changed meeting, CANCEL for a cancelled one."""
+    method: Method = "CANCEL" if meeting.is_cancelled else "REQUEST"
+    return _calendar([meeting_event(meeting, attendees=attendees)], [meeting], method=method)
+
+
+def download_ics(meeting: Meeting) -> bytes:
+    """One meeting to import by hand. PUBLISH, not REQUEST: importing it should add the event, not ask for a reply."""
+    return _calendar([meeting_event(meeting)], [meeting], method="PUBLISH")
+
+
+def feed_ics(meetings: Sequence[Meeting], *, name: str) -> bytes:
+    """A person's subscribable calendar.
+
+    No ATTENDEE lines: a feed address can leak (shared screens, synced devices), and it should not
+    leak colleagues' email addresses with it.
+    """
+    stamp = timezone.now()
+    events = [meeting_event(m, stamp=stamp) for m in meetings]
+    return _calendar(events, meetings, method=None, name=name, refresh_interval=timedelta(hours=1))

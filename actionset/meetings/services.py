@@ -1,0 +1,339 @@
+"""Scheduling, changing and cancelling meetings; telling people by email with calendar invitations; reminders."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from actionset.accounts.models import User
+from actionset.core.audit import audit_record
+from actionset.core.email import email_send
+from actionset.meetings.calendar import Recipient, invitation_ics
+from actionset.meetings.models import CalendarFeed, Meeting
+from actionset.meetings.scheduling import SetPlan, programme_plans, series_times, zone
+from actionset.programmes.models import Programme
+from actionset.sets.models import LearningSet
+
+#: How far ahead of a meeting its reminder goes out.
+REMINDER_WINDOW = timedelta(hours=48)
+
+
+class ScheduleError(Exception):
+    """The schedule cannot be made as asked; the message says why, in words for the designer."""
+
+
+@dataclass
+class ScheduleResult:
+    scheduled: list[SetPlan] = field(default_factory=list)
+    #: Sets left alone because they already have meetings: changes go meeting by meeting.
+    skipped: list[LearningSet] = field(default_factory=list)
+
+
+# --- who is told --------------------------------------------------------------------------
+
+
+def set_recipients(learning_set: LearningSet) -> list[Recipient]:
+    """The set's active members and its facilitators, once each.
+
+    A member without a login yet reads times in the programme's time zone, the one they were recruited in.
+    """
+    programme = learning_set.programme
+    recipients: dict[str, Recipient] = {}
+    memberships = learning_set.memberships.filter(enrolment__withdrawn_at__isnull=True).select_related(
+        "enrolment__person__user"
+    )
+    for membership in memberships:
+        person = membership.enrolment.person
+        user = person.user
+        email = person.email or (user.email if user else "")
+        if email:
+            recipients.setdefault(
+                email.lower(),
+                Recipient(
+                    name=person.name,
+                    email=email,
+                    time_zone=zone(user.time_zone if user else programme.time_zone).key,
+                ),
+            )
+    for assignment in learning_set.facilitators.select_related("user"):
+        user = assignment.user
+        recipients.setdefault(
+            user.email.lower(), Recipient(name=str(user), email=user.email, time_zone=zone(user.time_zone).key)
+        )
+    return list(recipients.values())
+
+
+def _ics_name(meeting: Meeting) -> str:
+    return f"meeting-{meeting.number}.ics"
+
+
+def _send_invitations(meetings: Sequence[Meeting], *, template: str, extra: dict[str, Any] | None = None) -> None:
+    """One email per person, so that each reads the times in their own time zone, with an .ics per meeting."""
+    if not meetings:
+        return
+    learning_set = meetings[0].learning_set
+    recipients = set_recipients(learning_set)
+    attachments = []
+    for meeting in meetings:
+        method = "CANCEL" if meeting.is_cancelled else "REQUEST"
+        attachments.append(
+            (_ics_name(meeting), invitation_ics(meeting, attendees=recipients), f"text/calendar; method={method}")
+        )
+    for recipient in recipients:
+        email_send(
+            to=[recipient.email],
+            template=template,
+            context={
+                "recipient": recipient,
+                "learning_set": learning_set,
+                "programme": learning_set.programme,
+                "meetings": meetings,
+                "meeting": meetings[0],
+                **(extra or {}),
+            },
+            attachments=attachments,
+        )
+
+
+# --- scheduling ---------------------------------------------------------------------------
+
+
+def schedule_create(
+    *,
+    actor: User,
+    programme: Programme | None = None,
+    learning_set: LearningSet | None = None,
+    slot: str | None = None,
+    request: HttpRequest | None = None,
+) -> ScheduleResult:
+    """Lay out the series of meetings for every set of a programme, or for one set (optionally at a chosen slot).
+
+    Each set meets at the slot all its people can attend, or, where there is none, the one most can
+    (the plan says who cannot). A set that already has meetings is left as it is: from then on
+    meetings are moved or cancelled one at a time, so that nobody's calendar is rewritten wholesale.
+    """
+    if (programme is None) == (learning_set is None):
+        raise ValueError("Schedule a programme or a set, not both")
+    if programme is None:
+        assert learning_set is not None
+        programme = learning_set.programme
+    if not programme.is_published:
+        raise ScheduleError("Publish the sets before scheduling them: members learn their meeting dates by email.")
+    if programme.start_date is None:
+        raise ScheduleError("Set the date the first meetings can start from in the programme's design.")
+
+    result = ScheduleResult()
+    with transaction.atomic():
+        # Locking the sets makes two designers pressing the button at once schedule each set once.
+        sets = LearningSet.objects.select_for_update().filter(programme=programme).order_by("position", "name")
+        if learning_set is not None:
+            sets = sets.filter(pk=learning_set.pk)
+        candidates = []
+        for candidate in sets:
+            candidate.programme = programme
+            if candidate.meetings.exists():
+                result.skipped.append(candidate)
+            else:
+                if slot and learning_set is not None:
+                    candidate.slot = slot
+                candidates.append(candidate)
+        plans = programme_plans(programme, candidates)
+        if slot and plans and not plans[0].fixed:
+            raise ScheduleError("That slot does not fit a meeting of this length.")
+        for plan in plans:
+            target = plan.learning_set
+            target.slot = plan.chosen.slot
+            target.save(update_fields=["slot"])
+            times = series_times(
+                start=programme.start_date,
+                slot=plan.chosen.slot,
+                number=programme.number_of_meetings,
+                cadence_weeks=programme.cadence_weeks,
+                meeting_minutes=programme.meeting_minutes,
+                time_zone=programme.time_zone,
+            )
+            meetings = Meeting.objects.bulk_create(
+                Meeting(learning_set=target, number=i, starts_at=begins, ends_at=ends, location=programme.location)
+                for i, (begins, ends) in enumerate(times, start=1)
+            )
+            audit_record(
+                actor=actor,
+                action="schedule.created",
+                target=target,
+                organisation=programme.organisation,
+                detail={
+                    "slot": plan.chosen.slot,
+                    "meetings": len(meetings),
+                    "first": meetings[0].starts_at.isoformat() if meetings else None,
+                    "cannot_attend": len(plan.chosen.cannot_attend),
+                },
+                request=request,
+            )
+            result.scheduled.append(plan)
+            # Send after commit: a rolled-back schedule must not leave invitations in people's calendars.
+            transaction.on_commit(
+                lambda meetings=meetings: _send_invitations(meetings, template="meeting_scheduled")  # type: ignore[misc]
+            )
+    return result
+
+
+def _locked(meeting: Meeting) -> Meeting:
+    locked = (
+        Meeting.objects.select_for_update().select_related("learning_set__programme__organisation").get(pk=meeting.pk)
+    )
+    return locked
+
+
+class MeetingUnchangeable(ScheduleError):
+    pass
+
+
+def meeting_reschedule(
+    *,
+    actor: User,
+    meeting: Meeting,
+    starts_at: datetime,
+    ends_at: datetime,
+    location: str,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> Meeting:
+    """Move a meeting. Its UID stays and its SEQUENCE goes up, so calendars move the event they already hold."""
+    if ends_at <= starts_at:
+        raise ScheduleError("The meeting must end after it starts.")
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        if not meeting.can_change:
+            raise MeetingUnchangeable("Only a meeting still to come can be moved.")
+        before = {
+            "starts_at": meeting.starts_at.isoformat(),
+            "ends_at": meeting.ends_at.isoformat(),
+            "location": meeting.location,
+        }
+        if (meeting.starts_at, meeting.ends_at, meeting.location) == (starts_at, ends_at, location):
+            return meeting
+        meeting.starts_at, meeting.ends_at, meeting.location = starts_at, ends_at, location
+        meeting.sequence += 1
+        # A reminder sent for the old time says nothing useful about the new one.
+        meeting.reminder_sent_at = None
+        meeting.save(update_fields=["starts_at", "ends_at", "location", "sequence", "reminder_sent_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="meeting.rescheduled",
+            target=meeting,
+            organisation=meeting.learning_set.programme.organisation,
+            detail={
+                "before": before,
+                "after": {"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat(), "location": location},
+                "sequence": meeting.sequence,
+            },
+            request=request,
+        )
+        transaction.on_commit(lambda: _send_invitations([meeting], template="meeting_changed", extra={"note": note}))
+    return meeting
+
+
+def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "", request: HttpRequest | None = None) -> Meeting:
+    """Cancel a meeting. Calendars are sent METHOD:CANCEL for the same UID, so the event disappears from them."""
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        if meeting.is_cancelled:
+            return meeting
+        if not meeting.can_change:
+            raise MeetingUnchangeable("Only a meeting still to come can be cancelled.")
+        meeting.status = Meeting.Status.CANCELLED
+        meeting.sequence += 1
+        meeting.save(update_fields=["status", "sequence", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="meeting.cancelled",
+            target=meeting,
+            organisation=meeting.learning_set.programme.organisation,
+            detail={"sequence": meeting.sequence, "reason": reason},
+            request=request,
+        )
+        transaction.on_commit(
+            lambda: _send_invitations([meeting], template="meeting_cancelled", extra={"reason": reason})
+        )
+    return meeting
+
+
+# --- reminders ----------------------------------------------------------------------------
+
+
+def reminders_send(*, now: datetime | None = None) -> int:
+    """Remind each set's people of meetings starting within the next 48 hours; each meeting once.
+
+    Safe to run from cron and from a task worker at the same time: each meeting is claimed under a
+    row lock (skipping rows another process holds) and marked before its emails go.
+    """
+    now = now or timezone.now()
+    due = Meeting.objects.filter(
+        status=Meeting.Status.SCHEDULED,
+        reminder_sent_at__isnull=True,
+        starts_at__gt=now,
+        starts_at__lte=now + REMINDER_WINDOW,
+        learning_set__programme__published_at__isnull=False,
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due):
+        with transaction.atomic():
+            meeting = (
+                Meeting.objects.select_for_update(skip_locked=True)
+                .select_related("learning_set__programme")
+                .filter(pk=pk, reminder_sent_at__isnull=True, status=Meeting.Status.SCHEDULED)
+                .first()
+            )
+            if meeting is None:
+                continue
+            meeting.reminder_sent_at = now
+            meeting.save(update_fields=["reminder_sent_at", "updated_at"])
+            transaction.on_commit(lambda meeting=meeting: _send_reminder(meeting))  # type: ignore[misc]
+            sent += 1
+    return sent
+
+
+def _send_reminder(meeting: Meeting) -> None:
+    for recipient in set_recipients(meeting.learning_set):
+        email_send(
+            to=[recipient.email],
+            template="meeting_reminder",
+            context={
+                "recipient": recipient,
+                "meeting": meeting,
+                "learning_set": meeting.learning_set,
+                "programme": meeting.learning_set.programme,
+            },
+        )
+
+
+# --- calendar feeds -----------------------------------------------------------------------
+
+
+def calendar_feed_create(*, actor: User, request: HttpRequest | None = None) -> str:
+    """Give `actor` a new private feed address, revoking any earlier one. Returns the token, shown once."""
+    with transaction.atomic():
+        revoked = CalendarFeed.objects.active().filter(user=actor).update(revoked_at=timezone.now())
+        token, token_hash = CalendarFeed.new_token()
+        feed = CalendarFeed.objects.create(user=actor, token_hash=token_hash)
+        audit_record(
+            actor=actor,
+            action="calendar_feed.reset" if revoked else "calendar_feed.created",
+            target=feed,
+            request=request,
+        )
+    return token
+
+
+def calendar_feed_revoke(*, actor: User, request: HttpRequest | None = None) -> None:
+    with transaction.atomic():
+        for feed in CalendarFeed.objects.active().filter(user=actor).select_for_update():
+            feed.revoked_at = timezone.now()
+            feed.save(update_fields=["revoked_at", "updated_at"])
+            audit_record(actor=actor, action="calendar_feed.revoked", target=feed, request=request)

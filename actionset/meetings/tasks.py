@@ -1,0 +1,13 @@
+"""Background work for meetings, run by the django-tasks database worker (`manage.py db_worker`)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from actionset.meetings.services import reminders_send
+
+
+@task()
+def send_reminders() -> int:
+    """Email reminders for meetings in the next 48 hours. Enqueue it hourly (`send_reminders --enqueue` from cron)."""
+    return reminders_send()
