@@ -19,8 +19,14 @@ install: $(STAMP)
 demo: install
 	DEBUG=1 $(BIN)/python manage.py migrate --verbosity 0
 	DEBUG=1 $(BIN)/python manage.py demo_seed
-	@echo "\nServing on http://127.0.0.1:8000 — stop with Ctrl-C\n"
+	@echo "\nServing on http://127.0.0.1:8000 with a background worker — stop with Ctrl-C\n"
+	DEBUG=1 $(BIN)/python manage.py db_worker --interval 0.5 --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 DEMO_MODE=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## Process background tasks (composing sets, reminders) — what production runs beside the web processes
+worker: install
+	$(BIN)/python manage.py db_worker
 
 ## Run the whole test suite (set DATABASE_URL to run it on PostgreSQL)
 test: install
