@@ -21,7 +21,7 @@ def learning_set(cast: Cast) -> dict[str, Any]:
 def member_enrolment(cast: Cast) -> dict[str, Any]:
     enrolment = cast.people["a_participant"].enrolments.get()
     assert cast.learning_set is not None
-    return {"enrolment": enrolment.public_id, "learning_set": cast.learning_set.public_id, "locked": "1"}
+    return {"enrolment": enrolment.public_id, "learning_set": cast.learning_set.public_id, "locked": "true"}
 
 
 def keep_facilitator(cast: Cast) -> dict[str, Any]:
@@ -41,7 +41,7 @@ CASES: dict[str, Case] = {
     "sets:move": Case("post", programme, DESIGN_ACTION, data=member_enrolment),
     "sets:member_lock": Case("post", programme, DESIGN_ACTION, data=member_enrolment),
     "sets:publish": Case("post", programme, DESIGN_ACTION),
-    "sets:lock": Case("post", learning_set, DESIGN_ACTION, data=lambda c: {"locked": "1"}),
+    "sets:lock": Case("post", learning_set, DESIGN_ACTION, data=lambda c: {"locked": "true"}),
     "sets:facilitators": Case("post", learning_set, DESIGN_ACTION, data=keep_facilitator),
     # The set's own member and facilitator, and designers; sponsors and administrators never see set content.
     "sets:detail": Case(

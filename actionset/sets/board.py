@@ -77,10 +77,13 @@ def board(
             Prefetch("facilitators", queryset=FacilitatorAssignment.objects.select_related("user").order_by("role")),
         )
     )
-    composition, assignment = problem_for_board(programme, sets)
-    evaluation = board_evaluation(composition, assignment)
-    bound = upper_bound(composition.problem) if evaluation is not None else None
-    warnings = set_warnings(composition, evaluation, reveal_keep_apart=reveal_keep_apart)
+    evaluation, bound, warnings, placed = None, None, [], 0
+    if sets:  # the engine needs at least one set to speak of
+        composition, assignment = problem_for_board(programme, sets)
+        evaluation = board_evaluation(composition, assignment)
+        bound = upper_bound(composition.problem) if evaluation is not None else None
+        warnings = set_warnings(composition, evaluation, reveal_keep_apart=reveal_keep_apart)
+        placed = len(assignment)
     candidates = list(facilitator_candidates(programme))
     cards = []
     for g, learning_set in enumerate(sets):
@@ -118,7 +121,7 @@ def board(
         .select_related("person")
         .order_by("person__name")
     )
-    pool_size = len(assignment) + len(unplaced)
+    pool_size = placed + len(unplaced)
     run = programme.composition_runs.first()
     return {
         "programme": programme,

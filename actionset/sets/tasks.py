@@ -119,7 +119,9 @@ def _apply(composition: Composition, assignment: list[int]) -> None:
             while f"Set {number}" in names:
                 number += 1
             names.add(f"Set {number}")
-            learning_set = LearningSet.objects.create(programme=programme, name=f"Set {number}", position=g)
+            learning_set = LearningSet.objects.create(
+                programme=programme, name=f"Set {number}", position=g, slot=planned.slot
+            )
         elif not planned.fixed:
             learning_set.slot = planned.slot
         learning_set.position = g

@@ -1,0 +1,154 @@
+"""Composing sets through the background task (run immediately in tests)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from actionset.core.factories import LearningSetFactory, MembershipFactory
+from actionset.programmes.models import Programme
+from actionset.sets.models import CompositionRun, LearningSet, Membership
+from actionset.sets.services import SetsError, composition_cancel, composition_start
+from conftest import Cast
+
+pytestmark = pytest.mark.usefixtures("immediate_tasks")
+
+
+def compose(cast: Cast, programme: Programme, capture: Any, number_of_sets: int = 3) -> CompositionRun:
+    with capture(execute=True):
+        run = composition_start(
+            actor=cast.users["designer"], programme=programme, number_of_sets=number_of_sets, time_limit=1
+        )
+    run.refresh_from_db()
+    return run
+
+
+def members_by_set(programme: Programme) -> dict[str, set[int]]:
+    result: dict[str, set[int]] = {}
+    for m in Membership.objects.filter(learning_set__programme=programme).select_related("learning_set"):
+        result.setdefault(m.learning_set.name, set()).add(m.enrolment_id)
+    return result
+
+
+def test_a_composed_result_never_breaks_a_hard_rule(
+    cast: Cast, pool_programme: Programme, django_capture_on_commit_callbacks: Any
+) -> None:
+    enrolments = list(pool_programme.enrolments.select_related("person"))
+    boss = enrolments[0].person
+    for e in enrolments[1:4]:
+        e.person.line_manager = boss
+        e.person.save()
+    enrolments[5].keep_apart.add(enrolments[6].person)
+    for k, e in enumerate(enrolments):
+        e.availability = ["tue-am", "wed-pm"] if k % 3 else ["wed-pm"]
+        e.save()
+
+    run = compose(cast, pool_programme, django_capture_on_commit_callbacks)
+
+    assert run.status == CompositionRun.Status.DONE, run.explanation
+    assert run.progress == 1.0
+    assert run.objective is not None
+    assert run.upper_bound is not None
+    assert run.objective <= run.upper_bound + 1e-6
+    sets = list(LearningSet.objects.filter(programme=pool_programme).order_by("position"))
+    assert [s.name for s in sets] == ["Set 1", "Set 2", "Set 3"]
+    where = {m.enrolment_id: m.learning_set for m in Membership.objects.filter(learning_set__in=sets)}
+    assert len(where) == 18
+    for s in sets:
+        assert 5 <= sum(1 for x in where.values() if x == s) <= 7
+    for e in enrolments[1:4]:
+        assert where[e.pk] != where[enrolments[0].pk]
+    assert where[enrolments[5].pk] != where[enrolments[6].pk]
+    for e in enrolments:
+        assert where[e.pk].slot in e.availability
+
+
+def test_infeasible_input_explains_itself_and_changes_nothing(
+    cast: Cast, pool_programme: Programme, django_capture_on_commit_callbacks: Any
+) -> None:
+    existing = LearningSetFactory.create(programme=pool_programme, name="Set 1")
+    first = pool_programme.enrolments.first()
+    assert first is not None
+    MembershipFactory.create(learning_set=existing, enrolment=first)
+    before = members_by_set(pool_programme)
+
+    # 18 people cannot fill 5 sets of at least 5.
+    run = compose(cast, pool_programme, django_capture_on_commit_callbacks, number_of_sets=5)
+
+    assert run.status == CompositionRun.Status.FAILED
+    assert run.explanation
+    assert any("people" in item["text"] for item in run.explanation)
+    assert members_by_set(pool_programme) == before
+    assert list(pool_programme.sets.values_list("name", flat=True)) == ["Set 1"]
+
+
+def test_an_impossible_keep_apart_is_explained_with_names_only_for_designers(
+    cast: Cast, pool_programme: Programme, django_capture_on_commit_callbacks: Any
+) -> None:
+    enrolments = list(pool_programme.enrolments.select_related("person"))
+    kept = LearningSetFactory.create(programme=pool_programme, name="Set 1", locked=True)
+    for e in enrolments[:6]:
+        MembershipFactory.create(learning_set=kept, enrolment=e)
+    enrolments[0].keep_apart.add(enrolments[1].person)
+
+    run = compose(cast, pool_programme, django_capture_on_commit_callbacks)
+
+    assert run.status == CompositionRun.Status.FAILED
+    text = " ".join(item["text"] for item in run.explanation)
+    redacted = " ".join(item["redacted"] for item in run.explanation)
+    assert enrolments[0].person.name in text
+    assert enrolments[0].person.name not in redacted
+    assert enrolments[1].person.name not in redacted
+    assert "Set 1" in redacted
+
+
+def test_locking_a_set_keeps_it_through_re_optimisation(
+    cast: Cast, pool_programme: Programme, django_capture_on_commit_callbacks: Any
+) -> None:
+    compose(cast, pool_programme, django_capture_on_commit_callbacks)
+    first = LearningSet.objects.get(programme=pool_programme, name="Set 1")
+    first.locked = True
+    first.save()
+    loner = Membership.objects.filter(learning_set__name="Set 2", learning_set__programme=pool_programme).first()
+    assert loner is not None
+    loner.locked = True
+    loner.save()
+    kept = set(first.memberships.values_list("enrolment_id", flat=True))
+
+    run = compose(cast, pool_programme, django_capture_on_commit_callbacks)
+    assert run.status == CompositionRun.Status.DONE
+    # A different seed would move people: make sure the run could have.
+    assert set(first.memberships.values_list("enrolment_id", flat=True)) == kept
+    loner.refresh_from_db()
+    assert loner.learning_set.name == "Set 2"
+    assert pool_programme.sets.count() == 3
+
+
+def test_a_cancelled_run_changes_nothing(cast: Cast, pool_programme: Programme) -> None:
+    # Without capturing on-commit callbacks the task is never enqueued: cancel it while it is queued.
+    run = composition_start(actor=cast.users["designer"], programme=pool_programme, number_of_sets=3, time_limit=1)
+    assert composition_cancel(actor=cast.users["designer"], run=run)
+    from actionset.sets.tasks import composition_execute
+
+    composition_execute.call(run.pk)
+    run.refresh_from_db()
+    assert run.status == CompositionRun.Status.CANCELLED
+    assert not pool_programme.sets.exists()
+
+
+def test_starting_a_run_cancels_an_unfinished_one(cast: Cast, pool_programme: Programme) -> None:
+    first = composition_start(actor=cast.users["designer"], programme=pool_programme, number_of_sets=3)
+    second = composition_start(actor=cast.users["designer"], programme=pool_programme, number_of_sets=3)
+    first.refresh_from_db()
+    assert first.status == CompositionRun.Status.CANCELLED
+    assert second.status == CompositionRun.Status.QUEUED
+
+
+def test_published_sets_cannot_be_recomposed(cast: Cast, pool_programme: Programme) -> None:
+    from django.utils import timezone
+
+    pool_programme.published_at = timezone.now()
+    pool_programme.save()
+    with pytest.raises(SetsError):
+        composition_start(actor=cast.users["designer"], programme=pool_programme, number_of_sets=3)
