@@ -8,6 +8,7 @@ over one assumption literal per rule).
 
 from __future__ import annotations
 
+import heapq
 import random
 from dataclasses import dataclass
 
@@ -41,6 +42,10 @@ def _describe_unit(c: Compiled, u: int) -> str:
     return f"person {people[0]}" if len(people) == 1 else f"must-link group {people}"
 
 
+def _restricted(c: Compiled, u: int) -> bool:
+    return c.unit_pinned[u] >= 0 or c.unit_allowed[u] is not None
+
+
 def precheck(c: Compiled) -> list[str]:
     """Contradictions that counting alone reveals."""
     a = c.arrays
@@ -54,13 +59,22 @@ def precheck(c: Compiled) -> list[str]:
         out.append(f"the sets' minimum sizes add up to {lo}, more than the {n} people")
     if hi < n:
         out.append(f"the sets' maximum sizes add up to {hi}, fewer than the {n} people")
+    largest = int(a.size_max.max())
     pinned_load = np.zeros(a.num_sets, dtype=np.int64)
+    # Hall's condition for each availability pattern: everyone who may only join sets in S must fit in S.
+    patterns: dict[frozenset[int], int] = {}
     for u in range(a.num_units):
+        if not _restricted(c, u):
+            if a.unit_size[u] > largest:
+                out.append(f"{_describe_unit(c, u)} has {a.unit_size[u]} people, more than any set can hold")
+            continue
         sets = _allowed_sets(c, u)
         if not sets:
             continue
         if a.unit_size[u] > max(int(a.size_max[g]) for g in sets):
             out.append(f"{_describe_unit(c, u)} has {a.unit_size[u]} people, more than any set they may join can hold")
+        key = frozenset(sets)
+        patterns[key] = patterns.get(key, 0) + int(a.unit_size[u])
         if c.unit_pinned[u] >= 0:
             pinned_load[c.unit_pinned[u]] += a.unit_size[u]
             for v in c.unit_cannot[u]:
@@ -72,12 +86,6 @@ def precheck(c: Compiled) -> list[str]:
     for g in range(a.num_sets):
         if pinned_load[g] > a.size_max[g]:
             out.append(f"{pinned_load[g]} people are pinned to set {g}, which holds at most {a.size_max[g]}")
-    # Hall's condition for each availability pattern: everyone who may only join sets in S must fit in S.
-    patterns: dict[frozenset[int], int] = {}
-    for u in range(a.num_units):
-        key = frozenset(_allowed_sets(c, u))
-        if key and len(key) < a.num_sets:
-            patterns[key] = patterns.get(key, 0) + int(a.unit_size[u])
     if len(patterns) <= 500:
         for key in patterns:
             need = sum(size for other, size in patterns.items() if other <= key)
@@ -88,49 +96,83 @@ def precheck(c: Compiled) -> list[str]:
 
 
 def greedy(c: Compiled, seed: int) -> npt.NDArray[np.int64] | None:
-    """Place the most constrained units first, each in the emptiest set it may join; then top up short sets."""
+    """Place the most constrained units first, each in the emptiest set it may join; then top up short sets.
+
+    Sets wait in a heap ordered by (already at minimum, share of maximum filled), so a unit free to join any set
+    finds one in a few pops rather than by scanning every set.
+    """
     a = c.arrays
     rng = random.Random(seed)
     m = a.num_sets
     size = np.zeros(m, dtype=np.int64)
     group = np.full(a.num_units, -1, dtype=np.int64)
     occupants: list[set[int]] = [set() for _ in range(m)]
-    choices = [_allowed_sets(c, u) for u in range(a.num_units)]
     keys = {u: rng.random() for u in range(a.num_units)}
+
+    def choice_count(u: int) -> int:
+        if c.unit_pinned[u] >= 0:
+            return 1
+        allowed = c.unit_allowed[u]
+        return m if allowed is None else len(allowed)
+
     order = sorted(
         range(a.num_units),
-        key=lambda u: (c.unit_pinned[u] < 0, len(choices[u]), -a.unit_size[u], -len(c.unit_cannot[u]), keys[u]),
+        key=lambda u: (c.unit_pinned[u] < 0, choice_count(u), -a.unit_size[u], -len(c.unit_cannot[u]), keys[u]),
     )
 
     def fits(u: int, g: int) -> bool:
         return size[g] + a.unit_size[u] <= a.size_max[g] and not (c.unit_cannot[u] & occupants[g])
 
-    for u in order:
-        best, best_key = -1, (0.0, 0.0, 0.0)
-        for g in choices[u]:
-            if fits(u, g):
-                # Fill sets below their minimum first, then keep sets level.
-                key = (float(size[g] >= a.size_min[g]), size[g] / max(int(a.size_max[g]), 1), rng.random())
-                if best < 0 or key < best_key:
-                    best, best_key = g, key
-        if best < 0:
-            return None
-        group[u] = best
-        size[best] += a.unit_size[u]
-        occupants[best].add(u)
+    def may_join(u: int, g: int) -> bool:
+        if c.unit_pinned[u] >= 0:
+            return g == c.unit_pinned[u]
+        allowed = c.unit_allowed[u]
+        return allowed is None or g in allowed
 
+    def key(g: int) -> tuple[bool, float]:
+        return (bool(size[g] >= a.size_min[g]), float(size[g]) / max(int(a.size_max[g]), 1))
+
+    heap = [(key(g), rng.random(), g) for g in range(m)]
+    heapq.heapify(heap)
+    for u in order:
+        chosen = -1
+        if c.unit_pinned[u] >= 0:
+            chosen = c.unit_pinned[u] if fits(u, c.unit_pinned[u]) else -1
+        else:
+            passed = []
+            while heap:
+                entry = heapq.heappop(heap)
+                g = entry[2]
+                if entry[0] != key(g):
+                    continue  # stale: the set has changed since this entry was pushed
+                passed.append(entry)
+                if may_join(u, g) and fits(u, g):
+                    chosen = g
+                    break
+            for entry in passed:
+                if entry[2] != chosen:
+                    heapq.heappush(heap, entry)
+        if chosen < 0:
+            return None
+        group[u] = chosen
+        size[chosen] += a.unit_size[u]
+        occupants[chosen].add(u)
+        heapq.heappush(heap, (key(chosen), rng.random(), chosen))
+
+    candidates = list(range(a.num_units))
+    rng.shuffle(candidates)
     for _ in range(a.num_units):
         short = [g for g in range(m) if size[g] < a.size_min[g]]
         if not short:
             return group
         g = short[0]
         moved = False
-        for u in rng.sample(range(a.num_units), a.num_units):
+        for u in candidates:
             h = int(group[u])
             if (
                 h != g
                 and c.unit_pinned[u] < 0
-                and g in choices[u]
+                and may_join(u, g)
                 and size[h] - a.unit_size[u] >= a.size_min[h]
                 and fits(u, g)
             ):
@@ -147,7 +189,8 @@ def greedy(c: Compiled, seed: int) -> npt.NDArray[np.int64] | None:
 
 
 def _pairs(c: Compiled) -> int:
-    return sum(len(_allowed_sets(c, u)) for u in range(c.arrays.num_units))
+    return sum(choice_count for choice_count in (len(_allowed_sets(c, u)) if _restricted(c, u) else c.arrays.num_sets
+                                                 for u in range(c.arrays.num_units)))
 
 
 def cpsat_start(c: Compiled, seed: int, time_limit: float) -> Start:

@@ -528,3 +528,165 @@ def restart(a: Arrays, s: State, t_start: float) -> None:
     rebuild(a, s)
     s.sums[TEMP] = t_start
     s.counters[CYCLE_ITER] = 0
+
+
+@njit(cache=True)
+def tabu(
+    a: Arrays,
+    s: State,
+    movable: I64,
+    iterations: int,
+    tenure: int,
+    patience: int,
+    strength: int,
+    tabu_until: I64,
+) -> None:
+    """Iterated tabu search for matrix problems: best non-tabu insert or swap each step, random swaps to escape.
+
+    Each step scans every feasible insert and swap with the O(1) delta from the gain table. Moving a unit out of a
+    set forbids moving it back for ``tenure`` (+ random) steps unless that beats the best. After ``patience`` steps
+    without a new best, the search restarts from the best with ``strength`` random feasible swaps.
+    """
+    m = a.num_sets
+    unit_size = a.unit_size
+    allowed_row = a.allowed_row
+    allowed_mask = a.allowed_mask
+    cl_ptr = a.cl_ptr
+    cl_idx = a.cl_idx
+    size_min = a.size_min
+    size_max = a.size_max
+    unit_dist = a.unit_dist
+    group = s.group
+    set_size = s.set_size
+    gain_table = s.gain_table
+    sums = s.sums
+    counters = s.counters
+    rng = s.rng
+    nm = movable.shape[0]
+    current = sums[S1]
+    stale = 0
+    for _ in range(iterations):
+        counters[ITER] += 1
+        step = counters[ITER]
+        best_delta = -1e300
+        best_u = -1
+        best_v = -1
+        best_g = -1
+        ties = 0
+        for iu in range(nm):
+            u = movable[iu]
+            g1 = group[u]
+            su = unit_size[u]
+            row_u = allowed_row[u]
+            base_u = gain_table[u, g1]
+            if set_size[g1] - su >= size_min[g1]:
+                for g2 in range(m):
+                    if g2 == g1 or set_size[g2] + su > size_max[g2]:
+                        continue
+                    if row_u >= 0 and allowed_mask[row_u, g2] == 0:
+                        continue
+                    delta = gain_table[u, g2] - base_u
+                    if tabu_until[u * m + g2] > step and current + delta <= sums[BEST] + 1e-9:
+                        continue
+                    if delta < best_delta:
+                        continue
+                    clash = False
+                    for e in range(cl_ptr[u], cl_ptr[u + 1]):
+                        if group[cl_idx[e]] == g2:
+                            clash = True
+                            break
+                    if clash:
+                        continue
+                    if delta > best_delta:
+                        best_delta = delta
+                        ties = 1
+                    else:
+                        ties += 1
+                        if _below(rng, ties) != 0:
+                            continue
+                    best_u = u
+                    best_v = -1
+                    best_g = g2
+            for iv in range(iu + 1, nm):
+                v = movable[iv]
+                g2 = group[v]
+                if g2 == g1:
+                    continue
+                delta = gain_table[u, g2] - base_u + gain_table[v, g1] - gain_table[v, g2] - 2.0 * unit_dist[u, v]
+                if delta < best_delta:
+                    continue
+                if (tabu_until[u * m + g2] > step or tabu_until[v * m + g1] > step) and (
+                    current + delta <= sums[BEST] + 1e-9
+                ):
+                    continue
+                sv = unit_size[v]
+                if su != sv:
+                    new1 = set_size[g1] - su + sv
+                    new2 = set_size[g2] - sv + su
+                    if new1 > size_max[g1] or new1 < size_min[g1] or new2 > size_max[g2] or new2 < size_min[g2]:
+                        continue
+                if row_u >= 0 and allowed_mask[row_u, g2] == 0:
+                    continue
+                row_v = allowed_row[v]
+                if row_v >= 0 and allowed_mask[row_v, g1] == 0:
+                    continue
+                clash = False
+                for e in range(cl_ptr[u], cl_ptr[u + 1]):
+                    w = cl_idx[e]
+                    if w != v and group[w] == g2:
+                        clash = True
+                        break
+                for e in range(cl_ptr[v], cl_ptr[v + 1]):
+                    w = cl_idx[e]
+                    if w != u and group[w] == g1:
+                        clash = True
+                        break
+                if clash:
+                    continue
+                if delta > best_delta:
+                    best_delta = delta
+                    ties = 1
+                else:
+                    ties += 1
+                    if _below(rng, ties) != 0:
+                        continue
+                best_u = u
+                best_v = v
+                best_g = g2
+        if best_u >= 0:
+            g1 = group[best_u]
+            tabu_until[best_u * m + g1] = step + tenure + _below(rng, tenure + 1)
+            if best_v >= 0:
+                tabu_until[best_v * m + best_g] = step + tenure + _below(rng, tenure + 1)
+            _move(a, s, best_u, best_g)
+            if best_v >= 0:
+                _move(a, s, best_v, g1)
+            current = sums[S1]
+        if best_u >= 0 and current > sums[BEST] + 1e-9:
+            sums[BEST] = current
+            s.best_group[:] = group[:]
+            stale = 0
+        else:
+            stale += 1
+        if stale >= patience or best_u < 0:
+            stale = 0
+            group[:] = s.best_group[:]
+            rebuild(a, s)
+            done = 0
+            for _t in range(strength * 20):
+                if done >= strength:
+                    break
+                u = movable[_below(rng, nm)]
+                v = movable[_below(rng, nm)]
+                g1 = group[u]
+                g2 = group[v]
+                if g1 == g2 or unit_size[u] != unit_size[v]:
+                    continue
+                if not _allowed(a, u, g2) or not _allowed(a, v, g1):
+                    continue
+                if _clash(a, s, u, g2, v) or _clash(a, s, v, g1, u):
+                    continue
+                _move(a, s, u, g2)
+                _move(a, s, v, g1)
+                done += 1
+            current = sums[S1]

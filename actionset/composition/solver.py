@@ -13,7 +13,7 @@ from . import kernel
 from .bounds import attribute_bound, matrix_bound
 from .evaluate import evaluate
 from .feasibility import find_start
-from .model import compile_problem
+from .model import MATRIX, compile_problem
 from .problem import Problem
 
 # Annealing schedule, tuned on MDGPLIB (see docs/benchmarks.md): each cycle cools from T_START_FACTOR times the mean
@@ -22,6 +22,10 @@ T_START_FACTOR = 0.3
 END_RATIO = 0.002
 CYCLES = 4
 REHEAT = 1.0
+TABU_SHARE = 0.5
+TENURE = 10
+PATIENCE = 2000
+STRENGTH = 0.1
 MIN_CYCLE = 20_000
 CHUNK_SECONDS = 0.05
 
@@ -104,7 +108,16 @@ def solve(
     )
     done = 0
     if len(movable) > 0 and a.num_sets > 1:
-        done = _search(a, state, movable, deadline, iterations, started, bound, progress, should_stop)
+        use_tabu = a.mode == MATRIX and a.balance <= 0 and TABU_SHARE > 0
+        first = deadline if not use_tabu else time.perf_counter() + (1 - TABU_SHARE) * (deadline - time.perf_counter())
+        budget = iterations
+        if use_tabu and iterations is not None:
+            budget = int(iterations * (1 - TABU_SHARE))
+        if not use_tabu or TABU_SHARE < 1:
+            done = _search(a, state, movable, first, budget, started, bound, progress, should_stop)
+        if use_tabu and not (should_stop is not None and should_stop()):
+            tabu_budget = None if iterations is None else max(iterations - done, 0) // 1000
+            done += _tabu(a, state, movable, deadline, tabu_budget, started, bound, progress, should_stop)
     unit_group = state.best_group
     assignment = [int(unit_group[u]) for u in a.unit_of]
     checked = evaluate(problem, assignment, compiled.features)
@@ -182,4 +195,42 @@ def _search(
         done += chunk
         if progress is not None:
             progress(Progress(time.perf_counter() - started, float(state.sums[kernel.BEST]), done, bound))
+    return done
+
+
+def _tabu(
+    a: kernel.Arrays,
+    state: kernel.State,
+    movable: np.ndarray,
+    deadline: float,
+    iterations: int | None,
+    started: float,
+    bound: float | None,
+    progress: Callable[[Progress], None] | None,
+    should_stop: Callable[[], bool] | None,
+) -> int:
+    kernel.restart(a, state, 0.0)
+    state.sums[kernel.BEST] = state.sums[kernel.S1]
+    tabu_until = np.zeros(a.num_units * a.num_sets, dtype=np.int64)
+    strength = max(2, int(STRENGTH * len(movable)))
+    chunk = 50
+    done = 0
+    while True:
+        now = time.perf_counter()
+        if iterations is not None:
+            if done >= iterations:
+                break
+            chunk = min(chunk, iterations - done)
+        elif now >= deadline:
+            break
+        if should_stop is not None and should_stop():
+            break
+        kernel.tabu(a, state, movable, chunk, TENURE, PATIENCE, strength, tabu_until)
+        done += chunk
+        spent = time.perf_counter() - now
+        rate = chunk / max(spent, 1e-6)
+        if progress is not None:
+            progress(Progress(time.perf_counter() - started, float(state.sums[kernel.BEST]), done, bound))
+        if iterations is None:
+            chunk = int(max(1, min(rate * CHUNK_SECONDS, rate * (deadline - time.perf_counter()))))
     return done
