@@ -18,13 +18,13 @@ from .problem import Problem
 
 # Annealing schedule, tuned on MDGPLIB (see docs/benchmarks.md): each cycle cools from T_START_FACTOR times the mean
 # worsening move of the start to END_RATIO of that, then restarts from the best assignment found.
-T_START_FACTOR = 0.3
+T_START_FACTOR = 1.0
 END_RATIO = 0.002
-CYCLES = 4
+CYCLES = 1
 REHEAT = 1.0
-TABU_SHARE = 0.5
+TABU_SHARE = 0.3
 TENURE = 10
-PATIENCE = 2000
+PATIENCE = 500
 STRENGTH = 0.1
 MIN_CYCLE = 20_000
 CHUNK_SECONDS = 0.05

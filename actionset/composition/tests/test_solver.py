@@ -1,0 +1,79 @@
+import numpy as np
+import pytest
+
+from actionset.composition import Problem, Progress, equal_sets, evaluate, solve
+
+from .helpers import brute_force_best, team
+
+
+def distances(n: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    d = rng.integers(0, 100, (n, n)).astype(float)
+    return np.triu(d, 1) + np.triu(d, 1).T
+
+
+def test_it_finds_the_optimum_of_a_small_problem() -> None:
+    problem = Problem(n=9, set_sizes=[(3, 3)] * 3, distances=distances(9))
+    result = solve(problem, time_limit=10, iterations=200_000)
+    assert result.objective == pytest.approx(brute_force_best(problem))
+    assert result.upper_bound is not None and result.upper_bound >= result.objective
+
+
+def test_it_finds_the_optimum_with_uneven_size_limits() -> None:
+    problem = Problem(n=8, set_sizes=[(2, 5), (2, 3), (1, 4)], distances=distances(8, seed=3))
+    result = solve(problem, time_limit=10, iterations=200_000)
+    assert result.objective == pytest.approx(brute_force_best(problem))
+
+
+def test_it_never_puts_a_manager_with_their_report() -> None:
+    n = 30
+    managers = [(p, (p - 1) // 3) for p in range(1, n)]
+    problem = Problem(n=n, set_sizes=equal_sets(n, 5, 7), attributes=team(n), cannot_link=managers)
+    result = solve(problem, time_limit=5, iterations=50_000)
+    assert result.feasible and result.violations == []
+    assert all(result.assignment[a] != result.assignment[b] for a, b in managers)
+
+
+def test_it_keeps_must_link_groups_together_and_pinned_people_in_place() -> None:
+    problem = Problem(
+        n=12, set_sizes=[(4, 4)] * 3, attributes=team(12), must_link=[[0, 1, 2]], pinned={5: 2, 0: 1},
+        allowed_sets={7: [0]},
+    )
+    result = solve(problem, time_limit=5, iterations=20_000)
+    assert result.violations == []
+    assert {result.assignment[p] for p in (0, 1, 2)} == {1}
+    assert result.assignment[5] == 2 and result.assignment[7] == 0
+
+
+def test_it_reports_an_objective_that_evaluation_confirms() -> None:
+    problem = Problem(n=20, set_sizes=equal_sets(20, 4, 6), attributes=team(20), past_pairs=[(0, 4), (1, 5)],
+                      past_pair_penalty=3.0)
+    result = solve(problem, time_limit=5, iterations=20_000)
+    check = evaluate(problem, result.assignment)
+    assert result.objective == pytest.approx(check.objective)
+    assert result.set_scores == pytest.approx(check.set_scores)
+
+
+def test_it_gives_the_same_answer_for_the_same_seed() -> None:
+    problem = Problem(n=40, set_sizes=equal_sets(40, 5, 7), attributes=team(40))
+    first = solve(problem, time_limit=30, seed=7, iterations=30_000)
+    second = solve(problem, time_limit=30, seed=7, iterations=30_000)
+    assert first.assignment == second.assignment
+
+
+def test_it_stops_when_asked_and_returns_the_best_so_far() -> None:
+    problem = Problem(n=60, set_sizes=equal_sets(60, 5, 7), distances=distances(60))
+    seen: list[Progress] = []
+    result = solve(problem, time_limit=60, progress=seen.append, should_stop=lambda: len(seen) >= 2)
+    assert len(seen) == 2
+    assert result.feasible
+    assert result.objective >= seen[0].objective - 1e-6
+
+
+def test_balance_evens_out_set_scores() -> None:
+    n = 24
+    plain = Problem(n=n, set_sizes=equal_sets(n, 4, 8), distances=distances(n))
+    balanced = Problem(n=n, set_sizes=equal_sets(n, 4, 8), distances=distances(n), balance=5.0)
+    loose = solve(plain, time_limit=10, iterations=100_000)
+    even = solve(balanced, time_limit=10, iterations=100_000)
+    assert np.std(even.set_scores) <= np.std(loose.set_scores)
