@@ -82,17 +82,16 @@ def _schedule_context(
         for s in sets
     ]
     unscheduled = [row for row in rows if not row.meetings]
-    # Only designers plan: the plan names who cannot attend, which is the participants' own business.
-    if can_design and unscheduled:
-        plans = programme_plans(programme, [row.learning_set for row in unscheduled])
-        for row, plan in zip(unscheduled, plans, strict=True):
+    # Only designers see the plan: it names who cannot attend, which is the participants' own business.
+    if can_design and rows:
+        for row, plan in zip(rows, programme_plans(programme, sets), strict=True):
             row.plan = plan
+            if row.meetings:
+                continue
             if bound and bound[0].pk == row.learning_set.pk:
                 row.form = bound[1]
             else:
                 row.form = SetSlotForm(options=plan.options, initial={"slot": plan.chosen.slot})
-            if row.plan and not row.slot_label:
-                row.slot_label = plan.chosen.label
     return {
         "programme": programme,
         "organisation": programme.organisation,
@@ -102,7 +101,16 @@ def _schedule_context(
         "rows": rows,
         "unscheduled_count": len(unscheduled),
         "ready": programme.is_published and programme.start_date is not None,
+        "meeting_length": _duration(programme.meeting_minutes),
     }
+
+
+def _duration(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} minutes"
+    text = f"{hours} hour{pluralize(hours)}"
+    return f"{text} {rest} minutes" if rest else text
 
 
 @access("programme.view", load=programme_from_url)
