@@ -88,6 +88,8 @@ def attribute_bound(problem: Problem, features: Features) -> float | None:
     ((lo, hi),) = sizes
     m, n = problem.num_sets, problem.n
     hi = min(hi, n)
+    if lo > hi:
+        return None
     same_pairs = 0.0
     for c, weight in enumerate(features.cat_weights):
         counts = np.bincount(features.codes[:, c] - features.offsets[c])
