@@ -83,7 +83,7 @@ def test_it_reads_the_json_format_with_people_and_rules(tmp_path: Path, capsys: 
             {"name": "site", "kind": "hierarchical"},
         ],
         "cannot_link": [[0, 3]],
-        "must_link": [[1, 2]],
+        "must_link": [[1, 4]],
         "allowed_sets": {"4": [0]},
         "pinned": {"5": 1},
     }
