@@ -131,10 +131,16 @@ def _attends(availability: Sequence[str], needs: frozenset[str]) -> bool:
 
 
 def choose_slots(
-    availabilities: Sequence[Sequence[str]], *, meeting_minutes: int, count: int, fixed: Sequence[str] = ()
+    availabilities: Sequence[Sequence[str]],
+    *,
+    meeting_minutes: int,
+    count: int,
+    fixed: Sequence[str] = (),
+    set_size_max: int | None = None,
 ) -> list[str]:
-    """`count` slot codes, one per set, chosen greedily: first to give everyone a slot they can attend, then
-    spread in proportion to how many people can attend each slot. `fixed` slots (of kept sets) come first."""
+    """`count` slot codes, one per set, chosen greedily. `fixed` slots (of kept sets) come first; then each pick
+    gives a slot to people who have none yet; then adds room where more people can attend only one chosen slot
+    than its sets hold (at most `set_size_max` each); then spreads the rest in proportion to demand."""
     codes = [code for code, _ in meeting_slots(meeting_minutes)]
     needs = dict(meeting_slots(meeting_minutes))
     can = {code: {p for p, a in enumerate(availabilities) if _attends(a, needs[code])} for code in codes}
@@ -142,7 +148,19 @@ def choose_slots(
     uncovered = set(range(len(availabilities))) - {p for code in chosen for p in can.get(code, ())}
     while len(chosen) < count:
         uses = Counter(chosen)
-        best = max(codes, key=lambda c: (len(can[c] & uncovered), len(can[c]) / (uses[c] + 1)))
+        gains = {c: len(can[c] & uncovered) for c in codes}
+        best = max(codes, key=lambda c: (gains[c], len(can[c])))
+        if not gains[best]:
+            tied: Counter[str] = Counter()
+            for p in range(len(availabilities)):
+                options = {c for c in uses if p in can.get(c, ())}
+                if len(options) == 1:
+                    tied[options.pop()] += 1
+            short = {c: tied[c] - uses[c] * set_size_max for c in tied} if set_size_max else {}
+            if short and max(short.values()) > 0:
+                best = max(short, key=lambda c: short[c])
+            else:
+                best = max(codes, key=lambda c: len(can[c]) / (uses[c] + 1))
         uncovered -= can[best]
         chosen.append(best)
     return chosen
@@ -213,15 +231,28 @@ def _problem(
     enrolments: list[Enrolment],
     planned: list[PlannedSet],
     pinned: dict[int, int],
+    closed: frozenset[int] = frozenset(),
 ) -> Composition:
+    """`closed` sets are locked: they keep exactly their pinned members, and no one else may join them."""
     index = {e.pk: i for i, e in enumerate(enrolments)}
     reasons = _cannot_link(programme, enrolments, index)
+    allowed = _allowed_sets(enrolments, [s.slot for s in planned], programme.meeting_minutes)
+    if closed:
+        open_sets = [g for g in range(len(planned)) if g not in closed]
+        for p in range(len(enrolments)):
+            if p not in pinned:
+                allowed[p] = [g for g in allowed.get(p, open_sets) if g not in closed]
+    sizes = [(programme.set_size_min, programme.set_size_max)] * len(planned)
+    for g in closed:
+        # A designer who locks a set takes it as it is, even outside the usual sizes.
+        k = sum(1 for h in pinned.values() if h == g)
+        sizes[g] = (k, k)
     problem = Problem(
         n=len(enrolments),
-        set_sizes=[(programme.set_size_min, programme.set_size_max)] * len(planned),
+        set_sizes=sizes,
         attributes=_attributes(enrolments),
         cannot_link=sorted(reasons),
-        allowed_sets=_allowed_sets(enrolments, [s.slot for s in planned], programme.meeting_minutes),
+        allowed_sets=allowed,
         pinned=pinned,
         past_pairs=_past_pairs(programme, enrolments),
         past_pair_penalty=PAST_PAIR_PENALTY,
@@ -256,6 +287,7 @@ def problem_for_composing(programme: Programme, *, number_of_sets: int) -> Compo
         meeting_minutes=programme.meeting_minutes,
         count=number_of_sets - len(kept) + len(fixed_slots),
         fixed=fixed_slots,
+        set_size_max=programme.set_size_max,
     )[len(fixed_slots) :]
     planned = [PlannedSet(s, s.slot, fixed=True) for s in kept]
     planned += [PlannedSet(s, slot) for s, slot in zip(reusable, slots, strict=False)]
@@ -269,7 +301,10 @@ def problem_for_composing(programme: Programme, *, number_of_sets: int) -> Compo
         learning_set = membership.learning_set
         if learning_set.locked or membership.locked:
             pinned[p] = position[learning_set.pk]
-    return _problem(programme, enrolments, planned, pinned)
+    closed = frozenset(
+        g for g, planned_set in enumerate(planned) if planned_set.learning_set and planned_set.learning_set.locked
+    )
+    return _problem(programme, enrolments, planned, pinned, closed)
 
 
 def problem_for_board(programme: Programme, sets: Sequence[LearningSet]) -> tuple[Composition, list[int]]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 from typing import Any
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -64,14 +65,17 @@ def _execute(run: CompositionRun) -> str:
         if now - last_write >= PROGRESS_INTERVAL:
             last_write = now
             share = min(p.seconds / run.time_limit, 0.99) if run.time_limit > 0 else 0.0
-            CompositionRun.objects.filter(pk=run.pk).update(progress=share)
+            # Progress is a courtesy: a busy database must not end the search.
+            with suppress(OperationalError):
+                CompositionRun.objects.filter(pk=run.pk).update(progress=share)
 
     def should_stop() -> bool:
         nonlocal last_check, cancelled
         now = time.monotonic()
         if now - last_check >= CANCEL_INTERVAL:
             last_check = now
-            cancelled = CompositionRun.objects.filter(pk=run.pk, status=CompositionRun.Status.CANCELLED).exists()
+            with suppress(OperationalError):
+                cancelled = CompositionRun.objects.filter(pk=run.pk, status=CompositionRun.Status.CANCELLED).exists()
         return cancelled
 
     result = solve(

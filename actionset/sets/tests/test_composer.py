@@ -181,3 +181,22 @@ def test_the_board_problem_follows_the_sets_as_they_stand(pool_programme: Progra
     composition, assignment = problem_for_board(pool_programme, [one, two])
     assert composition.problem.n == 10  # the 8 people not yet in a set are left out
     assert sorted(assignment) == [0] * 6 + [1] * 4
+
+
+def test_a_slot_gets_enough_sets_for_everyone_who_can_attend_only_it() -> None:
+    # Eight people can come only on Tuesday morning; sets hold at most seven.
+    availabilities = [["tue-am"]] * 8 + [[]] * 28
+    slots = choose_slots(availabilities, meeting_minutes=180, count=6, set_size_max=7)
+    assert slots.count("tue-am") >= 2
+
+
+def test_no_one_new_may_join_a_locked_set(pool_programme: Programme) -> None:
+    enrolments = list(pool_programme.enrolments.all())
+    kept = LearningSetFactory.create(programme=pool_programme, name="Set 1", locked=True, position=0)
+    for e in enrolments[:4]:  # fewer than the programme's minimum: the designer's choice stands
+        MembershipFactory.create(learning_set=kept, enrolment=e)
+    composition = problem_for_composing(pool_programme, number_of_sets=3)
+    g = next(g for g, s in enumerate(composition.sets) if s.learning_set == kept)
+    assert composition.problem.set_sizes[g] == (4, 4)
+    for e in enrolments[4:]:
+        assert g not in composition.problem.allowed_sets[composition.index_of(e.pk)]

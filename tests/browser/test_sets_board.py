@@ -1,0 +1,151 @@
+"""A designer composes six sets, moves a person, locks a set, re-optimises, assigns facilitators and publishes;
+then a member signs in and sees their set."""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any
+
+from django.core import mail
+
+from actionset.core.factories import TEST_PASSWORD, EnrolmentFactory, PersonFactory, ProgrammeFactory, UserFactory
+from actionset.organisations.models import Organisation
+from actionset.programmes.models import Programme
+from actionset.sets.models import CompositionRun, LearningSet
+from actionset.sets.tasks import composition_execute
+from tests.browser.conftest import PHONE, screenshot, serious_accessibility_violations, sign_in
+
+DEPARTMENTS = ("Finance", "Housing", "Social care", "Planning", "Digital", "Legal")
+LEVELS = ("Director", "Head of service", "Manager", "Team leader", "Specialist")
+SITES = ("Town hall", "Riverside", "Depot")
+FIRST = ("Amara", "Ben", "Chloe", "Dev", "Ella", "Femi", "Grace", "Hari", "Isla", "Jonah", "Kemi", "Liam")
+LAST = ("Okafor", "Shah", "Brown")
+
+
+def build_world() -> tuple[Programme, str]:
+    org = Organisation.objects.create(name="Riverford Council")
+    UserFactory.create(email="designer@provider.test", name="Dana Designer", staff_roles=["designer"])
+    for name in ("Fola Facilitator", "Gil Guide"):
+        UserFactory.create(email=f"{name.split()[0].lower()}@provider.test", name=name, staff_roles=["facilitator"])
+    programme = ProgrammeFactory.create(
+        organisation=org, title="Leading through change", set_size_min=5, set_size_max=7, meeting_minutes=180
+    )
+    people = []
+    for k in range(36):
+        person = PersonFactory.create(
+            organisation=org,
+            name=f"{FIRST[k % 12]} {LAST[k // 12]}",
+            department=DEPARTMENTS[k % 6],
+            level=LEVELS[k % 5],
+            site=SITES[k % 3],
+            line_manager=people[k - 6] if k >= 6 and k % 4 == 0 else None,
+        )
+        people.append(person)
+        EnrolmentFactory.create(programme=programme, person=person, availability=[] if k % 5 else ["tue-am"])
+    member = UserFactory.create(email="amara@riverford.test", name=people[0].name)
+    people[0].user = member
+    people[0].email = member.email
+    people[0].save()
+    internal = UserFactory.create(email="ivo@riverford.test", name="Ivo Internal")
+    PersonFactory.create(organisation=org, user=internal, name="Ivo Internal", roles=["facilitator"])
+    return programme, people[0].name
+
+
+def run_queued_composition() -> threading.Thread:
+    """Stand in for `db_worker`: run the queued composition in another thread while the page polls."""
+    run = CompositionRun.objects.filter(status=CompositionRun.Status.QUEUED).latest("created_at")
+    thread = threading.Thread(target=composition_execute.call, args=(run.pk,))
+    thread.start()
+    return thread
+
+
+def set_scores(page: Any) -> list[str]:
+    return list(page.get_by_test_id("set-score").all_inner_texts())
+
+
+def test_a_designer_composes_edits_and_publishes_sets(new_page: Any, transactional_db: Any) -> None:
+    programme, member_name = build_world()
+    page = new_page()
+    sign_in(page, "designer@provider.test", TEST_PASSWORD)
+    page.goto(f"/sets/programme/{programme.public_id}/")
+    assert page.get_by_role("heading", name="Sets for Leading through change").is_visible()
+    assert page.get_by_label("Number of sets").input_value() == "6"
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "sets-board-empty")
+
+    page.get_by_label("Search time (seconds)").fill("3")
+    page.get_by_role("button", name="Compose sets").click()
+    bar = page.locator("progress#composition-bar")
+    assert bar.is_visible()
+    thread = run_queued_composition()
+    page.wait_for_function("() => (document.querySelector('progress#composition-bar') || {value: 100}).value > 0")
+    screenshot(page, "sets-board-composing")
+    thread.join()
+    page.wait_for_selector(".set-card", timeout=15_000)
+    assert page.locator(".set-card").count() == 6
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "sets-board-composed")
+
+    # Move one person to another set: the scores change at once.
+    before = set_scores(page)
+    first_card = page.locator(".set-card").first
+    mover = first_card.locator(".member strong").first.inner_text()
+    first_card.get_by_role("button", name=f"Move {mover}").click()
+    page.wait_for_selector(f"text={mover} moved to")
+    # The total may by chance stay the same; the two sets' own scores cannot both.
+    assert set_scores(page) != before
+    screenshot(page, "sets-board-moved")
+
+    # Lock Set 1 and re-optimise the rest.
+    set_one = page.locator(".set-card", has=page.get_by_role("heading", name=re.compile(r"^Set 1"))).first
+    set_one.get_by_role("button", name="Lock Set 1").click()
+    page.wait_for_selector("text=Set 1 locked")
+    locked_members = sorted(page.locator(".set-card.is-locked .member strong").all_inner_texts())
+    page.get_by_role("button", name="Re-optimise the unlocked sets").click()
+    run_queued_composition().join()
+    page.reload()
+    page.wait_for_selector(".set-card")
+    relocked = page.locator(".set-card.is-locked")
+    assert relocked.count() == 1
+    assert sorted(relocked.locator(".member strong").all_inner_texts()) == locked_members
+
+    # Facilitators: one provider facilitator each for two sets, and a capacity error on a third.
+    programme.max_sets_per_facilitator = 1
+    programme.save()
+    cards = page.locator(".set-card")
+    cards.nth(0).get_by_label("Facilitator", exact=True).select_option(label="Fola Facilitator")
+    cards.nth(0).get_by_label("Co-facilitator (optional)").select_option(label="Ivo Internal")
+    cards.nth(0).get_by_role("button", name="Save facilitators of").click()
+    page.wait_for_selector("text=Facilitators of Set 1 saved")
+    cards = page.locator(".set-card")
+    cards.nth(1).get_by_label("Facilitator", exact=True).select_option(label="Fola Facilitator")
+    cards.nth(1).get_by_role("button", name="Save facilitators of").click()
+    page.wait_for_selector("text=the most one facilitator may take")
+    screenshot(page, "sets-board-facilitator-error")
+    cards = page.locator(".set-card")
+    cards.nth(1).get_by_label("Facilitator", exact=True).select_option(label="Gil Guide")
+    cards.nth(1).get_by_role("button", name="Save facilitators of").click()
+    page.wait_for_selector("text=Facilitators of Set 2 saved")
+    assert serious_accessibility_violations(page) == []
+
+    phone = new_page(PHONE)
+    sign_in(phone, "designer@provider.test", TEST_PASSWORD)
+    phone.goto(f"/sets/programme/{programme.public_id}/")
+    screenshot(phone, "sets-board-phone")
+    assert serious_accessibility_violations(phone) == []
+
+    page.get_by_role("button", name="Publish sets").click()
+    page.wait_for_selector("text=Sets published")
+    screenshot(page, "sets-board-published")
+    assert len(mail.outbox) == 36
+
+    # A member signs in on their phone and sees their set.
+    member_set = LearningSet.objects.get(memberships__enrolment__person__name=member_name)
+    member = new_page(PHONE)
+    sign_in(member, "amara@riverford.test", TEST_PASSWORD)
+    member.goto(f"/sets/{member_set.public_id}/")
+    assert member.get_by_role("heading", name=member_set.name).is_visible()
+    assert member.get_by_text("You", exact=True).is_visible()
+    assert serious_accessibility_violations(member) == []
+    screenshot(member, "set-detail-phone")
