@@ -1,0 +1,224 @@
+"""Benchmark the set-composition engine through its command line, exactly as a user would run it.
+
+Every run is ``python -m actionset.composition solve FILE --time-limit T --seed S --out A`` in a fresh process; the
+benchmark reads the contract line, then re-reads the written assignment and recomputes the objective and the rules
+itself, so a figure here is never the engine's word alone.
+
+Parts (all by default):
+  small       every n = 10 and n = 12 MDGPLIB instance must reach the exact optimum in optima_small.csv
+  literature  n = 120 (3 s) and n = 240 (20 s): ratio to the best TPSDP value in best_known_tpsdp.csv
+  org         synthetic organisations (bench/orggen.py) of 2,000 and 20,000 people, 60 s: violations, ratio to the
+              engine's upper bound, peak memory
+
+Usage:
+  python bench/composition.py [--data ../shared/data/mdgplib] [--parts small,literature,org]
+                              [--families RanReal,RanInt,Geo] [--sizes 120,240] [--kinds ss,ds] [--limit K]
+                              [--seed N] [--org-sizes 2000,20000] [--org-time 60]
+  python bench/composition.py --smoke     # a cut-down run of under two minutes, for CI
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO), str(Path(__file__).resolve().parent)]
+import orggen  # noqa: E402
+LIMITS = {120: 3.0, 240: 20.0}
+SMALL_LIMIT = 1.0
+
+
+@dataclass
+class Run:
+    objective: float
+    violations: int
+    seconds: float
+    wall: float
+    peak_mb: float
+    assignment: list[int]
+
+
+def run_cli(path: Path, time_limit: float, seed: int) -> Run:
+    with tempfile.NamedTemporaryFile("r", suffix=".txt", delete=False) as out:
+        out_path = Path(out.name)
+    command = [sys.executable, "-m", "actionset.composition", "solve", str(path), "--time-limit", str(time_limit),
+               "--seed", str(seed), "--out", str(out_path)]
+    clock = time.perf_counter()
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # wait4 gives this child's own peak memory (ru_maxrss, kilobytes on Linux).
+    _, _, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - clock
+    stdout = process.stdout.read() if process.stdout else ""
+    last = stdout.strip().splitlines()[-1] if stdout.strip() else ""
+    fields = dict(part.split("=", 1) for part in last.split() if "=" in part)
+    if set(fields) != {"objective", "violations", "seconds"}:
+        stderr = process.stderr.read() if process.stderr else ""
+        raise RuntimeError(f"{path.name}: unexpected output {last!r}\n{stderr}")
+    lines = out_path.read_text().splitlines() if out_path.exists() else []
+    out_path.unlink(missing_ok=True)
+    assignment = [int(line.split()[1]) for line in lines]
+    return Run(float(fields["objective"]), int(fields["violations"]), float(fields["seconds"]), wall,
+               usage.ru_maxrss / 1024, assignment)
+
+
+def mdgp_check(path: Path, assignment: list[int]) -> tuple[float, int]:
+    """Objective and broken size limits of an assignment, recomputed from the instance file."""
+    with gzip.open(path, "rt") as f:
+        header = f.readline().split()
+        body = np.loadtxt(f, ndmin=2)
+    n, m = int(header[0]), int(header[1])
+    bounds = [int(x) for x in header[3 : 3 + 2 * m]]
+    if len(assignment) != n:
+        return float("nan"), 1
+    g = np.array(assignment)
+    i, j = body[:, 0].astype(int), body[:, 1].astype(int)
+    objective = float(body[g[i] == g[j], 2].sum())
+    sizes = np.bincount(g, minlength=m)
+    broken = sum(not bounds[2 * k] <= sizes[k] <= bounds[2 * k + 1] for k in range(m)) + int(g.max() >= m)
+    return objective, broken
+
+
+def instances(data: Path, families: list[str], sizes: list[int], kinds: list[str]) -> list[tuple[str, Path]]:
+    found = []
+    for family in families:
+        for size in sizes:
+            for kind in kinds:
+                for path in sorted((data / "instances" / family).glob(f"{family}_n{size:03d}_{kind}_*.txt.gz")):
+                    found.append((path.name.removesuffix(".txt.gz"), path))
+    return found
+
+
+def spread(chosen: list[tuple[str, Path]], limit: int) -> list[tuple[str, Path]]:
+    """At most ``limit`` instances, evenly spaced so a subset still covers every family and kind."""
+    if not limit or limit >= len(chosen):
+        return chosen
+    return [chosen[round(k * (len(chosen) - 1) / max(limit - 1, 1))] for k in range(limit)]
+
+
+def small(data: Path, args: argparse.Namespace) -> bool:
+    optima = {r["instance"]: float(r["optimum"]) for r in csv.DictReader(open(data / "optima_small.csv"))}
+    chosen = instances(data, args.families, [10, 12], args.kinds)
+    chosen = spread(chosen, args.limit)
+    print(f"\n# small: exact optima, {SMALL_LIMIT:g} s each")
+    print(f"{'instance':<22} {'objective':>14} {'optimum':>14} {'match':>5} {'viol':>4} {'seconds':>7}")
+    misses = 0
+    for name, path in chosen:
+        run = run_cli(path, SMALL_LIMIT, args.seed)
+        checked, broken = mdgp_check(path, run.assignment)
+        match = abs(checked - optima[name]) < 1e-3 and abs(run.objective - checked) < 1e-3
+        misses += (not match) or broken > 0 or run.violations > 0
+        print(f"{name:<22} {checked:14.3f} {optima[name]:14.3f} {'yes' if match else 'NO':>5} "
+              f"{run.violations + broken:4d} {run.seconds:7.2f}", flush=True)
+    print(f"small: {len(chosen) - misses}/{len(chosen)} reached the optimum")
+    return misses == 0
+
+
+def literature(data: Path, args: argparse.Namespace) -> bool:
+    best = {r["instance"]: float(r["best"]) for r in csv.DictReader(open(data / "best_known_tpsdp.csv"))}
+    chosen = instances(data, args.families, [s for s in args.sizes if s in LIMITS], args.kinds)
+    chosen = spread(chosen, args.limit)
+    print("\n# literature: ratio to TPSDP best, single-threaded, 3 s (n=120) / 20 s (n=240)")
+    print(f"{'instance':<22} {'objective':>14} {'tpsdp best':>14} {'ratio':>7} {'viol':>4} {'seconds':>7}")
+    groups: dict[tuple[str, int, str], list[float]] = defaultdict(list)
+    ok = True
+    for name, path in chosen:
+        family, size, kind, _ = name.split("_")
+        n = int(size[1:])
+        run = run_cli(path, LIMITS[n], args.seed)
+        checked, broken = mdgp_check(path, run.assignment)
+        ratio = checked / best[name]
+        ok &= broken == 0 and run.violations == 0 and abs(run.objective - checked) <= 1e-6 * abs(checked) + 1e-3
+        groups[family, n, kind].append(ratio)
+        print(f"{name:<22} {checked:14.3f} {best[name]:14.3f} {ratio:7.4f} {run.violations + broken:4d} "
+              f"{run.seconds:7.2f}", flush=True)
+    print(f"\n{'family':<8} {'n':>4} {'kind':>4} {'runs':>4} {'mean':>7} {'min':>7} {'target':>8}")
+    for (family, n, kind), ratios in sorted(groups.items()):
+        mean, low = statistics.mean(ratios), min(ratios)
+        met = mean >= 0.998 and low >= 0.995
+        ok &= met
+        print(f"{family:<8} {n:4d} {kind:>4} {len(ratios):4d} {mean:7.4f} {low:7.4f} {'met' if met else 'MISSED':>8}")
+    everything = [r for ratios in groups.values() for r in ratios]
+    if everything:
+        print(f"literature: mean ratio {statistics.mean(everything):.4f}, lowest {min(everything):.4f}, "
+              f"{len(everything)} runs")
+    return ok
+
+
+def org(args: argparse.Namespace) -> bool:
+    from actionset.composition import evaluate, upper_bound
+    from actionset.composition.io import parse_json
+
+    print(f"\n# org: synthetic organisations (bench/orggen.py, seed {args.seed}), {args.org_time:g} s limit")
+    print(f"{'people':>7} {'sets':>5} {'objective':>12} {'bound':>12} {'ratio':>7} {'viol':>4} {'seconds':>7} "
+          f"{'wall':>6} {'peak MB':>8}")
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.org_sizes:
+            data = orggen.generate(n, args.seed)
+            path = Path(tmp) / f"org_{n}.json"
+            path.write_text(json.dumps(data))
+            problem = parse_json(data)
+            bound = upper_bound(problem)
+            run = run_cli(path, args.org_time, args.seed)
+            checked = evaluate(problem, run.assignment)
+            violations = len(checked.violations) + run.violations
+            ratio = checked.objective / bound if bound else float("nan")
+            ok &= violations == 0 and ratio >= 0.98 and run.peak_mb <= 2048 and run.wall <= args.org_time + 10
+            print(f"{n:7d} {problem.num_sets:5d} {checked.objective:12.2f} {bound or float('nan'):12.2f} {ratio:7.4f} "
+                  f"{violations:4d} {run.seconds:7.2f} {run.wall:6.1f} {run.peak_mb:8.0f}", flush=True)
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=Path(os.environ.get("MDGPLIB", REPO / ".." / "shared" / "data" / "mdgplib")))
+    parser.add_argument("--parts", default="small,literature,org")
+    parser.add_argument("--families", default="RanReal,RanInt,Geo")
+    parser.add_argument("--sizes", default="120,240")
+    parser.add_argument("--kinds", default="ss,ds")
+    parser.add_argument("--limit", type=int, default=0, help="at most this many instances per part")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--org-sizes", default="2000,20000")
+    parser.add_argument("--org-time", type=float, default=55.0)
+    parser.add_argument("--smoke", action="store_true", help="a short run for CI (under two minutes)")
+    args = parser.parse_args()
+    args.families = args.families.split(",")
+    args.sizes = [int(s) for s in args.sizes.split(",")]
+    args.kinds = args.kinds.split(",")
+    args.org_sizes = [int(s) for s in args.org_sizes.split(",")]
+    parts = args.parts.split(",")
+    if args.smoke:
+        args.sizes, args.limit, args.org_sizes, args.org_time = [120], 4, [2000], 15.0
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, python {platform.python_version()}")
+    print("warming the compiled-code cache (not timed)...", flush=True)
+    warm = instances(args.data, ["RanReal"], [10], ["ss"])[0][1]
+    run_cli(warm, 0.5, 0)
+    clock = time.perf_counter()
+    ok = True
+    if "small" in parts:
+        ok &= small(args.data, args)
+    if "literature" in parts:
+        ok &= literature(args.data, args)
+    if "org" in parts:
+        ok &= org(args)
+    print(f"\nsummary: {'all targets met' if ok else 'some targets MISSED'} in {time.perf_counter() - clock:.0f} s")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
