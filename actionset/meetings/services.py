@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -67,6 +67,19 @@ def set_recipients(learning_set: LearningSet) -> list[Recipient]:
             user.email.lower(), Recipient(name=str(user), email=user.email, time_zone=zone(user.time_zone).key)
         )
     return list(recipients.values())
+
+
+def _after_commit(send: Callable[..., None], *args: Any, **kwargs: Any) -> None:
+    """Send once the change is committed: a rolled-back change must leave no invitation in anyone's calendar.
+
+    Robust, because by then the change has happened: a mail server that fails must not turn it into an error page.
+    (A named function rather than a partial: Django names the callback when it logs a failure.)
+    """
+
+    def send_after_commit() -> None:
+        send(*args, **kwargs)
+
+    transaction.on_commit(send_after_commit, robust=True)
 
 
 def _ics_name(meeting: Meeting) -> str:
@@ -176,10 +189,7 @@ def schedule_create(
                 request=request,
             )
             result.scheduled.append(plan)
-            # Send after commit: a rolled-back schedule must not leave invitations in people's calendars.
-            transaction.on_commit(
-                lambda meetings=meetings: _send_invitations(meetings, template="meeting_scheduled")  # type: ignore[misc]
-            )
+            _after_commit(_send_invitations, meetings, template="meeting_scheduled")
     return result
 
 
@@ -235,7 +245,7 @@ def meeting_reschedule(
             },
             request=request,
         )
-        transaction.on_commit(lambda: _send_invitations([meeting], template="meeting_changed", extra={"note": note}))
+        _after_commit(_send_invitations, [meeting], template="meeting_changed", extra={"note": note})
     return meeting
 
 
@@ -258,9 +268,7 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "", request: 
             detail={"sequence": meeting.sequence, "reason": reason},
             request=request,
         )
-        transaction.on_commit(
-            lambda: _send_invitations([meeting], template="meeting_cancelled", extra={"reason": reason})
-        )
+        _after_commit(_send_invitations, [meeting], template="meeting_cancelled", extra={"reason": reason})
     return meeting
 
 
@@ -294,7 +302,8 @@ def reminders_send(*, now: datetime | None = None) -> int:
                 continue
             meeting.reminder_sent_at = now
             meeting.save(update_fields=["reminder_sent_at", "updated_at"])
-            transaction.on_commit(lambda meeting=meeting: _send_reminder(meeting))  # type: ignore[misc]
+            # At most once: a reminder whose email fails is logged and not retried, rather than risk sending twice.
+            _after_commit(_send_reminder, meeting)
             sent += 1
     return sent
 

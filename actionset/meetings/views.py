@@ -145,8 +145,10 @@ def schedule_new(request: HttpRequest, programme: Programme) -> HttpResponse:
                 request,
                 f"Scheduled {count} set{pluralize(count)}. Members and facilitators have been sent their invitations.",
             )
-        else:
+        elif result.skipped:
             messages.info(request, "Every set already has its meetings. Change them one at a time below.")
+        else:
+            messages.info(request, "There are no sets to schedule yet.")
     return redirect("meetings:schedule", programme=programme.public_id)
 
 

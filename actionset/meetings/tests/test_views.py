@@ -208,3 +208,22 @@ def test_next_meetings_leave_out_cancelled_and_other_sets_meetings(programme_wor
     cancelled.save()
     assert Meeting.objects.next_for(cast.users["a_participant"]) == [cast.meeting]
     assert Meeting.objects.next_for(cast.users["a_sponsor"]) == []
+
+
+def test_a_failing_mail_server_does_not_undo_or_hide_a_cancellation(
+    programme_world: Cast, run_on_commit: Any, monkeypatch: Any
+) -> None:
+    cast = programme_world
+    assert cast.meeting
+
+    def refuse(**kwargs: Any) -> None:
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("actionset.meetings.services.email_send", refuse)
+    with run_on_commit():
+        response = cast.client("designer").post(
+            reverse("meetings:meeting_cancel", kwargs={"meeting": cast.meeting.public_id})
+        )
+    assert response.status_code == 302
+    cast.meeting.refresh_from_db()
+    assert cast.meeting.status == Meeting.Status.CANCELLED
