@@ -39,6 +39,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(Path(__file__).resolve().parent)]
 import orggen  # noqa: E402
+
 LIMITS = {120: 3.0, 240: 20.0}
 SMALL_LIMIT = 1.0
 
@@ -56,8 +57,19 @@ class Run:
 def run_cli(path: Path, time_limit: float, seed: int) -> Run:
     with tempfile.NamedTemporaryFile("r", suffix=".txt", delete=False) as out:
         out_path = Path(out.name)
-    command = [sys.executable, "-m", "actionset.composition", "solve", str(path), "--time-limit", str(time_limit),
-               "--seed", str(seed), "--out", str(out_path)]
+    command = [
+        sys.executable,
+        "-m",
+        "actionset.composition",
+        "solve",
+        str(path),
+        "--time-limit",
+        str(time_limit),
+        "--seed",
+        str(seed),
+        "--out",
+        str(out_path),
+    ]
     clock = time.perf_counter()
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     # wait4 gives this child's own peak memory (ru_maxrss, kilobytes on Linux).
@@ -72,8 +84,14 @@ def run_cli(path: Path, time_limit: float, seed: int) -> Run:
     lines = out_path.read_text().splitlines() if out_path.exists() else []
     out_path.unlink(missing_ok=True)
     assignment = [int(line.split()[1]) for line in lines]
-    return Run(float(fields["objective"]), int(fields["violations"]), float(fields["seconds"]), wall,
-               usage.ru_maxrss / 1024, assignment)
+    return Run(
+        float(fields["objective"]),
+        int(fields["violations"]),
+        float(fields["seconds"]),
+        wall,
+        usage.ru_maxrss / 1024,
+        assignment,
+    )
 
 
 def mdgp_check(path: Path, assignment: list[int]) -> tuple[float, int]:
@@ -111,7 +129,8 @@ def spread(chosen: list[tuple[str, Path]], limit: int) -> list[tuple[str, Path]]
 
 
 def small(data: Path, args: argparse.Namespace) -> bool:
-    optima = {r["instance"]: float(r["optimum"]) for r in csv.DictReader(open(data / "optima_small.csv"))}
+    with open(data / "optima_small.csv", encoding="utf-8") as f:
+        optima = {r["instance"]: float(r["optimum"]) for r in csv.DictReader(f)}
     chosen = instances(data, args.families, [10, 12], args.kinds)
     chosen = spread(chosen, args.limit)
     print(f"\n# small: exact optima, {SMALL_LIMIT:g} s each")
@@ -122,14 +141,18 @@ def small(data: Path, args: argparse.Namespace) -> bool:
         checked, broken = mdgp_check(path, run.assignment)
         match = abs(checked - optima[name]) < 1e-3 and abs(run.objective - checked) < 1e-3
         misses += (not match) or broken > 0 or run.violations > 0
-        print(f"{name:<22} {checked:14.3f} {optima[name]:14.3f} {'yes' if match else 'NO':>5} "
-              f"{run.violations + broken:4d} {run.seconds:7.2f}", flush=True)
+        print(
+            f"{name:<22} {checked:14.3f} {optima[name]:14.3f} {'yes' if match else 'NO':>5} "
+            f"{run.violations + broken:4d} {run.seconds:7.2f}",
+            flush=True,
+        )
     print(f"small: {len(chosen) - misses}/{len(chosen)} reached the optimum")
     return misses == 0
 
 
 def literature(data: Path, args: argparse.Namespace) -> bool:
-    best = {r["instance"]: float(r["best"]) for r in csv.DictReader(open(data / "best_known_tpsdp.csv"))}
+    with open(data / "best_known_tpsdp.csv", encoding="utf-8") as f:
+        best = {r["instance"]: float(r["best"]) for r in csv.DictReader(f)}
     chosen = instances(data, args.families, [s for s in args.sizes if s in LIMITS], args.kinds)
     chosen = spread(chosen, args.limit)
     print("\n# literature: ratio to TPSDP best, single-threaded, 3 s (n=120) / 20 s (n=240)")
@@ -144,8 +167,11 @@ def literature(data: Path, args: argparse.Namespace) -> bool:
         ratio = checked / best[name]
         ok &= broken == 0 and run.violations == 0 and abs(run.objective - checked) <= 1e-6 * abs(checked) + 1e-3
         groups[family, n, kind].append(ratio)
-        print(f"{name:<22} {checked:14.3f} {best[name]:14.3f} {ratio:7.4f} {run.violations + broken:4d} "
-              f"{run.seconds:7.2f}", flush=True)
+        print(
+            f"{name:<22} {checked:14.3f} {best[name]:14.3f} {ratio:7.4f} {run.violations + broken:4d} "
+            f"{run.seconds:7.2f}",
+            flush=True,
+        )
     print(f"\n{'family':<8} {'n':>4} {'kind':>4} {'runs':>4} {'mean':>7} {'min':>7} {'target':>8}")
     for (family, n, kind), ratios in sorted(groups.items()):
         mean, low = statistics.mean(ratios), min(ratios)
@@ -154,8 +180,10 @@ def literature(data: Path, args: argparse.Namespace) -> bool:
         print(f"{family:<8} {n:4d} {kind:>4} {len(ratios):4d} {mean:7.4f} {low:7.4f} {'met' if met else 'MISSED':>8}")
     everything = [r for ratios in groups.values() for r in ratios]
     if everything:
-        print(f"literature: mean ratio {statistics.mean(everything):.4f}, lowest {min(everything):.4f}, "
-              f"{len(everything)} runs")
+        print(
+            f"literature: mean ratio {statistics.mean(everything):.4f}, lowest {min(everything):.4f}, "
+            f"{len(everything)} runs"
+        )
     return ok
 
 
@@ -164,8 +192,10 @@ def org(args: argparse.Namespace) -> bool:
     from actionset.composition.io import parse_json
 
     print(f"\n# org: synthetic organisations (bench/orggen.py, seed {args.seed}), {args.org_time:g} s limit")
-    print(f"{'people':>7} {'sets':>5} {'objective':>12} {'bound':>12} {'ratio':>7} {'viol':>4} {'seconds':>7} "
-          f"{'wall':>6} {'peak MB':>8}")
+    print(
+        f"{'people':>7} {'sets':>5} {'objective':>12} {'bound':>12} {'ratio':>7} {'viol':>4} {'seconds':>7} "
+        f"{'wall':>6} {'peak MB':>8}"
+    )
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.org_sizes:
@@ -179,14 +209,19 @@ def org(args: argparse.Namespace) -> bool:
             violations = len(checked.violations) + run.violations
             ratio = checked.objective / bound if bound else float("nan")
             ok &= violations == 0 and ratio >= 0.98 and run.peak_mb <= 2048 and run.wall <= args.org_time + 10
-            print(f"{n:7d} {problem.num_sets:5d} {checked.objective:12.2f} {bound or float('nan'):12.2f} {ratio:7.4f} "
-                  f"{violations:4d} {run.seconds:7.2f} {run.wall:6.1f} {run.peak_mb:8.0f}", flush=True)
+            print(
+                f"{n:7d} {problem.num_sets:5d} {checked.objective:12.2f} {bound or float('nan'):12.2f} {ratio:7.4f} "
+                f"{violations:4d} {run.seconds:7.2f} {run.wall:6.1f} {run.peak_mb:8.0f}",
+                flush=True,
+            )
     return ok
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=Path(os.environ.get("MDGPLIB", REPO / ".." / "shared" / "data" / "mdgplib")))
+    parser.add_argument(
+        "--data", type=Path, default=Path(os.environ.get("MDGPLIB", REPO / ".." / "shared" / "data" / "mdgplib"))
+    )
     parser.add_argument("--parts", default="small,literature,org")
     parser.add_argument("--families", default="RanReal,RanInt,Geo")
     parser.add_argument("--sizes", default="120,240")

@@ -96,7 +96,9 @@ def attribute_bound(problem: Problem, features: Features) -> float | None:
         q, r = np.divmod(counts, m)
         same_pairs += weight * float(np.sum(r * (q + 1) * q / 2 + (m - r) * q * (q - 1) / 2))
     cat_weight = float(features.cat_weights.sum())
-    columns = [np.concatenate([[0.0], np.cumsum(-np.sort(-features.numeric[:, k]))]) for k in range(features.numeric.shape[1])]
+    columns = [
+        np.concatenate([[0.0], np.cumsum(-np.sort(-features.numeric[:, k]))]) for k in range(features.numeric.shape[1])
+    ]
     best: float | None = None
     for count, mix in enumerate(_size_mixes(lo, hi, m, n)):
         if count >= MAX_SIZE_MIXES:
@@ -118,4 +120,3 @@ def attribute_bound(problem: Problem, features: Features) -> float | None:
             total += weight * value
         best = total if best is None else max(best, total)
     return best
-

@@ -80,13 +80,9 @@ def evaluate(problem: Problem, assignment: Sequence[int], features: Features | N
     groups = np.asarray(assignment, dtype=np.int64)
     order = np.argsort(groups, kind="stable")
     bounds = np.searchsorted(groups[order], np.arange(problem.num_sets + 1))
-    scores = [
-        _set_diversity(problem, features, order[bounds[g] : bounds[g + 1]]) for g in range(problem.num_sets)
-    ]
+    scores = [_set_diversity(problem, features, order[bounds[g] : bounds[g + 1]]) for g in range(problem.num_sets)]
     if problem.past_pair_penalty > 0:
         for i, j in problem.past_pairs:
             if assignment[i] == assignment[j]:
                 scores[assignment[i]] -= problem.past_pair_penalty
-    return Evaluation(
-        objective=balanced_objective(scores, problem.balance), set_scores=scores, violations=violations
-    )
+    return Evaluation(objective=balanced_objective(scores, problem.balance), set_scores=scores, violations=violations)

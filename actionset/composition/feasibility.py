@@ -189,8 +189,12 @@ def greedy(c: Compiled, seed: int) -> npt.NDArray[np.int64] | None:
 
 
 def _pairs(c: Compiled) -> int:
-    return sum(choice_count for choice_count in (len(_allowed_sets(c, u)) if _restricted(c, u) else c.arrays.num_sets
-                                                 for u in range(c.arrays.num_units)))
+    return sum(
+        choice_count
+        for choice_count in (
+            len(_allowed_sets(c, u)) if _restricted(c, u) else c.arrays.num_sets for u in range(c.arrays.num_units)
+        )
+    )
 
 
 def cpsat_start(c: Compiled, seed: int, time_limit: float) -> Start:
@@ -242,7 +246,9 @@ def cpsat_start(c: Compiled, seed: int, time_limit: float) -> Start:
     if status == cp_model.INFEASIBLE:
         core = [reasons[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in reasons]
         return Start(None, core or ["the rules cannot all hold together"], True)
-    return Start(None, ["no assignment keeping every rule was found in the time allowed (not proven impossible)"], False)
+    return Start(
+        None, ["no assignment keeping every rule was found in the time allowed (not proven impossible)"], False
+    )
 
 
 def find_start(c: Compiled, seed: int, time_limit: float) -> Start:
@@ -254,5 +260,9 @@ def find_start(c: Compiled, seed: int, time_limit: float) -> Start:
         if group is not None:
             return Start(group, [], False)
     if _pairs(c) > CPSAT_MAX_PAIRS:
-        return Start(None, ["no assignment keeping every rule was found (the problem is too large to prove it impossible)"], False)
+        return Start(
+            None,
+            ["no assignment keeping every rule was found (the problem is too large to prove it impossible)"],
+            False,
+        )
     return cpsat_start(c, seed, time_limit)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -42,7 +43,7 @@ def _ranks(a: Attribute) -> tuple[npt.NDArray[np.float64], float]:
     if a.levels is not None:
         position = {level: r for r, level in enumerate(a.levels)}
         try:
-            ranks = np.array([position[v] for v in a.values], dtype=np.float64)  # type: ignore[index]
+            ranks = np.array([position[v] for v in a.values], dtype=np.float64)
         except KeyError as e:
             raise ValueError(f"attribute {a.name!r}: value {e.args[0]!r} is not one of its levels") from None
         return ranks, float(max(len(a.levels) - 1, 1))
@@ -59,10 +60,10 @@ def build_features(problem: Problem) -> Features:
     n = problem.n
     for a in problem.attributes:
         if a.kind == "categorical":
-            cat_columns.append(_codes(a.values))  # type: ignore[arg-type]
+            cat_columns.append(_codes(a.values))
             cat_weights.append(a.weight)
         elif a.kind == "hierarchical":
-            paths = [tuple(v) for v in a.values]  # type: ignore[call-overload]
+            paths = [tuple(v) for v in cast(Sequence[Sequence[Hashable]], a.values)]
             depth = len(paths[0]) if paths else 1
             if any(len(p) != depth for p in paths) or depth == 0:
                 raise ValueError(f"attribute {a.name!r}: every path must have the same, non-zero number of levels")

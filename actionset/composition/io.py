@@ -52,8 +52,13 @@ def parse_json(data: dict[str, Any]) -> Problem:
         if spec["kind"] == "hierarchical":
             values = [tuple(v) for v in values]
         attributes.append(
-            Attribute(name=name, kind=spec["kind"], values=values, weight=float(spec.get("weight", 1.0)),
-                      levels=spec.get("levels"))
+            Attribute(
+                name=name,
+                kind=spec["kind"],
+                values=values,
+                weight=float(spec.get("weight", 1.0)),
+                levels=spec.get("levels"),
+            )
         )
     distances = np.array(data["distances"], dtype=np.float64) if "distances" in data else None
     return Problem(

@@ -90,8 +90,7 @@ def compile_problem(problem: Problem) -> Compiled:
     for p, sets in problem.allowed_sets.items():
         u = int(unit_of[p])
         current = unit_allowed[u]
-        allowed = frozenset(sets)
-        unit_allowed[u] = allowed if current is None else current & allowed
+        unit_allowed[u] = frozenset(sets) if current is None else current & frozenset(sets)
         if not unit_allowed[u]:
             who = f"must-link group {units[u]}" if len(units[u]) > 1 else f"person {p}"
             problems.append(f"{who} has no set they are all allowed to join")
@@ -99,10 +98,12 @@ def compile_problem(problem: Problem) -> Compiled:
     for p, g in sorted(problem.pinned.items()):
         u = int(unit_of[p])
         if unit_pinned[u] >= 0 and unit_pinned[u] != g:
-            problems.append(f"must-link group {units[u]} has people pinned to different sets ({unit_pinned[u]} and {g})")
+            problems.append(
+                f"must-link group {units[u]} has people pinned to different sets ({unit_pinned[u]} and {g})"
+            )
         unit_pinned[u] = g
-        allowed = unit_allowed[u]
-        if allowed is not None and g not in allowed:
+        pin_sets = unit_allowed[u]
+        if pin_sets is not None and g not in pin_sets:
             problems.append(f"person {p} is pinned to set {g}, which is not one of their allowed sets")
     unit_cannot: list[set[int]] = [set() for _ in range(num_units)]
     for i, j in problem.cannot_link:
@@ -115,9 +116,9 @@ def compile_problem(problem: Problem) -> Compiled:
 
     patterns: dict[frozenset[int], int] = {}
     allowed_row = np.full(num_units, -1, dtype=np.int64)
-    for u, allowed in enumerate(unit_allowed):
+    for u, unit_sets in enumerate(unit_allowed):
         pin = unit_pinned[u]
-        key = frozenset([pin]) if pin >= 0 else allowed
+        key = frozenset([pin]) if pin >= 0 else unit_sets
         if key is not None and len(key) < m:
             allowed_row[u] = patterns.setdefault(key, len(patterns))
     mask = np.zeros((max(len(patterns), 1), m), dtype=np.uint8)

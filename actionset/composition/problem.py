@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -57,8 +57,8 @@ class Problem:
     attributes: Sequence[Attribute] = ()
     cannot_link: Sequence[tuple[int, int]] = ()
     must_link: Sequence[Sequence[int]] = ()
-    allowed_sets: dict[int, Sequence[int]] = field(default_factory=dict)
-    pinned: dict[int, int] = field(default_factory=dict)
+    allowed_sets: Mapping[int, Sequence[int]] = field(default_factory=dict)
+    pinned: Mapping[int, int] = field(default_factory=dict)
     past_pairs: Sequence[tuple[int, int]] = ()
     past_pair_penalty: float = 0.0
     balance: float = 0.0

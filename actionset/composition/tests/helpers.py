@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Sequence
+from typing import cast
 
 from actionset.composition import Attribute, Problem
 
@@ -28,7 +29,7 @@ def naive_distance(problem: Problem, i: int, j: int) -> float:
             spread = max(values) - min(values)
             total += a.weight * (abs(float(x) - float(y)) / spread if spread else 0.0)  # type: ignore[arg-type]
         else:
-            px, py = tuple(x), tuple(y)  # type: ignore[call-overload]
+            px, py = tuple(cast(Sequence[object], x)), tuple(cast(Sequence[object], y))
             common = 0
             while common < len(px) and px[common] == py[common]:
                 common += 1

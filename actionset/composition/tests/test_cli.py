@@ -31,8 +31,10 @@ def test_it_reads_a_gzipped_mdgplib_instance(tmp_path: Path) -> None:
     with gzip.open(path, "wt") as f:
         f.write(MDGP)
     problem = read_problem(path)
-    assert problem.n == 6 and list(problem.set_sizes) == [(3, 3), (3, 3)]
-    assert problem.distances is not None and problem.distances[4, 2] == 11
+    assert problem.n == 6
+    assert list(problem.set_sizes) == [(3, 3), (3, 3)]
+    assert problem.distances is not None
+    assert problem.distances[4, 2] == 11
 
 
 def test_solve_prints_the_contract_line_last_and_writes_the_assignment(
@@ -41,7 +43,9 @@ def test_solve_prints_the_contract_line_last_and_writes_the_assignment(
     path = tmp_path / "tiny.txt"
     path.write_text(MDGP)
     out = tmp_path / "assignment.txt"
-    assert main(["solve", str(path), "--time-limit", "2", "--seed", "3", "--iterations", "20000", "--out", str(out)]) == 0
+    assert (
+        main(["solve", str(path), "--time-limit", "2", "--seed", "3", "--iterations", "20000", "--out", str(out)]) == 0
+    )
     last = capsys.readouterr().out.strip().splitlines()[-1]
     fields = dict(part.split("=") for part in last.split())
     assert list(fields) == ["objective", "violations", "seconds"]
@@ -90,15 +94,23 @@ def test_it_reads_the_json_format_with_people_and_rules(tmp_path: Path, capsys: 
     path = tmp_path / "team.json"
     path.write_text(json.dumps(data))
     problem = read_problem(path)
-    assert problem.num_sets == 2 and len(problem.attributes) == 4
+    assert problem.num_sets == 2
+    assert len(problem.attributes) == 4
     assert main(["solve", str(path), "--time-limit", "2", "--iterations", "5000"]) == 0
     assert capsys.readouterr().out.strip().splitlines()[-1].startswith("objective=")
 
 
 def test_it_says_why_a_file_is_infeasible(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "bad.json"
-    path.write_text(json.dumps({"n": 3, "sets": [{"min": 2, "max": 2}, {"min": 2, "max": 2}],
-                                "distances": [[0, 1, 1], [1, 0, 1], [1, 1, 0]]}))
+    path.write_text(
+        json.dumps(
+            {
+                "n": 3,
+                "sets": [{"min": 2, "max": 2}, {"min": 2, "max": 2}],
+                "distances": [[0, 1, 1], [1, 0, 1], [1, 1, 0]],
+            }
+        )
+    )
     assert main(["solve", str(path), "--time-limit", "1"]) == 2
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("infeasible: ")

@@ -26,7 +26,11 @@ def test_it_scores_attributes_as_the_definitions_say() -> None:
 
 def test_it_subtracts_the_penalty_for_people_who_met_before() -> None:
     problem = Problem(
-        n=4, set_sizes=[(2, 2), (2, 2)], distances=matrix_problem().distances, past_pairs=[(0, 1)], past_pair_penalty=0.5
+        n=4,
+        set_sizes=[(2, 2), (2, 2)],
+        distances=matrix_problem().distances,
+        past_pairs=[(0, 1)],
+        past_pair_penalty=0.5,
     )
     assert evaluate(problem, [0, 0, 1, 1]).set_scores == [0.5, 6.0]
 

@@ -44,8 +44,14 @@ def test_it_explains_conflicting_pins() -> None:
 
 def test_it_explains_a_person_with_nowhere_to_go() -> None:
     explanation = infeasible(
-        Problem(n=6, set_sizes=[(3, 3), (3, 3)], distances=distances(6), allowed_sets={2: [0]}, must_link=[[2, 3]],
-                pinned={3: 1})
+        Problem(
+            n=6,
+            set_sizes=[(3, 3), (3, 3)],
+            distances=distances(6),
+            allowed_sets={2: [0]},
+            must_link=[[2, 3]],
+            pinned={3: 1},
+        )
     )
     assert any("not one of their allowed sets" in line for line in explanation)
 

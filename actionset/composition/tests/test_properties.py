@@ -29,28 +29,45 @@ def problems(draw: st.DrawFn) -> Problem:
     if draw(st.booleans()):
         group = draw(st.lists(people, min_size=2, max_size=3, unique=True))
         must.append(group)
-    allowed = draw(st.dictionaries(people, st.lists(st.integers(0, m - 1), min_size=1, max_size=m, unique=True), max_size=3))
+    allowed = draw(
+        st.dictionaries(people, st.lists(st.integers(0, m - 1), min_size=1, max_size=m, unique=True), max_size=3)
+    )
     pinned = draw(st.dictionaries(people, st.integers(0, m - 1), max_size=2))
     past = draw(pairs)
     if draw(st.booleans()):
         values = draw(st.lists(st.integers(0, 20), min_size=n * n, max_size=n * n))
         d = np.array(values, dtype=float).reshape(n, n)
         return Problem(
-            n=n, set_sizes=sizes, distances=np.triu(d, 1) + np.triu(d, 1).T, cannot_link=cannot, must_link=must,
-            allowed_sets=allowed, pinned=pinned, past_pairs=past, past_pair_penalty=draw(st.sampled_from([0.0, 2.5])),
+            n=n,
+            set_sizes=sizes,
+            distances=np.triu(d, 1) + np.triu(d, 1).T,
+            cannot_link=cannot,
+            must_link=must,
+            allowed_sets=allowed,
+            pinned=pinned,
+            past_pairs=past,
+            past_pair_penalty=draw(st.sampled_from([0.0, 2.5])),
         )
     attributes = [
         Attribute("team", "categorical", draw(st.lists(st.sampled_from("abc"), min_size=n, max_size=n)), weight=2.0),
         Attribute("grade", "ordinal", draw(st.lists(st.sampled_from("ABCD"), min_size=n, max_size=n)), levels="ABCD"),
         Attribute("age", "numeric", draw(st.lists(st.integers(20, 65), min_size=n, max_size=n)), weight=0.5),
         Attribute(
-            "site", "hierarchical",
+            "site",
+            "hierarchical",
             draw(st.lists(st.sampled_from([("N", "Leeds"), ("N", "York"), ("S", "Kent")]), min_size=n, max_size=n)),
         ),
     ]
     return Problem(
-        n=n, set_sizes=sizes, attributes=attributes, cannot_link=cannot, must_link=must, allowed_sets=allowed,
-        pinned=pinned, past_pairs=past, past_pair_penalty=draw(st.sampled_from([0.0, 1.0])),
+        n=n,
+        set_sizes=sizes,
+        attributes=attributes,
+        cannot_link=cannot,
+        must_link=must,
+        allowed_sets=allowed,
+        pinned=pinned,
+        past_pairs=past,
+        past_pair_penalty=draw(st.sampled_from([0.0, 1.0])),
     )
 
 
@@ -64,7 +81,8 @@ def test_it_never_returns_an_assignment_that_breaks_a_rule(problem: Problem, see
         assert result.violations == []
         assert naive_feasible(problem, result.assignment)
     else:
-        assert result.assignment == [] and result.explanation
+        assert result.assignment == []
+        assert result.explanation
 
 
 @SETTINGS

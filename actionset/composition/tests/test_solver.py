@@ -16,7 +16,8 @@ def test_it_finds_the_optimum_of_a_small_problem() -> None:
     problem = Problem(n=9, set_sizes=[(3, 3)] * 3, distances=distances(9))
     result = solve(problem, time_limit=10, iterations=200_000)
     assert result.objective == pytest.approx(brute_force_best(problem))
-    assert result.upper_bound is not None and result.upper_bound >= result.objective
+    assert result.upper_bound is not None
+    assert result.upper_bound >= result.objective
 
 
 def test_it_finds_the_optimum_with_uneven_size_limits() -> None:
@@ -30,24 +31,31 @@ def test_it_never_puts_a_manager_with_their_report() -> None:
     managers = [(p, (p - 1) // 3) for p in range(1, n)]
     problem = Problem(n=n, set_sizes=equal_sets(n, 5, 7), attributes=team(n), cannot_link=managers)
     result = solve(problem, time_limit=5, iterations=50_000)
-    assert result.feasible and result.violations == []
+    assert result.feasible
+    assert result.violations == []
     assert all(result.assignment[a] != result.assignment[b] for a, b in managers)
 
 
 def test_it_keeps_must_link_groups_together_and_pinned_people_in_place() -> None:
     problem = Problem(
-        n=12, set_sizes=[(4, 4)] * 3, attributes=team(12), must_link=[[0, 1, 2]], pinned={5: 2, 0: 1},
+        n=12,
+        set_sizes=[(4, 4)] * 3,
+        attributes=team(12),
+        must_link=[[0, 1, 2]],
+        pinned={5: 2, 0: 1},
         allowed_sets={7: [0]},
     )
     result = solve(problem, time_limit=5, iterations=20_000)
     assert result.violations == []
     assert {result.assignment[p] for p in (0, 1, 2)} == {1}
-    assert result.assignment[5] == 2 and result.assignment[7] == 0
+    assert result.assignment[5] == 2
+    assert result.assignment[7] == 0
 
 
 def test_it_reports_an_objective_that_evaluation_confirms() -> None:
-    problem = Problem(n=20, set_sizes=equal_sets(20, 4, 6), attributes=team(20), past_pairs=[(0, 4), (1, 5)],
-                      past_pair_penalty=3.0)
+    problem = Problem(
+        n=20, set_sizes=equal_sets(20, 4, 6), attributes=team(20), past_pairs=[(0, 4), (1, 5)], past_pair_penalty=3.0
+    )
     result = solve(problem, time_limit=5, iterations=20_000)
     check = evaluate(problem, result.assignment)
     assert result.objective == pytest.approx(check.objective)
