@@ -144,6 +144,11 @@ def choose_slots(
     codes = [code for code, _ in meeting_slots(meeting_minutes)]
     needs = dict(meeting_slots(meeting_minutes))
     can = {code: {p for p, a in enumerate(availabilities) if _attends(a, needs[code])} for code in codes}
+    only: dict[int, str] = {}
+    for p in range(len(availabilities)):
+        options = [c for c in codes if p in can[c]]
+        if len(options) == 1:
+            only[p] = options[0]
     chosen = list(fixed)
     uncovered = set(range(len(availabilities))) - {p for code in chosen for p in can.get(code, ())}
     while len(chosen) < count:
@@ -151,11 +156,8 @@ def choose_slots(
         gains = {c: len(can[c] & uncovered) for c in codes}
         best = max(codes, key=lambda c: (gains[c], len(can[c])))
         if not gains[best]:
-            tied: Counter[str] = Counter()
-            for p in range(len(availabilities)):
-                options = {c for c in uses if p in can.get(c, ())}
-                if len(options) == 1:
-                    tied[options.pop()] += 1
+            # People who can attend one slot and no other must all fit in that slot's sets.
+            tied = Counter(only[p] for p in only)
             short = {c: tied[c] - uses[c] * set_size_max for c in tied} if set_size_max else {}
             if short and max(short.values()) > 0:
                 best = max(short, key=lambda c: short[c])

@@ -156,7 +156,8 @@ def facilitator_problems(*, user: User, learning_set: LearningSet) -> list[str]:
     )
     if elsewhere >= programme.max_sets_per_facilitator:
         problems.append(
-            f"{user.name or user.email} already facilitates {elsewhere} sets in this programme, "
+            f"{user.name or user.email} already facilitates {elsewhere} set{'s' if elsewhere != 1 else ''} "
+            "in this programme, "
             f"the most one facilitator may take ({programme.max_sets_per_facilitator})."
         )
     own = list(Person.objects.filter(user=user, organisation=programme.organisation))

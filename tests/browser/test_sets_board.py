@@ -10,11 +10,11 @@ from typing import Any
 from django.core import mail
 
 from actionset.core.factories import TEST_PASSWORD, EnrolmentFactory, PersonFactory, ProgrammeFactory, UserFactory
-from actionset.organisations.models import Organisation
+from actionset.organisations.models import Organisation, Person
 from actionset.programmes.models import Programme
 from actionset.sets.models import CompositionRun, LearningSet
 from actionset.sets.tasks import composition_execute
-from tests.browser.conftest import PHONE, screenshot, serious_accessibility_violations, sign_in
+from tests.browser.conftest import PHONE, SCREENSHOTS, screenshot, serious_accessibility_violations, sign_in
 
 DEPARTMENTS = ("Finance", "Housing", "Social care", "Planning", "Digital", "Legal")
 LEVELS = ("Director", "Head of service", "Manager", "Team leader", "Specialist")
@@ -31,7 +31,7 @@ def build_world() -> tuple[Programme, str]:
     programme = ProgrammeFactory.create(
         organisation=org, title="Leading through change", set_size_min=5, set_size_max=7, meeting_minutes=180
     )
-    people = []
+    people: list[Person] = []
     for k in range(36):
         person = PersonFactory.create(
             organisation=org,
@@ -133,6 +133,9 @@ def test_a_designer_composes_edits_and_publishes_sets(new_page: Any, transaction
     sign_in(phone, "designer@provider.test", TEST_PASSWORD)
     phone.goto(f"/sets/programme/{programme.public_id}/")
     screenshot(phone, "sets-board-phone")
+    # The full phone page is very tall: keep the top of the page and one set at readable size as well.
+    phone.screenshot(path=str(SCREENSHOTS / "sets-board-phone-top.png"))
+    phone.locator(".set-card").first.screenshot(path=str(SCREENSHOTS / "sets-board-phone-set.png"))
     assert serious_accessibility_violations(phone) == []
 
     page.get_by_role("button", name="Publish sets").click()

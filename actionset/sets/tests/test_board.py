@@ -176,7 +176,7 @@ def test_a_facilitator_beyond_their_capacity_is_refused_with_a_clear_error(
     response = cast.client("designer").post(facilitators_url(two), {"lead": facilitator.public_id})
 
     assert response.status_code == 200
-    assert "already facilitates 1 sets in this programme" in response.content.decode()
+    assert "already facilitates 1 set in this programme" in response.content.decode()
     assert not FacilitatorAssignment.objects.filter(learning_set=two).exists()
 
 
