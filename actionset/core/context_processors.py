@@ -27,6 +27,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem("Home", reverse("core:home"), "home"))
         if actor.is_provider_staff or actor.has_any_organisation_role("admin", "sponsor"):
             items.append(NavItem("Organisations", reverse("organisations:list"), "organisations"))
+        items.append(NavItem("Calendar", reverse("meetings:calendar"), "meetings"))
         if can(actor, "programmes.list"):
             items.append(NavItem("Programmes", reverse("programmes:list"), "programmes"))
         if can(actor, "provider.staff"):
@@ -39,6 +40,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         current = "staff"
     elif match and match.url_name == "audit":
         current = "audit"
+    elif match and match.namespace == "meetings" and match.url_name != "calendar":
+        current = "programmes"  # a programme's schedule
+    elif match and match.namespace == "sets":
+        current = "home" if match.url_name == "detail" else "programmes"
     return {
         "nav_items": items,
         "nav_current": current or "home",

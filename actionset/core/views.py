@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from actionset.accounts.models import Invitation, User
 from actionset.accounts.services import invitation_send
-from actionset.core.access import ADMINISTRATOR, ORG_ADMIN, access, actor_for, user_of
+from actionset.core.access import ADMINISTRATOR, DESIGNER, ORG_ADMIN, Actor, access, actor_for, user_of
 from actionset.core.models import AuditEvent
 from actionset.organisations.forms import StaffInviteForm, StaffRolesForm
 from actionset.organisations.models import Organisation, Person, StaffRole
@@ -51,6 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         for m in memberships
     ]
+    context.update(_programme_cards(actor))
     admin_orgs = [m["organisation"] for m in context["memberships"] if ORG_ADMIN in m["roles"]]
     context["directory_stats"] = {
         org.pk: org.people.aggregate(
@@ -61,6 +62,37 @@ def home(request: HttpRequest) -> HttpResponse:
         for org in admin_orgs
     }
     return render(request, "core/home.html", context)
+
+
+def _programme_cards(actor: Actor) -> dict[str, Any]:
+    """The programmes and sets each role sees on their home page."""
+    from actionset.meetings.models import Meeting
+    from actionset.programmes.models import Programme
+    from actionset.sets.models import LearningSet
+
+    cards: dict[str, Any] = {}
+    open_programmes = Programme.objects.for_listing().exclude(status=Programme.Status.CLOSED)
+    if actor.has_staff_role(DESIGNER):
+        cards["designing"] = open_programmes.filter(designer=actor.user).order_by("-updated_at")[:8]
+    sponsoring = open_programmes.filter(sponsors__user=actor.user)
+    cards["sponsoring"] = list(sponsoring.order_by("title"))
+    admin_orgs = [org for org, roles in actor.organisation_roles.items() if ORG_ADMIN in roles]
+    if admin_orgs:
+        cards["org_programmes"] = list(open_programmes.filter(organisation__in=admin_orgs).order_by("title"))
+    upcoming = Prefetch("meetings", queryset=Meeting.objects.upcoming(), to_attr="upcoming")
+    cards["my_sets"] = list(
+        LearningSet.objects.for_member(actor.user)
+        .select_related("programme")
+        .prefetch_related("facilitators__user", upcoming)
+    )
+    cards["facilitating"] = list(
+        LearningSet.objects.for_facilitator(actor.user)
+        .select_related("programme__organisation")
+        .prefetch_related(upcoming)
+        .annotate(member_count=Count("memberships"))
+    )
+    cards["next_meetings"] = Meeting.objects.next_for(actor.user) if cards["my_sets"] or cards["facilitating"] else []
+    return cards
 
 
 @access("provider.staff")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import icalendar
 from django.test import Client
 from django.urls import reverse
@@ -112,7 +114,9 @@ def test_the_calendar_page_shows_the_new_address_once(programme_world: Cast) -> 
     response = client.post(reverse("meetings:calendar"), {"action": "create"}, follow=True)
     text = response.content.decode()
     assert "Copy this address now" in text
-    token = text.split("/calendar/", 1)[1].split(".ics", 1)[0]
+    match = re.search(r'id="feed-url"[^>]*value="[^"]*/calendar/([^"/]+)\.ics"', text)
+    assert match, "the new address is shown in the copy box"
+    token = match.group(1)
     assert Client().get(feed_url(token)).status_code == 200
     again = client.get(reverse("meetings:calendar")).content.decode()
     assert token not in again
