@@ -39,7 +39,7 @@ def test_a_designer_designs_a_programme_and_builds_its_pool(
 
     assert page.get_by_text("Draft programme created from the template").is_visible()
     assert page.get_by_label("Format").input_value() == "online"
-    page.get_by_label("Aims").fill("Give middle managers a place to work on what is stuck, and tell leaders what they learn.")
+    page.get_by_label("Aims").fill("Give managers a place to work on what is stuck, and tell leaders what they learn.")
     page.get_by_label("Why it matters").fill("Winter pressures arrive earlier each year.")
     page.get_by_label("Smallest set").fill("8")
     page.get_by_label("Largest set").fill("5")

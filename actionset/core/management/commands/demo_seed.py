@@ -6,6 +6,7 @@ from scratch on a demo database). Later capabilities extend this same world.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -13,10 +14,13 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
 
 from actionset.accounts.models import User
 from actionset.core.demo import DEMO_LOGINS, DEMO_PASSWORD
 from actionset.organisations.models import Organisation, OrganisationRole, Person, Provider, StaffRole
+from actionset.programmes.models import Programme
 
 FIRST = [
     "Aisha",
@@ -210,6 +214,9 @@ class Command(BaseCommand):
             department="Housing",
             roles=["participant"],
         )
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            # The demo world's invitations and notices are not worth printing to the console.
+            build_running_programme(northwind)
 
 
 def build_organisation(shape: OrgShape, *, seed: int) -> Organisation:
@@ -259,6 +266,68 @@ def build_organisation(shape: OrgShape, *, seed: int) -> Organisation:
         [OrganisationRole(person=p, role="participant") for p in people if p.level not in ("Executive", "Director")]
     )
     return organisation
+
+
+AVAILABILITY = (["tue-am", "thu-am"], ["tue-am", "wed-pm"], ["thu-am", "tue-am", "fri-am"], ["wed-pm", "tue-am"], [])
+
+
+def build_running_programme(organisation: Organisation) -> Programme:
+    """Northwind's running programme: 36 people in six composed, facilitated sets, three meetings already held."""
+    from actionset.meetings.services import schedule_create
+    from actionset.programmes import services as programmes
+    from actionset.sets import services as sets
+    from actionset.sets.models import CompositionRun, LearningSet
+    from actionset.sets.tasks import composition_execute
+
+    designer = User.objects.get(email="designer@provider.example")
+    programme = programmes.programme_create(
+        actor=designer, organisation=organisation, title="Leading through change", blueprint="six-monthly-half-days"
+    )
+    programme.aims = (
+        "Give managers across Northwind a place to work on the problems that keep them up at night, "
+        "and let leaders hear the questions that surface."
+    )
+    programme.brief_context = "Two hospitals and four community sites merged last year; ways of working still differ."
+    programme.brief_why = "Winter pressures arrive earlier each year and the same problems return across sites."
+    programme.brief_tried = "Away days and an improvement programme: good ideas, little that stuck."
+    programme.brief_success = "Managers who act across boundaries, and a board that hears what is really going on."
+    programme.location = "Harbour Road education centre, room 2"
+    # Three meetings are already behind the sets; the fourth is next week.
+    programme.start_date = timezone.localdate() - dt.timedelta(weeks=3 * programme.cadence_weeks) + dt.timedelta(days=6)
+    programme.save()
+    programme.sponsors.set(Person.objects.filter(organisation=organisation, roles__role="sponsor"))
+    pool = (
+        Person.objects.filter(organisation=organisation, roles__role="participant")
+        .exclude(level__in=["Executive", "Director"])
+        .order_by("email")[:35]
+    )
+    people = [*pool, Person.objects.get(email="participant@northwind.example")]
+    programmes.enrolments_add(actor=designer, programme=programme, people=people)
+    for index, enrolment in enumerate(programme.enrolments.order_by("person__email")):
+        enrolment.availability = AVAILABILITY[index % len(AVAILABILITY)]
+        enrolment.save(update_fields=["availability"])
+    programmes.programme_move(actor=designer, programme=programme, status="recruiting")
+
+    run = CompositionRun.objects.create(programme=programme, requested_by=designer, number_of_sets=6, time_limit=1)
+    composition_execute.call(run.pk)
+    facilitators = [
+        User.objects.get(email=email)
+        for email in ("facilitator@provider.example", "designer@provider.example", "trainer@provider.example")
+    ]
+    member_set = LearningSet.objects.get(
+        programme=programme, memberships__enrolment__person__email="participant@northwind.example"
+    )
+    ordered = [member_set, *LearningSet.objects.filter(programme=programme).exclude(pk=member_set.pk)]
+    for index, learning_set in enumerate(ordered):
+        sets.facilitator_assign(actor=designer, learning_set=learning_set, lead=facilitators[index // 2])
+    sets.sets_publish(actor=designer, programme=programme)
+    programmes.programme_move(actor=designer, programme=programme, status="running")
+    programme.refresh_from_db()
+    schedule_create(actor=designer, programme=programme)
+    from actionset.meetings.models import Meeting
+
+    Meeting.objects.filter(learning_set__programme=programme, ends_at__lt=timezone.now()).update(status="held")
+    return programme
 
 
 def give_login(organisation: Organisation, email: str, *, level: str, department: str, roles: list[str]) -> Person:
