@@ -28,6 +28,7 @@ from actionset.meetings.services import (
 )
 from actionset.programmes.models import Programme
 from actionset.programmes.slots import HALF_DAY_MINUTES
+from actionset.programmes.views import programme_page_context
 from actionset.sets.models import LearningSet
 
 #: The new feed token, carried across the redirect after it is made and shown once.
@@ -92,17 +93,15 @@ def _schedule_context(
                 row.form = bound[1]
             else:
                 row.form = SetSlotForm(options=plan.options, initial={"slot": plan.chosen.slot})
-    return {
-        "programme": programme,
-        "organisation": programme.organisation,
-        "tab": "schedule",
-        "can_design": can_design,
-        "can_pool": can(actor, "programme.pool", programme),
-        "rows": rows,
-        "unscheduled_count": len(unscheduled),
-        "ready": programme.is_published and programme.start_date is not None,
-        "meeting_length": _duration(programme.meeting_minutes),
-    }
+    return programme_page_context(
+        request,
+        programme,
+        "schedule",
+        rows=rows,
+        unscheduled_count=len(unscheduled),
+        ready=programme.is_published and programme.start_date is not None,
+        meeting_length=_duration(programme.meeting_minutes),
+    )
 
 
 def _duration(minutes: int) -> str:

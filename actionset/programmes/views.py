@@ -47,8 +47,11 @@ def enrolment_from_url(*, programme: UUID, enrolment: UUID) -> Enrolment:
     )
 
 
-def _context(request: HttpRequest, programme: Programme, tab: str, **extra: Any) -> dict[str, Any]:
-    """What every programme page shares: the programme, the current tab, and what the actor may do."""
+def programme_page_context(request: HttpRequest, programme: Programme, tab: str, **extra: Any) -> dict[str, Any]:
+    """What every programme page shares (`programmes/_tabs.html`): the programme, the tab, what the actor may do.
+
+    Used by the sets board and the schedule too, which live in their own apps but are tabs of the programme.
+    """
     actor = actor_for(request)
     return {
         "programme": programme,
@@ -111,7 +114,7 @@ def programme_detail(request: HttpRequest, programme: Programme) -> HttpResponse
     return render(
         request,
         "programmes/detail.html",
-        _context(
+        programme_page_context(
             request,
             programme,
             "overview",
@@ -140,7 +143,7 @@ def programme_edit(request: HttpRequest, programme: Programme) -> HttpResponse:
         )
         messages.success(request, "Programme design saved.")
         return redirect("programmes:detail", programme=programme.public_id)
-    return render(request, "programmes/edit.html", _context(request, programme, "design", form=form))
+    return render(request, "programmes/edit.html", programme_page_context(request, programme, "design", form=form))
 
 
 @require_POST
@@ -173,7 +176,7 @@ def programme_events(request: HttpRequest, programme: Programme) -> HttpResponse
     return render(
         request,
         "programmes/events.html",
-        _context(request, programme, "design", form=form, events=programme.events.all()),
+        programme_page_context(request, programme, "design", form=form, events=programme.events.all()),
     )
 
 
@@ -197,7 +200,7 @@ def programme_evaluation(request: HttpRequest, programme: Programme) -> HttpResp
     return render(
         request,
         "programmes/evaluation.html",
-        _context(request, programme, "design", form=form, timings=_timing_labels()),
+        programme_page_context(request, programme, "design", form=form, timings=_timing_labels()),
     )
 
 
@@ -226,7 +229,7 @@ def pool(request: HttpRequest, programme: Programme) -> HttpResponse:
     return render(
         request,
         "programmes/pool.html",
-        _context(
+        programme_page_context(
             request,
             programme,
             "participants",
@@ -262,7 +265,7 @@ def pool_add(request: HttpRequest, programme: Programme) -> HttpResponse:
     return render(
         request,
         "programmes/pool_add.html",
-        _context(request, programme, "participants", form=form, query=query, candidates=candidates),
+        programme_page_context(request, programme, "participants", form=form, query=query, candidates=candidates),
     )
 
 
@@ -284,7 +287,9 @@ def pool_import(request: HttpRequest, programme: Programme) -> HttpResponse:
             messages.success(request, f"{result.enrolled} enrolled, {result.updated} updated.")
             return redirect("programmes:pool", programme=programme.public_id)
     return render(
-        request, "programmes/pool_import.html", _context(request, programme, "participants", form=form, result=result)
+        request,
+        "programmes/pool_import.html",
+        programme_page_context(request, programme, "participants", form=form, result=result),
     )
 
 
@@ -310,7 +315,7 @@ def enrolment_edit(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
     return render(
         request,
         "programmes/enrolment.html",
-        _context(request, programme, "participants", form=form, enrolment=enrolment),
+        programme_page_context(request, programme, "participants", form=form, enrolment=enrolment),
     )
 
 

@@ -14,6 +14,7 @@ from django_htmx.middleware import HtmxDetails
 from actionset.accounts.models import User
 from actionset.core.access import access, actor_for, can
 from actionset.programmes.models import Programme
+from actionset.programmes.views import programme_page_context
 from actionset.sets import board as board_data
 from actionset.sets.forms import ComposeForm, FacilitatorsForm, LockForm, MemberLockForm, MoveForm
 from actionset.sets.models import FacilitatorAssignment, LearningSet, Membership
@@ -50,7 +51,7 @@ def _board_context(request: HttpRequest, programme: Programme, **kwargs: Any) ->
         initial={"number_of_sets": run.number_of_sets if run else context["default_sets"], "time_limit": 10}
     )
     context["reveal_keep_apart"] = can(actor, "programme.keep_apart", programme)
-    return context
+    return {**context, **programme_page_context(request, programme, "sets")}
 
 
 def _board_response(request: HtmxHttpRequest, programme: Programme, **kwargs: Any) -> HttpResponse:

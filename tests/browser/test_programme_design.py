@@ -23,9 +23,7 @@ def pool_csv(tmp_path: Path, count: int) -> Path:
     return path
 
 
-def test_a_designer_designs_a_programme_and_builds_its_pool(
-    demo_world: None, new_page: Any, tmp_path: Path
-) -> None:
+def test_a_designer_designs_a_programme_and_builds_its_pool(demo_world: None, new_page: Any, tmp_path: Path) -> None:
     page = new_page()
     sign_in(page, "designer@provider.example")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Organisations").click()

@@ -101,6 +101,7 @@ def test_a_designer_composes_edits_and_publishes_sets(new_page: Any, transaction
     set_one = page.locator(".set-card", has=page.get_by_role("heading", name=re.compile(r"^Set 1"))).first
     set_one.get_by_role("button", name="Lock Set 1").click()
     page.wait_for_selector("text=Set 1 locked")
+    page.wait_for_selector(".set-card.is-locked .member strong")
     locked_members = sorted(page.locator(".set-card.is-locked .member strong").all_inner_texts())
     page.get_by_role("button", name="Re-optimise the unlocked sets").click()
     run_queued_composition().join()
