@@ -152,6 +152,14 @@ def in_set(actor: Actor, target: Any) -> bool:
     )
 
 
+def facilitates_set(actor: Actor, target: Any) -> bool:
+    """A facilitator (or co-facilitator) of the target's set."""
+    if not actor.is_authenticated:
+        return False
+    learning_set = _learning_set_of(target)
+    return bool(learning_set.programme.is_published and learning_set.facilitators.filter(user=actor.user).exists())
+
+
 def either(*predicates: Callable[[Actor, Any], bool]) -> Callable[[Actor, Any], bool]:
     def check(actor: Actor, target: Any) -> bool:
         return any(p(actor, target) for p in predicates)
@@ -226,6 +234,18 @@ RULES: dict[str, Rule] = {
         "See a set's members, facilitators and meetings",
         _knows_organisation,
         either(in_set, staff(DESIGNER)),
+    ),
+    # The set tier: what is said and done in a set stays with its members and facilitators. Nobody else is even
+    # told the meeting exists — not sponsors, not designers, not provider administrators.
+    "meeting.content": Rule(
+        "Take part in a set's meeting: the run sheet, contract, actions, airtime, process review",
+        in_set,
+        in_set,
+    ),
+    "meeting.facilitate": Rule(
+        "Run a set's meeting: start, move between phases, time, end; record attendance",
+        in_set,
+        facilitates_set,
     ),
     "calendar.manage": Rule("Manage one's own calendar feed", signed_in, signed_in),
     "people.roles": Rule(
