@@ -87,6 +87,8 @@ class Programme(BaseModel):
     start_date = models.DateField("First meetings from", null=True, blank=True)
     location = models.CharField(max_length=200, blank=True, help_text="Venue, or how to join online.")
     time_zone = models.CharField(max_length=64, default="Europe/London")
+    #: Run-sheet phase key → minutes, where the programme departs from its method's defaults.
+    phase_minutes: models.JSONField[Any, Any] = models.JSONField(default=dict, blank=True)
     max_sets_per_facilitator = models.PositiveSmallIntegerField(
         default=2, validators=[MinValueValidator(1), MaxValueValidator(10)], help_text="A facilitator's capacity."
     )
