@@ -268,7 +268,7 @@ def build_organisation(shape: OrgShape, *, seed: int) -> Organisation:
     return organisation
 
 
-AVAILABILITY = (["tue-am", "thu-am"], ["tue-am", "wed-pm"], ["thu-am", "tue-am", "fri-am"], ["wed-pm", "tue-am"], [])
+AVAILABILITY: tuple[list[str], ...] = (["tue-am", "thu-am"], ["tue-am", "wed-pm"], ["thu-am", "tue-am", "fri-am"], ["wed-pm", "tue-am"], [])
 
 
 def build_running_programme(organisation: Organisation) -> Programme:
