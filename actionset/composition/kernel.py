@@ -79,7 +79,7 @@ def _next(rng: npt.NDArray[np.uint64]) -> np.uint64:
 
 
 @njit(cache=True)
-def _below(rng: npt.NDArray[np.uint64], k: int) -> int:
+def _below(rng: npt.NDArray[np.uint64], k: int) -> np.int64:
     return np.int64((_next(rng) >> np.uint64(11)) % np.uint64(k))
 
 
@@ -250,14 +250,13 @@ def _move(a: Arrays, s: State, u: int, g2: int) -> None:
 
 
 @njit(cache=True)
-def _balance_delta(a: Arrays, s: State, g1: int, g2: int, new1: float, new2: float) -> float:
+def _balance_delta(a: Arrays, s: State, g1: int | np.int64, g2: int | np.int64, new1: float, new2: float) -> float:
     old1 = s.score[g1]
     old2 = s.score[g2]
     s1 = s.sums[S1] + new1 - old1 + new2 - old2
     s2 = s.sums[S2] + new1 * new1 - old1 * old1 + new2 * new2 - old2 * old2
     before = _balanced(a.balance, a.num_sets, s.sums[S1], s.sums[S2])
     return _balanced(a.balance, a.num_sets, s1, s2) - before
-
 
 
 @njit(cache=True)
