@@ -9,6 +9,7 @@ urlpatterns = [
     path("organisations/", include("actionset.organisations.urls")),
     path("programmes/", include("actionset.programmes.urls")),
     path("sets/", include("actionset.sets.urls")),
+    path("sets/", include("actionset.sets.content_urls")),
     # Meetings, schedules and calendar feeds: the app's URLs carry their own prefixes.
     path("", include("actionset.meetings.urls")),
     path("admin/", admin_site.urls),

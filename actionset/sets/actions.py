@@ -1,0 +1,76 @@
+"""Actions and the progress round: what members commit to, and what they report back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from actionset.meetings.models import Meeting
+from actionset.programmes.models import Enrolment
+from actionset.sets.models import Action, ActionReport, LearningSet
+
+
+class NotYours(Exception):
+    """A member may report only on their own actions."""
+
+
+def member_enrolment(learning_set: LearningSet, user: Any) -> Enrolment | None:
+    """The signed-in user's active enrolment in this set, or None (a facilitator, say)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Enrolment.objects.filter(person__user=user, membership__learning_set=learning_set, withdrawn_at__isnull=True)
+        .select_related("person")
+        .first()
+    )
+
+
+def action_commit(*, meeting: Meeting, owner: Enrolment, text: str, due_on: dt.date | None) -> Action:
+    return Action.objects.create(
+        learning_set=meeting.learning_set, owner=owner, meeting=meeting, text=text.strip(), due_on=due_on
+    )
+
+
+def action_report(*, meeting: Meeting, enrolment: Enrolment, action: Action, status: str, learning: str) -> Action:
+    """Record a member's report on their action in `meeting`'s progress round.
+
+    Done and dropped close the action; partly and not done keep it open, so it comes back next time.
+    Reporting again in the same meeting corrects the earlier report rather than adding another.
+    """
+    if action.owner_id != enrolment.pk:
+        raise NotYours
+    if status == Action.Status.OPEN or status not in Action.Status.values:
+        raise ValueError(f"Not a report: {status!r}")
+    with transaction.atomic():
+        ActionReport.objects.update_or_create(
+            action=action, meeting=meeting, defaults={"status": status, "learning": learning}
+        )
+        action.status = status
+        action.learning = learning
+        action.closed_at = None if status in Action.OPEN_STATUSES else timezone.now()
+        action.save(update_fields=["status", "learning", "closed_at", "updated_at"])
+    return action
+
+
+def progress_round(meeting: Meeting, enrolment: Enrolment) -> list[dict[str, Any]]:
+    """The member's actions to report on at `meeting`, each with this meeting's report if made."""
+    actions = list(Action.objects.for_progress_round(meeting, enrolment))
+    reports = {r.action_id: r for r in ActionReport.objects.filter(meeting=meeting, action__in=actions)}
+    return [{"action": a, "report": reports.get(a.pk)} for a in actions]
+
+
+def progress_round_for_set(meeting: Meeting) -> list[dict[str, Any]]:
+    """Every member's progress round at `meeting`, for the meeting's record and the facilitator."""
+    ordered = list(
+        Action.objects.filter(learning_set=meeting.learning_set, meeting__number__lt=meeting.number)
+        .filter(Q(status__in=Action.OPEN_STATUSES) | Q(reports__meeting=meeting))
+        .distinct()
+        .select_related("owner__person", "meeting")
+        .order_by("owner__person__name", "meeting__number", "created_at")
+    )
+    reports = {r.action_id: r for r in ActionReport.objects.filter(meeting=meeting, action__in=ordered)}
+    return [{"action": a, "report": reports.get(a.pk)} for a in ordered]

@@ -1,0 +1,174 @@
+"""Airtime: members' bids, the order the facilitator agrees, what happens in each presenter's time, and
+the fairness record across the programme."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models import F
+
+from actionset.meetings.models import Meeting
+from actionset.programmes.models import Enrolment
+from actionset.sets.models import AirtimeBid, AirtimeNotes, AirtimeQuestion, ConsensusStatement, LearningSet
+
+
+class StaleEdit(Exception):
+    """Someone else saved these notes since the editor opened them."""
+
+    def __init__(self, current: AirtimeNotes) -> None:
+        super().__init__("These notes have changed since you opened them.")
+        self.current = current
+
+
+def active_members(learning_set: LearningSet) -> list[Enrolment]:
+    return list(
+        Enrolment.objects.filter(membership__learning_set=learning_set, withdrawn_at__isnull=True)
+        .select_related("person")
+        .order_by("person__name")
+    )
+
+
+def bid_save(*, meeting: Meeting, enrolment: Enrolment, needs_time: bool, minutes: int, urgency: int) -> AirtimeBid:
+    bid, _ = AirtimeBid.objects.update_or_create(
+        meeting=meeting,
+        enrolment=enrolment,
+        defaults={"needs_time": needs_time, "minutes": minutes if needs_time else 0, "urgency": urgency},
+    )
+    return bid
+
+
+def bids_for(meeting: Meeting) -> list[AirtimeBid]:
+    return list(meeting.airtime_bids.select_related("enrolment__person").order_by("enrolment__person__name"))
+
+
+def order_save(*, meeting: Meeting, positions: dict[int, int | None]) -> None:
+    """The facilitator's agreed order: bid pk → position (None takes a bid out of the agreed order)."""
+    with transaction.atomic():
+        for bid in meeting.airtime_bids.select_for_update():
+            if bid.pk in positions and bid.position != positions[bid.pk]:
+                bid.position = positions[bid.pk]
+                bid.save(update_fields=["position", "updated_at"])
+
+
+def presenter_order(meeting: Meeting) -> list[Enrolment]:
+    """Who presents, in order: the facilitator's agreed positions first; then, until the order is agreed,
+    the most urgent bids, with those who have had least airtime so far in the programme before the rest."""
+    bids = [b for b in meeting.airtime_bids.select_related("enrolment__person") if b.needs_time]
+    received = {row.enrolment.pk: row.minutes for row in fairness(meeting.learning_set, before=meeting)}
+
+    def key(bid: AirtimeBid) -> tuple[Any, ...]:
+        placed = bid.position is not None
+        return (
+            0 if placed else 1,
+            bid.position or 0,
+            -bid.urgency,
+            received.get(bid.enrolment_id, 0),
+            bid.enrolment.person.name,
+        )
+
+    return [b.enrolment for b in sorted(bids, key=key)]
+
+
+# --- during airtime ----------------------------------------------------------------------------------------
+
+
+def notes_for(meeting: Meeting, presenter: Enrolment) -> AirtimeNotes:
+    notes, _ = AirtimeNotes.objects.get_or_create(meeting=meeting, presenter=presenter)
+    return notes
+
+
+def notes_save(*, notes: AirtimeNotes, version: int, issue: str, insights: str) -> AirtimeNotes:
+    with transaction.atomic():
+        updated = AirtimeNotes.objects.filter(pk=notes.pk, version=version).update(
+            issue=issue, insights=insights, version=F("version") + 1
+        )
+        notes.refresh_from_db()
+        if not updated:
+            raise StaleEdit(notes)
+    return notes
+
+
+def question_add(*, notes: AirtimeNotes, text: str, asked_by: Enrolment | None) -> AirtimeQuestion:
+    return AirtimeQuestion.objects.create(notes=notes, text=text.strip(), asked_by=asked_by)
+
+
+def current_presenter(meeting: Meeting) -> Enrolment | None:
+    """The presenter now: the live meeting's, when it records one; otherwise the first in the order."""
+    run = getattr(meeting, "run", None)
+    presenter = getattr(run, "presenter", None) if run is not None else None
+    if isinstance(presenter, Enrolment):
+        return presenter
+    order = presenter_order(meeting)
+    return order[0] if order else None
+
+
+# --- WIAL problem consensus --------------------------------------------------------------------------------
+
+
+def statement_save(*, meeting: Meeting, author: Enrolment, text: str) -> ConsensusStatement:
+    # A rewritten statement is a new answer to the question: the presenter's earlier verdict no longer applies.
+    statement, _ = ConsensusStatement.objects.update_or_create(
+        meeting=meeting, author=author, defaults={"text": text.strip(), "verdict": ""}
+    )
+    return statement
+
+
+def verdict_save(*, statement: ConsensusStatement, verdict: str) -> ConsensusStatement:
+    if verdict not in ConsensusStatement.Verdict.values:
+        raise ValueError(verdict)
+    statement.verdict = verdict
+    statement.save(update_fields=["verdict"])
+    return statement
+
+
+# --- fairness across the programme -------------------------------------------------------------------------
+
+
+@dataclass
+class FairnessRow:
+    enrolment: Enrolment
+    turns: int
+    minutes: int
+
+
+def _turn_model() -> Any:
+    """The live meeting's record of turns, if that part of the product is installed yet."""
+    try:
+        return apps.get_model("meetings", "PresenterTurn")
+    except LookupError:
+        return None
+
+
+def fairness(learning_set: LearningSet, before: Meeting | None = None) -> list[FairnessRow]:
+    """Turns and minutes of airtime each member has had: from the live meeting's presenter turns when they
+    exist, otherwise from the airtime notes (a turn per presenter per meeting, minutes as recorded)."""
+    members = active_members(learning_set)
+    turns = {m.pk: 0 for m in members}
+    minutes = {m.pk: 0 for m in members}
+    meetings = Meeting.objects.filter(learning_set=learning_set)
+    if before is not None:
+        meetings = meetings.filter(number__lt=before.number)
+    turn_model = _turn_model()
+    counted: set[tuple[int, int]] = set()
+    if turn_model is not None:
+        for turn in turn_model.objects.filter(meeting__in=meetings, enrolment__in=members):
+            end = getattr(turn, "ended_at", None)
+            start = getattr(turn, "started_at", None)
+            if start is None:
+                continue
+            span = (end - start) if end else dt.timedelta()
+            minutes[turn.enrolment_id] += round(span.total_seconds() / 60)
+            if (turn.meeting_id, turn.enrolment_id) not in counted:
+                counted.add((turn.meeting_id, turn.enrolment_id))
+                turns[turn.enrolment_id] += 1
+    for notes in AirtimeNotes.objects.filter(meeting__in=meetings, presenter__in=members):
+        if (notes.meeting_id, notes.presenter_id) in counted:
+            continue
+        turns[notes.presenter_id] += 1
+        minutes[notes.presenter_id] += notes.minutes or 0
+    rows = [FairnessRow(m, turns[m.pk], minutes[m.pk]) for m in members]
+    return sorted(rows, key=lambda r: (r.minutes, r.enrolment.person.name))

@@ -1,0 +1,23 @@
+"""The set's content: its contract, and each meeting's progress round, airtime, actions and process review."""
+
+from django.urls import path
+
+from actionset.sets import content_views as views
+
+app_name = "setwork"
+
+urlpatterns = [
+    path("<uuid:learning_set>/contract/", views.contract_page, name="contract"),
+    path("<uuid:learning_set>/contract/acknowledge/", views.contract_acknowledge, name="contract_acknowledge"),
+    path("<uuid:learning_set>/fairness/", views.fairness, name="fairness"),
+    path("meetings/<uuid:meeting>/work/", views.work, name="work"),
+    path("meetings/<uuid:meeting>/progress/", views.progress_report, name="progress_report"),
+    path("meetings/<uuid:meeting>/bids/", views.bid, name="bid"),
+    path("meetings/<uuid:meeting>/bids/order/", views.order, name="order"),
+    path("meetings/<uuid:meeting>/airtime/", views.airtime_notes, name="airtime_notes"),
+    path("meetings/<uuid:meeting>/airtime/questions/", views.question, name="question"),
+    path("meetings/<uuid:meeting>/actions/", views.action_add, name="action_add"),
+    path("meetings/<uuid:meeting>/consensus/", views.consensus, name="consensus"),
+    path("meetings/<uuid:meeting>/consensus/answer/", views.consensus_verdict, name="consensus_verdict"),
+    path("meetings/<uuid:meeting>/review/", views.process_review, name="review"),
+]

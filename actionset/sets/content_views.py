@@ -1,0 +1,426 @@
+"""The set's content: contract, progress round, airtime bids and notes, actions, consensus and process review.
+
+Everything here is set tier (`meeting.content`: the set's members and facilitators; everyone else 404), with the
+facilitator's own parts behind `meeting.facilitate`. Each POST answers htmx with its panel re-rendered, and
+everyone else with a redirect back to the page they came from, so every form works without JavaScript.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from actionset.accounts.models import User
+from actionset.core.access import access, actor_for, can
+from actionset.meetings.models import Meeting
+from actionset.programmes.models import Enrolment
+from actionset.sets import actions, airtime, contract, review
+from actionset.sets.models import (
+    Action,
+    AirtimeBid,
+    AirtimeNotes,
+    ConsensusStatement,
+    ContractVersion,
+    LearningSet,
+    SharingRule,
+)
+from actionset.sets.views import set_from_url
+
+PANELS = ("ground_rules", "progress", "bids", "airtime", "actions", "consensus", "review")
+
+
+class Request(HttpRequest):
+    htmx: HtmxDetails
+    user: User
+
+
+def meeting_from_url(*, meeting: UUID) -> Meeting:
+    return get_object_or_404(Meeting.objects.select_related("learning_set__programme__organisation"), public_id=meeting)
+
+
+# --- forms ---------------------------------------------------------------------------------------------------
+
+
+class ContractForm(forms.Form):
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    ground_rules = forms.CharField(widget=forms.Textarea(attrs={"rows": 14}), max_length=10_000)
+    sharing_rule = forms.ChoiceField(
+        label="What may leave the set, and how", choices=SharingRule.choices, widget=forms.RadioSelect
+    )
+
+
+class ReportForm(forms.Form):
+    action = forms.UUIDField()
+    status = forms.ChoiceField(choices=[c for c in Action.Status.choices if c[0] != Action.Status.OPEN])
+    learning = forms.CharField(required=False, max_length=5000)
+
+
+class BidForm(forms.Form):
+    needs_time = forms.TypedChoiceField(coerce=lambda v: v == "yes", choices=[("yes", "Yes"), ("no", "No")])
+    minutes = forms.IntegerField(min_value=0, max_value=120, required=False)
+    urgency = forms.TypedChoiceField(coerce=int, choices=AirtimeBid.Urgency.choices, required=False)
+
+
+class NotesForm(forms.Form):
+    version = forms.IntegerField(min_value=1)
+    issue = forms.CharField(required=False, max_length=300)
+    insights = forms.CharField(required=False, max_length=10_000)
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(max_length=500)
+
+
+class ActionForm(forms.Form):
+    text = forms.CharField(max_length=500)
+    due_on = forms.DateField(required=False)
+
+
+class VerdictForm(forms.Form):
+    statement = forms.IntegerField()
+    verdict = forms.ChoiceField(choices=[c for c in ConsensusStatement.Verdict.choices if c[0]])
+
+
+class ReviewForm(forms.Form):
+    rating = forms.IntegerField(min_value=1, max_value=10)
+    helped = forms.CharField(required=False, max_length=5000)
+    differently = forms.CharField(required=False, max_length=5000)
+
+
+# --- helpers -------------------------------------------------------------------------------------------------
+
+
+def _viewer(request: Request, learning_set: LearningSet) -> Enrolment | None:
+    return actions.member_enrolment(learning_set, request.user)
+
+
+def _member(request: Request, learning_set: LearningSet) -> Enrolment:
+    """The viewer's own enrolment: bids, reports, statements and reviews are a member's own, never on behalf."""
+    enrolment = _viewer(request, learning_set)
+    if enrolment is None:
+        raise PermissionDenied("Only the set's members do this, each for themselves.")
+    return enrolment
+
+
+def _set_member(learning_set: LearningSet, public_id: str | None) -> Enrolment:
+    """A member of this set named by the form; anyone else, or nonsense, is simply not found."""
+    try:
+        key = UUID(public_id or "")
+    except ValueError:
+        raise Http404 from None
+    enrolment = (
+        Enrolment.objects.filter(public_id=key, membership__learning_set=learning_set, withdrawn_at__isnull=True)
+        .select_related("person")
+        .first()
+    )
+    if enrolment is None:
+        raise Http404
+    return enrolment
+
+
+def _panel_context(request: Request, meeting: Meeting, **extra: Any) -> dict[str, Any]:
+    return {
+        "meeting": meeting,
+        "viewer_enrolment": _viewer(request, meeting.learning_set),
+        "is_facilitator": can(actor_for(request), "meeting.facilitate", meeting),
+        **extra,
+    }
+
+
+def _back(request: Request, meeting: Meeting, message: str = "", presenter: Enrolment | None = None) -> HttpResponse:
+    panel = request.POST.get("panel", "")
+    if request.htmx and panel in PANELS:
+        context = _panel_context(
+            request, meeting, presenter=presenter, flash=message, next_url=request.htmx.current_url_abs_path
+        )
+        return render(request, f"meetings/panels/{panel}.html", context)
+    if message:
+        messages.success(request, message)
+    for candidate in (request.POST.get("next"), request.META.get("HTTP_REFERER")):
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(candidate)
+    return redirect("setwork:work", meeting=meeting.public_id)
+
+
+def _invalid(request: Request, meeting: Meeting, form: forms.Form) -> HttpResponse:
+    text = " ".join(
+        f"{form.fields[f].label or f}: {e}" if f in form.fields else str(e) for f, es in form.errors.items() for e in es
+    )
+    if request.htmx and request.POST.get("panel") in PANELS:
+        context = _panel_context(request, meeting, flash_error=text, next_url=request.htmx.current_url_abs_path)
+        return render(request, f"meetings/panels/{request.POST['panel']}.html", context, status=422)
+    messages.error(request, text)
+    return _back(request, meeting)
+
+
+# --- the contract ----------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@access("meeting.content", load=set_from_url)
+def contract_page(request: Request, learning_set: LearningSet) -> HttpResponse:
+    state = contract.contract_state(learning_set)
+    conflict: contract.ContractConflict | None = None
+    status = 200
+    if request.method == "POST":
+        form = ContractForm(request.POST)
+        if form.is_valid():
+            try:
+                contract.contract_save(
+                    actor=request.user,
+                    learning_set=learning_set,
+                    based_on=form.cleaned_data["version"],
+                    ground_rules=form.cleaned_data["ground_rules"].replace("\r\n", "\n").strip(),
+                    sharing_rule=form.cleaned_data["sharing_rule"],
+                )
+            except contract.ContractConflict as error:
+                conflict = error
+                status = 409
+                # Start the next attempt from what is now saved, with their own text kept beside it.
+                form = ContractForm(
+                    initial={
+                        "version": error.current.number,
+                        "ground_rules": error.proposed,
+                        "sharing_rule": form.cleaned_data["sharing_rule"],
+                    }
+                )
+            else:
+                messages.success(request, "Ground rules saved. Members are asked to acknowledge the new version.")
+                return redirect("setwork:contract", learning_set=learning_set.public_id)
+        else:
+            status = 422
+    else:
+        form = ContractForm(
+            initial={
+                "version": state.version_number,
+                "ground_rules": state.ground_rules,
+                "sharing_rule": state.sharing_rule,
+            }
+        )
+    viewer = _viewer(request, learning_set)
+    members = airtime.active_members(learning_set)
+    ack = state.acknowledged.get(viewer.pk) if viewer else None
+    context = {
+        "learning_set": learning_set,
+        "programme": learning_set.programme,
+        "state": state,
+        "form": form,
+        "conflict": conflict,
+        "viewer_enrolment": viewer,
+        "acknowledged_current": bool(ack and state.current and ack.version_id == state.current.pk),
+        "members": [{"enrolment": m, "ack": state.acknowledged.get(m.pk)} for m in members],
+        "is_facilitator": can(actor_for(request), "meeting.facilitate", learning_set),
+    }
+    return render(request, "setwork/contract.html", context, status=status)
+
+
+@require_POST
+@access("meeting.content", load=set_from_url)
+def contract_acknowledge(request: Request, learning_set: LearningSet) -> HttpResponse:
+    enrolment = _member(request, learning_set)
+    current = contract.contract_current(learning_set)
+    version = request.POST.get("version", "")
+    if current is None or not version.isdigit() or int(version) != current.number:
+        messages.error(request, "The ground rules have changed since you read them. Please read them again.")
+    else:
+        contract.contract_acknowledge(enrolment=enrolment, version=current)
+        messages.success(request, f"You have acknowledged the set's confidentiality (version {current.number}).")
+    meeting_id = request.POST.get("meeting")
+    if meeting_id:
+        meeting = get_object_or_404(Meeting, public_id=meeting_id, learning_set=learning_set)
+        return _back(request, meeting)
+    return redirect("setwork:contract", learning_set=learning_set.public_id)
+
+
+# --- a meeting's work --------------------------------------------------------------------------------------
+
+
+@access("meeting.content", load=meeting_from_url)
+def work(request: Request, meeting: Meeting) -> HttpResponse:
+    context = _panel_context(request, meeting)
+    context["learning_set"] = meeting.learning_set
+    context["presenters"] = airtime.presenter_order(meeting)
+    context["is_wial"] = meeting.learning_set.programme.method == "wial"
+    context["meetings"] = list(meeting.learning_set.meetings.order_by("number"))
+    return render(request, "setwork/work.html", context)
+
+
+@require_POST
+@access("meeting.content", load=meeting_from_url)
+def progress_report(request: Request, meeting: Meeting) -> HttpResponse:
+    enrolment = _member(request, meeting.learning_set)
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, meeting, form)
+    action = get_object_or_404(Action, public_id=form.cleaned_data["action"], learning_set=meeting.learning_set)
+    try:
+        actions.action_report(
+            meeting=meeting,
+            enrolment=enrolment,
+            action=action,
+            status=form.cleaned_data["status"],
+            learning=form.cleaned_data["learning"],
+        )
+    except actions.NotYours:
+        raise PermissionDenied("A member reports on their own actions.") from None
+    return _back(request, meeting, f"Reported: {action.get_status_display().lower()}.")
+
+
+@require_POST
+@access("meeting.content", load=meeting_from_url)
+def bid(request: Request, meeting: Meeting) -> HttpResponse:
+    enrolment = _member(request, meeting.learning_set)
+    form = BidForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, meeting, form)
+    needs = form.cleaned_data["needs_time"]
+    airtime.bid_save(
+        meeting=meeting,
+        enrolment=enrolment,
+        needs_time=needs,
+        minutes=form.cleaned_data["minutes"] or 30,
+        urgency=form.cleaned_data["urgency"] or AirtimeBid.Urgency.MEDIUM,
+    )
+    return _back(request, meeting, "Bid saved." if needs else "Noted: no airtime for you today.")
+
+
+@require_POST
+@access("meeting.facilitate", load=meeting_from_url)
+def order(request: Request, meeting: Meeting) -> HttpResponse:
+    positions: dict[int, int | None] = {}
+    for bid_ in meeting.airtime_bids.all():
+        raw = request.POST.get(f"position-{bid_.pk}", "").strip()
+        positions[bid_.pk] = int(raw) if raw.isdigit() and 0 < int(raw) < 100 else None
+    airtime.order_save(meeting=meeting, positions=positions)
+    return _back(request, meeting, "Airtime order agreed.")
+
+
+def _presenter(request: Request, meeting: Meeting) -> Enrolment:
+    return _set_member(meeting.learning_set, request.POST.get("presenter"))
+
+
+@require_POST
+@access("meeting.content", load=meeting_from_url)
+def airtime_notes(request: Request, meeting: Meeting) -> HttpResponse:
+    presenter = _presenter(request, meeting)
+    form = NotesForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, meeting, form)
+    notes = airtime.notes_for(meeting, presenter)
+    try:
+        airtime.notes_save(
+            notes=notes,
+            version=form.cleaned_data["version"],
+            issue=form.cleaned_data["issue"],
+            insights=form.cleaned_data["insights"],
+        )
+    except airtime.StaleEdit as stale:
+        return _notes_conflict(request, meeting, presenter, stale.current, form)
+    return _back(request, meeting, "Airtime notes saved.", presenter=presenter)
+
+
+def _notes_conflict(
+    request: Request, meeting: Meeting, presenter: Enrolment, current: AirtimeNotes, form: NotesForm
+) -> HttpResponse:
+    context = _panel_context(
+        request,
+        meeting,
+        presenter=presenter,
+        notes_conflict={"issue": form.cleaned_data["issue"], "insights": form.cleaned_data["insights"]},
+    )
+    if request.htmx:
+        return render(request, "meetings/panels/airtime.html", context, status=409)
+    context["learning_set"] = meeting.learning_set
+    return render(request, "setwork/notes_conflict.html", context, status=409)
+
+
+@require_POST
+@access("meeting.content", load=meeting_from_url)
+def question(request: Request, meeting: Meeting) -> HttpResponse:
+    presenter = _presenter(request, meeting)
+    form = TextForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, meeting, form)
+    notes = airtime.notes_for(meeting, presenter)
+    airtime.question_add(notes=notes, text=form.cleaned_data["text"], asked_by=_viewer(request, meeting.learning_set))
+    return _back(request, meeting, "Question noted.", presenter=presenter)
+
+
+@require_POST
+@access("meeting.content", load=meeting_from_url)
+def action_add(request: Request, meeting: Meeting) -> HttpResponse:
+    # The presenter names their actions; a scribe may write them down for them.
+    presenter = _presenter(request, meeting)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, meeting, form)
+    actions.action_commit(
+        meeting=meeting, owner=presenter, text=form.cleaned_data["text"], due_on=form.cleaned_data["due_on"]
+    )
+    return _back(request, meeting, f"Action added for {presenter.person.name}.", presenter=presenter)
+
+
+@require_POST
+@access("meeting.content", load=meeting_from_url)
+def consensus(request: Request, meeting: Meeting) -> HttpResponse:
+    enrolment = _member(request, meeting.learning_set)
+    form = TextForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, meeting, form)
+    airtime.statement_save(meeting=meeting, author=enrolment, text=form.cleaned_data["text"])
+    return _back(request, meeting, "Your view of the problem is in.")
+
+
+@require_POST
+@access("meeting.content", load=meeting_from_url)
+def consensus_verdict(request: Request, meeting: Meeting) -> HttpResponse:
+    form = VerdictForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, meeting, form)
+    presenter = airtime.current_presenter(meeting)
+    viewer = _viewer(request, meeting.learning_set)
+    is_presenter = viewer is not None and presenter is not None and viewer.pk == presenter.pk
+    if not (is_presenter or can(actor_for(request), "meeting.facilitate", meeting)):
+        raise PermissionDenied("The presenter answers, or the facilitator records their answer.")
+    statement = get_object_or_404(ConsensusStatement, pk=form.cleaned_data["statement"], meeting=meeting)
+    airtime.verdict_save(statement=statement, verdict=form.cleaned_data["verdict"])
+    return _back(request, meeting, "Answer recorded.")
+
+
+@require_POST
+@access("meeting.content", load=meeting_from_url)
+def process_review(request: Request, meeting: Meeting) -> HttpResponse:
+    enrolment = _member(request, meeting.learning_set)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, meeting, form)
+    review.review_save(meeting=meeting, enrolment=enrolment, **form.cleaned_data)
+    return _back(request, meeting, "Thank you: your process review is saved.")
+
+
+# --- the facilitator's view across meetings ----------------------------------------------------------------
+
+
+@access("meeting.facilitate", load=set_from_url)
+def fairness(request: Request, learning_set: LearningSet) -> HttpResponse:
+    rows = airtime.fairness(learning_set)
+    most = max((r.minutes for r in rows), default=0)
+    context = {
+        "learning_set": learning_set,
+        "programme": learning_set.programme,
+        "rows": [{"row": r, "percent": round(100 * r.minutes / most) if most else 0} for r in rows],
+        "trend": review.review_trend(learning_set),
+        "versions": ContractVersion.objects.filter(learning_set=learning_set).count(),
+    }
+    return render(request, "setwork/fairness.html", context)

@@ -1,0 +1,91 @@
+"""What the set-content panels show, so that the live meeting page can include them with only its own context
+(`meeting`, `viewer_enrolment`, `is_facilitator`) and the meeting's work page can show the same panels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from actionset.core.access import actor_for, can
+from actionset.meetings.models import Meeting
+from actionset.programmes.models import Enrolment, Method
+from actionset.sets import actions, airtime, contract
+from actionset.sets.models import Action, AirtimeBid, ConsensusStatement, ProcessReview, SharingRule
+
+register = template.Library()
+
+
+@register.simple_tag
+def setwork_panel(
+    kind: str,
+    meeting: Meeting,
+    viewer: Enrolment | None,
+    is_facilitator: bool = False,
+    presenter: Enrolment | None = None,
+) -> dict[str, Any]:
+    data: dict[str, Any] = {"kind": kind}
+    learning_set = meeting.learning_set
+    if kind == "ground_rules":
+        state = contract.contract_state(learning_set)
+        data["state"] = state
+        ack = state.acknowledged.get(viewer.pk) if viewer else None
+        data["acknowledged_current"] = bool(ack and state.current and ack.version_id == state.current.pk)
+    elif kind == "progress":
+        data["mine"] = actions.progress_round(meeting, viewer) if viewer else []
+        data["everyone"] = actions.progress_round_for_set(meeting) if is_facilitator else []
+        data["statuses"] = [(v, label) for v, label in Action.Status.choices if v != Action.Status.OPEN]
+    elif kind == "bids":
+        bids = airtime.bids_for(meeting)
+        data["bids"] = bids
+        data["mine"] = next((b for b in bids if viewer and b.enrolment_id == viewer.pk), None)
+        data["order"] = airtime.presenter_order(meeting)
+        data["urgencies"] = AirtimeBid.Urgency.choices
+    elif kind == "actions":
+        data["all_actions"] = list(
+            Action.objects.filter(meeting=meeting).select_related("owner__person").order_by("owner__person__name")
+        )
+        data["members"] = airtime.active_members(learning_set)
+    elif kind == "airtime":
+        presenter = presenter or airtime.current_presenter(meeting)
+        data["presenter"] = presenter
+        data["is_presenter"] = bool(viewer and presenter and viewer.pk == presenter.pk)
+        if presenter is not None:
+            notes = airtime.notes_for(meeting, presenter)
+            data["notes"] = notes
+            data["questions"] = list(notes.questions.select_related("asked_by__person"))
+            data["actions"] = list(Action.objects.filter(meeting=meeting, owner=presenter))
+        data["presenters"] = airtime.presenter_order(meeting)
+    elif kind == "consensus":
+        statements = list(
+            ConsensusStatement.objects.filter(meeting=meeting).select_related("author__person").order_by("pk")
+        )
+        presenter = presenter or airtime.current_presenter(meeting)
+        data["presenter"] = presenter
+        data["statements"] = statements
+        data["mine"] = next((s for s in statements if viewer and s.author_id == viewer.pk), None)
+        data["may_answer"] = is_facilitator or bool(viewer and presenter and viewer.pk == presenter.pk)
+        data["verdicts"] = [(v, label) for v, label in ConsensusStatement.Verdict.choices if v]
+    elif kind == "review":
+        data["mine"] = ProcessReview.objects.filter(meeting=meeting, enrolment=viewer).first() if viewer else None
+        if is_facilitator:
+            reviews = list(ProcessReview.objects.filter(meeting=meeting))
+            data["responses"] = len(reviews)
+            data["average"] = round(sum(r.rating for r in reviews) / len(reviews), 1) if reviews else None
+        data["scale"] = range(1, 11)
+    data["sharing_rules"] = SharingRule.choices
+    data["is_wial"] = learning_set.programme.method == Method.WIAL
+    return data
+
+
+@register.simple_tag(takes_context=True)
+def setwork_access(context: template.Context, learning_set: Any) -> dict[str, bool]:
+    """Whether the viewer may open the set's content, and its facilitator-only pages, for links to them."""
+    request = context.get("request")
+    if request is None:
+        return {"content": False, "facilitate": False}
+    actor = actor_for(request)
+    return {
+        "content": can(actor, "meeting.content", learning_set),
+        "facilitate": can(actor, "meeting.facilitate", learning_set),
+    }

@@ -1,0 +1,102 @@
+"""Access matrix cases for the set's content: contract, progress round, airtime, actions, consensus, review.
+
+Set tier: the set's own member and facilitator only. Sponsors, designers, administrators and members of other
+sets are not told it exists (404), exactly as for the meeting's content rule. Parts that are a member's own
+(bids, reports, statements, reviews, acknowledging) refuse the facilitator (403), and the facilitator's own
+pages refuse members (403).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from actionset.core.factories import MeetingFactory
+from actionset.sets.models import Action, AirtimeNotes, ConsensusStatement
+from conftest import Cast
+from tests.matrix import DENY, DONE, HIDE, LOGIN, OK, Case, expect
+
+
+def learning_set(cast: Cast) -> dict[str, Any]:
+    assert cast.learning_set is not None
+    return {"learning_set": cast.learning_set.public_id}
+
+
+def meeting(cast: Cast) -> dict[str, Any]:
+    assert cast.meeting is not None
+    return {"meeting": cast.meeting.public_id}
+
+
+def member(cast: Cast) -> Any:
+    return cast.people["a_participant"].enrolments.get()
+
+
+def presenter(cast: Cast) -> dict[str, Any]:
+    # The notes' current version, so that each role's save is a fresh edit rather than a stale one.
+    notes = AirtimeNotes.objects.filter(meeting=cast.meeting, presenter=member(cast)).first()
+    return {
+        "presenter": member(cast).public_id,
+        "text": "What would success look like?",
+        "issue": "Two teams, one budget",
+        "version": notes.version if notes else 1,
+    }
+
+
+def report_data(cast: Cast) -> dict[str, Any]:
+    """An action from an earlier meeting, for the member to report on at `cast.meeting`'s successor."""
+    assert cast.meeting is not None
+    action = Action.objects.create(
+        learning_set=cast.meeting.learning_set, owner=member(cast), meeting=cast.meeting, text="Talk to finance"
+    )
+    return {"action": action.public_id, "status": "done", "learning": "They said yes."}
+
+
+def later_meeting(cast: Cast) -> dict[str, Any]:
+    assert cast.learning_set is not None
+    later = cast.learning_set.meetings.filter(number=2).first() or MeetingFactory.create(
+        learning_set=cast.learning_set, number=2
+    )
+    return {"meeting": later.public_id}
+
+
+def statement(cast: Cast) -> dict[str, Any]:
+    assert cast.learning_set is not None
+    author = cast.learning_set.memberships.exclude(enrolment=member(cast)).first()
+    assert author is not None
+    made, _ = ConsensusStatement.objects.get_or_create(
+        meeting=cast.meeting, author=author.enrolment, defaults={"text": "Nobody owns the budget"}
+    )
+    return {"statement": made.pk, "verdict": "close"}
+
+
+def set_content(outcome: str, *, facilitator: str | None = None, member_outcome: str | None = None) -> dict[str, str]:
+    return expect(
+        HIDE,
+        anonymous=LOGIN,
+        a_participant=member_outcome or outcome,
+        facilitator=facilitator or outcome,
+    )
+
+
+CASES: dict[str, Case] = {
+    "setwork:contract": Case("get", learning_set, set_content(OK)),
+    "setwork:contract_acknowledge": Case(
+        "post", learning_set, set_content(DONE, facilitator=DENY), data=lambda c: {"version": 1}
+    ),
+    "setwork:fairness": Case("get", learning_set, set_content(OK, member_outcome=DENY)),
+    "setwork:work": Case("get", meeting, set_content(OK)),
+    "setwork:progress_report": Case("post", later_meeting, set_content(DONE, facilitator=DENY), data=report_data),
+    "setwork:bid": Case(
+        "post", meeting, set_content(DONE, facilitator=DENY), data=lambda c: {"needs_time": "yes", "minutes": 30}
+    ),
+    "setwork:order": Case("post", meeting, set_content(DONE, member_outcome=DENY)),
+    "setwork:airtime_notes": Case("post", meeting, set_content(DONE), data=presenter),
+    "setwork:question": Case("post", meeting, set_content(DONE), data=presenter),
+    "setwork:action_add": Case("post", meeting, set_content(DONE), data=presenter),
+    "setwork:consensus": Case(
+        "post", meeting, set_content(DONE, facilitator=DENY), data=lambda c: {"text": "Who decides?"}
+    ),
+    "setwork:consensus_verdict": Case("post", meeting, set_content(DONE, member_outcome=DENY), data=statement),
+    "setwork:review": Case(
+        "post", meeting, set_content(DONE, facilitator=DENY), data=lambda c: {"rating": 8, "helped": "Good questions"}
+    ),
+}
