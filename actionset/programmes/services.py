@@ -47,7 +47,7 @@ def programme_create(
             meeting_minutes=shape.meeting_minutes,
             start_date=_first_monday_after(timezone.localdate() + dt.timedelta(weeks=6)),
         )
-        _events_from_blueprint(programme, shape.events)
+        events_from_template(programme, shape.events)
         EvaluationPoint.objects.bulk_create(
             [EvaluationPoint(programme=programme, instrument=i, timing=t) for i, t in shape.evaluation]
         )
@@ -66,7 +66,7 @@ def _first_monday_after(day: dt.date) -> dt.date:
     return day + dt.timedelta(days=(7 - day.weekday()) % 7)
 
 
-def _events_from_blueprint(programme: Programme, kinds: Iterable[str]) -> None:
+def events_from_template(programme: Programme, kinds: Iterable[str]) -> None:
     """Launch a week before the first meetings; close a few weeks after the last, both 10:00 to 13:00 local."""
     assert programme.start_date is not None
     tz = zoneinfo.ZoneInfo(programme.time_zone)

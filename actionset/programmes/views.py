@@ -23,8 +23,10 @@ from actionset.programmes.forms import (
     PoolImportForm,
     ProgrammeForm,
 )
-from actionset.programmes.models import Enrolment, Programme, ProgrammeEvent
+from actionset.programmes.models import Enrolment, EvaluationPoint, Programme, ProgrammeEvent
 from actionset.programmes.slots import SLOT_SHORT, SLOTS
+
+TIMING_ORDER = {value: index for index, value in enumerate(EvaluationPoint.Timing.values)}
 
 
 def programme_from_url(*, programme: UUID) -> Programme:
@@ -121,7 +123,7 @@ def programme_detail(request: HttpRequest, programme: Programme) -> HttpResponse
             sets=sets if programme.is_published or can(actor_for(request), "programme.design", programme) else [],
             pool=pool,
             events=programme.events.all(),
-            evaluation=programme.evaluation_points.all(),
+            evaluation=sorted(programme.evaluation_points.all(), key=lambda p: (TIMING_ORDER[p.timing], p.instrument)),
             transitions=transitions,
             sponsors=programme.sponsors.order_by("name"),
         ),

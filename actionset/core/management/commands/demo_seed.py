@@ -268,7 +268,13 @@ def build_organisation(shape: OrgShape, *, seed: int) -> Organisation:
     return organisation
 
 
-AVAILABILITY: tuple[list[str], ...] = (["tue-am", "thu-am"], ["tue-am", "wed-pm"], ["thu-am", "tue-am", "fri-am"], ["wed-pm", "tue-am"], [])
+AVAILABILITY: tuple[list[str], ...] = (
+    ["tue-am", "thu-am"],
+    ["tue-am", "wed-pm"],
+    ["thu-am", "tue-am", "fri-am"],
+    ["wed-pm", "tue-am"],
+    [],
+)
 
 
 def build_running_programme(organisation: Organisation) -> Programme:
@@ -295,6 +301,8 @@ def build_running_programme(organisation: Organisation) -> Programme:
     # Three meetings are already behind the sets; the fourth is next week.
     programme.start_date = timezone.localdate() - dt.timedelta(weeks=3 * programme.cadence_weeks) + dt.timedelta(days=6)
     programme.save()
+    programme.events.all().delete()
+    programmes.events_from_template(programme, ("launch", "closing"))
     programme.sponsors.set(Person.objects.filter(organisation=organisation, roles__role="sponsor"))
     pool = (
         Person.objects.filter(organisation=organisation, roles__role="participant")
