@@ -12,5 +12,6 @@ urlpatterns = [
     path("sets/", include("actionset.sets.content_urls")),
     # Meetings, schedules and calendar feeds: the app's URLs carry their own prefixes.
     path("", include("actionset.meetings.urls")),
+    path("", include("actionset.meetings.live_urls")),
     path("admin/", admin_site.urls),
 ]

@@ -120,3 +120,109 @@ class CalendarFeed(BaseModel):
     def new_token() -> tuple[str, str]:
         token = secrets.token_urlsafe(32)
         return token, hash_feed_token(token)
+
+
+# --- the live meeting ------------------------------------------------------------------------
+# One source of truth for a meeting in progress, in the database, so that any app process can serve any
+# device. Every change bumps `version`; a command carries the version its device saw, so two devices
+# never silently overwrite each other.
+
+
+class MeetingRun(models.Model):
+    """The state of a meeting being run: where in the run sheet the set is, who presents, the clock."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="run")
+    #: The method the meeting started with: a programme changing method later must not reshuffle its phases.
+    method = models.CharField(max_length=20)
+    phase_index = models.PositiveSmallIntegerField(default=0)
+    presenter = models.ForeignKey(
+        "programmes.Enrolment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: When the current phase (or, in a per-presenter phase, the current presenter's turn) began.
+    phase_started_at = models.DateTimeField()
+    paused_at = models.DateTimeField(null=True, blank=True)
+    #: Seconds the current phase has spent paused, not counting a pause still going on.
+    paused_seconds = models.PositiveIntegerField(default=0)
+    extension_seconds = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Run of {self.meeting}"
+
+    @property
+    def is_ended(self) -> bool:
+        return self.ended_at is not None
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_at is not None
+
+    def elapsed_seconds(self, now: Any = None) -> float:
+        """Seconds of the current phase used so far, pauses left out."""
+        now = now or timezone.now()
+        until = self.paused_at or self.ended_at or now
+        return max(0.0, (until - self.phase_started_at).total_seconds() - self.paused_seconds)
+
+
+class PresenterTurn(models.Model):
+    """Airtime actually given: one row per stretch a presenter held the set's time. Read for the fairness record."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="presenter_turns")
+    enrolment = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="presenter_turns")
+    phase_key = models.CharField(max_length=40, blank=True)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.person} presenting in {self.meeting}"
+
+    @property
+    def seconds(self) -> float:
+        end = self.ended_at or timezone.now()
+        return max(0.0, (end - self.started_at).total_seconds())
+
+
+class FacilitatorNote(models.Model):
+    """A facilitator's private notes on a meeting: personal tier, readable by the author alone.
+
+    Never registered in the admin, and never shown to co-facilitators, members or administrators.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="facilitator_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "author"], name="one_note_per_author_and_meeting")]
+
+    def __str__(self) -> str:
+        return f"Notes on {self.meeting}"
+
+
+class Attendance(models.Model):
+    """Who came to a meeting, recorded by its facilitator."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", "Present"
+        APOLOGIES = "apologies", "Sent apologies"
+        ABSENT = "absent", "Absent"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    enrolment = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["enrolment__person__name"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "enrolment"], name="attendance_once_per_meeting")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.person}: {self.get_status_display()} at {self.meeting}"

@@ -1,0 +1,445 @@
+"""Running a meeting live: the run sheet's state, the facilitator's commands, private notes and attendance.
+
+The state lives in the database only (`MeetingRun`), so any app process can serve any device. Each command
+locks the run's row and carries the version the facilitator's device last saw: a device acting on an old
+picture of the meeting gets `LiveConflict` (a 409 to the browser) instead of overwriting what another device
+did a moment before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from actionset.accounts.models import User
+from actionset.core.audit import audit_record
+from actionset.meetings.methods import MAX_MINUTES, MIN_MINUTES, Phase, phases_for, run_sheet
+from actionset.meetings.models import Attendance, FacilitatorNote, Meeting, MeetingRun, PresenterTurn
+from actionset.programmes.models import Enrolment, Programme
+
+#: What "+5 min" adds.
+EXTENSION_SECONDS = 5 * 60
+
+
+class LiveError(Exception):
+    """A command that cannot be carried out; the message says why, in words for the facilitator."""
+
+
+class LiveConflict(LiveError):
+    """The device's picture of the meeting is out of date: `run` is the current state (None if not started)."""
+
+    def __init__(self, run: MeetingRun | None) -> None:
+        super().__init__("Someone else changed the meeting a moment ago. This is where it is now.")
+        self.run = run
+
+
+class NoteConflict(Exception):
+    """The note was saved from another device since this one loaded it: `note` holds what is saved now."""
+
+    def __init__(self, note: FacilitatorNote) -> None:
+        super().__init__("Your notes were changed on another device.")
+        self.note = note
+
+
+# --- reading the state ------------------------------------------------------------------------
+
+
+def run_of(meeting: Meeting) -> MeetingRun | None:
+    return MeetingRun.objects.filter(meeting=meeting).select_related("presenter__person").first()
+
+
+def sheet_of(meeting: Meeting, run: MeetingRun | None = None) -> list[Phase]:
+    programme = meeting.learning_set.programme
+    return run_sheet(programme, run.method if run else None)
+
+
+def members_of(meeting: Meeting) -> list[Enrolment]:
+    """The set's active members, by name."""
+    return list(
+        Enrolment.objects.active()
+        .filter(membership__learning_set=meeting.learning_set)
+        .select_related("person")
+        .order_by("person__name")
+    )
+
+
+def presenter_choices(meeting: Meeting) -> list[Enrolment]:
+    """Members in the order the facilitator will hand them airtime.
+
+    The agreed airtime order comes from the set's bids (`actionset.sets.airtime`) where that exists; members
+    it leaves out follow, by name, so that the facilitator can always hand airtime to anyone present.
+    """
+    members = members_of(meeting)
+    try:
+        from actionset.sets.airtime import presenter_order  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        return members
+    ordered: list[Enrolment] = []
+    for item in presenter_order(meeting):
+        enrolment = getattr(item, "enrolment", item)
+        if isinstance(enrolment, Enrolment) and enrolment not in ordered:
+            ordered.append(enrolment)
+    by_pk = {e.pk: e for e in members}
+    first = [by_pk[e.pk] for e in ordered if e.pk in by_pk]
+    return first + [e for e in members if e not in first]
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """What every device shows: derived from the run and the run sheet at one instant, `now`."""
+
+    meeting: Meeting
+    run: MeetingRun | None
+    sheet: list[Phase]
+    now: datetime
+
+    @property
+    def version(self) -> int:
+        return self.run.version if self.run else 0
+
+    @property
+    def started(self) -> bool:
+        return self.run is not None
+
+    @property
+    def ended(self) -> bool:
+        return bool(self.run and self.run.is_ended)
+
+    @property
+    def phase(self) -> Phase | None:
+        if self.run is None or self.run.is_ended:
+            return None
+        return self.sheet[min(self.run.phase_index, len(self.sheet) - 1)]
+
+    @property
+    def phase_number(self) -> int:
+        return (self.run.phase_index + 1) if self.run else 0
+
+    @property
+    def next_phase(self) -> Phase | None:
+        if self.run is None or self.run.is_ended or self.run.phase_index + 1 >= len(self.sheet):
+            return None
+        return self.sheet[self.run.phase_index + 1]
+
+    @property
+    def allotted_seconds(self) -> int:
+        phase = self.phase
+        if phase is None or self.run is None:
+            return 0
+        return phase.seconds + self.run.extension_seconds
+
+    @property
+    def elapsed_seconds(self) -> float:
+        return self.run.elapsed_seconds(self.now) if self.run else 0.0
+
+    @property
+    def remaining_seconds(self) -> int:
+        return round(self.allotted_seconds - self.elapsed_seconds)
+
+    @property
+    def is_overrun(self) -> bool:
+        return self.phase is not None and self.remaining_seconds < 0
+
+    @property
+    def can_end(self) -> bool:
+        return self.run is not None and not self.run.is_ended and not unreached_required(self.sheet, self.run)
+
+
+def live_state(meeting: Meeting, run: MeetingRun | None = None) -> LiveState:
+    run = run if run is not None else run_of(meeting)
+    return LiveState(meeting=meeting, run=run, sheet=sheet_of(meeting, run), now=timezone.now())
+
+
+def unreached_required(sheet: Sequence[Phase], run: MeetingRun) -> list[Phase]:
+    """Phases that may not be skipped and that the meeting has not yet reached."""
+    return [p for p in sheet[run.phase_index + 1 :] if not p.skippable]
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+def _locked_run(meeting: Meeting, version: int) -> tuple[MeetingRun, list[Phase]]:
+    run = MeetingRun.objects.select_for_update().filter(meeting=meeting).first()
+    if run is None:
+        if version != 0:
+            raise LiveConflict(None)
+        raise LiveError("The meeting has not started yet.")
+    if run.version != version:
+        raise LiveConflict(run_of(meeting))
+    if run.is_ended:
+        raise LiveError("The meeting has ended.")
+    return run, sheet_of(meeting, run)
+
+
+def _close_turn(meeting: Meeting, now: datetime) -> None:
+    PresenterTurn.objects.filter(meeting=meeting, ended_at__isnull=True).update(ended_at=now)
+
+
+def _open_turn(run: MeetingRun, phase: Phase, now: datetime) -> None:
+    if run.presenter_id is not None and phase.gives_airtime:
+        PresenterTurn.objects.create(
+            meeting_id=run.meeting_id, enrolment_id=run.presenter_id, phase_key=phase.key, started_at=now
+        )
+
+
+def _restart_clock(run: MeetingRun, now: datetime) -> None:
+    run.phase_started_at = now
+    run.paused_at = None
+    run.paused_seconds = 0
+    run.extension_seconds = 0
+
+
+def _save(run: MeetingRun) -> MeetingRun:
+    run.version += 1
+    run.save()
+    return run
+
+
+def live_start(*, actor: User, meeting: Meeting, version: int = 0, request: HttpRequest | None = None) -> MeetingRun:
+    """Start the meeting at the first phase of its programme's run sheet."""
+    with transaction.atomic():
+        # The meeting's row is the lock: two devices pressing Start at once make one run, not an error page.
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        existing = MeetingRun.objects.filter(meeting=locked).first()
+        if existing is not None:
+            raise LiveConflict(run_of(meeting))
+        if version != 0:
+            raise LiveConflict(None)
+        if locked.status != Meeting.Status.SCHEDULED:
+            raise LiveError(f"This meeting is {locked.get_status_display().lower()}, so it cannot be started.")
+        programme = meeting.learning_set.programme
+        now = timezone.now()
+        run = MeetingRun.objects.create(
+            meeting=locked, method=programme.method, phase_started_at=now, started_at=now, version=1
+        )
+        audit_record(
+            actor=actor,
+            action="meeting.started",
+            target=meeting,
+            organisation=programme.organisation,
+            detail={"method": programme.method},
+            request=request,
+        )
+    return run
+
+
+def _move(run: MeetingRun, sheet: list[Phase], to: int, meeting: Meeting, now: datetime) -> MeetingRun:
+    leaving = sheet[run.phase_index]
+    _close_turn(meeting, now)
+    run.phase_index = to
+    # A per-presenter phase hands airtime round; once it is over, nobody holds it. In a single-problem
+    # method the presenter keeps the set's attention from phase to phase.
+    if leaving.per_presenter:
+        run.presenter = None
+    _restart_clock(run, now)
+    _open_turn(run, sheet[to], now)
+    return _save(run)
+
+
+def live_next(*, actor: User, meeting: Meeting, version: int) -> MeetingRun:
+    with transaction.atomic():
+        run, sheet = _locked_run(meeting, version)
+        if run.phase_index + 1 >= len(sheet):
+            raise LiveError("This is the last phase. End the meeting when the set is ready.")
+        return _move(run, sheet, run.phase_index + 1, meeting, timezone.now())
+
+
+def live_previous(*, actor: User, meeting: Meeting, version: int) -> MeetingRun:
+    with transaction.atomic():
+        run, sheet = _locked_run(meeting, version)
+        if run.phase_index == 0:
+            raise LiveError("This is the first phase.")
+        return _move(run, sheet, run.phase_index - 1, meeting, timezone.now())
+
+
+def live_skip(*, actor: User, meeting: Meeting, version: int) -> MeetingRun:
+    """Leave out the next phase, when time is short. A phase the method never drops cannot be left out."""
+    with transaction.atomic():
+        run, sheet = _locked_run(meeting, version)
+        if run.phase_index + 1 >= len(sheet):
+            raise LiveError("This is the last phase. End the meeting when the set is ready.")
+        skipped = sheet[run.phase_index + 1]
+        if not skipped.skippable:
+            raise LiveError(f"{skipped.title} cannot be skipped in this method.")
+        target = run.phase_index + 2
+        if target >= len(sheet):
+            raise LiveError("There is no phase after the next one to move to: end the meeting instead.")
+        return _move(run, sheet, target, meeting, timezone.now())
+
+
+def live_presenter(*, actor: User, meeting: Meeting, version: int, presenter: Enrolment | None) -> MeetingRun:
+    """Hand the set's time to another presenter (or to nobody). In a per-presenter phase the clock restarts."""
+    with transaction.atomic():
+        run, sheet = _locked_run(meeting, version)
+        if presenter is not None and presenter.pk not in {e.pk for e in members_of(meeting)}:
+            raise LiveError("Only a member of this set can present.")
+        if presenter is not None and presenter.pk == run.presenter_id:
+            return run
+        now = timezone.now()
+        phase = sheet[run.phase_index]
+        _close_turn(meeting, now)
+        run.presenter = presenter
+        if phase.per_presenter:
+            _restart_clock(run, now)
+        _open_turn(run, phase, now)
+        return _save(run)
+
+
+def live_pause(*, actor: User, meeting: Meeting, version: int) -> MeetingRun:
+    with transaction.atomic():
+        run, _ = _locked_run(meeting, version)
+        if run.is_paused:
+            return run
+        run.paused_at = timezone.now()
+        return _save(run)
+
+
+def live_resume(*, actor: User, meeting: Meeting, version: int) -> MeetingRun:
+    with transaction.atomic():
+        run, _ = _locked_run(meeting, version)
+        if run.paused_at is None:
+            return run
+        run.paused_seconds += round((timezone.now() - run.paused_at).total_seconds())
+        run.paused_at = None
+        return _save(run)
+
+
+def live_extend(*, actor: User, meeting: Meeting, version: int, seconds: int = EXTENSION_SECONDS) -> MeetingRun:
+    with transaction.atomic():
+        run, _ = _locked_run(meeting, version)
+        run.extension_seconds += seconds
+        return _save(run)
+
+
+def live_end(*, actor: User, meeting: Meeting, version: int, request: HttpRequest | None = None) -> MeetingRun:
+    """End the meeting and mark it held. Refused while a phase the method never drops is still to come."""
+    with transaction.atomic():
+        run, sheet = _locked_run(meeting, version)
+        missing = unreached_required(sheet, run)
+        if missing:
+            raise LiveError(f"{missing[0].title} is still to come, and this method never drops it.")
+        now = timezone.now()
+        _close_turn(meeting, now)
+        if run.paused_at is not None:
+            run.paused_seconds += round((now - run.paused_at).total_seconds())
+            run.paused_at = None
+        run.ended_at = now
+        _save(run)
+        Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.HELD)
+        meeting.status = Meeting.Status.HELD
+        audit_record(
+            actor=actor,
+            action="meeting.ended",
+            target=meeting,
+            organisation=meeting.learning_set.programme.organisation,
+            detail={
+                "phase": sheet[run.phase_index].key,
+                "minutes": round((now - run.started_at).total_seconds() / 60),
+            },
+            request=request,
+        )
+    return run
+
+
+COMMANDS: dict[str, Callable[..., MeetingRun]] = {
+    "next": live_next,
+    "previous": live_previous,
+    "skip": live_skip,
+    "pause": live_pause,
+    "resume": live_resume,
+    "extend": live_extend,
+}
+
+
+# --- private notes ----------------------------------------------------------------------------
+
+
+def note_of(*, author: User, meeting: Meeting) -> FacilitatorNote:
+    """The author's own note on the meeting (unsaved and empty if they have written none)."""
+    return FacilitatorNote.objects.filter(meeting=meeting, author=author).first() or FacilitatorNote(
+        meeting=meeting, author=author
+    )
+
+
+def note_save(*, author: User, meeting: Meeting, text: str, version: int) -> FacilitatorNote:
+    """Save the author's note if it has not changed elsewhere since `version`; else `NoteConflict`."""
+    with transaction.atomic():
+        note, _ = FacilitatorNote.objects.get_or_create(meeting=meeting, author=author)
+        note = FacilitatorNote.objects.select_for_update().get(pk=note.pk)
+        if note.version != version:
+            raise NoteConflict(note)
+        if note.text == text:
+            return note
+        note.text = text
+        note.version += 1
+        note.save(update_fields=["text", "version", "updated_at"])
+    return note
+
+
+# --- attendance -------------------------------------------------------------------------------
+
+
+def attendance_of(meeting: Meeting) -> dict[int, str]:
+    """Enrolment pk → attendance status for the meeting."""
+    return dict(Attendance.objects.filter(meeting=meeting).values_list("enrolment_id", "status"))
+
+
+def attendance_record(
+    *, actor: User, meeting: Meeting, statuses: Mapping[int, str], request: HttpRequest | None = None
+) -> None:
+    """Record attendance: `statuses` maps a member's enrolment pk to present, apologies or absent."""
+    valid = set(Attendance.Status.values)
+    members = {e.pk for e in members_of(meeting)}
+    with transaction.atomic():
+        for enrolment_id, status in statuses.items():
+            if enrolment_id not in members or status not in valid:
+                raise LiveError("Attendance can be recorded only for the set's members.")
+            Attendance.objects.update_or_create(meeting=meeting, enrolment_id=enrolment_id, defaults={"status": status})
+        counts = {s: list(statuses.values()).count(s) for s in valid}
+        audit_record(
+            actor=actor,
+            action="meeting.attendance",
+            target=meeting,
+            organisation=meeting.learning_set.programme.organisation,
+            detail=counts,
+            request=request,
+        )
+
+
+# --- the programme's run sheet ----------------------------------------------------------------
+
+
+def run_sheet_update(
+    *, actor: User, programme: Programme, minutes: Mapping[str, int], request: HttpRequest | None = None
+) -> dict[str, Any]:
+    """Set a programme's phase durations. Only departures from the method's defaults are stored, so a later
+    change to a default reaches every programme that never chose its own."""
+    defaults = {p.key: p.minutes for p in phases_for(programme.method)}
+    overrides: dict[str, Any] = {}
+    for key, value in minutes.items():
+        if key not in defaults:
+            raise LiveError(f"{key} is not a phase of this method.")
+        if not MIN_MINUTES <= value <= MAX_MINUTES:
+            raise LiveError(f"A phase lasts between {MIN_MINUTES} and {MAX_MINUTES} minutes.")
+        if value != defaults[key]:
+            overrides[key] = value
+    # Keep what belongs to other methods, so switching method back and forth loses nobody's choices.
+    kept = {k: v for k, v in (programme.phase_minutes or {}).items() if k not in defaults}
+    with transaction.atomic():
+        before = dict(programme.phase_minutes or {})
+        programme.phase_minutes = {**kept, **overrides}
+        programme.save(update_fields=["phase_minutes"])
+        audit_record(
+            actor=actor,
+            action="programme.run_sheet",
+            target=programme,
+            detail={"before": before, "after": programme.phase_minutes},
+            request=request,
+        )
+    return programme.phase_minutes

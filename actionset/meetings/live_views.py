@@ -1,0 +1,324 @@
+"""The live meeting page: the run sheet's state for everyone in the set, controls and private notes for its
+facilitator, attendance; and the designer's page for a programme's phase durations.
+
+Devices poll a small state fragment every second with `If-None-Match`; while nothing changes the answer is
+a bodiless 304, so a set of eight phones polling costs a handful of indexed lookups a second. Any app process
+can answer, because the state is only in the database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.views.decorators.http import require_http_methods, require_POST
+
+from actionset.core.access import access, actor_for, can, user_of
+from actionset.meetings import live
+from actionset.meetings.methods import MAX_MINUTES, MIN_MINUTES, Phase, phases_for
+from actionset.meetings.models import Attendance, Meeting, MeetingRun
+from actionset.meetings.views import meeting_from_url, programme_from_url
+from actionset.programmes.models import Enrolment, Programme
+from actionset.programmes.views import programme_page_context
+
+
+class CommandForm(forms.Form):
+    command = forms.ChoiceField(choices=[(c, c) for c in ("start", "presenter", "end", *live.COMMANDS)])
+    version = forms.IntegerField(min_value=0)
+    presenter = forms.UUIDField(required=False)
+
+
+class NoteForm(forms.Form):
+    # Not stripped: whitespace the facilitator typed is theirs, and a stripped echo would look like a change.
+    text = forms.CharField(required=False, strip=False, max_length=100_000)
+    version = forms.IntegerField(min_value=0)
+
+
+def _is_facilitator(request: HttpRequest, meeting: Meeting) -> bool:
+    return can(actor_for(request), "meeting.facilitate", meeting)
+
+
+def _viewer_enrolment(request: HttpRequest, meeting: Meeting) -> Enrolment | None:
+    return (
+        Enrolment.objects.active()
+        .filter(membership__learning_set=meeting.learning_set, person__user=user_of(request))
+        .select_related("person")
+        .first()
+    )
+
+
+def _panel_template(phase: Phase | None) -> str | None:
+    """The set-content panel for a kind of phase, where one has been written."""
+    if phase is None:
+        return None
+    name = f"meetings/panels/{phase.kind}.html"
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return None
+    return name
+
+
+def _panel_key(state: live.LiveState) -> str:
+    """Which panel a device shows: it changes with the phase and the presenter, not with pauses or extensions."""
+    run = state.run
+    if run is None or run.is_ended:
+        return "none"
+    return f"{run.phase_index}-{run.presenter_id or 0}"
+
+
+def _etag(meeting: Meeting, version: int, is_facilitator: bool) -> str:
+    # The facilitator's fragment holds controls and guidance a member's does not, so each gets its own tag.
+    return f'"live-{meeting.public_id.hex[:12]}-{version}-{"f" if is_facilitator else "m"}"'
+
+
+def _clock(seconds: int) -> str:
+    sign = "-" if seconds < 0 else ""
+    minutes, rest = divmod(abs(seconds), 60)
+    return f"{sign}{minutes}:{rest:02d}"
+
+
+def _state_context(
+    request: HttpRequest,
+    meeting: Meeting,
+    state: live.LiveState,
+    *,
+    is_facilitator: bool,
+    error: str = "",
+    conflict: bool = False,
+) -> dict[str, Any]:
+    panel_key = _panel_key(state)
+    shown = request.headers.get("X-Live-Panel")
+    viewer = None if is_facilitator else _viewer_enrolment(request, meeting)
+    run = state.run
+    return {
+        "meeting": meeting,
+        "learning_set": meeting.learning_set,
+        "programme": meeting.learning_set.programme,
+        "state": state,
+        "run": run,
+        "phase": state.phase,
+        "presenter": run.presenter if run else None,
+        "viewer_enrolment": viewer,
+        "is_facilitator": is_facilitator,
+        "presenters": live.presenter_choices(meeting) if is_facilitator and state.started else [],
+        "panel_template": _panel_template(state.phase),
+        "panel_key": panel_key,
+        # An htmx poll that shows another panel gets the new one out of band; a full page draws it in place.
+        "panel_oob": bool(request.htmx) and shown != panel_key,  # type: ignore[attr-defined]
+        "clock": f"+{_clock(-state.remaining_seconds)}" if state.is_overrun else _clock(state.remaining_seconds),
+        "allotted": _clock(state.allotted_seconds),
+        "now_ms": round(state.now.timestamp() * 1000),
+        "started_ms": round(run.phase_started_at.timestamp() * 1000) if run else 0,
+        "paused_ms": round(run.paused_at.timestamp() * 1000) if run and run.paused_at else "",
+        "etag": _etag(meeting, state.version, is_facilitator),
+        "error": error,
+        "conflict": conflict,
+    }
+
+
+def _attendance_context(meeting: Meeting) -> dict[str, Any]:
+    recorded = live.attendance_of(meeting)
+    labels = dict(Attendance.Status.choices)
+    rows = [(e, recorded.get(e.pk, ""), labels.get(recorded.get(e.pk, ""), "")) for e in live.members_of(meeting)]
+    return {
+        "attendance_rows": rows,
+        "attendance_statuses": Attendance.Status.choices,
+        "attendance_recorded": bool(recorded),
+    }
+
+
+def _page(request: HttpRequest, meeting: Meeting, *, status: int = 200, **extra: Any) -> HttpResponse:
+    is_facilitator = _is_facilitator(request, meeting)
+    state = live.live_state(meeting)
+    context = _state_context(request, meeting, state, is_facilitator=is_facilitator, **extra)
+    context["panel_oob"] = False
+    context.update(_attendance_context(meeting))
+    if is_facilitator:
+        context["note"] = live.note_of(author=user_of(request), meeting=meeting)
+    return render(request, "meetings/live.html", context, status=status)
+
+
+def _fragment(
+    request: HttpRequest, meeting: Meeting, run: MeetingRun | None = None, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    is_facilitator = _is_facilitator(request, meeting)
+    state = live.live_state(meeting, run)
+    context = _state_context(request, meeting, state, is_facilitator=is_facilitator, **extra)
+    response = render(request, "meetings/live.html#state", context, status=status)
+    response["ETag"] = context["etag"]
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+# --- the live page ------------------------------------------------------------------------------
+
+
+@access("meeting.content", load=meeting_from_url)
+def live_page(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    return _page(request, meeting)
+
+
+@access("meeting.content", load=meeting_from_url)
+def live_state(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """The state fragment, or 304 when the device already shows the current version."""
+    version = MeetingRun.objects.filter(meeting=meeting).values_list("version", flat=True).first() or 0
+    etag = _etag(meeting, version, _is_facilitator(request, meeting))
+    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        response["Cache-Control"] = "private, no-cache"
+        return response
+    return _fragment(request, meeting)
+
+
+def _presenter_of(meeting: Meeting, public_id: UUID | None) -> Enrolment | None:
+    if public_id is None:
+        return None
+    enrolment = Enrolment.objects.filter(public_id=public_id, membership__learning_set=meeting.learning_set).first()
+    if enrolment is None:
+        raise live.LiveError("Only a member of this set can present.")
+    return enrolment
+
+
+@access("meeting.facilitate", load=meeting_from_url)
+@require_POST
+def live_command(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """One of the facilitator's commands, carrying the version of the state the device showed."""
+    form = CommandForm(request.POST)
+    actor = user_of(request)
+    run: MeetingRun | None = None
+    try:
+        if not form.is_valid():
+            raise live.LiveError("That command was not understood. Reload the page and try again.")
+        command, version = form.cleaned_data["command"], form.cleaned_data["version"]
+        if command == "start":
+            run = live.live_start(actor=actor, meeting=meeting, version=version, request=request)
+        elif command == "end":
+            run = live.live_end(actor=actor, meeting=meeting, version=version, request=request)
+        elif command == "presenter":
+            presenter = _presenter_of(meeting, form.cleaned_data["presenter"])
+            run = live.live_presenter(actor=actor, meeting=meeting, version=version, presenter=presenter)
+        else:
+            run = live.COMMANDS[command](actor=actor, meeting=meeting, version=version)
+    except live.LiveConflict as conflict:
+        if request.htmx:  # type: ignore[attr-defined]
+            return _fragment(request, meeting, conflict.run, status=409, error=str(conflict), conflict=True)
+        return _page(request, meeting, status=409, error=str(conflict), conflict=True)
+    except live.LiveError as error:
+        if request.htmx:  # type: ignore[attr-defined]
+            return _fragment(request, meeting, status=422, error=str(error))
+        return _page(request, meeting, status=422, error=str(error))
+    if request.htmx:  # type: ignore[attr-defined]
+        return _fragment(request, meeting, run)
+    return redirect("live:live", meeting=meeting.public_id)
+
+
+# --- private notes ------------------------------------------------------------------------------
+
+
+@access("meeting.facilitate", load=meeting_from_url)
+@require_http_methods(["GET", "POST"])
+def live_notes(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """The facilitator's own notes: read and saved only for the signed-in author, whoever else facilitates."""
+    author = user_of(request)
+    note = live.note_of(author=author, meeting=meeting)
+    context: dict[str, Any] = {"meeting": meeting, "learning_set": meeting.learning_set, "note": note}
+    status = 200
+    if request.method == "POST":
+        form = NoteForm(request.POST)
+        if not form.is_valid():
+            return HttpResponse("The notes could not be read. Reload the page.", status=400)
+        text = form.cleaned_data["text"]
+        try:
+            note = live.note_save(author=author, meeting=meeting, text=text, version=form.cleaned_data["version"])
+        except live.NoteConflict as conflict:
+            context.update(note=conflict.note, mine=text, theirs=conflict.note.text, conflict=True)
+            status = 409
+        else:
+            if not request.htmx:  # type: ignore[attr-defined]
+                messages.success(request, "Your notes are saved.")
+                return redirect("live:live", meeting=meeting.public_id)
+            context["note"] = note
+            context["saved"] = True
+        if request.htmx:  # type: ignore[attr-defined]
+            return render(request, "meetings/live_notes.html#status", context, status=status)
+    return render(request, "meetings/live_notes.html", context, status=status)
+
+
+# --- attendance ---------------------------------------------------------------------------------
+
+
+@access("meeting.facilitate", load=meeting_from_url)
+@require_POST
+def live_attendance(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    members = live.members_of(meeting)
+    statuses = {}
+    for enrolment in members:
+        value = request.POST.get(f"attendance-{enrolment.public_id}", "")
+        if value:
+            statuses[enrolment.pk] = value
+    error = ""
+    try:
+        live.attendance_record(actor=user_of(request), meeting=meeting, statuses=statuses, request=request)
+    except live.LiveError as exc:
+        error = str(exc)
+    if request.htmx:  # type: ignore[attr-defined]
+        context = {
+            "meeting": meeting,
+            "is_facilitator": True,
+            "attendance_saved": not error,
+            "attendance_error": error,
+            **_attendance_context(meeting),
+        }
+        return render(request, "meetings/live.html#attendance", context, status=422 if error else 200)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, "Attendance saved.")
+    return redirect("live:live", meeting=meeting.public_id)
+
+
+# --- a programme's run sheet --------------------------------------------------------------------
+
+
+def _run_sheet_form(programme: Programme, data: Any = None) -> forms.Form:
+    form = forms.Form(data)
+    for phase in phases_for(programme.method):
+        current = (programme.phase_minutes or {}).get(phase.key, phase.minutes)
+        form.fields[phase.key] = forms.IntegerField(
+            label=phase.title,
+            min_value=MIN_MINUTES,
+            max_value=MAX_MINUTES,
+            initial=current,
+            help_text=f"Minutes{' per presenter' if phase.per_presenter else ''}. Default {phase.minutes}.",
+            widget=forms.NumberInput(attrs={"class": "minutes-input"}),
+        )
+    return form
+
+
+@access("programme.design", load=programme_from_url)
+@require_http_methods(["GET", "POST"])
+def run_sheet_edit(request: HttpRequest, programme: Programme) -> HttpResponse:
+    form = _run_sheet_form(programme, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            live.run_sheet_update(
+                actor=user_of(request), programme=programme, minutes=form.cleaned_data, request=request
+            )
+        except live.LiveError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, "The run sheet is saved. Every meeting of the programme uses these durations from now on."
+            )
+            return redirect("live:run_sheet", programme=programme.public_id)
+    phases = list(zip(phases_for(programme.method), [form[name] for name in form.fields], strict=True))
+    context = programme_page_context(request, programme, "run_sheet", form=form, phases=phases)
+    return render(request, "meetings/live_run_sheet.html", context)

@@ -1,0 +1,128 @@
+/* The live meeting page: the phase timer, cheap polling, and notes that survive a dropped connection.
+   Everything here improves a page that already works without it. */
+(function () {
+  "use strict";
+
+  // --- htmx: let conflicts and refusals swap in (they carry the current state), never swap a 304 ---
+  function configureHtmx() {
+    if (!window.htmx) return;
+    htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "304", swap: false },
+      { code: "409", swap: true, error: false },
+      { code: "422", swap: true, error: false },
+      { code: "[23]..", swap: true },
+      { code: "[45]..", swap: false, error: true },
+    ];
+  }
+
+  // Polls carry the version this device shows, so an unchanged meeting costs a bodiless 304; and the panel
+  // this device shows, so the server sends a new one only when the phase or presenter has changed.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var state = document.getElementById("live-state");
+    var panel = document.getElementById("live-panel");
+    if (panel) event.detail.headers["X-Live-Panel"] = panel.dataset.panelKey || "";
+    if (state && event.detail.elt === state && event.detail.verb === "get" && state.dataset.etag) {
+      event.detail.headers["If-None-Match"] = state.dataset.etag;
+    }
+  });
+
+  // --- the timer: computed here from the server's timestamps, with the server's clock as the reference ---
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function clock(seconds) {
+    var s = Math.abs(Math.round(seconds));
+    return Math.floor(s / 60) + ":" + pad(s % 60);
+  }
+
+  function tick() {
+    document.querySelectorAll("[data-timer]").forEach(function (el) {
+      var d = el.dataset;
+      if (el._offset === undefined) el._offset = Number(d.serverNow) - Date.now();
+      var now = Date.now() + el._offset;
+      var until = d.pausedAt ? Number(d.pausedAt) : now;
+      var elapsed = Math.max(0, (until - Number(d.phaseStarted)) / 1000 - Number(d.pausedSeconds || 0));
+      var allotted = Number(d.allotted);
+      var remaining = allotted - elapsed;
+      var over = remaining < 0;
+      var clockEl = el.querySelector("[data-timer-clock]");
+      var labelEl = el.querySelector("[data-timer-label]");
+      var bar = el.querySelector("[data-timer-bar]");
+      if (clockEl) clockEl.textContent = (over ? "+" : "") + clock(remaining);
+      if (labelEl) labelEl.textContent = over ? "over time" : "left of " + clock(allotted);
+      if (bar) bar.style.width = Math.min(100, allotted ? (100 * elapsed) / allotted : 100) + "%";
+      el.classList.toggle("is-overrun", over);
+      el.classList.toggle("is-ending", !over && remaining <= 60);
+    });
+  }
+
+  // --- private notes: a local draft until the server has it ---
+  function setUpNotes() {
+    var form = document.getElementById("note-form");
+    if (!form || form._live) return;
+    form._live = true;
+    var text = document.getElementById("note-text");
+    var status = document.getElementById("note-status");
+    var key = form.dataset.noteKey;
+    var sending = null;
+
+    function draft() {
+      try { return JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { return null; }
+    }
+    function keep(dirty) {
+      try { localStorage.setItem(key, JSON.stringify({ text: text.value, dirty: dirty })); } catch (e) { /* private mode */ }
+    }
+    function save() { if (window.htmx) htmx.trigger(form, "note-save"); }
+
+    var stored = draft();
+    if (stored && stored.dirty && stored.text !== text.value) {
+      // Typed here while the server could not be reached, and never saved: put it back and send it.
+      text.value = stored.text;
+      setTimeout(save, 0);
+    }
+
+    text.addEventListener("input", function () { keep(true); });
+    form.addEventListener("htmx:beforeRequest", function () { sending = text.value; });
+    form.addEventListener("htmx:afterRequest", function (event) {
+      if (event.detail.successful && event.detail.xhr.status === 200 && sending === text.value) keep(false);
+      sending = null;
+    });
+    form.addEventListener("htmx:sendError", function () {
+      sending = null;
+      status.innerHTML = "";
+      var note = document.createElement("span");
+      note.className = "note-offline";
+      note.dataset.testid = "note-offline";
+      note.textContent = "Offline. Your notes are kept on this device and will be saved when the connection returns.";
+      status.appendChild(note);
+    });
+    window.addEventListener("online", function () { if ((draft() || {}).dirty) save(); });
+    // Belt and braces for networks that come back without an "online" event.
+    setInterval(function () {
+      if (sending === null && navigator.onLine && (draft() || {}).dirty) save();
+    }, 4000);
+
+    // A conflict shows the other device's text; the facilitator decides, and nothing is dropped meanwhile.
+    status.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-note-resolve]");
+      if (!button) return;
+      var theirs = document.getElementById("note-theirs");
+      if (button.dataset.noteResolve === "both" && theirs && theirs.value.trim()) {
+        text.value = text.value.replace(/\s+$/, "") + "\n\n" + theirs.value;
+      }
+      document.getElementById("note-version").value = button.dataset.version;
+      keep(true);
+      save();
+    });
+  }
+
+  function start() {
+    configureHtmx();
+    setUpNotes();
+    tick();
+    setInterval(tick, 250);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+  document.addEventListener("htmx:afterSettle", tick);
+})();
