@@ -52,6 +52,7 @@ CASES: dict[str, Case] = {
     ),
     "programmes:event_delete": Case("post", event, org_a_rule(DONE, staff=MAINTAINERS, org=())),
     "programmes:pool": Case("get", programme, POOL),
+    "programmes:my_enrolment": Case("get", programme, org_a_rule(OK, staff=(), org=("participant",))),
     "programmes:pool_add": Case("get", programme, POOL),
     "programmes:pool_import": Case("get", programme, POOL),
     "programmes:enrolment": Case("get", enrolment, POOL),

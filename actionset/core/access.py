@@ -160,6 +160,13 @@ def facilitates_set(actor: Actor, target: Any) -> bool:
     return bool(learning_set.programme.is_published and learning_set.facilitators.filter(user=actor.user).exists())
 
 
+def enrolled(actor: Actor, target: Any) -> bool:
+    """Enrolled (and not withdrawn) in the target programme."""
+    if not actor.is_authenticated:
+        return False
+    return bool(target.enrolments.active().filter(person__user=actor.user).exists())
+
+
 def either(*predicates: Callable[[Actor, Any], bool]) -> Callable[[Actor, Any], bool]:
     def check(actor: Actor, target: Any) -> bool:
         return any(p(actor, target) for p in predicates)
@@ -224,6 +231,11 @@ RULES: dict[str, Rule] = {
         "Enrol people in a programme and record their availability",
         _knows_organisation,
         either(staff(ADMINISTRATOR, DESIGNER), in_organisation(ORG_ADMIN)),
+    ),
+    "programme.own_enrolment": Rule(
+        "Give one's own availability, and in confidence who one should not share a set with",
+        _knows_organisation,
+        enrolled,
     ),
     "programme.keep_apart": Rule(
         "Read and record who should not share a set (confidential to designers)",

@@ -79,6 +79,13 @@ def _programme_cards(actor: Actor) -> dict[str, Any]:
     admin_orgs = [org for org, roles in actor.organisation_roles.items() if ORG_ADMIN in roles]
     if admin_orgs:
         cards["org_programmes"] = list(open_programmes.filter(organisation__in=admin_orgs).order_by("title"))
+    cards["joining"] = list(
+        Programme.objects.filter(
+            enrolments__person__user=actor.user, enrolments__withdrawn_at__isnull=True, published_at__isnull=True
+        )
+        .exclude(status=Programme.Status.CLOSED)
+        .select_related("organisation")
+    )
     upcoming = Prefetch("meetings", queryset=Meeting.objects.upcoming(), to_attr="upcoming")
     cards["my_sets"] = list(
         LearningSet.objects.for_member(actor.user)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<uuid:programme>/events/<uuid:event>/delete/", views.event_delete, name="event_delete"),
     path("<uuid:programme>/evaluation/", views.programme_evaluation, name="evaluation"),
     path("<uuid:programme>/participants/", views.pool, name="pool"),
+    path("<uuid:programme>/my-availability/", views.my_enrolment, name="my_enrolment"),
     path("<uuid:programme>/participants/add/", views.pool_add, name="pool_add"),
     path("<uuid:programme>/participants/import/", views.pool_import, name="pool_import"),
     path("<uuid:programme>/participants/<uuid:enrolment>/", views.enrolment_edit, name="enrolment"),

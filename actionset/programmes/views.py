@@ -327,3 +327,29 @@ def enrolment_withdraw(request: HttpRequest, enrolment: Enrolment) -> HttpRespon
     services.enrolment_withdraw(actor=user_of(request), enrolment=enrolment, request=request)
     messages.success(request, f"{enrolment.person.name} withdrawn from the programme.")
     return redirect("programmes:pool", programme=enrolment.programme.public_id)
+
+
+@access("programme.own_enrolment", load=programme_from_url)
+def my_enrolment(request: HttpRequest, programme: Programme) -> HttpResponse:
+    """A participant tells the designers when they can meet, and in confidence whom to keep apart from."""
+    enrolment = get_object_or_404(programme.enrolments.active(), person__user=user_of(request))
+    pool = Person.objects.filter(enrolments__programme=programme, enrolments__withdrawn_at__isnull=True).exclude(
+        pk=enrolment.person_id
+    )
+    form = EnrolmentForm(
+        request.POST or None,
+        initial={"availability": enrolment.availability, "keep_apart": list(enrolment.keep_apart.all())},
+        people=pool.order_by("name"),
+        show_keep_apart=not programme.is_published,
+    )
+    if request.method == "POST" and form.is_valid():
+        services.enrolment_update(
+            actor=user_of(request),
+            enrolment=enrolment,
+            availability=form.cleaned_data["availability"],
+            keep_apart=form.cleaned_data["keep_apart"] if "keep_apart" in form.fields else None,
+            request=request,
+        )
+        messages.success(request, "Thank you. The programme's designers will use this when forming the sets.")
+        return redirect("core:home")
+    return render(request, "programmes/my_enrolment.html", {"programme": programme, "form": form})

@@ -119,3 +119,38 @@ def test_an_xlsx_pool_import_works_like_csv(cast: Cast) -> None:
     url = reverse("programmes:pool_import", kwargs={"programme": programme.public_id})
     assert cast.client("designer").post(url, {"file": file}).status_code == 302
     assert Enrolment.objects.get(person__email="x@a.test").availability == ["fri-pm"]
+
+
+def test_a_participant_gives_their_own_availability_and_keep_apart_in_confidence(cast: Cast) -> None:
+    programme = ProgrammeFactory.create(organisation=cast.org_a)
+    me = EnrolmentFactory.create(programme=programme, person=cast.people["a_participant"], availability=[])
+    other = EnrolmentFactory.create(programme=programme)
+    url = reverse("programmes:my_enrolment", kwargs={"programme": programme.public_id})
+    response = cast.client("a_participant").post(
+        url, {"availability": ["mon-pm", "wed-am"], "keep_apart": [other.person.pk]}
+    )
+    assert response.status_code == 302
+    me.refresh_from_db()
+    assert me.availability == ["mon-pm", "wed-am"]
+    assert list(me.keep_apart.all()) == [other.person]
+    # Only the designers' pages show it; an organisation admin's do not.
+    pool = cast.client("a_admin").get(reverse("programmes:pool", kwargs={"programme": programme.public_id}))
+    assert (
+        other.person.name not in pool.content.decode().split("Keep apart")[0]
+        or "Keep apart" not in pool.content.decode()
+    )
+
+
+def test_someone_not_enrolled_cannot_give_availability(cast: Cast) -> None:
+    programme = ProgrammeFactory.create(organisation=cast.org_a)
+    url = reverse("programmes:my_enrolment", kwargs={"programme": programme.public_id})
+    assert cast.client("a_participant").get(url).status_code == 403
+    assert cast.client("b_participant").get(url).status_code == 404
+
+
+def test_an_enrolled_participant_is_asked_for_availability_on_their_home_page(cast: Cast) -> None:
+    programme = ProgrammeFactory.create(organisation=cast.org_a, title="Thinking together")
+    EnrolmentFactory.create(programme=programme, person=cast.people["a_participant"])
+    page = cast.client("a_participant").get(reverse("core:home")).content.decode()
+    assert "Thinking together" in page
+    assert reverse("programmes:my_enrolment", kwargs={"programme": programme.public_id}) in page
