@@ -165,10 +165,16 @@ def fairness(learning_set: LearningSet, before: Meeting | None = None) -> list[F
             if (turn.meeting_id, turn.enrolment_id) not in counted:
                 counted.add((turn.meeting_id, turn.enrolment_id))
                 turns[turn.enrolment_id] += 1
+    # Without a record of the minutes given, the minutes bid for stand in for them.
+    bid_minutes = {
+        (b.meeting_id, b.enrolment_id): b.minutes
+        for b in AirtimeBid.objects.filter(meeting__in=meetings, enrolment__in=members, needs_time=True)
+    }
     for notes in AirtimeNotes.objects.filter(meeting__in=meetings, presenter__in=members):
-        if (notes.meeting_id, notes.presenter_id) in counted:
+        key = (notes.meeting_id, notes.presenter_id)
+        if key in counted:
             continue
         turns[notes.presenter_id] += 1
-        minutes[notes.presenter_id] += notes.minutes or 0
+        minutes[notes.presenter_id] += notes.minutes if notes.minutes is not None else bid_minutes.get(key, 0)
     rows = [FairnessRow(m, turns[m.pk], minutes[m.pk]) for m in members]
     return sorted(rows, key=lambda r: (r.minutes, r.enrolment.person.name))

@@ -136,13 +136,26 @@ def _panel_context(request: Request, meeting: Meeting, **extra: Any) -> dict[str
     }
 
 
-def _back(request: Request, meeting: Meeting, message: str = "", presenter: Enrolment | None = None) -> HttpResponse:
+def _back(
+    request: Request,
+    meeting: Meeting,
+    message: str = "",
+    presenter: Enrolment | None = None,
+    also: tuple[str, ...] = (),
+) -> HttpResponse:
     panel = request.POST.get("panel", "")
     if request.htmx and panel in PANELS:
         context = _panel_context(
             request, meeting, presenter=presenter, flash=message, next_url=request.htmx.current_url_abs_path
         )
-        return render(request, f"meetings/panels/{panel}.html", context)
+        response = render(request, f"meetings/panels/{panel}.html", context)
+        # Other panels on the page that show the same thing are brought up to date out of band; a page
+        # without them simply ignores them.
+        for other in also:
+            if other != panel:
+                extra = render(request, f"meetings/panels/{other}.html", {**context, "flash": "", "oob": True})
+                response.content += extra.content
+        return response
     if message:
         messages.success(request, message)
     for candidate in (request.POST.get("next"), request.META.get("HTTP_REFERER")):
@@ -368,7 +381,9 @@ def action_add(request: Request, meeting: Meeting) -> HttpResponse:
     actions.action_commit(
         meeting=meeting, owner=presenter, text=form.cleaned_data["text"], due_on=form.cleaned_data["due_on"]
     )
-    return _back(request, meeting, f"Action added for {presenter.person.name}.", presenter=presenter)
+    return _back(
+        request, meeting, f"Action added for {presenter.person.name}.", presenter=presenter, also=("airtime", "actions")
+    )
 
 
 @require_POST
