@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from actionset.core.factories import MeetingFactory
+from actionset.core.factories import MeetingFactory, UserFactory
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
 from actionset.sets import actions
@@ -155,3 +156,21 @@ def test_a_redirect_goes_back_only_to_our_own_pages(programme_world: Cast) -> No
     assert response["Location"] == reverse("setwork:work", kwargs={"meeting": cast.meeting.public_id})
     response = cast.client("a_participant").post(url, {**data, "next": "/sets/x/"})
     assert response["Location"] == "/sets/x/"
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [("setwork:work", "get"), ("setwork:bid", "post"), ("setwork:action_add", "post"), ("setwork:review", "post")],
+)
+def test_a_member_of_another_set_is_not_told_the_meeting_exists(programme_world: Cast, name: str, method: str) -> None:
+    cast = programme_world
+    assert cast.meeting is not None
+    assert cast.other_set is not None
+    person = cast.other_set.memberships.first().enrolment.person  # type: ignore[union-attr]
+    person.user = UserFactory.create()
+    person.save()
+    client = Client()
+    client.force_login(person.user)
+    url = reverse(name, kwargs={"meeting": cast.meeting.public_id})
+    response = getattr(client, method)(url, {"needs_time": "yes", "rating": 5, "text": "x", "presenter": "x"})
+    assert response.status_code == 404

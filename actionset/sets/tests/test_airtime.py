@@ -188,3 +188,26 @@ def test_the_wial_work_page_shows_the_consensus_panel(programme_world: Cast) -> 
     cast.programme.method = "wial"
     cast.programme.save()
     assert "Problem consensus" in cast.client("a_participant").get(url).content.decode()
+
+
+def test_without_a_record_of_minutes_given_the_minutes_bid_stand_in(programme_world: Cast) -> None:
+    cast = programme_world
+    assert cast.meeting is not None
+    assert cast.learning_set is not None
+    a, *_ = members(cast)
+    airtime.bid_save(meeting=cast.meeting, enrolment=a, needs_time=True, minutes=45, urgency=2)
+    airtime.notes_for(cast.meeting, a)
+    row = next(r for r in airtime.fairness(cast.learning_set) if r.enrolment.pk == a.pk)
+    assert (row.turns, row.minutes) == (1, 45)
+
+
+def test_the_current_presenter_is_the_first_in_the_order_until_the_live_meeting_names_one(
+    programme_world: Cast,
+) -> None:
+    cast = programme_world
+    assert cast.meeting is not None
+    a, b, *_ = members(cast)
+    assert airtime.current_presenter(cast.meeting) is None
+    airtime.bid_save(meeting=cast.meeting, enrolment=a, needs_time=True, minutes=30, urgency=3)
+    airtime.bid_save(meeting=cast.meeting, enrolment=b, needs_time=True, minutes=30, urgency=1)
+    assert airtime.current_presenter(cast.meeting) == a
