@@ -94,6 +94,27 @@ def test_polling_an_unchanged_meeting_is_a_bodiless_304(world: Cast) -> None:
     assert changed["ETag"] != etag
 
 
+def test_an_idle_poll_costs_the_same_few_queries_however_big_the_set(world: Cast) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from actionset.core.factories import MembershipFactory
+
+    def idle_poll_queries(role: str) -> int:
+        client = world.client(role)
+        etag = client.get(url("state", world))["ETag"]
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url("state", world), headers={"If-None-Match": etag}).status_code == 304
+        return len(queries)
+
+    command(world.client("facilitator"), world, "start", 0)
+    before = {role: idle_poll_queries(role) for role in ("a_participant", "facilitator")}
+    for _ in range(4):
+        MembershipFactory.create(learning_set=world.learning_set)
+    assert {role: idle_poll_queries(role) for role in before} == before
+    assert max(before.values()) <= 10
+
+
 def test_the_member_s_and_the_facilitator_s_fragments_are_tagged_apart(world: Cast) -> None:
     member = world.client("a_participant").get(url("state", world))
     facilitator = world.client("facilitator").get(url("state", world))
