@@ -182,7 +182,7 @@ def test_notes_typed_while_offline_are_saved_when_the_connection_returns(new_pag
     expect(page.get_by_test_id("note-saved")).to_be_visible()
 
     page.context.set_offline(True)
-    notes.press("End")
+    notes.press("Control+End")
     notes.press_sequentially(" Ben came back to the budget question twice.")
     expect(page.get_by_test_id("note-offline")).to_be_visible()
     # Even a reload while offline-then-online keeps the draft: it is on the device until the server has it.
@@ -195,9 +195,26 @@ def test_notes_typed_while_offline_are_saved_when_the_connection_returns(new_pag
     expect(page.get_by_role("textbox", name="My private notes")).to_have_value(full)
     screenshot(page, "live-facilitator-notes")
 
+    # A second device saves in between: the first is told, sees both texts, and keeps both.
     phone = new_page(PHONE)
     sign_in(phone, "fola@provider.test", TEST_PASSWORD)
     phone.goto(f"/meetings/{meeting.public_id}/live/")
+    phone_notes = phone.get_by_role("textbox", name="My private notes")
+    phone_notes.fill(full + " Chloe: follow up by email.")
+    expect(phone.get_by_test_id("note-saved")).to_be_visible()
+    notes.press("Control+End")
+    notes.press_sequentially(" Process review ran short.")
+    conflict = page.get_by_test_id("note-conflict")
+    expect(conflict).to_contain_text("changed on another device")
+    expect(page.get_by_label("Saved from the other device")).to_have_value(full + " Chloe: follow up by email.")
+    screenshot(page, "live-facilitator-notes-conflict")
+    conflict.get_by_role("button", name="Keep both").click()
+    expect(page.get_by_test_id("note-saved")).to_be_visible()
+    saved = FacilitatorNote.objects.get(meeting=meeting).text
+    assert saved.startswith(full + " Process review ran short.")
+    assert saved.endswith("Chloe: follow up by email.")
+
+    phone.reload()
     phone.get_by_role("button", name="Start the meeting").click()
     expect(phase_title(phone)).to_have_text("Check-in")
     screenshot(phone, "live-facilitator-phone")
