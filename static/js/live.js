@@ -125,4 +125,19 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
   document.addEventListener("htmx:afterSettle", tick);
+
+  // The state is swapped whole, so a live region inside it would be replaced rather than updated; one that
+  // stays put tells screen reader users when the phase or the presenter changes, and only then.
+  var announced = null;
+  function announce() {
+    var title = document.querySelector("[data-testid=phase-title]");
+    var presenter = document.querySelector("[data-testid=presenter] strong");
+    var region = document.getElementById("live-announce");
+    if (!title || !region) return;
+    var text = title.textContent.trim() + (presenter ? ". Presenter: " + presenter.textContent.trim() : "");
+    if (announced !== null && text !== announced) region.textContent = text;
+    announced = text;
+  }
+  document.addEventListener("DOMContentLoaded", announce);
+  document.addEventListener("htmx:afterSettle", announce);
 })();

@@ -123,8 +123,11 @@ def test_a_facilitator_runs_a_uk_meeting_and_the_members_follow(new_page: Any, t
     titles = [p.title for p in phases_for("uk")]
     for title in titles[1:4]:
         step(facilitator, members, title, f"Next: {title} →")
+    # Screen readers hear each change once, from a region that stays on the page.
+    expect(amara.locator("#live-announce")).to_have_text(titles[3])
     hand_over(facilitator, members, "Amara Okafor")
     expect(amara.get_by_test_id("presenter")).to_contain_text("You")
+    expect(amara.locator("#live-announce")).to_have_text(f"{titles[3]}. Presenter: Amara Okafor")
 
     # The clock: pause holds it for everyone, +5 min lengthens the turn.
     facilitator.get_by_role("button", name="Pause").click()

@@ -43,7 +43,9 @@ def test_a_member_follows_the_meeting_without_the_facilitator_s_controls_or_guid
     assert "Guidance for you" not in html
     assert 'value="next"' not in html
     assert "My private notes" not in html
+    assert 'http-equiv="refresh"' in html  # without JavaScript a member's page still follows, more slowly
     own = facilitator.get(url("live", world)).content.decode()
+    assert 'http-equiv="refresh"' not in own  # it would throw away the facilitator's typing
     assert "Guidance for you" in own
     assert 'value="next"' in own
     assert "My private notes" in own
