@@ -214,6 +214,7 @@ def detail(request: HttpRequest, learning_set: LearningSet) -> HttpResponse:
             "members": [m.enrolment.person for m in learning_set.memberships.all()],
             "facilitators": list(learning_set.facilitators.all()),
             "meetings": list(learning_set.meetings.upcoming()),
+            "past_meetings": list(learning_set.meetings.filter(status="held").order_by("-starts_at")),
             "can_design": can(actor_for(request), "programme.design", learning_set.programme),
         },
     )
