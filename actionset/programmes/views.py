@@ -103,7 +103,15 @@ def programme_detail(request: HttpRequest, programme: Programme) -> HttpResponse
 
     sets = programme.sets.annotate(member_count=Count("memberships")).prefetch_related(
         "facilitators__user",
-        Prefetch("meetings", queryset=Meeting.objects.order_by("starts_at"), to_attr="all_meetings"),
+        Prefetch(
+            "meetings",
+            # Attendance is programme-tier: counts only, never what was said.
+            queryset=Meeting.objects.order_by("starts_at").annotate(
+                present=Count("attendance", filter=Q(attendance__status="present")),
+                recorded=Count("attendance"),
+            ),
+            to_attr="all_meetings",
+        ),
     )
     enrolments = programme.enrolments.active()
     pool = enrolments.aggregate(

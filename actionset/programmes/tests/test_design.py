@@ -110,3 +110,20 @@ def test_sponsors_see_the_programme_but_not_proposed_sets(cast: Cast) -> None:
     response = cast.client("a_sponsor").get(url)
     assert response.status_code == 200
     assert b"Kestrel set" not in response.content
+
+
+def test_sponsors_see_attendance_counts_but_not_who_said_what(programme_world: Cast) -> None:
+    from actionset.meetings.models import Attendance
+    from actionset.sets.models import AirtimeNotes
+
+    cast = programme_world
+    assert cast.meeting is not None
+    assert cast.programme is not None
+    members = [m.enrolment for m in cast.meeting.learning_set.memberships.all()]
+    for index, enrolment in enumerate(members):
+        Attendance.objects.create(meeting=cast.meeting, enrolment=enrolment, status="present" if index else "apologies")
+    AirtimeNotes.objects.create(meeting=cast.meeting, presenter=members[0], issue="A secret about the night shift")
+    page = cast.client("a_sponsor").get(reverse("programmes:detail", kwargs={"programme": cast.programme.public_id}))
+    text = page.content.decode()
+    assert f"{len(members) - 1}/{len(members)}" in text
+    assert "night shift" not in text

@@ -382,7 +382,7 @@ DIFFERENTLY = (
 
 def build_set_history(learning_set: LearningSet) -> None:
     """Three held meetings: an agreed contract, two presenters a meeting, actions reported back, process reviews."""
-    from actionset.meetings.models import Meeting, PresenterTurn
+    from actionset.meetings.models import Attendance, Meeting, PresenterTurn
     from actionset.sets.actions import action_commit, action_report
     from actionset.sets.contract import contract_acknowledge, contract_save, template_for
     from actionset.sets.models import Action, AirtimeNotes, ProcessReview
@@ -401,6 +401,12 @@ def build_set_history(learning_set: LearningSet) -> None:
         contract_acknowledge(enrolment=enrolment, version=version)
     held = list(Meeting.objects.filter(learning_set=learning_set, status="held").order_by("starts_at"))
     for index, meeting in enumerate(held):
+        Attendance.objects.bulk_create(
+            [
+                Attendance(meeting=meeting, enrolment=e, status="apologies" if rng.random() < 0.12 else "present")
+                for e in members
+            ]
+        )
         for enrolment in members:
             for action in Action.objects.open_for(enrolment).filter(meeting__starts_at__lt=meeting.starts_at):
                 status = rng.choice(("done", "done", "partly", "not_done", "dropped"))
