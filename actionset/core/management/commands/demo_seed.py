@@ -178,8 +178,10 @@ class Command(BaseCommand):
         if User.objects.filter(email="admin@provider.example").exists():
             self.stdout.write("The demo world is already loaded.")
         else:
-            with transaction.atomic():
-                self.build()
+            # The demo world's invitations and notices go out after commit; they are not worth printing.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                with transaction.atomic():
+                    self.build()
             self.stdout.write(self.style.SUCCESS("Demo world loaded."))
         self.stdout.write("\nDemo logins (password: demo — demo data only):")
         for email in DEMO_LOGINS:
@@ -215,9 +217,7 @@ class Command(BaseCommand):
             department="Housing",
             roles=["participant"],
         )
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            # The demo world's invitations and notices are not worth printing to the console.
-            build_running_programme(northwind)
+        build_running_programme(northwind)
 
 
 def build_organisation(shape: OrgShape, *, seed: int) -> Organisation:
