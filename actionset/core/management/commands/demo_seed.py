@@ -179,9 +179,11 @@ class Command(BaseCommand):
             self.stdout.write("The demo world is already loaded.")
         else:
             # The demo world's invitations and notices go out after commit; they are not worth printing.
-            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-                with transaction.atomic():
-                    self.build()
+            with (
+                override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+                transaction.atomic(),
+            ):
+                self.build()
             self.stdout.write(self.style.SUCCESS("Demo world loaded."))
         self.stdout.write("\nDemo logins (password: demo — demo data only):")
         for email in DEMO_LOGINS:
