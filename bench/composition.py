@@ -244,6 +244,8 @@ def main() -> int:
     if args.smoke:
         args.sizes, args.limit, args.org_sizes, args.org_time = [120], 4, [2000], 15.0
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, python {platform.python_version()}")
+    # Other work on the machine slows single-threaded runs under a fixed time limit: say how busy it was.
+    print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print("warming the compiled-code cache (not timed)...", flush=True)
     warm = instances(args.data, ["RanReal"], [10], ["ss"])[0][1]
     run_cli(warm, 0.5, 0)
@@ -255,6 +257,7 @@ def main() -> int:
         ok &= literature(args.data, args)
     if "org" in parts:
         ok &= org(args)
+    print("load average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(f"\nsummary: {'all targets met' if ok else 'some targets MISSED'} in {time.perf_counter() - clock:.0f} s")
     return 0 if ok else 1
 
