@@ -28,6 +28,7 @@ PATIENCE = 500
 STRENGTH = 0.1
 MIN_CYCLE = 20_000
 CHUNK_SECONDS = 0.05
+P_INSERT = 0.3
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ def _search(
     should_stop: Callable[[], bool] | None,
 ) -> int:
     slack = bool(np.any(a.size_min < a.size_max))
-    p_insert = 0.3 if slack else 0.0
+    p_insert = P_INSERT if slack else 0.0
     worse, feasible = kernel.sample_worsening(a, state, movable, p_insert, 20_000)
     if feasible == 0:
         return 0
