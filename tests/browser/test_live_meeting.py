@@ -134,6 +134,8 @@ def test_a_facilitator_runs_a_uk_meeting_and_the_members_follow(new_page: Any, t
     for member in members:
         expect(member.locator(".live-step")).to_contain_text("Paused", timeout=FOLLOW_MS)
     facilitator.get_by_role("button", name="Resume").click()
+    # Wait for the controls to carry the new version: a command sent with the old one is (rightly) refused.
+    expect(facilitator.get_by_role("button", name="Pause")).to_be_visible()
     facilitator.get_by_role("button", name="+5 min").click()
     for member in members:
         expect(member.locator("[data-timer-label]")).to_have_text("left of 45:00", timeout=FOLLOW_MS)
