@@ -3,9 +3,11 @@ devices; every phase change reaches the members within two seconds, and notes ty
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from actionset.core.factories import (
@@ -22,6 +24,7 @@ from actionset.core.factories import (
 from actionset.meetings.methods import phases_for
 from actionset.meetings.models import FacilitatorNote, Meeting
 from actionset.organisations.models import Organisation
+from actionset.sets.models import Action
 from tests.browser.conftest import PHONE, screenshot, serious_accessibility_violations, sign_in
 
 #: Members must see a change within this many milliseconds.
@@ -146,6 +149,13 @@ def test_a_facilitator_runs_a_uk_meeting_and_the_members_follow(new_page: Any, t
     assert serious_accessibility_violations(facilitator) == []
     assert serious_accessibility_violations(ben) == []
 
+    # During her airtime Amara commits to an action, from her own device.
+    airtime = amara.locator(".setwork-panel", has=amara.get_by_role("heading", name="Airtime: Amara Okafor"))
+    airtime.get_by_label("Action for Amara Okafor").fill("Ask the night team what gets in their way")
+    airtime.get_by_label("By when").fill((timezone.localdate() + dt.timedelta(days=21)).isoformat())
+    airtime.get_by_role("button", name="Add action").click()
+    amara.get_by_text("Action added for Amara Okafor.").wait_for()
+
     hand_over(facilitator, members, "Ben Shah")
     for title in titles[4:]:
         step(facilitator, members, title, f"Next: {title} →")
@@ -153,6 +163,24 @@ def test_a_facilitator_runs_a_uk_meeting_and_the_members_follow(new_page: Any, t
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.HELD
     assert meeting.presenter_turns.count() == 2
+
+    # The next meeting: the action comes back in Amara's progress round, and she reports on it.
+    second = MeetingFactory.create(
+        learning_set=meeting.learning_set, number=2, starts_at=meeting.starts_at + dt.timedelta(weeks=4)
+    )
+    for page in (facilitator, amara):
+        page.goto(f"/meetings/{second.public_id}/live/")
+    step(facilitator, [amara], titles[0], "Start the meeting")
+    step(facilitator, [amara], titles[1], f"Next: {titles[1]} →")
+    progress = amara.locator("#panel-progress")
+    progress.get_by_text("Ask the night team what gets in their way").wait_for()
+    progress.get_by_label("Done", exact=True).check()
+    progress.get_by_label("What did you learn?").fill("They had been asked before, but nobody came back to them.")
+    progress.get_by_role("button", name="Report").click()
+    amara.get_by_text("Reported: done.").wait_for()
+    screenshot(amara, "live-member-progress-round")
+    action = Action.objects.get(text="Ask the night team what gets in their way")
+    assert (action.meeting, action.status) == (meeting, "done")
 
 
 def test_a_wial_meeting_keeps_its_closing_reflection(new_page: Any, transactional_db: Any) -> None:
