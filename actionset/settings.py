@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "actionset.programmes",
     "actionset.sets",
     "actionset.meetings",
+    "actionset.coach",
     "django_tasks",
     "django_tasks_db",
 ]

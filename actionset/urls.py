@@ -13,5 +13,6 @@ urlpatterns = [
     # Meetings, schedules and calendar feeds: the app's URLs carry their own prefixes.
     path("", include("actionset.meetings.urls")),
     path("", include("actionset.meetings.live_urls")),
+    path("coach/", include("actionset.coach.urls")),
     path("admin/", admin_site.urls),
 ]
