@@ -14,7 +14,7 @@ def rows(name: str) -> list[dict]:
 
 
 def test_the_held_out_and_development_sets_are_well_formed() -> None:
-    for name in ("heldout", "dev"):
+    for name in ("heldout", "dev", "stress"):
         for row in rows(name):
             assert set(row) == {"id", "text", "label"}, row
             assert row["label"] in LABELS, row
@@ -23,12 +23,12 @@ def test_the_held_out_and_development_sets_are_well_formed() -> None:
 
 
 def test_the_sets_hold_over_400_questions_every_label_and_no_text_twice() -> None:
-    heldout, dev = rows("heldout"), rows("dev")
+    heldout, dev, stress = rows("heldout"), rows("dev"), rows("stress")
     assert len(heldout) + len(dev) >= 400
     assert {r["label"] for r in heldout} == set(LABELS)
-    texts = [r["text"] for r in heldout + dev]
+    texts = [r["text"] for r in heldout + dev + stress]
     assert len(texts) == len(set(texts))
-    ids = [r["id"] for r in heldout + dev]
+    ids = [r["id"] for r in heldout + dev + stress]
     assert len(ids) == len(set(ids))
 
 
