@@ -30,6 +30,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem("Calendar", reverse("meetings:calendar"), "meetings"))
         if can(actor, "programmes.list"):
             items.append(NavItem("Programmes", reverse("programmes:list"), "programmes"))
+        if actor.has_staff_role("facilitator", "trainer", "designer"):
+            # Practice mode for asking open questions: facilitators' and trainees' own tool.
+            items.append(NavItem("Question coach", reverse("coach:practice"), "coach"))
         if can(actor, "provider.staff"):
             items.append(NavItem("Staff", reverse("core:staff"), "staff"))
         if can(actor, "provider.audit"):
