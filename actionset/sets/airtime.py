@@ -11,6 +11,7 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models import F
 
+from actionset.coach.profile import QuestionProfile, label_of, profile
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
 from actionset.sets.models import AirtimeBid, AirtimeNotes, AirtimeQuestion, ConsensusStatement, LearningSet
@@ -93,7 +94,23 @@ def notes_save(*, notes: AirtimeNotes, version: int, issue: str, insights: str) 
 
 
 def question_add(*, notes: AirtimeNotes, text: str, asked_by: Enrolment | None) -> AirtimeQuestion:
-    return AirtimeQuestion.objects.create(notes=notes, text=text.strip(), asked_by=asked_by)
+    text = text.strip()
+    label, reason = label_of(text)
+    return AirtimeQuestion.objects.create(notes=notes, text=text, asked_by=asked_by, label=label, reason=reason[:200])
+
+
+def question_profile(meeting: Meeting) -> QuestionProfile:
+    """The set's question profile for one meeting: set tier, for its members and facilitators."""
+    return profile(AirtimeQuestion.objects.filter(notes__meeting=meeting).values_list("text", "label"))
+
+
+def member_question_profile(learning_set: LearningSet, enrolment: Enrolment) -> QuestionProfile:
+    """One member's questions across the set's meetings: for them and their facilitator only."""
+    return profile(
+        AirtimeQuestion.objects.filter(notes__meeting__learning_set=learning_set, asked_by=enrolment).values_list(
+            "text", "label"
+        )
+    )
 
 
 def current_presenter(meeting: Meeting) -> Enrolment | None:

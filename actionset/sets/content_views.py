@@ -366,7 +366,10 @@ def question(request: Request, meeting: Meeting) -> HttpResponse:
     if not form.is_valid():
         return _invalid(request, meeting, form)
     notes = airtime.notes_for(meeting, presenter)
-    airtime.question_add(notes=notes, text=form.cleaned_data["text"], asked_by=_viewer(request, meeting.learning_set))
+    # Whoever notes it (the presenter or a scribe) says who asked; the coach's profile of each member depends on it.
+    chosen = request.POST.get("asked_by", "")
+    asked_by = next((e for e in airtime.active_members(meeting.learning_set) if str(e.public_id) == chosen), None)
+    airtime.question_add(notes=notes, text=form.cleaned_data["text"], asked_by=asked_by)
     return _back(request, meeting, "Question noted.", presenter=presenter)
 
 
@@ -436,6 +439,10 @@ def fairness(request: Request, learning_set: LearningSet) -> HttpResponse:
         "programme": learning_set.programme,
         "rows": [{"row": r, "percent": round(100 * r.minutes / most) if most else 0} for r in rows],
         "trend": review.review_trend(learning_set),
+        "question_profiles": [
+            (member, airtime.member_question_profile(learning_set, member))
+            for member in airtime.active_members(learning_set)
+        ],
         "versions": ContractVersion.objects.filter(learning_set=learning_set).count(),
     }
     return render(request, "setwork/fairness.html", context)

@@ -56,6 +56,7 @@ def setwork_panel(
             data["questions"] = list(notes.questions.select_related("asked_by__person"))
             data["actions"] = list(Action.objects.filter(meeting=meeting, owner=presenter))
         data["presenters"] = airtime.presenter_order(meeting)
+        data["members"] = airtime.active_members(learning_set)
     elif kind == "consensus":
         statements = list(
             ConsensusStatement.objects.filter(meeting=meeting).select_related("author__person").order_by("pk")
@@ -73,6 +74,8 @@ def setwork_panel(
             data["responses"] = len(reviews)
             data["average"] = round(sum(r.rating for r in reviews) / len(reviews), 1) if reviews else None
         data["scale"] = range(1, 11)
+        data["profile"] = airtime.question_profile(meeting)
+        data["my_profile"] = airtime.member_question_profile(learning_set, viewer) if viewer else None
     data["sharing_rules"] = SharingRule.choices
     data["is_wial"] = learning_set.programme.method == Method.WIAL
     return data
