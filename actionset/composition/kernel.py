@@ -539,12 +539,15 @@ def tabu(
     patience: int,
     strength: int,
     tabu_until: I64,
+    stale_box: I64,
+    p_insert: float,
 ) -> None:
     """Iterated tabu search for matrix problems: best non-tabu insert or swap each step, random swaps to escape.
 
     Each step scans every feasible insert and swap with the O(1) delta from the gain table. Moving a unit out of a
     set forbids moving it back for ``tenure`` (+ random) steps unless that beats the best. After ``patience`` steps
-    without a new best, the search restarts from the best with ``strength`` random feasible swaps.
+    without a new best (counted across calls in ``stale_box``), the search restarts from the best with ``strength``
+    random feasible moves: swaps, and inserts with probability ``p_insert``.
     """
     m = a.num_sets
     unit_size = a.unit_size
@@ -563,7 +566,7 @@ def tabu(
     rng = s.rng
     nm = movable.shape[0]
     current = sums[S1]
-    stale = 0
+    stale = stale_box[0]
     for _ in range(iterations):
         counters[ITER] += 1
         step = counters[ITER]
@@ -676,8 +679,21 @@ def tabu(
                 if done >= strength:
                     break
                 u = movable[_below(rng, nm)]
-                v = movable[_below(rng, nm)]
                 g1 = group[u]
+                if p_insert > 0.0 and _uniform(rng) < p_insert:
+                    # An insert: the perturbation changes the mix of set sizes too, not only who is where.
+                    target = int(_below(rng, m - 1))
+                    if target >= g1:
+                        target += 1
+                    su = unit_size[u]
+                    if set_size[target] + su > size_max[target] or set_size[g1] - su < size_min[g1]:
+                        continue
+                    if not _allowed(a, u, target) or _clash(a, s, u, target, -1):
+                        continue
+                    _move(a, s, u, target)
+                    done += 1
+                    continue
+                v = movable[_below(rng, nm)]
                 g2 = group[v]
                 if g1 == g2 or unit_size[u] != unit_size[v]:
                     continue
@@ -689,3 +705,4 @@ def tabu(
                 _move(a, s, v, g1)
                 done += 1
             current = sums[S1]
+    stale_box[0] = stale

@@ -22,13 +22,18 @@ T_START_FACTOR = 1.0
 END_RATIO = 0.002
 CYCLES = 1
 REHEAT = 1.0
-TABU_SHARE = 0.3
-TENURE = 10
-PATIENCE = 500
+# The tabu phase takes most of the time: on the n = 120 random-matrix `ds` instances it did better than annealing
+# with the same budget (docs/benchmarks.md). PATIENCE counts tabu steps without a new best, across chunks.
+TABU_SHARE = 0.9
+TENURE = 5
+PATIENCE = 5000
 STRENGTH = 0.1
 MIN_CYCLE = 20_000
 CHUNK_SECONDS = 0.05
 P_INSERT = 0.3
+# Share of the escape moves that are inserts (changing the mix of set sizes) rather than swaps. Measured at 0.25 and
+# 0.5 on the n = 120 `ds` instances: no gain over swaps only, so off; each tabu step already weighs every insert.
+P_PERTURB_INSERT = 0.0
 
 
 @dataclass(frozen=True)
@@ -213,7 +218,9 @@ def _tabu(
     kernel.restart(a, state, 0.0)
     state.sums[kernel.BEST] = state.sums[kernel.S1]
     tabu_until = np.zeros(a.num_units * a.num_sets, dtype=np.int64)
+    stale = np.zeros(1, dtype=np.int64)  # steps since the last new best, carried across chunks
     strength = max(2, int(STRENGTH * len(movable)))
+    p_insert = P_PERTURB_INSERT if bool(np.any(a.size_min < a.size_max)) else 0.0
     chunk = 50
     done = 0
     while True:
@@ -226,7 +233,7 @@ def _tabu(
             break
         if should_stop is not None and should_stop():
             break
-        kernel.tabu(a, state, movable, chunk, TENURE, PATIENCE, strength, tabu_until)
+        kernel.tabu(a, state, movable, chunk, TENURE, PATIENCE, strength, tabu_until, stale, p_insert)
         done += chunk
         spent = time.perf_counter() - now
         rate = chunk / max(spent, 1e-6)
