@@ -1,0 +1,45 @@
+"""Text typed in a set's meeting survives a dropped connection: it is kept until the server has it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+from actionset.core.factories import TEST_PASSWORD
+from actionset.sets.models import ProcessReview
+from tests.browser.conftest import PHONE, sign_in
+from tests.browser.test_live_meeting import build_world
+
+WORDS = "Slower questions helped; nobody rushed to advise."
+
+
+def test_a_review_typed_offline_is_kept_and_saved_when_the_connection_returns(
+    new_page: Any, transactional_db: Any
+) -> None:
+    meeting, _ = build_world()
+    page = new_page(PHONE)
+    sign_in(page, "amara@riverford.test", TEST_PASSWORD)
+    page.goto(f"/sets/meetings/{meeting.public_id}/work/")
+    review = page.locator("#panel-review")
+    review.get_by_text("7", exact=True).click()
+    review.get_by_label("What helped?").fill(WORDS)
+
+    page.context.set_offline(True)
+    review.get_by_role("button", name="Save my review").click()
+    page.wait_for_timeout(500)
+    assert not ProcessReview.objects.exists()
+    page.context.set_offline(False)
+
+    # Even a reload does not lose it: the draft comes back into the empty field.
+    page.reload()
+    review = page.locator("#panel-review")
+    expect(review.get_by_label("What helped?")).to_have_value(WORDS)
+    review.get_by_text("7", exact=True).click()
+    review.get_by_role("button", name="Save my review").click()
+    expect(page.locator("#panel-review").get_by_role("button", name="Update my review")).to_be_visible()
+    assert ProcessReview.objects.get().helped == WORDS
+    # Once saved, the draft is forgotten: the field shows what the server holds.
+    page.reload()
+    expect(page.locator("#panel-review").get_by_label("What helped?")).to_have_value(WORDS)
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('actionset-draft:'))") == []
