@@ -45,6 +45,8 @@ def main(argv: list[str]) -> int:
     if not result.feasible:
         for line in result.explanation:
             print(f"infeasible: {line}")
+    if result.proven_optimal:
+        print("proven optimal (CP-SAT)")
     if args.out:
         with open(args.out, "w", encoding="utf-8") as f:
             write_assignment(result, f)

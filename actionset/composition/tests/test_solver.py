@@ -85,3 +85,28 @@ def test_balance_evens_out_set_scores() -> None:
     loose = solve(plain, time_limit=10, iterations=100_000)
     even = solve(balanced, time_limit=10, iterations=100_000)
     assert np.std(even.set_scores) <= np.std(loose.set_scores)
+
+
+def test_a_small_problem_is_solved_exactly_and_said_to_be() -> None:
+    problem = Problem(n=8, set_sizes=[(2, 5), (2, 3), (1, 4)], distances=distances(8, seed=5))
+    result = solve(problem, time_limit=10, seed=2)
+    assert result.proven_optimal
+    assert result.objective == pytest.approx(brute_force_best(problem))
+    assert result.seconds < 5
+
+
+def test_the_exact_model_keeps_cannot_link_and_pinned_people() -> None:
+    problem = Problem(
+        n=9, set_sizes=[(3, 3)] * 3, distances=distances(9, seed=7), cannot_link=[(0, 1), (2, 3)], pinned={4: 2}
+    )
+    result = solve(problem, time_limit=10)
+    assert result.proven_optimal
+    assert result.violations == []
+    assert result.assignment[0] != result.assignment[1]
+    assert result.assignment[4] == 2
+    assert result.objective == pytest.approx(brute_force_best(problem))
+
+
+def test_larger_problems_are_not_claimed_optimal() -> None:
+    problem = Problem(n=30, set_sizes=[(10, 10)] * 3, distances=distances(30))
+    assert not solve(problem, time_limit=1, iterations=20_000).proven_optimal
