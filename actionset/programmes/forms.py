@@ -20,24 +20,13 @@ class NewProgrammeForm(forms.Form):
     )
 
 
-class ProgrammeForm(forms.ModelForm[Programme]):
-    sponsors = forms.ModelMultipleChoiceField(
-        queryset=Person.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="People with the sponsor role in the organisation's directory.",
-    )
-
-    class Meta:
-        model = Programme
-        fields = [
-            "title",
-            "aims",
-            "brief_context",
-            "brief_why",
-            "brief_tried",
-            "brief_success",
-            "mandate",
+#: The design form's field groups, in order, for the template's fieldsets: the one list of its fields.
+PROGRAMME_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("The programme", ("title", "aims", "sponsors")),
+    ("Sponsor brief", ("brief_context", "brief_why", "brief_tried", "brief_success", "mandate")),
+    (
+        "Shape",
+        (
             "method",
             "format",
             "set_size_min",
@@ -48,7 +37,22 @@ class ProgrammeForm(forms.ModelForm[Programme]):
             "start_date",
             "location",
             "max_sets_per_facilitator",
-        ]
+        ),
+    ),
+)
+
+
+class ProgrammeForm(forms.ModelForm[Programme]):
+    sponsors = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="People with the sponsor role in the organisation's directory.",
+    )
+
+    class Meta:
+        model = Programme
+        fields = [name for _, names in PROGRAMME_SECTIONS for name in names if name != "sponsors"]
         labels = {
             "set_size_min": "Smallest set",
             "set_size_max": "Largest set",
@@ -65,27 +69,6 @@ class ProgrammeForm(forms.ModelForm[Programme]):
             "mandate": forms.RadioSelect,
         }
 
-    #: Field groups, in order, for the template's fieldsets.
-    SECTIONS = (
-        ("The programme", ("title", "aims", "sponsors")),
-        ("Sponsor brief", ("brief_context", "brief_why", "brief_tried", "brief_success", "mandate")),
-        (
-            "Shape",
-            (
-                "method",
-                "format",
-                "set_size_min",
-                "set_size_max",
-                "number_of_meetings",
-                "cadence_weeks",
-                "meeting_minutes",
-                "start_date",
-                "location",
-                "max_sets_per_facilitator",
-            ),
-        ),
-    )
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         sponsors = self.fields["sponsors"]
@@ -96,7 +79,7 @@ class ProgrammeForm(forms.ModelForm[Programme]):
         sponsors.initial = list(self.instance.sponsors.all()) if self.instance.pk else []
 
     def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
-        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+        return [(title, [self[name] for name in names]) for title, names in PROGRAMME_SECTIONS]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
