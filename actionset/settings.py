@@ -51,6 +51,11 @@ INSTALLED_APPS = [
     "actionset.sets",
     "actionset.meetings",
     "actionset.coach",
+    "actionset.learning",
+    "actionset.evaluation",
+    "actionset.training",
+    "actionset.accreditation",
+    "actionset.site",
     "django_tasks",
     "django_tasks_db",
 ]

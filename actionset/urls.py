@@ -14,5 +14,12 @@ urlpatterns = [
     path("", include("actionset.meetings.urls")),
     path("", include("actionset.meetings.live_urls")),
     path("coach/", include("actionset.coach.urls")),
+    # Journals, shared learning, evaluation and accreditation choose their own prefixes.
+    path("", include("actionset.learning.urls")),
+    path("", include("actionset.evaluation.urls")),
+    path("training/", include("actionset.training.urls")),
+    path("", include("actionset.accreditation.urls")),
     path("admin/", admin_site.urls),
+    # Last: the public site's pages may live at the top level, after every app prefix above.
+    path("", include("actionset.site.urls")),
 ]

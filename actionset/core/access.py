@@ -275,11 +275,20 @@ RULES: dict[str, Rule] = {
 }
 
 
+def register_rules(rules: dict[str, Rule]) -> None:
+    """Add an app's own rules to the one table. Apps call this from `<app>/rules.py`, imported by their
+    AppConfig.ready(), so every rule is known before any view module is imported. A name may be declared once."""
+    clash = set(rules) & set(RULES)
+    if clash:
+        raise ValueError(f"access rules declared twice: {sorted(clash)}")
+    RULES.update(rules)
+
+
 def rule(name: str) -> Rule:
     try:
         return RULES[name]
     except KeyError:
-        raise LookupError(f"No access rule named {name!r}; declare it in actionset.core.access.RULES") from None
+        raise LookupError(f"No access rule named {name!r}; declare it in RULES or an app's rules.py") from None
 
 
 def can(actor: Actor, name: str, target: Any = None) -> bool:

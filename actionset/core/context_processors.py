@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -9,14 +8,8 @@ from django.urls import reverse
 
 from actionset.core.access import actor_for, can
 from actionset.core.demo import DEMO_LOGINS
+from actionset.core.extensions import NavItem, extension_nav_items
 from actionset.organisations.models import Provider
-
-
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    url: str
-    section: str
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -33,6 +26,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if actor.has_staff_role("facilitator", "trainer", "designer"):
             # Practice mode for asking open questions: facilitators' and trainees' own tool.
             items.append(NavItem("Question coach", reverse("coach:practice"), "coach"))
+        items.extend(extension_nav_items(actor))
         if can(actor, "provider.staff"):
             items.append(NavItem("Staff", reverse("core:staff"), "staff"))
         if can(actor, "provider.audit"):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from actionset.accounts.models import Invitation, User
 from actionset.accounts.services import invitation_send
 from actionset.core.access import ADMINISTRATOR, DESIGNER, ORG_ADMIN, Actor, access, actor_for, user_of
+from actionset.core.extensions import extension_home_panels
 from actionset.core.models import AuditEvent
 from actionset.organisations.forms import StaffInviteForm, StaffRolesForm
 from actionset.organisations.models import Organisation, Person, StaffRole
@@ -52,6 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
         for m in memberships
     ]
     context.update(_programme_cards(actor))
+    context["extension_panels"] = extension_home_panels(actor)
     admin_orgs = [m["organisation"] for m in context["memberships"] if ORG_ADMIN in m["roles"]]
     context["directory_stats"] = {
         org.pk: org.people.aggregate(

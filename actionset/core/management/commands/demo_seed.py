@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from actionset.accounts.models import User
 from actionset.core.demo import DEMO_LOGINS, DEMO_PASSWORD
+from actionset.core.extensions import extension_demo_seeders
 from actionset.organisations.models import Organisation, OrganisationRole, Person, Provider, StaffRole
 from actionset.programmes.models import Programme
 from actionset.sets.models import LearningSet
@@ -220,6 +221,8 @@ class Command(BaseCommand):
             roles=["participant"],
         )
         build_running_programme(northwind)
+        for seeder in extension_demo_seeders():
+            seeder.seed()
 
 
 def build_organisation(shape: OrgShape, *, seed: int) -> Organisation:

@@ -1,0 +1,1 @@
+"""Evidence portfolios, assessment and verifiable certificates."""

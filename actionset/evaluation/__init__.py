@@ -1,0 +1,1 @@
+"""Evaluation instruments, responses, the sponsor dashboard and programme report."""

@@ -1,0 +1,1 @@
+"""Journals, sharing out of the set, questions to leaders, themes."""

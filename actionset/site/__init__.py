@@ -1,0 +1,1 @@
+"""The provider's public pages, enquiries and the pipeline."""

@@ -1,0 +1,1 @@
+"""The facilitator training catalogue, cohorts, sessions and bookings."""
