@@ -12,6 +12,7 @@ Usage:
   python bench/coach.py --set dev        # the development set, the only one to tune rules against
   python bench/coach.py --set dev --errors
   python bench/coach.py --set stress     # hard cases written after the rules, to show their limits
+  python bench/coach.py --set heldout_independent  # written by someone who had not seen the rules: quote these
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def ratio(num: int, den: int) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", choices=["heldout", "dev", "stress"], default="heldout")
+    parser.add_argument("--set", choices=["heldout", "heldout_independent", "dev", "stress"], default="heldout")
     parser.add_argument("--seconds", type=float, default=3.0, help="how long to measure throughput")
     parser.add_argument("--errors", action="store_true", help="list the disagreements (dev set only)")
     args = parser.parse_args()
