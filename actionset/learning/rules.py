@@ -1,5 +1,76 @@
-"""Access rules for journals, sharing out of the set, questions to leaders, themes (see actionset.core.access)."""
+"""Access rules for journals, sharing out of the set, questions to leaders, themes (see actionset.core.access).
 
-from actionset.core.access import register_rules
+Tiers: a journal entry is personal (its author alone: everyone else, administrators included, gets 404); an item a
+set is still deciding on is set tier (`in_set`); a released item is programme tier (sponsors, organisation admins,
+designers and organisational developers), and only sponsors of its programme answer questions.
+"""
 
-register_rules({})
+from __future__ import annotations
+
+from typing import Any
+
+from actionset.core.access import (
+    DESIGNER,
+    DEVELOPER,
+    ORG_ADMIN,
+    Actor,
+    Rule,
+    either,
+    in_organisation,
+    in_set,
+    register_rules,
+    signed_in,
+    staff,
+)
+
+
+def is_author(actor: Actor, entry: Any) -> bool:
+    return actor.is_authenticated and entry.author_id == actor.user.pk
+
+
+def sponsors(actor: Actor, target: Any) -> bool:
+    """A sponsor named on the programme (the target, or the programme of the target's set)."""
+    programme = target if hasattr(target, "sponsors") else target.learning_set.programme
+    return actor.is_authenticated and programme.sponsors.filter(user=actor.user).exists()
+
+
+def released(actor: Actor, item: Any) -> bool:
+    return bool(item.is_released)
+
+
+def both(*predicates: Any) -> Any:
+    def check(actor: Actor, target: Any) -> bool:
+        return all(p(actor, target) for p in predicates)
+
+    return check
+
+
+_knows_organisation = either(staff(), in_organisation())
+#: Programme tier: what sets chose to share, for the people the programme serves and the provider's designers.
+_reads_shared = either(sponsors, in_organisation(ORG_ADMIN), staff(DESIGNER, DEVELOPER))
+
+register_rules(
+    {
+        "learning.journal": Rule("Keep one's own learning journal: list, write, export", signed_in, signed_in),
+        "learning.journal_entry": Rule("Read, change or delete one's own journal entry", is_author, is_author),
+        "learning.journal_meeting": Rule("Write one's journal after a meeting of one's own set", in_set, in_set),
+        "learning.sharing": Rule("Propose and agree what the set shares outside it", in_set, in_set),
+        "learning.item": Rule("Approve, object to or withdraw an item the set may share", in_set, in_set),
+        "learning.programme": Rule(
+            "Read what a programme's sets have shared: themes, lessons, questions and answers",
+            _knows_organisation,
+            _reads_shared,
+        ),
+        "learning.answer": Rule(
+            "Answer a question a set has shared with leaders (the programme's sponsors)",
+            either(in_set, both(released, either(staff(), in_organisation()))),
+            both(released, sponsors),
+        ),
+        "learning.themes": Rule("See and tag themes across sets and programmes", staff(), staff(DEVELOPER)),
+        "learning.tag": Rule(
+            "Tag an item a set has shared with themes",
+            either(in_set, both(released, staff())),
+            both(released, staff(DEVELOPER)),
+        ),
+    }
+)

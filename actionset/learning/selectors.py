@@ -1,0 +1,150 @@
+"""The only way other apps read learning data: what sets have released, and nothing else.
+
+Journal entries (personal tier) and items still awaiting a set's agreement (set tier) are never returned here.
+Each function returns plain, frozen records — not model instances — so a caller cannot follow a relation back
+into set content. An author's name appears only where the author chose to put it to the item.
+
+Stable API (other apps depend on these names and fields):
+
+- `released_items(programme, *, kind=None) -> list[ReleasedItem]` — every item released by the programme's
+  sets, newest first; `kind` is "theme", "lesson" or "question" to narrow it.
+- `leader_questions(programme, *, answered=None) -> list[ReleasedItem]` — released questions for leaders,
+  with their answers; `answered=True/False` to narrow it.
+- `themes_for_programme(programme) -> list[ThemeSummary]` — the developer's themes that tag the programme's
+  released items, with a count and the items under each, most used first.
+- `sharing_counts(programme) -> SharingCounts` — how many items were released, how many questions were
+  answered (counts only; nothing awaiting agreement is counted, so nothing leaks about a set's deliberations).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch
+
+from .models import LeaderAnswer, SharedItem, Theme
+
+
+@dataclass(frozen=True)
+class Answer:
+    author_name: str
+    text: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ReleasedItem:
+    public_id: Any
+    kind: str
+    kind_label: str
+    text: str
+    set_name: str
+    programme_title: str
+    released_at: dt.datetime
+    #: None unless the author opted in to being named outside the set.
+    author_name: str | None
+    themes: tuple[str, ...] = ()
+    answers: tuple[Answer, ...] = field(default_factory=tuple)
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.answers)
+
+
+@dataclass(frozen=True)
+class ThemeSummary:
+    public_id: Any
+    name: str
+    description: str
+    count: int
+    items: tuple[ReleasedItem, ...]
+
+
+@dataclass(frozen=True)
+class SharingCounts:
+    released: int
+    themes: int
+    lessons: int
+    questions: int
+    questions_answered: int
+
+
+def _released(programmes: Iterable[Any] | None = None) -> Any:
+    queryset = (
+        SharedItem.objects.released()
+        .select_related("learning_set__programme", "author__person")
+        .prefetch_related(
+            Prefetch("answers", queryset=LeaderAnswer.objects.order_by("created_at")),
+            Prefetch("themes", queryset=Theme.objects.order_by("name")),
+        )
+        .order_by("-released_at", "-pk")
+    )
+    if programmes is not None:
+        queryset = queryset.filter(learning_set__programme__in=list(programmes))
+    return queryset
+
+
+def to_released_item(item: SharedItem) -> ReleasedItem:
+    """The outside view of a released item. Refuses anything not released, so no caller can leak one."""
+    if not item.is_released or item.released_at is None:
+        raise ValueError("only released items leave the set")
+    return ReleasedItem(
+        public_id=item.public_id,
+        kind=item.kind,
+        kind_label=item.get_kind_display(),
+        text=item.text,
+        set_name=item.learning_set.name,
+        programme_title=item.learning_set.programme.title,
+        released_at=item.released_at,
+        author_name=item.author.person.name if item.show_author else None,
+        themes=tuple(t.name for t in item.themes.all()),
+        answers=tuple(Answer(a.author_name, a.text, a.created_at) for a in item.answers.all()),
+    )
+
+
+def released_items(programme: Any, *, kind: str | None = None) -> list[ReleasedItem]:
+    queryset = _released([programme])
+    if kind is not None:
+        queryset = queryset.filter(kind=kind)
+    return [to_released_item(i) for i in queryset]
+
+
+def leader_questions(programme: Any, *, answered: bool | None = None) -> list[ReleasedItem]:
+    questions = released_items(programme, kind=SharedItem.Kind.QUESTION)
+    if answered is not None:
+        questions = [q for q in questions if q.is_answered == answered]
+    return questions
+
+
+def themes_summary(programmes: Iterable[Any] | None = None) -> list[ThemeSummary]:
+    """Themes over the released items of `programmes` (all programmes when None), most used first."""
+    items = [to_released_item(i) for i in _released(programmes)]
+    by_theme: dict[str, list[ReleasedItem]] = {}
+    for item in items:
+        for name in item.themes:
+            by_theme.setdefault(name, []).append(item)
+    themes = {t.name: t for t in Theme.objects.filter(name__in=by_theme)}
+    summaries = [
+        ThemeSummary(themes[name].public_id, name, themes[name].description, len(tagged), tuple(tagged))
+        for name, tagged in by_theme.items()
+    ]
+    return sorted(summaries, key=lambda s: (-s.count, s.name.lower()))
+
+
+def themes_for_programme(programme: Any) -> list[ThemeSummary]:
+    return themes_summary([programme])
+
+
+def sharing_counts(programme: Any) -> SharingCounts:
+    items = released_items(programme)
+    questions = [i for i in items if i.kind == SharedItem.Kind.QUESTION]
+    return SharingCounts(
+        released=len(items),
+        themes=sum(1 for i in items if i.kind == SharedItem.Kind.THEME),
+        lessons=sum(1 for i in items if i.kind == SharedItem.Kind.LESSON),
+        questions=len(questions),
+        questions_answered=sum(1 for q in questions if q.is_answered),
+    )

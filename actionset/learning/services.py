@@ -1,0 +1,497 @@
+"""Journals, sharing out of the set, leaders' answers and themes: the workflows, each audited where it matters.
+
+The audit log records that something happened (an item was proposed, released, answered), never what a journal
+or a set's item says: those stay with their author and their set.
+
+What "present" means for the "every member present approves" rule: the members recorded present at the meeting
+the item was raised in; when no attendance was recorded for that meeting, or the item was raised between
+meetings, every active member of the set. The author always counts as present. That list (the item's
+`electorate`) is fixed when the item is raised, so a member arriving later cannot hold it up and a member who
+left the room cannot be skipped. Members who have since left the programme drop out of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from actionset.core.audit import audit_record
+from actionset.meetings.models import Attendance, Meeting
+from actionset.programmes.models import Enrolment, Programme
+from actionset.sets.models import Action, LearningSet, SharingRule
+
+from .models import PROMPTS, Decision, JournalEntry, LeaderAnswer, SharedItem, Theme
+
+
+class LearningError(Exception):
+    """A request the rules refuse; the message is written for the person who made it."""
+
+
+# --- the learning journal (personal tier) --------------------------------------------------------------------
+
+
+JOURNAL_FIELDS = ("title", *(f for f, _ in PROMPTS), "notes")
+
+
+def journal_meetings(user: Any) -> list[Meeting]:
+    """Meetings a person may link an entry to: held meetings of sets they belong to or facilitate."""
+    return list(Meeting.objects.for_attendee(user).filter(status=Meeting.Status.HELD).order_by("-starts_at"))
+
+
+def journal_actions(user: Any) -> list[Action]:
+    """A person's own actions, across every set they are a member of."""
+    return list(
+        Action.objects.filter(owner__person__user=user, owner__withdrawn_at__isnull=True)
+        .select_related("meeting__learning_set")
+        .order_by("-created_at")
+    )
+
+
+def journal_save(
+    *,
+    author: Any,
+    entry: JournalEntry | None = None,
+    meeting: Meeting | None = None,
+    actions: Iterable[Action] = (),
+    **texts: str,
+) -> JournalEntry:
+    """Create or update one of `author`'s journal entries. Only their own meetings and actions may be linked."""
+    unknown = set(texts) - set(JOURNAL_FIELDS)
+    if unknown:
+        raise TypeError(f"not journal fields: {sorted(unknown)}")
+    if entry is not None and entry.author_id != author.pk:
+        raise LearningError("A journal entry can only be changed by the person who wrote it.")
+    if meeting is not None and not Meeting.objects.for_attendee(author).filter(pk=meeting.pk).exists():
+        raise LearningError("You can link an entry only to a meeting of your own set.")
+    chosen = list(actions)
+    if any(a.owner.person.user_id != author.pk for a in chosen):
+        raise LearningError("You can link an entry only to your own actions.")
+    if not any(v.strip() for k, v in texts.items() if k != "title"):
+        raise LearningError("Write something in at least one of the prompts.")
+    with transaction.atomic():
+        if entry is None:
+            entry = JournalEntry(author=author)
+        entry.meeting = meeting
+        for field in JOURNAL_FIELDS:
+            setattr(entry, field, texts.get(field, "").strip())
+        entry.save()
+        entry.actions.set(chosen)
+    return entry
+
+
+def journal_delete(*, author: Any, entry: JournalEntry) -> None:
+    if entry.author_id != author.pk:
+        raise LearningError("A journal entry can only be deleted by the person who wrote it.")
+    entry.delete()
+
+
+def journal_markdown(*, author: Any) -> str:
+    """The author's whole journal as Markdown, newest first: theirs to keep."""
+    entries = (
+        JournalEntry.objects.of(author)
+        .select_related("meeting__learning_set")
+        .prefetch_related("actions")
+        .order_by("-created_at")
+    )
+    lines = [f"# Learning journal of {author.name or author.email}", ""]
+    lines.append(f"Exported {timezone.localtime():%d %B %Y, %H:%M}.")
+    lines.append("")
+    count = 0
+    for entry in entries:
+        count += 1
+        lines += [f"## {_md_line(entry.heading)}", "", f"*Written {timezone.localtime(entry.created_at):%d %B %Y}*"]
+        if entry.meeting is not None:
+            lines.append(
+                f"*Meeting {entry.meeting.number} of {_md_line(str(entry.meeting.learning_set))}, "
+                f"{timezone.localtime(entry.meeting.starts_at):%d %B %Y}*"
+            )
+        lines.append("")
+        for label, text in entry.answered():
+            lines += [f"### {label}", "", text.replace("\r\n", "\n").strip(), ""]
+        linked = list(entry.actions.all())
+        if linked:
+            lines += ["### Linked actions", ""]
+            lines += [f"- {_md_line(a.text)} ({a.get_status_display().lower()})" for a in linked]
+            lines.append("")
+    if count == 0:
+        lines += ["No entries yet.", ""]
+    return "\n".join(lines)
+
+
+def _md_line(text: str) -> str:
+    # Headings and list items are one line each; a stray newline or leading '#' must not restructure the file.
+    return " ".join(text.split()).lstrip("#").strip()
+
+
+# --- sharing out of the set (set tier until released) ------------------------------------------------------------
+
+
+def sharing_rule_of(learning_set: LearningSet) -> str:
+    """The sharing rule in the set's current contract; a set that has not agreed one shares nothing yet."""
+    current = learning_set.contract_versions.order_by("-number").first()
+    return current.sharing_rule if current else SharingRule.NOTHING
+
+
+def active_members(learning_set: LearningSet) -> list[Enrolment]:
+    return list(
+        Enrolment.objects.filter(membership__learning_set=learning_set, withdrawn_at__isnull=True)
+        .select_related("person")
+        .order_by("person__name")
+    )
+
+
+def member_of(learning_set: LearningSet, user: Any) -> Enrolment | None:
+    return (
+        Enrolment.objects.filter(membership__learning_set=learning_set, withdrawn_at__isnull=True, person__user=user)
+        .select_related("person")
+        .first()
+    )
+
+
+def facilitates(learning_set: LearningSet, user: Any) -> bool:
+    return learning_set.facilitators.filter(user=user).exists()
+
+
+def rule_met(
+    rule: str,
+    *,
+    members: set[int],
+    electorate: set[int],
+    approvers: set[int],
+    presenter: int | None,
+    facilitator_approved: bool,
+) -> bool:
+    """Whether approvals meet a sharing rule. Ids are enrolment ids; objections are checked by the caller.
+
+    - every member present: each member in the electorate who is still an active member has approved;
+    - majority: more than half of the set's active members have approved;
+    - facilitator and presenter: a facilitator and the presenter (if still a member) have approved;
+    - nothing leaves the set: never.
+    """
+    approving = approvers & members
+    if rule == SharingRule.ALL_PRESENT:
+        needed = electorate & members
+        return bool(needed) and needed <= approving
+    if rule == SharingRule.MAJORITY:
+        return bool(members) and 2 * len(approving) > len(members)
+    if rule == SharingRule.FACILITATOR_AND_PRESENTER:
+        return facilitator_approved and presenter is not None and presenter in approving
+    return False
+
+
+@dataclass
+class Tally:
+    """Where an item stands: who has approved and objected, and what the rule still needs."""
+
+    rule: str
+    members: list[Enrolment]
+    electorate: set[int]
+    approved: set[int]
+    objected: set[int]
+    facilitator_approved: bool
+    facilitator_objected: bool
+    presenter_id: int | None
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.objected) or self.facilitator_objected
+
+    @property
+    def met(self) -> bool:
+        return not self.blocked and rule_met(
+            self.rule,
+            members={m.pk for m in self.members},
+            electorate=self.electorate,
+            approvers=self.approved,
+            presenter=self.presenter_id,
+            facilitator_approved=self.facilitator_approved,
+        )
+
+    @property
+    def still_needed(self) -> str:
+        """In words, for the set's page."""
+        member_ids = {m.pk for m in self.members}
+        if self.rule == SharingRule.NOTHING:
+            return "Your ground rules say nothing leaves the set."
+        if self.blocked:
+            return "Held back: someone has objected."
+        if self.rule == SharingRule.ALL_PRESENT:
+            waiting = [m.person.name for m in self.members if m.pk in self.electorate and m.pk not in self.approved]
+            return f"Waiting for {', '.join(waiting)}." if waiting else "Agreed."
+        if self.rule == SharingRule.MAJORITY:
+            need = len(member_ids) // 2 + 1 - len(self.approved & member_ids)
+            return f"{max(need, 0)} more approval{'s' if need != 1 else ''} needed for a majority."
+        parts = []
+        if not self.facilitator_approved:
+            parts.append("the facilitator")
+        if self.presenter_id not in self.approved:
+            presenter = next((m for m in self.members if m.pk == self.presenter_id), None)
+            parts.append(presenter.person.name if presenter else "the presenter")
+        return f"Waiting for {' and '.join(parts)}." if parts else "Agreed."
+
+
+def item_tally(item: SharedItem, *, members: list[Enrolment] | None = None) -> Tally:
+    learning_set = item.learning_set
+    members = members if members is not None else active_members(learning_set)
+    by_user = {m.person.user_id: m.pk for m in members if m.person.user_id}
+    facilitator_users = set(learning_set.facilitators.values_list("user_id", flat=True))
+    approved: set[int] = set()
+    objected: set[int] = set()
+    facilitator_approved = facilitator_objected = False
+    for decision in item.decisions.all():
+        is_approval = decision.verdict == Decision.Verdict.APPROVE
+        if decision.user_id in by_user:
+            (approved if is_approval else objected).add(by_user[decision.user_id])
+        elif decision.user_id in facilitator_users:
+            if is_approval:
+                facilitator_approved = True
+            else:
+                facilitator_objected = True
+    return Tally(
+        rule=sharing_rule_of(learning_set),
+        members=members,
+        electorate=set(item.electorate.values_list("pk", flat=True)),
+        approved=approved,
+        objected=objected,
+        facilitator_approved=facilitator_approved,
+        facilitator_objected=facilitator_objected,
+        presenter_id=item.presenter_id or item.author_id,
+    )
+
+
+def _electorate(learning_set: LearningSet, meeting: Meeting | None, author: Enrolment) -> list[Enrolment]:
+    members = active_members(learning_set)
+    if meeting is not None:
+        present = set(
+            Attendance.objects.filter(meeting=meeting, status=Attendance.Status.PRESENT).values_list(
+                "enrolment_id", flat=True
+            )
+        )
+        if present:
+            return [m for m in members if m.pk in present or m.pk == author.pk]
+    return members
+
+
+def item_propose(
+    *,
+    actor: Any,
+    learning_set: LearningSet,
+    kind: str,
+    text: str,
+    meeting: Meeting | None = None,
+    presenter: Enrolment | None = None,
+    show_author: bool = False,
+) -> SharedItem:
+    """A member proposes that the set shares something. Proposing it counts as the author's approval."""
+    author = member_of(learning_set, actor)
+    if author is None:
+        raise LearningError("Only the set's members propose what it shares.")
+    if kind not in SharedItem.Kind.values:
+        raise LearningError("Choose a theme, a lesson or a question for leaders.")
+    if not text.strip():
+        raise LearningError("Write what the set would share.")
+    if sharing_rule_of(learning_set) == SharingRule.NOTHING:
+        raise LearningError(
+            "Your ground rules say nothing leaves the set. The set can change its sharing rule in the ground rules."
+        )
+    if meeting is not None and meeting.learning_set_id != learning_set.pk:
+        raise LearningError("That meeting is not one of this set's.")
+    if presenter is not None and member_of(learning_set, presenter.person.user) is None:
+        raise LearningError("The presenter must be a member of the set.")
+    with transaction.atomic():
+        item = SharedItem.objects.create(
+            learning_set=learning_set,
+            meeting=meeting,
+            kind=kind,
+            text=text.strip(),
+            author=author,
+            presenter=presenter or author,
+            show_author=show_author,
+        )
+        item.electorate.set(_electorate(learning_set, meeting, author))
+        Decision.objects.create(item=item, user=actor, verdict=Decision.Verdict.APPROVE)
+        audit_record(
+            actor=actor,
+            action="learning.item_proposed",
+            target=item,
+            organisation=learning_set.programme.organisation,
+            detail={"kind": kind, "set": str(learning_set.public_id)},
+        )
+        _release_if_due(item, actor)
+    return item
+
+
+def _locked(item: SharedItem) -> SharedItem:
+    return (
+        SharedItem.objects.select_for_update().select_related("learning_set__programme__organisation").get(pk=item.pk)
+    )
+
+
+def item_decide(*, actor: Any, item: SharedItem, verdict: str) -> SharedItem:
+    """A member (or a facilitator) approves, objects, or withdraws their approval or objection ("withdraw").
+
+    Only while the item awaits agreement: once released, it has left the room.
+    """
+    if verdict not in ("approve", "object", "withdraw"):
+        raise LearningError("Approve, object, or withdraw what you said.")
+    with transaction.atomic():
+        item = _locked(item)
+        learning_set = item.learning_set
+        if member_of(learning_set, actor) is None and not facilitates(learning_set, actor):
+            raise LearningError("Only the set's members and facilitators decide what it shares.")
+        if not item.is_proposed:
+            raise LearningError(
+                "This has already been shared outside the set." if item.is_released else "This was withdrawn."
+            )
+        if verdict == "withdraw":
+            Decision.objects.filter(item=item, user=actor).delete()
+        else:
+            Decision.objects.update_or_create(
+                item=item, user=actor, defaults={"verdict": verdict, "decided_at": timezone.now()}
+            )
+        if verdict == "object":
+            # Who objected stays in the set; the log notes only that the item was held back.
+            audit_record(
+                actor=None,
+                action="learning.item_objected",
+                target=item,
+                organisation=learning_set.programme.organisation,
+            )
+        _release_if_due(item, actor)
+    return item
+
+
+def _release_if_due(item: SharedItem, actor: Any) -> bool:
+    tally = item_tally(item)
+    if not tally.met:
+        return False
+    item.status = SharedItem.Status.RELEASED
+    item.released_at = timezone.now()
+    item.released_under = tally.rule
+    item.save(update_fields=["status", "released_at", "released_under", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="learning.item_released",
+        target=item,
+        organisation=item.learning_set.programme.organisation,
+        detail={
+            "kind": item.kind,
+            "set": str(item.learning_set.public_id),
+            "rule": tally.rule,
+            "approvals": len(tally.approved) + int(tally.facilitator_approved),
+            "members": len(tally.members),
+        },
+    )
+    return True
+
+
+def item_withdraw(*, actor: Any, item: SharedItem) -> SharedItem:
+    """The author takes back an item before it is released."""
+    with transaction.atomic():
+        item = _locked(item)
+        if item.author.person.user_id != actor.pk:
+            raise LearningError("Only the person who proposed it can withdraw it.")
+        if not item.is_proposed:
+            raise LearningError("Only an item still awaiting agreement can be withdrawn.")
+        item.status = SharedItem.Status.WITHDRAWN
+        item.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="learning.item_withdrawn",
+            target=item,
+            organisation=item.learning_set.programme.organisation,
+        )
+    return item
+
+
+def item_attribution(*, actor: Any, item: SharedItem, show_author: bool) -> SharedItem:
+    """The author chooses whether their name goes with the item outside the set (anonymous by default)."""
+    if item.author.person.user_id != actor.pk:
+        raise LearningError("Only the person who proposed it can put their name to it.")
+    if item.show_author != show_author:
+        item.show_author = show_author
+        item.save(update_fields=["show_author", "updated_at"])
+    return item
+
+
+# --- questions to leaders (programme tier) -----------------------------------------------------------------------
+
+
+def sponsors_programme(user: Any, programme: Programme) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and programme.sponsors.filter(user=user).exists()
+
+
+def answer_add(*, actor: Any, item: SharedItem, text: str) -> LeaderAnswer:
+    """A sponsor of the programme answers a released question; the set's members are told by email."""
+    programme = item.learning_set.programme
+    if not sponsors_programme(actor, programme):
+        raise LearningError("Only the programme's sponsors answer the sets' questions.")
+    if not (item.is_released and item.kind == SharedItem.Kind.QUESTION):
+        raise LearningError("Only questions the set has shared can be answered.")
+    if not text.strip():
+        raise LearningError("Write your answer.")
+    with transaction.atomic():
+        answer = LeaderAnswer.objects.create(
+            item=item, author=actor, author_name=actor.name or actor.email, text=text.strip()
+        )
+        audit_record(
+            actor=actor,
+            action="learning.question_answered",
+            target=item,
+            organisation=programme.organisation,
+            detail={"set": str(item.learning_set.public_id)},
+        )
+        transaction.on_commit(lambda: _tell_the_set(answer))
+    return answer
+
+
+def _tell_the_set(answer: LeaderAnswer) -> None:
+    from actionset.core.email import email_send
+
+    item = answer.item
+    recipients = [m.person.email for m in active_members(item.learning_set) if m.person.email]
+    if not recipients:
+        return
+    email_send(
+        to=recipients,
+        template="learning_answer",
+        context={"item": item, "answer": answer, "learning_set": item.learning_set},
+    )
+
+
+# --- themes across sets (the organisational developer) ----------------------------------------------------------
+
+
+def theme_get_or_create(*, actor: Any, name: str) -> Theme:
+    name = " ".join(name.split())
+    if not name:
+        raise LearningError("Name the theme.")
+    existing = Theme.objects.filter(name__iexact=name).first()
+    if existing is not None:
+        return existing
+    theme = Theme.objects.create(name=name[:100], created_by=actor)
+    audit_record(actor=actor, action="learning.theme_created", target=theme)
+    return theme
+
+
+def item_themes_set(*, actor: Any, item: SharedItem, themes: Iterable[Theme], new_theme: str = "") -> SharedItem:
+    """Tag a released item with themes. Unreleased items cannot be tagged: nobody outside the set sees them."""
+    if not item.is_released:
+        raise LearningError("Only items a set has shared can be tagged.")
+    chosen = list(themes)
+    with transaction.atomic():
+        if new_theme.strip():
+            chosen.append(theme_get_or_create(actor=actor, name=new_theme))
+        item.themes.set(chosen)
+        audit_record(
+            actor=actor,
+            action="learning.item_tagged",
+            target=item,
+            organisation=item.learning_set.programme.organisation,
+            detail={"themes": sorted(t.name for t in chosen)},
+        )
+    return item
