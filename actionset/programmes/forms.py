@@ -112,7 +112,9 @@ class EvaluationPlanForm(forms.Form):
 
     def __init__(self, *args: Any, current: set[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for instrument, _ in EvaluationPoint.Instrument.choices:
+        # The instruments in the evaluation library, and any the plan names that the library does not hold yet.
+        self.instruments = EvaluationPoint.instrument_choices(also={instrument for instrument, _ in current})
+        for instrument, _ in self.instruments:
             for timing, timing_label in EvaluationPoint.Timing.choices:
                 self.fields[f"{instrument}__{timing}"] = forms.BooleanField(
                     required=False, label=timing_label, initial=(instrument, timing) in current
@@ -121,14 +123,14 @@ class EvaluationPlanForm(forms.Form):
     def rows(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [
             (label, [self[f"{instrument}__{timing}"] for timing, _ in EvaluationPoint.Timing.choices])
-            for instrument, label in EvaluationPoint.Instrument.choices
+            for instrument, label in self.instruments
         ]
 
     def chosen(self) -> list[tuple[str, str]]:
         points = []
         for name, value in self.cleaned_data.items():
             if value:
-                instrument, timing = name.split("__")
+                instrument, timing = name.rsplit("__", 1)
                 points.append((instrument, timing))
         return points
 

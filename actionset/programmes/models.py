@@ -138,9 +138,16 @@ class ProgrammeEvent(BaseModel):
 
 
 class EvaluationPoint(models.Model):
-    """One line of the evaluation plan: an instrument used at a point in the programme."""
+    """One line of the evaluation plan: an instrument used at a point in the programme.
+
+    `instrument` is the code of an instrument in the evaluation library (`evaluation.Instrument.code`), so a
+    plan can name a licensed scale before the provider has imported it; the evaluation app schedules a point
+    once its instrument is in the library.
+    """
 
     class Instrument(models.TextChoices):
+        """Codes the blueprints use; the library decides what is available (see `instrument_choices`)."""
+
         REVIEW_SHEET = "review_sheet", "After-meeting review sheet"
         SELF_RATING = "self_rating", "Pre/post self-rating"
         PSYCHOLOGICAL_SAFETY = "psychological_safety", "Team psychological safety scale"
@@ -154,7 +161,7 @@ class EvaluationPoint(models.Model):
         FOLLOW_UP_3 = "follow_up_3", "3 months after"
         FOLLOW_UP_6 = "follow_up_6", "6 months after"
 
-    #: Kirkpatrick's level that each instrument mainly evidences.
+    #: Kirkpatrick's level of the codes above, for a plan naming an instrument not (yet) in the library.
     KIRKPATRICK: dict[str, int] = {
         "review_sheet": 1,
         "self_rating": 2,
@@ -164,7 +171,7 @@ class EvaluationPoint(models.Model):
     }
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="evaluation_points")
-    instrument = models.CharField(max_length=40, choices=Instrument.choices)
+    instrument = models.CharField(max_length=60, help_text="The code of an instrument in the evaluation library.")
     timing = models.CharField(max_length=20, choices=Timing.choices)
 
     class Meta:
@@ -174,11 +181,39 @@ class EvaluationPoint(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_instrument_display()} — {self.get_timing_display()}"
+        return f"{self.instrument_name} — {self.get_timing_display()}"
+
+    @classmethod
+    def instrument_choices(cls, *, also: frozenset[str] | set[str] = frozenset()) -> list[tuple[str, str]]:
+        """The library's instruments as (code, name); then the well-known codes above and any in `also` that the
+        library lacks, so a plan can name a licensed scale before it is imported (it is scheduled once it is)."""
+        from actionset.evaluation.models import Instrument
+
+        library = list(Instrument.objects.order_by("-built_in", "name").values_list("code", "name"))
+        known = {code for code, _ in library}
+        legacy = dict(cls.Instrument.choices)
+        wanted = [code for code in legacy if code not in known] + sorted(set(also) - known - set(legacy))
+        return library + [(code, f"{legacy.get(code, code)} (not in the library yet)") for code in wanted]
+
+    @property
+    def _library_instrument(self) -> Any:
+        from actionset.evaluation.models import Instrument
+
+        if not hasattr(self, "_instrument_cache"):
+            self._instrument_cache = Instrument.objects.filter(code=self.instrument).first()
+        return self._instrument_cache
+
+    @property
+    def instrument_name(self) -> str:
+        found = self._library_instrument
+        if found is not None:
+            return str(found.name)
+        return dict(self.Instrument.choices).get(self.instrument, self.instrument)
 
     @property
     def kirkpatrick_level(self) -> int:
-        level = self.KIRKPATRICK.get(self.instrument, 1)
+        found = self._library_instrument
+        level = int(found.kirkpatrick_level) if found is not None else self.KIRKPATRICK.get(self.instrument, 1)
         # The same self-rating taken months later speaks to behaviour, not just learning.
         if self.timing in ("follow_up_3", "follow_up_6") and level < 3:
             return 3

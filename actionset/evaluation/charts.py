@@ -1,0 +1,108 @@
+"""Charts as server-rendered SVG: no JavaScript, nothing fetched. Each chart on a page sits beside a table
+with the same figures, which is the text alternative; the SVG carries a title and a short description."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
+
+COLOURS = ("#0f5c6e", "#b4490f", "#1f6b3a", "#4b3a8a", "#8a5a00")
+INK = "#1c2430"
+SOFT = "#4a5566"
+LINE = "#d9dee6"
+WIDTH = 480
+
+
+@dataclass
+class BarRow:
+    label: str
+    values: list[float | None]
+
+
+def _text(
+    x: float, y: float, body: str, *, size: int = 13, anchor: str = "start", fill: str = INK, weight: str = "400"
+) -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}" '
+        f'font-weight="{weight}">{escape(body)}</text>'
+    )
+
+
+def _svg(width: int, height: float, title: str, description: str, body: list[str]) -> SafeString:
+    return mark_safe(
+        f'<svg class="chart" viewBox="0 0 {width} {height:.0f}" role="img" xmlns="http://www.w3.org/2000/svg" '
+        f'font-family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif">'
+        f"<title>{escape(title)}</title><desc>{escape(description)}</desc>{''.join(body)}</svg>"
+    )
+
+
+def bars(*, title: str, description: str, rows: list[BarRow], groups: list[str], low: int, high: int) -> SafeString:
+    """Horizontal bars on the scale's range, one per group in each row; the row's words above its bars."""
+    left, right = 8, WIDTH - 44
+    span = right - left
+    body: list[str] = []
+    y = 4.0
+    if len(groups) > 1:
+        x = left
+        for index, name in enumerate(groups):
+            body.append(f'<rect x="{x}" y="{y + 3}" width="12" height="12" rx="2" fill="{COLOURS[index % 5]}"/>')
+            body.append(_text(x + 17, y + 13, name, size=12, fill=SOFT))
+            x += 30 + 7 * len(name)
+        y += 26
+    for row in rows:
+        for line in textwrap.wrap(row.label, 62) or [""]:
+            y += 16
+            body.append(_text(left, y, line))
+        y += 6
+        for index, value in enumerate(row.values):
+            colour = COLOURS[index % 5]
+            body.append(f'<rect x="{left}" y="{y:.1f}" width="{span}" height="14" rx="3" fill="#eef1f5"/>')
+            if value is None:
+                body.append(_text(left + 6, y + 11, "fewer than 5 answers", size=11, fill=SOFT))
+            else:
+                width = max(span * (value - low) / (high - low), 2)
+                body.append(f'<rect x="{left}" y="{y:.1f}" width="{width:.1f}" height="14" rx="3" fill="{colour}"/>')
+                body.append(_text(right + 6, y + 12, f"{value:.1f}", size=12, weight="600"))
+            y += 18
+        y += 8
+    y += 4
+    body.append(f'<line x1="{left}" y1="{y}" x2="{right}" y2="{y}" stroke="{LINE}"/>')
+    for point in range(low, high + 1):
+        tick = left + span * (point - low) / (high - low)
+        body.append(f'<line x1="{tick:.1f}" y1="{y}" x2="{tick:.1f}" y2="{y + 4}" stroke="{SOFT}"/>')
+        body.append(_text(tick, y + 17, str(point), size=11, anchor="middle", fill=SOFT))
+    return _svg(WIDTH, y + 24, title, description, body)
+
+
+def trend(*, title: str, description: str, points: list[tuple[str, float | None]], low: int, high: int) -> SafeString:
+    """Columns for each point in time (e.g. after each meeting) on the scale's range; a gap where too few answered."""
+    top, bottom, left = 14, 170, 34
+    right = WIDTH - 8
+    height = bottom - top
+    body: list[str] = []
+    for point in range(low, high + 1):
+        y = bottom - height * (point - low) / (high - low)
+        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="{LINE}"/>')
+        body.append(_text(left - 8, y + 4, str(point), size=11, anchor="end", fill=SOFT))
+    slot = (right - left) / max(len(points), 1)
+    column = min(slot * 0.55, 64)
+    for index, (label, value) in enumerate(points):
+        centre = left + slot * (index + 0.5)
+        if value is None:
+            body.append(
+                f'<rect x="{centre - column / 2:.1f}" y="{bottom - 28}" width="{column:.1f}" height="28" rx="3" '
+                f'fill="none" stroke="{SOFT}" stroke-dasharray="4 3"/>'
+            )
+            body.append(_text(centre, bottom - 10, "< 5", size=11, anchor="middle", fill=SOFT))
+        else:
+            bar = max(height * (value - low) / (high - low), 2)
+            body.append(
+                f'<rect x="{centre - column / 2:.1f}" y="{bottom - bar:.1f}" width="{column:.1f}" '
+                f'height="{bar:.1f}" rx="3" fill="{COLOURS[0]}"/>'
+            )
+            body.append(_text(centre, bottom - bar - 5, f"{value:.1f}", size=12, anchor="middle", weight="600"))
+        body.append(_text(centre, bottom + 18, label, size=12, anchor="middle", fill=SOFT))
+    return _svg(WIDTH, bottom + 28, title, description, body)

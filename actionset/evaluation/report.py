@@ -1,0 +1,392 @@
+"""The programme report as PDF (reportlab, charts drawn in the PDF) and CSV, from `programme_results` — the same
+data, already stripped of every group under five, that the dashboard shows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import textwrap
+
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus.flowables import Flowable
+
+from actionset.evaluation.charts import BarRow
+from actionset.evaluation.presentation import ChartBlock, dashboard_context
+from actionset.evaluation.results import ProgrammeResults
+
+BRAND = colors.HexColor("#0f5c6e")
+BRAND_DARK = colors.HexColor("#0a4351")
+WASH = colors.HexColor("#eef1f5")
+LINE = colors.HexColor("#d9dee6")
+SOFT = colors.HexColor("#4a5566")
+INK = colors.HexColor("#1c2430")
+SERIES = [colors.HexColor(c) for c in ("#0f5c6e", "#b4490f", "#1f6b3a", "#4b3a8a", "#8a5a00")]
+WIDTH = A4[0] - 36 * mm
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{round(value * 100)}%"
+
+
+def headline(results: ProgrammeResults) -> list[tuple[str, str, str]]:
+    """The four numbers a sponsor reads first: (figure, label, detail)."""
+    h = results.health
+    return [
+        (
+            f"{h.meetings_held} of {h.meetings_planned}",
+            "meetings held",
+            f"{h.sets} sets, {h.participants} participants",
+        ),
+        (_percent(h.attendance_rate), "attendance", f"{h.attendance_present} of {h.attendance_recorded} places"),
+        (
+            str(h.actions_committed),
+            "actions committed",
+            f"{h.actions_done} done ({_percent(h.done_rate)}), {h.actions_open} still open",
+        ),
+        (_percent(results.response_rate), "answered surveys", f"{results.answered} of {results.asked} asked"),
+    ]
+
+
+def trend_drawing(block: ChartBlock) -> Drawing:
+    width, height = WIDTH, 60 * mm
+    left, bottom, top = 12 * mm, 10 * mm, height - 4 * mm
+    span = top - bottom
+    drawing = Drawing(width, height)
+    for point in range(block.low, block.high + 1):
+        y = bottom + span * (point - block.low) / (block.high - block.low)
+        drawing.add(Line(left, y, width, y, strokeColor=LINE, strokeWidth=0.5))
+        drawing.add(String(left - 4, y - 3, str(point), fontSize=8, fillColor=SOFT, textAnchor="end"))
+    slot = (width - left) / max(len(block.points), 1)
+    column = min(slot * 0.55, 22 * mm)
+    for index, (label, value) in enumerate(block.points):
+        centre = left + slot * (index + 0.5)
+        if value is None:
+            drawing.add(
+                Rect(
+                    centre - column / 2,
+                    bottom,
+                    column,
+                    9 * mm,
+                    fillColor=None,
+                    strokeColor=SOFT,
+                    strokeDashArray=[3, 2],
+                    strokeWidth=0.6,
+                )
+            )
+            drawing.add(String(centre, bottom + 3.5 * mm, "< 5", fontSize=8, fillColor=SOFT, textAnchor="middle"))
+        else:
+            bar = max(span * (value - block.low) / (block.high - block.low), 1)
+            drawing.add(Rect(centre - column / 2, bottom, column, bar, fillColor=BRAND, strokeColor=None))
+            drawing.add(
+                String(
+                    centre,
+                    bottom + bar + 2,
+                    f"{value:.1f}",
+                    fontSize=9,
+                    fontName="Helvetica-Bold",
+                    fillColor=INK,
+                    textAnchor="middle",
+                )
+            )
+        drawing.add(String(centre, bottom - 5 * mm, label, fontSize=8, fillColor=SOFT, textAnchor="middle"))
+    return drawing
+
+
+def bars_drawing(block: ChartBlock) -> Drawing:
+    rows: list[BarRow] = block.bar_rows
+    left, right = 0, WIDTH - 12 * mm
+    span = right - left
+    bar, gap = 3.6 * mm, 1.2 * mm
+    lines = [textwrap.wrap(r.label, 95) or [""] for r in rows]
+    legend = 7 * mm if len(block.groups) > 1 else 0
+    rows_height = sum(
+        len(ls) * 4 * mm + len(r.values) * (bar + gap) + 3 * mm for ls, r in zip(lines, rows, strict=True)
+    )
+    height = legend + rows_height + 9 * mm
+    drawing = Drawing(WIDTH, height)
+    y = height
+    if legend:
+        x = 0.0
+        for index, name in enumerate(block.groups):
+            drawing.add(Rect(x, y - 4 * mm, 3 * mm, 3 * mm, fillColor=SERIES[index % 5], strokeColor=None))
+            drawing.add(String(x + 4.5 * mm, y - 3.6 * mm, name, fontSize=8, fillColor=SOFT))
+            x += 10 * mm + 1.7 * mm * len(name)
+        y -= legend
+    for row, text in zip(rows, lines, strict=True):
+        for line in text:
+            y -= 4 * mm
+            drawing.add(String(left, y + 1, line, fontSize=8.5, fillColor=INK))
+        y -= 1 * mm
+        for index, value in enumerate(row.values):
+            y -= bar
+            drawing.add(Rect(left, y, span, bar, fillColor=WASH, strokeColor=None))
+            if value is None:
+                drawing.add(String(left + 2 * mm, y + 1, "fewer than 5 answers", fontSize=7, fillColor=SOFT))
+            else:
+                width = max(span * (value - block.low) / (block.high - block.low), 1)
+                drawing.add(Rect(left, y, width, bar, fillColor=SERIES[index % 5], strokeColor=None))
+                drawing.add(
+                    String(
+                        right + 2 * mm, y + 1, f"{value:.1f}", fontSize=8.5, fontName="Helvetica-Bold", fillColor=INK
+                    )
+                )
+            y -= gap
+        y -= 2 * mm
+    y -= 1 * mm
+    drawing.add(Line(left, y, right, y, strokeColor=LINE, strokeWidth=0.6))
+    for point in range(block.low, block.high + 1):
+        x = left + span * (point - block.low) / (block.high - block.low)
+        drawing.add(Line(x, y, x, y - 1.5 * mm, strokeColor=SOFT, strokeWidth=0.5))
+        drawing.add(String(x, y - 5 * mm, str(point), fontSize=7.5, fillColor=SOFT, textAnchor="middle"))
+    return drawing
+
+
+def _table(
+    head: list[str], rows: list[list[str]], styles: dict[str, ParagraphStyle], widths: list[float] | None = None
+) -> Table:
+    data = [[Paragraph(f"<b>{h}</b>", styles["cell"]) for h in head]]
+    data += [[Paragraph(_escape(c), styles["cell"]) for c in row] for row in rows]
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, BRAND),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.3, LINE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return table
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class Headline(Flowable):
+    """Four boxes of headline numbers across the page."""
+
+    def __init__(self, figures: list[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self.figures = figures
+        self.width, self.height = WIDTH, 24 * mm
+
+    def draw(self) -> None:
+        canvas = self.canv
+        box = (self.width - 3 * 3 * mm) / 4
+        for index, (figure, label, detail) in enumerate(self.figures):
+            x = index * (box + 3 * mm)
+            canvas.setFillColor(WASH)
+            canvas.roundRect(x, 0, box, self.height, 2 * mm, stroke=0, fill=1)
+            canvas.setFillColor(BRAND_DARK)
+            canvas.setFont("Helvetica-Bold", 17)
+            canvas.drawString(x + 3 * mm, self.height - 9 * mm, figure)
+            canvas.setFillColor(INK)
+            canvas.setFont("Helvetica", 9)
+            canvas.drawString(x + 3 * mm, self.height - 14 * mm, label)
+            canvas.setFillColor(SOFT)
+            canvas.setFont("Helvetica", 7)
+            for n, line in enumerate(textwrap.wrap(detail, 34)[:2]):
+                canvas.drawString(x + 3 * mm, self.height - 18.5 * mm - n * 3 * mm, line)
+
+
+def report_pdf(results: ProgrammeResults) -> bytes:
+    from actionset.organisations.models import Provider
+
+    programme = results.programme
+    context = dashboard_context(results)
+    sheet = getSampleStyleSheet()
+    styles = {
+        "title": ParagraphStyle(
+            "title",
+            parent=sheet["Title"],
+            alignment=TA_LEFT,
+            textColor=BRAND_DARK,
+            fontSize=20,
+            leading=24,
+            spaceAfter=2,
+        ),
+        "sub": ParagraphStyle("sub", parent=sheet["Normal"], textColor=SOFT, fontSize=10, leading=13),
+        "h2": ParagraphStyle(
+            "h2", parent=sheet["Heading2"], textColor=BRAND_DARK, fontSize=13.5, spaceBefore=10, spaceAfter=4
+        ),
+        "h3": ParagraphStyle("h3", parent=sheet["Heading3"], textColor=INK, fontSize=11, spaceBefore=6, spaceAfter=2),
+        "body": ParagraphStyle("body", parent=sheet["Normal"], fontSize=9.5, leading=13, textColor=INK),
+        "small": ParagraphStyle("small", parent=sheet["Normal"], fontSize=8, leading=10.5, textColor=SOFT),
+        "cell": ParagraphStyle("cell", parent=sheet["Normal"], fontSize=8.5, leading=10.5, textColor=INK),
+    }
+    buffer = io.BytesIO()
+    provider = Provider.current()
+
+    def footer(canvas: object, doc: object) -> None:
+        canvas.saveState()  # type: ignore[attr-defined]
+        canvas.setFont("Helvetica", 7.5)  # type: ignore[attr-defined]
+        canvas.setFillColor(SOFT)  # type: ignore[attr-defined]
+        canvas.drawString(18 * mm, 10 * mm, f"{programme.title} · {programme.organisation.name} · programme report")  # type: ignore[attr-defined]
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Page {doc.page}")  # type: ignore[attr-defined]
+        canvas.restoreState()  # type: ignore[attr-defined]
+
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=18 * mm,
+        title=f"{programme.title}: programme report",
+        author=provider.name,
+    )
+    story: list[object] = [
+        Paragraph(_escape(programme.title), styles["title"]),
+        Paragraph(
+            _escape(
+                f"Programme report for {programme.organisation.name} · prepared by {provider.name} · "
+                f"{results.generated_at:%-d %B %Y}"
+            ),
+            styles["sub"],
+        ),
+        Spacer(1, 5 * mm),
+        Headline(headline(results)),
+        Spacer(1, 3 * mm),
+        Paragraph(
+            f"Everything here is a count or an average. Survey results appear only where at least "
+            f"{results.min_responses} people answered, and no one's individual answers are ever shown. What sets "
+            "discuss stays in the set; themes and questions appear only when a set chose to share them.",
+            styles["small"],
+        ),
+        Paragraph("How the programme is running", styles["h2"]),
+    ]
+    h = results.health
+    story.append(
+        _table(
+            ["", "Figure"],
+            [
+                ["Sets", str(h.sets)],
+                ["Participants", str(h.participants)],
+                ["Meetings planned (all sets)", str(h.meetings_planned)],
+                ["Meetings due so far", str(h.meetings_due)],
+                ["Meetings held", str(h.meetings_held)],
+                ["Attendance", f"{_percent(h.attendance_rate)} ({h.attendance_present} of {h.attendance_recorded})"],
+                ["Actions committed", str(h.actions_committed)],
+                ["Actions done", f"{h.actions_done} ({_percent(h.done_rate)})"],
+                ["Actions still open", str(h.actions_open)],
+            ],
+            styles,
+            [70 * mm, 60 * mm],
+        )
+    )
+    story.append(Paragraph("Who answered the surveys", styles["h2"]))
+    story.append(_table(*response_table(results), styles, [52 * mm, 48 * mm, 16 * mm, 26 * mm, 32 * mm]))
+    story.append(Paragraph("What participants tell us", styles["h2"]))
+    if not context["blocks"]:
+        story.append(Paragraph(f"Results appear when {results.min_responses} people have answered.", styles["body"]))
+    for block in context["blocks"]:
+        parts: list[object] = [
+            Paragraph(_escape(block.title), styles["h3"]),
+            Paragraph(_escape(block.intro), styles["small"]),
+            Spacer(1, 2 * mm),
+        ]
+        if block.kind == "trend":
+            parts.append(trend_drawing(block))
+        elif block.kind == "bars":
+            parts.append(bars_drawing(block))
+        else:
+            parts.append(Paragraph(_escape(block.empty), styles["body"]))
+        parts.append(Spacer(1, 2 * mm))
+        if block.rows:
+            parts.append(_table(block.head, block.rows, styles))
+        story.append(KeepTogether(parts))
+    story.append(Paragraph("Shared themes", styles["h2"]))
+    if results.themes:
+        story.append(
+            _table(
+                ["Theme", "Shared items", "Sets"],
+                [[t["name"], str(t["items"]), str(t["sets"])] for t in results.themes],
+                styles,
+            )
+        )
+    else:
+        story.append(Paragraph(_escape(no_themes_text(results)), styles["body"]))
+    story.append(Paragraph("Questions to leaders", styles["h2"]))
+    if results.questions:
+        for q in results.questions:
+            story.append(Paragraph(f"<b>{_escape(q['text'])}</b>", styles["body"]))
+            answer = q.get("answer") or "Not answered yet."
+            story.append(Paragraph(_escape(answer), styles["small"]))
+            story.append(Spacer(1, 2 * mm))
+    else:
+        story.append(Paragraph(_escape(no_questions_text(results)), styles["body"]))
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
+
+
+def no_themes_text(results: ProgrammeResults) -> str:
+    return "No set has shared a theme yet. Themes appear here when a set agrees to share them."
+
+
+def no_questions_text(results: ProgrammeResults) -> str:
+    return "No questions to leaders yet. Questions appear here when a set agrees to send one."
+
+
+def response_table(results: ProgrammeResults) -> tuple[list[str], list[list[str]]]:
+    head = ["When", "Instrument", "Level", "Answered", "Status"]
+    rows = []
+    for o in results.occasions:
+        if o.state == "upcoming":
+            answered, status = "—", f"Opens {o.opens_on:%-d %b %Y}"
+        else:
+            answered = f"{o.answered} of {o.asked} ({_percent(o.rate)})"
+            status = f"Open until {o.closes_on:%-d %b}" if o.state == "open" else "Closed"
+            if o.suppressed:
+                status += f"; results need {o.needed} more"
+        rows.append([o.label, o.instrument.name, str(o.kirkpatrick_level), answered, status])
+    return head, rows
+
+
+def report_csv(results: ProgrammeResults) -> str:
+    """One row per figure: section, what, point, value, count. The same figures as the PDF and dashboard."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["section", "measure", "point", "value", "people"])
+    h = results.health
+    for measure, value in (
+        ("sets", h.sets),
+        ("participants", h.participants),
+        ("meetings planned", h.meetings_planned),
+        ("meetings due", h.meetings_due),
+        ("meetings held", h.meetings_held),
+        ("attendance places recorded", h.attendance_recorded),
+        ("attendance places present", h.attendance_present),
+        ("actions committed", h.actions_committed),
+        ("actions done", h.actions_done),
+        ("actions open", h.actions_open),
+    ):
+        writer.writerow(["health", measure, "", value, ""])
+    for o in results.occasions:
+        writer.writerow(
+            ["responses", f"{o.instrument.name} (Kirkpatrick level {o.kirkpatrick_level})", o.label, o.state, ""]
+        )
+        if o.state != "upcoming":
+            writer.writerow(["responses", "asked", o.label, o.asked, ""])
+            writer.writerow(["responses", "answered", o.label, o.answered, ""])
+        if o.suppressed:
+            continue
+        if o.score is not None:
+            writer.writerow(["results", f"{o.instrument.name}: overall", o.label, f"{o.score:.2f}", o.answered])
+        for f in o.subscales:
+            writer.writerow(["results", f"{o.instrument.name}: {f.label}", o.label, f"{f.mean:.2f}", f.n])
+        for f in o.items:
+            writer.writerow(["results", f"{o.instrument.name}: {f.label}", o.label, f"{f.mean:.2f}", f.n])
+    for t in results.themes:
+        writer.writerow(["themes", t["name"], "", t["items"], ""])
+    for q in results.questions:
+        writer.writerow(["questions", q["text"], "", q.get("answer") or "", ""])
+    return out.getvalue()

@@ -1,0 +1,279 @@
+"""The programme's results: ONE data function for the sponsor dashboard, the PDF and the CSV.
+
+Confidentiality is applied here, once: no figure computed from answers leaves this module unless at least
+`MIN_RESPONSES` people gave it. Whatever renders a `ProgrammeResults` cannot show a small group by mistake,
+because the numbers for a small group are never put into it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from actionset.evaluation.models import Answer, Instrument, Item, Occasion, Timing
+from actionset.programmes.models import Programme
+
+#: The fewest people whose answers may be shown, as any aggregate, anywhere: dashboard, charts, PDF, CSV.
+MIN_RESPONSES = 5
+
+
+def shown(count: int) -> bool:
+    """Whether a figure drawn from `count` people's answers may be shown."""
+    return count >= MIN_RESPONSES
+
+
+@dataclass
+class Figure:
+    label: str
+    mean: float
+    n: int
+
+
+@dataclass
+class OccasionResult:
+    occasion: Occasion
+    label: str
+    instrument: Instrument
+    kirkpatrick_level: int
+    state: str
+    opens_on: dt.date
+    closes_on: dt.date
+    asked: int
+    answered: int
+    #: Filled only when `shown(answered)`; otherwise empty and None.
+    score: float | None = None
+    subscales: list[Figure] = field(default_factory=list)
+    items: list[Figure] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float | None:
+        return self.answered / self.asked if self.asked else None
+
+    @property
+    def suppressed(self) -> bool:
+        return not shown(self.answered)
+
+    @property
+    def needed(self) -> int:
+        return max(MIN_RESPONSES - self.answered, 0)
+
+
+@dataclass
+class Series:
+    """One instrument across the points of the programme: a trend (after each meeting) or a before-and-after."""
+
+    instrument: Instrument
+    kind: str  # "trend" or "comparison"
+    points: list[OccasionResult]
+    low: int
+    high: int
+
+    @property
+    def visible(self) -> list[OccasionResult]:
+        return [p for p in self.points if not p.suppressed]
+
+
+@dataclass
+class Health:
+    sets: int
+    participants: int
+    meetings_planned: int
+    meetings_due: int
+    meetings_held: int
+    attendance_recorded: int
+    attendance_present: int
+    actions_committed: int
+    actions_done: int
+    actions_open: int
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return self.attendance_present / self.attendance_recorded if self.attendance_recorded else None
+
+    @property
+    def done_rate(self) -> float | None:
+        return self.actions_done / self.actions_committed if self.actions_committed else None
+
+
+@dataclass
+class ProgrammeResults:
+    programme: Programme
+    generated_at: dt.datetime
+    health: Health
+    occasions: list[OccasionResult]
+    series: list[Series]
+    themes: list[dict[str, Any]]
+    questions: list[dict[str, Any]]
+    learning_available: bool
+    min_responses: int = MIN_RESPONSES
+
+    @property
+    def asked(self) -> int:
+        return sum(o.asked for o in self.occasions if o.state != "upcoming")
+
+    @property
+    def answered(self) -> int:
+        return sum(o.answered for o in self.occasions if o.state != "upcoming")
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.answered / self.asked if self.asked else None
+
+
+def _health(programme: Programme) -> Health:
+    from actionset.meetings.models import Attendance, Meeting
+    from actionset.sets.models import Action
+
+    now = timezone.now()
+    sets = programme.sets.count() if programme.is_published else 0
+    meetings = Meeting.objects.filter(learning_set__programme=programme).exclude(status=Meeting.Status.CANCELLED)
+    counts = meetings.aggregate(
+        due=Count("id", filter=Q(starts_at__lte=now)),
+        held=Count("id", filter=Q(status=Meeting.Status.HELD)),
+    )
+    attendance = Attendance.objects.filter(meeting__learning_set__programme=programme).aggregate(
+        recorded=Count("id"), present=Count("id", filter=Q(status=Attendance.Status.PRESENT))
+    )
+    # Counts only: what an action says is set content and never leaves the set.
+    actions = Action.objects.filter(learning_set__programme=programme).aggregate(
+        committed=Count("id"),
+        done=Count("id", filter=Q(status=Action.Status.DONE)),
+        open=Count("id", filter=Q(status__in=Action.OPEN_STATUSES)),
+    )
+    return Health(
+        sets=sets,
+        participants=programme.enrolments.active().count(),
+        meetings_planned=sets * programme.number_of_meetings,
+        meetings_due=counts["due"],
+        meetings_held=counts["held"],
+        attendance_recorded=attendance["recorded"],
+        attendance_present=attendance["present"],
+        actions_committed=actions["committed"],
+        actions_done=actions["done"],
+        actions_open=actions["open"],
+    )
+
+
+def _score(values: list[tuple[Item, int]], scoring: str) -> float:
+    scored = [item.score(value) for item, value in values]
+    return sum(scored) if scoring == Instrument.Scoring.SUM else sum(scored) / len(scored)
+
+
+def occasion_result(occasion: Occasion, today: dt.date | None = None) -> OccasionResult:
+    from actionset.evaluation.services import eligible_enrolments
+
+    answered = occasion.responses.count()
+    result = OccasionResult(
+        occasion=occasion,
+        label=occasion.label,
+        instrument=occasion.instrument,
+        kirkpatrick_level=occasion.kirkpatrick_level,
+        state=occasion.state(today),
+        opens_on=occasion.opens_on,
+        closes_on=occasion.closes_on,
+        asked=eligible_enrolments(occasion).count() if occasion.state(today) != "upcoming" else 0,
+        answered=answered,
+    )
+    if not shown(answered):
+        return result
+    items = list(occasion.instrument.items.filter(kind=Item.Kind.RATING).select_related("scale"))
+    by_response: dict[int, list[tuple[Item, int]]] = defaultdict(list)
+    by_item: dict[int, list[int]] = defaultdict(list)
+    lookup = {i.pk: i for i in items}
+    rows = Answer.objects.filter(response__occasion=occasion, item__in=items, value__isnull=False)
+    for response_id, item_id, raw in rows.values_list("response_id", "item_id", "value"):
+        item, value = lookup[item_id], int(raw or 0)
+        by_response[response_id].append((item, value))
+        by_item[item_id].append(item.score(value))
+    scores = [_score(values, occasion.instrument.scoring) for values in by_response.values() if values]
+    if shown(len(scores)):
+        result.score = sum(scores) / len(scores)
+    for item in items:
+        item_scores = by_item.get(item.pk, [])
+        # An item some people skipped can fall below the threshold on its own.
+        if shown(len(item_scores)):
+            label = item.text + (" (scored in reverse)" if item.reverse else "")
+            result.items.append(Figure(label=label, mean=sum(item_scores) / len(item_scores), n=len(item_scores)))
+    groups: dict[str, list[float]] = defaultdict(list)
+    for answered_items in by_response.values():
+        per_subscale: dict[str, list[tuple[Item, int]]] = defaultdict(list)
+        for item, value in answered_items:
+            if item.subscale:
+                per_subscale[item.subscale].append((item, value))
+        for name, subset in per_subscale.items():
+            groups[name].append(sum(i.score(v) for i, v in subset) / len(subset))
+    order = list(dict.fromkeys(i.subscale for i in items if i.subscale))
+    for name in order:
+        values_f = groups.get(name, [])
+        if shown(len(values_f)):
+            result.subscales.append(Figure(label=name, mean=sum(values_f) / len(values_f), n=len(values_f)))
+    return result
+
+
+def _range(instrument: Instrument) -> tuple[int, int]:
+    scale = instrument.scales.order_by("id").first()
+    return (scale.low, scale.high) if scale else (1, 5)
+
+
+def programme_results(programme: Programme, *, today: dt.date | None = None) -> ProgrammeResults:
+    """Everything the dashboard, the PDF and the CSV show, with small groups already left out."""
+    from actionset.evaluation.services import occasions_sync
+
+    occasions = occasions_sync(programme=programme)
+    results = [occasion_result(o, today) for o in occasions]
+    series: list[Series] = []
+    by_instrument: dict[int, list[OccasionResult]] = defaultdict(list)
+    for r in results:
+        if r.state != "upcoming":
+            by_instrument[r.instrument.pk].append(r)
+    for points in by_instrument.values():
+        instrument = points[0].instrument
+        low, high = _range(instrument)
+        trend = [p for p in points if p.occasion.timing == Timing.EACH_MEETING]
+        comparison = [p for p in points if p.occasion.timing != Timing.EACH_MEETING]
+        if trend:
+            series.append(Series(instrument=instrument, kind="trend", points=trend, low=low, high=high))
+        if comparison:
+            series.append(Series(instrument=instrument, kind="comparison", points=comparison, low=low, high=high))
+    themes, questions, available = _learning(programme)
+    return ProgrammeResults(
+        programme=programme,
+        generated_at=timezone.now(),
+        health=_health(programme),
+        occasions=results,
+        series=series,
+        themes=themes,
+        questions=questions,
+        learning_available=available,
+    )
+
+
+def _learning(programme: Programme) -> tuple[list[dict[str, Any]], list[dict[str, Any]], bool]:
+    """Shared themes and questions to leaders, read only through `learning.selectors`: what sets chose to release."""
+    from actionset.learning import selectors
+
+    themes = [
+        {
+            "name": t.name,
+            "description": t.description,
+            "items": t.count,
+            "sets": len({i.set_name for i in t.items}),
+        }
+        for t in selectors.themes_for_programme(programme)
+    ]
+    questions = [
+        {
+            "text": q.text,
+            "set": q.set_name,
+            "released_at": q.released_at,
+            "answer": "\n\n".join(a.text for a in q.answers),
+            "answered_by": ", ".join(dict.fromkeys(a.author_name for a in q.answers)),
+        }
+        for q in selectors.leader_questions(programme)
+    ]
+    return themes, questions, True

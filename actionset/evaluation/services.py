@@ -1,0 +1,295 @@
+"""Evaluation workflows: importing instruments, deriving a programme's occasions from its plan, answering,
+and inviting and reminding people to answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from actionset.core.audit import audit_record
+from actionset.core.email import email_send
+from actionset.evaluation.instruments import DefinitionInvalid, install, parse_json
+from actionset.evaluation.models import Answer, Instrument, Item, Notice, Occasion, Response, Scale, Timing
+from actionset.programmes.models import Enrolment, Programme
+
+if TYPE_CHECKING:
+    from actionset.accounts.models import User
+
+log = logging.getLogger(__name__)
+
+#: How long a start-of-programme survey stays open either side of the first meetings.
+START_WINDOW = dt.timedelta(days=14)
+#: End and follow-up surveys stay open four weeks.
+LATER_WINDOW = dt.timedelta(days=28)
+FOLLOW_UP_DAYS = {Timing.FOLLOW_UP_3: 91, Timing.FOLLOW_UP_6: 182}
+#: A reminder goes to someone who has not answered this long after their invitation.
+REMIND_AFTER = dt.timedelta(days=4)
+
+
+class ImportRefused(Exception):
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def instrument_import(*, actor: User, content: bytes, filename: str, request: HttpRequest | None = None) -> Instrument:
+    """Add an instrument from the JSON import format. All or nothing; every problem is named."""
+    try:
+        definition = parse_json(content)
+    except DefinitionInvalid as invalid:
+        raise ImportRefused(invalid.errors) from None
+    with transaction.atomic():
+        if Instrument.objects.filter(code=definition.code).exists():
+            raise ImportRefused([f"code: an instrument with the code {definition.code!r} already exists"])
+        instrument = install(definition, models={"Instrument": Instrument, "Scale": Scale, "Item": Item})
+        audit_record(
+            actor=actor,
+            action="evaluation.instrument_imported",
+            target=instrument,
+            detail={"filename": filename[:200], "items": len(definition.items)},
+            request=request,
+        )
+    return instrument
+
+
+# --- occasions: when a programme asks -------------------------------------------------------------------
+
+
+def _meeting_dates(programme: Programme) -> dict[int, list[dt.date]]:
+    from actionset.meetings.models import Meeting
+
+    dates: dict[int, list[dt.date]] = {}
+    meetings = Meeting.objects.filter(learning_set__programme=programme).exclude(status=Meeting.Status.CANCELLED)
+    for number, starts_at in meetings.values_list("number", "starts_at"):
+        dates.setdefault(number, []).append(timezone.localdate(starts_at))
+    return dates
+
+
+def planned_occasions(programme: Programme) -> list[dict[str, Any]]:
+    """The occasions the programme's evaluation plan and schedule imply, with their dates.
+
+    A point whose instrument is not in the library (e.g. a licensed scale not yet imported) or whose
+    dates cannot be known yet (no meetings scheduled) yields nothing until it can.
+    """
+    instruments = {i.code: i for i in Instrument.objects.all()}
+    dates = _meeting_dates(programme)
+    first = min(dates[min(dates)]) if dates else programme.start_date
+    if dates:
+        last = max(dates[max(dates)])
+    elif programme.start_date:
+        weeks = programme.cadence_weeks * (programme.number_of_meetings - 1)
+        last = programme.start_date + dt.timedelta(weeks=weeks)
+    else:
+        last = None
+    cadence = dt.timedelta(weeks=programme.cadence_weeks)
+    wanted: list[dict[str, Any]] = []
+    for code, timing in programme.evaluation_points.values_list("instrument", "timing"):
+        instrument = instruments.get(code)
+        if instrument is None:
+            continue
+        base = {"instrument": instrument, "timing": timing, "meeting_number": None}
+        if timing == Timing.START and first:
+            wanted.append({**base, "opens_on": first - START_WINDOW, "closes_on": first + START_WINDOW})
+        elif timing == Timing.EACH_MEETING:
+            # Open from the first set's meeting until the last set's next one: the sheet is answered afterwards.
+            window = max(cadence, dt.timedelta(days=14))
+            for number, days in sorted(dates.items()):
+                wanted.append(
+                    {**base, "meeting_number": number, "opens_on": min(days), "closes_on": max(days) + window}
+                )
+        elif timing == Timing.END and last:
+            wanted.append({**base, "opens_on": last, "closes_on": last + LATER_WINDOW})
+        elif timing in FOLLOW_UP_DAYS and last:
+            opens = last + dt.timedelta(days=FOLLOW_UP_DAYS[Timing(timing)])
+            wanted.append({**base, "opens_on": opens, "closes_on": opens + LATER_WINDOW})
+    return wanted
+
+
+def occasions_sync(*, programme: Programme) -> list[Occasion]:
+    """Bring the programme's occasions in line with its plan and schedule. Idempotent: run it as often as you like.
+
+    Occasions no longer planned are removed unless someone has answered them: answers are never thrown away.
+    """
+    wanted = planned_occasions(programme)
+    with transaction.atomic():
+        existing = {
+            (o.instrument_id, o.timing, o.meeting_number): o
+            for o in Occasion.objects.select_for_update().filter(programme=programme).select_related("instrument")
+        }
+        kept: list[Occasion] = []
+        for spec in wanted:
+            key = (spec["instrument"].pk, spec["timing"], spec["meeting_number"])
+            occasion = existing.pop(key, None)
+            if occasion is None:
+                occasion = Occasion.objects.create(programme=programme, **spec)
+            elif (occasion.opens_on, occasion.closes_on) != (spec["opens_on"], spec["closes_on"]):
+                occasion.opens_on, occasion.closes_on = spec["opens_on"], spec["closes_on"]
+                occasion.save(update_fields=["opens_on", "closes_on", "updated_at"])
+            kept.append(occasion)
+        for occasion in existing.values():
+            if occasion.responses.exists():
+                kept.append(occasion)
+            else:
+                occasion.delete()
+    return sorted(kept, key=lambda o: o.sort_key)
+
+
+def eligible_enrolments(occasion: Occasion) -> Any:
+    """Who is asked: everyone active in the programme; after a meeting, those of sets that held it and were not
+    recorded as away from it."""
+    from actionset.meetings.models import Attendance, Meeting
+
+    enrolments = Enrolment.objects.active().filter(programme_id=occasion.programme_id)
+    if occasion.timing != Timing.EACH_MEETING:
+        return enrolments
+    held = Meeting.objects.filter(
+        learning_set__programme_id=occasion.programme_id,
+        number=occasion.meeting_number or 0,
+        status=Meeting.Status.HELD,
+    )
+    away = Attendance.objects.filter(meeting__in=held).exclude(status=Attendance.Status.PRESENT)
+    return (
+        enrolments.filter(membership__learning_set__meetings__in=held)
+        .exclude(pk__in=away.values("enrolment_id"))
+        .distinct()
+    )
+
+
+def enrolment_for(*, occasion: Occasion, user: Any) -> Enrolment | None:
+    """The user's enrolment that this occasion asks to answer, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return eligible_enrolments(occasion).filter(person__user=user).first()
+
+
+class ResponseRefused(Exception):
+    pass
+
+
+def response_submit(
+    *, actor: User, occasion: Occasion, answers: dict[int, Any], request: HttpRequest | None = None
+) -> Response:
+    """Record the actor's answers (item pk → value or text). Once only, while the occasion is open.
+
+    The audit log records that someone answered, never what they answered.
+    """
+    enrolment = enrolment_for(occasion=occasion, user=actor)
+    if enrolment is None:
+        raise ResponseRefused("You are not asked to answer this survey.")
+    if not occasion.is_open:
+        raise ResponseRefused("This survey is not open.")
+    items = {i.pk: i for i in occasion.instrument.items.select_related("scale")}
+    rows: list[Answer] = []
+    for pk, item in items.items():
+        value = answers.get(pk)
+        if item.kind == Item.Kind.RATING:
+            assert item.scale is not None
+            if value is None:
+                continue
+            if not item.scale.low <= int(value) <= item.scale.high:
+                raise ResponseRefused(f"{item.text}: not a point on the scale.")
+            rows.append(Answer(item=item, value=int(value)))
+        elif value:
+            rows.append(Answer(item=item, text=str(value)[:5000]))
+    if not rows:
+        raise ResponseRefused("Answer at least one question.")
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(occasion=occasion, enrolment=enrolment)
+            for row in rows:
+                row.response = response
+            Answer.objects.bulk_create(rows)
+            audit_record(
+                actor=actor,
+                action="evaluation.answered",
+                target=occasion,
+                organisation=occasion.programme.organisation,
+                request=request,
+            )
+    except IntegrityError:
+        raise ResponseRefused("You have already answered this survey.") from None
+    return response
+
+
+# --- invitations and reminders ---------------------------------------------------------------------------
+
+
+def _notify(occasion: Occasion, enrolment: Enrolment, kind: str) -> bool:
+    """Record and send one notice; False when it had already been sent (another run got there first)."""
+    try:
+        with transaction.atomic():
+            Notice.objects.create(occasion=occasion, enrolment=enrolment, kind=kind)
+    except IntegrityError:
+        return False
+    from django.conf import settings
+
+    person = enrolment.person
+    url = settings.SITE_URL.rstrip("/") + reverse("evaluation:respond", kwargs={"occasion": occasion.public_id})
+    transaction.on_commit(
+        lambda: email_send(
+            to=[person.user.email if person.user else person.email],
+            template=f"evaluation_{kind}",
+            context={
+                "name": person.name,
+                "occasion": occasion,
+                "instrument": occasion.instrument,
+                "programme": occasion.programme,
+                "url": url,
+                "closes_on": occasion.closes_on,
+                "items": occasion.instrument.items.count(),
+            },
+        )
+    )
+    return True
+
+
+def notices_send(*, today: dt.date | None = None, programmes: Iterable[Programme] | None = None) -> dict[str, int]:
+    """Invite everyone asked by an open occasion, once; remind those who have not answered, once, a few days later.
+
+    Safe to run as often as you like (hourly from cron): each notice is recorded and never sent twice.
+    """
+    today = today or timezone.localdate()
+    counts = {"invitations": 0, "reminders": 0}
+    if programmes is None:
+        programmes = Programme.objects.filter(status__in=[Programme.Status.RUNNING, Programme.Status.CLOSED]).filter(
+            published_at__isnull=False
+        )
+    for programme in programmes:
+        for occasion in occasions_sync(programme=programme):
+            if occasion.state(today) != "open":
+                continue
+            answered = occasion.responses.values("enrolment_id")
+            sent = {(enrolment_id, kind) for enrolment_id, kind in occasion.notices.values_list("enrolment_id", "kind")}
+            invited_at = dict(
+                occasion.notices.filter(kind=Notice.Kind.INVITATION).values_list("enrolment_id", "sent_at")
+            )
+            waiting = (
+                eligible_enrolments(occasion)
+                .exclude(pk__in=answered)
+                .filter(Q(person__user__isnull=False) | ~Q(person__email=""))
+                .select_related("person__user")
+            )
+            for enrolment in waiting:
+                if (enrolment.pk, Notice.Kind.INVITATION) not in sent:
+                    with transaction.atomic():
+                        counts["invitations"] += _notify(occasion, enrolment, Notice.Kind.INVITATION)
+                elif (enrolment.pk, Notice.Kind.REMINDER) not in sent and (
+                    timezone.now() - invited_at[enrolment.pk] >= REMIND_AFTER
+                ):
+                    with transaction.atomic():
+                        counts["reminders"] += _notify(occasion, enrolment, Notice.Kind.REMINDER)
+    return counts
+
+
+def report_exported(*, actor: User, programme: Programme, format: str, request: HttpRequest | None = None) -> None:
+    audit_record(
+        actor=actor, action="evaluation.report_exported", target=programme, detail={"format": format}, request=request
+    )

@@ -1,0 +1,112 @@
+"""No figure drawn from fewer than five people's answers appears anywhere: dashboard, chart, PDF, CSV."""
+
+from __future__ import annotations
+
+import pypdfium2 as pdfium
+import pytest
+from django.urls import reverse
+
+from actionset.evaluation.report import report_csv, report_pdf
+from actionset.evaluation.results import MIN_RESPONSES, programme_results
+from actionset.evaluation.tests.factories import answer, occasion, people
+from conftest import Cast
+
+# Everyone answers 2 on every item: reverse-scored items count as 4, so the overall average is 18/7.
+OVERALL = "2.6"
+OVERALL_CSV = "2.57"
+
+
+def pdf_text(content: bytes) -> str:
+    document = pdfium.PdfDocument(content)
+    return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+
+
+def with_answers(cast: Cast, count: int) -> None:
+    assert cast.programme is not None
+    start = occasion(cast.programme)
+    for enrolment in people(cast.programme, count):
+        answer(start, enrolment, 2)
+
+
+def test_the_threshold_is_five() -> None:
+    assert MIN_RESPONSES == 5
+
+
+@pytest.mark.parametrize(("count", "visible"), [(4, False), (5, True)])
+def test_results_carry_figures_only_from_five_answers(programme_world: Cast, count: int, visible: bool) -> None:
+    with_answers(programme_world, count)
+    assert programme_world.programme is not None
+    result = programme_results(programme_world.programme).occasions[0]
+    assert result.answered == count
+    assert (result.score is not None) is visible
+    assert bool(result.items) is visible
+    assert bool(result.subscales) is visible
+    if visible:
+        assert result.score == pytest.approx(18 / 7)
+        assert [(f.label, round(f.mean, 2)) for f in result.subscales] == [
+            ("Questioning", 2.0),
+            ("Acting", 2.67),
+            ("Connecting", 3.0),
+        ]
+
+
+@pytest.mark.parametrize(("count", "visible"), [(4, False), (5, True)])
+def test_the_dashboard_shows_results_and_their_chart_only_from_five_answers(
+    programme_world: Cast, count: int, visible: bool
+) -> None:
+    with_answers(programme_world, count)
+    assert programme_world.programme is not None
+    url = reverse("evaluation:dashboard", kwargs={"programme": programme_world.programme.public_id})
+    html = programme_world.client("a_sponsor").get(url).content.decode()
+    assert ("<svg" in html) is visible
+    assert (f"<td>{OVERALL}</td>" in html) is visible
+    if not visible:
+        assert "Results appear when 5 people have answered" in html
+        assert "1 more needed" in html
+
+
+@pytest.mark.parametrize(("count", "visible"), [(4, False), (5, True)])
+def test_the_csv_has_result_rows_only_from_five_answers(programme_world: Cast, count: int, visible: bool) -> None:
+    with_answers(programme_world, count)
+    assert programme_world.programme is not None
+    url = reverse("evaluation:report_csv", kwargs={"programme": programme_world.programme.public_id})
+    text = programme_world.client("a_sponsor").get(url).content.decode()
+    assert ("results," in text) is visible
+    assert (OVERALL_CSV in text) is visible
+    assert f"answered,At the start,{count}," in text
+
+
+@pytest.mark.parametrize(("count", "visible"), [(4, False), (5, True)])
+def test_the_pdf_shows_results_only_from_five_answers(programme_world: Cast, count: int, visible: bool) -> None:
+    with_answers(programme_world, count)
+    assert programme_world.programme is not None
+    url = reverse("evaluation:report_pdf", kwargs={"programme": programme_world.programme.public_id})
+    response = programme_world.client("a_sponsor").get(url)
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert "Programme report" in text
+    assert (OVERALL in text) is visible
+    assert ("Results appear when 5 people have answered" in text) is not visible
+
+
+def test_an_item_some_people_skipped_is_held_back_on_its_own(programme_world: Cast) -> None:
+    assert programme_world.programme is not None
+    start = occasion(programme_world.programme)
+    enrolments = people(programme_world.programme, 6)
+    for enrolment in enrolments[:4]:
+        answer(start, enrolment, 3)
+    for enrolment in enrolments[4:]:
+        answer(start, enrolment, {"listening": 3})
+    result = programme_results(programme_world.programme).occasions[0]
+    labels = [f.label for f in result.items]
+    assert any(label.startswith("How confident are you listening") for label in labels)
+    assert not any(label.startswith("How confident are you asking open questions") for label in labels)
+
+
+def test_report_functions_share_one_data_function(programme_world: Cast) -> None:
+    """The PDF and the CSV take the same `ProgrammeResults` the dashboard renders: no second route to the answers."""
+    with_answers(programme_world, 5)
+    assert programme_world.programme is not None
+    results = programme_results(programme_world.programme)
+    assert OVERALL_CSV in report_csv(results)
+    assert OVERALL in pdf_text(report_pdf(results))
