@@ -1,0 +1,109 @@
+"""A candidate's evidence, gathered: hours from meetings they facilitated in actionset, and what they logged.
+
+Nothing of a set's content is read here: only when a meeting was held, for how long, how many members the set has and
+which organisation it belongs to. Never members' names, never what was said.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from actionset.accreditation.models import EntryKind, Portfolio
+
+
+@dataclass(frozen=True)
+class EvidenceLine:
+    """One line of evidence as the portfolio, the assessor and the export show it."""
+
+    kind: str
+    kind_label: str
+    happened_on: dt.date
+    minutes: int
+    set_size: int | None
+    organisation_name: str
+    source: str  # "actionset" (from a held meeting) or "logged" (entered by the candidate)
+    supervisor: str = ""
+    entry: Any = None  # the EvidenceEntry, for lines the candidate logged
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 2)
+
+
+def meeting_lines(user: Any) -> list[EvidenceLine]:
+    """Every held meeting of a set `user` is assigned to facilitate, as facilitating or co-facilitating time.
+
+    The duration is the meeting's actual run (started to ended) where it was run live in actionset, else its
+    scheduled length. The organisation is shown because a set's facilitator may see which organisation it serves.
+    """
+    from actionset.meetings.models import Meeting
+    from actionset.sets.models import FacilitatorAssignment
+
+    roles = dict(FacilitatorAssignment.objects.filter(user=user).values_list("learning_set_id", "role"))
+    if not roles:
+        return []
+    meetings = (
+        Meeting.objects.filter(learning_set_id__in=roles, status=Meeting.Status.HELD, starts_at__lte=timezone.now())
+        .select_related("run", "learning_set__programme__organisation")
+        .annotate(
+            set_size=Count(
+                "learning_set__memberships",
+                filter=Q(learning_set__memberships__enrolment__withdrawn_at__isnull=True),
+                distinct=True,
+            )
+        )
+        .order_by("starts_at")
+    )
+    lines = []
+    for meeting in meetings:
+        run = getattr(meeting, "run", None)
+        if run is not None and run.ended_at is not None:
+            seconds = (run.ended_at - run.started_at).total_seconds()
+        else:
+            seconds = (meeting.ends_at - meeting.starts_at).total_seconds()
+        minutes = max(0, round(seconds / 60))
+        if not minutes:
+            continue
+        kind = EntryKind.FACILITATING if roles[meeting.learning_set_id] == "lead" else EntryKind.CO_FACILITATING
+        lines.append(
+            EvidenceLine(
+                kind=kind.value,
+                kind_label=kind.label,
+                happened_on=timezone.localdate(meeting.starts_at),
+                minutes=minutes,
+                set_size=meeting.set_size,  # type: ignore[attr-defined]
+                organisation_name=meeting.learning_set.programme.organisation.name,
+                source="actionset",
+            )
+        )
+    return lines
+
+
+def logged_lines(portfolio: Portfolio | None) -> list[EvidenceLine]:
+    if portfolio is None or portfolio.pk is None:
+        return []
+    return [
+        EvidenceLine(
+            kind=entry.kind,
+            kind_label=entry.get_kind_display(),
+            happened_on=entry.happened_on,
+            minutes=entry.minutes,
+            set_size=entry.set_size,
+            organisation_name=entry.organisation_name,
+            source="logged",
+            supervisor=entry.supervisor,
+            entry=entry,
+        )
+        for entry in portfolio.entries.all()
+    ]
+
+
+def evidence_lines(user: Any, portfolio: Portfolio | None) -> list[EvidenceLine]:
+    """All of a candidate's evidence lines, newest first."""
+    lines = meeting_lines(user) + logged_lines(portfolio)
+    return sorted(lines, key=lambda line: line.happened_on, reverse=True)

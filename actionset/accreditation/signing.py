@@ -1,0 +1,108 @@
+"""The provider's Ed25519 signing key, its published public half (a JWK), and signing and checking VC-JWTs.
+
+Where the private key comes from, in order:
+
+1. `ACCREDITATION_SIGNING_KEY`: the PEM text of an Ed25519 private key (a Django setting or environment variable);
+2. `ACCREDITATION_SIGNING_KEY_FILE`: the path of such a PEM file;
+3. otherwise, for development, demos and tests only: a key derived from `SECRET_KEY` (HKDF-SHA256), so it is the same
+   on every start and every process without being stored anywhere. `manage.py check --deploy` warns about this.
+
+The private key is never written to the database. Credentials name the key that signed them (`kid`, its RFC 7638
+thumbprint), and the public key is published as a JWKS and in the issuer profile.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from functools import lru_cache
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+ALGORITHM = "EdDSA"
+
+
+def _configured(name: str) -> str:
+    value = getattr(settings, name, None) or os.environ.get(name, "")
+    return str(value).strip()
+
+
+def key_source() -> str:
+    """ "setting", "file" or "derived": for the deployment check and the docs."""
+    if _configured("ACCREDITATION_SIGNING_KEY"):
+        return "setting"
+    if _configured("ACCREDITATION_SIGNING_KEY_FILE"):
+        return "file"
+    return "derived"
+
+
+@lru_cache(maxsize=4)
+def _load(pem: str, path: str, secret: str) -> Ed25519PrivateKey:
+    if path and not pem:
+        with open(path, "rb") as handle:
+            pem = handle.read().decode()
+    if pem:
+        key = serialization.load_pem_private_key(pem.encode(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ImproperlyConfigured("ACCREDITATION_SIGNING_KEY must be an Ed25519 private key (PEM)")
+        return key
+    seed = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=b"actionset accreditation", info=b"ed25519 signing key"
+    ).derive(secret.encode())
+    return Ed25519PrivateKey.from_private_bytes(seed)
+
+
+def private_key() -> Ed25519PrivateKey:
+    return _load(
+        _configured("ACCREDITATION_SIGNING_KEY"), _configured("ACCREDITATION_SIGNING_KEY_FILE"), settings.SECRET_KEY
+    )
+
+
+def public_key() -> Ed25519PublicKey:
+    return private_key().public_key()
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def public_jwk() -> dict[str, str]:
+    """The public key as a JWK (RFC 8037), with its thumbprint (RFC 7638) as `kid`."""
+    raw = public_key().public_bytes(encoding=serialization.Encoding.Raw, format=serialization.PublicFormat.Raw)
+    x = _b64url(raw)
+    # The thumbprint hashes the required members only, in lexicographic order, with no whitespace.
+    thumbprint = _b64url(
+        hashlib.sha256(
+            json.dumps({"crv": "Ed25519", "kty": "OKP", "x": x}, separators=(",", ":"), sort_keys=True).encode()
+        ).digest()
+    )
+    return {"kty": "OKP", "crv": "Ed25519", "x": x, "kid": thumbprint, "alg": ALGORITHM, "use": "sig"}
+
+
+def jwks() -> dict[str, Any]:
+    return {"keys": [public_jwk()]}
+
+
+def sign(payload: dict[str, Any], *, typ: str = "vc+jwt") -> str:
+    """A compact JWS over `payload`, its header naming the key (`kid`) and carrying the public key (`jwk`)."""
+    jwk = public_jwk()
+    header = {"kid": jwk["kid"], "typ": typ, "jwk": {k: jwk[k] for k in ("kty", "crv", "x")}}
+    return jwt.encode(payload, private_key(), algorithm=ALGORITHM, headers=header)
+
+
+def verify(token: str, key: Any = None) -> dict[str, Any]:
+    """The payload of `token` if its signature is good (with `key`, or our own public key); raises otherwise."""
+    return jwt.decode(
+        token,
+        key=key or public_key(),
+        algorithms=[ALGORITHM],
+        options={"verify_aud": False, "verify_exp": True, "verify_nbf": True},
+    )

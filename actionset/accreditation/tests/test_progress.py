@@ -1,0 +1,117 @@
+"""Awards as data, hours gathered from held meetings, and progress against every requirement."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from actionset.accreditation.awards import AWARDS, awards_load
+from actionset.accreditation.evidence import meeting_lines
+from actionset.accreditation.models import Award, Requirement
+from actionset.accreditation.progress import portfolio_progress, progress_for
+from actionset.accreditation.tests.factories import complete, portfolio_for
+from actionset.core.factories import (
+    FacilitatorAssignmentFactory,
+    LearningSetFactory,
+    MeetingFactory,
+    MembershipFactory,
+    ProgrammeFactory,
+    UserFactory,
+)
+from actionset.meetings.models import Meeting, MeetingRun
+
+pytestmark = pytest.mark.django_db
+
+
+def held_meeting(learning_set: Any, *, days_ago: int, hours: float = 3) -> Meeting:
+    starts = timezone.now() - dt.timedelta(days=days_ago)
+    return MeetingFactory.create(
+        learning_set=learning_set, starts_at=starts, ends_at=starts + dt.timedelta(hours=hours), status="held"
+    )
+
+
+def published_set(**kwargs: Any) -> Any:
+    programme = ProgrammeFactory.create(status="running")
+    programme.published_at = programme.created_at
+    programme.save(update_fields=["published_at"])
+    return LearningSetFactory.create(programme=programme, **kwargs)
+
+
+def test_the_awards_load_idempotently_with_their_requirements() -> None:
+    # The data migration has loaded them already; loading again changes nothing.
+    before = list(Requirement.objects.order_by("award__slug", "position").values_list("award__slug", "label", "target"))
+    awards_load()
+    awards_load()
+    after = list(Requirement.objects.order_by("award__slug", "position").values_list("award__slug", "label", "target"))
+    assert before == after
+    assert Award.objects.count() == len(AWARDS) == 2
+    assert Award.objects.get(slug="foundation").requirements.count() == 6
+
+
+def test_hours_come_from_held_meetings_the_candidate_facilitated_using_actual_run_times() -> None:
+    candidate = UserFactory.create()
+    led = published_set()
+    co = published_set()
+    elsewhere = published_set()
+    for _ in range(5):
+        MembershipFactory.create(learning_set=led)
+    FacilitatorAssignmentFactory.create(learning_set=led, user=candidate, role="lead")
+    FacilitatorAssignmentFactory.create(learning_set=co, user=candidate, role="co")
+    held_meeting(led, days_ago=100)
+    run_meeting = held_meeting(led, days_ago=10)
+    MeetingRun.objects.create(
+        meeting=run_meeting,
+        method="revans",
+        phase_started_at=run_meeting.starts_at,
+        started_at=run_meeting.starts_at,
+        ended_at=run_meeting.starts_at + dt.timedelta(hours=2, minutes=15),
+    )
+    held_meeting(co, days_ago=20, hours=2)
+    MeetingFactory.create(learning_set=led)  # still to come: not counted
+    held_meeting(elsewhere, days_ago=5)  # someone else's set: not counted
+
+    lines = meeting_lines(candidate)
+
+    assert sorted((line.kind, line.minutes) for line in lines) == [
+        ("co_facilitating", 120),
+        ("facilitating", 135),
+        ("facilitating", 180),
+    ]
+    led_line = next(line for line in lines if line.minutes == 180)
+    assert led_line.set_size == 5
+    assert led_line.organisation_name == led.programme.organisation.name
+    progress = progress_for(portfolio_for(candidate))
+    by_label = {r.label: r for r in progress.requirements}
+    assert by_label["Hours facilitating or co-facilitating sets"].achieved == 7.25
+    assert by_label["Hours as the lead facilitator"].achieved == 5.25
+    # 90 days between the first and the latest meeting: two or three calendar months, by the day of the month.
+    assert 2 <= by_label["Months of practice, from first to latest evidence"].achieved <= 3
+
+
+def test_a_complete_portfolio_meets_every_requirement() -> None:
+    progress = progress_for(complete(portfolio_for()))
+    assert [r.label for r in progress.requirements if not r.met] == []
+    assert progress.all_met
+
+
+def test_portfolio_progress_follows_the_course_kind_to_its_award() -> None:
+    from actionset.training.models import Course
+
+    candidate = UserFactory.create()
+    foundation = Course(kind="foundation", title="Foundation", slug="f", develops="in_set_facilitator")
+    taster = Course(kind="taster", title="Taster", slug="t", develops="in_set_facilitator")
+
+    not_started = portfolio_progress(candidate, foundation)
+    assert not_started is not None
+    assert not_started.portfolio is None
+    assert not_started.status_label == "Not started"
+    assert portfolio_progress(candidate, taster) is None
+
+    portfolio = complete(portfolio_for(candidate))
+    progress = portfolio_progress(candidate, foundation)
+    assert progress is not None
+    assert progress.portfolio == portfolio
+    assert progress.all_met
