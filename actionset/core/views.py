@@ -24,7 +24,10 @@ from actionset.organisations.services import staff_roles_set
 def home(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
     if not actor.is_authenticated:
-        return render(request, "core/welcome.html")
+        # Visitors see the provider's public home page; the site app owns it.
+        from actionset.site.views import home_page
+
+        return home_page(request)
     context: dict[str, Any] = {"staff_roles": actor.staff_roles}
     if actor.is_provider_staff:
         context["organisations"] = Organisation.objects.order_by("name").annotate(

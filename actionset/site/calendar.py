@@ -1,0 +1,54 @@
+"""The discovery call as an iCalendar invitation, sent to the enquirer and to the member of staff who hosts it."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import UTC, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import STATUS, Calendar, Event, vCalAddress
+
+from actionset.organisations.models import Provider
+from actionset.site.models import CallSlot
+
+PRODID = "-//actionset//Discovery calls//EN"
+
+
+def _address(name: str, email: str, **params: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    if name:
+        address.params["CN"] = name
+    address.params.update(params)
+    return address
+
+
+def discovery_call_ics(slot: CallSlot) -> bytes:
+    """METHOD:REQUEST with the host as organiser, so both calendars show one event with the same UID."""
+    assert slot.enquiry is not None
+    enquiry = slot.enquiry
+    provider = Provider.current()
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    host_name = slot.host.get_full_name() or slot.host.email
+    event = Event.new(
+        uid=slot.calendar_uid,
+        sequence=0,
+        stamp=timezone.now().astimezone(UTC),
+        start=slot.starts_at.astimezone(tz),
+        end=slot.ends_at.astimezone(tz),
+        summary=f"Discovery call: {enquiry.organisation_name} and {provider.name}",
+        description=(
+            f"A conversation about action learning for {enquiry.organisation_name}, with {host_name}.\n{slot.how}"
+        ),
+        location=slot.how,
+        status=STATUS.CONFIRMED,
+        organizer=_address(host_name, slot.host.email),
+        attendees=[
+            _address(enquiry.contact_name, enquiry.email, ROLE="REQ-PARTICIPANT", PARTSTAT="NEEDS-ACTION"),
+            _address(host_name, slot.host.email, ROLE="CHAIR", PARTSTAT="ACCEPTED"),
+        ],
+    )
+    calendar = Calendar.new(prodid=PRODID, method="REQUEST", subcomponents=[event])
+    day = slot.starts_at.astimezone(tz).date()
+    calendar.add_missing_timezones(first_date=day - timedelta(days=1), last_date=day + timedelta(days=1))
+    return calendar.to_ical()
