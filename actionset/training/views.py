@@ -1,0 +1,448 @@
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from actionset.accounts.models import User
+from actionset.core.access import access, actor_for, can, user_of
+from actionset.training import progress, services
+from actionset.training.forms import BookingForm, CohortForm, CourseForm, EnrolForm, MaterialForm, SessionForm
+from actionset.training.ics import cohort_ics
+from actionset.training.models import Attendance, Booking, Cohort, CohortSession, Course, Material
+
+# --- loaders: the URL's object, or 404 -------------------------------------------------------------------
+
+
+def course_from_slug(*, slug: str) -> Course:
+    return get_object_or_404(Course, slug=slug)
+
+
+def course_from_url(*, course: UUID) -> Course:
+    return get_object_or_404(Course, public_id=course)
+
+
+def cohort_from_url(*, cohort: UUID) -> Cohort:
+    return get_object_or_404(Cohort.objects.select_related("course"), public_id=cohort)
+
+
+def session_from_url(*, session: UUID) -> CohortSession:
+    return get_object_or_404(CohortSession.objects.select_related("cohort__course"), public_id=session)
+
+
+def booking_from_url(*, booking: UUID) -> Booking:
+    return get_object_or_404(Booking.objects.select_related("cohort__course"), public_id=booking)
+
+
+def material_from_url(*, material: UUID) -> Material:
+    return get_object_or_404(Material.objects.select_related("cohort"), public_id=material)
+
+
+def _sessions_prefetch() -> Any:
+    return Prefetch("sessions", queryset=CohortSession.objects.order_by("starts_at"), to_attr="session_list")
+
+
+def _upcoming_cohorts(course: Course) -> QuerySet[Cohort]:
+    """Cohorts still to run or running, open or closed to booking, with their sessions and counts."""
+    now = timezone.now()
+    return (
+        course.cohorts.filter(status__in=[Cohort.Status.OPEN, Cohort.Status.CLOSED])
+        .filter(Q(sessions__ends_at__gte=now) | Q(sessions__isnull=True))
+        .distinct()
+        .with_counts()
+        .prefetch_related(_sessions_prefetch())
+        .order_by("pk")
+    )
+
+
+def _first_start(cohort: Cohort) -> Any:
+    sessions = cohort.session_list  # type: ignore[attr-defined]
+    return sessions[0].starts_at if sessions else timezone.now().replace(year=9999)
+
+
+# --- the public catalogue ------------------------------------------------------------------------------------
+
+
+@access("public")
+def catalogue(request: HttpRequest) -> HttpResponse:
+    courses = list(Course.objects.published().order_by("kind", "title"))
+    kind_order = [k for k, _ in Course.Kind.choices]
+    courses.sort(key=lambda c: kind_order.index(c.kind))
+    rows = []
+    for course in courses:
+        cohorts = sorted(_upcoming_cohorts(course), key=_first_start)
+        rows.append({"course": course, "cohorts": cohorts, "next": cohorts[0] if cohorts else None})
+    return render(request, "training/catalogue.html", {"rows": rows})
+
+
+@access("training.course.view", load=course_from_slug)
+def course(request: HttpRequest, course: Course) -> HttpResponse:
+    cohorts = sorted(_upcoming_cohorts(course), key=_first_start)
+    bookable = Cohort.objects.filter(pk__in=[c.pk for c in cohorts if c.is_bookable]).order_by("pk")
+    user = request.user if request.user.is_authenticated else None
+    assert user is None or isinstance(user, User)
+    form = BookingForm(request.POST or None, cohorts=bookable, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            booking = services.booking_create(
+                cohort=data["cohort"],
+                name=data["name"],
+                email=user.email if user else data["email"],
+                organisation_name=data["organisation_name"],
+                consent_to_contact=data["consent_to_contact"],
+                join_waitlist=data["join_waitlist"],
+                user=user,
+                booked_by=user,
+                source=Booking.Source.SELF if user else Booking.Source.PUBLIC,
+            )
+        except services.CohortFull:
+            form.add_error(
+                "join_waitlist",
+                "That cohort has just filled up. Tick the box to join its waitlist, or choose another cohort.",
+            )
+        except services.BookingError as error:
+            form.add_error(None, str(error))
+        else:
+            # The signed link is this person's key to their booking: it goes by email and into their browser here.
+            return redirect("training:booking_manage", token=services.booking_token(booking))
+    can_manage = can(actor_for(request), "training.manage")
+    return render(
+        request,
+        "training/course.html",
+        {"course": course, "cohorts": cohorts, "form": form, "bookable": bookable.exists(), "can_manage": can_manage},
+    )
+
+
+# --- a person's own bookings -----------------------------------------------------------------------------
+
+
+def _booking_page(request: HttpRequest, booking: Booking, *, token: str | None) -> HttpResponse:
+    sessions = list(booking.cohort.sessions.order_by("starts_at"))
+    return render(
+        request,
+        "training/booking.html",
+        {"booking": booking, "sessions": sessions, "token": token, "course": booking.cohort.course},
+    )
+
+
+def _booking_from_token(token: str) -> Booking:
+    booking = services.booking_from_token(token)
+    if booking is None:
+        raise Http404
+    return booking
+
+
+@access("public")
+def booking_manage(request: HttpRequest, token: str) -> HttpResponse:
+    """A booking's own page, reached by the signed link in the booker's email: see, cancel, accept an offer."""
+    booking = _booking_from_token(token)
+    if request.method == "POST":
+        _booking_action(request, booking, request.POST.get("action", ""))
+        return redirect("training:booking_manage", token=token)
+    return _booking_page(request, booking, token=token)
+
+
+def _booking_action(request: HttpRequest, booking: Booking, action: str) -> None:
+    actor = request.user if request.user.is_authenticated else None
+    if action == "cancel":
+        services.booking_cancel(booking=booking, actor=actor)
+        messages.success(request, "Your booking is cancelled. We have emailed you to confirm.")
+    elif action == "accept":
+        try:
+            services.offer_accept(booking=booking, actor=actor)
+        except services.OfferLapsed as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Your place is confirmed. The dates are in the email we have just sent.")
+
+
+@access("signed_in")
+def my_bookings(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    bookings = (
+        Booking.objects.for_user(user)
+        .select_related("cohort__course")
+        .prefetch_related(Prefetch("cohort__sessions", queryset=CohortSession.objects.order_by("starts_at")))
+        .order_by("-created_at")
+    )
+    live = [b for b in bookings if b.status != Booking.Status.CANCELLED]
+    past = [b for b in bookings if b.status == Booking.Status.CANCELLED]
+    return render(request, "training/my_bookings.html", {"live": live, "cancelled": past})
+
+
+@require_POST
+@access("training.booking", load=booking_from_url)
+def booking_cancel(request: HttpRequest, booking: Booking) -> HttpResponse:
+    _booking_action(request, booking, "cancel")
+    return _back(request, reverse("training:my_bookings"))
+
+
+@require_POST
+@access("training.booking", load=booking_from_url)
+def booking_accept(request: HttpRequest, booking: Booking) -> HttpResponse:
+    _booking_action(request, booking, "accept")
+    return _back(request, reverse("training:my_bookings"))
+
+
+@access("training.booking", load=booking_from_url)
+def booking_ics(request: HttpRequest, booking: Booking) -> HttpResponse:
+    response = HttpResponse(cohort_ics(booking.cohort), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{booking.cohort.course.slug}.ics"'
+    return response
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    """Return to the page the form was on when it said so (our own paths only), else to `default`."""
+    target = request.POST.get("next", "")
+    if target.startswith("/training/") and "//" not in target:
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(default)
+
+
+# --- keeping the catalogue -----------------------------------------------------------------------------------
+
+
+@access("training.manage")
+def manage(request: HttpRequest) -> HttpResponse:
+    cohorts: QuerySet[Cohort] = (
+        Cohort.objects.with_counts().prefetch_related(_sessions_prefetch(), "trainers").order_by("pk")
+    )
+    courses = Course.objects.order_by("title").prefetch_related(Prefetch("cohorts", queryset=cohorts))
+    return render(request, "training/manage.html", {"courses": courses})
+
+
+@access("training.manage")
+def course_new(request: HttpRequest) -> HttpResponse:
+    form = CourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        course = services.course_save(actor=user_of(request), course=form.save(commit=False))
+        messages.success(
+            request, f"{course.title} is in the catalogue{'' if course.is_published else ' (unpublished)'}."
+        )
+        return redirect("training:manage")
+    return render(request, "training/form.html", {"form": form, "title": "New course"})
+
+
+@access("training.manage", load=course_from_url)
+def course_edit(request: HttpRequest, course: Course) -> HttpResponse:
+    form = CourseForm(request.POST or None, instance=course)
+    if request.method == "POST" and form.is_valid():
+        services.course_save(actor=user_of(request), course=form.save(commit=False))
+        messages.success(request, "Course saved.")
+        return redirect("training:manage")
+    return render(request, "training/form.html", {"form": form, "title": f"Edit {course.title}", "course": course})
+
+
+@access("training.manage", load=course_from_url)
+def cohort_new(request: HttpRequest, course: Course) -> HttpResponse:
+    form = CohortForm(request.POST or None, initial={"trainers": [request.user]})
+    if request.method == "POST" and form.is_valid():
+        cohort = form.save(commit=False)
+        cohort.course = course
+        services.cohort_save(actor=user_of(request), cohort=cohort, trainers=form.cleaned_data["trainers"])
+        messages.success(request, "Cohort added. Now give it its sessions.")
+        return redirect("training:cohort", cohort=cohort.public_id)
+    return render(request, "training/form.html", {"form": form, "title": f"New cohort of {course.title}"})
+
+
+@access("training.manage", load=cohort_from_url)
+def cohort_edit(request: HttpRequest, cohort: Cohort) -> HttpResponse:
+    form = CohortForm(request.POST or None, instance=cohort)
+    if request.method == "POST" and form.is_valid():
+        services.cohort_save(
+            actor=user_of(request), cohort=form.save(commit=False), trainers=form.cleaned_data["trainers"]
+        )
+        messages.success(request, "Cohort saved.")
+        return redirect("training:cohort", cohort=cohort.public_id)
+    return render(request, "training/form.html", {"form": form, "title": f"Edit {cohort}", "cohort": cohort})
+
+
+@access("training.manage", load=cohort_from_url)
+def session_new(request: HttpRequest, cohort: Cohort) -> HttpResponse:
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        session = form.save(commit=False)
+        session.cohort = cohort
+        services.session_save(actor=user_of(request), session=session)
+        messages.success(request, "Session added.")
+        return redirect("training:cohort", cohort=cohort.public_id)
+    return render(request, "training/form.html", {"form": form, "title": f"New session of {cohort}", "cohort": cohort})
+
+
+@access("training.manage", load=session_from_url)
+def session_edit(request: HttpRequest, session: CohortSession) -> HttpResponse:
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        services.session_save(actor=user_of(request), session=form.save(commit=False))
+        messages.success(request, "Session saved. Candidates' calendar files will show the change when downloaded.")
+        return redirect("training:cohort", cohort=session.cohort.public_id)
+    return render(request, "training/form.html", {"form": form, "title": f"Edit {session}", "cohort": session.cohort})
+
+
+# --- a cohort: the trainer's page, and the candidate's ----------------------------------------------------
+
+
+@dataclass
+class CandidateRow:
+    booking: Booking
+    attended: int
+    recorded: int
+    marks: list[bool | None] = field(default_factory=list)
+    portfolio: Any = None
+
+
+@access("training.cohort.view", load=cohort_from_url)
+def cohort(request: HttpRequest, cohort: Cohort) -> HttpResponse:
+    actor = actor_for(request)
+    teaches = can(actor, "training.manage", cohort)
+    sessions = list(cohort.sessions.order_by("starts_at"))
+    materials = list(cohort.materials.all())
+    context: dict[str, Any] = {
+        "cohort": cohort,
+        "course": cohort.course,
+        "sessions": sessions,
+        "materials": materials,
+        "teaches": teaches,
+        "trainers": list(cohort.trainers.order_by("name")),
+        "past_count": sum(1 for s in sessions if s.is_past),
+    }
+    if teaches:
+        confirmed = list(cohort.bookings.confirmed().select_related("user").order_by("name"))
+        context.update(
+            rows=_candidate_rows(cohort, confirmed, sessions),
+            waiting=list(
+                cohort.bookings.filter(status__in=[Booking.Status.OFFERED, Booking.Status.WAITLISTED]).order_by(
+                    "status", "waitlisted_at", "pk"
+                )
+            ),
+            places_left=cohort.places_left(),
+            enrol_form=EnrolForm(),
+            material_form=MaterialForm(),
+            portfolio_progress=progress.accreditation_available(),
+        )
+    else:
+        # A candidate sees only their own attendance: the other candidates' records are not theirs to read.
+        booking = cohort.bookings.confirmed().filter(user=user_of(request)).first()
+        marks = dict(Attendance.objects.filter(booking=booking).values_list("session_id", "present"))
+        for session in sessions:
+            session.my_mark = marks.get(session.pk)  # type: ignore[attr-defined]
+        context["booking"] = booking
+    return render(request, "training/cohort.html", context)
+
+
+def _candidate_rows(cohort: Cohort, confirmed: list[Booking], sessions: list[CohortSession]) -> list[CandidateRow]:
+    marks: dict[tuple[int, int], bool] = {
+        (booking_id, session_id): present
+        for booking_id, session_id, present in Attendance.objects.filter(session__cohort=cohort).values_list(
+            "booking_id", "session_id", "present"
+        )
+    }
+    portfolio = progress.portfolio_progress([b for b in confirmed], course=cohort.course)
+    rows = []
+    for booking in confirmed:
+        row_marks = [marks.get((booking.pk, s.pk)) for s in sessions]
+        rows.append(
+            CandidateRow(
+                booking=booking,
+                attended=sum(1 for m in row_marks if m),
+                recorded=sum(1 for m in row_marks if m is not None),
+                marks=row_marks,
+                portfolio=portfolio.get(booking.pk),
+            )
+        )
+    return rows
+
+
+@access("training.manage", load=session_from_url)
+def attendance(request: HttpRequest, session: CohortSession) -> HttpResponse:
+    cohort = session.cohort
+    confirmed = list(cohort.bookings.confirmed().order_by("name"))
+    current = dict(Attendance.objects.filter(session=session).values_list("booking_id", "present"))
+    if request.method == "POST":
+        present: dict[int, bool] = {}
+        for booking in confirmed:
+            value = request.POST.get(f"b-{booking.public_id}")
+            if value in ("present", "absent"):
+                present[booking.pk] = value == "present"
+        count = services.attendance_record(actor=user_of(request), session=session, present=present)
+        messages.success(request, f"Attendance recorded for {count} candidate{'s' if count != 1 else ''}.")
+        return redirect("training:cohort", cohort=cohort.public_id)
+    rows = [(b, current.get(b.pk)) for b in confirmed]
+    return render(request, "training/attendance.html", {"session": session, "cohort": cohort, "rows": rows})
+
+
+@require_POST
+@access("training.manage", load=cohort_from_url)
+def enrol(request: HttpRequest, cohort: Cohort) -> HttpResponse:
+    form = EnrolForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            booking = services.booking_create(
+                cohort=cohort,
+                name=data["name"],
+                email=data["email"],
+                organisation_name=data["organisation_name"],
+                consent_to_contact=True,
+                join_waitlist=data["join_waitlist"],
+                user=User.objects.filter(email__iexact=data["email"]).first(),
+                booked_by=user_of(request),
+                source=Booking.Source.ENROLLED,
+            )
+        except services.CohortFull:
+            messages.error(request, f"The cohort is full: {data['name']} was not enrolled. Tick “waitlist” to queue.")
+        except services.BookingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, f"{booking.name}: {booking.get_status_display().lower()}. They have been emailed."
+            )
+    else:
+        messages.error(request, "To enrol someone, give their name and a valid email address.")
+    return redirect("training:cohort", cohort=cohort.public_id)
+
+
+@require_POST
+@access("training.manage", load=cohort_from_url)
+def material_new(request: HttpRequest, cohort: Cohort) -> HttpResponse:
+    form = MaterialForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        services.material_add(
+            actor=user_of(request), cohort=cohort, title=data["title"], file=data["file"], url=data["url"] or ""
+        )
+        messages.success(request, "Material added.")
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("training:cohort", cohort=cohort.public_id)
+
+
+@access("training.material", load=material_from_url)
+def material(request: HttpRequest, material: Material) -> HttpResponse:
+    if material.url:
+        return HttpResponseRedirect(material.url)
+    name = material.file.name.rsplit("/", 1)[-1]
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(material.file.open("rb"), as_attachment=True, filename=name, content_type=content_type)
+    # Private files: no shared cache may keep a copy.
+    response["Cache-Control"] = "private, no-store"
+    return response  # type: ignore[return-value]  # a streamed file, which the access decorator passes through as is
+
+
+@require_POST
+@access("training.manage", load=material_from_url)
+def material_remove(request: HttpRequest, material: Material) -> HttpResponse:
+    cohort = material.cohort
+    services.material_remove(actor=user_of(request), material=material)
+    messages.success(request, "Material removed.")
+    return redirect("training:cohort", cohort=cohort.public_id)
