@@ -12,6 +12,7 @@ Stable API (other apps depend on these names and fields):
   with their answers; `answered=True/False` to narrow it.
 - `themes_for_programme(programme) -> list[ThemeSummary]` — the developer's themes that tag the programme's
   released items, with a count and the items under each, most used first.
+- `released_items_everywhere() -> list[ReleasedItem]` — across all programmes (the provider's developers).
 - `sharing_counts(programme) -> SharingCounts` — how many items were released, how many questions were
   answered (counts only; nothing awaiting agreement is counted, so nothing leaks about a set's deliberations).
 """
@@ -43,6 +44,7 @@ class ReleasedItem:
     text: str
     set_name: str
     programme_title: str
+    organisation_name: str
     released_at: dt.datetime
     #: None unless the author opted in to being named outside the set.
     author_name: str | None
@@ -75,7 +77,7 @@ class SharingCounts:
 def _released(programmes: Iterable[Any] | None = None) -> Any:
     queryset = (
         SharedItem.objects.released()
-        .select_related("learning_set__programme", "author__person")
+        .select_related("learning_set__programme__organisation", "author__person")
         .prefetch_related(
             Prefetch("answers", queryset=LeaderAnswer.objects.order_by("created_at")),
             Prefetch("themes", queryset=Theme.objects.order_by("name")),
@@ -98,6 +100,7 @@ def to_released_item(item: SharedItem) -> ReleasedItem:
         text=item.text,
         set_name=item.learning_set.name,
         programme_title=item.learning_set.programme.title,
+        organisation_name=item.learning_set.programme.organisation.name,
         released_at=item.released_at,
         author_name=item.author.person.name if item.show_author else None,
         themes=tuple(t.name for t in item.themes.all()),
@@ -110,6 +113,11 @@ def released_items(programme: Any, *, kind: str | None = None) -> list[ReleasedI
     if kind is not None:
         queryset = queryset.filter(kind=kind)
     return [to_released_item(i) for i in queryset]
+
+
+def released_items_everywhere() -> list[ReleasedItem]:
+    """Every released item of every programme: the organisational developer's view across organisations."""
+    return [to_released_item(i) for i in _released()]
 
 
 def leader_questions(programme: Any, *, answered: bool | None = None) -> list[ReleasedItem]:

@@ -453,14 +453,14 @@ def _tell_the_set(answer: LeaderAnswer) -> None:
     from actionset.core.email import email_send
 
     item = answer.item
-    recipients = [m.person.email for m in active_members(item.learning_set) if m.person.email]
-    if not recipients:
-        return
-    email_send(
-        to=recipients,
-        template="learning_answer",
-        context={"item": item, "answer": answer, "learning_set": item.learning_set},
-    )
+    # One message each: a reply goes to the sender, not to the whole set.
+    for member in active_members(item.learning_set):
+        if member.person.email:
+            email_send(
+                to=[member.person.email],
+                template="learning_answer",
+                context={"item": item, "answer": answer, "learning_set": item.learning_set},
+            )
 
 
 # --- themes across sets (the organisational developer) ----------------------------------------------------------

@@ -1,0 +1,82 @@
+"""Home-page panels: write in your journal after a meeting; items awaiting your agreement; questions awaiting a
+sponsor's answer; shared items awaiting a theme."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from actionset.core.access import DEVELOPER, Actor
+from actionset.core.extensions import HomePanel
+from actionset.meetings.models import Meeting
+from actionset.programmes.models import Programme
+
+from .models import JournalEntry, SharedItem
+
+#: How long after a meeting the home page keeps prompting for a journal entry: about until the next one.
+PROMPT_DAYS = 35
+
+
+def _journal_prompts(user: Any) -> list[Meeting]:
+    since = timezone.now() - dt.timedelta(days=PROMPT_DAYS)
+    written = JournalEntry.objects.of(user).exclude(meeting=None).values_list("meeting_id", flat=True)
+    return list(
+        Meeting.objects.for_attendee(user)
+        .filter(status=Meeting.Status.HELD, starts_at__gte=since)
+        .exclude(pk__in=written)
+        .order_by("-starts_at")[:3]
+    )
+
+
+def _awaiting_me(user: Any) -> list[dict[str, Any]]:
+    """Per set the person belongs to: proposed items they have neither approved nor objected to."""
+    pending = (
+        SharedItem.objects.pending()
+        .filter(
+            learning_set__programme__published_at__isnull=False,
+            learning_set__memberships__enrolment__person__user=user,
+            learning_set__memberships__enrolment__withdrawn_at__isnull=True,
+        )
+        .exclude(decisions__user=user)
+        .select_related("learning_set")
+        .distinct()
+    )
+    by_set: dict[int, dict[str, Any]] = {}
+    for item in pending:
+        entry = by_set.setdefault(item.learning_set_id, {"learning_set": item.learning_set, "count": 0})
+        entry["count"] += 1
+    return list(by_set.values())
+
+
+def _unanswered(user: Any) -> list[dict[str, Any]]:
+    rows = []
+    for programme in Programme.objects.filter(sponsors__user=user, published_at__isnull=False).distinct():
+        count = (
+            SharedItem.objects.released()
+            .filter(learning_set__programme=programme, kind=SharedItem.Kind.QUESTION, answers__isnull=True)
+            .count()
+        )
+        rows.append({"programme": programme, "count": count})
+    return rows
+
+
+def home_panels(actor: Actor) -> list[HomePanel]:
+    if not actor.is_authenticated:
+        return []
+    user = actor.user
+    context: dict[str, Any] = {
+        "prompts": _journal_prompts(user),
+        "awaiting": _awaiting_me(user),
+        "sponsoring": _unanswered(user),
+    }
+    if actor.has_staff_role(DEVELOPER):
+        released = SharedItem.objects.released()
+        context["developer"] = {
+            "released": released.count(),
+            "untagged": released.filter(themes__isnull=True).count(),
+        }
+    if not any(context.values()):
+        return []
+    return [HomePanel(template="learning/home_panel.html", context=context)]

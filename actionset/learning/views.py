@@ -1,0 +1,472 @@
+"""Journals, sharing out of the set, questions to leaders and themes: thin views over `services` and `selectors`.
+
+Every form works without JavaScript (POST, then redirect). The journal's form is also sent by htmx, so that the
+browser's copy of a draft (static/js/drafts.js) is forgotten only once the server has accepted it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from actionset.accounts.models import User
+from actionset.core.access import DESIGNER, DEVELOPER, ORG_ADMIN, access, actor_for, can
+from actionset.meetings.models import Meeting
+from actionset.programmes.models import Programme
+from actionset.sets.models import LearningSet
+
+from . import selectors, services
+from .forms import AnswerForm, AttributionForm, DecideForm, JournalForm, ProposeForm, TagForm
+from .models import JournalEntry, SharedItem, Theme
+
+
+class Request(HttpRequest):
+    htmx: HtmxDetails
+    user: User
+
+
+# --- loaders: the URL's UUIDs to objects (404 when unknown; the rule decides the rest) -------------------------
+
+
+def entry_from_url(*, entry: UUID) -> JournalEntry:
+    return get_object_or_404(JournalEntry.objects.select_related("meeting__learning_set"), public_id=entry)
+
+
+def meeting_from_url(*, meeting: UUID) -> Meeting:
+    return get_object_or_404(Meeting.objects.select_related("learning_set__programme__organisation"), public_id=meeting)
+
+
+def set_from_url(*, learning_set: UUID) -> LearningSet:
+    return get_object_or_404(LearningSet.objects.select_related("programme__organisation"), public_id=learning_set)
+
+
+def item_from_url(*, item: UUID) -> SharedItem:
+    return get_object_or_404(
+        SharedItem.objects.select_related("learning_set__programme__organisation", "author__person"), public_id=item
+    )
+
+
+def programme_from_url(*, programme: UUID) -> Programme:
+    return get_object_or_404(Programme.objects.select_related("organisation"), public_id=programme)
+
+
+def theme_from_url(*, theme: UUID) -> Theme:
+    return get_object_or_404(Theme, public_id=theme)
+
+
+# --- the learning journal ------------------------------------------------------------------------------------
+
+
+def _journal_form(request: Request, data: Any = None, **kwargs: Any) -> JournalForm:
+    return JournalForm(
+        data,
+        meetings=services.journal_meetings(request.user),
+        actions=services.journal_actions(request.user),
+        **kwargs,
+    )
+
+
+def _unwritten_meetings(user: Any) -> list[Meeting]:
+    """Held meetings of the person's sets that their journal has no entry for yet, newest first."""
+    written = set(JournalEntry.objects.of(user).exclude(meeting=None).values_list("meeting_id", flat=True))
+    return [m for m in services.journal_meetings(user) if m.pk not in written][:3]
+
+
+@require_GET
+@access("learning.journal")
+def journal(request: Request) -> HttpResponse:
+    entries = list(
+        JournalEntry.objects.of(request.user)
+        .select_related("meeting__learning_set")
+        .prefetch_related("actions")
+        .order_by("-created_at")
+    )
+    return render(
+        request,
+        "learning/journal.html",
+        {"entries": entries, "unwritten": _unwritten_meetings(request.user), "nav_current": "learning"},
+    )
+
+
+def _save_journal(request: Request, form: JournalForm, entry: JournalEntry | None) -> HttpResponse | None:
+    if not form.is_valid():
+        return None
+    try:
+        saved = services.journal_save(
+            author=request.user,
+            entry=entry,
+            meeting=form.cleaned_data["meeting"],
+            actions=form.cleaned_data["actions"],
+            **form.texts(),
+        )
+    except services.LearningError as error:
+        form.add_error(None, str(error))
+        return None
+    url = reverse("learning:journal_entry", kwargs={"entry": saved.public_id})
+    if request.htmx:
+        # A swap rather than HX-Redirect: the drafts script forgets the browser's copy only on a swapped 2xx.
+        response = _entry_page(
+            request, saved, _journal_form(request, initial=_initial(saved)), partial=True, saved=True
+        )
+        response["HX-Push-Url"] = url
+        return response
+    messages.success(request, "Saved in your journal. Only you can read it.")
+    return redirect(url)
+
+
+def _initial(entry: JournalEntry) -> dict[str, Any]:
+    initial: dict[str, Any] = {field: getattr(entry, field) for field in services.JOURNAL_FIELDS}
+    initial["meeting"] = entry.meeting_id
+    initial["actions"] = [a.pk for a in entry.actions.all()]
+    return initial
+
+
+def _entry_page(
+    request: Request,
+    entry: JournalEntry | None,
+    form: JournalForm,
+    *,
+    partial: bool = False,
+    status: int = 200,
+    saved: bool = False,
+) -> HttpResponse:
+    template = "learning/journal_entry.html" + ("#editor" if partial else "")
+    context = {"entry": entry, "form": form, "saved": saved, "nav_current": "learning"}
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@access("learning.journal")
+def journal_new(request: Request) -> HttpResponse:
+    if request.method == "POST":
+        form = _journal_form(request, request.POST)
+        done = _save_journal(request, form, None)
+        if done is not None:
+            return done
+        return _entry_page(request, None, form, partial=bool(request.htmx), status=200 if request.htmx else 422)
+    initial: dict[str, Any] = {}
+    chosen = request.GET.get("meeting", "")
+    meetings = services.journal_meetings(request.user)
+    meeting = next((m for m in meetings if str(m.public_id) == chosen), None)
+    if meeting is not None:
+        initial["meeting"] = meeting.pk
+    return _entry_page(request, None, _journal_form(request, initial=initial))
+
+
+@require_http_methods(["GET", "POST"])
+@access("learning.journal_entry", load=entry_from_url)
+def journal_entry(request: Request, entry: JournalEntry) -> HttpResponse:
+    if request.method == "POST":
+        form = _journal_form(request, request.POST)
+        done = _save_journal(request, form, entry)
+        if done is not None:
+            return done
+        return _entry_page(request, entry, form, partial=bool(request.htmx), status=200 if request.htmx else 422)
+    return _entry_page(request, entry, _journal_form(request, initial=_initial(entry)))
+
+
+@require_POST
+@access("learning.journal_entry", load=entry_from_url)
+def journal_delete(request: Request, entry: JournalEntry) -> HttpResponse:
+    services.journal_delete(author=request.user, entry=entry)
+    messages.success(request, "The entry is deleted.")
+    return redirect("learning:journal")
+
+
+@require_GET
+@access("learning.journal")
+def journal_export(request: Request) -> HttpResponse:
+    text = services.journal_markdown(author=request.user)
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="learning-journal-{timezone.localdate():%Y-%m-%d}.md"'
+    # Personal content: never kept by a shared cache or the browser's back-forward cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@access("learning.journal_meeting", load=meeting_from_url)
+def journal_meeting(request: Request, meeting: Meeting) -> HttpResponse:
+    """The link after a meeting: the person's own entry for it, or a new one linked to it."""
+    existing = JournalEntry.objects.of(request.user).filter(meeting=meeting).first()
+    if existing is not None:
+        return redirect("learning:journal_entry", entry=existing.public_id)
+    if meeting.status != Meeting.Status.HELD:
+        return redirect(reverse("learning:journal_new"))
+    return redirect(reverse("learning:journal_new") + f"?meeting={meeting.public_id}")
+
+
+# --- sharing out of the set ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@access("learning.sharing", load=set_from_url)
+def sharing(request: Request, learning_set: LearningSet) -> HttpResponse:
+    members = services.active_members(learning_set)
+    viewer = next((m for m in members if m.person.user_id == request.user.pk), None)
+    meetings = list(learning_set.meetings.exclude(status=Meeting.Status.CANCELLED).order_by("-number"))
+    held = [m for m in meetings if m.status == Meeting.Status.HELD or m.starts_at <= timezone.now()]
+    status = 200
+    form = ProposeForm(meetings=held, members=members, initial={"meeting": held[0].pk if held else None})
+    if request.method == "POST":
+        if viewer is None:
+            raise PermissionDenied("Only the set's members propose what it shares.")
+        form = ProposeForm(request.POST, meetings=held, members=members)
+        if form.is_valid():
+            try:
+                item = services.item_propose(
+                    actor=request.user,
+                    learning_set=learning_set,
+                    kind=form.cleaned_data["kind"],
+                    text=form.cleaned_data["text"],
+                    meeting=form.cleaned_data["meeting"],
+                    presenter=form.cleaned_data["presenter"],
+                    show_author=form.cleaned_data["show_author"],
+                )
+            except services.LearningError as error:
+                form.add_error(None, str(error))
+            else:
+                item.refresh_from_db()
+                messages.success(
+                    request,
+                    "Shared outside the set."
+                    if item.is_released
+                    else "Proposed. It stays in the set until the set agrees under its sharing rule.",
+                )
+                return redirect("learning:sharing", learning_set=learning_set.public_id)
+        status = 422
+    items = list(
+        SharedItem.objects.filter(learning_set=learning_set)
+        .exclude(status=SharedItem.Status.WITHDRAWN)
+        .select_related("author__person", "presenter__person", "meeting")
+        .prefetch_related("decisions", "answers", "themes", "electorate")
+        .order_by("-created_at")
+    )
+    names = {m.person.user_id: m.person.name for m in members if m.person.user_id}
+    for a in learning_set.facilitators.select_related("user"):
+        names[a.user_id] = f"{a.user.name or a.user.email} (facilitator)"
+    pending = []
+    for item in items:
+        if not item.is_proposed:
+            continue
+        decisions = list(item.decisions.all())
+        mine = next((d for d in decisions if d.user_id == request.user.pk), None)
+        pending.append(
+            {
+                "item": item,
+                "tally": services.item_tally(item, members=members),
+                "decisions": [(names.get(d.user_id, "Someone who has left"), d) for d in decisions],
+                "mine": mine,
+                "is_author": item.author.person.user_id == request.user.pk,
+            }
+        )
+    released = [{"item": i, "is_author": i.author.person.user_id == request.user.pk} for i in items if i.is_released]
+    rule = services.sharing_rule_of(learning_set)
+    context = {
+        "learning_set": learning_set,
+        "programme": learning_set.programme,
+        "form": form,
+        "viewer_enrolment": viewer,
+        "rule": rule,
+        "rule_label": dict(services.SharingRule.choices)[rule],
+        "has_contract": learning_set.contract_versions.exists(),
+        "pending": pending,
+        "released": released,
+        "can_facilitate": can(actor_for(request), "meeting.facilitate", learning_set),
+    }
+    return render(request, "learning/sharing.html", context, status=status)
+
+
+def _back_to_set(item: SharedItem) -> HttpResponse:
+    return redirect(
+        reverse("learning:sharing", kwargs={"learning_set": item.learning_set.public_id}) + f"#item-{item.public_id}"
+    )
+
+
+def _author_only(request: Request, item: SharedItem) -> None:
+    if item.author.person.user_id != request.user.pk:
+        raise PermissionDenied("Only the person who proposed it can do that.")
+
+
+@require_POST
+@access("learning.item", load=item_from_url)
+def decide(request: Request, item: SharedItem) -> HttpResponse:
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose approve, object or withdraw.")
+        return _back_to_set(item)
+    verdict = form.cleaned_data["verdict"]
+    try:
+        item = services.item_decide(actor=request.user, item=item, verdict=verdict)
+    except services.LearningError as error:
+        messages.error(request, str(error))
+        return _back_to_set(item)
+    item.refresh_from_db()
+    if item.is_released:
+        messages.success(request, "Agreed: it is now shared outside the set.")
+    else:
+        messages.success(
+            request,
+            {"approve": "Your approval is recorded.", "object": "Your objection is recorded: it stays in the set."}.get(
+                verdict, "What you said is withdrawn."
+            ),
+        )
+    return _back_to_set(item)
+
+
+@require_POST
+@access("learning.item", load=item_from_url)
+def withdraw(request: Request, item: SharedItem) -> HttpResponse:
+    _author_only(request, item)
+    try:
+        services.item_withdraw(actor=request.user, item=item)
+    except services.LearningError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Withdrawn. It will not leave the set.")
+    return _back_to_set(item)
+
+
+@require_POST
+@access("learning.item", load=item_from_url)
+def attribution(request: Request, item: SharedItem) -> HttpResponse:
+    _author_only(request, item)
+    form = AttributionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.item_attribution(actor=request.user, item=item, show_author=form.cleaned_data["show_author"])
+        except services.LearningError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, "Your name goes with it." if item.show_author else "It is shared without your name."
+            )
+    return _back_to_set(item)
+
+
+# --- what a programme's sets have shared, and questions to leaders -------------------------------------------------
+
+
+def _readable_programmes(request: Request) -> list[Programme]:
+    actor = actor_for(request)
+    programmes = Programme.objects.filter(published_at__isnull=False).select_related("organisation")
+    if not actor.has_staff_role(DESIGNER, DEVELOPER):
+        admin_orgs = [org for org, roles in actor.organisation_roles.items() if ORG_ADMIN in roles]
+        programmes = programmes.filter(sponsors__user=request.user) | programmes.filter(organisation__in=admin_orgs)
+    return list(programmes.distinct().order_by("organisation__name", "title"))
+
+
+@require_GET
+@access("signed_in")
+def shared_index(request: Request) -> HttpResponse:
+    programmes = _readable_programmes(request)
+    if len(programmes) == 1:
+        return redirect("learning:programme", programme=programmes[0].public_id)
+    rows = [(p, selectors.sharing_counts(p)) for p in programmes]
+    return render(request, "learning/shared_index.html", {"rows": rows, "nav_current": "learning-shared"})
+
+
+@require_GET
+@access("learning.programme", load=programme_from_url)
+def programme_shared(request: Request, programme: Programme) -> HttpResponse:
+    questions = selectors.leader_questions(programme)
+    items = selectors.released_items(programme)
+    context = {
+        "programme": programme,
+        "unanswered": [q for q in questions if not q.is_answered],
+        "answered": [q for q in questions if q.is_answered],
+        "lessons": [i for i in items if i.kind == SharedItem.Kind.LESSON],
+        "set_themes": [i for i in items if i.kind == SharedItem.Kind.THEME],
+        "themes": selectors.themes_for_programme(programme),
+        "is_sponsor": services.sponsors_programme(request.user, programme),
+        "answer_form": AnswerForm(),
+        "nav_current": "learning-shared",
+    }
+    return render(request, "learning/programme.html", context)
+
+
+@require_POST
+@access("learning.answer", load=item_from_url)
+def answer(request: Request, item: SharedItem) -> HttpResponse:
+    form = AnswerForm(request.POST)
+    programme = item.learning_set.programme
+    if form.is_valid():
+        try:
+            services.answer_add(actor=request.user, item=item, text=form.cleaned_data["text"])
+        except services.LearningError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Your answer is on its way back to {item.learning_set.name}.")
+    else:
+        messages.error(request, "Write your answer before sending it.")
+    return redirect(reverse("learning:programme", kwargs={"programme": programme.public_id}) + f"#q-{item.public_id}")
+
+
+# --- themes across sets and programmes (the organisational developer) ----------------------------------------------
+
+
+@require_GET
+@access("learning.themes")
+def themes(request: Request) -> HttpResponse:
+    items = selectors.released_items_everywhere()
+    show = request.GET.get("show", "untagged")
+    listed = [i for i in items if not i.themes] if show == "untagged" else items
+    context = {
+        "summaries": selectors.themes_summary(),
+        "items": listed,
+        "untagged": sum(1 for i in items if not i.themes),
+        "total": len(items),
+        "show": show,
+        "all_themes": list(Theme.objects.order_by("name")),
+        "nav_current": "learning-themes",
+    }
+    return render(request, "learning/themes.html", context)
+
+
+@require_GET
+@access("learning.themes", load=theme_from_url)
+def theme(request: Request, theme: Theme) -> HttpResponse:
+    summary = next((s for s in selectors.themes_summary() if s.public_id == theme.public_id), None)
+    items = list(summary.items) if summary else []
+    by_programme: dict[tuple[str, str], list[selectors.ReleasedItem]] = {}
+    for i in items:
+        by_programme.setdefault((i.organisation_name, i.programme_title), []).append(i)
+    context = {
+        "theme": theme,
+        "groups": sorted(by_programme.items()),
+        "count": len(items),
+        "sets": len({(i.programme_title, i.set_name) for i in items}),
+        "nav_current": "learning-themes",
+    }
+    return render(request, "learning/theme.html", context)
+
+
+@require_POST
+@access("learning.tag", load=item_from_url)
+def tag(request: Request, item: SharedItem) -> HttpResponse:
+    form = TagForm(request.POST)
+    if form.is_valid():
+        try:
+            services.item_themes_set(
+                actor=request.user,
+                item=item,
+                themes=form.cleaned_data["themes"],
+                new_theme=form.cleaned_data["new_theme"],
+            )
+        except services.LearningError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Themes saved.")
+    else:
+        messages.error(request, "Choose themes from the list, or name a new one.")
+    show = request.POST.get("show", "untagged")
+    return redirect(reverse("learning:themes") + f"?show={'all' if show == 'all' else 'untagged'}")
