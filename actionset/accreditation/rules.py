@@ -59,7 +59,7 @@ register_rules(
         "assessments.list": Rule("List portfolios awaiting assessment", staff(), staff(TRAINER)),
         "credential.revoke": Rule(
             "Revoke a credential, with a reason shown publicly",
-            either(is_candidate, staff(TRAINER, ADMINISTRATOR)),
+            either(is_candidate, staff()),
             staff(TRAINER, ADMINISTRATOR),
         ),
     }

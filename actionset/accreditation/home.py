@@ -1,0 +1,27 @@
+"""Home-page panels: a candidate's progress towards their awards; what awaits an assessor."""
+
+from __future__ import annotations
+
+from actionset.core.access import TRAINER, Actor
+from actionset.core.extensions import HomePanel
+
+
+def home_panels(actor: Actor) -> list[HomePanel]:
+    if not actor.is_authenticated:
+        return []
+    from actionset.accreditation.models import Portfolio
+    from actionset.accreditation.progress import progress_for
+
+    panels = []
+    portfolios = list(
+        Portfolio.objects.filter(candidate=actor.user)
+        .select_related("award", "credential")
+        .prefetch_related("award__requirements")
+    )
+    if portfolios:
+        rows = [(p, progress_for(p) if p.is_editable else None) for p in portfolios]
+        panels.append(HomePanel("accreditation/home_candidate.html", {"portfolio_rows": rows}))
+    if actor.has_staff_role(TRAINER):
+        waiting = Portfolio.objects.filter(status=Portfolio.Status.SUBMITTED).exclude(candidate=actor.user).count()
+        panels.append(HomePanel("accreditation/home_assessor.html", {"awaiting_assessment": waiting}))
+    return panels
