@@ -181,7 +181,7 @@ def seed() -> None:
         actor=trainer,
         cohort=foundation,
         title="Reflective log: a page to start from",
-        file=ContentFile(REFLECTIVE_LOG_TEMPLATE.encode(), name="reflective-log-template.txt"),  # type: ignore[arg-type]
+        file=ContentFile(REFLECTIVE_LOG_TEMPLATE.encode(), name="reflective-log-template.txt"),
     )
     services.material_add(
         actor=trainer,

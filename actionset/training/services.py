@@ -17,7 +17,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.files.uploadedfile import UploadedFile
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -52,15 +53,20 @@ class OfferLapsed(BookingError):
 
 def booking_token(booking: Booking) -> str:
     """The key to a booking's own page, for people who booked without signing in. It names only this booking."""
-    return signing.dumps(str(booking.public_id), salt=_TOKEN_SALT)
+    # The same link in every email about the booking: it carries no timestamp, since a booking page must still open
+    # months later, on the course's last day.
+    return signing.Signer(salt=_TOKEN_SALT).sign(str(booking.public_id))
 
 
 def booking_from_token(token: str) -> Booking | None:
     try:
-        public_id = signing.loads(token, salt=_TOKEN_SALT)
+        public_id = signing.Signer(salt=_TOKEN_SALT).unsign(token)
     except signing.BadSignature:
         return None
-    return Booking.objects.select_related("cohort__course").filter(public_id=public_id).first()
+    try:
+        return Booking.objects.select_related("cohort__course").filter(public_id=public_id).first()
+    except ValidationError:
+        return None
 
 
 def booking_link(booking: Booking) -> str:
@@ -71,7 +77,8 @@ def booking_link(booking: Booking) -> str:
 
 
 def _lock(cohort: Cohort) -> Cohort:
-    return Cohort.objects.select_for_update().select_related("course").get(pk=cohort.pk)
+    # Only the cohort row: bookings on other cohorts of the same course need not wait.
+    return Cohort.objects.select_for_update(of=("self",)).select_related("course").get(pk=cohort.pk)
 
 
 def _fill_from_waitlist(cohort: Cohort, *, now: datetime) -> list[Booking]:
@@ -315,9 +322,7 @@ def attendance_record(*, actor: Any, session: CohortSession, present: dict[int, 
     return count
 
 
-def material_add(
-    *, actor: Any, cohort: Cohort, title: str, file: UploadedFile | None = None, url: str = ""
-) -> Material:
+def material_add(*, actor: Any, cohort: Cohort, title: str, file: File[Any] | None = None, url: str = "") -> Material:
     if bool(file) == bool(url):
         raise ValueError("A material is either an uploaded file or a link.")
     with transaction.atomic():

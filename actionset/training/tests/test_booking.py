@@ -82,6 +82,7 @@ def test_cancelling_a_place_offers_it_to_the_first_on_the_waitlist_only(
     assert statuses(cohort) == {"ann": "cancelled", "ben": "offered", "cat": "waitlisted"}
     ben = cohort.bookings.get(name="Ben")
     assert ben.offer_expires_at is not None
+    assert ben.offered_at is not None
     assert ben.offer_expires_at - ben.offered_at == timedelta(hours=services.OFFER_HOURS)
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert subjects["ben@example.org"].startswith("A place on")
