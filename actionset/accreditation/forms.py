@@ -14,10 +14,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NO_CONTENT = "Dates, durations and numbers only: never the names of set members or what was said."
 
 
-def _not_future(value: dt.date) -> dt.date:
+def _not_future(value: dt.date) -> None:
     if value > timezone.localdate():
         raise forms.ValidationError("This date is still to come.")
-    return value
 
 
 class HoursField(forms.DecimalField):
