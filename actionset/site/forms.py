@@ -58,8 +58,9 @@ class EnquiryForm(forms.ModelForm):
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["organisation_name"].widget.attrs["autocomplete"] = "organization"
         self.fields["role"].widget.attrs["autocomplete"] = "organization-title"
-        self.fields["organisation_size"].choices = Enquiry.Size.choices
-        self.fields["timing"].choices = Enquiry.Timing.choices
+        # Radio buttons need no "---------" choice: nothing is chosen until the person chooses.
+        self.fields["organisation_size"].choices = Enquiry.Size.choices  # type: ignore[attr-defined]
+        self.fields["timing"].choices = Enquiry.Timing.choices  # type: ignore[attr-defined]
 
     def enquiry_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import QuerySet
@@ -40,4 +41,4 @@ class ListingSitemap(Sitemap[str]):
         return reverse(item)
 
 
-SITEMAPS: dict[str, type[Sitemap]] = {"pages": PageSitemap, "listings": ListingSitemap}  # type: ignore[type-arg]
+SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {"pages": PageSitemap, "listings": ListingSitemap}

@@ -224,7 +224,7 @@ def pipeline(request: HttpRequest) -> HttpResponse:
         Enquiry.objects.in_pipeline().select_related("owner", "programme").order_by("next_step_on", "-created_at")
     )
     if request.GET.get("mine"):
-        enquiries = enquiries.filter(owner=request.user)
+        enquiries = enquiries.filter(owner=user_of(request))
     by_stage: dict[str, list[Enquiry]] = {stage: [] for stage in Stage.values}
     for enquiry in enquiries:
         by_stage[enquiry.stage].append(enquiry)

@@ -27,6 +27,8 @@ class PageFactory(factory.django.DjangoModelFactory):
 
 
 class TestimonialFactory(factory.django.DjangoModelFactory):
+    __test__ = False  # not a pytest class, whatever its name says
+
     class Meta:
         model = site.Testimonial
 
@@ -56,7 +58,9 @@ class CallSlotFactory(factory.django.DjangoModelFactory):
         model = site.CallSlot
 
     host = factory.SubFactory(UserFactory, staff_roles=["designer"])
-    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=3))
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + dt.timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
+    )
 
 
 def held_enquiry(**kwargs: Any) -> site.Enquiry:
