@@ -21,7 +21,7 @@ from actionset.sets.models import Action, LearningSet
 from . import services
 from .models import Decision, JournalEntry, SharedItem
 
-SAM_ENTRIES = (
+SAM_ENTRIES: tuple[dict[str, Any], ...] = (
     {
         "about_problem": "I came in thinking discharge delays were a staffing problem. Three questions in, I could "
         "see I had never asked the porters or pharmacy what holds them up on a Friday.",
@@ -40,7 +40,7 @@ SAM_ENTRIES = (
     },
 )
 
-RACHEL_ENTRY = {
+RACHEL_ENTRY: dict[str, Any] = {
     "how_set_worked": "The set is finding its rhythm. Silences are longer and more useful than at meeting one.",
     "about_myself": "I stepped in twice when I did not need to. Next time: count to five before speaking.",
 }
@@ -161,8 +161,9 @@ def _item(learning_set: LearningSet, kind: str, text: str, released: bool) -> Sh
     item.electorate.set([m for m in members if not present or m.pk in present or m.pk == author.pk])
     if released:
         for member in members:
-            if member.person.user_id is not None:
-                Decision.objects.create(item=item, user=member.person.user, verdict=Decision.Verdict.APPROVE)
+            user = member.person.user
+            if user is not None:
+                Decision.objects.create(item=item, user=user, verdict=Decision.Verdict.APPROVE)
         when = (meeting.ends_at if meeting else timezone.now()) + dt.timedelta(days=1)
         SharedItem.objects.filter(pk=item.pk).update(
             status=SharedItem.Status.RELEASED, released_at=when, released_under=services.sharing_rule_of(learning_set)

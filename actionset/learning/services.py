@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from actionset.core.audit import audit_record
@@ -38,8 +39,13 @@ JOURNAL_FIELDS = ("title", *(f for f, _ in PROMPTS), "notes")
 
 
 def journal_meetings(user: Any) -> list[Meeting]:
-    """Meetings a person may link an entry to: held meetings of sets they belong to or facilitate."""
-    return list(Meeting.objects.for_attendee(user).filter(status=Meeting.Status.HELD).order_by("-starts_at"))
+    """Meetings a person may link an entry to: those of their own sets that have begun (or were held), not cancelled."""
+    return list(
+        Meeting.objects.for_attendee(user)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .filter(Q(status=Meeting.Status.HELD) | Q(starts_at__lte=timezone.now()))
+        .order_by("-starts_at")
+    )
 
 
 def journal_actions(user: Any) -> list[Action]:
@@ -65,7 +71,7 @@ def journal_save(
         raise TypeError(f"not journal fields: {sorted(unknown)}")
     if entry is not None and entry.author_id != author.pk:
         raise LearningError("A journal entry can only be changed by the person who wrote it.")
-    if meeting is not None and not Meeting.objects.for_attendee(author).filter(pk=meeting.pk).exists():
+    if meeting is not None and meeting.pk not in {m.pk for m in journal_meetings(author)}:
         raise LearningError("You can link an entry only to a meeting of your own set.")
     chosen = list(actions)
     if any(a.owner.person.user_id != author.pk for a in chosen):
@@ -251,6 +257,9 @@ def item_tally(item: SharedItem, *, members: list[Enrolment] | None = None) -> T
                 facilitator_approved = True
             else:
                 facilitator_objected = True
+    # Proposing counts as the author's approval; an author who no longer wants it shared withdraws the item.
+    if item.author_id in {m.pk for m in members}:
+        approved.add(item.author_id)
     return Tally(
         rule=sharing_rule_of(learning_set),
         members=members,

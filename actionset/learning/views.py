@@ -78,7 +78,8 @@ def _journal_form(request: Request, data: Any = None, **kwargs: Any) -> JournalF
 def _unwritten_meetings(user: Any) -> list[Meeting]:
     """Held meetings of the person's sets that their journal has no entry for yet, newest first."""
     written = set(JournalEntry.objects.of(user).exclude(meeting=None).values_list("meeting_id", flat=True))
-    return [m for m in services.journal_meetings(user) if m.pk not in written][:3]
+    held = [m for m in services.journal_meetings(user) if m.status == Meeting.Status.HELD]
+    return [m for m in held if m.pk not in written][:3]
 
 
 @require_GET
@@ -200,7 +201,8 @@ def journal_meeting(request: Request, meeting: Meeting) -> HttpResponse:
     existing = JournalEntry.objects.of(request.user).filter(meeting=meeting).first()
     if existing is not None:
         return redirect("learning:journal_entry", entry=existing.public_id)
-    if meeting.status != Meeting.Status.HELD:
+    if meeting.pk not in {m.pk for m in services.journal_meetings(request.user)}:
+        # Not begun yet, or cancelled: a free entry rather than one tied to a meeting that has not happened.
         return redirect(reverse("learning:journal_new"))
     return redirect(reverse("learning:journal_new") + f"?meeting={meeting.public_id}")
 
@@ -282,6 +284,8 @@ def sharing(request: Request, learning_set: LearningSet) -> HttpResponse:
         "pending": pending,
         "released": released,
         "can_facilitate": can(actor_for(request), "meeting.facilitate", learning_set),
+        # The set's own pages sit under its members' home, as the set's page does.
+        "nav_current": "home",
     }
     return render(request, "learning/sharing.html", context, status=status)
 
