@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.utils import timezone
 
 from actionset.accounts.models import User
 from actionset.core.factories import (
@@ -56,7 +59,9 @@ def set_world(*, size: int = 4, rule: str = SharingRule.ALL_PRESENT, programme: 
     contract_save(
         actor=facilitator, learning_set=learning_set, based_on=0, ground_rules="Stay kind.", sharing_rule=rule
     )
-    meeting = MeetingFactory.create(learning_set=learning_set, status="held")
+    meeting = MeetingFactory.create(
+        learning_set=learning_set, status="held", starts_at=timezone.now() - dt.timedelta(days=2)
+    )
     return SetWorld(
         programme=programme,
         learning_set=learning_set,
