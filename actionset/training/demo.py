@@ -208,6 +208,18 @@ def seed() -> None:
     online = Cohort(course=courses[Course.Kind.TASTER], name="Online taster", capacity=12)
     services.cohort_save(actor=trainer, cohort=online, trainers=[trainer])
     _sessions(online, [(46, "Taster workshop (online)", 13, 17, "", "https://meet.provider.example/taster")], trainer)
+    spring = Cohort(course=courses[Course.Kind.FOUNDATION], name="Spring cohort, Leeds", capacity=10)
+    services.cohort_save(actor=trainer, cohort=spring, trainers=[trainer])
+    leeds = "The Carriageworks, Leeds"
+    _sessions(
+        spring,
+        [
+            (75, "Day 1: contracting and the first rounds", 9, 16, leeds, ""),
+            (76, "Day 2: questions, silence and the presenter", 9, 16, leeds, ""),
+            (77, "Day 3: process review and endings", 9, 16, leeds, ""),
+        ],
+        trainer,
+    )
     advanced = Cohort(course=courses[Course.Kind.ADVANCED], name="2027 cohort", capacity=10)
     services.cohort_save(actor=trainer, cohort=advanced, trainers=[trainer])
     _sessions(

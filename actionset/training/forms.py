@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import formats, timezone
 
 from actionset.accounts.models import User
 from actionset.training.models import Cohort, CohortSession, Course
@@ -11,7 +12,10 @@ from actionset.training.models import Cohort, CohortSession, Course
 
 class CohortChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
+        first = obj.sessions.order_by("starts_at").first()
+        if first is None:
+            return str(obj.name)
+        return f"{obj.name}, from {formats.date_format(timezone.localtime(first.starts_at), 'D j M Y')}"
 
 
 class BookingForm(forms.Form):

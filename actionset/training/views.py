@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Min, Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -52,12 +52,18 @@ def _sessions_prefetch() -> Any:
 
 
 def _upcoming_cohorts(course: Course) -> QuerySet[Cohort]:
-    """Cohorts still to run or running, open or closed to booking, with their sessions and counts."""
+    """The cohorts the public sees: open ones not yet over, and closed ones not yet started ("booking closed").
+
+    A cohort already running and closed to booking is the candidates' business, not the catalogue's.
+    """
     now = timezone.now()
     return (
-        course.cohorts.filter(status__in=[Cohort.Status.OPEN, Cohort.Status.CLOSED])
-        .filter(Q(sessions__ends_at__gte=now) | Q(sessions__isnull=True))
-        .distinct()
+        course.cohorts.annotate(first_start=Min("sessions__starts_at"), last_end=Max("sessions__ends_at"))
+        .filter(
+            Q(status=Cohort.Status.OPEN, last_end__gte=now)
+            | Q(status=Cohort.Status.OPEN, last_end__isnull=True)
+            | Q(status=Cohort.Status.CLOSED, first_start__gt=now)
+        )
         .with_counts()
         .prefetch_related(_sessions_prefetch())
         .order_by("pk")
@@ -90,7 +96,8 @@ def course(request: HttpRequest, course: Course) -> HttpResponse:
     bookable = Cohort.objects.filter(pk__in=[c.pk for c in cohorts if c.is_bookable]).order_by("pk")
     user = request.user if request.user.is_authenticated else None
     assert user is None or isinstance(user, User)
-    form = BookingForm(request.POST or None, cohorts=bookable, user=user)
+    chosen = request.GET.get("cohort") or next((str(c.public_id) for c in cohorts if c.is_bookable), None)
+    form = BookingForm(request.POST or None, cohorts=bookable, user=user, initial={"cohort": chosen})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
