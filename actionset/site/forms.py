@@ -101,7 +101,7 @@ class PageForm(forms.ModelForm):
 class TestimonialForm(forms.ModelForm):
     consent_given_by = forms.CharField(required=False, label="Consent given by", max_length=150)
     consent_given_on = forms.DateField(
-        required=False, label="Consent given on", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label="Consent given on", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     consent_method = forms.ChoiceField(
         required=False, label="How consent was given", choices=[("", "—"), *Testimonial.ConsentMethod.choices]
@@ -149,7 +149,7 @@ class EnquiryUpdateForm(forms.ModelForm):
     class Meta:
         model = Enquiry
         fields = ["owner", "next_step", "next_step_on"]
-        widgets = {"next_step_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"next_step_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -162,7 +162,7 @@ class NoteForm(forms.Form):
 
 
 class SlotForm(forms.Form):
-    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="Starts at")
     minutes = forms.TypedChoiceField(
         coerce=int, choices=[(30, "30 minutes"), (45, "45 minutes"), (60, "An hour")], initial=30, label="Length"

@@ -202,7 +202,6 @@ def book(request: HttpRequest, enquiry: Enquiry) -> HttpResponse:
         except services.BookingRefused as refused:
             error = str(refused)
         else:
-            messages.success(request, "Your discovery call is booked. We have emailed you the details.")
             return redirect(request.path)
     slots = CallSlot.objects.open().select_related("host")[:24] if booked is None else []
     return render(request, "site/book.html", {"enquiry": enquiry, "booked": booked, "slots": slots, "error": error})
