@@ -8,4 +8,4 @@ class AccreditationConfig(AppConfig):
 
     def ready(self) -> None:
         # The app's access rules join the one table before any view declares them.
-        from actionset.accreditation import rules  # noqa: F401
+        from actionset.accreditation import checks, rules  # noqa: F401

@@ -77,6 +77,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "h2": ParagraphStyle("h2", parent=base["Heading2"], textColor=BRAND, spaceBefore=10),
         "body": ParagraphStyle("body", parent=base["BodyText"], fontSize=9.5, leading=12.5),
         "small": ParagraphStyle("small", parent=base["BodyText"], fontSize=8.5, textColor=SOFT, leading=11),
+        "cell": ParagraphStyle("cell", parent=base["BodyText"], fontSize=8.5, leading=10.5),
     }
 
 
@@ -127,7 +128,7 @@ def evidence_pdf(portfolio: Any, progress: Any) -> bytes:
     for r in progress.requirements:
         rows.append(
             [
-                Paragraph(escape(r.label), styles["body"]),
+                Paragraph(escape(r.label), styles["cell"]),
                 f"{r.target} {r.unit}",
                 r.achieved_display,
                 "yes" if r.met else "no",
@@ -138,7 +139,7 @@ def evidence_pdf(portfolio: Any, progress: Any) -> bytes:
     story.append(Paragraph("Hours and supervision", styles["h2"]))
     story.append(
         Paragraph(
-            "Lines marked actionset come from meetings the candidate facilitated, as recorded by the system; "
+            "Lines whose source is actionset come from meetings the candidate facilitated, as recorded by the system; "
             "the others the candidate logged. No set member is named and nothing said in a set is recorded.",
             styles["small"],
         )
@@ -151,7 +152,7 @@ def evidence_pdf(portfolio: Any, progress: Any) -> bytes:
                 line.kind_label + (f" ({line.supervisor})" if line.supervisor else ""),
                 f"{line.minutes / 60:.2f}",
                 line.set_size or "",
-                Paragraph(escape(line.organisation_name), styles["body"]),
+                Paragraph(escape(line.organisation_name), styles["cell"]),
                 "actionset" if line.source == "actionset" else "logged",
             ]
         )
@@ -165,7 +166,7 @@ def evidence_pdf(portfolio: Any, progress: Any) -> bytes:
         rows.append(
             [
                 reflection.written_on.strftime("%d %b %Y"),
-                Paragraph(escape(reflection.title), styles["body"]),
+                Paragraph(escape(reflection.title), styles["cell"]),
                 reflection.words,
             ]
         )
@@ -193,7 +194,7 @@ def evidence_pdf(portfolio: Any, progress: Any) -> bytes:
                 [
                     AREA_LABELS.get(key, key),
                     RATING_LABELS.get(value.get("rating", ""), ""),
-                    Paragraph(escape(value.get("comment", "")), styles["body"]),
+                    Paragraph(escape(value.get("comment", "")), styles["cell"]),
                 ]
             )
         story.append(_table(rows, [34 * mm, 26 * mm, 104 * mm]))

@@ -8,7 +8,9 @@ Where the private key comes from, in order:
    on every start and every process without being stored anywhere. `manage.py check --deploy` warns about this.
 
 The private key is never written to the database. Credentials name the key that signed them (`kid`, its RFC 7638
-thumbprint), and the public key is published as a JWKS and in the issuer profile.
+thumbprint), and the public key is published as a JWKS and in the issuer profile. After a change of key, the public
+keys of earlier ones stay published (`ACCREDITATION_RETIRED_KEYS_FILE`: a file of PEM public keys), so that
+credentials signed before the change still verify.
 """
 
 from __future__ import annotations
@@ -75,8 +77,40 @@ def _b64url(data: bytes) -> str:
 
 
 def public_jwk() -> dict[str, str]:
-    """The public key as a JWK (RFC 8037), with its thumbprint (RFC 7638) as `kid`."""
-    raw = public_key().public_bytes(encoding=serialization.Encoding.Raw, format=serialization.PublicFormat.Raw)
+    """The current public key as a JWK (RFC 8037), with its thumbprint (RFC 7638) as `kid`."""
+    return _jwk(public_key())
+
+
+@lru_cache(maxsize=4)
+def _retired(path: str) -> tuple[Ed25519PublicKey, ...]:
+    if not path:
+        return ()
+    with open(path, "rb") as handle:
+        blocks = handle.read().decode().split("-----END PUBLIC KEY-----")
+    keys = []
+    for block in blocks:
+        if "-----BEGIN PUBLIC KEY-----" in block:
+            key = serialization.load_pem_public_key((block.strip() + "\n-----END PUBLIC KEY-----\n").encode())
+            if not isinstance(key, Ed25519PublicKey):
+                raise ImproperlyConfigured("ACCREDITATION_RETIRED_KEYS_FILE must hold Ed25519 public keys (PEM)")
+            keys.append(key)
+    return tuple(keys)
+
+
+def retired_keys() -> tuple[Ed25519PublicKey, ...]:
+    return _retired(_configured("ACCREDITATION_RETIRED_KEYS_FILE"))
+
+
+def key_for(kid: str) -> Ed25519PublicKey | None:
+    """The published public key named `kid`, current or retired."""
+    for key in (public_key(), *retired_keys()):
+        if _jwk(key)["kid"] == kid:
+            return key
+    return None
+
+
+def _jwk(key: Ed25519PublicKey) -> dict[str, str]:
+    raw = key.public_bytes(encoding=serialization.Encoding.Raw, format=serialization.PublicFormat.Raw)
     x = _b64url(raw)
     # The thumbprint hashes the required members only, in lexicographic order, with no whitespace.
     thumbprint = _b64url(
@@ -88,7 +122,7 @@ def public_jwk() -> dict[str, str]:
 
 
 def jwks() -> dict[str, Any]:
-    return {"keys": [public_jwk()]}
+    return {"keys": [public_jwk(), *(_jwk(key) for key in retired_keys())]}
 
 
 def sign(payload: dict[str, Any], *, typ: str = "vc+jwt") -> str:
@@ -99,10 +133,14 @@ def sign(payload: dict[str, Any], *, typ: str = "vc+jwt") -> str:
 
 
 def verify(token: str, key: Any = None) -> dict[str, Any]:
-    """The payload of `token` if its signature is good (with `key`, or our own public key); raises otherwise."""
+    """The payload of `token` if its signature is good (with `key`, or the published key its header names)."""
+    if key is None:
+        key = key_for(str(jwt.get_unverified_header(token).get("kid", "")))
+        if key is None:
+            raise jwt.InvalidKeyError("signed with a key that is not published")
     return jwt.decode(
         token,
-        key=key or public_key(),
+        key=key,
         algorithms=[ALGORITHM],
         options={"verify_aud": False, "verify_exp": True, "verify_nbf": True},
     )

@@ -161,3 +161,27 @@ def test_a_configured_pem_key_signs_instead_of_the_derived_one(settings: Any, cr
     assert jwk["kid"] != derived_kid
     token = signing.sign({"hello": "world"})
     assert jwt.decode(token, key=key.public_key(), algorithms=["EdDSA"]) == {"hello": "world"}
+
+
+def test_after_a_change_of_key_earlier_credentials_still_verify(settings: Any, tmp_path: Any) -> None:
+    def pem(key: Ed25519PrivateKey) -> str:
+        return key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ).decode()
+
+    old, new = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    settings.ACCREDITATION_SIGNING_KEY = pem(old)
+    token = signing.sign({"id": "urn:example:old"})
+    old_kid = signing.public_jwk()["kid"]
+
+    settings.ACCREDITATION_SIGNING_KEY = pem(new)
+    with pytest.raises(jwt.InvalidKeyError):
+        signing.verify(token)
+    retired = tmp_path / "retired.pem"
+    retired.write_bytes(
+        old.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    settings.ACCREDITATION_RETIRED_KEYS_FILE = str(retired)
+    assert signing.verify(token) == {"id": "urn:example:old"}
+    kids = [k["kid"] for k in Client().get(reverse("accreditation:jwks")).json()["keys"]]
+    assert kids == [signing.public_jwk()["kid"], old_kid]
