@@ -45,7 +45,7 @@ def draft_page(cast: Cast) -> dict[str, Any]:
     return {"page": PageFactory.create(published_at=None).public_id}
 
 
-def testimonial(cast: Cast) -> dict[str, Any]:
+def a_testimonial(cast: Cast) -> dict[str, Any]:
     return {"testimonial": TestimonialFactory.create().public_id}
 
 
@@ -93,6 +93,6 @@ CASES: dict[str, Case] = {
     "site:page_preview": Case("get", draft_page, PIPELINE),
     "site:testimonials_manage": Case("get", none, PIPELINE),
     "site:testimonial_new": Case("get", none, PIPELINE),
-    "site:testimonial_edit": Case("get", testimonial, PIPELINE),
-    "site:testimonial_withdraw": Case("post", testimonial, PIPELINE_DONE),
+    "site:testimonial_edit": Case("get", a_testimonial, PIPELINE),
+    "site:testimonial_withdraw": Case("post", a_testimonial, PIPELINE_DONE),
 }
