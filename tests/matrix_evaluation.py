@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from actionset.evaluation.models import Instrument
+from actionset.evaluation.services import builtins_ensure
 from actionset.evaluation.tests.factories import occasion
 from conftest import Cast
 from tests.matrix import ALL_STAFF, DENY, HIDE, LOGIN, MAINTAINERS, OK, Case, expect, org_a_rule, staff_only
@@ -16,6 +17,7 @@ def programme(cast: Cast) -> dict[str, Any]:
 
 
 def built_in(cast: Cast) -> dict[str, Any]:
+    builtins_ensure()
     return {"instrument": Instrument.objects.get(code="review_sheet").public_id}
 
 

@@ -13,7 +13,9 @@ COLOURS = ("#0f5c6e", "#b4490f", "#1f6b3a", "#4b3a8a", "#8a5a00")
 INK = "#1c2430"
 SOFT = "#4a5566"
 LINE = "#d9dee6"
-WIDTH = 480
+#: Two widths of each chart: the page shows the narrow one on a phone, so its words stay readable at 1:1.
+WIDTH = 560
+NARROW = 320
 
 
 @dataclass
@@ -31,7 +33,7 @@ def _text(
     )
 
 
-def _svg(width: int, height: float, title: str, description: str, body: list[str]) -> SafeString:
+def _svg(width: float, height: float, title: str, description: str, body: list[str]) -> SafeString:
     return mark_safe(
         f'<svg class="chart" viewBox="0 0 {width} {height:.0f}" role="img" xmlns="http://www.w3.org/2000/svg" '
         f'font-family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif">'
@@ -39,21 +41,35 @@ def _svg(width: int, height: float, title: str, description: str, body: list[str
     )
 
 
-def bars(*, title: str, description: str, rows: list[BarRow], groups: list[str], low: int, high: int) -> SafeString:
+def bars(
+    *,
+    title: str,
+    description: str,
+    rows: list[BarRow],
+    groups: list[str],
+    low: int,
+    high: int,
+    width: int = WIDTH,
+    legend: bool = False,
+) -> SafeString:
     """Horizontal bars on the scale's range, one per group in each row; the row's words above its bars."""
-    left, right = 8, WIDTH - 44
+    left, right = 8, width - 44
+    wrap = 72 if width >= WIDTH else 40
     span = right - left
     body: list[str] = []
     y = 4.0
-    if len(groups) > 1:
+    if len(groups) > 1 or legend:
         x = left
         for index, name in enumerate(groups):
             body.append(f'<rect x="{x}" y="{y + 3}" width="12" height="12" rx="2" fill="{COLOURS[index % 5]}"/>')
             body.append(_text(x + 17, y + 13, name, size=12, fill=SOFT))
             x += 30 + 7 * len(name)
+            if x > right - 60 and index < len(groups) - 1:
+                x = left
+                y += 20
         y += 26
     for row in rows:
-        for line in textwrap.wrap(row.label, 62) or [""]:
+        for line in textwrap.wrap(row.label, wrap) or [""]:
             y += 16
             body.append(_text(left, y, line))
         y += 6
@@ -63,8 +79,8 @@ def bars(*, title: str, description: str, rows: list[BarRow], groups: list[str],
             if value is None:
                 body.append(_text(left + 6, y + 11, "fewer than 5 answers", size=11, fill=SOFT))
             else:
-                width = max(span * (value - low) / (high - low), 2)
-                body.append(f'<rect x="{left}" y="{y:.1f}" width="{width:.1f}" height="14" rx="3" fill="{colour}"/>')
+                filled = max(span * (value - low) / (high - low), 2)
+                body.append(f'<rect x="{left}" y="{y:.1f}" width="{filled:.1f}" height="14" rx="3" fill="{colour}"/>')
                 body.append(_text(right + 6, y + 12, f"{value:.1f}", size=12, weight="600"))
             y += 18
         y += 8
@@ -74,13 +90,21 @@ def bars(*, title: str, description: str, rows: list[BarRow], groups: list[str],
         tick = left + span * (point - low) / (high - low)
         body.append(f'<line x1="{tick:.1f}" y1="{y}" x2="{tick:.1f}" y2="{y + 4}" stroke="{SOFT}"/>')
         body.append(_text(tick, y + 17, str(point), size=11, anchor="middle", fill=SOFT))
-    return _svg(WIDTH, y + 24, title, description, body)
+    return _svg(width, y + 24, title, description, body)
 
 
-def trend(*, title: str, description: str, points: list[tuple[str, float | None]], low: int, high: int) -> SafeString:
+def trend(
+    *,
+    title: str,
+    description: str,
+    points: list[tuple[str, float | None]],
+    low: int,
+    high: int,
+    width: int = WIDTH,
+) -> SafeString:
     """Columns for each point in time (e.g. after each meeting) on the scale's range; a gap where too few answered."""
     top, bottom, left = 14, 170, 34
-    right = WIDTH - 8
+    right = width - 8
     height = bottom - top
     body: list[str] = []
     for point in range(low, high + 1):
@@ -89,6 +113,12 @@ def trend(*, title: str, description: str, points: list[tuple[str, float | None]
         body.append(_text(left - 8, y + 4, str(point), size=11, anchor="end", fill=SOFT))
     slot = (right - left) / max(len(points), 1)
     column = min(slot * 0.55, 64)
+    caption = ""
+    words = [label.rsplit(" ", 1) for label, _ in points]
+    if slot < 70 and all(len(w) == 2 for w in words) and len({w[0] for w in words}) == 1:
+        # Too narrow for "Meeting 1": number the columns and name them once, under the axis.
+        caption = words[0][0]
+        points = [(w[1], value) for w, (_, value) in zip(words, points, strict=True)]
     for index, (label, value) in enumerate(points):
         centre = left + slot * (index + 0.5)
         if value is None:
@@ -105,4 +135,7 @@ def trend(*, title: str, description: str, points: list[tuple[str, float | None]
             )
             body.append(_text(centre, bottom - bar - 5, f"{value:.1f}", size=12, anchor="middle", weight="600"))
         body.append(_text(centre, bottom + 18, label, size=12, anchor="middle", fill=SOFT))
-    return _svg(WIDTH, bottom + 28, title, description, body)
+    if caption:
+        body.append(_text((left + right) / 2, bottom + 36, caption, size=12, anchor="middle", fill=SOFT))
+        return _svg(width, bottom + 44, title, description, body)
+    return _svg(width, bottom + 28, title, description, body)

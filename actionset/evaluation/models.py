@@ -74,7 +74,7 @@ class Item(models.Model):
     code = models.SlugField(max_length=40)
     text = models.TextField()
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RATING)
-    scale = models.ForeignKey(Scale, null=True, blank=True, on_delete=models.PROTECT, related_name="items")
+    scale = models.ForeignKey(Scale, null=True, blank=True, on_delete=models.RESTRICT, related_name="items")
     reverse = models.BooleanField(default=False, help_text="Scored high-to-low: agreeing is the weaker answer.")
     subscale = models.CharField(max_length=80, blank=True)
 

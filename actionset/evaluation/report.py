@@ -13,7 +13,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
 from actionset.evaluation.charts import BarRow
@@ -104,7 +104,7 @@ def bars_drawing(block: ChartBlock) -> Drawing:
     span = right - left
     bar, gap = 3.6 * mm, 1.2 * mm
     lines = [textwrap.wrap(r.label, 95) or [""] for r in rows]
-    legend = 7 * mm if len(block.groups) > 1 else 0
+    legend = 7 * mm if len(block.groups) > 1 or block.legend else 0
     rows_height = sum(
         len(ls) * 4 * mm + len(r.values) * (bar + gap) + 3 * mm for ls, r in zip(lines, rows, strict=True)
     )
@@ -218,7 +218,15 @@ def report_pdf(results: ProgrammeResults) -> bytes:
         "h2": ParagraphStyle(
             "h2", parent=sheet["Heading2"], textColor=BRAND_DARK, fontSize=13.5, spaceBefore=10, spaceAfter=4
         ),
-        "h3": ParagraphStyle("h3", parent=sheet["Heading3"], textColor=INK, fontSize=11, spaceBefore=6, spaceAfter=2),
+        "h3": ParagraphStyle(
+            "h3",
+            parent=sheet["Heading3"],
+            fontName="Helvetica-Bold",
+            textColor=INK,
+            fontSize=11,
+            spaceBefore=6,
+            spaceAfter=2,
+        ),
         "body": ParagraphStyle("body", parent=sheet["Normal"], fontSize=9.5, leading=13, textColor=INK),
         "small": ParagraphStyle("small", parent=sheet["Normal"], fontSize=8, leading=10.5, textColor=SOFT),
         "cell": ParagraphStyle("cell", parent=sheet["Normal"], fontSize=8.5, leading=10.5, textColor=INK),
@@ -285,6 +293,7 @@ def report_pdf(results: ProgrammeResults) -> bytes:
     )
     story.append(Paragraph("Who answered the surveys", styles["h2"]))
     story.append(_table(*response_table(results), styles, [52 * mm, 48 * mm, 16 * mm, 26 * mm, 32 * mm]))
+    story.append(PageBreak())
     story.append(Paragraph("What participants tell us", styles["h2"]))
     if not context["blocks"]:
         story.append(Paragraph(f"Results appear when {results.min_responses} people have answered.", styles["body"]))
@@ -342,6 +351,8 @@ def response_table(results: ProgrammeResults) -> tuple[list[str], list[list[str]
     for o in results.occasions:
         if o.state == "upcoming":
             answered, status = "—", f"Opens {o.opens_on:%-d %b %Y}"
+        elif not o.asked:
+            answered, status = "—", "Opens once held"
         else:
             answered = f"{o.answered} of {o.asked} ({_percent(o.rate)})"
             status = f"Open until {o.closes_on:%-d %b}" if o.state == "open" else "Closed"

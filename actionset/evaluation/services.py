@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from actionset.core.audit import audit_record
 from actionset.core.email import email_send
-from actionset.evaluation.instruments import DefinitionInvalid, install, parse_json
+from actionset.evaluation.instruments import BUILT_IN, DefinitionInvalid, install, parse, parse_json
 from actionset.evaluation.models import Answer, Instrument, Item, Notice, Occasion, Response, Scale, Timing
 from actionset.programmes.models import Enrolment, Programme
 
@@ -60,6 +60,19 @@ def instrument_import(*, actor: User, content: bytes, filename: str, request: Ht
     return instrument
 
 
+def builtins_ensure() -> None:
+    """Install any built-in instrument that is missing. A data migration installs them; this puts them back after
+    a database flush (the demo's --reset, transactional tests) and is cheap enough to call before they are needed."""
+    codes = [data["code"] for data in BUILT_IN]
+    if Instrument.objects.filter(code__in=codes).count() == len(codes):
+        return
+    with transaction.atomic():
+        present = set(Instrument.objects.select_for_update().filter(code__in=codes).values_list("code", flat=True))
+        for data in BUILT_IN:
+            if data["code"] not in present:
+                install(parse(data), models={"Instrument": Instrument, "Scale": Scale, "Item": Item}, built_in=True)
+
+
 # --- occasions: when a programme asks -------------------------------------------------------------------
 
 
@@ -79,6 +92,7 @@ def planned_occasions(programme: Programme) -> list[dict[str, Any]]:
     A point whose instrument is not in the library (e.g. a licensed scale not yet imported) or whose
     dates cannot be known yet (no meetings scheduled) yields nothing until it can.
     """
+    builtins_ensure()
     instruments = {i.code: i for i in Instrument.objects.all()}
     dates = _meeting_dates(programme)
     first = min(dates[min(dates)]) if dates else programme.start_date

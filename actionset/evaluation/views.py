@@ -32,6 +32,7 @@ def occasion_from_url(*, occasion: UUID) -> Occasion:
 
 @access("evaluation.instruments")
 def instrument_list(request: HttpRequest) -> HttpResponse:
+    services.builtins_ensure()
     instruments = Instrument.objects.prefetch_related("items")
     return render(
         request,

@@ -8,147 +8,273 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('programmes', '0003_phase_minutes'),
+        ("programmes", "0003_phase_minutes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Instrument',
+            name="Instrument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('code', models.SlugField(help_text='How evaluation plans and imports refer to it.', max_length=60, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('purpose', models.TextField(blank=True)),
-                ('kirkpatrick_level', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)])),
-                ('licence', models.TextField(blank=True, help_text='Terms under which the provider uses it.')),
-                ('credit', models.TextField(blank=True, help_text='Authors and source, as the licence asks them to be credited.')),
-                ('scoring', models.CharField(choices=[('mean', 'Mean of the rating items'), ('sum', 'Sum of the rating items')], default='mean', max_length=10)),
-                ('built_in', models.BooleanField(default=False)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="How evaluation plans and imports refer to it.", max_length=60, unique=True
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("purpose", models.TextField(blank=True)),
+                (
+                    "kirkpatrick_level",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ]
+                    ),
+                ),
+                ("licence", models.TextField(blank=True, help_text="Terms under which the provider uses it.")),
+                (
+                    "credit",
+                    models.TextField(
+                        blank=True, help_text="Authors and source, as the licence asks them to be credited."
+                    ),
+                ),
+                (
+                    "scoring",
+                    models.CharField(
+                        choices=[("mean", "Mean of the rating items"), ("sum", "Sum of the rating items")],
+                        default="mean",
+                        max_length=10,
+                    ),
+                ),
+                ("built_in", models.BooleanField(default=False)),
             ],
             options={
-                'ordering': ['-built_in', 'name'],
+                "ordering": ["-built_in", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Item',
+            name="Item",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('code', models.SlugField(max_length=40)),
-                ('text', models.TextField()),
-                ('kind', models.CharField(choices=[('rating', 'Rating on a scale'), ('free_text', 'Free text')], default='rating', max_length=20)),
-                ('reverse', models.BooleanField(default=False, help_text='Scored high-to-low: agreeing is the weaker answer.')),
-                ('subscale', models.CharField(blank=True, max_length=80)),
-                ('instrument', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='evaluation.instrument')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField()),
+                ("code", models.SlugField(max_length=40)),
+                ("text", models.TextField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("rating", "Rating on a scale"), ("free_text", "Free text")],
+                        default="rating",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "reverse",
+                    models.BooleanField(default=False, help_text="Scored high-to-low: agreeing is the weaker answer."),
+                ),
+                ("subscale", models.CharField(blank=True, max_length=80)),
+                (
+                    "instrument",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="evaluation.instrument"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['instrument', 'position'],
+                "ordering": ["instrument", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Occasion',
+            name="Occasion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('timing', models.CharField(choices=[('start', 'At the start'), ('each_meeting', 'After each meeting'), ('end', 'At the end'), ('follow_up_3', '3 months after'), ('follow_up_6', '6 months after')], max_length=20)),
-                ('meeting_number', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('opens_on', models.DateField()),
-                ('closes_on', models.DateField()),
-                ('instrument', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='occasions', to='evaluation.instrument')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evaluation_occasions', to='programmes.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "timing",
+                    models.CharField(
+                        choices=[
+                            ("start", "At the start"),
+                            ("each_meeting", "After each meeting"),
+                            ("end", "At the end"),
+                            ("follow_up_3", "3 months after"),
+                            ("follow_up_6", "6 months after"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("meeting_number", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("opens_on", models.DateField()),
+                ("closes_on", models.DateField()),
+                (
+                    "instrument",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="occasions",
+                        to="evaluation.instrument",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evaluation_occasions",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['programme', 'opens_on'],
+                "ordering": ["programme", "opens_on"],
             },
         ),
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('invitation', 'Invitation'), ('reminder', 'Reminder')], max_length=20)),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='programmes.enrolment')),
-                ('occasion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='evaluation.occasion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(choices=[("invitation", "Invitation"), ("reminder", "Reminder")], max_length=20),
+                ),
+                ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="programmes.enrolment"
+                    ),
+                ),
+                (
+                    "occasion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="notices", to="evaluation.occasion"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evaluation_responses', to='programmes.enrolment')),
-                ('occasion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='evaluation.occasion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evaluation_responses",
+                        to="programmes.enrolment",
+                    ),
+                ),
+                (
+                    "occasion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="responses", to="evaluation.occasion"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.SmallIntegerField(blank=True, null=True)),
-                ('text', models.TextField(blank=True)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluation.item')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='evaluation.response')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("value", models.SmallIntegerField(blank=True, null=True)),
+                ("text", models.TextField(blank=True)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="evaluation.item"
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="answers", to="evaluation.response"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Scale',
+            name="Scale",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40)),
-                ('low', models.SmallIntegerField()),
-                ('high', models.SmallIntegerField()),
-                ('anchors', models.JSONField(blank=True, default=dict)),
-                ('instrument', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scales', to='evaluation.instrument')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40)),
+                ("low", models.SmallIntegerField()),
+                ("high", models.SmallIntegerField()),
+                ("anchors", models.JSONField(blank=True, default=dict)),
+                (
+                    "instrument",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="scales", to="evaluation.instrument"
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='item',
-            name='scale',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='items', to='evaluation.scale'),
+            model_name="item",
+            name="scale",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="items",
+                to="evaluation.scale",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='occasion',
-            constraint=models.UniqueConstraint(fields=('programme', 'instrument', 'timing', 'meeting_number'), name='one_occasion_per_point'),
+            model_name="occasion",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "instrument", "timing", "meeting_number"), name="one_occasion_per_point"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='occasion',
-            constraint=models.UniqueConstraint(condition=models.Q(('meeting_number__isnull', True)), fields=('programme', 'instrument', 'timing'), name='one_occasion_per_point_without_meeting'),
+            model_name="occasion",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("meeting_number__isnull", True)),
+                fields=("programme", "instrument", "timing"),
+                name="one_occasion_per_point_without_meeting",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notice',
-            constraint=models.UniqueConstraint(fields=('occasion', 'enrolment', 'kind'), name='one_notice_of_a_kind'),
+            model_name="notice",
+            constraint=models.UniqueConstraint(fields=("occasion", "enrolment", "kind"), name="one_notice_of_a_kind"),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.UniqueConstraint(fields=('occasion', 'enrolment'), name='one_response_per_occasion'),
+            model_name="response",
+            constraint=models.UniqueConstraint(fields=("occasion", "enrolment"), name="one_response_per_occasion"),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.UniqueConstraint(fields=('response', 'item'), name='one_answer_per_item'),
+            model_name="answer",
+            constraint=models.UniqueConstraint(fields=("response", "item"), name="one_answer_per_item"),
         ),
         migrations.AddConstraint(
-            model_name='scale',
-            constraint=models.UniqueConstraint(fields=('instrument', 'code'), name='scale_code_once_per_instrument'),
+            model_name="scale",
+            constraint=models.UniqueConstraint(fields=("instrument", "code"), name="scale_code_once_per_instrument"),
         ),
         migrations.AddConstraint(
-            model_name='scale',
-            constraint=models.CheckConstraint(condition=models.Q(('low__lt', models.F('high'))), name='scale_low_below_high'),
+            model_name="scale",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("low__lt", models.F("high"))), name="scale_low_below_high"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='item',
-            constraint=models.UniqueConstraint(fields=('instrument', 'code'), name='item_code_once_per_instrument'),
+            model_name="item",
+            constraint=models.UniqueConstraint(fields=("instrument", "code"), name="item_code_once_per_instrument"),
         ),
         migrations.AddConstraint(
-            model_name='item',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'free_text'), ('scale__isnull', True)), models.Q(('kind', 'rating'), ('scale__isnull', False)), _connector='OR'), name='rating_items_have_a_scale'),
+            model_name="item",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "free_text"), ("scale__isnull", True)),
+                    models.Q(("kind", "rating"), ("scale__isnull", False)),
+                    _connector="OR",
+                ),
+                name="rating_items_have_a_scale",
+            ),
         ),
     ]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from actionset.core.models import AuditEvent
 from actionset.evaluation.instruments import BUILT_IN, DefinitionInvalid, parse
 from actionset.evaluation.models import Instrument, Item, Scale
+from actionset.evaluation.services import builtins_ensure
 from conftest import Cast
 
 TEAM_SCALE: dict[str, Any] = {
@@ -40,6 +41,8 @@ def upload(cast: Cast, role: str, data: Any) -> Any:
 
 
 def test_the_built_in_instruments_are_installed(db: Any) -> None:
+    # The data migration installs them; a flushed database (transactional tests, demo --reset) gets them back here.
+    builtins_ensure()
     review = Instrument.objects.get(code="review_sheet")
     assert review.built_in
     assert review.kirkpatrick_level == 1
@@ -52,6 +55,13 @@ def test_the_built_in_instruments_are_installed(db: Any) -> None:
         "Connecting",
         "Questioning",
     ]
+
+
+def test_built_ins_come_back_after_a_flush_and_are_not_doubled(db: Any) -> None:
+    Instrument.objects.all().delete()
+    builtins_ensure()
+    builtins_ensure()
+    assert sorted(Instrument.objects.values_list("code", flat=True)) == ["review_sheet", "self_rating"]
 
 
 def test_the_built_ins_pass_the_import_format(db: Any) -> None:

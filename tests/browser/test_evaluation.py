@@ -1,0 +1,81 @@
+"""The sponsor's view of a programme's results, and a participant answering a review sheet.
+
+Northwind's demo programme has answers at the start and after the first two meetings, and four after the third
+(below the threshold of five). The sponsor's dashboard and the PDF report are screenshotted; a participant
+answers the waiting review sheet from their home page and, with that fifth answer, the sponsor sees its results.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+
+from actionset.programmes.models import Programme
+from tests.browser.conftest import PHONE, SCREENSHOTS, screenshot, serious_accessibility_violations, sign_in
+
+
+def pdf_to_png(pdf: Path, name: str) -> list[Path]:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    paths = []
+    document = pdfium.PdfDocument(str(pdf))
+    for index in range(len(document)):
+        image = document[index].render(scale=1.6).to_pil()
+        path = SCREENSHOTS / f"{name}-page{index + 1}.png"
+        image.save(path)
+        paths.append(path)
+    return paths
+
+
+def test_a_sponsor_reads_the_results_and_a_participants_answer_completes_a_point(
+    demo_world: None, new_page: Any, tmp_path: Path
+) -> None:
+    programme = Programme.objects.get(title="Leading through change")
+    sponsor = new_page()
+    sign_in(sponsor, "sponsor@northwind.example")
+    sponsor.goto(f"/programmes/{programme.public_id}/")
+    sponsor.get_by_role("link", name="Results").click()
+    sponsor.get_by_role("heading", name="How the programme is going").wait_for()
+    assert sponsor.get_by_text("meetings held").is_visible()
+    assert sponsor.locator("svg.chart").count() >= 3
+    # After meeting 3 has four answers: it is named, its figures are not.
+    row = sponsor.get_by_role("row").filter(has_text="After meeting 3")
+    assert "results need 1 more" in row.inner_text()
+    assert serious_accessibility_violations(sponsor) == []
+    screenshot(sponsor, "evaluation-dashboard")
+
+    with sponsor.expect_download() as download:
+        sponsor.get_by_role("link", name="Download report (PDF)").click()
+    pdf = tmp_path / "report.pdf"
+    download.value.save_as(pdf)
+    pages = pdf_to_png(pdf, "evaluation-report")
+    assert len(pages) >= 2
+
+    phone = new_page(viewport=PHONE)
+    sign_in(phone, "sponsor@northwind.example")
+    phone.goto(f"/evaluation/programmes/{programme.public_id}/")
+    screenshot(phone, "evaluation-dashboard-phone")
+
+    member = new_page(viewport=PHONE)
+    sign_in(member, "participant@northwind.example")
+    member.goto("/")
+    member.get_by_role("heading", name="A few questions for you").wait_for()
+    screenshot(member, "evaluation-member-home")
+    member.get_by_role("link", name="After-meeting review sheet — after meeting 3").click()
+    member.get_by_role("heading", name="After-meeting review sheet").wait_for()
+    member.get_by_role("button", name="Send my answers").click()
+    assert member.get_by_text("Choose one point on the scale.").first.is_visible()
+    for group in member.locator("fieldset.survey-item").all():
+        group.get_by_text("4 — Agree").click()
+    assert serious_accessibility_violations(member) == []
+    screenshot(member, "evaluation-survey-phone")
+    member.get_by_role("button", name="Send my answers").click()
+    member.get_by_text("only you can see them").wait_for()
+
+    sponsor.reload()
+    row = sponsor.get_by_role("row").filter(has_text="After meeting 3")
+    assert "results need" not in row.inner_text()
+    assert sponsor.get_by_role(
+        "heading", name="After-meeting review sheet: each question, after meeting 3"
+    ).is_visible()
