@@ -188,7 +188,9 @@ class EvaluationPoint(models.Model):
         """The library's instruments as (code, name); then the well-known codes above and any in `also` that the
         library lacks, so a plan can name a licensed scale before it is imported (it is scheduled once it is)."""
         from actionset.evaluation.models import Instrument
+        from actionset.evaluation.services import builtins_ensure
 
+        builtins_ensure()
         library = list(Instrument.objects.order_by("-built_in", "name").values_list("code", "name"))
         known = {code for code, _ in library}
         legacy = dict(cls.Instrument.choices)
