@@ -240,11 +240,19 @@ class Tally:
         return f"Waiting for {' and '.join(parts)}." if parts else "Agreed."
 
 
-def item_tally(item: SharedItem, *, members: list[Enrolment] | None = None) -> Tally:
+def item_tally(
+    item: SharedItem,
+    *,
+    members: list[Enrolment] | None = None,
+    facilitator_users: set[int] | None = None,
+    rule: str | None = None,
+) -> Tally:
+    """Where `item` stands. A page listing many items passes what is the same for all of them."""
     learning_set = item.learning_set
     members = members if members is not None else active_members(learning_set)
     by_user = {m.person.user_id: m.pk for m in members if m.person.user_id}
-    facilitator_users = set(learning_set.facilitators.values_list("user_id", flat=True))
+    if facilitator_users is None:
+        facilitator_users = set(learning_set.facilitators.values_list("user_id", flat=True))
     approved: set[int] = set()
     objected: set[int] = set()
     facilitator_approved = facilitator_objected = False
@@ -261,9 +269,9 @@ def item_tally(item: SharedItem, *, members: list[Enrolment] | None = None) -> T
     if item.author_id in {m.pk for m in members}:
         approved.add(item.author_id)
     return Tally(
-        rule=sharing_rule_of(learning_set),
+        rule=rule if rule is not None else sharing_rule_of(learning_set),
         members=members,
-        electorate=set(item.electorate.values_list("pk", flat=True)),
+        electorate={e.pk for e in item.electorate.all()},
         approved=approved,
         objected=objected,
         facilitator_approved=facilitator_approved,

@@ -249,13 +249,16 @@ def sharing(request: Request, learning_set: LearningSet) -> HttpResponse:
     items = list(
         SharedItem.objects.filter(learning_set=learning_set)
         .exclude(status=SharedItem.Status.WITHDRAWN)
-        .select_related("author__person", "presenter__person", "meeting")
+        .select_related("learning_set", "author__person", "presenter__person", "meeting")
         .prefetch_related("decisions", "answers", "themes", "electorate")
         .order_by("-created_at")
     )
+    rule = services.sharing_rule_of(learning_set)
     names = {m.person.user_id: m.person.name for m in members if m.person.user_id}
+    facilitator_users = set()
     for a in learning_set.facilitators.select_related("user"):
         names[a.user_id] = f"{a.user.name or a.user.email} (facilitator)"
+        facilitator_users.add(a.user_id)
     pending = []
     for item in items:
         if not item.is_proposed:
@@ -265,7 +268,7 @@ def sharing(request: Request, learning_set: LearningSet) -> HttpResponse:
         pending.append(
             {
                 "item": item,
-                "tally": services.item_tally(item, members=members),
+                "tally": services.item_tally(item, members=members, facilitator_users=facilitator_users, rule=rule),
                 "decisions": [(names.get(d.user_id, "Someone who has left"), d) for d in decisions],
                 "mine": mine,
                 "is_author": item.author.person.user_id == request.user.pk,

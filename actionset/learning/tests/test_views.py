@@ -154,3 +154,38 @@ def test_home_prompts_for_the_journal_and_for_items_awaiting_agreement(world: Se
     sponsor_home = client_for(world.sponsor).get("/").content.decode()
     assert "Questions from the sets" in sponsor_home
     assert user_of(world.members[0]) is not None
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # once to warm what every page loads the first time (the provider's row, sessions)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_list_pages_do_not_query_per_item(world: SetWorld) -> None:
+    from actionset.learning import services
+
+    member = client_for(world.users[0])
+    sharing = reverse("learning:sharing", kwargs={"learning_set": world.learning_set.public_id})
+    programme_page = reverse("learning:programme", kwargs={"programme": world.programme.public_id})
+    sponsor = client_for(world.sponsor)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            item = services.item_propose(
+                actor=world.users[0], learning_set=world.learning_set, kind="question", text=f"Question {i}"
+            )
+            if i % 2:
+                for user in world.users[1:]:
+                    services.item_decide(actor=user, item=item, verdict="approve")
+                item.refresh_from_db()
+                services.answer_add(actor=world.sponsor, item=item, text="An answer")
+
+    add(2)
+    few = (_queries(member, sharing), _queries(sponsor, programme_page))
+    add(6)
+    assert (_queries(member, sharing), _queries(sponsor, programme_page)) == few
