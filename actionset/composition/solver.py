@@ -84,8 +84,12 @@ def solve(
     iterations: int | None = None,
     progress: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    exact_seconds: float = EXACT_SECONDS,
 ) -> SolveResult:
     """Best composition found within ``time_limit`` seconds (or ``iterations`` search steps, whichever ends first).
+
+    Small problems are first given to CP-SAT for a proof of optimality, for ``exact_seconds`` at most (and no more
+    than a share of the time limit); whether a proof comes in that time depends on the machine's load.
 
     The search path depends only on ``seed``; with an ``iterations`` budget and a generous time limit the result is
     exactly reproducible. ``should_stop`` is polled about twenty times a second; the best assignment so far is
@@ -122,7 +126,7 @@ def solve(
     done = 0
     proven = None
     if exact.eligible(compiled):
-        allowance = min(EXACT_SHARE * (deadline - time.perf_counter()), EXACT_SECONDS)
+        allowance = min(EXACT_SHARE * (deadline - time.perf_counter()), exact_seconds)
         proven = exact.solve_exact(compiled, allowance, seed)
     if proven is not None:
         state.best_group[:] = proven
