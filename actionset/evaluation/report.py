@@ -362,10 +362,20 @@ def response_table(results: ProgrammeResults) -> tuple[list[str], list[list[str]
     return head, rows
 
 
+class _SafeWriter:
+    """A csv writer that keeps a spreadsheet from running text as a formula (shared questions are free text)."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        self.writer = csv.writer(out)
+
+    def writerow(self, row: list[object]) -> None:
+        self.writer.writerow([f"'{c}" if isinstance(c, str) and c[:1] in ("=", "+", "-", "@") else c for c in row])
+
+
 def report_csv(results: ProgrammeResults) -> str:
     """One row per figure: section, what, point, value, count. The same figures as the PDF and dashboard."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = _SafeWriter(out)
     writer.writerow(["section", "measure", "point", "value", "people"])
     h = results.health
     for measure, value in (

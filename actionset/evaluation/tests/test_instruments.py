@@ -159,3 +159,13 @@ def test_an_imported_scale_joins_the_evaluation_plan(cast: Cast) -> None:
     assert "Team psychological safety (licensed)" in page
     cast.client("designer").post(url, {"team-safety__start": "on"})
     assert list(programme.evaluation_points.values_list("instrument", "timing")) == [("team-safety", "start")]
+
+
+def test_the_example_in_the_guide_is_a_valid_import(cast: Cast) -> None:
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[3] / "docs" / "evaluation.md").read_text()
+    example = guide.split("```json", 1)[1].split("```", 1)[0]
+    response = upload(cast, "designer", example.encode())
+    assert response.status_code == 302
+    assert Instrument.objects.get(code="team-safety").items.count() == 3

@@ -110,3 +110,13 @@ def test_report_functions_share_one_data_function(programme_world: Cast) -> None
     results = programme_results(programme_world.programme)
     assert OVERALL_CSV in report_csv(results)
     assert OVERALL in pdf_text(report_pdf(results))
+
+
+def test_the_csv_keeps_shared_text_from_running_as_a_formula() -> None:
+    import io
+
+    from actionset.evaluation.report import _SafeWriter
+
+    out = io.StringIO()
+    _SafeWriter(out).writerow(["questions", "=HYPERLINK(1)", 5])
+    assert out.getvalue().strip() == "questions,'=HYPERLINK(1),5"
