@@ -51,14 +51,14 @@ def _sessions_prefetch() -> Any:
     return Prefetch("sessions", queryset=CohortSession.objects.order_by("starts_at"), to_attr="session_list")
 
 
-def _upcoming_cohorts(course: Course) -> QuerySet[Cohort]:
-    """The cohorts the public sees: open ones not yet over, and closed ones not yet started ("booking closed").
-
-    A cohort already running and closed to booking is the candidates' business, not the catalogue's.
+def _upcoming_cohorts(courses: list[Course]) -> dict[int, list[Cohort]]:
+    """Course pk → the cohorts the public sees, soonest first: open ones not yet over, and closed ones not yet
+    started ("booking closed"). A cohort already running and closed to booking is its candidates' business.
     """
     now = timezone.now()
-    return (
-        course.cohorts.annotate(first_start=Min("sessions__starts_at"), last_end=Max("sessions__ends_at"))
+    cohorts = (
+        Cohort.objects.filter(course__in=courses)
+        .annotate(first_start=Min("sessions__starts_at"), last_end=Max("sessions__ends_at"))
         .filter(
             Q(status=Cohort.Status.OPEN, last_end__gte=now)
             | Q(status=Cohort.Status.OPEN, last_end__isnull=True)
@@ -68,6 +68,10 @@ def _upcoming_cohorts(course: Course) -> QuerySet[Cohort]:
         .prefetch_related(_sessions_prefetch())
         .order_by("pk")
     )
+    result: dict[int, list[Cohort]] = {course.pk: [] for course in courses}
+    for cohort in sorted(cohorts, key=_first_start):
+        result[cohort.course_id].append(cohort)
+    return result
 
 
 def _first_start(cohort: Cohort) -> Any:
@@ -83,16 +87,16 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     courses = list(Course.objects.published().order_by("kind", "title"))
     kind_order = [k for k, _ in Course.Kind.choices]
     courses.sort(key=lambda c: kind_order.index(c.kind))
-    rows = []
-    for course in courses:
-        cohorts = sorted(_upcoming_cohorts(course), key=_first_start)
-        rows.append({"course": course, "cohorts": cohorts, "next": cohorts[0] if cohorts else None})
+    upcoming = _upcoming_cohorts(courses)
+    rows = [
+        {"course": c, "cohorts": upcoming[c.pk], "next": upcoming[c.pk][0] if upcoming[c.pk] else None} for c in courses
+    ]
     return render(request, "training/catalogue.html", {"rows": rows})
 
 
 @access("training.course.view", load=course_from_slug)
 def course(request: HttpRequest, course: Course) -> HttpResponse:
-    cohorts = sorted(_upcoming_cohorts(course), key=_first_start)
+    cohorts = _upcoming_cohorts([course])[course.pk]
     bookable = Cohort.objects.filter(pk__in=[c.pk for c in cohorts if c.is_bookable]).order_by("pk")
     user = request.user if request.user.is_authenticated else None
     assert user is None or isinstance(user, User)

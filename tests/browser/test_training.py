@@ -76,7 +76,8 @@ def test_booking_a_place_from_the_public_catalogue(new_page: Any, catalogue: Non
     assert leeds.held_places_count() == leeds.capacity
 
     # Leaving the waitlist from the booking page.
-    page.get_by_role("button", name="Leave the waitlist").click()
+    page.get_by_text("Leave the waitlist", exact=True).click()
+    page.get_by_role("button", name="Yes, leave the waitlist").click()
     assert page.get_by_role("heading", name="This booking is cancelled").is_visible()
 
 

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,6 +56,27 @@ def test_the_catalogue_lists_published_courses_with_dates_and_places(cohort: Coh
     assert "A draft course" not in page
     assert "1 place left" in page
     assert cohort.name in page
+
+
+def test_the_catalogue_costs_the_same_queries_however_many_courses(cohort: Cohort, client: Any) -> None:
+    url = reverse("training:catalogue")
+    client.get(url)  # the site layout's own first-request work
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(3):
+        other = CohortFactory.create()
+        SessionFactory.create_batch(2, cohort=other)
+        BookingFactory.create(cohort=other)
+    with CaptureQueriesContext(connection) as four:
+        assert client.get(url).content.decode().count("Dates, outcomes and booking<") == 4
+    assert len(four.captured_queries) == len(one.captured_queries)
+
+
+def test_a_running_cohort_closed_to_booking_is_not_in_the_catalogue(cohort: Cohort, client: Any) -> None:
+    cohort.status = Cohort.Status.CLOSED
+    cohort.save()  # its first session is already past
+    assert cohort.name not in client.get(reverse("training:catalogue")).content.decode()
+    assert cohort.name not in client.get(course_url(cohort)).content.decode()
 
 
 def test_an_unpublished_course_page_is_hidden_from_the_public_but_not_from_trainers(cast: Cast) -> None:
@@ -353,3 +376,27 @@ def test_the_capacity_cannot_drop_below_the_places_taken(cohort: Cohort, cast: C
     assert "cannot be lower" in response.content.decode()
     cohort.refresh_from_db()
     assert cohort.capacity == 2
+
+
+# --- navigation and the home page -----------------------------------------------------------------------
+
+
+def test_the_navigation_offers_training_to_its_keepers_and_your_courses_to_bookers(cohort: Cohort, cast: Cast) -> None:
+    from actionset.core.access import Actor
+    from actionset.training.navigation import nav_items
+
+    participant = cast.users["a_participant"]
+    assert [i.label for i in nav_items(Actor(cast.users["trainer"]))] == ["Training"]
+    assert [i.label for i in nav_items(Actor(cast.users["designer"]))] == []
+    assert [i.label for i in nav_items(Actor(participant))] == []
+    BookingFactory.create(cohort=cohort, user=participant, email=participant.email)
+    assert [i.label for i in nav_items(Actor(participant))] == ["Your courses"]
+
+
+def test_the_home_page_shows_a_candidates_next_session(cohort: Cohort, cast: Cast) -> None:
+    participant = cast.users["a_participant"]
+    BookingFactory.create(cohort=cohort, user=participant, email=participant.email)
+    page = cast.client("a_participant").get(reverse("core:home")).content.decode()
+    assert "Your training" in page
+    assert reverse("training:cohort", kwargs={"cohort": cohort.public_id}) in page
+    assert "Your training" not in cast.client("a_sponsor").get(reverse("core:home")).content.decode()
