@@ -79,3 +79,45 @@ def test_a_sponsor_reads_the_results_and_a_participants_answer_completes_a_point
     assert sponsor.get_by_role(
         "heading", name="After-meeting review sheet: each question, after meeting 3"
     ).is_visible()
+
+
+def test_a_designer_imports_a_scale_and_is_told_exactly_what_is_wrong(
+    transactional_db: None, new_page: Any, tmp_path: Path
+) -> None:
+    import json
+
+    from actionset.core.factories import TEST_PASSWORD, UserFactory
+
+    UserFactory.create(email="designer@provider.test", name="Dana Designer", staff_roles=["designer"])
+    scale = {
+        "code": "team-safety",
+        "name": "Team psychological safety",
+        "kirkpatrick_level": 1,
+        "scales": [
+            {"code": "accuracy", "low": 1, "high": 7, "anchors": {"1": "Very inaccurate", "7": "Very accurate"}}
+        ],
+        "items": [
+            {"code": "q1", "text": "Mistakes are held against you here.", "scale": "accuracy", "reverse": True},
+            {"code": "q2", "text": "It is safe to take a risk here.", "scale": "agreement"},
+        ],
+    }
+    bad = tmp_path / "team-safety.json"
+    bad.write_text(json.dumps(scale))
+    page = new_page()
+    sign_in(page, "designer@provider.test", TEST_PASSWORD)
+    page.get_by_role("link", name="Instruments").click()
+    page.get_by_role("link", name="Import an instrument").click()
+    page.get_by_label("Instrument definition (JSON)").set_input_files(str(bad))
+    page.get_by_role("button", name="Import").click()
+    page.get_by_role("heading", name="Nothing was imported").wait_for()
+    assert page.get_by_text("items[2].scale: 'agreement' is not one of the scales above").is_visible()
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "evaluation-import-errors")
+
+    scale["items"][1]["scale"] = "accuracy"  # type: ignore[index]
+    bad.write_text(json.dumps(scale))
+    page.get_by_label("Instrument definition (JSON)").set_input_files(str(bad))
+    page.get_by_role("button", name="Import").click()
+    page.get_by_role("heading", name="Team psychological safety").wait_for()
+    assert page.get_by_text("Mistakes are held against you here.").is_visible()
+    screenshot(page, "evaluation-instrument")

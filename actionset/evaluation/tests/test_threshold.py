@@ -120,3 +120,31 @@ def test_the_csv_keeps_shared_text_from_running_as_a_formula() -> None:
     out = io.StringIO()
     _SafeWriter(out).writerow(["questions", "=HYPERLINK(1)", 5])
     assert out.getvalue().strip() == "questions,'=HYPERLINK(1),5"
+
+
+@pytest.mark.parametrize(("count", "visible"), [(4, False), (5, True)])
+def test_after_meeting_results_follow_the_same_threshold(programme_world: Cast, count: int, visible: bool) -> None:
+    """The trend chart's column, the per-question chart and their tables, on the page and in both exports."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    programme, meeting = programme_world.programme, programme_world.meeting
+    assert programme is not None
+    assert meeting is not None
+    meeting.status = "held"
+    meeting.starts_at = timezone.now() - dt.timedelta(days=1)
+    meeting.save()
+    after = occasion(programme, "review_sheet", "each_meeting")
+    for enrolment in people(programme, count, learning_set=programme_world.learning_set):
+        answer(after, enrolment, 4)  # the reverse-scored item counts 2: overall (5 * 4 + 2) / 6
+    client = programme_world.client("a_sponsor")
+    kwargs = {"programme": programme.public_id}
+    html = client.get(reverse("evaluation:dashboard", kwargs=kwargs)).content.decode()
+    assert ("each question, after meeting 1" in html) is visible
+    assert ("<td>3.7</td>" in html) is visible
+    assert ("Results appear when 5 people have answered after a meeting." in html) is not visible
+    text = client.get(reverse("evaluation:report_csv", kwargs=kwargs)).content.decode()
+    assert ("3.67" in text) is visible
+    pdf = pdf_text(client.get(reverse("evaluation:report_pdf", kwargs=kwargs)).content)
+    assert ("each question, after meeting 1" in pdf) is visible
