@@ -70,7 +70,7 @@ def candidate_and_trainer(candidate: str, trainer: str) -> dict[str, str]:
 
 CASES: dict[str, Case] = {
     "accreditation:mine": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),
-    "accreditation:start": Case("post", lambda c: {"award": "foundation"}, expect(DONE, anonymous=LOGIN)),
+    "accreditation:start": Case("post", lambda c: {"award": foundation().slug}, expect(DONE, anonymous=LOGIN)),
     "accreditation:portfolio": Case("get", portfolio, candidate_and_trainer(OK, OK)),
     "accreditation:hours_new": Case("get", portfolio, candidate_and_trainer(OK, DENY)),
     "accreditation:entry_delete": Case("post", fresh_entry, candidate_and_trainer(DONE, DENY)),

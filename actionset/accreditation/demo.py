@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from actionset.accounts.models import User
 from actionset.accreditation import services
+from actionset.accreditation.awards import awards_load
 from actionset.accreditation.feedback import AREAS
 from actionset.accreditation.models import Award, EntryKind, Portfolio
 
@@ -126,6 +127,8 @@ def _candidates() -> list[User]:
 
 
 def seed() -> None:
+    # Loaded by a migration already, except after a flush (a reset demo, a transactional test): idempotent anyway.
+    awards_load()
     foundation = Award.objects.get(slug="foundation")
     assessor = User.objects.get(email="trainer@provider.example")
     rng = random.Random(7)

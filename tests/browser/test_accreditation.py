@@ -12,6 +12,7 @@ from django.core import mail
 from django.utils import timezone
 
 from actionset.accounts.models import User
+from actionset.accreditation.awards import awards_load
 from actionset.accreditation.models import Credential, Portfolio
 from actionset.accreditation.services import word_count
 from actionset.core.demo import DEMO_PASSWORD
@@ -46,6 +47,7 @@ def world(transactional_db: Any, settings: Any, tmp_path: Any) -> User:
     User.objects.create_user("participant@northwind.example", DEMO_PASSWORD, name="Sam Carter")
     User.objects.create_user("facilitator@provider.example", DEMO_PASSWORD, name="Rachel Finch")
     demo.seed()
+    awards_load()  # a flush by an earlier transactional test empties the migration's awards
     # The demo catalogue has an open foundation cohort to book on.
     assert Cohort.objects.filter(course__kind=Course.Kind.FOUNDATION, name=OPEN_COHORT, status="open").exists()
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from actionset.accreditation import services
+from actionset.accreditation.awards import awards_load
 from actionset.accreditation.feedback import AREAS
 from actionset.accreditation.models import Award, EntryKind, Portfolio
 from actionset.core.factories import UserFactory
@@ -16,6 +17,9 @@ FEEDBACK = {key: {"rating": "secure", "comment": f"Clear {label.lower()}."} for 
 
 
 def foundation() -> Award:
+    # The awards come with a data migration, but a transactional test's flush empties every table: load them again.
+    if not Award.objects.filter(slug="foundation").exists():
+        awards_load()
     return Award.objects.get(slug="foundation")
 
 

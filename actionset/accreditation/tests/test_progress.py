@@ -41,7 +41,7 @@ def published_set(**kwargs: Any) -> Any:
 
 
 def test_the_awards_load_idempotently_with_their_requirements() -> None:
-    # The data migration has loaded them already; loading again changes nothing.
+    awards_load()
     before = list(Requirement.objects.order_by("award__slug", "position").values_list("award__slug", "label", "target"))
     awards_load()
     awards_load()
