@@ -68,7 +68,7 @@ def test_passing_several_candidates_at_once_gives_each_credential_its_own_status
         services.portfolio_submit(actor=portfolio.candidate, portfolio=portfolio)
         portfolios.append(portfolio)
 
-    def decide(pk: int) -> Callable[[], None]:
+    def decide(pk: int) -> Callable[[], Any]:
         return lambda: services.portfolio_decide(
             actor=assessor, portfolio=Portfolio.objects.get(pk=pk), outcome="pass", feedback=""
         )
