@@ -1,0 +1,62 @@
+"""Two members approving at the same instant, on a real database: the item is released exactly once.
+
+Without the item's row lock each approval could see only itself and the author's, and the item would wait for
+ever although everyone agreed; or both could release it. SQLite serialises every write, so this runs only when
+DATABASE_URL points at PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from actionset.core.models import AuditEvent
+from actionset.learning import services
+from actionset.learning.models import SharedItem
+from actionset.learning.tests.factories import set_world, user_of
+
+pytestmark = pytest.mark.postgres
+
+
+def test_the_last_two_approvals_arriving_together_release_the_item_once(
+    transactional_db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("Needs PostgreSQL: set DATABASE_URL to run the concurrency tests")
+    world = set_world(size=3)
+    # Widen the window between recording an approval and counting them, so the two always overlap.
+    count = services.item_tally
+
+    def slow_tally(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.3)
+        return count(*args, **kwargs)
+
+    item = services.item_propose(
+        actor=user_of(world.members[0]), learning_set=world.learning_set, kind="question", text="Who decides?"
+    )
+    monkeypatch.setattr(services, "item_tally", slow_tally)
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def approve(user: Any) -> None:
+        try:
+            barrier.wait()
+            services.item_decide(actor=user, item=SharedItem.objects.get(pk=item.pk), verdict="approve")
+        except BaseException as error:  # reported below, on the test's own thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(user_of(m),)) for m in world.members[1:]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    item.refresh_from_db()
+    assert item.is_released
+    assert AuditEvent.objects.filter(action="learning.item_released", target_id=str(item.public_id)).count() == 1
