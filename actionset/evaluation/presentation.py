@@ -69,7 +69,10 @@ def _fmt(value: float | None) -> str:
 
 
 def _answered(point: OccasionResult) -> str:
-    return f"{point.answered} of {point.asked}" if point.asked else str(point.answered)
+    text = f"{point.answered} of {point.asked}" if point.asked else str(point.answered)
+    if point.counted and point.counted < point.answered:
+        text += f" (figures from the first {point.counted})"
+    return text
 
 
 def latest_visible(series: Series) -> OccasionResult | None:

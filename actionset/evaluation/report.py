@@ -295,6 +295,13 @@ def report_pdf(results: ProgrammeResults) -> bytes:
     story.append(_table(*response_table(results), styles, [52 * mm, 48 * mm, 16 * mm, 26 * mm, 32 * mm]))
     story.append(PageBreak())
     story.append(Paragraph("What participants tell us", styles["h2"]))
+    story.append(
+        Paragraph(
+            "Figures move in steps of five answers, so nobody's answers can be worked out by comparing one "
+            "version of this report with the next; the newest few answers join at the next step of five.",
+            styles["small"],
+        )
+    )
     if not context["blocks"]:
         story.append(Paragraph(f"Results appear when {results.min_responses} people have answered.", styles["body"]))
     for block in context["blocks"]:

@@ -27,6 +27,15 @@ def shown(count: int) -> bool:
     return count >= MIN_RESPONSES
 
 
+def counted_answers(answered: int) -> int:
+    """Figures move in whole steps of five answers (the first 5, 10, 15… to arrive), never one at a time.
+
+    Otherwise a reader who saw the figures at 5 answers and again at 6 could work out the sixth person's
+    answers from the difference. With steps, any two versions of a figure differ by at least five people.
+    """
+    return (answered // MIN_RESPONSES) * MIN_RESPONSES
+
+
 @dataclass
 class Figure:
     label: str
@@ -45,6 +54,8 @@ class OccasionResult:
     closes_on: dt.date
     asked: int
     answered: int
+    #: How many of the answers the figures are drawn from: the first whole steps of five (see `counted_answers`).
+    counted: int = 0
     #: Filled only when `shown(answered)`; otherwise empty and None.
     score: float | None = None
     subscales: list[Figure] = field(default_factory=list)
@@ -181,11 +192,13 @@ def occasion_result(occasion: Occasion, today: dt.date | None = None) -> Occasio
     )
     if not shown(answered):
         return result
+    result.counted = counted_answers(answered)
+    counted_ids = list(occasion.responses.order_by("submitted_at", "pk").values_list("pk", flat=True)[: result.counted])
     items = list(occasion.instrument.items.filter(kind=Item.Kind.RATING).select_related("scale"))
     by_response: dict[int, list[tuple[Item, int]]] = defaultdict(list)
     by_item: dict[int, list[int]] = defaultdict(list)
     lookup = {i.pk: i for i in items}
-    rows = Answer.objects.filter(response__occasion=occasion, item__in=items, value__isnull=False)
+    rows = Answer.objects.filter(response_id__in=counted_ids, item__in=items, value__isnull=False)
     for response_id, item_id, raw in rows.values_list("response_id", "item_id", "value"):
         item, value = lookup[item_id], int(raw or 0)
         by_response[response_id].append((item, value))

@@ -148,3 +148,23 @@ def test_after_meeting_results_follow_the_same_threshold(programme_world: Cast, 
     assert ("3.67" in text) is visible
     pdf = pdf_text(client.get(reverse("evaluation:report_pdf", kwargs=kwargs)).content)
     assert ("each question, after meeting 1" in pdf) is visible
+
+
+def test_figures_move_in_steps_of_five_so_no_one_is_worked_out_by_difference(programme_world: Cast) -> None:
+    """At 5 answers and at 6 the figures are the same: the sixth answer joins when there are ten."""
+    assert programme_world.programme is not None
+    start = occasion(programme_world.programme)
+    enrolments = people(programme_world.programme, 10)
+    for enrolment in enrolments[:5]:
+        answer(start, enrolment, 2)
+    at_five = programme_results(programme_world.programme).occasions[0]
+    answer(start, enrolments[5], 5)
+    at_six = programme_results(programme_world.programme).occasions[0]
+    assert at_six.answered == 6
+    assert at_six.counted == 5
+    assert at_six.score == at_five.score
+    for enrolment in enrolments[6:]:
+        answer(start, enrolment, 2)
+    at_ten = programme_results(programme_world.programme).occasions[0]
+    assert at_ten.counted == 10
+    assert at_ten.score != at_five.score
