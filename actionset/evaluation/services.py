@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -249,7 +248,9 @@ def _notify(occasion: Occasion, enrolment: Enrolment, kind: str) -> bool:
     url = settings.SITE_URL.rstrip("/") + reverse("evaluation:respond", kwargs={"occasion": occasion.public_id})
     transaction.on_commit(
         lambda: email_send(
-            to=[person.user.email if person.user else person.email],
+            to=[
+                person.user.email if person.user else person.email
+            ],  # the queryset above only yields people with a login
             template=f"evaluation_{kind}",
             context={
                 "name": person.name,
@@ -288,7 +289,8 @@ def notices_send(*, today: dt.date | None = None, programmes: Iterable[Programme
             waiting = (
                 eligible_enrolments(occasion)
                 .exclude(pk__in=answered)
-                .filter(Q(person__user__isnull=False) | ~Q(person__email=""))
+                # Answering needs a login: someone not yet signed up is invited to the product, not to the survey.
+                .filter(person__user__isnull=False, person__user__is_active=True)
                 .select_related("person__user")
             )
             for enrolment in waiting:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from actionset.core.factories import MeetingFactory
 from actionset.evaluation.models import Notice, Occasion
 from actionset.evaluation.services import notices_send, occasions_sync
-from actionset.evaluation.tests.factories import answer, plan
+from actionset.evaluation.tests.factories import answer, people, plan
 from conftest import Cast
 
 
@@ -73,7 +73,12 @@ def test_invitations_and_reminders_go_once_each(programme_world: Cast, django_ca
     programme = programme_world.programme
     assert programme is not None
     (start,) = plan(programme, ("self_rating", "start"))
-    asked = programme.enrolments.active().count()
+    # Two more people with a login besides A's participant; the rest have none yet and are not emailed.
+    for enrolment in people(programme, 2, login=True):
+        assert enrolment.person.user is not None
+    asked = programme.enrolments.active().filter(person__user__isnull=False).count()
+    assert asked == 3
+    assert programme.enrolments.active().count() > asked
     with django_capture_on_commit_callbacks(execute=True):
         assert notices_send() == {"invitations": asked, "reminders": 0}
         assert notices_send() == {"invitations": 0, "reminders": 0}
