@@ -408,10 +408,14 @@ def slot_withdraw(request: HttpRequest, slot: CallSlot) -> HttpResponse:
 
 @access("site.edit")
 def pages(request: HttpRequest) -> HttpResponse:
-    by_kind = [
-        (label, [p for p in Page.objects.select_related("updated_by") if p.kind == kind])
-        for kind, label in Page.Kind.choices
-    ]
+    headings = {
+        Page.Kind.HOME: "Home page",
+        Page.Kind.PAGE: "Pages",
+        Page.Kind.CASE_STUDY: "Case studies",
+        Page.Kind.RESOURCE: "Publications and resources",
+    }
+    every = list(Page.objects.select_related("updated_by"))
+    by_kind = [(kind, headings[kind], [p for p in every if p.kind == kind]) for kind in Page.Kind.values]
     return render(request, "site/pages.html", {"by_kind": by_kind})
 
 

@@ -11,6 +11,7 @@ import icalendar
 from django.core import mail
 
 from actionset.core.factories import TEST_PASSWORD, UserFactory
+from actionset.organisations.models import Provider
 from actionset.programmes.models import Programme
 from actionset.site import demo
 from actionset.site import models as site
@@ -19,6 +20,9 @@ from tests.browser.conftest import PHONE, screenshot, serious_accessibility_viol
 
 def build_site() -> None:
     """The demo site's pages, testimonials, enquiries and call slots, hosted by our designer."""
+    Provider.objects.update_or_create(
+        pk=1, defaults={"name": "Kestrel Action Learning", "contact_email": "hello@provider.example"}
+    )
     UserFactory.create(email="admin@provider.example", name="Alex Administrator", staff_roles=["administrator"])
     UserFactory.create(email="designer@provider.example", name="Dana Designer", staff_roles=["designer"])
     demo.seed()
@@ -72,7 +76,8 @@ def test_an_enquirer_books_a_discovery_call_and_a_designer_turns_the_enquiry_int
     enquiry = site.Enquiry.objects.get(organisation_name="Westmarch Borough Council")
     assert enquiry.stage == site.Stage.NEW
     confirmation = next(m for m in mail.outbox if m.to == ["rachel.moore@westmarch.example"])
-    assert any("designer@provider.example" in m.to or "admin@provider.example" in m.to for m in mail.outbox)
+    staff_notice = next(m for m in mail.outbox if m.to == ["hello@provider.example"])
+    assert "Westmarch Borough Council" in staff_notice.subject
     match = re.search(r"http\S+/discovery-call/\S+/", str(confirmation.body))
     assert match
     booking_path = urlsplit(match.group(0)).path
@@ -161,3 +166,26 @@ def test_an_editor_changes_a_page_and_previews_a_draft(transactional_db: Any, ne
     look(editor, "site-preview")
     visitor = new_page(locale="en-GB")
     assert visitor.goto("/about-us/").status == 404
+    visitor.goto("/case-studies/")
+    look(visitor, "site-case-studies")
+    visitor.get_by_role("link", name=re.compile("housing association's repairs")).click()
+    look(visitor, "site-case-study")
+
+    editor.goto("/site-pages/")
+    editor.get_by_role("link", name="Testimonials").click()
+    assert editor.get_by_text("No consent recorded.").is_visible()
+    look(editor, "site-testimonials-manage")
+    editor.get_by_role("link", name="Edit Mark Fielding").click()
+    editor.get_by_label("Consent given by").fill("Mark Fielding")
+    editor.get_by_label("Consent given on").fill("2026-01-12")
+    editor.get_by_label("How consent was given").select_option("email")
+    editor.get_by_role("button", name="Save").click()
+    visitor.goto("/testimonials/")
+    assert visitor.get_by_text("best six months of development").is_visible()
+    look(visitor, "site-testimonials")
+    editor.get_by_role("button", name="Consent withdrawn: take it down (Mark Fielding)").click()
+    visitor.reload()
+    assert visitor.get_by_text("best six months of development").count() == 0
+
+    editor.goto("/enquiries/slots/")
+    look(editor, "site-slots")
