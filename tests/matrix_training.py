@@ -5,7 +5,10 @@ Organisation A's participant holds a confirmed place on the cohort these cases u
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from actionset.training.models import Booking, Cohort, Material
 from actionset.training.services import booking_token
@@ -21,7 +24,8 @@ def _cohort(cast: Cast) -> Cohort:
     if cohort is None:
         cohort = CohortFactory.create(name="Matrix cohort", course__slug="matrix-course", capacity=5)
         cohort.trainers.add(cast.users["trainer"])
-        SessionFactory.create(cohort=cohort)
+        # Already begun, so that its attendance can be recorded.
+        SessionFactory.create(cohort=cohort, starts_at=timezone.now() - timedelta(hours=1))
         participant = cast.users["a_participant"]
         BookingFactory.create(cohort=cohort, user=participant, email=participant.email, name="A participant")
     return cohort

@@ -143,6 +143,10 @@ class CohortSession(BaseModel):
         return f"training-session-{self.public_id}@actionset"
 
     @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
     def is_past(self) -> bool:
         return self.ends_at <= timezone.now()
 

@@ -302,7 +302,10 @@ def session_save(*, actor: Any, session: CohortSession) -> CohortSession:
 
 
 def attendance_record(*, actor: Any, session: CohortSession, present: dict[int, bool]) -> int:
-    """Record who was present (True) or absent (False) at a session, by booking pk. Only confirmed candidates."""
+    """Record who was present (True) or absent (False) at a session, by booking pk. Only confirmed candidates, and
+    only once the session has started: attendance is what happened, not a forecast."""
+    if session.starts_at > timezone.now():
+        raise ValueError("Attendance can be recorded once the session has started.")
     with transaction.atomic():
         allowed = set(session.cohort.bookings.confirmed().values_list("pk", flat=True))
         count = 0

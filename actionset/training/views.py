@@ -377,6 +377,9 @@ def _candidate_rows(cohort: Cohort, confirmed: list[Booking], sessions: list[Coh
 @access("training.manage", load=session_from_url)
 def attendance(request: HttpRequest, session: CohortSession) -> HttpResponse:
     cohort = session.cohort
+    if session.starts_at > timezone.now():
+        messages.info(request, "Attendance can be recorded once the session has started.")
+        return redirect("training:cohort", cohort=cohort.public_id)
     confirmed = list(cohort.bookings.confirmed().order_by("name"))
     current = dict(Attendance.objects.filter(session=session).values_list("booking_id", "present"))
     if request.method == "POST":

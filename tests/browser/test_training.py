@@ -114,3 +114,36 @@ def test_a_candidate_sees_their_cohort_and_attendance(new_page: Any, catalogue: 
     assert page.get_by_role("heading", name="Candidates").count() == 0
     assert serious_accessibility_violations(page) == []
     screenshot(page, "training-candidate-desktop")
+
+
+def test_the_trainer_adds_a_session_and_records_its_attendance(new_page: Any, catalogue: None) -> None:
+    page = new_page()
+    sign_in(page, "trainer@provider.example")
+    page.goto("/training/manage/")
+    page.get_by_role("link", name="Spring cohort, Leeds").click()
+    page.get_by_role("link", name="Add a session").click()
+    page.get_by_label("Title").fill("Day 4: supervision")
+    page.get_by_label("Starts").fill("2030-03-04T09:30")
+    page.get_by_label("Ends").fill("2030-03-04T12:30")
+    page.get_by_label("Online joining link").fill("https://meet.example.org/day4")
+    screenshot(page, "training-session-form")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Session added.").is_visible()
+    assert page.get_by_text("Mon 4 Mar 2030").is_visible()
+
+    page.goto("/training/manage/")
+    page.get_by_role("link", name=demo.RUNNING_FOUNDATION_COHORT).click()
+    assert page.get_by_role("link", name="Attendance for session 5").count() == 0  # still to come
+    page.get_by_role("link", name="Attendance for session 4").click()
+    group = page.get_by_role("group", name="Jess Lowe")
+    group.get_by_label("Absent").check()
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "training-attendance")
+    page.get_by_role("button", name="Save attendance").click()
+    assert page.get_by_text("Attendance recorded for 4 candidates.").is_visible()
+    jess = Booking.objects.get(email="jess.lowe@northwind.example")
+    assert [a.present for a in jess.attendance.order_by("session__starts_at")] == [True, True, True, False]
+
+    page.goto("/training/manage/courses/new/")
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "training-course-form")

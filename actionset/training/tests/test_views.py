@@ -262,6 +262,18 @@ def test_the_trainer_records_attendance(cohort: Cohort, cast: Cast) -> None:
     assert marks == {ann.name: True, ben.name: False}
 
 
+def test_attendance_waits_for_the_session_to_start(cohort: Cohort, cast: Cast) -> None:
+    ann = BookingFactory.create(cohort=cohort)
+    future = cohort.sessions.order_by("starts_at").last()
+    assert future is not None
+    url = reverse("training:attendance", kwargs={"session": future.public_id})
+    response = cast.client("trainer").post(url, {f"b-{ann.public_id}": "present"})
+    assert response.status_code == 302
+    assert not Attendance.objects.exists()
+    with pytest.raises(ValueError, match="once the session has started"):
+        services.attendance_record(actor=None, session=future, present={ann.pk: True})
+
+
 def test_the_trainer_enrols_someone_and_their_login_is_linked(cohort: Cohort, cast: Cast) -> None:
     user = UserFactory.create(email="dev@example.org")
     cast.client("trainer").post(
