@@ -353,7 +353,8 @@ def credential_issue(*, actor: Any, portfolio: Portfolio, request: HttpRequest |
         actor=actor,
         action="accreditation.credential_issue",
         target=credential,
-        detail={"portfolio": str(portfolio.public_id), "key": credential.key_id},
+        # The key's id is on the credential itself; the audit line stays short enough to read.
+        detail={"award": portfolio.award.slug, "recipient": credential.recipient_name},
         request=request,
     )
     return credential
