@@ -318,7 +318,8 @@ def report_pdf(results: ProgrammeResults) -> bytes:
             parts.append(Paragraph(_escape(block.empty), styles["body"]))
         parts.append(Spacer(1, 2 * mm))
         if block.rows:
-            parts.append(_table(block.head, block.rows, styles))
+            rest = (WIDTH - WIDTH * 0.5) / max(len(block.head) - 1, 1)
+            parts.append(_table(block.head, block.rows, styles, [WIDTH * 0.5] + [rest] * (len(block.head) - 1)))
         story.append(KeepTogether(parts))
     story.append(Paragraph("Shared themes", styles["h2"]))
     if results.themes:
@@ -335,8 +336,12 @@ def report_pdf(results: ProgrammeResults) -> bytes:
     if results.questions:
         for q in results.questions:
             story.append(Paragraph(f"<b>{_escape(q['text'])}</b>", styles["body"]))
-            answer = q.get("answer") or "Not answered yet."
-            story.append(Paragraph(_escape(answer), styles["small"]))
+            story.append(Paragraph(_escape(f"From {q['set']}"), styles["small"]))
+            if q.get("answer"):
+                by = f" ({q['answered_by']})" if q.get("answered_by") else ""
+                story.append(Paragraph(f"<b>Answer{_escape(by)}:</b> {_escape(q['answer'])}", styles["small"]))
+            else:
+                story.append(Paragraph("Not answered yet.", styles["small"]))
             story.append(Spacer(1, 2 * mm))
     else:
         story.append(Paragraph(_escape(no_questions_text(results)), styles["body"]))
