@@ -142,7 +142,13 @@ def _booking_page(request: HttpRequest, booking: Booking, *, token: str | None) 
     return render(
         request,
         "training/booking.html",
-        {"booking": booking, "sessions": sessions, "token": token, "course": booking.cohort.course},
+        {
+            "booking": booking,
+            "sessions": sessions,
+            "token": token,
+            "course": booking.cohort.course,
+            "offer_hours": services.OFFER_HOURS,
+        },
     )
 
 
