@@ -92,6 +92,7 @@ CASES: dict[str, Case] = {
     "learning:journal": Case("get", no_kwargs, SIGNED_IN_OK),
     "learning:journal_new": Case("get", no_kwargs, SIGNED_IN_OK),
     "learning:journal_export": Case("get", no_kwargs, SIGNED_IN_OK),
+    "learning:journal_export_pdf": Case("get", no_kwargs, SIGNED_IN_OK),
     "learning:journal_entry": Case("get", entry, AUTHOR_ONLY),
     "learning:journal_delete": Case("post", entry, expect(HIDE, anonymous=LOGIN, a_participant=DONE)),
     "learning:journal_meeting": Case("get", meeting, set_tier(DONE)),

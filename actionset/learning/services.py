@@ -104,16 +104,16 @@ def journal_markdown(*, author: Any) -> str:
         .order_by("-created_at")
     )
     lines = [f"# Learning journal of {author.name or author.email}", ""]
-    lines.append(f"Exported {timezone.localtime():%d %B %Y, %H:%M}.")
+    lines.append(f"Exported {long_date(timezone.now())}, {timezone.localtime():%H:%M}.")
     lines.append("")
     count = 0
     for entry in entries:
         count += 1
-        lines += [f"## {_md_line(entry.heading)}", "", f"*Written {timezone.localtime(entry.created_at):%d %B %Y}*"]
+        lines += [f"## {_md_line(entry.heading)}", "", f"*Written {long_date(entry.created_at)}*"]
         if entry.meeting is not None:
             lines.append(
                 f"*Meeting {entry.meeting.number} of {_md_line(str(entry.meeting.learning_set))}, "
-                f"{timezone.localtime(entry.meeting.starts_at):%d %B %Y}*"
+                f"{long_date(entry.meeting.starts_at)}*"
             )
         lines.append("")
         for label, text in entry.answered():
@@ -126,6 +126,12 @@ def journal_markdown(*, author: Any) -> str:
     if count == 0:
         lines += ["No entries yet.", ""]
     return "\n".join(lines)
+
+
+def long_date(moment: Any) -> str:
+    """ "6 October 2026": British style, without a leading zero, in the site's time zone."""
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%B %Y}"
 
 
 def _md_line(text: str) -> str:

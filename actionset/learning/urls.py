@@ -8,6 +8,7 @@ urlpatterns = [
     path("journal/", views.journal, name="journal"),
     path("journal/new/", views.journal_new, name="journal_new"),
     path("journal/export.md", views.journal_export, name="journal_export"),
+    path("journal/export.pdf", views.journal_export_pdf, name="journal_export_pdf"),
     path("journal/<uuid:entry>/", views.journal_entry, name="journal_entry"),
     path("journal/<uuid:entry>/delete/", views.journal_delete, name="journal_delete"),
     path("journal/meetings/<uuid:meeting>/", views.journal_meeting, name="journal_meeting"),

@@ -195,6 +195,17 @@ def journal_export(request: Request) -> HttpResponse:
 
 
 @require_GET
+@access("learning.journal")
+def journal_export_pdf(request: Request) -> HttpResponse:
+    from .pdf import journal_pdf
+
+    response = HttpResponse(journal_pdf(author=request.user), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="learning-journal-{timezone.localdate():%Y-%m-%d}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
 @access("learning.journal_meeting", load=meeting_from_url)
 def journal_meeting(request: Request, meeting: Meeting) -> HttpResponse:
     """The link after a meeting: the person's own entry for it, or a new one linked to it."""

@@ -69,3 +69,19 @@ def test_the_markdown_export_holds_the_authors_entries_and_nobody_elses() -> Non
     assert "### What I learned about my problem\n\nLine one\nline two" in text
     assert "- Ask the ward sisters (open)" in text
     assert "secret" not in text
+
+
+def test_the_pdf_export_holds_the_authors_entries_and_nobody_elses() -> None:
+    import pypdfium2
+
+    from actionset.learning.pdf import journal_pdf
+
+    world = set_world(size=2)
+    me, other = (user_of(e) for e in world.members)
+    services.journal_save(author=me, meeting=world.meeting, about_problem="The delay starts on Wednesday.")
+    services.journal_save(author=other, about_problem="Someone else's secret")
+    document = pypdfium2.PdfDocument(journal_pdf(author=me))
+    text = "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    assert "What I learned about my problem" in text
+    assert "The delay starts on Wednesday." in text
+    assert "secret" not in text

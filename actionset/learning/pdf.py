@@ -1,0 +1,111 @@
+"""A person's learning journal as a PDF: theirs to keep, print or take to supervision."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from xml.sax.saxutils import escape
+
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+
+from .models import JournalEntry
+from .services import long_date
+
+BRAND = colors.HexColor("#0f5c6e")
+INK = colors.HexColor("#1c2430")
+SOFT = colors.HexColor("#4a5566")
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = getSampleStyleSheet()
+    return {
+        "title": ParagraphStyle("title", parent=base["Title"], textColor=BRAND, alignment=0, fontSize=20, leading=24),
+        "entry": ParagraphStyle("entry", parent=base["Heading2"], textColor=INK, fontSize=13.5, spaceBefore=14),
+        "meta": ParagraphStyle("meta", parent=base["BodyText"], fontSize=9, textColor=SOFT, spaceAfter=4),
+        "prompt": ParagraphStyle(
+            "prompt", parent=base["BodyText"], fontName="Helvetica-Bold", fontSize=9.5, textColor=BRAND, spaceBefore=6
+        ),
+        "body": ParagraphStyle("body", parent=base["BodyText"], fontSize=10.5, leading=14.5, textColor=INK),
+    }
+
+
+def _text(value: str) -> str:
+    return escape(value.replace("\r\n", "\n").strip()).replace("\n", "<br/>")
+
+
+def journal_pdf(*, author: Any) -> bytes:
+    """The author's own entries, newest first. Nobody else's journal can reach this function's output."""
+    from actionset.organisations.models import Provider
+
+    styles = _styles()
+    entries = (
+        JournalEntry.objects.of(author)
+        .select_related("meeting__learning_set")
+        .prefetch_related("actions")
+        .order_by("-created_at")
+    )
+    name = author.name or author.email
+    story: list[Any] = [
+        Paragraph(f"Learning journal of {escape(name)}", styles["title"]),
+        Paragraph(
+            f"Exported {long_date(timezone.now())}, {timezone.localtime():%H:%M}. "
+            f"Private: written by {escape(name)}, for {escape(name)}.",
+            styles["meta"],
+        ),
+        Spacer(1, 4 * mm),
+    ]
+    count = 0
+    for entry in entries:
+        count += 1
+        meta = f"Written {long_date(entry.created_at)}"
+        if entry.meeting is not None:
+            meta += (
+                f" · meeting {entry.meeting.number} of {escape(str(entry.meeting.learning_set))}, "
+                f"{long_date(entry.meeting.starts_at)}"
+            )
+        block: list[Any] = [Paragraph(escape(entry.heading), styles["entry"]), Paragraph(meta, styles["meta"])]
+        for label, text in entry.answered():
+            block += [Paragraph(escape(label), styles["prompt"]), Paragraph(_text(text), styles["body"])]
+        linked = list(entry.actions.all())
+        if linked:
+            block.append(Paragraph("Linked actions", styles["prompt"]))
+            block += [
+                Paragraph(f"• {escape(a.text)} ({escape(a.get_status_display().lower())})", styles["body"])
+                for a in linked
+            ]
+        # A short entry stays on one page; a long one may break, rather than leave a page nearly empty.
+        if sum(len(t) for _, t in entry.answered()) < 1500:
+            story.append(KeepTogether(block))
+        else:
+            story.extend(block)
+    if count == 0:
+        story.append(Paragraph("No entries yet.", styles["body"]))
+
+    buffer = io.BytesIO()
+    provider = Provider.current().name
+
+    def footer(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.setFillColor(SOFT)
+        canvas.drawString(18 * mm, 10 * mm, f"Learning journal of {name} · private")
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"{provider} · page {doc.page}")
+        canvas.restoreState()
+
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=f"Learning journal of {name}",
+        author=name,
+    )
+    document.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
