@@ -19,6 +19,7 @@ from actionset.accreditation import openbadges, services, signing
 from actionset.accreditation.models import Credential
 from actionset.accreditation.tests.factories import complete, portfolio_for
 from actionset.core.factories import UserFactory
+from actionset.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +132,16 @@ def test_revocation_shows_on_the_public_page_and_in_the_status_list(credential: 
     assert "This certificate has been revoked" in page
     assert "Issued in error." in page
     assert revoked_bit() is True
+    event = AuditEvent.objects.get(action="accreditation.credential_revoke")
+    assert (event.actor, event.target_id, event.detail) == (
+        trainer,
+        str(credential.public_id),
+        {"reason": "Issued in error."},
+    )
+    # The certificate says so too.
+    pdf = client.get(reverse("accreditation:certificate", kwargs={"credential": str(credential.public_id)})).content
+    text = pypdfium2.PdfDocument(io.BytesIO(pdf))[0].get_textpage().get_text_range()
+    assert "REVOKED" in text
 
 
 def test_the_certificate_is_a_one_page_pdf_naming_the_recipient_and_where_to_verify(credential: Credential) -> None:
