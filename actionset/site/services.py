@@ -3,6 +3,7 @@ discovery calls and turning a won enquiry into a client and a draft programme.""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import secrets
@@ -477,3 +478,42 @@ def enquiry_convert(
             request=request,
         )
     return programme
+
+
+# --- keeping only what the privacy notice says we keep ----------------------------------------------
+
+#: Long enough for the rate limit's windows (a day at most) and for looking into an abuse report.
+KEEP_NETWORK_ADDRESS = dt.timedelta(days=90)
+#: A held enquiry nobody released within this time was spam.
+KEEP_HELD = dt.timedelta(days=30)
+#: An enquiry that did not become a client is kept this long after the last thing that happened to it.
+KEEP_ENQUIRY = dt.timedelta(days=730)
+
+
+@dataclass(frozen=True)
+class Pruned:
+    addresses_cleared: int
+    held_deleted: int
+    enquiries_deleted: int
+
+
+def enquiries_prune(*, now: dt.datetime | None = None) -> Pruned:
+    """What the privacy notice promises: network addresses go after 90 days, unreleased held enquiries after 30,
+    and enquiries that did not become clients two years after the last activity. Won enquiries stay: they are
+    part of a client's record."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        cleared = Enquiry.objects.filter(created_at__lt=now - KEEP_NETWORK_ADDRESS, client_ip__isnull=False).update(
+            client_ip=None
+        )
+        held = Enquiry.objects.held().filter(held_at__lt=now - KEEP_HELD)
+        held_count = held.count()
+        held.delete()
+        # Notes go with their enquiry; a booked slot in the past simply loses its link to it.
+        stale = Enquiry.objects.exclude(stage=Stage.WON).filter(updated_at__lt=now - KEEP_ENQUIRY)
+        stale_count = stale.count()
+        stale.delete()
+        result = Pruned(addresses_cleared=cleared, held_deleted=held_count, enquiries_deleted=stale_count)
+        if cleared or held_count or stale_count:
+            audit_record(actor=None, action="enquiries.pruned", detail=dataclasses.asdict(result))
+    return result

@@ -408,7 +408,7 @@ def slot_withdraw(request: HttpRequest, slot: CallSlot) -> HttpResponse:
 
 @access("site.edit")
 def pages(request: HttpRequest) -> HttpResponse:
-    headings = {
+    headings: dict[str, str] = {
         Page.Kind.HOME: "Home page",
         Page.Kind.PAGE: "Pages",
         Page.Kind.CASE_STUDY: "Case studies",
