@@ -235,3 +235,29 @@ def test_selectors_return_only_released_items() -> None:
     assert (counts.released, counts.lessons, counts.questions) == (1, 1, 0)
     with pytest.raises(ValueError, match="only released"):
         selectors.to_released_item(SharedItem.objects.get(text="still in the room"))
+
+
+def test_a_facilitators_objection_blocks_too_and_the_set_sees_who_is_still_needed() -> None:
+    world = set_world(size=2, rule=SharingRule.MAJORITY)
+    item = services.item_propose(
+        actor=user_of(world.members[0]), learning_set=world.learning_set, kind="lesson", text="Ask first"
+    )
+    services.item_decide(actor=world.facilitator, item=item, verdict="object")
+    services.item_decide(actor=user_of(world.members[1]), item=item, verdict="approve")
+    item.refresh_from_db()
+    assert item.is_proposed
+    assert services.item_tally(item).still_needed == "Held back: someone has objected."
+    services.item_decide(actor=world.facilitator, item=item, verdict="withdraw")
+    item.refresh_from_db()
+    assert item.is_released
+
+
+def test_the_author_counts_as_approving_even_without_a_recorded_decision() -> None:
+    world = set_world(size=2)
+    item = SharedItem.objects.create(
+        learning_set=world.learning_set, kind="theme", text="Silos", author=world.members[0]
+    )
+    item.electorate.set(world.members)
+    tally = services.item_tally(item)
+    assert tally.approved == {world.members[0].pk}
+    assert tally.still_needed == f"Waiting for {world.members[1].person.name}."
