@@ -162,8 +162,8 @@ or write to us at the address at the foot of this page.
 
 ## Cookies
 
-This website sets no tracking or advertising cookies. The only cookie is a short-lived security cookie when you
-send a form.
+This website sets no tracking or advertising cookies. The only cookies are the ones that make forms work safely:
+a security token, and a session cookie that carries the result of your enquiry to the thank-you page.
 """
 
 CASE_STUDIES = [
