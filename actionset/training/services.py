@@ -232,7 +232,7 @@ def _send(booking: Booking, template: str) -> None:
     cohort = booking.cohort
     sessions = list(cohort.sessions.order_by("starts_at"))
     attachments = []
-    if template == "training_booking_confirmed" and sessions:
+    if template in ("training_booking_confirmed", "training_dates_changed") and sessions:
         attachments.append((f"{cohort.course.slug}.ics", cohort_ics(cohort, sessions), "text/calendar"))
     email_send(
         to=[booking.email],
@@ -282,11 +282,21 @@ def cohort_save(*, actor: Any, cohort: Cohort, trainers: Any = None) -> Cohort:
     return cohort
 
 
+_WHEN_AND_WHERE = ("starts_at", "ends_at", "venue", "online_url")
+
+
 def session_save(*, actor: Any, session: CohortSession) -> CohortSession:
-    """Create or change a session; a change counts up SEQUENCE so that calendars update their copy."""
+    """Create or change a session; a change counts up SEQUENCE so that calendars update their copy.
+
+    When a session still to come is added, moved or relocated, every confirmed candidate is emailed the cohort's
+    calendar file again: same UIDs, higher SEQUENCE, so their calendar updates the events it already holds.
+    """
     created = session.pk is None
     with transaction.atomic():
+        moved = created
         if not created:
+            before = CohortSession.objects.get(pk=session.pk)
+            moved = any(getattr(before, f) != getattr(session, f) for f in _WHEN_AND_WHERE)
             session.sequence += 1
         session.save()
         audit_record(
@@ -295,6 +305,9 @@ def session_save(*, actor: Any, session: CohortSession) -> CohortSession:
             target=session,
             detail={"cohort": session.cohort.name, "starts_at": session.starts_at.isoformat()},
         )
+        if moved and not session.is_past:
+            for booking in session.cohort.bookings.confirmed().select_related("cohort__course"):
+                transaction.on_commit(partial(_send, booking, "training_dates_changed"), robust=True)
     return session
 
 

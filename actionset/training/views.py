@@ -301,7 +301,10 @@ def session_edit(request: HttpRequest, session: CohortSession) -> HttpResponse:
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
         services.session_save(actor=user_of(request), session=form.save(commit=False))
-        messages.success(request, "Session saved. Candidates' calendar files will show the change when downloaded.")
+        messages.success(
+            request,
+            "Session saved. Candidates with a place are emailed any new time or place.",
+        )
         return redirect("training:cohort", cohort=session.cohort.public_id)
     return render(request, "training/form.html", {"form": form, "title": f"Edit {session}", "cohort": session.cohort})
 

@@ -111,3 +111,31 @@ def test_subjects_are_not_html_escaped(django_capture_on_commit_callbacks: Any) 
     cohort = CohortFactory.create(course__title="Questions & silence", name="Leeds")
     book(cohort, django_capture_on_commit_callbacks)
     assert mail.outbox[0].subject == "Your place on Questions & silence (Leeds) is confirmed"
+
+
+def test_moving_a_session_sends_confirmed_candidates_the_updated_calendar(
+    cohort: Cohort, django_capture_on_commit_callbacks: Any
+) -> None:
+    book(cohort, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.booking_create(
+            cohort=cohort, name="Wait", email="wait@example.org", consent_to_contact=True, join_waitlist=True
+        )
+    cohort.bookings.filter(email="wait@example.org").update(status=Booking.Status.WAITLISTED)
+    mail.outbox.clear()
+    session = cohort.sessions.order_by("starts_at")[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        session.title = "Renamed only"
+        services.session_save(actor=None, session=session)
+    assert mail.outbox == [], "a new title alone is not worth an email"
+    with django_capture_on_commit_callbacks(execute=True):
+        session.starts_at += timedelta(hours=1)
+        session.ends_at += timedelta(hours=1)
+        services.session_save(actor=None, session=session)
+    (message,) = mail.outbox
+    assert message.to == ["ann@example.org"]
+    assert message.subject == "New dates for Foundation award (Spring, Leeds)"
+    event = icalendar.Calendar.from_ical(message.attachments[0][1]).walk("VEVENT")[0]
+    assert str(event["UID"]) == session.calendar_uid
+    assert event["SEQUENCE"] == 2
+    assert event.decoded("DTSTART") == session.starts_at
