@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actionset.core.admin import admin_site
-from actionset.core.factories import FacilitatorAssignmentFactory, UserFactory
+from actionset.core.factories import EnrolmentFactory, FacilitatorAssignmentFactory, MembershipFactory, UserFactory
 from actionset.learning.models import JournalEntry, SharedItem, Theme
 from actionset.sets.contract import contract_save
 from actionset.sets.models import SharingRule
@@ -21,7 +21,7 @@ SET_SECRET = "set-secret-93ab: the ward manager is the problem"
 #: Everyone but the author, with the roles the brief names first. The set's own facilitator may read what the set
 #: is still deciding (set tier), so for set content a facilitator of the neighbouring set stands in for them.
 OTHERS = ("a_sponsor", "facilitator", "developer", "a_admin", "administrator", "designer", "trainer", "b_participant")
-OUTSIDE_THE_SET = ("other_facilitator", *(r for r in OTHERS if r != "facilitator"))
+OUTSIDE_THE_SET = ("other_facilitator", "neighbour", *(r for r in OTHERS if r != "facilitator"))
 
 
 @pytest.fixture
@@ -46,6 +46,13 @@ def secrets(programme_world: Cast) -> dict[str, Any]:
     neighbour = UserFactory.create(email="other-facilitator@provider.test", staff_roles=["facilitator"])
     FacilitatorAssignmentFactory.create(learning_set=cast.other_set, user=neighbour)
     cast.users["other_facilitator"] = neighbour
+    # A member of the next set in the same programme and organisation: still outside this set.
+    member_next_door = UserFactory.create(email="neighbour@org.test")
+    enrolment = EnrolmentFactory.create(programme=cast.other_set.programme, person__organisation=cast.org_a)
+    enrolment.person.user = member_next_door
+    enrolment.person.save()
+    MembershipFactory.create(learning_set=cast.other_set, enrolment=enrolment)
+    cast.users["neighbour"] = member_next_door
     return {"entry": entry, "item": pending, "theme": theme}
 
 
