@@ -74,10 +74,23 @@ class Progress:
         return round(sum(r.percent for r in self.requirements) / len(self.requirements))
 
     def as_dict(self) -> dict[str, Any]:
+        """For the submission's record: totals, and every line of evidence as it stood (a facilitator later moved
+        off a set would otherwise lose that set's meetings from the record the assessor judged)."""
         return {
             "award": self.award.slug,
             "all_met": self.all_met,
             "requirements": [r.as_dict() for r in self.requirements],
+            "lines": [
+                {
+                    "on": line.happened_on.isoformat(),
+                    "kind": line.kind,
+                    "minutes": line.minutes,
+                    "set_size": line.set_size,
+                    "organisation": line.organisation_name,
+                    "source": line.source,
+                }
+                for line in self.lines
+            ],
         }
 
 

@@ -95,6 +95,8 @@ def test_a_candidate_books_builds_a_portfolio_is_observed_submits_and_passes(new
     # The Awards tab appears once she has a place on a course that leads to an award.
     candidate.goto("/")
     candidate.get_by_role("link", name="Awards", exact=True).click()
+    assert serious_accessibility_violations(candidate) == []
+    screenshot(candidate, "accreditation-awards-desktop")
     candidate.get_by_role("button", name="Start a portfolio").first.click()
     candidate.wait_for_url("**/portfolio/*/")
     portfolio = Portfolio.objects.get(candidate=world)
@@ -148,6 +150,8 @@ def test_a_candidate_books_builds_a_portfolio_is_observed_submits_and_passes(new
 
     # The assessor passes her.
     assessor.goto("/assessments/")
+    assert serious_accessibility_violations(assessor) == []
+    screenshot(assessor, "accreditation-assessments-desktop")
     assessor.get_by_role("link", name="Priya Nair").first.click()
     assessor.get_by_label("Pass: issue the certificate").check()
     assessor.get_by_label("Feedback to the candidate").fill("Well evidenced and reflective.")

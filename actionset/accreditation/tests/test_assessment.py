@@ -60,6 +60,7 @@ def test_a_portfolio_goes_draft_submitted_referred_resubmitted_passed_with_every
     second = services.portfolio_submit(actor=candidate, portfolio=portfolio)
     assert (second.number, second.requirements_met) == (2, True)
     assert second.snapshot["all_met"] is True
+    assert len(second.snapshot["lines"]) == 5
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         services.portfolio_decide(actor=assessor, portfolio=portfolio, outcome="pass", feedback="Well evidenced.")
     portfolio.refresh_from_db()

@@ -216,3 +216,26 @@ def test_submitting_with_requirements_unmet_needs_the_box_ticked() -> None:
     assert client.post(url, {"note": "I am close.", "accept_unmet": "on"}).status_code == 302
     portfolio.refresh_from_db()
     assert portfolio.status == Portfolio.Status.SUBMITTED
+
+
+def test_the_assessments_page_takes_the_same_queries_however_many_portfolios(
+    django_assert_max_num_queries: Any,
+) -> None:
+    assessor = UserFactory.create(staff_roles=["trainer"])
+    client = client_for(assessor)
+    url = reverse("accreditation:assessments")
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            waiting = portfolio_for()
+            services.portfolio_submit(actor=waiting.candidate, portfolio=waiting, accept_unmet=True)
+            portfolio_for()
+
+    add(1)
+    client.get(url)
+    with django_assert_max_num_queries(12) as few:
+        assert client.get(url).status_code == 200
+    add(5)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url)
+    assert page.content.decode().count("/portfolio/") >= 12
