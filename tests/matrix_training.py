@@ -94,6 +94,7 @@ CASES: dict[str, Case] = {
     "training:catalogue": Case("get", lambda c: {}, expect(OK)),
     "training:course": Case("get", course, expect(OK)),
     "training:booking_manage": Case("get", token, expect(OK)),
+    "training:booking_manage_ics": Case("get", token, expect(OK)),
     "training:my_bookings": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),
     "training:booking_cancel": Case("post", fresh_booking, own(DONE)),
     "training:booking_accept": Case("post", fresh_booking, own(DONE)),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("courses/<slug:slug>/", views.course, name="course"),
     # A booking's own page, by the signed link in the booker's email.
     path("booking/<str:token>/", views.booking_manage, name="booking_manage"),
+    path("booking/<str:token>/sessions.ics", views.booking_manage_ics, name="booking_manage_ics"),
     # A signed-in person's bookings.
     path("bookings/", views.my_bookings, name="my_bookings"),
     path("bookings/<uuid:booking>/cancel/", views.booking_cancel, name="booking_cancel"),

@@ -213,6 +213,16 @@ def booking_accept(request: HttpRequest, booking: Booking) -> HttpResponse:
 
 @access("training.booking", load=booking_from_url)
 def booking_ics(request: HttpRequest, booking: Booking) -> HttpResponse:
+    return _ics_download(booking)
+
+
+@access("public")
+def booking_manage_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """The cohort's calendar file again, for a public booker who has lost the email's attachment."""
+    return _ics_download(_booking_from_token(token))
+
+
+def _ics_download(booking: Booking) -> HttpResponse:
     response = HttpResponse(cohort_ics(booking.cohort), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{booking.cohort.course.slug}.ics"'
     return response

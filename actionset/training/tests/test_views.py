@@ -155,6 +155,16 @@ def test_the_public_pages_never_show_other_bookers(cohort: Cohort, client: Any) 
         assert other.email not in page
 
 
+def test_the_signed_link_gives_the_calendar_file_again(cohort: Cohort, client: Any) -> None:
+    booking = BookingFactory.create(cohort=cohort)
+    url = reverse("training:booking_manage_ics", kwargs={"token": services.booking_token(booking)})
+    response = client.get(url)
+    assert response["Content-Type"].startswith("text/calendar")
+    assert response.content.count(b"BEGIN:VEVENT") == 2
+    forged = reverse("training:booking_manage_ics", kwargs={"token": str(booking.public_id)})
+    assert client.get(forged).status_code == 404
+
+
 def test_a_forged_booking_link_is_not_found(cohort: Cohort, client: Any) -> None:
     booking = BookingFactory.create(cohort=cohort)
     token = services.booking_token(booking)
