@@ -93,6 +93,7 @@ def home_page(request: HttpRequest, *, preview: Page | None = None) -> HttpRespo
             "case_studies": Page.objects.published().filter(kind=Page.Kind.CASE_STUDY)[:3],
             "testimonials": Testimonial.objects.consented()[:2],
             "resources": Page.objects.published().filter(kind=Page.Kind.RESOURCE)[:3],
+            "next_slot": CallSlot.objects.open().first(),
         },
     )
 
