@@ -166,3 +166,32 @@ def test_the_convert_page_takes_the_designer_to_the_new_programme(client: Client
     assert response["Location"] == reverse("programmes:detail", kwargs={"programme": programme.public_id})
     # Once converted, the page leads to the programme instead of making another.
     assert client.get(url)["Location"] == response["Location"]
+
+
+def test_the_board_costs_the_same_queries_however_many_enquiries(
+    client: Client, designer: Any, django_assert_max_num_queries: Any
+) -> None:
+    client.force_login(designer)
+    for stage in site.Stage.values:
+        EnquiryFactory.create(stage=stage, owner=designer, next_step="Ring", next_step_on=timezone.localdate())
+    client.get(reverse("site:pipeline"))
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("site:pipeline"))
+    for stage in site.Stage.values:
+        for _ in range(4):
+            EnquiryFactory.create(stage=stage, owner=designer, next_step="Ring", next_step_on=timezone.localdate())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("site:pipeline"))
+
+
+def test_administrators_and_designers_get_the_pipeline_in_their_menu_and_on_their_home_page(
+    client: Client, designer: Any
+) -> None:
+    EnquiryFactory.create(next_step_on=timezone.localdate() - dt.timedelta(days=1))
+    client.force_login(designer)
+    home = client.get("/").content.decode()
+    assert 'href="/enquiries/"' in home
+    assert "next step overdue" in home
+    facilitator = UserFactory.create(staff_roles=["facilitator"])
+    client.force_login(facilitator)
+    assert 'href="/enquiries/"' not in client.get("/").content.decode()
