@@ -96,7 +96,10 @@ class CohortForm(forms.ModelForm):
     class Meta:
         model = Cohort
         fields = ["name", "capacity", "status", "trainers"]
-        help_texts = {"capacity": "Places on the cohort. Never exceeded: when it is full, bookers join the waitlist."}
+        help_texts = {
+            "capacity": "Places on the cohort. Never exceeded: when it is full, bookers join the waitlist.",
+            "status": "Cancelled: every booking and waitlist place is cancelled, and each person is emailed.",
+        }
 
     def clean_capacity(self) -> int:
         capacity: int = self.cleaned_data["capacity"]

@@ -263,11 +263,13 @@ def course_save(*, actor: Any, course: Course) -> Course:
 
 
 def cohort_save(*, actor: Any, cohort: Cohort, trainers: Any = None) -> Cohort:
-    """Create or change a cohort. A raised capacity offers its new places to the waitlist at once."""
+    """Create or change a cohort. A raised capacity offers its new places to the waitlist at once; cancelling the
+    cohort cancels every live booking on it and tells each person."""
     created = cohort.pk is None
     with transaction.atomic():
+        was_cancelled = False
         if not created:
-            _lock(cohort)
+            was_cancelled = _lock(cohort).status == Cohort.Status.CANCELLED
         cohort.save()
         if trainers is not None:
             cohort.trainers.set(trainers)
@@ -277,8 +279,22 @@ def cohort_save(*, actor: Any, cohort: Cohort, trainers: Any = None) -> Cohort:
             target=cohort,
             detail={"capacity": cohort.capacity, "status": cohort.status},
         )
-        if not created:
-            _fill_from_waitlist(cohort, now=timezone.now())
+        now = timezone.now()
+        if cohort.status == Cohort.Status.CANCELLED and not was_cancelled:
+            for booking in cohort.bookings.active().select_related("cohort__course"):
+                booking.status = Booking.Status.CANCELLED
+                booking.cancelled_at = now
+                booking.cancel_reason = "cohort_cancelled"
+                booking.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+                audit_record(
+                    actor=actor,
+                    action="training.booking_cancelled",
+                    target=booking,
+                    detail={"cohort": cohort.name, "reason": "cohort_cancelled"},
+                )
+                transaction.on_commit(partial(_send, booking, "training_cohort_cancelled"), robust=True)
+        elif not created:
+            _fill_from_waitlist(cohort, now=now)
     return cohort
 
 

@@ -213,3 +213,26 @@ def test_the_signed_link_names_one_booking_and_cannot_be_forged() -> None:
     assert found.pk == ann.pk
     assert services.booking_from_token(token[:-2] + "xx") is None
     assert services.booking_from_token(str(ann.public_id)) is None
+
+
+def test_cancelling_a_cohort_cancels_every_live_booking_and_tells_each_person(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    cohort = CohortFactory.create(capacity=1, course__title="Taster")
+    book(cohort, "ann")
+    book(cohort, "ben")
+    mail.outbox.clear()
+    cohort.status = Cohort.Status.CANCELLED
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cohort_save(actor=None, cohort=cohort)
+    assert statuses(cohort) == {"ann": "cancelled", "ben": "cancelled"}
+    assert {m.to[0]: m.subject for m in mail.outbox} == {
+        "ann@example.org": f"Taster ({cohort.name}) will not run",
+        "ben@example.org": f"Taster ({cohort.name}) will not run",
+    }
+    assert "place on the waitlist is cancelled" in next(m.body for m in mail.outbox if m.to == ["ben@example.org"])
+    # Saving it again tells nobody twice.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cohort_save(actor=None, cohort=cohort)
+    assert mail.outbox == []
