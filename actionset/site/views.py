@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from actionset.core.access import access, user_of
 from actionset.programmes.blueprints import BLUEPRINTS
 from actionset.site import services
-from actionset.site.content import url_prefixes
+from actionset.site.content import RESERVED_SLUGS, url_prefixes
 from actionset.site.forms import (
     ConvertForm,
     EnquiryForm,
@@ -416,6 +416,10 @@ def pages(request: HttpRequest) -> HttpResponse:
         Page.Kind.RESOURCE: "Publications and resources",
     }
     every = list(Page.objects.select_related("updated_by"))
+    # An app added after a page was written may have taken its address; the app wins, so say so here.
+    prefixes = url_prefixes() | RESERVED_SLUGS
+    for p in every:
+        p.shadowed = p.kind == Page.Kind.PAGE and p.slug in prefixes  # type: ignore[attr-defined]
     by_kind = [(kind, headings[kind], [p for p in every if p.kind == kind]) for kind in Page.Kind.values]
     return render(request, "site/pages.html", {"by_kind": by_kind})
 

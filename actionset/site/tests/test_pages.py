@@ -188,3 +188,11 @@ def test_the_home_page_is_the_public_home_for_visitors_and_the_app_for_people_si
     assert "Real problems, worked on together" in client.get("/").content.decode()
     client.force_login(editor)
     assert "Real problems, worked on together" not in client.get("/").content.decode()
+
+
+def test_the_editor_warns_of_a_page_whose_address_an_app_has_since_taken(client: Client, editor: Any) -> None:
+    PageFactory.create(slug="programmes", title="Our programmes")
+    PageFactory.create(slug="our-approach", title="Our approach")
+    client.force_login(editor)
+    html = client.get(reverse("site:pages")).content.decode()
+    assert html.count("Address now used by the application") == 1
