@@ -36,6 +36,14 @@ def fresh_entry(cast: Cast) -> dict[str, Any]:
     return {"portfolio": p.public_id, "entry": entry.public_id}
 
 
+def reflection(cast: Cast) -> dict[str, Any]:
+    p = _portfolio(cast)
+    written = p.reflections.first() or services.reflection_add(
+        actor=p.candidate, portfolio=p, written_on=p.created_at.date(), title="On silence", text="I waited."
+    )
+    return {"portfolio": p.public_id, "reflection": written.public_id}
+
+
 def submitted(cast: Cast) -> dict[str, Any]:
     """The candidate's portfolio, submitted afresh before each request: one role's decision must not decide the next."""
     p = _portfolio(cast)
@@ -75,6 +83,7 @@ CASES: dict[str, Case] = {
     "accreditation:hours_new": Case("get", portfolio, candidate_and_trainer(OK, DENY)),
     "accreditation:entry_delete": Case("post", fresh_entry, candidate_and_trainer(DONE, DENY)),
     "accreditation:reflection_new": Case("get", portfolio, candidate_and_trainer(OK, DENY)),
+    "accreditation:reflection_edit": Case("get", reflection, candidate_and_trainer(OK, DENY)),
     "accreditation:buddy_new": Case(
         "post",
         portfolio,

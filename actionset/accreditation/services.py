@@ -166,6 +166,45 @@ def reflection_add(
 
 
 @transaction.atomic
+def reflection_change(
+    *,
+    actor: Any,
+    reflection: Reflection,
+    written_on: dt.date,
+    title: str,
+    text: str,
+    request: HttpRequest | None = None,
+) -> Reflection:
+    portfolio = reflection.portfolio
+    _require_editable(_locked(portfolio))
+    reflection.written_on, reflection.title, reflection.text = written_on, title, text
+    reflection.words = word_count(text)
+    reflection.save(update_fields=["written_on", "title", "text", "words", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="accreditation.reflection_change",
+        target=portfolio,
+        detail={"words": reflection.words},
+        request=request,
+    )
+    return reflection
+
+
+@transaction.atomic
+def reflection_delete(*, actor: Any, reflection: Reflection, request: HttpRequest | None = None) -> None:
+    portfolio = reflection.portfolio
+    _require_editable(_locked(portfolio))
+    audit_record(
+        actor=actor,
+        action="accreditation.reflection_delete",
+        target=portfolio,
+        detail={"words": reflection.words},
+        request=request,
+    )
+    reflection.delete()
+
+
+@transaction.atomic
 def buddy_add(*, actor: Any, portfolio: Portfolio, user: Any, request: HttpRequest | None = None) -> Buddy:
     _require_editable(_locked(portfolio))
     if user.pk == portfolio.candidate_id:

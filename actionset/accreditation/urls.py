@@ -12,6 +12,11 @@ urlpatterns = [
     path("portfolio/<uuid:portfolio>/hours/new/", views.hours_new, name="hours_new"),
     path("portfolio/<uuid:portfolio>/hours/<uuid:entry>/delete/", views.entry_delete, name="entry_delete"),
     path("portfolio/<uuid:portfolio>/reflections/new/", views.reflection_new, name="reflection_new"),
+    path(
+        "portfolio/<uuid:portfolio>/reflections/<uuid:reflection>/",
+        views.reflection_edit,
+        name="reflection_edit",
+    ),
     path("portfolio/<uuid:portfolio>/buddies/", views.buddy_new, name="buddy_new"),
     path("portfolio/<uuid:portfolio>/observations/new/", views.observation_new, name="observation_new"),
     path("portfolio/<uuid:portfolio>/submit/", views.submit, name="submit"),

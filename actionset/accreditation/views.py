@@ -8,6 +8,7 @@ from uuid import UUID
 
 import jwt
 from django.contrib import messages
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,7 +26,7 @@ from actionset.accreditation.forms import (
     RevokeForm,
     SubmitForm,
 )
-from actionset.accreditation.models import Award, Credential, EvidenceEntry, Observation, Portfolio
+from actionset.accreditation.models import Award, Credential, EvidenceEntry, Observation, Portfolio, Reflection
 from actionset.accreditation.pdf import certificate_pdf, evidence_pdf
 from actionset.accreditation.progress import progress_for, progress_of
 from actionset.accreditation.services import (
@@ -39,6 +40,8 @@ from actionset.accreditation.services import (
     portfolio_start,
     portfolio_submit,
     reflection_add,
+    reflection_change,
+    reflection_delete,
 )
 from actionset.core.access import access, actor_for, can, user_of
 
@@ -54,6 +57,14 @@ def portfolio_from_url(*, portfolio: UUID) -> Portfolio:
 def entry_from_url(*, portfolio: UUID, entry: UUID) -> EvidenceEntry:
     return get_object_or_404(
         EvidenceEntry.objects.select_related("portfolio__candidate"), public_id=entry, portfolio__public_id=portfolio
+    )
+
+
+def reflection_from_url(*, portfolio: UUID, reflection: UUID) -> Reflection:
+    return get_object_or_404(
+        Reflection.objects.select_related("portfolio__candidate", "portfolio__award"),
+        public_id=reflection,
+        portfolio__public_id=portfolio,
     )
 
 
@@ -209,6 +220,35 @@ def reflection_new(request: HttpRequest, portfolio: Portfolio) -> HttpResponse:
         request,
         "accreditation/reflection_form.html",
         {"portfolio": portfolio, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@access("portfolio.edit", load=reflection_from_url)
+def reflection_edit(request: HttpRequest, reflection: Reflection) -> HttpResponse:
+    portfolio = reflection.portfolio
+    if not portfolio.is_editable:
+        return _refuse(request, portfolio, AccreditationError("This portfolio cannot change while it is assessed."))
+    if request.method == "POST" and "delete" in request.POST:
+        try:
+            reflection_delete(actor=user_of(request), reflection=reflection, request=request)
+        except AccreditationError as error:
+            return _refuse(request, portfolio, error)
+        messages.success(request, "Reflection removed.")
+        return redirect("accreditation:portfolio", portfolio=portfolio.public_id)
+    initial = {"written_on": reflection.written_on, "title": reflection.title, "text": reflection.text}
+    form = ReflectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reflection_change(actor=user_of(request), reflection=reflection, request=request, **form.cleaned_data)
+        except AccreditationError as error:
+            return _refuse(request, portfolio, error)
+        messages.success(request, f"Reflection saved ({reflection.words} words).")
+        return redirect("accreditation:portfolio", portfolio=portfolio.public_id)
+    return render(
+        request,
+        "accreditation/reflection_form.html",
+        {"portfolio": portfolio, "form": form, "reflection": reflection},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -384,7 +424,8 @@ def assessments(request: HttpRequest) -> HttpResponse:
         Portfolio.objects.filter(status=Portfolio.Status.SUBMITTED)
         .exclude(candidate=user)
         .select_related("candidate", "award", "cohort")
-        .order_by("updated_at")
+        .annotate(submitted_at=Max("submissions__submitted_at"))
+        .order_by("submitted_at")
     )
     in_progress = (
         Portfolio.objects.filter(status__in=Portfolio.EDITABLE)

@@ -239,3 +239,30 @@ def test_the_assessments_page_takes_the_same_queries_however_many_portfolios(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(url)
     assert page.content.decode().count("/portfolio/") >= 12
+
+
+def test_a_candidate_edits_and_removes_a_reflection_until_they_submit() -> None:
+    portfolio = portfolio_for()
+    written = services.reflection_add(
+        actor=portfolio.candidate, portfolio=portfolio, written_on=timezone.localdate(), title="Draft", text="One two"
+    )
+    client = client_for(portfolio.candidate)
+    url = reverse(
+        "accreditation:reflection_edit", kwargs={"portfolio": portfolio.public_id, "reflection": written.public_id}
+    )
+    assert 'value="Draft"' in client.get(url).content.decode()
+    response = client.post(
+        url, {"written_on": timezone.localdate().isoformat(), "title": "Final", "text": "One two three four"}
+    )
+    assert response.status_code == 302
+    written.refresh_from_db()
+    assert (written.title, written.words) == ("Final", 4)
+    # Another candidate is not told it exists.
+    assert client_for(UserFactory.create()).get(url).status_code == 404
+    # Once submitted, it is fixed.
+    services.portfolio_submit(actor=portfolio.candidate, portfolio=portfolio, accept_unmet=True)
+    client.post(url, {"delete": "1"})
+    assert portfolio.reflections.count() == 1
+    Portfolio.objects.filter(pk=portfolio.pk).update(status=Portfolio.Status.REFERRED)
+    assert client.post(url, {"delete": "1"}).status_code == 302
+    assert portfolio.reflections.count() == 0
