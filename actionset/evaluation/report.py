@@ -151,7 +151,7 @@ def _table(
     head: list[str], rows: list[list[str]], styles: dict[str, ParagraphStyle], widths: list[float] | None = None
 ) -> Table:
     data = [[Paragraph(f"<b>{h}</b>", styles["cell"]) for h in head]]
-    data += [[Paragraph(_escape(c), styles["cell"]) for c in row] for row in rows]
+    data += [[Paragraph(_escape(c).replace("\n", "<br/>"), styles["cell"]) for c in row] for row in rows]
     table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
@@ -325,9 +325,10 @@ def report_pdf(results: ProgrammeResults) -> bytes:
     if results.themes:
         story.append(
             _table(
-                ["Theme", "Shared items", "Sets"],
-                [[t["name"], str(t["items"]), str(t["sets"])] for t in results.themes],
+                ["Theme", "Items", "Sets", "What sets shared"],
+                [[t["name"], str(t["items"]), str(t["sets"]), "\n".join(t["examples"])] for t in results.themes],
                 styles,
+                [38 * mm, 14 * mm, 12 * mm, WIDTH - 64 * mm],
             )
         )
     else:
@@ -335,14 +336,18 @@ def report_pdf(results: ProgrammeResults) -> bytes:
     story.append(Paragraph("Questions to leaders", styles["h2"]))
     if results.questions:
         for q in results.questions:
-            story.append(Paragraph(f"<b>{_escape(q['text'])}</b>", styles["body"]))
-            story.append(Paragraph(_escape(f"From {q['set']}"), styles["small"]))
+            # A question and its answer stay on one page.
+            entry: list[object] = [
+                Paragraph(f"<b>{_escape(q['text'])}</b>", styles["body"]),
+                Paragraph(_escape(f"From {q['set']}"), styles["small"]),
+            ]
             if q.get("answer"):
                 by = f" ({q['answered_by']})" if q.get("answered_by") else ""
-                story.append(Paragraph(f"<b>Answer{_escape(by)}:</b> {_escape(q['answer'])}", styles["small"]))
+                entry.append(Paragraph(f"<b>Answer{_escape(by)}:</b> {_escape(q['answer'])}", styles["small"]))
             else:
-                story.append(Paragraph("Not answered yet.", styles["small"]))
-            story.append(Spacer(1, 2 * mm))
+                entry.append(Paragraph("Not answered yet.", styles["small"]))
+            entry.append(Spacer(1, 2 * mm))
+            story.append(KeepTogether(entry))
     else:
         story.append(Paragraph(_escape(no_questions_text(results)), styles["body"]))
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
@@ -420,6 +425,8 @@ def report_csv(results: ProgrammeResults) -> str:
             writer.writerow(["results", f"{o.instrument.name}: {f.label}", o.label, f"{f.mean:.2f}", f.n])
     for t in results.themes:
         writer.writerow(["themes", t["name"], "", t["items"], ""])
+        for text in t["examples"]:
+            writer.writerow(["themes", t["name"], "shared item", text, ""])
     for q in results.questions:
         writer.writerow(["questions", q["text"], "", q.get("answer") or "", ""])
     return out.getvalue()

@@ -276,6 +276,7 @@ def _learning(programme: Programme) -> tuple[list[dict[str, Any]], list[dict[str
             "description": t.description,
             "items": t.count,
             "sets": len({i.set_name for i in t.items}),
+            "examples": [i.text for i in t.items[:3]],
         }
         for t in selectors.themes_for_programme(programme)
     ]
