@@ -91,12 +91,22 @@ def quote_save(
 ) -> Testimonial:
     """Save a testimonial; `consent` (given_by, given_on, method, note) records the person's consent to show it.
 
-    A new consent after a withdrawal is a new record: the dates say what happened, in order."""
+    A new consent after a withdrawal is a new record: the dates say what happened, in order. Consent is to
+    particular words: changing them takes the testimonial off the site until consent to the new words is recorded."""
     with transaction.atomic():
         creating = testimonial is None
         testimonial = testimonial or Testimonial()
+        saved_quote = Testimonial.objects.filter(pk=testimonial.pk).values_list("quote", flat=True).first()
         for key, value in data.items():
             setattr(testimonial, key, value)
+        lapsed: dict[str, Any] = {}
+        if not creating and testimonial.may_be_shown and saved_quote != testimonial.quote:
+            lapsed = {
+                "given_by": testimonial.consent_given_by,
+                "method": testimonial.consent_method,
+                "given_at": testimonial.consent_given_at.isoformat() if testimonial.consent_given_at else "",
+            }
+            testimonial.consent_given_at = None
         recorded = False
         if consent and not testimonial.may_be_shown:
             given_at = dt.datetime.combine(consent["given_on"], dt.time(12), tzinfo=timezone.get_current_timezone())
@@ -114,6 +124,10 @@ def quote_save(
             target=testimonial,
             request=request,
         )
+        if lapsed:
+            audit_record(
+                actor=actor, action="testimonial.consent_lapsed", target=testimonial, detail=lapsed, request=request
+            )
         if recorded:
             audit_record(
                 actor=actor,

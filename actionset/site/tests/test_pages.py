@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from actionset.core.factories import UserFactory
+from actionset.core.models import AuditEvent
 from actionset.site import models as site
 from actionset.site.content import render_markdown, slug_is_reserved
 from actionset.site.forms import PageForm
@@ -196,3 +197,19 @@ def test_the_editor_warns_of_a_page_whose_address_an_app_has_since_taken(client:
     client.force_login(editor)
     html = client.get(reverse("site:pages")).content.decode()
     assert html.count("Address now used by the application") == 1
+
+
+def test_changing_the_words_takes_a_testimonial_down_until_consent_to_the_new_words(
+    client: Client, editor: Any
+) -> None:
+    testimonial = TestimonialFactory.create(quote="The questions were harder than any advice.", person_name="Helen")
+    client.force_login(editor)
+    url = reverse("site:testimonial_edit", args=[testimonial.public_id])
+    client.post(url, {"quote": "The questions were harder than any advice.", "person_name": "Helen A", "position": 1})
+    testimonial.refresh_from_db()
+    assert testimonial.may_be_shown  # the name's spelling is not the words consented to
+    client.post(url, {"quote": "The questions were the hardest part.", "person_name": "Helen A", "position": 1})
+    testimonial.refresh_from_db()
+    assert not testimonial.may_be_shown
+    assert "hardest part" not in client.get("/testimonials/").content.decode()
+    assert AuditEvent.objects.filter(action="testimonial.consent_lapsed").exists()
