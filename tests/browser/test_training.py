@@ -109,6 +109,8 @@ def test_a_candidate_sees_their_cohort_and_attendance(new_page: Any, catalogue: 
     page = new_page()
     sign_in(page, "participant@northwind.example")
     page.goto("/training/bookings/")
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "training-my-bookings-desktop")
     page.get_by_role("link", name=f"Open the cohort {demo.RUNNING_FOUNDATION_COHORT}").click()
     assert page.get_by_role("heading", name="Materials").is_visible()
     assert page.get_by_role("heading", name="Candidates").count() == 0
