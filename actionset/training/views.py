@@ -200,7 +200,13 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
 @require_POST
 @access("training.booking", load=booking_from_url)
 def booking_cancel(request: HttpRequest, booking: Booking) -> HttpResponse:
-    _booking_action(request, booking, "cancel")
+    user = user_of(request)
+    if booking.user_id == user.pk or booking.email.lower() == user.email.lower():
+        _booking_action(request, booking, "cancel")
+    else:
+        # A trainer or administrator cancelling someone else's place.
+        services.booking_cancel(booking=booking, actor=user, reason="cancelled_by_staff")
+        messages.success(request, f"{booking.name}'s place is cancelled, and they have been emailed.")
     return _back(request, reverse("training:my_bookings"))
 
 

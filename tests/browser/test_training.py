@@ -146,6 +146,13 @@ def test_the_trainer_adds_a_session_and_records_its_attendance(new_page: Any, ca
     jess = Booking.objects.get(email="jess.lowe@northwind.example")
     assert [a.present for a in jess.attendance.order_by("session__starts_at")] == [True, True, True, False]
 
+    # Cancelling a candidate's place asks once more.
+    page.get_by_text("Cancel place of Owen Pryce").click()
+    screenshot(page, "training-cancel-place")
+    page.get_by_role("button", name="Yes, cancel Owen Pryce's place").click()
+    assert page.get_by_text("Owen Pryce's place is cancelled, and they have been emailed.").is_visible()
+    assert Booking.objects.get(email="owen.pryce@southfield.example").status == "cancelled"
+
     page.goto("/training/manage/courses/new/")
     assert serious_accessibility_violations(page) == []
     screenshot(page, "training-course-form")
