@@ -127,10 +127,18 @@ def course(request: HttpRequest, course: Course) -> HttpResponse:
             # The signed link is this person's key to their booking: it goes by email and into their browser here.
             return redirect("training:booking_manage", token=services.booking_token(booking))
     can_manage = can(actor_for(request), "training.manage")
+    mine = list(Booking.objects.for_user(user).active().filter(cohort__course=course)) if user else []
     return render(
         request,
         "training/course.html",
-        {"course": course, "cohorts": cohorts, "form": form, "bookable": bookable.exists(), "can_manage": can_manage},
+        {
+            "course": course,
+            "cohorts": cohorts,
+            "form": form,
+            "bookable": bookable.exists(),
+            "can_manage": can_manage,
+            "my_bookings": mine,
+        },
     )
 
 

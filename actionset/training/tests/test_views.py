@@ -139,6 +139,7 @@ def test_a_signed_in_person_books_for_themself_under_their_own_address(cohort: C
     assert booking.source == Booking.Source.SELF
     page = client.get(reverse("training:my_bookings")).content.decode()
     assert cohort.name in page
+    assert f"You are booked on {cohort.name}" in client.get(course_url(cohort)).content.decode()
 
 
 def test_the_public_pages_never_show_other_bookers(cohort: Cohort, client: Any) -> None:
