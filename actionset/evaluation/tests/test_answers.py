@@ -54,6 +54,7 @@ def test_a_missing_rating_is_named_and_the_other_answers_are_kept(programme_worl
     page = programme_world.client("a_participant").post(respond_url(survey), data)
     assert page.status_code == 200
     assert b"Choose one point on the scale." in page.content
+    assert b"1 question still needs an answer." in page.content
     assert len(re.findall(rb'value="3"[^>]*checked', page.content)) == len(data)
     assert not Response.objects.exists()
 
