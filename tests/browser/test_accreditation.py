@@ -69,8 +69,11 @@ def world(transactional_db: Any, settings: Any, tmp_path: Any) -> User:
     return candidate
 
 
-def log_hours(page: Any, kind: str, day: dt.date, hours: str, extra: dict[str, str]) -> None:
+def log_hours(page: Any, kind: str, day: dt.date, hours: str, extra: dict[str, str], shot: str = "") -> None:
     page.get_by_role("link", name="Log hours").click()
+    if shot:
+        screenshot(page, shot)
+        assert serious_accessibility_violations(page) == []
     page.get_by_label("What kind of time").select_option(label=kind)
     page.get_by_label("Date").fill(day.isoformat())
     page.get_by_label("Hours").fill(hours)
@@ -106,7 +109,12 @@ def test_a_candidate_books_builds_a_portfolio_is_observed_submits_and_passes(new
     assert candidate.get_by_text("18 of 20 hours").is_visible()
 
     log_hours(
-        candidate, "Facilitating", today - dt.timedelta(days=3), "3", {"Organisation (optional)": "Pennine College"}
+        candidate,
+        "Facilitating",
+        today - dt.timedelta(days=3),
+        "3",
+        {"Organisation (optional)": "Pennine College"},
+        shot="accreditation-hours-form",
     )
     log_hours(
         candidate, "Supervision", today - dt.timedelta(days=40), "1", {"Supervisor (for supervision)": "Dr Anna Kovac"}
@@ -143,6 +151,7 @@ def test_a_candidate_books_builds_a_portfolio_is_observed_submits_and_passes(new
     candidate.reload()
     assert candidate.get_by_text("Every requirement met").is_visible()
     candidate.get_by_role("link", name="Submit for assessment").click()
+    screenshot(candidate, "accreditation-submit-desktop")
     candidate.get_by_label("Note for the assessor (optional)").fill("Thank you for the observation.")
     candidate.get_by_role("button", name="Submit portfolio").click()
     assert candidate.get_by_text("Submitted. An assessor will review").is_visible()
