@@ -115,3 +115,16 @@ def test_portfolio_progress_follows_the_course_kind_to_its_award() -> None:
     assert progress is not None
     assert progress.portfolio == portfolio
     assert progress.all_met
+
+
+def test_the_awards_command_loads_them_after_a_flush() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Requirement.objects.all().delete()
+    Award.objects.all().delete()
+    out = StringIO()
+    call_command("accreditation_awards", stdout=out)
+    assert "2 awards loaded." in out.getvalue()
+    assert Requirement.objects.filter(award__slug="advanced").count() == 6
