@@ -163,7 +163,9 @@ class NoteForm(forms.Form):
 
 class SlotForm(forms.Form):
     day = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="Starts at")
+    time = forms.TimeField(
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time", "step": 900}), label="Starts at"
+    )
     minutes = forms.TypedChoiceField(
         coerce=int, choices=[(30, "30 minutes"), (45, "45 minutes"), (60, "An hour")], initial=30, label="Length"
     )

@@ -143,3 +143,26 @@ def test_the_token_is_stored_only_as_a_hash(db: Any) -> None:
     enquiry.refresh_from_db()
     assert raw not in enquiry.booking_token_hash
     assert enquiry.booking_token_hash == site.hash_token(raw)
+
+
+def test_staff_publish_a_slot_in_local_time_and_cannot_withdraw_a_booked_one(client: Client, db: Any) -> None:
+    from zoneinfo import ZoneInfo
+
+    from actionset.core.factories import UserFactory
+
+    designer = UserFactory.create(staff_roles=["designer"])
+    client.force_login(designer)
+    day = timezone.localdate() + dt.timedelta(days=10)
+    response = client.post(
+        "/enquiries/slots/", {"day": day.isoformat(), "time": "09:30", "minutes": "45", "how": "Phone: we ring you"}
+    )
+    assert response.status_code == 302
+    slot = site.CallSlot.objects.get()
+    assert slot.host == designer
+    assert slot.starts_at.astimezone(ZoneInfo("Europe/London")).strftime("%H:%M") == "09:30"
+    assert slot.minutes == 45
+    past = client.post("/enquiries/slots/", {"day": "2020-01-01", "time": "09:30", "minutes": "30", "how": "x"})
+    assert "Choose a time in the future." in past.content.decode()
+    call_book(enquiry=EnquiryFactory.create(), slot_id=slot.public_id)
+    client.post(f"/enquiries/slots/{slot.public_id}/withdraw/")
+    assert site.CallSlot.objects.filter(pk=slot.pk).exists()
