@@ -16,6 +16,7 @@ register = template.Library()
 class Link:
     label: str
     url: str
+    current: bool = False
 
 
 def _reversed(name: str) -> str | None:
@@ -26,7 +27,8 @@ def _reversed(name: str) -> str | None:
 
 
 @register.simple_tag
-def public_menu() -> list[Link]:
+def public_menu(path: str = "") -> list[Link]:
+    """The menu, with the entry for the page shown (or the section it is in) marked current."""
     links = [
         Link(p.title, p.get_absolute_url())
         for p in Page.objects.published().filter(kind=Page.Kind.PAGE, in_navigation=True).only("title", "slug", "kind")
@@ -36,7 +38,7 @@ def public_menu() -> list[Link]:
         links.append(Link("Training", training))
     links.append(Link("Case studies", reverse("site:case_studies")))
     links.append(Link("Resources", reverse("site:resources")))
-    return links
+    return [Link(link.label, link.url, path.startswith(link.url)) for link in links]
 
 
 @register.simple_tag
