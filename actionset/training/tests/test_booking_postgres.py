@@ -78,3 +78,49 @@ def test_many_bookers_who_will_not_wait_exactly_one_gets_the_place_the_rest_are_
     assert results.count("confirmed") == 1
     assert results.count("refused") == BOOKERS - 1
     assert last_place.bookings.count() == last_place.capacity
+
+
+def test_a_cancellation_amid_a_rush_of_bookings_goes_to_the_waitlist_not_the_rush(last_place: Cohort) -> None:
+    services.booking_create(
+        cohort=last_place, name="Last", email="last@example.org", consent_to_contact=True, join_waitlist=False
+    )
+    first_waiting = services.booking_create(
+        cohort=last_place, name="Waiting", email="waiting@example.org", consent_to_contact=True, join_waitlist=True
+    )
+    leaving = last_place.bookings.confirmed().order_by("pk").first()
+    assert leaving is not None
+    barrier = threading.Barrier(BOOKERS + 1)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def rush(i: int) -> None:
+        try:
+            barrier.wait()
+            booking = services.booking_create(
+                cohort=last_place,
+                name=f"Rush {i}",
+                email=f"rush-{i}@example.org",
+                consent_to_contact=True,
+                join_waitlist=True,
+            )
+            with lock:
+                outcomes.append(booking.status)
+        finally:
+            connection.close()
+
+    def cancel() -> None:
+        try:
+            barrier.wait()
+            services.booking_cancel(booking=leaving, actor=None)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=rush, args=(i,)) for i in range(BOOKERS)] + [threading.Thread(target=cancel)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == ["waitlisted"] * BOOKERS
+    first_waiting.refresh_from_db()
+    assert first_waiting.status == "offered"
+    assert last_place.bookings.filter(status__in=Booking.HOLDING_STATUSES).count() == last_place.capacity
