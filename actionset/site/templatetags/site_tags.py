@@ -16,7 +16,8 @@ register = template.Library()
 class Link:
     label: str
     url: str
-    current: bool = False
+    #: aria-current: "page" for the page itself, "true" for the section a case study or resource sits in.
+    current: str = ""
 
 
 def _reversed(name: str) -> str | None:
@@ -38,7 +39,10 @@ def public_menu(path: str = "") -> list[Link]:
         links.append(Link("Training", training))
     links.append(Link("Case studies", reverse("site:case_studies")))
     links.append(Link("Resources", reverse("site:resources")))
-    return [Link(link.label, link.url, path.startswith(link.url)) for link in links]
+    return [
+        Link(link.label, link.url, "page" if path == link.url else "true" if path.startswith(link.url) else "")
+        for link in links
+    ]
 
 
 @register.simple_tag
