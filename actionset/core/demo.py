@@ -12,4 +12,6 @@ DEMO_LOGINS = [
     "sponsor@northwind.example",
     "participant@northwind.example",
     "participant@southfield.example",
+    # A facilitator in training on the running foundation cohort, with a portfolio under way.
+    "jess.lowe@northwind.example",
 ]

@@ -14,12 +14,13 @@ EXPECTED_HEADINGS = {
     "admin@provider.example": "Provider at a glance",
     "designer@provider.example": "Programme design",
     "facilitator@provider.example": "Sets you facilitate",
-    "developer@provider.example": "Learning across sets",
-    "trainer@provider.example": "Facilitator development",
+    "developer@provider.example": "Themes across sets",
+    "trainer@provider.example": "Assessments",
     "orgadmin@northwind.example": "Northwind people directory",
     "sponsor@northwind.example": "Programmes you sponsor at Northwind",
     "participant@northwind.example": "Your action learning set",
     "participant@southfield.example": "Your action learning set",
+    "jess.lowe@northwind.example": "Your awards",
 }
 
 
