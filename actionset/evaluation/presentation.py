@@ -176,4 +176,53 @@ def blocks_for(series: Series, min_responses: int) -> list[ChartBlock]:
 
 def dashboard_context(results: ProgrammeResults) -> dict[str, Any]:
     blocks = [b for s in results.series for b in blocks_for(s, results.min_responses)]
-    return {"results": results, "health": results.health, "blocks": blocks}
+    return {"results": results, "health": results.health, "blocks": blocks, "key_messages": key_messages(results)}
+
+
+def _trend_word(before: float, after: float) -> str:
+    if after - before >= 0.1:
+        return "up from"
+    if before - after >= 0.1:
+        return "down from"
+    return "much as"
+
+
+def key_messages(results: ProgrammeResults) -> list[str]:
+    """A few sentences in plain words, drawn only from figures already cleared for showing."""
+    messages: list[str] = []
+    for series in results.series:
+        visible = [p for p in series.visible if p.score is not None]
+        scale = f"out of {series.high}"
+        name = series.instrument.name
+        if series.kind == "trend" and visible:
+            last = visible[-1]
+            assert last.score is not None
+            sentence = f"Participants rate their meetings {last.score:.1f} {scale} {last.label.lower()}"
+            if len(visible) > 1 and visible[-2].score is not None:
+                before = visible[-2]
+                assert before.score is not None
+                sentence += f", {_trend_word(before.score, last.score)} {before.score:.1f} {before.label.lower()}"
+            messages.append(sentence + ".")
+            if last.items:
+                best = max(last.items, key=lambda f: f.mean)
+                messages.append(f"Highest rated {last.label.lower()}: “{best.label}” ({best.mean:.1f}).")
+        elif series.kind == "comparison" and visible:
+            first, last = visible[0], visible[-1]
+            assert first.score is not None
+            assert last.score is not None
+            if first is last:
+                messages.append(
+                    f"{first.label}, participants rated themselves {first.score:.1f} {scale} ({name.lower()})."
+                )
+            else:
+                messages.append(
+                    f"{name}: {last.score:.1f} {scale} {last.label.lower()}, "
+                    f"{_trend_word(first.score, last.score)} {first.score:.1f} {first.label.lower()}."
+                )
+    upcoming = [o for o in results.occasions if o.state == "upcoming" and o.occasion.meeting_number is None]
+    if upcoming:
+        nxt = upcoming[0]
+        messages.append(
+            f"Next: the {nxt.instrument.name.lower()} {nxt.label.lower()}, opening {nxt.opens_on:%-d %B %Y}."
+        )
+    return messages

@@ -295,6 +295,10 @@ def report_pdf(results: ProgrammeResults) -> bytes:
     story.append(_table(*response_table(results), styles, [52 * mm, 48 * mm, 16 * mm, 26 * mm, 32 * mm]))
     story.append(PageBreak())
     story.append(Paragraph("What participants tell us", styles["h2"]))
+    for message in context["key_messages"]:
+        story.append(Paragraph(f"• {_escape(message)}", styles["body"]))
+    if context["key_messages"]:
+        story.append(Spacer(1, 2 * mm))
     story.append(
         Paragraph(
             "Figures move in steps of five answers, so nobody's answers can be worked out by comparing one "

@@ -96,3 +96,20 @@ def test_the_programme_tabs_link_to_the_results(programme_world: Cast) -> None:
         reverse("programmes:detail", kwargs={"programme": programme_world.programme.public_id})
     )
     assert url(programme_world).encode() in page.content
+
+
+def test_key_messages_in_plain_words_use_only_shown_figures(programme_world: Cast) -> None:
+    from actionset.evaluation.tests.factories import answer, occasion, people
+
+    assert programme_world.programme is not None
+    start = occasion(programme_world.programme)
+    enrolments = people(programme_world.programme, 5)
+    for enrolment in enrolments[:4]:
+        answer(start, enrolment, 2)
+    page = programme_world.client("a_sponsor").get(url(programme_world)).content.decode()
+    assert "participants rated themselves" not in page
+    answer(start, enrolments[4], 2)
+    page = programme_world.client("a_sponsor").get(url(programme_world)).content.decode()
+    assert "At the start, participants rated themselves 2.6 out of 5 (pre/post self-rating)." in page
+    pdf = pdf_text(programme_world.client("a_sponsor").get(url(programme_world, "evaluation:report_pdf")).content)
+    assert "participants rated themselves 2.6 out of 5" in pdf
