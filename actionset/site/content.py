@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import markdown  # type: ignore[import-untyped]
+import markdown
 import nh3
 from django.urls import URLPattern, URLResolver, get_resolver
 
