@@ -99,6 +99,12 @@ CASES: dict[str, Case] = {
     "learning:sharing": Case("get", learning_set, set_tier(OK)),
     "learning:decide": Case("post", pending_item, set_tier(DONE), data=lambda c: {"verdict": "approve"}),
     "learning:withdraw": Case("post", pending_item, set_tier(DONE, facilitator=DENY)),
+    # Only the set's facilitator records decisions given in the room; a member of the set may not (403).
+    "learning:record": Case("get", pending_item, set_tier(DENY, facilitator=OK)),
+    # Only the item's author rewords it (403 for the set's facilitator).
+    "learning:edit": Case(
+        "post", pending_item, set_tier(DONE, facilitator=DENY), data=lambda c: {"text": "Who decides, and when?"}
+    ),
     "learning:attribution": Case(
         "post", pending_item, set_tier(DONE, facilitator=DENY), data=lambda c: {"show_author": "yes"}
     ),

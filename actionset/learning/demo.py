@@ -1,8 +1,9 @@
 """Demo data: journals, shared items, questions to leaders with and without answers, and themes in Northwind's
 "Leading through change". Runs after the core demo world (see core/management/commands/demo_seed.py).
 
-Only Sam Carter among the participants can sign in, so the other members' agreement is recorded directly here,
-as if given in the room; everything a signed-in person does goes through the services.
+Only Sam Carter among the participants can sign in, so the other members' agreement is recorded by the set's
+facilitator as given in the room (`services.item_record_in_room`), as a facilitator would at the end of a meeting;
+Sam's own agreement is given online. The items are raised as a member without a login would, aloud at a meeting.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import Any
 from django.utils import timezone
 
 from actionset.accounts.models import User
-from actionset.core.audit import audit_record
 from actionset.meetings.models import Attendance, Meeting
 from actionset.programmes.models import Enrolment, Programme
 from actionset.sets.models import Action, LearningSet
@@ -159,21 +159,32 @@ def _item(learning_set: LearningSet, kind: str, text: str, released: bool) -> Sh
         )
     )
     item.electorate.set([m for m in members if not present or m.pk in present or m.pk == author.pk])
+    Decision.objects.create(item=item, enrolment=author, user=author.person.user, verdict=Decision.Verdict.APPROVE)
+    facilitation = learning_set.facilitators.select_related("user").first()
+    electorate = [m for m in item.electorate.all() if m.pk != author.pk]
+    if facilitation is not None:
+        # What the members without a login said in the room; a pending item is left for Sam to agree online.
+        services.item_record_in_room(
+            actor=facilitation.user,
+            item=item,
+            decisions={m.pk: "approve" for m in electorate if m.person.user_id is None},
+        )
     if released:
-        for member in members:
-            user = member.person.user
-            if user is not None:
-                Decision.objects.create(item=item, user=user, verdict=Decision.Verdict.APPROVE)
-        when = (meeting.ends_at if meeting else timezone.now()) + dt.timedelta(days=1)
-        SharedItem.objects.filter(pk=item.pk).update(
-            status=SharedItem.Status.RELEASED, released_at=when, released_under=services.sharing_rule_of(learning_set)
-        )
+        for member in electorate:
+            item.refresh_from_db()
+            if member.person.user is not None and item.is_proposed:
+                services.item_decide(actor=member.person.user, item=item, verdict="approve")
         item.refresh_from_db()
-        audit_record(
-            actor=None,
-            action="learning.item_released",
-            target=item,
-            organisation=learning_set.programme.organisation,
-            detail={"kind": kind, "set": str(learning_set.public_id), "rule": item.released_under, "demo": True},
-        )
+        if item.is_proposed and facilitation is not None:
+            services.item_decide(actor=facilitation.user, item=item, verdict="approve")
+        item.refresh_from_db()
+        if not item.is_released:
+            raise RuntimeError(f"The demo's item in {learning_set} was not agreed under the set's sharing rule.")
+        # Agreed the day after the meeting it was raised at, not the day the demo was loaded.
+        when = (meeting.ends_at if meeting else timezone.now()) + dt.timedelta(days=1)
+        Decision.objects.filter(item=item).update(decided_at=when - dt.timedelta(hours=1))
+        SharedItem.objects.filter(pk=item.pk).update(released_at=when)
+        item.refresh_from_db()
+    else:
+        Decision.objects.filter(item=item).update(decided_at=(meeting.ends_at if meeting else timezone.now()))
     return item

@@ -137,3 +137,61 @@ class TagForm(forms.Form):
         label="Themes",
     )
     new_theme = forms.CharField(required=False, max_length=100, label="Or a new theme")
+
+
+ROOM_CHOICES = [("approve", "Approves"), ("object", "Objects"), ("none", "Not recorded")]
+
+
+class RoomRow:
+    """One member whose agreement an item needs, with what they have said online themself and what was recorded."""
+
+    def __init__(self, enrolment: Enrolment, decision: Any) -> None:
+        self.enrolment = enrolment
+        self.own = decision if decision is not None and not decision.in_room else None
+        self.recorded = decision if decision is not None and decision.in_room else None
+        self.field_name = f"m-{enrolment.public_id}"
+
+    @property
+    def objected_online(self) -> bool:
+        return self.own is not None and self.own.verdict == "object"
+
+
+class RoomForm(forms.Form):
+    """What each member said aloud in the room: one choice per member of the item's electorate but its author."""
+
+    def __init__(self, *args: Any, rows: list[RoomRow], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            self.fields[row.field_name] = forms.ChoiceField(
+                choices=ROOM_CHOICES,
+                widget=forms.RadioSelect,
+                label=row.enrolment.person.name,
+                initial=row.recorded.verdict if row.recorded else "none",
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for row in self.rows:
+            if row.objected_online and cleaned.get(row.field_name) == "approve":
+                self.add_error(
+                    row.field_name,
+                    f"{row.enrolment.person.name} objected online themself; only they can change that.",
+                )
+        return cleaned
+
+    def decisions(self) -> dict[int, str]:
+        return {row.enrolment.pk: self.cleaned_data[row.field_name] for row in self.rows}
+
+    def bound_rows(self) -> list[tuple[RoomRow, forms.BoundField]]:
+        return [(row, self[row.field_name]) for row in self.rows]
+
+
+class EditItemForm(forms.Form):
+    text = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="In words that name nobody",
+        help_text="Write it as it should read outside the set. Leave out names, and details that would identify "
+        "someone.",
+    )

@@ -112,6 +112,8 @@ class SharedItem(BaseModel):
     released_at = models.DateTimeField(null=True, blank=True)
     #: The sharing rule the release was decided under.
     released_under = models.CharField(max_length=30, blank=True)
+    #: When its author last changed the wording (which cleared the approvals given to the old words).
+    edited_at = models.DateTimeField(null=True, blank=True)
     themes = models.ManyToManyField("learning.Theme", blank=True, related_name="items")
 
     objects = SharedItemQuerySet.as_manager()
@@ -132,23 +134,48 @@ class SharedItem(BaseModel):
 
 
 class Decision(models.Model):
-    """One person's approval of, or objection to, a proposed item. Withdrawn by deleting it, before release."""
+    """One person's approval of, or objection to, a proposed item. Withdrawn by deleting it, before release.
+
+    A member's decision is keyed by their enrolment (many members have no login); a facilitator's by their user,
+    with no enrolment. A decision a member gave aloud in the room and a facilitator recorded for them carries
+    `recorded_by`: the set sees who recorded it and when, and the member can replace it online.
+    """
 
     class Verdict(models.TextChoices):
         APPROVE = "approve", "Approve"
         OBJECT = "object", "Object"
 
     item = models.ForeignKey(SharedItem, on_delete=models.CASCADE, related_name="decisions")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    #: The member who decided, whether online or in the room; None for a facilitator's own decision.
+    enrolment = models.ForeignKey(
+        "programmes.Enrolment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    #: Who decided online: the member's or the facilitator's login; None for a member without one.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     verdict = models.CharField(max_length=10, choices=Verdict.choices)
     decided_at = models.DateTimeField(default=timezone.now)
+    #: The facilitator who recorded a decision given in the room; None when the member decided online themself.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: Kept as text, so the set still reads who recorded it if the facilitator's account goes.
+    recorded_by_name = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["decided_at"]
-        constraints = [models.UniqueConstraint(fields=["item", "user"], name="one_decision_per_person_and_item")]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "user"], name="one_decision_per_person_and_item"),
+            models.UniqueConstraint(fields=["item", "enrolment"], name="one_decision_per_member_and_item"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_verdict_display()} on {self.item_id}"
+
+    @property
+    def in_room(self) -> bool:
+        return bool(self.recorded_by_name)
 
 
 class LeaderAnswer(BaseModel):

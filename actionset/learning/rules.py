@@ -16,6 +16,7 @@ from actionset.core.access import (
     Actor,
     Rule,
     either,
+    facilitates_set,
     in_organisation,
     in_set,
     register_rules,
@@ -56,6 +57,11 @@ register_rules(
         "learning.journal_meeting": Rule("Write one's journal after a meeting of one's own set", in_set, in_set),
         "learning.sharing": Rule("Propose and agree what the set shares outside it", in_set, in_set),
         "learning.item": Rule("Approve, object to or withdraw an item the set may share", in_set, in_set),
+        "learning.record": Rule(
+            "Record the decisions members gave aloud in the room on an item the set may share (its facilitators)",
+            in_set,
+            facilitates_set,
+        ),
         "learning.programme": Rule(
             "Read what a programme's sets have shared: themes, lessons, questions and answers",
             _knows_organisation,

@@ -256,7 +256,7 @@ def item_tally(
     """Where `item` stands. A page listing many items passes what is the same for all of them."""
     learning_set = item.learning_set
     members = members if members is not None else active_members(learning_set)
-    by_user = {m.person.user_id: m.pk for m in members if m.person.user_id}
+    member_ids = {m.pk for m in members}
     if facilitator_users is None:
         facilitator_users = set(learning_set.facilitators.values_list("user_id", flat=True))
     approved: set[int] = set()
@@ -264,15 +264,17 @@ def item_tally(
     facilitator_approved = facilitator_objected = False
     for decision in item.decisions.all():
         is_approval = decision.verdict == Decision.Verdict.APPROVE
-        if decision.user_id in by_user:
-            (approved if is_approval else objected).add(by_user[decision.user_id])
+        if decision.enrolment_id is not None:
+            # A member's decision, given online or in the room; one who has since left no longer counts.
+            if decision.enrolment_id in member_ids:
+                (approved if is_approval else objected).add(decision.enrolment_id)
         elif decision.user_id in facilitator_users:
             if is_approval:
                 facilitator_approved = True
             else:
                 facilitator_objected = True
     # Proposing counts as the author's approval; an author who no longer wants it shared withdraws the item.
-    if item.author_id in {m.pk for m in members}:
+    if item.author_id in member_ids:
         approved.add(item.author_id)
     return Tally(
         rule=rule if rule is not None else sharing_rule_of(learning_set),
@@ -336,7 +338,7 @@ def item_propose(
             show_author=show_author,
         )
         item.electorate.set(_electorate(learning_set, meeting, author))
-        Decision.objects.create(item=item, user=actor, verdict=Decision.Verdict.APPROVE)
+        Decision.objects.create(item=item, enrolment=author, user=actor, verdict=Decision.Verdict.APPROVE)
         audit_record(
             actor=actor,
             action="learning.item_proposed",
@@ -364,27 +366,162 @@ def item_decide(*, actor: Any, item: SharedItem, verdict: str) -> SharedItem:
     with transaction.atomic():
         item = _locked(item)
         learning_set = item.learning_set
-        if member_of(learning_set, actor) is None and not facilitates(learning_set, actor):
+        member = member_of(learning_set, actor)
+        if member is None and not facilitates(learning_set, actor):
             raise LearningError("Only the set's members and facilitators decide what it shares.")
         if not item.is_proposed:
             raise LearningError(
                 "This has already been shared outside the set." if item.is_released else "This was withdrawn."
             )
-        if verdict == "withdraw":
-            Decision.objects.filter(item=item, user=actor).delete()
+        # A member's decision is theirs whoever recorded it; a facilitator's own is keyed by their login.
+        if member is not None:
+            mine = Decision.objects.filter(item=item, enrolment=member)
         else:
-            Decision.objects.update_or_create(
-                item=item, user=actor, defaults={"verdict": verdict, "decided_at": timezone.now()}
-            )
-        if verdict == "object":
-            # Who objected stays in the set; the log notes only that the item was held back.
+            mine = Decision.objects.filter(item=item, user=actor, enrolment__isnull=True)
+        previous = mine.first()
+        if previous is not None and previous.in_room:
+            # The member overrules what a facilitator recorded for them: the log says so, not what either said.
             audit_record(
-                actor=None,
-                action="learning.item_objected",
+                actor=actor,
+                action="learning.room_decision_replaced",
                 target=item,
                 organisation=learning_set.programme.organisation,
+                detail={"recorded_by": previous.recorded_by_name},
             )
+        if verdict == "withdraw":
+            mine.delete()
+        elif previous is not None:
+            previous.verdict = verdict
+            previous.user = actor
+            previous.decided_at = timezone.now()
+            previous.recorded_by = None
+            previous.recorded_by_name = ""
+            previous.save()
+        else:
+            Decision.objects.create(item=item, enrolment=member, user=actor, verdict=verdict)
+        if verdict == "object":
+            _note_objection(item)
         _release_if_due(item, actor)
+    return item
+
+
+def _note_objection(item: SharedItem) -> None:
+    # Who objected stays in the set; the log notes only that the item was held back.
+    audit_record(
+        actor=None,
+        action="learning.item_objected",
+        target=item,
+        organisation=item.learning_set.programme.organisation,
+    )
+
+
+#: What a facilitator may record for a member, from what the member said in the room.
+ROOM_VERDICTS = ("approve", "object", "none")
+
+
+def item_record_in_room(*, actor: Any, item: SharedItem, decisions: dict[int, str]) -> SharedItem:
+    """A facilitator records the decisions members gave aloud in the room; `decisions` maps enrolment ids to
+    "approve", "object" or "none" (not recorded).
+
+    Each one is marked as recorded by the facilitator, and the member can replace it online. A member's own online
+    decision stands: "none" leaves it, an approval is never recorded over their own objection (the whole form is
+    refused), and an objection said aloud may be recorded over an approval given online, since it only holds the
+    item back. The author's approval is their proposal, so nothing is recorded for them. All or nothing.
+    """
+    if any(v not in ROOM_VERDICTS for v in decisions.values()):
+        raise LearningError("For each member, choose approve, object or not recorded.")
+    with transaction.atomic():
+        item = _locked(item)
+        learning_set = item.learning_set
+        if not facilitates(learning_set, actor):
+            raise LearningError("Only a facilitator of the set records the decisions given in the room.")
+        if not item.is_proposed:
+            raise LearningError(
+                "This has already been shared outside the set." if item.is_released else "This was withdrawn."
+            )
+        members = {m.pk: m for m in active_members(learning_set)}
+        electorate = {e.pk for e in item.electorate.all()} & set(members)
+        existing = {d.enrolment_id: d for d in item.decisions.filter(enrolment__isnull=False)}
+        recorder = actor.name or actor.email
+        changed: list[tuple[Enrolment, str]] = []
+        for enrolment_id, verdict in decisions.items():
+            if enrolment_id == item.author_id:
+                raise LearningError("The member who proposed it approves by proposing it; they withdraw it online.")
+            if enrolment_id not in electorate:
+                raise LearningError("Decisions can be recorded only for the members whose agreement it needs.")
+            member = members[enrolment_id]
+            previous = existing.get(enrolment_id)
+            own = previous is not None and not previous.in_room
+            if own and previous is not None and previous.verdict == Decision.Verdict.OBJECT and verdict == "approve":
+                raise LearningError(
+                    f"{member.person.name} objected online themself; only they can change that. Nothing was recorded."
+                )
+            if verdict == "none":
+                if previous is not None and not own:
+                    previous.delete()
+                    changed.append((member, "cleared"))
+                continue
+            if previous is not None and previous.verdict == verdict:
+                continue  # already so, whether they said it online or it was recorded
+            Decision.objects.update_or_create(
+                item=item,
+                enrolment=member,
+                defaults={
+                    "user": member.person.user,
+                    "verdict": verdict,
+                    "decided_at": timezone.now(),
+                    "recorded_by": actor,
+                    "recorded_by_name": recorder,
+                },
+            )
+            changed.append((member, verdict))
+        for member, what in changed:
+            audit_record(
+                actor=actor,
+                action="learning.room_decision_cleared" if what == "cleared" else "learning.decision_recorded_in_room",
+                target=item,
+                organisation=learning_set.programme.organisation,
+                detail={"on_behalf_of": str(member.public_id), "set": str(learning_set.public_id)},
+            )
+        if any(what == "object" for _, what in changed):
+            _note_objection(item)
+        _release_if_due(item, actor)
+    return item
+
+
+def item_edit(*, actor: Any, item: SharedItem, text: str) -> SharedItem:
+    """The author rewords their item while it awaits agreement. Every approval given to the old words is cleared
+    (the author's own stays: these are their words), objections stay. After release the text is fixed."""
+    text = text.strip()
+    with transaction.atomic():
+        item = _locked(item)
+        if item.author.person.user_id != actor.pk:
+            raise LearningError("Only the person who proposed it can change its wording.")
+        if not item.is_proposed:
+            raise LearningError(
+                "Its wording is fixed: it has been shared outside the set."
+                if item.is_released
+                else "It was withdrawn; propose it again instead."
+            )
+        if not text:
+            raise LearningError("Write what the set would share.")
+        if len(text) > 2000:
+            raise LearningError("Keep it to 2,000 characters.")
+        if text == item.text:
+            return item
+        cleared, _ = (
+            item.decisions.filter(verdict=Decision.Verdict.APPROVE).exclude(enrolment_id=item.author_id).delete()
+        )
+        item.text = text
+        item.edited_at = timezone.now()
+        item.save(update_fields=["text", "edited_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="learning.item_edited",
+            target=item,
+            organisation=item.learning_set.programme.organisation,
+            detail={"approvals_cleared": cleared},
+        )
     return item
 
 

@@ -25,7 +25,17 @@ from actionset.programmes.models import Programme
 from actionset.sets.models import LearningSet
 
 from . import selectors, services
-from .forms import AnswerForm, AttributionForm, DecideForm, JournalForm, ProposeForm, TagForm
+from .forms import (
+    AnswerForm,
+    AttributionForm,
+    DecideForm,
+    EditItemForm,
+    JournalForm,
+    ProposeForm,
+    RoomForm,
+    RoomRow,
+    TagForm,
+)
 from .models import JournalEntry, SharedItem, Theme
 
 
@@ -265,22 +275,31 @@ def sharing(request: Request, learning_set: LearningSet) -> HttpResponse:
         .order_by("-created_at")
     )
     rule = services.sharing_rule_of(learning_set)
-    names = {m.person.user_id: m.person.name for m in members if m.person.user_id}
-    facilitator_users = set()
+    member_names = {m.pk: m.person.name for m in members}
+    facilitator_names: dict[int, str] = {}
     for a in learning_set.facilitators.select_related("user"):
-        names[a.user_id] = f"{a.user.name or a.user.email} (facilitator)"
-        facilitator_users.add(a.user_id)
+        facilitator_names[a.user_id] = f"{a.user.name or a.user.email} (facilitator)"
+    facilitator_users = set(facilitator_names)
     pending = []
     for item in items:
         if not item.is_proposed:
             continue
         decisions = list(item.decisions.all())
-        mine = next((d for d in decisions if d.user_id == request.user.pk), None)
+        if viewer is not None:
+            mine = next((d for d in decisions if d.enrolment_id == viewer.pk), None)
+        else:
+            mine = next((d for d in decisions if d.enrolment_id is None and d.user_id == request.user.pk), None)
+        said = []
+        for d in decisions:
+            if d.enrolment_id is not None:
+                said.append((member_names.get(d.enrolment_id, "Someone who has left"), d))
+            else:
+                said.append((facilitator_names.get(d.user_id or 0, "A former facilitator"), d))
         pending.append(
             {
                 "item": item,
                 "tally": services.item_tally(item, members=members, facilitator_users=facilitator_users, rule=rule),
-                "decisions": [(names.get(d.user_id, "Someone who has left"), d) for d in decisions],
+                "decisions": said,
                 "mine": mine,
                 "is_author": item.author.person.user_id == request.user.pk,
             }
@@ -298,6 +317,7 @@ def sharing(request: Request, learning_set: LearningSet) -> HttpResponse:
         "pending": pending,
         "released": released,
         "can_facilitate": can(actor_for(request), "meeting.facilitate", learning_set),
+        "can_record": can(actor_for(request), "learning.record", learning_set),
         # The set's own pages sit under its members' home, as the set's page does.
         "nav_current": "home",
     }
@@ -339,6 +359,87 @@ def decide(request: Request, item: SharedItem) -> HttpResponse:
             ),
         )
     return _back_to_set(item)
+
+
+def _room_rows(item: SharedItem) -> list[RoomRow]:
+    members = {m.pk: m for m in services.active_members(item.learning_set)}
+    decisions = {d.enrolment_id: d for d in item.decisions.filter(enrolment__isnull=False)}
+    electorate = sorted(
+        (members[e.pk] for e in item.electorate.all() if e.pk in members and e.pk != item.author_id),
+        key=lambda m: m.person.name.lower(),
+    )
+    return [RoomRow(m, decisions.get(m.pk)) for m in electorate]
+
+
+@require_http_methods(["GET", "POST"])
+@access("learning.record", load=item_from_url)
+def record_in_room(request: Request, item: SharedItem) -> HttpResponse:
+    """A facilitator records, for each member the item needs, the decision they gave aloud in the room."""
+    if not item.is_proposed:
+        messages.error(request, "This is no longer awaiting the set's agreement.")
+        return _back_to_set(item)
+    rows = _room_rows(item)
+    form = RoomForm(rows=rows)
+    status = 200
+    if request.method == "POST":
+        form = RoomForm(request.POST, rows=rows)
+        if form.is_valid():
+            try:
+                services.item_record_in_room(actor=request.user, item=item, decisions=form.decisions())
+            except services.LearningError as error:
+                form.add_error(None, str(error))
+            else:
+                item.refresh_from_db()
+                messages.success(
+                    request,
+                    "Recorded. Agreed: it is now shared outside the set."
+                    if item.is_released
+                    else "Recorded. Each member sees that you recorded it for them, and can change it.",
+                )
+                return _back_to_set(item)
+        status = 422
+    context = {
+        "item": item,
+        "learning_set": item.learning_set,
+        "form": form,
+        "tally": services.item_tally(item),
+        "nav_current": "home",
+    }
+    return render(request, "learning/record_in_room.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@access("learning.item", load=item_from_url)
+def edit_item(request: Request, item: SharedItem) -> HttpResponse:
+    """The author rewords their item before release; approvals given to the old words are cleared."""
+    _author_only(request, item)
+    if not item.is_proposed:
+        messages.error(request, "Its wording is fixed: it is no longer awaiting the set's agreement.")
+        return _back_to_set(item)
+    form = EditItemForm(initial={"text": item.text})
+    status = 200
+    if request.method == "POST":
+        form = EditItemForm(request.POST)
+        if form.is_valid():
+            try:
+                services.item_edit(actor=request.user, item=item, text=form.cleaned_data["text"])
+            except services.LearningError as error:
+                form.add_error("text", str(error))
+            else:
+                messages.success(
+                    request, "Reworded. Those who had approved the earlier wording are asked to agree again."
+                )
+                return _back_to_set(item)
+        status = 422
+    approvals = item.decisions.filter(verdict="approve").exclude(enrolment_id=item.author_id).count()
+    context = {
+        "item": item,
+        "learning_set": item.learning_set,
+        "form": form,
+        "approvals": approvals,
+        "nav_current": "home",
+    }
+    return render(request, "learning/edit_item.html", context, status=status)
 
 
 @require_POST
