@@ -10,17 +10,16 @@ from django.utils import timezone
 
 from actionset.accounts.models import User
 from actionset.core.access import ADMINISTRATOR, DESIGNER
+from actionset.core.bots import BotTrapForm
 from actionset.organisations.models import Organisation
 from actionset.programmes.blueprints import BLUEPRINTS
 from actionset.site.content import slug_is_reserved
 from actionset.site.models import Enquiry, Page, Testimonial
 
 
-class EnquiryForm(forms.ModelForm):
-    """The public enquiry form. `website` is the honeypot: hidden from people, tempting to bots."""
+class EnquiryForm(BotTrapForm, forms.ModelForm):
+    """The public enquiry form, with the public forms' bot traps (`website`, `started`: see actionset.core.bots)."""
 
-    website = forms.CharField(required=False, label="Leave this empty", max_length=200)
-    started = forms.CharField(widget=forms.HiddenInput)
     consent = forms.BooleanField(
         label="I have read the privacy notice and agree that you keep these details to reply to my enquiry.",
         error_messages={"required": "We need your agreement to keep your details before we can reply."},
@@ -52,7 +51,6 @@ class EnquiryForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"

@@ -7,7 +7,6 @@ import dataclasses
 import datetime as dt
 import logging
 import secrets
-import time
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -22,6 +21,7 @@ from django.utils import timezone
 from actionset.accounts.models import User
 from actionset.core.access import ADMINISTRATOR, DESIGNER
 from actionset.core.audit import audit_record
+from actionset.core.bots import min_fill_seconds, seconds_since
 from actionset.core.email import email_send
 from actionset.organisations.models import Organisation, Person, Provider
 from actionset.organisations.services import organisation_create, person_save
@@ -33,17 +33,11 @@ from actionset.site.models import CallSlot, Enquiry, EnquiryNote, Page, Stage, T
 
 spam_log = logging.getLogger("actionset.site.spam")
 
-FORM_SALT = "site.enquiry-form"
 BOOKING_SALT = "site.discovery-call"
 BOOKING_LINK_DAYS = 30
 #: Submissions allowed before further ones are held for a person to look at.
 EMAIL_LIMIT = (3, dt.timedelta(hours=24))
 IP_LIMIT = (5, dt.timedelta(hours=1))
-
-
-def min_fill_seconds() -> float:
-    """Faster than a person can read the form and type a challenge. A setting so browser tests can lower it."""
-    return float(getattr(settings, "SITE_ENQUIRY_MIN_SECONDS", 4))
 
 
 # --- pages and testimonials --------------------------------------------------------------------
@@ -148,19 +142,6 @@ def quote_consent_withdraw(*, actor: User, testimonial: Testimonial, request: Ht
 
 
 # --- the enquiry form and its spam checks ------------------------------------------------------
-
-
-def form_stamp() -> str:
-    """A signed record of when the form was shown, carried in the form itself (nothing kept on the server)."""
-    return signing.dumps({"t": time.time()}, salt=FORM_SALT)
-
-
-def seconds_since(stamp: str) -> float | None:
-    """How long ago the form was shown, or None for a stamp we did not sign."""
-    try:
-        return time.time() - float(signing.loads(stamp, salt=FORM_SALT)["t"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
 
 
 class Verdict(StrEnum):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from actionset.core.access import access, user_of
+from actionset.core.bots import seconds_since
 from actionset.programmes.blueprints import BLUEPRINTS
 from actionset.site import services
 from actionset.site.content import RESERVED_SLUGS, url_prefixes
@@ -155,7 +156,7 @@ THANKS_SESSION_KEY = "site.enquiry_verdict"
 @access("public")
 def enquire(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        form = EnquiryForm(initial={"started": services.form_stamp()})
+        form = EnquiryForm()
         return render(request, "site/enquire.html", {"form": form})
     form = EnquiryForm(request.POST)
     if form.is_valid():
@@ -174,16 +175,10 @@ def enquire(request: HttpRequest) -> HttpResponse:
             request.session[THANKS_SESSION_KEY] = str(verdict)
             return redirect("site:enquire_thanks")
         # Everything typed comes back; only the stamp is new, so the next send is measured from now.
-        data = request.POST.copy()
-        data["started"] = services.form_stamp()
-        form = EnquiryForm(data)
-        form.is_valid()
+        form.restamp()
         return render(request, "site/enquire.html", {"form": form, "retry": True})
-    data = request.POST.copy()
-    if services.seconds_since(data.get("started", "")) is None:
-        data["started"] = services.form_stamp()
-        form = EnquiryForm(data)
-        form.is_valid()
+    if seconds_since(str(request.POST.get("started", ""))) is None:
+        form.restamp()
     return render(request, "site/enquire.html", {"form": form})
 
 

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils import formats, timezone
 
 from actionset.accounts.models import User
+from actionset.core.bots import BotTrapForm
 from actionset.training.models import Cohort, CohortSession, Course
 
 
@@ -18,7 +19,9 @@ class CohortChoiceField(forms.ModelChoiceField):
         return f"{obj.name}, from {formats.date_format(timezone.localtime(first.starts_at), 'D j M Y')}"
 
 
-class BookingForm(forms.Form):
+class BookingForm(BotTrapForm):
+    """Booking a place. Anyone may post it without signing in, so it carries the public forms' bot traps."""
+
     cohort = CohortChoiceField(
         queryset=Cohort.objects.none(),
         to_field_name="public_id",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import mimetypes
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,11 +15,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from actionset.accounts.models import User
+from actionset.core import bots
 from actionset.core.access import access, actor_for, can, user_of
 from actionset.training import progress, services
 from actionset.training.forms import BookingForm, CohortForm, CourseForm, EnrolForm, MaterialForm, SessionForm
 from actionset.training.ics import cohort_ics
 from actionset.training.models import Attendance, Booking, Cohort, CohortSession, Course, Material
+
+bot_log = logging.getLogger("actionset.training.bots")
 
 # --- loaders: the URL's object, or 404 -------------------------------------------------------------------
 
@@ -102,7 +106,18 @@ def course(request: HttpRequest, course: Course) -> HttpResponse:
     assert user is None or isinstance(user, User)
     chosen = request.GET.get("cohort") or next((str(c.public_id) for c in cohorts if c.is_bookable), None)
     form = BookingForm(request.POST or None, cohorts=bookable, user=user, initial={"cohort": chosen})
-    if request.method == "POST" and form.is_valid():
+    verdict = bots.Verdict.PERSON
+    if request.method == "POST" and form.is_valid() and user is None:
+        verdict = form.bot_verdict()
+    if verdict == bots.Verdict.BOT:
+        # Told what a person would be told, so that it learns nothing to adapt to; nothing is booked.
+        bot_log.warning("public booking dropped: honeypot filled (ip=%s)", request.META.get("REMOTE_ADDR"))
+        messages.success(request, "Thank you. We have emailed you about your booking.")
+        return redirect("training:course", slug=course.slug)
+    if verdict == bots.Verdict.TOO_QUICK:
+        form.restamp()
+        form.add_error(None, bots.TOO_QUICK_MESSAGE)
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             booking = services.booking_create(

@@ -38,7 +38,7 @@ def test_an_enquirer_books_a_discovery_call_and_a_designer_turns_the_enquiry_int
 ) -> None:
     settings.SITE_URL = live_server.url
     # Long enough to tell a person from a script, short enough not to slow the test: the rule itself is unit-tested.
-    settings.SITE_ENQUIRY_MIN_SECONDS = 1
+    settings.PUBLIC_FORM_MIN_SECONDS = 1
     build_site()
 
     visitor = new_page(locale="en-GB")

@@ -20,6 +20,8 @@ from tests.browser.conftest import PHONE, screenshot, serious_accessibility_viol
 def catalogue(transactional_db: Any, settings: Any, tmp_path: Any) -> None:
     """The training demo: four courses, a running foundation cohort, a full taster with a waitlist."""
     settings.MEDIA_ROOT = tmp_path
+    # A test fills the public booking form faster than any person could (actionset.core.bots).
+    settings.PUBLIC_FORM_MIN_SECONDS = 0
     trainer = User.objects.create_user("trainer@provider.example", DEMO_PASSWORD, name="Helen Okoro")
     StaffRole.objects.create(user=trainer, role="trainer")
     User.objects.create_user("participant@northwind.example", DEMO_PASSWORD, name="Sam Carter")

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.core import signing
 
-from actionset.site.services import FORM_SALT
+from actionset.core.bots import SALT as FORM_SALT
 
 
 def aged_stamp(seconds: float = 30) -> str:

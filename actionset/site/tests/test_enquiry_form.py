@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from actionset.core.bots import form_stamp
 from actionset.site import models as site
-from actionset.site.services import EMAIL_LIMIT, IP_LIMIT, form_stamp
+from actionset.site.services import EMAIL_LIMIT, IP_LIMIT
 from actionset.site.tests.conftest import enquiry_post, link_in
 from actionset.site.tests.factories import EnquiryFactory
 
@@ -85,7 +86,7 @@ def test_a_person_who_sends_again_after_a_too_fast_rejection_gets_through(
 ) -> None:
     response = client.post(URL, enquiry_post(started=form_stamp()))
     resent = dict(response.context["form"].data.items())
-    settings.SITE_ENQUIRY_MIN_SECONDS = 0
+    settings.PUBLIC_FORM_MIN_SECONDS = 0
     assert client.post(URL, resent).status_code == 302
     assert site.Enquiry.objects.get().organisation_name == "Eastbrook District Council"
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from actionset.core import bots
 from actionset.core.factories import UserFactory
 from actionset.training import services
 from actionset.training.models import Attendance, Booking, Cohort, Course, Material
@@ -36,6 +38,9 @@ def course_url(cohort: Cohort) -> str:
 
 def booking_form(cohort: Cohort, **overrides: Any) -> dict[str, Any]:
     return {
+        # The form as a person sends it: shown a minute ago, honeypot empty.
+        "started": signing.dumps({"t": time.time() - 60}, salt=bots.SALT),
+        "website": "",
         "cohort": str(cohort.public_id),
         "name": "Ann Lee",
         "email": "ann@example.org",
@@ -99,6 +104,40 @@ def test_a_member_of_the_public_books_a_place_and_lands_on_their_booking_page(
     page = client.get(response["Location"]).content.decode()
     assert "Your place is booked" in page
     assert len(mail.outbox) == 1
+
+
+def test_a_bot_that_fills_the_honeypot_is_thanked_and_nothing_is_booked(cohort: Cohort, client: Any) -> None:
+    response = client.post(course_url(cohort), booking_form(cohort, website="http://cheap-pills.example"))
+    assert response.status_code == 302
+    assert not Booking.objects.exists()
+    assert mail.outbox == []
+
+
+def test_a_form_sent_faster_than_a_person_could_comes_back_as_typed(cohort: Cohort, client: Any) -> None:
+    just_now = signing.dumps({"t": time.time()}, salt=bots.SALT)
+    response = client.post(course_url(cohort), booking_form(cohort, started=just_now))
+    assert response.status_code == 200
+    assert not Booking.objects.exists()
+    body = response.content.decode()
+    assert "nothing has been sent yet" in body
+    assert 'value="Ann Lee"' in body
+    # A second send with the fresh stamp the form came back with, once a person has had time, goes through.
+    fresh = response.context["form"].data["started"]
+    assert bots.seconds_since(fresh) is not None
+
+
+def test_a_forged_stamp_is_treated_as_too_quick(cohort: Cohort, client: Any) -> None:
+    response = client.post(course_url(cohort), booking_form(cohort, started="not-a-signed-stamp"))
+    assert response.status_code == 200
+    assert not Booking.objects.exists()
+
+
+def test_a_signed_in_person_is_not_timed(cohort: Cohort, client: Any) -> None:
+    user = UserFactory.create()
+    client.force_login(user)
+    response = client.post(course_url(cohort), booking_form(cohort, started=""))
+    assert response.status_code == 302
+    assert Booking.objects.get().user == user
 
 
 def test_the_booking_form_keeps_what_was_typed_and_asks_for_consent(cohort: Cohort, client: Any) -> None:
