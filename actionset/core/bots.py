@@ -78,6 +78,6 @@ class BotTrapForm(forms.Form):
 
     def restamp(self) -> None:
         """A form returned for being too quick gets a fresh stamp, so the next honest send goes through."""
-        data = self.data.copy()
+        data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict; its copy is mutable
         data[self.add_prefix("started")] = form_stamp()
         self.data = data
