@@ -324,7 +324,7 @@ TESTIMONIALS = [
     (
         "The sets told us things about our own organisation that no staff survey ever had, and they told us in a "
         "way we could act on.",
-        "David Osei",
+        "Marcus Bell",
         "Chief Executive",
         "a housing association",
         True,
