@@ -60,3 +60,48 @@ def test_the_last_two_approvals_arriving_together_release_the_item_once(
     item.refresh_from_db()
     assert item.is_released
     assert AuditEvent.objects.filter(action="learning.item_released", target_id=str(item.public_id)).count() == 1
+
+
+def test_a_decision_recorded_in_the_room_and_one_given_online_together_release_the_item_once(
+    transactional_db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("Needs PostgreSQL: set DATABASE_URL to run the concurrency tests")
+    world = set_world(size=3)
+    count = services.item_tally
+
+    def slow_tally(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.3)
+        return count(*args, **kwargs)
+
+    item = services.item_propose(
+        actor=user_of(world.members[0]), learning_set=world.learning_set, kind="lesson", text="Ask first."
+    )
+    monkeypatch.setattr(services, "item_tally", slow_tally)
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run(work: Any) -> None:
+        try:
+            barrier.wait()
+            work(SharedItem.objects.get(pk=item.pk))
+        except BaseException as error:  # reported below, on the test's own thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def in_the_room(fresh: SharedItem) -> None:
+        services.item_record_in_room(actor=world.facilitator, item=fresh, decisions={world.members[1].pk: "approve"})
+
+    def online(fresh: SharedItem) -> None:
+        services.item_decide(actor=user_of(world.members[2]), item=fresh, verdict="approve")
+
+    threads = [threading.Thread(target=run, args=(work,)) for work in (in_the_room, online)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    item.refresh_from_db()
+    assert item.is_released
+    assert AuditEvent.objects.filter(action="learning.item_released", target_id=str(item.public_id)).count() == 1
