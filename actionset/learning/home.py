@@ -1,5 +1,5 @@
 """Home-page panels: write in your journal after a meeting; items awaiting your agreement; questions awaiting a
-sponsor's answer; shared items awaiting a theme."""
+sponsor's answer; shared items awaiting a theme; decisions a facilitator recorded for you in the room."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from actionset.core.extensions import HomePanel
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Programme
 
-from .models import JournalEntry, SharedItem
+from .models import Decision, JournalEntry, SharedItem
 
 #: How long after a meeting the home page keeps prompting for a journal entry: about until the next one.
 PROMPT_DAYS = 35
@@ -50,6 +50,28 @@ def _awaiting_me(user: Any) -> list[dict[str, Any]]:
     return list(by_set.values())
 
 
+def _recorded_for_me(user: Any) -> list[dict[str, Any]]:
+    """Per set: items still awaiting agreement on which a facilitator recorded what the person said in the room,
+    so they can check it and change it if that is not what they said."""
+    recorded = (
+        Decision.objects.filter(
+            item__status=SharedItem.Status.PROPOSED,
+            item__learning_set__programme__published_at__isnull=False,
+            enrolment__person__user=user,
+            enrolment__withdrawn_at__isnull=True,
+        )
+        .exclude(recorded_by_name="")
+        .select_related("item__learning_set")
+    )
+    by_set: dict[int, dict[str, Any]] = {}
+    for decision in recorded:
+        learning_set = decision.item.learning_set
+        entry = by_set.setdefault(learning_set.pk, {"learning_set": learning_set, "count": 0, "by": set()})
+        entry["count"] += 1
+        entry["by"].add(decision.recorded_by_name)
+    return [{**e, "by": ", ".join(sorted(e["by"]))} for e in by_set.values()]
+
+
 def _unanswered(user: Any) -> list[dict[str, Any]]:
     rows = []
     for programme in Programme.objects.filter(sponsors__user=user, published_at__isnull=False).distinct():
@@ -69,6 +91,7 @@ def home_panels(actor: Actor) -> list[HomePanel]:
     context: dict[str, Any] = {
         "prompts": _journal_prompts(user),
         "awaiting": _awaiting_me(user),
+        "recorded": _recorded_for_me(user),
         "sponsoring": _unanswered(user),
     }
     if actor.has_staff_role(DEVELOPER):

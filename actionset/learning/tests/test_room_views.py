@@ -100,3 +100,20 @@ def test_the_author_rewords_an_item_and_is_told_what_that_clears() -> None:
     sharing = reverse("learning:sharing", kwargs={"learning_set": world.learning_set.public_id})
     assert "approvals given to the earlier wording were cleared" in author.get(sharing).content.decode()
     assert client_for(user_of(world.members[1])).post(url, {"text": "Mine now"}).status_code == 403
+
+
+def test_the_home_page_tells_a_member_a_decision_was_recorded_for_them_until_the_item_leaves_the_room() -> None:
+    world = set_world(size=3)
+    item = propose(world)
+    member = client_for(user_of(world.members[1]))
+    assert 'data-testid="recorded-in-room"' not in member.get("/").content.decode()
+    services.item_record_in_room(actor=world.facilitator, item=item, decisions={world.members[1].pk: "approve"})
+    recorder = world.facilitator.name or world.facilitator.email
+    home = member.get("/").content.decode()
+    assert "1 decision recorded for you in the room" in home
+    assert f"by {recorder} in {world.learning_set.name}" in home
+    assert "recorded for you in the room" not in client_for(user_of(world.members[2])).get("/").content.decode()
+    services.item_decide(actor=user_of(world.members[2]), item=item, verdict="approve")
+    item.refresh_from_db()
+    assert item.is_released
+    assert 'data-testid="recorded-in-room"' not in member.get("/").content.decode()
