@@ -343,6 +343,11 @@ def decide(request: Request, item: SharedItem) -> HttpResponse:
         messages.error(request, "Choose approve, object or withdraw.")
         return _back_to_set(item)
     verdict = form.cleaned_data["verdict"]
+    was_recorded = (
+        item.decisions.filter(enrolment__person__user=request.user, enrolment__withdrawn_at__isnull=True)
+        .exclude(recorded_by_name="")
+        .exists()
+    )
     try:
         item = services.item_decide(actor=request.user, item=item, verdict=verdict)
     except services.LearningError as error:
@@ -352,12 +357,11 @@ def decide(request: Request, item: SharedItem) -> HttpResponse:
     if item.is_released:
         messages.success(request, "Agreed: it is now shared outside the set.")
     else:
-        messages.success(
-            request,
-            {"approve": "Your approval is recorded.", "object": "Your objection is recorded: it stays in the set."}.get(
-                verdict, "What you said is withdrawn."
-            ),
-        )
+        said = {"approve": "Your approval is recorded.", "object": "Your objection is recorded: it stays in the set."}
+        message = said.get(verdict, "What you said is withdrawn.")
+        if was_recorded:
+            message += " It replaces what was recorded for you in the room."
+        messages.success(request, message)
     return _back_to_set(item)
 
 

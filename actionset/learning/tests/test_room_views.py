@@ -57,7 +57,10 @@ def test_a_member_is_told_what_was_recorded_for_them_and_can_change_it() -> None
     sharing = reverse("learning:sharing", kwargs={"learning_set": world.learning_set.public_id})
     body = member.get(sharing).content.decode()
     assert 'data-testid="recorded-for-you"' in body
-    member.post(reverse("learning:decide", kwargs={"item": item.public_id}), {"verdict": "object"})
+    response = member.post(
+        reverse("learning:decide", kwargs={"item": item.public_id}), {"verdict": "object"}, follow=True
+    )
+    assert "It replaces what was recorded for you in the room." in response.content.decode()
     decision = Decision.objects.get(item=item, enrolment=world.members[1])
     assert decision.verdict == "object"
     assert not decision.in_room
