@@ -264,3 +264,21 @@ def test_only_the_author_edits_and_only_before_release() -> None:
         services.item_edit(actor=user_of(world.members[0]), item=item, text="Something else")
     item.refresh_from_db()
     assert item.text == "Ask the night staff first."
+
+
+def test_decisions_from_before_the_migration_are_keyed_by_the_members_enrolment() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("actionset.learning.migrations.0002_room_decisions_and_edits")
+    world = set_world(size=3)
+    item = propose(world)
+    legacy = Decision.objects.create(item=item, user=user_of(world.members[1]), verdict="object")
+    facilitator = Decision.objects.create(item=item, user=world.facilitator, verdict="approve")
+    migration.key_members_decisions_by_enrolment(apps, None)
+    legacy.refresh_from_db()
+    facilitator.refresh_from_db()
+    assert legacy.enrolment == world.members[1]
+    assert facilitator.enrolment is None
+    assert services.item_tally(item).blocked
