@@ -358,6 +358,8 @@ class CandidateRow:
     recorded: int
     marks: list[bool | None] = field(default_factory=list)
     portfolio: Any = None
+    #: Whether the viewer may open the portfolio itself: trainers may, administrators (who manage cohorts) may not.
+    opens_portfolio: bool = False
 
 
 @access("training.cohort.view", load=cohort_from_url)
@@ -377,8 +379,12 @@ def cohort(request: HttpRequest, cohort: Cohort) -> HttpResponse:
     }
     if teaches:
         confirmed = list(cohort.bookings.confirmed().select_related("user").order_by("name"))
+        rows = _candidate_rows(cohort, confirmed, sessions)
+        for row in rows:
+            started = getattr(row.portfolio, "portfolio", None)
+            row.opens_portfolio = started is not None and can(actor, "portfolio.view", started)
         context.update(
-            rows=_candidate_rows(cohort, confirmed, sessions),
+            rows=rows,
             waiting=list(
                 cohort.bookings.filter(status__in=[Booking.Status.OFFERED, Booking.Status.WAITLISTED]).order_by(
                     "status", "waitlisted_at", "pk"

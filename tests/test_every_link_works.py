@@ -1,0 +1,111 @@
+"""Every link a person is shown leads somewhere they may go.
+
+The access matrix proves what each role may reach by URL; this walks the demo world as each demo login (and as
+an anonymous visitor) the way a person would — by following the links on the pages they see — and fails on any link
+that answers 403, 404 or an error. A link someone may not follow is a dead end in the interface even when access
+control is right, and a page that errors on real-looking data is a bug the narrower tests can miss.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from actionset.accounts.models import User
+from actionset.core.demo import DEMO_LOGINS
+
+#: Pages per person: enough to reach every kind of page from a home page, few enough to keep the test quick.
+PAGES_PER_PERSON = 400
+#: Links that are not pages to walk: static files, the admin (Django's own), sign-out (a form) and downloads whose
+#: content other tests check (they are still requested once each, below, for their status).
+SKIP_PREFIXES = ("/static/", "/admin/", "/accounts/logout/")
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.hrefs.append(href)
+
+
+def _internal_links(html: str) -> list[str]:
+    parser = _Links()
+    parser.feed(html)
+    found = []
+    for href in parser.hrefs:
+        href, _ = urldefrag(href)
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not href.startswith("/"):
+            continue  # another site, mailto:, or a fragment on the same page
+        if href.startswith(SKIP_PREFIXES):
+            continue
+        found.append(href)
+    return found
+
+
+def _get(client: Client, url: str) -> tuple[str, Any]:
+    """GET, following redirects within the site; (final URL, response), or (url, None) when it leaves the site."""
+    for _ in range(5):
+        response = client.get(url)
+        if response.status_code not in (301, 302, 303, 307, 308):
+            return url, response
+        location = response["Location"]
+        parts = urlsplit(location)
+        if parts.netloc and parts.netloc != "testserver":
+            return url, None
+        url = parts.path + (f"?{parts.query}" if parts.query else "")
+    return url, response
+
+
+def _walk(client: Client) -> tuple[int, list[str]]:
+    """Breadth-first from the home page; returns pages visited and every broken link as 'from → to: status'."""
+    seen: set[str] = {"/"}
+    queue: deque[tuple[str, str]] = deque([("(start)", "/")])
+    broken: list[str] = []
+    visited = 0
+    while queue and visited < PAGES_PER_PERSON:
+        source, url = queue.popleft()
+        visited += 1
+        page, response = _get(client, url)
+        if response is None:
+            continue  # redirected to another site (a resource hosted elsewhere)
+        if response.status_code != 200:
+            broken.append(f"{source} → {url}: {response.status_code}")
+            continue
+        if "text/html" not in response.get("Content-Type", ""):
+            continue
+        for link in _internal_links(response.content.decode()):
+            if link not in seen:
+                seen.add(link)
+                queue.append((page, link))
+    return visited, broken
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_link_each_demo_person_is_shown_works_for_them(settings: Any) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("demo_seed", verbosity=0)
+    problems: list[str] = []
+    walked: dict[str, int] = {}
+    anonymous = Client()
+    walked["anonymous"], broken = _walk(anonymous)
+    problems += [f"anonymous: {b}" for b in broken]
+    for email in DEMO_LOGINS:
+        client = Client()
+        client.force_login(User.objects.get(email=email))
+        walked[email], broken = _walk(client)
+        problems += [f"{email}: {b}" for b in broken]
+    assert problems == [], "\n".join(problems)
+    # The walk must really have gone somewhere: every person reaches pages beyond their home page.
+    assert all(count > 3 for count in walked.values()), walked
