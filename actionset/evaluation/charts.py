@@ -19,6 +19,14 @@ NARROW = 320
 
 
 @dataclass
+class ChangeRow:
+    label: str
+    mean: float
+    #: e.g. "4 up, 2 stayed, 1 down"
+    detail: str
+
+
+@dataclass
 class BarRow:
     label: str
     values: list[float | None]
@@ -139,3 +147,51 @@ def trend(
         body.append(_text((left + right) / 2, bottom + 36, caption, size=12, anchor="middle", fill=SOFT))
         return _svg(width, bottom + 44, title, description, body)
     return _svg(width, bottom + 28, title, description, body)
+
+
+def change_axis(rows: list[ChangeRow]) -> float:
+    """Half the axis: at least one point either side of no change, wider in whole points if a change needs it."""
+    return float(max(1, *(int(abs(r.mean)) + 1 for r in rows))) if rows else 1.0
+
+
+def change(*, title: str, description: str, rows: list[ChangeRow], width: int = WIDTH) -> SafeString:
+    """Bars either side of a line at no change: right for an average rise, left for a fall; who moved beneath."""
+    left, right = 8, width - 8
+    centre = (left + right) / 2
+    reach = change_axis(rows)
+    half = (right - left) / 2 - 40
+    wrap = 72 if width >= WIDTH else 40
+    body: list[str] = []
+    y = 4.0
+    for row in rows:
+        for line in textwrap.wrap(row.label, wrap) or [""]:
+            y += 16
+            body.append(_text(left, y, line, weight="600"))
+        y += 6
+        body.append(
+            f'<rect x="{centre - half:.1f}" y="{y:.1f}" width="{2 * half:.1f}" height="14" rx="3" fill="#eef1f5"/>'
+        )
+        length = max(half * abs(row.mean) / reach, 2)
+        colour = COLOURS[0] if row.mean >= 0 else COLOURS[1]
+        x = centre if row.mean >= 0 else centre - length
+        body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{length:.1f}" height="14" rx="2" fill="{colour}"/>')
+        label = f"{row.mean:+.1f}"
+        if row.mean >= 0:
+            body.append(_text(centre + length + 5, y + 12, label, size=12, weight="600"))
+        else:
+            body.append(_text(centre - length - 5, y + 12, label, size=12, anchor="end", weight="600"))
+        # The line at no change runs through the bars only, so it never strikes through the words beneath.
+        body.append(f'<line x1="{centre:.1f}" y1="{y - 4:.1f}" x2="{centre:.1f}" y2="{y + 18:.1f}" stroke="{SOFT}"/>')
+        y += 18
+        body.append(_text(left, y + 12, row.detail, size=12, fill=SOFT))
+        y += 26
+    body.append(f'<line x1="{centre - half:.1f}" y1="{y}" x2="{centre + half:.1f}" y2="{y}" stroke="{LINE}"/>')
+    step = 0.5 if reach <= 1 else 1.0
+    for index in range(int(2 * reach / step) + 1):
+        value = -reach + index * step
+        tick = centre + half * value / reach
+        body.append(f'<line x1="{tick:.1f}" y1="{y}" x2="{tick:.1f}" y2="{y + 4}" stroke="{SOFT}"/>')
+        body.append(_text(tick, y + 17, f"{value:+g}" if value else "0", size=11, anchor="middle", fill=SOFT))
+    body.append(_text(centre - 6, y + 34, "lower than at the start", size=11, anchor="end", fill=SOFT))
+    body.append(_text(centre + 6, y + 34, "higher than at the start", size=11, fill=SOFT))
+    return _svg(width, y + 42, title, description, body)

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.safestring import SafeString
 
 from actionset.evaluation import charts
-from actionset.evaluation.results import OccasionResult, ProgrammeResults, Series
+from actionset.evaluation.results import STEADY_BAND, Change, OccasionResult, PairedChange, ProgrammeResults, Series
 
 
 @dataclass
@@ -26,6 +26,7 @@ class ChartBlock:
     kind: str = ""
     points: list[tuple[str, float | None]] = field(default_factory=list)
     bar_rows: list[charts.BarRow] = field(default_factory=list)
+    change_rows: list[charts.ChangeRow] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
     low: int = 1
     high: int = 5
@@ -52,6 +53,10 @@ class ChartBlock:
                 high=self.high,
                 width=width,
                 legend=self.legend,
+            )
+        if self.kind == "change":
+            return charts.change(
+                title=self.chart_title, description=self.description, rows=self.change_rows, width=width
             )
         return None
 
@@ -153,7 +158,8 @@ def _comparison_block(series: Series, min_responses: int) -> ChartBlock:
     return ChartBlock(
         title=f"{name}: before and after",
         intro=f"Average self-ratings from {scale}, overall and by theme, at each point of the programme so far. "
-        f"Later points (the end, and months after) appear here as they are answered.{note}",
+        "Later points (the end, and months after) appear here as they are answered. Each point averages whoever "
+        f"answered then; how the same people moved is shown separately.{note}",
         chart_title=f"{name}: average ratings at each point",
         description="; ".join(f"{r[0]}: " + ", ".join(r[1:]) for r in table_rows),
         head=["", *labels],
@@ -168,10 +174,52 @@ def _comparison_block(series: Series, min_responses: int) -> ChartBlock:
     )
 
 
+def signed(value: float) -> str:
+    text = f"{value:+.1f}"
+    return "0.0" if text in ("+0.0", "-0.0") else text
+
+
+def moved(figure: Change) -> str:
+    return f"{figure.up} moved up, {figure.same} stayed, {figure.down} moved down"
+
+
+def change_title(change: PairedChange) -> str:
+    return f"{change.instrument.name}: the same people, {change.before.lower()} and {change.after.lower()}"
+
+
+def _change_block(change: PairedChange, series: Series, min_responses: int) -> ChartBlock:
+    people = "person has" if change.paired == 1 else "people have"
+    band = "half a point" if STEADY_BAND == 0.5 else f"{STEADY_BAND:g} points"
+    figures = [f for f in [change.overall, *change.subscales] if f is not None]
+    rows = [[f.label, str(f.n), signed(f.mean), str(f.up), str(f.same), str(f.down)] for f in figures]
+    counted = ""
+    if change.counted and change.counted < change.paired:
+        counted = f" Figures from the first {change.counted}; the others join at the next step of five."
+    return ChartBlock(
+        title=change_title(change),
+        intro=f"{change.paired} {people} answered both. The average change in their own self-rating "
+        f"(from {series.low} to {series.high}), overall and by theme, and how many moved up or down by {band} or more. "
+        f"Nobody's own answers are shown.{counted}",
+        chart_title=f"{change.instrument.name}: average change, {change.before.lower()} to {change.after.lower()}",
+        description="; ".join(f"{f.label}: {signed(f.mean)} ({moved(f)})" for f in figures),
+        head=["", "People", "Average change", "Moved up", "Stayed", "Moved down"],
+        rows=rows,
+        empty=f"{change.paired} {people} answered both; the change appears when {min_responses} have "
+        f"({change.needed} more).",
+        kind="change" if figures else "",
+        change_rows=[charts.ChangeRow(label=f.label, mean=f.mean, detail=moved(f)) for f in figures],
+        low=series.low,
+        high=series.high,
+    )
+
+
 def blocks_for(series: Series, min_responses: int) -> list[ChartBlock]:
     if series.kind == "trend":
         return _trend_blocks(series, min_responses)
-    return [_comparison_block(series, min_responses)]
+    return [
+        _comparison_block(series, min_responses),
+        *(_change_block(c, series, min_responses) for c in series.changes),
+    ]
 
 
 def dashboard_context(results: ProgrammeResults) -> dict[str, Any]:
@@ -219,6 +267,15 @@ def key_messages(results: ProgrammeResults) -> list[str]:
                     f"{name}: {last.score:.1f} {scale} {last.label.lower()}, "
                     f"{_trend_word(first.score, last.score)} {first.score:.1f} {first.label.lower()}."
                 )
+    for change in results.changes:
+        if change.overall is not None:
+            figure = change.overall
+            direction = "rose" if figure.mean >= 0.05 else "fell" if figure.mean <= -0.05 else "stayed much the same"
+            amount = f" by {abs(figure.mean):.1f}" if direction != "stayed much the same" else ""
+            messages.append(
+                f"Of {figure.n} people who answered both {change.before.lower()} and {change.after.lower()}, "
+                f"their own {change.instrument.name.lower()} {direction}{amount} on average: {moved(figure)}."
+            )
     upcoming = [o for o in results.occasions if o.state == "upcoming" and o.occasion.meeting_number is None]
     if upcoming:
         nxt = upcoming[0]

@@ -17,7 +17,7 @@ from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemp
 from reportlab.platypus.flowables import Flowable
 
 from actionset.evaluation.charts import BarRow
-from actionset.evaluation.presentation import ChartBlock, dashboard_context
+from actionset.evaluation.presentation import ChartBlock, dashboard_context, signed
 from actionset.evaluation.results import ProgrammeResults
 
 BRAND = colors.HexColor("#0f5c6e")
@@ -144,6 +144,58 @@ def bars_drawing(block: ChartBlock) -> Drawing:
         x = left + span * (point - block.low) / (block.high - block.low)
         drawing.add(Line(x, y, x, y - 1.5 * mm, strokeColor=SOFT, strokeWidth=0.5))
         drawing.add(String(x, y - 5 * mm, str(point), fontSize=7.5, fillColor=SOFT, textAnchor="middle"))
+    return drawing
+
+
+def change_drawing(block: ChartBlock) -> Drawing:
+    """Bars either side of a line at no change, like the dashboard's chart; who moved up or down beneath each."""
+    from actionset.evaluation.charts import change_axis
+
+    rows = block.change_rows
+    reach = change_axis(rows)
+    per_row = 4 * mm + 3.6 * mm + 4 * mm + 2.5 * mm
+    height = len(rows) * per_row + 12 * mm
+    drawing = Drawing(WIDTH, height)
+    centre, half = WIDTH / 2, WIDTH / 2 - 16 * mm
+    y = height
+    for row in rows:
+        y -= 4 * mm
+        drawing.add(String(0, y + 1, row.label, fontSize=8.5, fontName="Helvetica-Bold", fillColor=INK))
+        y -= 3.6 * mm + 1 * mm
+        drawing.add(Rect(centre - half, y, 2 * half, 3.6 * mm, fillColor=WASH, strokeColor=None))
+        length = max(half * abs(row.mean) / reach, 1)
+        colour = SERIES[0] if row.mean >= 0 else SERIES[1]
+        x = centre if row.mean >= 0 else centre - length
+        drawing.add(Rect(x, y, length, 3.6 * mm, fillColor=colour, strokeColor=None))
+        drawing.add(Line(centre, y - 1 * mm, centre, y + 4.6 * mm, strokeColor=SOFT, strokeWidth=0.6))
+        label_x = centre + length + 2 * mm if row.mean >= 0 else centre - length - 2 * mm
+        drawing.add(
+            String(
+                label_x,
+                y + 1,
+                signed(row.mean),
+                fontSize=8.5,
+                fontName="Helvetica-Bold",
+                fillColor=INK,
+                textAnchor="start" if row.mean >= 0 else "end",
+            )
+        )
+        y -= 3.5 * mm
+        drawing.add(String(0, y + 0.5, row.detail, fontSize=7.5, fillColor=SOFT))
+        y -= 1.5 * mm
+    y -= 1 * mm
+    drawing.add(Line(centre - half, y, centre + half, y, strokeColor=LINE, strokeWidth=0.6))
+    step = 0.5 if reach <= 1 else 1.0
+    for index in range(int(2 * reach / step) + 1):
+        value = -reach + index * step
+        x = centre + half * value / reach
+        drawing.add(Line(x, y, x, y - 1.5 * mm, strokeColor=SOFT, strokeWidth=0.5))
+        text = f"{value:+g}" if value else "0"
+        drawing.add(String(x, y - 4.5 * mm, text, fontSize=7.5, fillColor=SOFT, textAnchor="middle"))
+    drawing.add(
+        String(centre - 2 * mm, y - 8.5 * mm, "lower than at the start", fontSize=7.5, fillColor=SOFT, textAnchor="end")
+    )
+    drawing.add(String(centre + 2 * mm, y - 8.5 * mm, "higher than at the start", fontSize=7.5, fillColor=SOFT))
     return drawing
 
 
@@ -293,6 +345,9 @@ def report_pdf(results: ProgrammeResults) -> bytes:
     )
     story.append(Paragraph("Who answered the surveys", styles["h2"]))
     story.append(_table(*response_table(results), styles, [52 * mm, 48 * mm, 16 * mm, 26 * mm, 32 * mm]))
+    if results.without_login:
+        story.append(Spacer(1, 1.5 * mm))
+        story.append(Paragraph(_escape(without_login_text(results)), styles["small"]))
     story.append(PageBreak())
     story.append(Paragraph("What participants tell us", styles["h2"]))
     for message in context["key_messages"]:
@@ -318,6 +373,8 @@ def report_pdf(results: ProgrammeResults) -> bytes:
             parts.append(trend_drawing(block))
         elif block.kind == "bars":
             parts.append(bars_drawing(block))
+        elif block.kind == "change":
+            parts.append(change_drawing(block))
         else:
             parts.append(Paragraph(_escape(block.empty), styles["body"]))
         parts.append(Spacer(1, 2 * mm))
@@ -356,6 +413,14 @@ def report_pdf(results: ProgrammeResults) -> bytes:
         story.append(Paragraph(_escape(no_questions_text(results)), styles["body"]))
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
+
+
+def without_login_text(results: ProgrammeResults) -> str:
+    n = results.without_login
+    return (
+        f"{n} member{'s' if n != 1 else ''} without a login {'were' if n != 1 else 'was'} not asked: answering needs "
+        "a login, so they are left out of “asked” and of the response rate. Invite them to sign up to include them."
+    )
 
 
 def no_themes_text(results: ProgrammeResults) -> str:
@@ -419,6 +484,7 @@ def report_csv(results: ProgrammeResults) -> str:
         if o.state != "upcoming":
             writer.writerow(["responses", "asked", o.label, o.asked, ""])
             writer.writerow(["responses", "answered", o.label, o.answered, ""])
+            writer.writerow(["responses", "without a login, not asked", o.label, o.without_login, ""])
         if o.suppressed:
             continue
         if o.score is not None:
@@ -427,6 +493,18 @@ def report_csv(results: ProgrammeResults) -> str:
             writer.writerow(["results", f"{o.instrument.name}: {f.label}", o.label, f"{f.mean:.2f}", f.n])
         for f in o.items:
             writer.writerow(["results", f"{o.instrument.name}: {f.label}", o.label, f"{f.mean:.2f}", f.n])
+    for change in results.changes:
+        point = f"{change.before} to {change.after.lower()}"
+        writer.writerow(["change", f"{change.instrument.name}: answered both", point, change.paired, ""])
+        for figure in [change.overall, *change.subscales]:
+            if figure is None:
+                continue
+            measure = f"{change.instrument.name}: {figure.label}"
+            # A number, not text: a spreadsheet reads it as one (and a leading sign is not mistaken for a formula).
+            writer.writerow(["change", f"{measure}: average change", point, round(figure.mean, 2), figure.n])
+            writer.writerow(["change", f"{measure}: moved up", point, figure.up, figure.n])
+            writer.writerow(["change", f"{measure}: stayed", point, figure.same, figure.n])
+            writer.writerow(["change", f"{measure}: moved down", point, figure.down, figure.n])
     for t in results.themes:
         writer.writerow(["themes", t["name"], "", t["items"], ""])
         for text in t["examples"]:

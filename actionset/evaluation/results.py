@@ -52,8 +52,11 @@ class OccasionResult:
     state: str
     opens_on: dt.date
     closes_on: dt.date
+    #: Invited (has a login, so can answer) or answered anyway; never fewer than `answered`, even after withdrawals.
     asked: int
     answered: int
+    #: Asked by the plan but without a login, so never invited and unable to answer: shown apart, not in the rate.
+    without_login: int = 0
     #: How many of the answers the figures are drawn from: the first whole steps of five (see `counted_answers`).
     counted: int = 0
     #: Filled only when `shown(answered)`; otherwise empty and None.
@@ -74,6 +77,49 @@ class OccasionResult:
         return max(MIN_RESPONSES - self.answered, 0)
 
 
+#: A person whose score moved by less than this (on the instrument's scale) counts as having stayed where they were.
+STEADY_BAND = 0.5
+
+
+@dataclass
+class Change:
+    """The average change of the same people between two points, and how many moved up, stayed or moved down."""
+
+    label: str
+    mean: float
+    up: int
+    same: int
+    down: int
+
+    @property
+    def n(self) -> int:
+        return self.up + self.same + self.down
+
+
+@dataclass
+class PairedChange:
+    """People who answered both at the start and at a later point: their own change, only ever as an aggregate."""
+
+    instrument: Instrument
+    before: str
+    after: str
+    #: How many people answered both (a count of people, like "answered"; not drawn from what they answered).
+    paired: int
+    #: How many of them the overall figures are drawn from: whole steps of five, in the order the later answers came.
+    counted: int = 0
+    #: Filled only when at least `MIN_RESPONSES` people answered both.
+    overall: Change | None = None
+    subscales: list[Change] = field(default_factory=list)
+
+    @property
+    def suppressed(self) -> bool:
+        return self.overall is None
+
+    @property
+    def needed(self) -> int:
+        return max(MIN_RESPONSES - self.paired, 0)
+
+
 @dataclass
 class Series:
     """One instrument across the points of the programme: a trend (after each meeting) or a before-and-after."""
@@ -83,6 +129,8 @@ class Series:
     points: list[OccasionResult]
     low: int
     high: int
+    #: For a before-and-after: the same people's change from the start to each later point.
+    changes: list[PairedChange] = field(default_factory=list)
 
     @property
     def visible(self) -> list[OccasionResult]:
@@ -135,6 +183,15 @@ class ProgrammeResults:
     def response_rate(self) -> float | None:
         return self.answered / self.asked if self.asked else None
 
+    @property
+    def without_login(self) -> int:
+        """The most members without a login left out of any one survey so far (the same people, survey to survey)."""
+        return max((o.without_login for o in self.occasions if o.state != "upcoming"), default=0)
+
+    @property
+    def changes(self) -> list[PairedChange]:
+        return [c for s in self.series for c in s.changes]
+
 
 def _health(programme: Programme) -> Health:
     from actionset.meetings.models import Attendance, Meeting
@@ -175,10 +232,28 @@ def _score(values: list[tuple[Item, int]], scoring: str) -> float:
     return sum(scored) if scoring == Instrument.Scoring.SUM else sum(scored) / len(scored)
 
 
-def occasion_result(occasion: Occasion, today: dt.date | None = None) -> OccasionResult:
+def _asked(occasion: Occasion) -> tuple[int, int]:
+    """(asked, without a login) for an occasion that has opened.
+
+    Asked means invited: people the plan asks who can sign in to answer. Everyone who did answer counts as asked
+    too, so that a person who withdraws (or misses the meeting on paper afterwards) never makes "answered" exceed
+    "asked". People without a login cannot answer and are never invited, so they are counted apart.
+    """
     from actionset.evaluation.services import eligible_enrolments
 
+    eligible = eligible_enrolments(occasion)
+    can_sign_in = Q(person__user__isnull=False, person__user__is_active=True)
+    answered = occasion.responses.values("enrolment_id")
+    invited = set(eligible.filter(can_sign_in).values_list("pk", flat=True))
+    responders = set(answered.values_list("enrolment_id", flat=True))
+    without = eligible.exclude(can_sign_in).exclude(pk__in=answered).count()
+    return len(invited | responders), without
+
+
+def occasion_result(occasion: Occasion, today: dt.date | None = None) -> OccasionResult:
     answered = occasion.responses.count()
+    opened = occasion.state(today) != "upcoming"
+    asked, without_login = _asked(occasion) if opened else (0, 0)
     result = OccasionResult(
         occasion=occasion,
         label=occasion.label,
@@ -187,8 +262,9 @@ def occasion_result(occasion: Occasion, today: dt.date | None = None) -> Occasio
         state=occasion.state(today),
         opens_on=occasion.opens_on,
         closes_on=occasion.closes_on,
-        asked=eligible_enrolments(occasion).count() if occasion.state(today) != "upcoming" else 0,
+        asked=asked,
         answered=answered,
+        without_login=without_login,
     )
     if not shown(answered):
         return result
@@ -228,6 +304,76 @@ def occasion_result(occasion: Occasion, today: dt.date | None = None) -> Occasio
     return result
 
 
+def _person_scores(occasion: Occasion, items: list[Item]) -> dict[int, tuple[Any, float | None, dict[str, float]]]:
+    """enrolment → (when they answered, their overall score, their score per theme). Stays inside this module."""
+    lookup = {i.pk: i for i in items}
+    values: dict[int, list[tuple[Item, int]]] = defaultdict(list)
+    rows = Answer.objects.filter(response__occasion=occasion, item__in=items, value__isnull=False)
+    for enrolment_id, item_id, raw in rows.values_list("response__enrolment_id", "item_id", "value"):
+        values[enrolment_id].append((lookup[item_id], int(raw or 0)))
+    people: dict[int, tuple[Any, float | None, dict[str, float]]] = {}
+    for enrolment_id, submitted_at, pk in occasion.responses.values_list("enrolment_id", "submitted_at", "pk"):
+        answered = values.get(enrolment_id, [])
+        themes: dict[str, list[tuple[Item, int]]] = defaultdict(list)
+        for item, value in answered:
+            if item.subscale:
+                themes[item.subscale].append((item, value))
+        people[enrolment_id] = (
+            (submitted_at, pk),
+            _score(answered, occasion.instrument.scoring) if answered else None,
+            {name: sum(i.score(v) for i, v in subset) / len(subset) for name, subset in themes.items()},
+        )
+    return people
+
+
+def _change(label: str, pairs: list[tuple[Any, float, float]]) -> Change | None:
+    """The change over the first whole steps of five pairs to be complete (ordered by the later answer)."""
+    counted = sorted(pairs, key=lambda p: p[0])[: counted_answers(len(pairs))]
+    if not shown(len(counted)):
+        return None
+    deltas = [after - before for _, before, after in counted]
+    return Change(
+        label=label,
+        mean=sum(deltas) / len(deltas),
+        up=sum(1 for d in deltas if d >= STEADY_BAND),
+        same=sum(1 for d in deltas if -STEADY_BAND < d < STEADY_BAND),
+        down=sum(1 for d in deltas if d <= -STEADY_BAND),
+    )
+
+
+def paired_change(start: OccasionResult, later: OccasionResult) -> PairedChange:
+    """How the same people moved between the start and a later point of one instrument.
+
+    Each figure (overall, each theme) is drawn from its own first whole steps of five people, in the order their
+    later answers arrived, so no two versions of a figure differ by fewer than five people.
+    """
+    instrument = start.instrument
+    items = list(instrument.items.filter(kind=Item.Kind.RATING).select_related("scale"))
+    before = _person_scores(start.occasion, items)
+    after = _person_scores(later.occasion, items)
+    both = sorted(set(before) & set(after))
+    result = PairedChange(instrument=instrument, before=start.label, after=later.label, paired=len(both))
+    if not shown(len(both)):
+        return result
+    overall = [
+        (after[e][0], before[e][1], after[e][1]) for e in both if before[e][1] is not None and after[e][1] is not None
+    ]
+    result.overall = _change("Overall", overall)  # type: ignore[arg-type]
+    if result.overall is None:
+        return result
+    result.counted = result.overall.n
+    for name in dict.fromkeys(i.subscale for i in items if i.subscale):
+        pairs = [
+            (after[e][0], before[e][2][name], after[e][2][name])
+            for e in both
+            if name in before[e][2] and name in after[e][2]
+        ]
+        figure = _change(name, pairs)
+        if figure is not None:
+            result.subscales.append(figure)
+    return result
+
+
 def _range(instrument: Instrument) -> tuple[int, int]:
     scale = instrument.scales.order_by("id").first()
     return (scale.low, scale.high) if scale else (1, 5)
@@ -252,7 +398,15 @@ def programme_results(programme: Programme, *, today: dt.date | None = None) -> 
         if trend:
             series.append(Series(instrument=instrument, kind="trend", points=trend, low=low, high=high))
         if comparison:
-            series.append(Series(instrument=instrument, kind="comparison", points=comparison, low=low, high=high))
+            start = next((p for p in comparison if p.occasion.timing == Timing.START), None)
+            changes = (
+                [paired_change(start, p) for p in comparison if p is not start and p.state != "upcoming"]
+                if start is not None
+                else []
+            )
+            series.append(
+                Series(instrument=instrument, kind="comparison", points=comparison, low=low, high=high, changes=changes)
+            )
     themes, questions, available = _learning(programme)
     return ProgrammeResults(
         programme=programme,
