@@ -27,6 +27,16 @@ def start_survey(cast: Cast) -> dict[str, Any]:
     return {"occasion": occasion(cast.programme).public_id}
 
 
+def answer_link(cast: Cast) -> dict[str, Any]:
+    """A member without a login's own link to the start-of-programme survey."""
+    from actionset.evaluation.services import answer_token
+    from actionset.evaluation.tests.factories import people
+
+    assert cast.programme is not None
+    (enrolment,) = people(cast.programme, 1)
+    return {"token": answer_token(occasion=occasion(cast.programme), enrolment=enrolment)}
+
+
 # The dashboard and its exports mirror `programme.view`: provider staff, the organisation's admins and sponsors.
 RESULTS = org_a_rule(OK, staff=ALL_STAFF, org=("admin", "sponsor"))
 
@@ -42,6 +52,8 @@ CASES: dict[str, Case] = {
         start_survey,
         {**expect(DENY, anonymous=LOGIN, b_participant=HIDE), "a_participant": OK},
     ),
+    # The link is the key, whoever holds it (signed in or not); it answers for one person and shows no answers.
+    "evaluation:answer_by_link": Case("get", answer_link, expect(OK)),
     "evaluation:dashboard": Case("get", programme, RESULTS),
     "evaluation:report_pdf": Case("get", programme, RESULTS),
     "evaluation:report_csv": Case("get", programme, RESULTS),

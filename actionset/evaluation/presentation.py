@@ -224,7 +224,15 @@ def blocks_for(series: Series, min_responses: int) -> list[ChartBlock]:
 
 def dashboard_context(results: ProgrammeResults) -> dict[str, Any]:
     blocks = [b for s in results.series for b in blocks_for(s, results.min_responses)]
-    return {"results": results, "health": results.health, "blocks": blocks, "key_messages": key_messages(results)}
+    from actionset.evaluation.report import asked_text
+
+    return {
+        "results": results,
+        "health": results.health,
+        "blocks": blocks,
+        "key_messages": key_messages(results),
+        "asked_text": asked_text(results),
+    }
 
 
 def _trend_word(before: float, after: float) -> str:

@@ -345,9 +345,8 @@ def report_pdf(results: ProgrammeResults) -> bytes:
     )
     story.append(Paragraph("Who answered the surveys", styles["h2"]))
     story.append(_table(*response_table(results), styles, [52 * mm, 48 * mm, 16 * mm, 26 * mm, 32 * mm]))
-    if results.without_login:
-        story.append(Spacer(1, 1.5 * mm))
-        story.append(Paragraph(_escape(without_login_text(results)), styles["small"]))
+    story.append(Spacer(1, 1.5 * mm))
+    story.append(Paragraph(_escape(asked_text(results)), styles["small"]))
     story.append(PageBreak())
     story.append(Paragraph("What participants tell us", styles["h2"]))
     for message in context["key_messages"]:
@@ -415,12 +414,19 @@ def report_pdf(results: ProgrammeResults) -> bytes:
     return buffer.getvalue()
 
 
-def without_login_text(results: ProgrammeResults) -> str:
-    n = results.without_login
-    return (
-        f"{n} member{'s' if n != 1 else ''} without a login {'were' if n != 1 else 'was'} not asked: answering needs "
-        "a login, so they are left out of “asked” and of the response rate. Invite them to sign up to include them."
+def asked_text(results: ProgrammeResults) -> str:
+    """What "asked" means, in the words the page and the PDF both use."""
+    text = (
+        "Asked means invited: members who can sign in, and members without a login yet, who are emailed a link "
+        "of their own that works once, for that survey only. Anyone who answered counts as asked, even if they "
+        "have since left the programme."
     )
+    n = results.not_invited
+    if n == 1:
+        text += " 1 member whose login is switched off was not asked and is left out of the response rate."
+    elif n:
+        text += f" {n} members whose login is switched off were not asked and are left out of the response rate."
+    return text
 
 
 def no_themes_text(results: ProgrammeResults) -> str:
@@ -484,7 +490,7 @@ def report_csv(results: ProgrammeResults) -> str:
         if o.state != "upcoming":
             writer.writerow(["responses", "asked", o.label, o.asked, ""])
             writer.writerow(["responses", "answered", o.label, o.answered, ""])
-            writer.writerow(["responses", "without a login, not asked", o.label, o.without_login, ""])
+            writer.writerow(["responses", "not invited (login switched off)", o.label, o.not_invited, ""])
         if o.suppressed:
             continue
         if o.score is not None:

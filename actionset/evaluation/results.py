@@ -55,8 +55,8 @@ class OccasionResult:
     #: Invited (has a login, so can answer) or answered anyway; never fewer than `answered`, even after withdrawals.
     asked: int
     answered: int
-    #: Asked by the plan but without a login, so never invited and unable to answer: shown apart, not in the rate.
-    without_login: int = 0
+    #: Asked by the plan but not invited, their login being switched off: shown apart, not in the rate.
+    not_invited: int = 0
     #: How many of the answers the figures are drawn from: the first whole steps of five (see `counted_answers`).
     counted: int = 0
     #: Filled only when `shown(answered)`; otherwise empty and None.
@@ -184,9 +184,9 @@ class ProgrammeResults:
         return self.answered / self.asked if self.asked else None
 
     @property
-    def without_login(self) -> int:
-        """The most members without a login left out of any one survey so far (the same people, survey to survey)."""
-        return max((o.without_login for o in self.occasions if o.state != "upcoming"), default=0)
+    def not_invited(self) -> int:
+        """The most members left out of any one survey so far (mostly the same people, survey to survey)."""
+        return max((o.not_invited for o in self.occasions if o.state != "upcoming"), default=0)
 
     @property
     def changes(self) -> list[PairedChange]:
@@ -233,27 +233,27 @@ def _score(values: list[tuple[Item, int]], scoring: str) -> float:
 
 
 def _asked(occasion: Occasion) -> tuple[int, int]:
-    """(asked, without a login) for an occasion that has opened.
+    """(asked, not invited) for an occasion that has opened.
 
-    Asked means invited: people the plan asks who can sign in to answer. Everyone who did answer counts as asked
-    too, so that a person who withdraws (or misses the meeting on paper afterwards) never makes "answered" exceed
-    "asked". People without a login cannot answer and are never invited, so they are counted apart.
+    Asked means invited: people who can sign in, and people with no login yet, who are sent a link of their own.
+    Everyone who did answer counts as asked too, so that a person who withdraws (or is recorded as away
+    afterwards) never makes "answered" exceed "asked". A person whose login is switched off is not invited and
+    is counted apart.
     """
-    from actionset.evaluation.services import eligible_enrolments
+    from actionset.evaluation.services import eligible_enrolments, invited
 
     eligible = eligible_enrolments(occasion)
-    can_sign_in = Q(person__user__isnull=False, person__user__is_active=True)
     answered = occasion.responses.values("enrolment_id")
-    invited = set(eligible.filter(can_sign_in).values_list("pk", flat=True))
+    reached = set(invited(eligible).values_list("pk", flat=True))
     responders = set(answered.values_list("enrolment_id", flat=True))
-    without = eligible.exclude(can_sign_in).exclude(pk__in=answered).count()
-    return len(invited | responders), without
+    left_out = eligible.exclude(pk__in=reached).exclude(pk__in=answered).count()
+    return len(reached | responders), left_out
 
 
 def occasion_result(occasion: Occasion, today: dt.date | None = None) -> OccasionResult:
     answered = occasion.responses.count()
     opened = occasion.state(today) != "upcoming"
-    asked, without_login = _asked(occasion) if opened else (0, 0)
+    asked, not_invited = _asked(occasion) if opened else (0, 0)
     result = OccasionResult(
         occasion=occasion,
         label=occasion.label,
@@ -264,7 +264,7 @@ def occasion_result(occasion: Occasion, today: dt.date | None = None) -> Occasio
         closes_on=occasion.closes_on,
         asked=asked,
         answered=answered,
-        without_login=without_login,
+        not_invited=not_invited,
     )
     if not shown(answered):
         return result

@@ -13,6 +13,7 @@ from actionset.core.access import (
     SPONSOR,
     Actor,
     Rule,
+    anyone,
     either,
     in_organisation,
     register_rules,
@@ -47,6 +48,10 @@ register_rules(
         ),
         "evaluation.surveys": Rule(
             "See the surveys one is asked to answer, and one's own answers", signed_in, signed_in
+        ),
+        # The signed link is the key: it names one person and one survey, and it never shows answers back.
+        "evaluation.answer_by_link": Rule(
+            "Answer a survey through one's own emailed link, without a login", anyone, anyone, requires_login=False
         ),
         "evaluation.respond": Rule(
             "Answer a survey, or read one's own answers to it", _knows_organisation, asked_to_answer

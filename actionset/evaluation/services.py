@@ -8,7 +8,11 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -176,6 +180,12 @@ def eligible_enrolments(occasion: Occasion) -> Any:
     )
 
 
+def invited(enrolments: Any) -> Any:
+    """Who is invited among those asked: people who can sign in, and people with no login yet, who get a link of
+    their own by email. A person whose login has been switched off is not invited."""
+    return enrolments.filter(Q(person__user__isnull=True) | Q(person__user__is_active=True))
+
+
 def enrolment_for(*, occasion: Occasion, user: Any) -> Enrolment | None:
     """The user's enrolment that this occasion asks to answer, if any."""
     if not getattr(user, "is_authenticated", False):
@@ -197,6 +207,18 @@ def response_submit(
     enrolment = enrolment_for(occasion=occasion, user=actor)
     if enrolment is None:
         raise ResponseRefused("You are not asked to answer this survey.")
+    return _record(actor=actor, enrolment=enrolment, occasion=occasion, answers=answers, request=request, via="login")
+
+
+def _record(
+    *,
+    actor: User | None,
+    enrolment: Enrolment,
+    occasion: Occasion,
+    answers: dict[int, Any],
+    request: HttpRequest | None,
+    via: str,
+) -> Response:
     if not occasion.is_open:
         raise ResponseRefused("This survey is not open.")
     items = {i.pk: i for i in occasion.instrument.items.select_related("scale")}
@@ -225,11 +247,58 @@ def response_submit(
                 action="evaluation.answered",
                 target=occasion,
                 organisation=occasion.programme.organisation,
+                detail={"via": via},
                 request=request,
             )
     except IntegrityError:
         raise ResponseRefused("You have already answered this survey.") from None
     return response
+
+
+# --- answering through one's own link, without a login ---------------------------------------------------
+
+_LINK_SALT = "actionset.evaluation.answer-link"
+#: A link stops working this long after it was sent, even if its survey were somehow still open.
+LINK_LIFETIME = dt.timedelta(days=60)
+
+
+def answer_token(*, occasion: Occasion, enrolment: Enrolment) -> str:
+    """The key to one person's answer to one occasion: signed, dated, and naming nothing else."""
+    return signing.dumps({"o": str(occasion.public_id), "e": str(enrolment.public_id)}, salt=_LINK_SALT)
+
+
+def answer_link(*, occasion: Occasion, enrolment: Enrolment) -> str:
+    token = answer_token(occasion=occasion, enrolment=enrolment)
+    return settings.SITE_URL.rstrip("/") + reverse("evaluation:answer_by_link", kwargs={"token": token})
+
+
+def from_token(token: str) -> tuple[Occasion, Enrolment] | None:
+    """The occasion and enrolment a link is for, if its signature holds and it has not expired; else None."""
+    try:
+        data = signing.loads(token, salt=_LINK_SALT, max_age=LINK_LIFETIME)
+        occasion = Occasion.objects.select_related("programme__organisation", "instrument").get(public_id=data["o"])
+        enrolment = Enrolment.objects.select_related("person").get(public_id=data["e"])
+    except (
+        signing.BadSignature,
+        ValidationError,
+        KeyError,
+        TypeError,
+        ValueError,
+        Occasion.DoesNotExist,
+        Enrolment.DoesNotExist,
+    ):
+        return None
+    return (occasion, enrolment) if enrolment.programme_id == occasion.programme_id else None
+
+
+def response_submit_by_link(
+    *, occasion: Occasion, enrolment: Enrolment, answers: dict[int, Any], request: HttpRequest | None = None
+) -> Response:
+    """Record answers sent through a person's own link. Once only (a second use is refused), while the survey is
+    open, and only while the programme still asks them (not after they withdraw)."""
+    if not eligible_enrolments(occasion).filter(pk=enrolment.pk).exists():
+        raise ResponseRefused("This survey no longer asks you to answer.")
+    return _record(actor=None, enrolment=enrolment, occasion=occasion, answers=answers, request=request, via="link")
 
 
 # --- invitations and reminders ---------------------------------------------------------------------------
@@ -242,15 +311,15 @@ def _notify(occasion: Occasion, enrolment: Enrolment, kind: str) -> bool:
             Notice.objects.create(occasion=occasion, enrolment=enrolment, kind=kind)
     except IntegrityError:
         return False
-    from django.conf import settings
-
     person = enrolment.person
-    url = settings.SITE_URL.rstrip("/") + reverse("evaluation:respond", kwargs={"occasion": occasion.public_id})
+    if person.user is not None:
+        # Someone who can sign in answers there, and can read their answers afterwards.
+        url = settings.SITE_URL.rstrip("/") + reverse("evaluation:respond", kwargs={"occasion": occasion.public_id})
+    else:
+        url = answer_link(occasion=occasion, enrolment=enrolment)
     transaction.on_commit(
         lambda: email_send(
-            to=[
-                person.user.email if person.user else person.email
-            ],  # the queryset above only yields people with a login
+            to=[person.user.email if person.user else person.email],
             template=f"evaluation_{kind}",
             context={
                 "name": person.name,
@@ -260,6 +329,7 @@ def _notify(occasion: Occasion, enrolment: Enrolment, kind: str) -> bool:
                 "url": url,
                 "closes_on": occasion.closes_on,
                 "items": occasion.instrument.items.count(),
+                "by_link": person.user is None,
             },
         )
     )
@@ -286,13 +356,8 @@ def notices_send(*, today: dt.date | None = None, programmes: Iterable[Programme
             invited_at = dict(
                 occasion.notices.filter(kind=Notice.Kind.INVITATION).values_list("enrolment_id", "sent_at")
             )
-            waiting = (
-                eligible_enrolments(occasion)
-                .exclude(pk__in=answered)
-                # Answering needs a login: someone not yet signed up is invited to the product, not to the survey.
-                .filter(person__user__isnull=False, person__user__is_active=True)
-                .select_related("person__user")
-            )
+            # Someone not yet signed up gets a link of their own; someone whose login is switched off, nothing.
+            waiting = invited(eligible_enrolments(occasion)).exclude(pk__in=answered).select_related("person__user")
             for enrolment in waiting:
                 if (enrolment.pk, Notice.Kind.INVITATION) not in sent:
                     with transaction.atomic():

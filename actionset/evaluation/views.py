@@ -3,7 +3,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -16,7 +16,7 @@ from actionset.evaluation.presentation import dashboard_context
 from actionset.evaluation.report import report_csv, report_pdf
 from actionset.evaluation.results import MIN_RESPONSES, programme_results
 from actionset.evaluation.surveys import surveys_for
-from actionset.programmes.models import Programme
+from actionset.programmes.models import Enrolment, Programme
 from actionset.programmes.views import programme_from_url
 
 
@@ -111,6 +111,49 @@ def respond(request: HttpRequest, occasion: Occasion) -> HttpResponse:
             "has_free_text": occasion.instrument.items.filter(kind=Item.Kind.FREE_TEXT).exists(),
         },
     )
+
+
+def link_from_url(*, token: str) -> tuple[Occasion, Enrolment]:
+    found = services.from_token(token)
+    if found is None:
+        raise Http404("This link is not valid or has expired.")
+    return found
+
+
+@access("evaluation.answer_by_link", load=link_from_url)
+def answer_by_link(request: HttpRequest, link: tuple[Occasion, Enrolment]) -> HttpResponse:
+    """Answer through one's own emailed link, without signing in. Once only; answers are never shown here, since
+    whoever holds a forwarded link should learn nothing."""
+    occasion, enrolment = link
+    answered = Response.objects.filter(occasion=occasion, enrolment=enrolment).exists()
+    just_answered = False
+    form = ResponseForm(request.POST or None, instrument=occasion.instrument)
+    if request.method == "POST" and not answered and occasion.is_open and form.is_valid():
+        try:
+            services.response_submit_by_link(
+                occasion=occasion, enrolment=enrolment, answers=form.answers(), request=request
+            )
+        except services.ResponseRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            answered = just_answered = True
+    response = render(
+        request,
+        "evaluation/answer_by_link.html",
+        {
+            "occasion": occasion,
+            "form": form,
+            "state": occasion.state(),
+            "answered": answered,
+            "just_answered": just_answered,
+            "min_responses": MIN_RESPONSES,
+            "has_free_text": occasion.instrument.items.filter(kind=Item.Kind.FREE_TEXT).exists(),
+        },
+    )
+    # The address is a key: keep it out of caches and out of any Referer header.
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @access("evaluation.dashboard", load=programme_from_url)

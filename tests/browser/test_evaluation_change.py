@@ -59,7 +59,7 @@ def test_a_sponsor_reads_how_the_same_people_moved(demo_world: None, new_page: A
     title = "Pre/post self-rating: the same people, at the start and at the end"
     sponsor.get_by_role("heading", name=title).wait_for()
     assert sponsor.get_by_text("4 people have answered both; the change appears when 5 have (1 more).").is_visible()
-    assert sponsor.get_by_text("without a login were not asked").is_visible()
+    assert sponsor.get_by_text("emailed a link of their own").is_visible()
 
     answer_again_at_the_end(programme, 8)
     sponsor.reload()

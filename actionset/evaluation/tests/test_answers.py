@@ -89,7 +89,7 @@ def test_the_audit_log_records_that_someone_answered_but_not_what(programme_worl
     survey = occasion(programme_world.programme)
     programme_world.client("a_participant").post(respond_url(survey), form_data(survey, 5))
     event = AuditEvent.objects.get(action="evaluation.answered")
-    assert event.detail == {}
+    assert event.detail == {"via": "login"}
 
 
 def test_a_closed_survey_takes_no_answers(programme_world: Cast) -> None:

@@ -156,22 +156,31 @@ def test_below_five_the_page_and_reports_say_how_many_more_and_show_no_change(pr
     assert "+2.0" not in pdf_text(report_pdf(results))
 
 
-def test_people_without_a_login_are_not_counted_as_asked(programme_world: Cast) -> None:
+def test_people_without_a_login_are_asked_by_link_and_a_switched_off_login_is_not_asked(
+    programme_world: Cast,
+) -> None:
     programme, start, _ = start_and_end(programme_world)
-    invited = people(programme, 3, login=True)
-    people(programme, 4)
-    answer(start, invited[0], 3)
+    with_login = people(programme, 3, login=True)
+    people(programme, 4)  # no login yet: emailed a link of their own, so asked
+    switched_off = people(programme, 2, login=True)
+    for enrolment in switched_off:
+        assert enrolment.person.user is not None
+        enrolment.person.user.is_active = False
+        enrolment.person.user.save(update_fields=["is_active"])
+    answer(start, with_login[0], 3)
+    answer(start, switched_off[0], 3)  # answered before their login was switched off: still asked
     result = next(o for o in programme_results(programme).occasions if o.occasion == start)
-    # programme_world's own members: the participant has a login; six more members of the two sets do not.
-    assert result.asked == 3 + 1
-    assert result.without_login == 4 + 6
+    # programme_world's own seven members (one with a login, six without) are asked too.
+    assert result.asked == 3 + 4 + 1 + 7
+    assert result.not_invited == 1
     html = (
         programme_world.client("a_sponsor")
         .get(reverse("evaluation:dashboard", kwargs={"programme": programme.public_id}))
         .content.decode()
     )
-    assert "1 of 4" in html
-    assert "10 members without a login were not asked" in html
+    assert "2 of 15" in html
+    # At the end, neither of the two has answered: the page names the most left out of any one survey.
+    assert "2 members whose login is switched off were not asked" in html
 
 
 def test_someone_who_withdraws_after_answering_still_counts_as_asked(programme_world: Cast) -> None:
@@ -183,5 +192,5 @@ def test_someone_who_withdraws_after_answering_still_counts_as_asked(programme_w
     results = programme_results(programme)
     result = next(o for o in results.occasions if o.occasion == start)
     assert result.answered == 2
-    assert result.asked == 3  # the two who answered and the programme's participant
+    assert result.asked == 2 + 7  # the two who answered, and programme_world's seven members
     assert results.answered <= results.asked
