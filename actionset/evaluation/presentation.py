@@ -148,6 +148,12 @@ def _comparison_block(series: Series, min_responses: int) -> ChartBlock:
         bar_rows.append(charts.BarRow(label=subscale, values=values))
         table_rows.append([subscale, *[_fmt(v) for v in values]])
     waiting = [p for p in series.points if p.suppressed]
+    same = (
+        "how the same people moved is shown separately."
+        if series.changes
+        else f"how the same people moved appears once {min_responses} of those who answered at the start have "
+        "answered at a later point."
+    )
     note = ""
     if waiting:
         note = (
@@ -159,7 +165,7 @@ def _comparison_block(series: Series, min_responses: int) -> ChartBlock:
         title=f"{name}: before and after",
         intro=f"Average self-ratings from {scale}, overall and by theme, at each point of the programme so far. "
         "Later points (the end, and months after) appear here as they are answered. Each point averages whoever "
-        f"answered then; how the same people moved is shown separately.{note}",
+        f"answered then; {same}{note}",
         chart_title=f"{name}: average ratings at each point",
         description="; ".join(f"{r[0]}: " + ", ".join(r[1:]) for r in table_rows),
         head=["", *labels],

@@ -150,9 +150,11 @@ def answer_by_link(request: HttpRequest, link: tuple[Occasion, Enrolment]) -> Ht
             "has_free_text": occasion.instrument.items.filter(kind=Item.Kind.FREE_TEXT).exists(),
         },
     )
-    # The address is a key: keep it out of caches and out of any Referer header.
+    # The address is a key: keep it out of caches and out of any Referer header sent to another site.
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # (same-origin rather than no-referrer: with no-referrer the browser sends "Origin: null" and the form
+    # fails its CSRF check.)
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
