@@ -24,10 +24,14 @@ CYCLES = 1
 REHEAT = 1.0
 # The tabu phase takes most of the time: on the n = 120 random-matrix instances it did better than annealing with the
 # same budget. At 0.9 the annealing was too short to settle the mix of set sizes on Geo `ds` instances (ratios down to
-# 0.984 at 3 s); 0.6 kept them (docs/benchmarks.md). PATIENCE counts tabu steps without a new best, across chunks.
+# 0.984 at 3 s); 0.6 kept them (docs/benchmarks.md). Patience counts tabu steps without a new best, across chunks:
+# PATIENCE_PER_PAIR times the number of swaps, within the limits below (5000 at n = 120, 20,000 at n = 240, where
+# 5000 gave up too soon once steps got cheaper; 50,000 did no better there).
 TABU_SHARE = 0.6
 TENURE = 5
-PATIENCE = 5000
+PATIENCE_PER_PAIR = 0.7
+PATIENCE_MIN = 1000
+PATIENCE_MAX = 50_000
 STRENGTH = 0.1
 MIN_CYCLE = 20_000
 CHUNK_SECONDS = 0.05
@@ -238,6 +242,8 @@ def _tabu(
     tabu_until = np.zeros(a.num_units * a.num_sets, dtype=np.int64)
     stale = np.zeros(1, dtype=np.int64)  # steps since the last new best, carried across chunks
     strength = max(2, int(STRENGTH * len(movable)))
+    pairs = len(movable) * (len(movable) - 1) // 2
+    patience = int(min(PATIENCE_MAX, max(PATIENCE_MIN, PATIENCE_PER_PAIR * pairs)))
     p_insert = P_PERTURB_INSERT if bool(np.any(a.size_min < a.size_max)) else 0.0
     chunk = 50
     done = 0
@@ -251,7 +257,7 @@ def _tabu(
             break
         if should_stop is not None and should_stop():
             break
-        kernel.tabu(a, state, movable, chunk, TENURE, PATIENCE, strength, tabu_until, stale, p_insert)
+        kernel.tabu(a, state, movable, chunk, TENURE, patience, strength, tabu_until, stale, p_insert)
         done += chunk
         spent = time.perf_counter() - now
         rate = chunk / max(spent, 1e-6)
