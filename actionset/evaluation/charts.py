@@ -176,6 +176,8 @@ def change(*, title: str, description: str, rows: list[ChangeRow], width: int = 
         x = centre if row.mean >= 0 else centre - length
         body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{length:.1f}" height="14" rx="2" fill="{colour}"/>')
         label = f"{row.mean:+.1f}"
+        if label in ("+0.0", "-0.0"):
+            label = "0.0"
         if row.mean >= 0:
             body.append(_text(centre + length + 5, y + 12, label, size=12, weight="600"))
         else:
