@@ -90,6 +90,15 @@ def invitation_ics(meeting: Meeting, *, attendees: Sequence[Recipient]) -> bytes
     return _calendar([meeting_event(meeting, attendees=attendees)], [meeting], method=method)
 
 
+def removal_ics(meeting: Meeting, *, attendee: Recipient) -> bytes:
+    """An iTIP CANCEL for one person taken off a meeting that still goes ahead (moved to another set): it takes
+    the meeting out of their calendar alone. Same UID and SEQUENCE as their invitation, so their calendar matches it."""
+    event = meeting_event(meeting, attendees=[attendee])
+    event.pop("STATUS", None)
+    event.add("STATUS", "CANCELLED")
+    return _calendar([event], [meeting], method="CANCEL")
+
+
 def download_ics(meeting: Meeting) -> bytes:
     """One meeting to import by hand. PUBLISH, not REQUEST: importing it should add the event, not ask for a reply."""
     return _calendar([meeting_event(meeting)], [meeting], method="PUBLISH")

@@ -94,7 +94,8 @@ def membership_move(
     with transaction.atomic():
         _locked_programme(learning_set.programme)
         membership = Membership.objects.filter(enrolment=enrolment).select_related("learning_set").first()
-        before = membership.learning_set.name if membership else None
+        old_set = membership.learning_set if membership else None
+        before = old_set.name if old_set else None
         if membership is None:
             membership = Membership.objects.create(enrolment=enrolment, learning_set=learning_set)
         elif membership.learning_set_id != learning_set.pk:
@@ -102,6 +103,10 @@ def membership_move(
             membership.save(update_fields=["learning_set"])
         else:
             return membership
+        if old_set is not None and learning_set.programme.is_published:
+            # Once sets are published the person already knows their set and has its meetings in their calendar.
+            moved_from = old_set
+            transaction.on_commit(lambda: _move_notice(enrolment, moved_from, learning_set), robust=True)
         audit_record(
             actor=actor,
             action="sets.member_moved",
@@ -111,6 +116,55 @@ def membership_move(
             request=request,
         )
     return membership
+
+
+def _move_notice(enrolment: Enrolment, old_set: LearningSet, new_set: LearningSet) -> None:
+    """Tell a person moved after publication where they are now, with their calendar put right: the old set's
+    meetings to come are taken out of it and the new set's are added."""
+    from actionset.meetings.calendar import invitation_ics, removal_ics
+    from actionset.meetings.models import Meeting
+    from actionset.meetings.services import set_recipients
+
+    person = enrolment.person
+    email = person.email or (person.user.email if person.user else "")
+    if not email:
+        return
+    recipient = next((r for r in set_recipients(new_set) if r.email.lower() == email.lower()), None)
+    if recipient is None:
+        return
+    now = timezone.now()
+    upcoming = Meeting.objects.filter(starts_at__gte=now).exclude(status=Meeting.Status.CANCELLED).order_by("starts_at")
+    leaving = list(upcoming.filter(learning_set=old_set).select_related("learning_set__programme"))
+    joining = list(upcoming.filter(learning_set=new_set).select_related("learning_set__programme"))
+    attendees = set_recipients(new_set)
+    attachments = [
+        (f"leaving-meeting-{m.number}.ics", removal_ics(m, attendee=recipient), "text/calendar; method=CANCEL")
+        for m in leaving
+    ] + [
+        (f"meeting-{m.number}.ics", invitation_ics(m, attendees=attendees), "text/calendar; method=REQUEST")
+        for m in joining
+    ]
+    members = [
+        m.enrolment.person
+        for m in new_set.memberships.filter(enrolment__withdrawn_at__isnull=True).select_related("enrolment__person")
+    ]
+    email_send(
+        to=[email],
+        template="set_moved",
+        context={
+            "recipient": recipient,
+            "person": person,
+            "programme": new_set.programme,
+            "old_set": old_set,
+            "learning_set": new_set,
+            "members": members,
+            "facilitators": sorted(new_set.facilitators.select_related("user"), key=lambda a: a.role != "lead"),
+            "meetings": joining,
+            "leaving": leaving,
+            "link": settings.SITE_URL.rstrip("/") + reverse("sets:detail", kwargs={"learning_set": new_set.public_id}),
+        },
+        attachments=attachments,
+    )
 
 
 def set_lock(*, actor: User, learning_set: LearningSet, locked: bool) -> LearningSet:

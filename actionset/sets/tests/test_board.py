@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
+import icalendar
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
-from actionset.core.factories import LearningSetFactory, MembershipFactory, PersonFactory, UserFactory
+from actionset.core.factories import (
+    LearningSetFactory,
+    MeetingFactory,
+    MembershipFactory,
+    PersonFactory,
+    UserFactory,
+)
 from actionset.core.models import AuditEvent
 from actionset.programmes.models import Enrolment, Programme
 from actionset.sets.models import FacilitatorAssignment, LearningSet
+from actionset.sets.services import membership_move
 from conftest import Cast
 
 
@@ -286,3 +296,54 @@ def test_the_board_shows_progress_while_composing(cast: Cast, pool_programme: Pr
     )
     assert "<progress" in progress.content.decode()
     assert "HX-Refresh" not in progress
+
+
+def test_a_person_moved_after_publication_is_told_and_their_calendar_follows(
+    cast: Cast,
+    pool_programme: Programme,
+    two_sets: tuple[LearningSet, LearningSet],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    one, two = two_sets
+    pool_programme.published_at = timezone.now()
+    pool_programme.save()
+    held = MeetingFactory.create(learning_set=one, number=1, starts_at=timezone.now() - dt.timedelta(days=20))
+    leaving = MeetingFactory.create(learning_set=one, number=2)
+    joining = MeetingFactory.create(learning_set=two, number=2)
+    enrolment = one.memberships.order_by("enrolment__person__name").first().enrolment  # type: ignore[union-attr]
+    person = enrolment.person
+
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_move(actor=cast.users["designer"], enrolment=enrolment, learning_set=two)
+
+    assert [m.to for m in mail.outbox] == [[person.email]]
+    message = mail.outbox[0]
+    assert "Set 2" in message.subject
+    assert "moved from Set 1 to Set 2" in message.body
+    files = {name: (content, mimetype) for name, content, mimetype in message.attachments}
+    assert set(files) == {"leaving-meeting-2.ics", "meeting-2.ics"}  # the past meeting is left alone
+    removal = icalendar.Calendar.from_ical(files["leaving-meeting-2.ics"][0])
+    event = removal.events[0]
+    assert (str(removal["METHOD"]), str(event["UID"]), str(event["STATUS"])) == (
+        "CANCEL",
+        leaving.calendar_uid,
+        "CANCELLED",
+    )
+    # Only the person moved is taken off the meeting; the set's other members keep it.
+    assert str(event["ATTENDEE"]).lower() == f"mailto:{person.email.lower()}"
+    invitation = icalendar.Calendar.from_ical(files["meeting-2.ics"][0])
+    assert (str(invitation["METHOD"]), str(invitation.events[0]["UID"])) == ("REQUEST", joining.calendar_uid)
+    assert held.calendar_uid not in str(files)
+
+
+def test_moves_before_publication_tell_nobody(
+    cast: Cast,
+    pool_programme: Programme,
+    two_sets: tuple[LearningSet, LearningSet],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    one, two = two_sets
+    enrolment = one.memberships.first().enrolment  # type: ignore[union-attr]
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_move(actor=cast.users["designer"], enrolment=enrolment, learning_set=two)
+    assert mail.outbox == []
