@@ -30,6 +30,7 @@ CASES: dict[str, Case] = {
     "core:audit": Case("get", lambda c: {}, staff_only(OK, "administrator")),
     "accounts:invitation": Case("get", fresh_invitation, expect(OK)),
     "accounts:profile": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),
+    "accounts:email": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),
     "organisations:list": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),
     "organisations:new": Case("get", lambda c: {}, staff_only(OK, *MAINTAINERS)),
     "organisations:detail": Case("get", org_a, org_a_rule(OK, staff=ALL_STAFF, org=("admin", "sponsor"))),

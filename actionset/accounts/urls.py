@@ -7,4 +7,6 @@ app_name = "accounts"
 urlpatterns = [
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("profile/", views.profile, name="profile"),
+    # Before allauth's own "email/" (included after this file): one's sign-in address is not changed here.
+    path("email/", views.email_address, name="email"),
 ]

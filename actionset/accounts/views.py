@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from actionset.accounts.forms import AcceptInvitationForm, ProfileForm
 from actionset.accounts.models import Invitation, User
 from actionset.accounts.services import InvitationUnusable, invitation_accept
-from actionset.core.access import access
+from actionset.core.access import access, user_of
 from actionset.core.audit import audit_record
 
 
@@ -39,6 +39,19 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if not form.is_bound:
         form.initial["name"] = initial_name
     return render(request, "accounts/invitation.html", {"form": form, "invitation": found})
+
+
+@access("signed_in")
+def email_address(request: HttpRequest) -> HttpResponse:
+    """Takes the place of allauth's page for adding and changing addresses.
+
+    A person's sign-in address is the one their organisation's directory holds for them (or, for staff, the one the
+    provider invited): people are matched, invited and emailed by it. Changing it here would let the two drift apart,
+    so it is changed where it is kept, by the people who keep it.
+    """
+    user = user_of(request)
+    memberships = list(user.people.select_related("organisation").order_by("organisation__name"))
+    return render(request, "accounts/email.html", {"memberships": memberships})
 
 
 @access("signed_in")
