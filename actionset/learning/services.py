@@ -486,7 +486,30 @@ def item_record_in_room(*, actor: Any, item: SharedItem, decisions: dict[int, st
         if any(what == "object" for _, what in changed):
             _note_objection(item)
         _release_if_due(item, actor)
+        told = [(member, what) for member, what in changed if what != "cleared"]
+        transaction.on_commit(lambda: _tell_recorded(item, told, recorder), robust=True)
     return item
+
+
+def _tell_recorded(item: SharedItem, told: list[tuple[Enrolment, str]], recorder: str) -> None:
+    """Each member a decision was recorded for hears what was recorded and by whom, so a mistake is caught by the
+    one person who knows what they said."""
+    from actionset.core.email import email_send
+
+    for member, verdict in told:
+        if member.person.email:
+            email_send(
+                to=[member.person.email],
+                template="learning_recorded",
+                context={
+                    "item": item,
+                    "learning_set": item.learning_set,
+                    "member": member.person,
+                    "approved": verdict == "approve",
+                    "recorder": recorder,
+                    "can_sign_in": member.person.user_id is not None,
+                },
+            )
 
 
 def item_edit(*, actor: Any, item: SharedItem, text: str) -> SharedItem:

@@ -282,3 +282,25 @@ def test_decisions_from_before_the_migration_are_keyed_by_the_members_enrolment(
     assert legacy.enrolment == world.members[1]
     assert facilitator.enrolment is None
     assert services.item_tally(item).blocked
+
+
+def test_each_member_hears_what_was_recorded_for_them_and_how_to_put_it_right(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.core import mail
+
+    world = set_world(size=3)
+    offline = member_without_login(world)
+    item = propose(world)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        record(world, item, {world.members[1]: "approve", offline: "object", world.members[2]: "none"})
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([world.members[1].person.email, offline.person.email])
+    online = next(m for m in mail.outbox if m.to == [world.members[1].person.email])
+    assert "you agreed" in online.body
+    assert "Ask the night staff first." in online.body
+    assert "sharing page" in online.body
+    no_login = next(m for m in mail.outbox if m.to == [offline.person.email])
+    assert "did not agree" in no_login.body
+    assert "tell" in no_login.body
+    assert "sharing page" not in no_login.body
