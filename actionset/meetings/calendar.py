@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.utils import parseaddr
-from typing import Literal
+from typing import Any, Literal
 
-from django.conf import settings
 from django.utils import timezone
-from icalendar import STATUS, Calendar, Event, vCalAddress
+from icalendar import STATUS, Event
 
+from actionset.core.ical import calendar_address, calendar_file, provider_organizer
 from actionset.meetings.models import Meeting
 from actionset.meetings.scheduling import zone
 
@@ -32,19 +31,6 @@ class Recipient:
     name: str
     email: str
     time_zone: str
-
-
-def _address(name: str, email: str, **params: str) -> vCalAddress:
-    address = vCalAddress(f"mailto:{email}")
-    if name:
-        address.params["CN"] = name
-    address.params.update(params)
-    return address
-
-
-def _organizer() -> vCalAddress:
-    name, email = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return _address(name, email)
 
 
 def meeting_summary(meeting: Meeting) -> str:
@@ -65,23 +51,22 @@ def meeting_event(meeting: Meeting, *, attendees: Sequence[Recipient] = (), stam
         description=f"Action learning set meeting, {programme.title}.",
         location=meeting.location or None,
         status=STATUS.CANCELLED if meeting.is_cancelled else STATUS.CONFIRMED,
-        organizer=_organizer(),
+        organizer=provider_organizer(),
         attendees=[
-            _address(r.name, r.email, ROLE="REQ-PARTICIPANT", PARTSTAT="NEEDS-ACTION", RSVP="FALSE") for r in attendees
+            calendar_address(r.name, r.email, ROLE="REQ-PARTICIPANT", PARTSTAT="NEEDS-ACTION", RSVP="FALSE")
+            for r in attendees
         ]
         or None,
     )
     return event
 
 
-def _calendar(events: Sequence[Event], meetings: Sequence[Meeting], *, method: Method | None, **extra: object) -> bytes:
-    calendar = Calendar.new(prodid=PRODID, method=method, subcomponents=events, **extra)  # type: ignore[arg-type]
-    if meetings:
-        # A VTIMEZONE covering just the meetings' dates keeps the file small and still exact.
-        first = min(m.starts_at for m in meetings).date() - timedelta(days=1)
-        last = max(m.ends_at for m in meetings).date() + timedelta(days=1)
-        calendar.add_missing_timezones(first_date=first, last_date=last)
-    return calendar.to_ical()
+def _calendar(events: Sequence[Event], meetings: Sequence[Meeting], *, method: Method | None, **extra: Any) -> bytes:
+    if not meetings:
+        return calendar_file(events, prodid=PRODID, method=method, **extra)
+    first = min(m.starts_at for m in meetings).date()
+    last = max(m.ends_at for m in meetings).date()
+    return calendar_file(events, prodid=PRODID, method=method, first=first, last=last, **extra)
 
 
 def invitation_ics(meeting: Meeting, *, attendees: Sequence[Recipient]) -> bytes:

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import UTC, timedelta
+from datetime import UTC
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import STATUS, Calendar, Event, vCalAddress
+from icalendar import STATUS, Event
 
+from actionset.core.ical import calendar_address, calendar_file
 from actionset.organisations.models import Provider
 from actionset.site.models import CallSlot
 
 PRODID = "-//actionset//Discovery calls//EN"
-
-
-def _address(name: str, email: str, **params: str) -> vCalAddress:
-    address = vCalAddress(f"mailto:{email}")
-    if name:
-        address.params["CN"] = name
-    address.params.update(params)
-    return address
 
 
 def discovery_call_ics(slot: CallSlot) -> bytes:
@@ -42,13 +35,11 @@ def discovery_call_ics(slot: CallSlot) -> bytes:
         ),
         location=slot.how,
         status=STATUS.CONFIRMED,
-        organizer=_address(host_name, slot.host.email),
+        organizer=calendar_address(host_name, slot.host.email),
         attendees=[
-            _address(enquiry.contact_name, enquiry.email, ROLE="REQ-PARTICIPANT", PARTSTAT="NEEDS-ACTION"),
-            _address(host_name, slot.host.email, ROLE="CHAIR", PARTSTAT="ACCEPTED"),
+            calendar_address(enquiry.contact_name, enquiry.email, ROLE="REQ-PARTICIPANT", PARTSTAT="NEEDS-ACTION"),
+            calendar_address(host_name, slot.host.email, ROLE="CHAIR", PARTSTAT="ACCEPTED"),
         ],
     )
-    calendar = Calendar.new(prodid=PRODID, method="REQUEST", subcomponents=[event])
     day = slot.starts_at.astimezone(tz).date()
-    calendar.add_missing_timezones(first_date=day - timedelta(days=1), last_date=day + timedelta(days=1))
-    return calendar.to_ical()
+    return calendar_file([event], prodid=PRODID, method="REQUEST", first=day, last=day)

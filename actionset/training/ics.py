@@ -8,25 +8,17 @@ VTIMEZONE, so "09:30 London" reads as that in every client.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, timedelta
-from email.utils import parseaddr
+from datetime import UTC
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import STATUS, Calendar, Event, vCalAddress
+from icalendar import STATUS, Event
 
+from actionset.core.ical import calendar_file, provider_organizer
 from actionset.meetings.scheduling import zone
 from actionset.training.models import Cohort, CohortSession
 
 PRODID = "-//actionset//Facilitator training//EN"
-
-
-def _organizer() -> vCalAddress:
-    name, email = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    address = vCalAddress(f"mailto:{email}")
-    if name:
-        address.params["CN"] = name
-    return address
 
 
 def session_event(session: CohortSession, *, number: int, total: int) -> Event:
@@ -49,7 +41,7 @@ def session_event(session: CohortSession, *, number: int, total: int) -> Event:
         location=session.venue or session.online_url or None,
         url=session.online_url or None,
         status=STATUS.CONFIRMED,
-        organizer=_organizer(),
+        organizer=provider_organizer(),
     )
 
 
@@ -57,9 +49,8 @@ def cohort_ics(cohort: Cohort, sessions: Sequence[CohortSession] | None = None) 
     """Every session of the cohort, to import. PUBLISH: importing adds the events rather than asking for a reply."""
     sessions = list(sessions if sessions is not None else cohort.sessions.order_by("starts_at"))
     events = [session_event(s, number=i, total=len(sessions)) for i, s in enumerate(sessions, start=1)]
-    calendar = Calendar.new(prodid=PRODID, method="PUBLISH", subcomponents=events)
-    if sessions:
-        first = min(s.starts_at for s in sessions).date() - timedelta(days=1)
-        last = max(s.ends_at for s in sessions).date() + timedelta(days=1)
-        calendar.add_missing_timezones(first_date=first, last_date=last)
-    return calendar.to_ical()
+    if not sessions:
+        return calendar_file(events, prodid=PRODID, method="PUBLISH")
+    first = min(s.starts_at for s in sessions).date()
+    last = max(s.ends_at for s in sessions).date()
+    return calendar_file(events, prodid=PRODID, method="PUBLISH", first=first, last=last)
