@@ -49,6 +49,17 @@ class Verdict(StrEnum):
     BOT = "bot"
 
 
+def verdict(*, honeypot: str, stamp: str | None) -> Verdict:
+    """A filled honeypot is a bot; a form sent back too soon after it was shown, or with a stamp we did not sign,
+    is too quick to be sure of; anything else is a person."""
+    if honeypot.strip():
+        return Verdict.BOT
+    elapsed = seconds_since(stamp or "")
+    if elapsed is None or elapsed < min_fill_seconds():
+        return Verdict.TOO_QUICK
+    return Verdict.PERSON
+
+
 TOO_QUICK_MESSAGE = (
     "That was quicker than we expected from a person, so nothing has been sent yet. "
     "Please check your details and send the form again — everything you typed is still here."
@@ -69,12 +80,7 @@ class BotTrapForm(forms.Form):
 
     def bot_verdict(self) -> Verdict:
         """Call after `is_valid()`."""
-        if str(self.cleaned_data.get("website") or "").strip():
-            return Verdict.BOT
-        elapsed = seconds_since(str(self.cleaned_data.get("started") or ""))
-        if elapsed is None or elapsed < min_fill_seconds():
-            return Verdict.TOO_QUICK
-        return Verdict.PERSON
+        return verdict(honeypot=str(self.cleaned_data.get("website") or ""), stamp=self.cleaned_data.get("started"))
 
     def restamp(self) -> None:
         """A form returned for being too quick gets a fresh stamp, so the next honest send goes through."""

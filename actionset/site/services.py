@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionset.accounts.models import User
+from actionset.core import bots
 from actionset.core.access import ADMINISTRATOR, DESIGNER
 from actionset.core.audit import audit_record
-from actionset.core.bots import min_fill_seconds, seconds_since
 from actionset.core.email import email_send
 from actionset.organisations.models import Organisation, Person, Provider
 from actionset.organisations.services import organisation_create, person_save
@@ -164,16 +164,20 @@ def enquiry_submit(
     *, data: dict[str, Any], stamp: str, honeypot: str, client_ip: str | None, request: HttpRequest | None = None
 ) -> Submission:
     """Take an enquiry from the public form. Never loses what a person typed: only a filled honeypot drops it."""
-    if honeypot.strip():
+    trap = bots.verdict(honeypot=honeypot, stamp=stamp)
+    if trap == bots.Verdict.BOT:
         spam_log.warning(
             "enquiry dropped: honeypot filled (ip=%s, organisation=%r)",
             client_ip,
             str(data.get("organisation_name", ""))[:60],
         )
         return Submission(Verdict.DROPPED)
-    elapsed = seconds_since(stamp)
-    if elapsed is None or elapsed < min_fill_seconds():
-        spam_log.info("enquiry returned to its sender: sent %s s after the form was shown (ip=%s)", elapsed, client_ip)
+    if trap == bots.Verdict.TOO_QUICK:
+        spam_log.info(
+            "enquiry returned to its sender: sent %s s after the form was shown (ip=%s)",
+            bots.seconds_since(stamp),
+            client_ip,
+        )
         return Submission(Verdict.RETRY)
     now = timezone.now()
     with transaction.atomic():
