@@ -514,7 +514,8 @@ def _tell_recorded(item: SharedItem, told: list[tuple[Enrolment, str]], recorder
 
 def item_edit(*, actor: Any, item: SharedItem, text: str) -> SharedItem:
     """The author rewords their item while it awaits agreement. Every approval given to the old words is cleared
-    (the author's own stays: these are their words), objections stay. After release the text is fixed."""
+    (the author's own stays: these are their words), objections stay, and the members whose approvals were cleared
+    are emailed to decide again. After release the text is fixed."""
     text = text.strip()
     with transaction.atomic():
         item = _locked(item)
@@ -532,9 +533,10 @@ def item_edit(*, actor: Any, item: SharedItem, text: str) -> SharedItem:
             raise LearningError("Keep it to 2,000 characters.")
         if text == item.text:
             return item
-        cleared, _ = (
-            item.decisions.filter(verdict=Decision.Verdict.APPROVE).exclude(enrolment_id=item.author_id).delete()
-        )
+        approvals = item.decisions.filter(verdict=Decision.Verdict.APPROVE).exclude(enrolment_id=item.author_id)
+        members = {m.pk: m for m in active_members(item.learning_set)}
+        told = [(members[d.enrolment_id], d.recorded_by_name) for d in approvals if d.enrolment_id in members]
+        cleared, _ = approvals.delete()
         item.text = text
         item.edited_at = timezone.now()
         item.save(update_fields=["text", "edited_at", "updated_at"])
@@ -545,7 +547,30 @@ def item_edit(*, actor: Any, item: SharedItem, text: str) -> SharedItem:
             organisation=item.learning_set.programme.organisation,
             detail={"approvals_cleared": cleared},
         )
+        if told:
+            transaction.on_commit(lambda: _tell_reworded(item, told), robust=True)
     return item
+
+
+def _tell_reworded(item: SharedItem, told: list[tuple[Enrolment, str]]) -> None:
+    """Each member whose approval a rewording cleared is asked to decide again; otherwise an item they were happy
+    with waits for them without their knowing. The author is named only if they put their name to the item."""
+    from actionset.core.email import email_send
+
+    for member, recorder in told:
+        if member.person.email:
+            email_send(
+                to=[member.person.email],
+                template="learning_reworded",
+                context={
+                    "item": item,
+                    "learning_set": item.learning_set,
+                    "member": member.person,
+                    "author": item.author.person.name if item.show_author else "",
+                    "recorder": recorder,
+                    "can_sign_in": member.person.user_id is not None,
+                },
+            )
 
 
 def _release_if_due(item: SharedItem, actor: Any) -> bool:

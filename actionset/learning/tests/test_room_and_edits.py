@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from actionset.core.factories import EnrolmentFactory, MembershipFactory, PersonFactory
 from actionset.core.models import AuditEvent
@@ -304,3 +305,109 @@ def test_each_member_hears_what_was_recorded_for_them_and_how_to_put_it_right(
     assert "did not agree" in no_login.body
     assert "tell" in no_login.body
     assert "sharing page" not in no_login.body
+
+
+# --- telling approvers that the wording changed ---------------------------------------------------------------
+
+
+def reword(world: SetWorld, item: SharedItem, text: str = "Ask the night staff before deciding.") -> SharedItem:
+    return services.item_edit(actor=user_of(world.members[0]), item=item, text=text)
+
+
+def test_each_member_whose_approval_a_rewording_cleared_is_emailed_once(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.core import mail
+
+    world = set_world(size=5)
+    offline = member_without_login(world)
+    item = propose(world)
+    services.item_decide(actor=user_of(world.members[1]), item=item, verdict="approve")  # online
+    record(world, item, {world.members[2]: "approve", offline: "approve"})  # in the room
+    services.item_decide(actor=user_of(world.members[3]), item=item, verdict="object")
+    # members[4] said nothing
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        reword(world, item)
+        assert mail.outbox == [], "nothing is sent before the rewording is committed"
+    assert callbacks
+    cleared = [world.members[1], world.members[2], offline]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(e.person.email for e in cleared)
+    for message in mail.outbox:
+        assert len(message.to) == 1
+        assert "reworded" in message.subject
+        assert "night staff" not in message.subject
+        assert "Ask the night staff before deciding." in message.body, "the new wording, to decide on"
+    online = next(m for m in mail.outbox if m.to == [world.members[1].person.email])
+    link = f"/learning/sets/{world.learning_set.public_id}/"
+    assert link in online.body
+    in_room = next(m for m in mail.outbox if m.to == [world.members[2].person.email])
+    assert link in in_room.body, "they have a login, so they can decide again online"
+    no_login = next(m for m in mail.outbox if m.to == [offline.person.email])
+    assert link not in no_login.body
+    assert "sharing page" not in no_login.body
+    assert (world.facilitator.name or world.facilitator.email) in no_login.body, "who to tell"
+
+
+def test_the_author_objectors_and_the_silent_are_not_emailed(django_capture_on_commit_callbacks: Any) -> None:
+    from django.core import mail
+
+    world = set_world(size=4)
+    item = propose(world)
+    services.item_decide(actor=user_of(world.members[1]), item=item, verdict="approve")
+    services.item_decide(actor=user_of(world.members[2]), item=item, verdict="object")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        reword(world, item)
+    assert [m.to for m in mail.outbox] == [[world.members[1].person.email]]
+
+
+def test_a_member_who_has_left_the_set_is_not_emailed(django_capture_on_commit_callbacks: Any) -> None:
+    from django.core import mail
+
+    world = set_world(size=4)
+    item = propose(world)
+    services.item_decide(actor=user_of(world.members[1]), item=item, verdict="approve")
+    services.item_decide(actor=user_of(world.members[2]), item=item, verdict="approve")
+    Enrolment.objects.filter(pk=world.members[2].pk).update(withdrawn_at=timezone.now())
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        reword(world, item)
+    assert [m.to for m in mail.outbox] == [[world.members[1].person.email]]
+
+
+@pytest.mark.parametrize("show_author", [False, True])
+def test_the_email_names_the_author_only_when_they_put_their_name_to_it(
+    django_capture_on_commit_callbacks: Any, show_author: bool
+) -> None:
+    from django.core import mail
+
+    world = set_world(size=3)
+    author = world.members[0].person
+    author.name = "Perpetua Quillfeather"
+    author.save(update_fields=["name"])
+    item = propose(world, show_author=show_author)
+    services.item_decide(actor=user_of(world.members[1]), item=item, verdict="approve")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        reword(world, item)
+    (message,) = mail.outbox
+    assert isinstance(message, mail.EmailMultiAlternatives)
+    html = str(message.alternatives[0][0])
+    assert "Quillfeather" not in message.subject
+    for part in (message.body, html):
+        assert ("Quillfeather" in part) is show_author
+    assert all(author.email not in part for part in (message.subject, message.body, html))
+
+
+def test_no_email_when_a_rewording_clears_no_approval(django_capture_on_commit_callbacks: Any) -> None:
+    from django.core import mail
+
+    world = set_world(size=3)
+    item = propose(world)
+    services.item_decide(actor=user_of(world.members[1]), item=item, verdict="object")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        reword(world, item)
+        reword(world, item, text="Ask the night staff before deciding.")  # unchanged: clears nothing either
+    assert mail.outbox == []
