@@ -7,14 +7,15 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.pagesizes import landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from actionset.accreditation import openbadges
 from actionset.accreditation.feedback import AREA_LABELS, RATING_LABELS
+from actionset.core.pdf import FONT, FONT_BOLD, PAGE, document_pdf
 
 BRAND = colors.HexColor("#0b5563")
 INK = colors.HexColor("#1f2933")
@@ -26,7 +27,7 @@ def certificate_pdf(credential: Any) -> bytes:
     from actionset.organisations.models import Provider
 
     buffer = io.BytesIO()
-    width, height = landscape(A4)
+    width, height = landscape(PAGE)
     page = canvas.Canvas(buffer, pagesize=(width, height))
     page.setTitle(f"{credential.award_name} — {credential.recipient_name}")
     page.setAuthor(Provider.current().name)
@@ -37,29 +38,29 @@ def certificate_pdf(credential: Any) -> bytes:
     page.rect(15 * mm, 15 * mm, width - 30 * mm, height - 30 * mm)
     centre = width / 2
     page.setFillColor(BRAND)
-    page.setFont("Helvetica-Bold", 16)
+    page.setFont(FONT_BOLD, 16)
     page.drawCentredString(centre, height - 40 * mm, Provider.current().name.upper())
     page.setFillColor(SOFT)
-    page.setFont("Helvetica", 14)
+    page.setFont(FONT, 14)
     page.drawCentredString(centre, height - 62 * mm, "This certifies that")
     page.setFillColor(INK)
-    page.setFont("Helvetica-Bold", 30)
+    page.setFont(FONT_BOLD, 30)
     page.drawCentredString(centre, height - 80 * mm, credential.recipient_name)
     page.setFillColor(SOFT)
-    page.setFont("Helvetica", 14)
+    page.setFont(FONT, 14)
     page.drawCentredString(centre, height - 96 * mm, "has been awarded the")
     page.setFillColor(BRAND)
-    page.setFont("Helvetica-Bold", 22)
+    page.setFont(FONT_BOLD, 22)
     page.drawCentredString(centre, height - 112 * mm, credential.award_name)
     page.setFillColor(INK)
-    page.setFont("Helvetica", 12)
+    page.setFont(FONT, 12)
     page.drawCentredString(centre, height - 128 * mm, f"Issued {credential.issued_at:%-d %B %Y}")
     if credential.is_revoked:
         page.setFillColor(colors.HexColor("#b42318"))
-        page.setFont("Helvetica-Bold", 16)
+        page.setFont(FONT_BOLD, 16)
         page.drawCentredString(centre, height - 142 * mm, f"REVOKED on {credential.revoked_at:%-d %B %Y}")
     page.setFillColor(SOFT)
-    page.setFont("Helvetica", 9.5)
+    page.setFont(FONT, 9.5)
     page.drawCentredString(centre, 34 * mm, f"Credential id {credential.public_id}")
     page.drawCentredString(centre, 28 * mm, f"Verify at {openbadges.credential_url(credential)}")
     page.drawCentredString(
@@ -86,8 +87,8 @@ def _table(rows: list[list[Any]], widths: list[float]) -> Table:
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8.5),
-                ("FONT", (0, 1), (-1, -1), "Helvetica", 8.5),
+                ("FONT", (0, 0), (-1, 0), FONT_BOLD, 8.5),
+                ("FONT", (0, 1), (-1, -1), FONT, 8.5),
                 ("TEXTCOLOR", (0, 0), (-1, 0), SOFT),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, BRAND),
                 ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor("#d9e2ec")),
@@ -104,17 +105,6 @@ def evidence_pdf(portfolio: Any, progress: Any) -> bytes:
     from actionset.organisations.models import Provider
 
     styles = _styles()
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-        title=f"Evidence: {portfolio.candidate.get_full_name()} — {portfolio.award.name}",
-        author=Provider.current().name,
-    )
     story: list[Any] = [
         Paragraph(escape(f"Evidence portfolio: {portfolio.candidate.get_full_name()}"), styles["title"]),
         Paragraph(
@@ -214,5 +204,10 @@ def evidence_pdf(portfolio: Any, progress: Any) -> bytes:
                 ]
             )
         story.append(_table(rows, [26 * mm, 36 * mm, 50 * mm, 36 * mm]))
-    document.build(story)
-    return buffer.getvalue()
+    return document_pdf(
+        story,
+        title=f"Evidence: {portfolio.candidate.get_full_name()} — {portfolio.award.name}",
+        author=Provider.current().name,
+        top_margin=16 * mm,
+        bottom_margin=16 * mm,
+    )

@@ -6,28 +6,35 @@ from __future__ import annotations
 import csv
 import io
 import textwrap
+from xml.sax.saxutils import escape
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
+from actionset.core.pdf import (
+    BRAND,
+    CONTENT_WIDTH,
+    FONT,
+    FONT_BOLD,
+    INK,
+    LINE,
+    SOFT,
+    document_pdf,
+    markup,
+    page_footer,
+)
 from actionset.evaluation.charts import BarRow
 from actionset.evaluation.presentation import ChartBlock, dashboard_context, signed
 from actionset.evaluation.results import ProgrammeResults
 
-BRAND = colors.HexColor("#0f5c6e")
 BRAND_DARK = colors.HexColor("#0a4351")
 WASH = colors.HexColor("#eef1f5")
-LINE = colors.HexColor("#d9dee6")
-SOFT = colors.HexColor("#4a5566")
-INK = colors.HexColor("#1c2430")
 SERIES = [colors.HexColor(c) for c in ("#0f5c6e", "#b4490f", "#1f6b3a", "#4b3a8a", "#8a5a00")]
-WIDTH = A4[0] - 36 * mm
 
 
 def _percent(value: float | None) -> str:
@@ -54,7 +61,7 @@ def headline(results: ProgrammeResults) -> list[tuple[str, str, str]]:
 
 
 def trend_drawing(block: ChartBlock) -> Drawing:
-    width, height = WIDTH, 60 * mm
+    width, height = CONTENT_WIDTH, 60 * mm
     left, bottom, top = 12 * mm, 10 * mm, height - 4 * mm
     span = top - bottom
     drawing = Drawing(width, height)
@@ -89,7 +96,7 @@ def trend_drawing(block: ChartBlock) -> Drawing:
                     bottom + bar + 2,
                     f"{value:.1f}",
                     fontSize=9,
-                    fontName="Helvetica-Bold",
+                    fontName=FONT_BOLD,
                     fillColor=INK,
                     textAnchor="middle",
                 )
@@ -100,7 +107,7 @@ def trend_drawing(block: ChartBlock) -> Drawing:
 
 def bars_drawing(block: ChartBlock) -> Drawing:
     rows: list[BarRow] = block.bar_rows
-    left, right = 0, WIDTH - 12 * mm
+    left, right = 0, CONTENT_WIDTH - 12 * mm
     span = right - left
     bar, gap = 3.6 * mm, 1.2 * mm
     lines = [textwrap.wrap(r.label, 95) or [""] for r in rows]
@@ -109,7 +116,7 @@ def bars_drawing(block: ChartBlock) -> Drawing:
         len(ls) * 4 * mm + len(r.values) * (bar + gap) + 3 * mm for ls, r in zip(lines, rows, strict=True)
     )
     height = legend + rows_height + 9 * mm
-    drawing = Drawing(WIDTH, height)
+    drawing = Drawing(CONTENT_WIDTH, height)
     y = height
     if legend:
         x = 0.0
@@ -132,9 +139,7 @@ def bars_drawing(block: ChartBlock) -> Drawing:
                 width = max(span * (value - block.low) / (block.high - block.low), 1)
                 drawing.add(Rect(left, y, width, bar, fillColor=SERIES[index % 5], strokeColor=None))
                 drawing.add(
-                    String(
-                        right + 2 * mm, y + 1, f"{value:.1f}", fontSize=8.5, fontName="Helvetica-Bold", fillColor=INK
-                    )
+                    String(right + 2 * mm, y + 1, f"{value:.1f}", fontSize=8.5, fontName=FONT_BOLD, fillColor=INK)
                 )
             y -= gap
         y -= 2 * mm
@@ -155,12 +160,12 @@ def change_drawing(block: ChartBlock) -> Drawing:
     reach = change_axis(rows)
     per_row = 4 * mm + 3.6 * mm + 4 * mm + 2.5 * mm
     height = len(rows) * per_row + 12 * mm
-    drawing = Drawing(WIDTH, height)
-    centre, half = WIDTH / 2, WIDTH / 2 - 16 * mm
+    drawing = Drawing(CONTENT_WIDTH, height)
+    centre, half = CONTENT_WIDTH / 2, CONTENT_WIDTH / 2 - 16 * mm
     y = height
     for row in rows:
         y -= 4 * mm
-        drawing.add(String(0, y + 1, row.label, fontSize=8.5, fontName="Helvetica-Bold", fillColor=INK))
+        drawing.add(String(0, y + 1, row.label, fontSize=8.5, fontName=FONT_BOLD, fillColor=INK))
         y -= 3.6 * mm + 1 * mm
         drawing.add(Rect(centre - half, y, 2 * half, 3.6 * mm, fillColor=WASH, strokeColor=None))
         length = max(half * abs(row.mean) / reach, 1)
@@ -175,7 +180,7 @@ def change_drawing(block: ChartBlock) -> Drawing:
                 y + 1,
                 signed(row.mean),
                 fontSize=8.5,
-                fontName="Helvetica-Bold",
+                fontName=FONT_BOLD,
                 fillColor=INK,
                 textAnchor="start" if row.mean >= 0 else "end",
             )
@@ -203,7 +208,7 @@ def _table(
     head: list[str], rows: list[list[str]], styles: dict[str, ParagraphStyle], widths: list[float] | None = None
 ) -> Table:
     data = [[Paragraph(f"<b>{h}</b>", styles["cell"]) for h in head]]
-    data += [[Paragraph(_escape(c).replace("\n", "<br/>"), styles["cell"]) for c in row] for row in rows]
+    data += [[Paragraph(markup(c), styles["cell"]) for c in row] for row in rows]
     table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
@@ -219,17 +224,13 @@ def _table(
     return table
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 class Headline(Flowable):
     """Four boxes of headline numbers across the page."""
 
     def __init__(self, figures: list[tuple[str, str, str]]) -> None:
         super().__init__()
         self.figures = figures
-        self.width, self.height = WIDTH, 24 * mm
+        self.width, self.height = CONTENT_WIDTH, 24 * mm
 
     def draw(self) -> None:
         canvas = self.canv
@@ -239,13 +240,13 @@ class Headline(Flowable):
             canvas.setFillColor(WASH)
             canvas.roundRect(x, 0, box, self.height, 2 * mm, stroke=0, fill=1)
             canvas.setFillColor(BRAND_DARK)
-            canvas.setFont("Helvetica-Bold", 17)
+            canvas.setFont(FONT_BOLD, 17)
             canvas.drawString(x + 3 * mm, self.height - 9 * mm, figure)
             canvas.setFillColor(INK)
-            canvas.setFont("Helvetica", 9)
+            canvas.setFont(FONT, 9)
             canvas.drawString(x + 3 * mm, self.height - 14 * mm, label)
             canvas.setFillColor(SOFT)
-            canvas.setFont("Helvetica", 7)
+            canvas.setFont(FONT, 7)
             for n, line in enumerate(textwrap.wrap(detail, 34)[:2]):
                 canvas.drawString(x + 3 * mm, self.height - 18.5 * mm - n * 3 * mm, line)
 
@@ -273,7 +274,7 @@ def report_pdf(results: ProgrammeResults) -> bytes:
         "h3": ParagraphStyle(
             "h3",
             parent=sheet["Heading3"],
-            fontName="Helvetica-Bold",
+            fontName=FONT_BOLD,
             textColor=INK,
             fontSize=11,
             spaceBefore=6,
@@ -283,31 +284,11 @@ def report_pdf(results: ProgrammeResults) -> bytes:
         "small": ParagraphStyle("small", parent=sheet["Normal"], fontSize=8, leading=10.5, textColor=SOFT),
         "cell": ParagraphStyle("cell", parent=sheet["Normal"], fontSize=8.5, leading=10.5, textColor=INK),
     }
-    buffer = io.BytesIO()
     provider = Provider.current()
-
-    def footer(canvas: object, doc: object) -> None:
-        canvas.saveState()  # type: ignore[attr-defined]
-        canvas.setFont("Helvetica", 7.5)  # type: ignore[attr-defined]
-        canvas.setFillColor(SOFT)  # type: ignore[attr-defined]
-        canvas.drawString(18 * mm, 10 * mm, f"{programme.title} · {programme.organisation.name} · programme report")  # type: ignore[attr-defined]
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Page {doc.page}")  # type: ignore[attr-defined]
-        canvas.restoreState()  # type: ignore[attr-defined]
-
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
-        title=f"{programme.title}: programme report",
-        author=provider.name,
-    )
     story: list[object] = [
-        Paragraph(_escape(programme.title), styles["title"]),
+        Paragraph(escape(programme.title), styles["title"]),
         Paragraph(
-            _escape(
+            escape(
                 f"Programme report for {programme.organisation.name} · prepared by {provider.name} · "
                 f"{results.generated_at:%-d %B %Y}"
             ),
@@ -346,11 +327,11 @@ def report_pdf(results: ProgrammeResults) -> bytes:
     story.append(Paragraph("Who answered the surveys", styles["h2"]))
     story.append(_table(*response_table(results), styles, [52 * mm, 48 * mm, 16 * mm, 26 * mm, 32 * mm]))
     story.append(Spacer(1, 1.5 * mm))
-    story.append(Paragraph(_escape(asked_text(results)), styles["small"]))
+    story.append(Paragraph(escape(asked_text(results)), styles["small"]))
     story.append(PageBreak())
     story.append(Paragraph("What participants tell us", styles["h2"]))
     for message in context["key_messages"]:
-        story.append(Paragraph(f"• {_escape(message)}", styles["body"]))
+        story.append(Paragraph(f"• {escape(message)}", styles["body"]))
     if context["key_messages"]:
         story.append(Spacer(1, 2 * mm))
     story.append(
@@ -364,8 +345,8 @@ def report_pdf(results: ProgrammeResults) -> bytes:
         story.append(Paragraph(f"Results appear when {results.min_responses} people have answered.", styles["body"]))
     for block in context["blocks"]:
         parts: list[object] = [
-            Paragraph(_escape(block.title), styles["h3"]),
-            Paragraph(_escape(block.intro), styles["small"]),
+            Paragraph(escape(block.title), styles["h3"]),
+            Paragraph(escape(block.intro), styles["small"]),
             Spacer(1, 2 * mm),
         ]
         if block.kind == "trend":
@@ -375,11 +356,11 @@ def report_pdf(results: ProgrammeResults) -> bytes:
         elif block.kind == "change":
             parts.append(change_drawing(block))
         else:
-            parts.append(Paragraph(_escape(block.empty), styles["body"]))
+            parts.append(Paragraph(escape(block.empty), styles["body"]))
         parts.append(Spacer(1, 2 * mm))
         if block.rows:
-            rest = (WIDTH - WIDTH * 0.5) / max(len(block.head) - 1, 1)
-            parts.append(_table(block.head, block.rows, styles, [WIDTH * 0.5] + [rest] * (len(block.head) - 1)))
+            rest = (CONTENT_WIDTH - CONTENT_WIDTH * 0.5) / max(len(block.head) - 1, 1)
+            parts.append(_table(block.head, block.rows, styles, [CONTENT_WIDTH * 0.5] + [rest] * (len(block.head) - 1)))
         story.append(KeepTogether(parts))
     story.append(Paragraph("Shared themes", styles["h2"]))
     if results.themes:
@@ -388,30 +369,37 @@ def report_pdf(results: ProgrammeResults) -> bytes:
                 ["Theme", "Items", "Sets", "What sets shared"],
                 [[t["name"], str(t["items"]), str(t["sets"]), "\n".join(t["examples"])] for t in results.themes],
                 styles,
-                [38 * mm, 14 * mm, 12 * mm, WIDTH - 64 * mm],
+                [38 * mm, 14 * mm, 12 * mm, CONTENT_WIDTH - 64 * mm],
             )
         )
     else:
-        story.append(Paragraph(_escape(no_themes_text(results)), styles["body"]))
+        story.append(Paragraph(escape(no_themes_text(results)), styles["body"]))
     story.append(Paragraph("Questions to leaders", styles["h2"]))
     if results.questions:
         for q in results.questions:
             # A question and its answer stay on one page.
             entry: list[object] = [
-                Paragraph(f"<b>{_escape(q['text'])}</b>", styles["body"]),
-                Paragraph(_escape(f"From {q['set']}"), styles["small"]),
+                Paragraph(f"<b>{escape(q['text'])}</b>", styles["body"]),
+                Paragraph(escape(f"From {q['set']}"), styles["small"]),
             ]
             if q.get("answer"):
                 by = f" ({q['answered_by']})" if q.get("answered_by") else ""
-                entry.append(Paragraph(f"<b>Answer{_escape(by)}:</b> {_escape(q['answer'])}", styles["small"]))
+                entry.append(Paragraph(f"<b>Answer{escape(by)}:</b> {escape(q['answer'])}", styles["small"]))
             else:
                 entry.append(Paragraph("Not answered yet.", styles["small"]))
             entry.append(Spacer(1, 2 * mm))
             story.append(KeepTogether(entry))
     else:
-        story.append(Paragraph(_escape(no_questions_text(results)), styles["body"]))
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
+        story.append(Paragraph(escape(no_questions_text(results)), styles["body"]))
+    return document_pdf(
+        story,
+        title=f"{programme.title}: programme report",
+        author=provider.name,
+        top_margin=16 * mm,
+        footer=page_footer(
+            f"{programme.title} · {programme.organisation.name} · programme report", page_label="Page ", size=7.5
+        ),
+    )
 
 
 def asked_text(results: ProgrammeResults) -> str:

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import KeepTogether, Paragraph, Spacer
+
+from actionset.core.pdf import BRAND, FONT_BOLD, INK, SOFT, document_pdf, markup, page_footer
 
 from .models import JournalEntry
 from .services import long_date
-
-BRAND = colors.HexColor("#0f5c6e")
-INK = colors.HexColor("#1c2430")
-SOFT = colors.HexColor("#4a5566")
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -28,14 +23,10 @@ def _styles() -> dict[str, ParagraphStyle]:
         "entry": ParagraphStyle("entry", parent=base["Heading2"], textColor=INK, fontSize=13.5, spaceBefore=14),
         "meta": ParagraphStyle("meta", parent=base["BodyText"], fontSize=9, textColor=SOFT, spaceAfter=4),
         "prompt": ParagraphStyle(
-            "prompt", parent=base["BodyText"], fontName="Helvetica-Bold", fontSize=9.5, textColor=BRAND, spaceBefore=6
+            "prompt", parent=base["BodyText"], fontName=FONT_BOLD, fontSize=9.5, textColor=BRAND, spaceBefore=6
         ),
         "body": ParagraphStyle("body", parent=base["BodyText"], fontSize=10.5, leading=14.5, textColor=INK),
     }
-
-
-def _text(value: str) -> str:
-    return escape(value.replace("\r\n", "\n").strip()).replace("\n", "<br/>")
 
 
 def journal_pdf(*, author: Any) -> bytes:
@@ -70,7 +61,7 @@ def journal_pdf(*, author: Any) -> bytes:
             )
         block: list[Any] = [Paragraph(escape(entry.heading), styles["entry"]), Paragraph(meta, styles["meta"])]
         for label, text in entry.answered():
-            block += [Paragraph(escape(label), styles["prompt"]), Paragraph(_text(text), styles["body"])]
+            block += [Paragraph(escape(label), styles["prompt"]), Paragraph(markup(text.strip()), styles["body"])]
         linked = list(entry.actions.all())
         if linked:
             block.append(Paragraph("Linked actions", styles["prompt"]))
@@ -86,26 +77,10 @@ def journal_pdf(*, author: Any) -> bytes:
     if count == 0:
         story.append(Paragraph("No entries yet.", styles["body"]))
 
-    buffer = io.BytesIO()
     provider = Provider.current().name
-
-    def footer(canvas: Any, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont("Helvetica", 8)
-        canvas.setFillColor(SOFT)
-        canvas.drawString(18 * mm, 10 * mm, f"Learning journal of {name} · private")
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"{provider} · page {doc.page}")
-        canvas.restoreState()
-
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
+    return document_pdf(
+        story,
         title=f"Learning journal of {name}",
         author=name,
+        footer=page_footer(f"Learning journal of {name} · private", page_label=f"{provider} · page ", size=8),
     )
-    document.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
