@@ -25,19 +25,38 @@ MAX_SIZE_MIXES = 20_000
 
 
 def _max_pairs(set_sizes: list[tuple[int, int]], n: int) -> int:
+    mix = max_pairs_mix(set_sizes, n)
+    return sum(s * (s - 1) // 2 for s in mix) if mix is not None else 0
+
+
+def max_pairs_mix(set_sizes: list[tuple[int, int]], n: int) -> list[int] | None:
+    """Sizes within each set's limits, adding up to n, with the most pairs in all (None when there are none)."""
     neg = -(10**18)
     best = np.full(n + 1, neg, dtype=np.int64)
     best[0] = 0
+    # choice[k][t]: the size set k takes when the first k + 1 sets hold t people.
+    choice = []
     for lo, hi in set_sizes:
         nxt = np.full(n + 1, neg, dtype=np.int64)
+        took = np.full(n + 1, -1, dtype=np.int64)
         for s in range(lo, min(hi, n) + 1):
             shifted = np.full(n + 1, neg, dtype=np.int64)
             shifted[s:] = best[: n + 1 - s]
             valid = shifted > neg
             shifted[valid] += s * (s - 1) // 2
-            nxt = np.maximum(nxt, shifted)
+            better = shifted > nxt
+            nxt[better] = shifted[better]
+            took[better] = s
         best = nxt
-    return int(best[n]) if best[n] > neg else 0
+        choice.append(took)
+    if best[n] <= neg:
+        return None
+    sizes = []
+    left = n
+    for took in reversed(choice):
+        sizes.append(int(took[left]))
+        left -= sizes[-1]
+    return sizes[::-1]
 
 
 def matrix_bound(problem: Problem) -> float:

@@ -1,7 +1,11 @@
+import itertools
+
 import numpy as np
 import pytest
 
-from actionset.composition import Problem, Progress, equal_sets, evaluate, solve
+from actionset.composition import Problem, Progress, equal_sets, evaluate, kernel, solve, solver
+from actionset.composition.bounds import max_pairs_mix
+from actionset.composition.model import compile_problem
 
 from .helpers import brute_force_best, team
 
@@ -110,3 +114,52 @@ def test_the_exact_model_keeps_cannot_link_and_pinned_people() -> None:
 def test_larger_problems_are_not_claimed_optimal() -> None:
     problem = Problem(n=30, set_sizes=[(10, 10)] * 3, distances=distances(30))
     assert not solve(problem, time_limit=1, iterations=20_000).proven_optimal
+
+
+def test_the_tabu_restarts_give_the_same_answer_for_the_same_seed() -> None:
+    limits = [(3, 9), (4, 8), (2, 10), (5, 7), (3, 6)]
+    problem = Problem(n=30, set_sizes=limits, distances=distances(30, seed=3), cannot_link=[(0, 1), (2, 3)])
+    first = solve(problem, time_limit=60, seed=5, iterations=2_000_000)
+    second = solve(problem, time_limit=60, seed=5, iterations=2_000_000)
+    assert first.assignment == second.assignment
+    assert first.feasible
+
+
+def test_max_pairs_mix_is_the_size_mix_with_the_most_pairs() -> None:
+    limits = [(1, 4), (2, 5), (0, 3), (3, 6)]
+    for n in range(6, 19):
+        mix = max_pairs_mix(limits, n)
+        mixes = [sizes for sizes in itertools.product(*(range(lo, hi + 1) for lo, hi in limits)) if sum(sizes) == n]
+        pairs = [sum(s * (s - 1) // 2 for s in sizes) for sizes in mixes]
+        assert mix is not None
+        assert sum(mix) == n
+        assert all(lo <= s <= hi for s, (lo, hi) in zip(mix, limits, strict=True))
+        assert sum(s * (s - 1) // 2 for s in mix) == max(pairs)
+    assert max_pairs_mix(limits, 19) is None
+
+
+def test_resizing_moves_people_to_the_mix_with_the_most_pairs_and_keeps_the_rules() -> None:
+    # The restarts start once from the mix with the most pairs: the annealing settles set sizes early and the tabu
+    # search rarely changes them. Person 0 may not join person 1, who starts in the set that must grow.
+    limits = [(2, 9), (2, 9), (2, 9)]
+    problem = Problem(n=15, set_sizes=limits, distances=distances(15), cannot_link=[(0, 1)])
+    compiled = compile_problem(problem)
+    start = np.array([0] * 5 + [1] * 5 + [2] * 5, dtype=np.int64)
+    start[[0, 1]] = [0, 1]
+    state = kernel.new_state(compiled.arrays, start, 0)
+    movable = np.arange(15, dtype=np.int64)
+    target = np.array([9, 2, 4], dtype=np.int64)
+    assert solver._resize(compiled.arrays, state, movable, target)
+    assert state.set_size.tolist() == [9, 2, 4]
+    assert state.group[0] != state.group[1]
+    assert evaluate(problem, state.group.tolist()).violations == []
+    # The gain table and scores were kept up to date move by move, as the search relies on.
+    assert state.sums[kernel.S1] == pytest.approx(evaluate(problem, state.group.tolist()).objective)
+
+
+def test_resizing_says_so_when_the_rules_forbid_the_mix() -> None:
+    problem = Problem(n=6, set_sizes=[(1, 5), (1, 5)], distances=distances(6), cannot_link=[(0, 1), (0, 2)])
+    compiled = compile_problem(problem)
+    state = kernel.new_state(compiled.arrays, np.array([0, 1, 1, 0, 0, 1], dtype=np.int64), 0)
+    # Set 0 (people 0, 3, 4) can only grow by person 5: 1 and 2 must be kept apart from 0.
+    assert not solver._resize(compiled.arrays, state, np.arange(6, dtype=np.int64), np.array([5, 1], dtype=np.int64))
