@@ -537,18 +537,15 @@ def tabu(
     iterations: int,
     tenure: int,
     patience: int,
-    strength: int,
     tabu_until: I64,
     stale_box: I64,
-    p_insert: float,
 ) -> int:
-    """Iterated tabu search for matrix problems: best non-tabu insert or swap each step, random swaps to escape.
+    """Tabu search for matrix problems: the best non-tabu insert or swap each step.
 
     Each step scans every feasible insert and swap with the O(1) delta from the gain table. Moving a unit out of a
     set forbids moving it back for ``tenure`` (+ random) steps unless that beats the best. After ``patience`` steps
-    without a new best (counted across calls in ``stale_box``), the search restarts from the best with ``strength``
-    random feasible moves: swaps, and inserts with probability ``p_insert``. With ``strength`` 0 it is a plain tabu
-    search instead: it stops there, back at the best, with ``stale_box`` at ``patience``. Returns the steps made.
+    without a new best (counted across calls in ``stale_box``) it stops, back at the best, with ``stale_box`` at
+    ``patience``; the caller restarts it from elsewhere (``perturb``). Returns the steps made.
     """
     m = a.num_sets
     unit_size = a.unit_size
@@ -584,7 +581,7 @@ def tabu(
     stale = stale_box[0]
     made = 0
     for _ in range(iterations):
-        if strength <= 0 and stale >= patience:
+        if stale >= patience:
             break
         made += 1
         counters[ITER] += 1
@@ -711,51 +708,28 @@ def tabu(
             stale = 0
         else:
             stale += 1
-        if strength <= 0 and (stale >= patience or best_u < 0):
+        if stale >= patience or best_u < 0:
             stale = patience
             group[:] = s.best_group[:]
             rebuild(a, s)
-            current = sums[S1]
-        elif stale >= patience or best_u < 0:
-            stale = 0
-            group[:] = s.best_group[:]
-            rebuild(a, s)
-            perturb(a, s, movable, strength, p_insert)
             current = sums[S1]
     stale_box[0] = stale
     return made
 
 
 @njit(cache=True)
-def perturb(a: Arrays, s: State, movable: I64, strength: int, p_insert: float) -> None:
-    """Make ``strength`` random moves that keep every rule: swaps of equal-sized units, and with probability
-    ``p_insert`` inserts (which change the mix of set sizes). Gives up after 20 x ``strength`` tries."""
-    m = a.num_sets
+def perturb(a: Arrays, s: State, movable: I64, strength: int) -> None:
+    """Make ``strength`` random swaps of equal-sized units that keep every rule (giving up after 20 x ``strength``
+    tries). Swaps keep the mix of set sizes; the tabu search that follows weighs every insert at each step."""
     nm = movable.shape[0]
     group = s.group
-    set_size = s.set_size
     unit_size = a.unit_size
-    size_min = a.size_min
-    size_max = a.size_max
     done = 0
     for _t in range(strength * 20):
         if done >= strength:
             break
         u = movable[_below(s.rng, nm)]
         g1 = group[u]
-        if p_insert > 0.0 and _uniform(s.rng) < p_insert:
-            # An insert: the perturbation changes the mix of set sizes too, not only who is where.
-            target = int(_below(s.rng, m - 1))
-            if target >= g1:
-                target += 1
-            su = unit_size[u]
-            if set_size[target] + su > size_max[target] or set_size[g1] - su < size_min[g1]:
-                continue
-            if not _allowed(a, u, target) or _clash(a, s, u, target, -1):
-                continue
-            _move(a, s, u, target)
-            done += 1
-            continue
         v = movable[_below(s.rng, nm)]
         g2 = group[v]
         if g1 == g2 or unit_size[u] != unit_size[v]:

@@ -24,15 +24,9 @@ CYCLES = 1
 REHEAT = 1.0
 # The tabu phase takes most of the time: on the n = 120 random-matrix instances it did better than annealing with the
 # same budget. At 0.9 the annealing was too short to settle the mix of set sizes on Geo `ds` instances (ratios down to
-# 0.984 at 3 s); 0.6 kept them (docs/benchmarks.md). Patience counts tabu steps without a new best, across chunks:
-# PATIENCE_PER_PAIR times the number of swaps, within the limits below (5000 at n = 120, 20,000 at n = 240, where
-# 5000 gave up too soon once steps got cheaper; 50,000 did no better there).
+# 0.984 at 3 s); 0.6 kept them (docs/benchmarks.md).
 TABU_SHARE = 0.6
 TENURE = 5
-PATIENCE_PER_PAIR = 0.7
-PATIENCE_MIN = 1000
-PATIENCE_MAX = 50_000
-STRENGTH = 0.1
 MIN_CYCLE = 20_000
 CHUNK_SECONDS = 0.05
 P_INSERT = 0.3
@@ -40,16 +34,14 @@ P_INSERT = 0.3
 # share of the time limit and this many seconds; if it does not prove one, the search runs as usual.
 EXACT_SHARE = 0.3
 EXACT_SECONDS = 1.0
-# Share of the escape moves that are inserts (changing the mix of set sizes) rather than swaps. Measured at 0.25 and
-# 0.5 on the n = 120 `ds` instances: no gain over swaps only, so off; each tabu step already weighs every insert.
-P_PERTURB_INSERT = 0.0
-# The tabu phase as restarts (``_restarts``): each round perturbs an anchor with RESTART_STRENGTH x units random
-# swaps, clears the tabu list and runs a plain tabu search until RESTART_PATIENCE_PER_PAIR x swaps steps pass without
-# a new best. The anchor is the annealing's best after one such search; anchoring on the best so far did worse
-# (docs/benchmarks.md), as did the iterated search it replaces (RESTARTS False: ``kernel.tabu`` with STRENGTH).
-RESTARTS = True
+# The tabu phase runs as restarts (``_restarts``): each round perturbs an anchor with RESTART_STRENGTH x units random
+# swaps, clears the tabu list and runs a tabu search until RESTART_PATIENCE_PER_PAIR x swaps steps (within the limits
+# below) pass without a new best. The anchor is the annealing's best after one such search. Anchoring on the best so
+# far did worse, as did iterating from the best with 10 % of the units swapped (docs/benchmarks.md).
 RESTART_STRENGTH = 0.5
 RESTART_PATIENCE_PER_PAIR = 3.0
+PATIENCE_MIN = 1000
+PATIENCE_MAX = 50_000
 
 
 @dataclass(frozen=True)
@@ -151,8 +143,7 @@ def solve(
             done = _search(a, state, movable, first, budget, started, bound, progress, should_stop)
         if use_tabu and not (should_stop is not None and should_stop()):
             tabu_budget = None if iterations is None else max(iterations - done, 0) // 1000
-            phase = _restarts if RESTARTS else _tabu
-            done += phase(a, state, movable, deadline, tabu_budget, started, bound, progress, should_stop, seed)
+            done += _restarts(a, state, movable, deadline, tabu_budget, started, bound, progress, should_stop)
     unit_group = state.best_group
     assignment = [int(unit_group[u]) for u in a.unit_of]
     checked = evaluate(problem, assignment, compiled.features)
@@ -234,49 +225,6 @@ def _search(
     return done
 
 
-def _tabu(
-    a: kernel.Arrays,
-    state: kernel.State,
-    movable: np.ndarray,
-    deadline: float,
-    iterations: int | None,
-    started: float,
-    bound: float | None,
-    progress: Callable[[Progress], None] | None,
-    should_stop: Callable[[], bool] | None,
-    seed: int,
-) -> int:
-    kernel.restart(a, state, 0.0)
-    state.sums[kernel.BEST] = state.sums[kernel.S1]
-    tabu_until = np.zeros(a.num_units * a.num_sets, dtype=np.int64)
-    stale = np.zeros(1, dtype=np.int64)  # steps since the last new best, carried across chunks
-    strength = max(2, int(STRENGTH * len(movable)))
-    pairs = len(movable) * (len(movable) - 1) // 2
-    patience = int(min(PATIENCE_MAX, max(PATIENCE_MIN, PATIENCE_PER_PAIR * pairs)))
-    p_insert = P_PERTURB_INSERT if bool(np.any(a.size_min < a.size_max)) else 0.0
-    chunk = 50
-    done = 0
-    while True:
-        now = time.perf_counter()
-        if iterations is not None:
-            if done >= iterations:
-                break
-            chunk = min(chunk, iterations - done)
-        elif now >= deadline:
-            break
-        if should_stop is not None and should_stop():
-            break
-        kernel.tabu(a, state, movable, chunk, TENURE, patience, strength, tabu_until, stale, p_insert)
-        done += chunk
-        spent = time.perf_counter() - now
-        rate = chunk / max(spent, 1e-6)
-        if progress is not None:
-            progress(Progress(time.perf_counter() - started, float(state.sums[kernel.BEST]), done, bound))
-        if iterations is None:
-            chunk = int(max(1, min(rate * CHUNK_SECONDS, rate * (deadline - time.perf_counter()))))
-    return done
-
-
 def _restarts(
     a: kernel.Arrays,
     state: kernel.State,
@@ -287,7 +235,6 @@ def _restarts(
     bound: float | None,
     progress: Callable[[Progress], None] | None,
     should_stop: Callable[[], bool] | None,
-    seed: int,
 ) -> int:
     """Plain tabu searches, each from a strongly perturbed anchor with a fresh tabu list, keeping the best of all."""
     pairs = len(movable) * (len(movable) - 1) // 2
@@ -315,7 +262,7 @@ def _restarts(
                 target = None
                 kernel.rebuild(a, state)
         if anchors and not resizing:
-            kernel.perturb(a, state, movable, strength, 0.0)
+            kernel.perturb(a, state, movable, strength)
         rounds += 1
         state.best_group[:] = state.group
         state.sums[kernel.BEST] = state.sums[kernel.S1]
@@ -326,7 +273,7 @@ def _restarts(
             now = time.perf_counter()
             if iterations is not None:
                 chunk = min(chunk, iterations - done)
-            made = kernel.tabu(a, state, movable, chunk, TENURE, patience, 0, tabu_until, stale, 0.0)
+            made = kernel.tabu(a, state, movable, chunk, TENURE, patience, tabu_until, stale)
             done += made
             if state.sums[kernel.BEST] > best_value + 1e-9:
                 best_value = float(state.sums[kernel.BEST])
