@@ -494,20 +494,26 @@ def item_record_in_room(*, actor: Any, item: SharedItem, decisions: dict[int, st
 def _tell_recorded(item: SharedItem, told: list[tuple[Enrolment, str]], recorder: str) -> None:
     """Each member a decision was recorded for hears what was recorded and by whom, so a mistake is caught by the
     one person who knows what they said."""
+    _tell(
+        item, "learning_recorded", [(member, {"approved": v == "approve", "recorder": recorder}) for member, v in told]
+    )
+
+
+def _tell(item: SharedItem, template: str, told: list[tuple[Enrolment, dict[str, Any]]]) -> None:
+    """Email each member (who has an address) about ``item``, with the context every learning email shares."""
     from actionset.core.email import email_send
 
-    for member, verdict in told:
+    for member, extra in told:
         if member.person.email:
             email_send(
                 to=[member.person.email],
-                template="learning_recorded",
+                template=template,
                 context={
                     "item": item,
                     "learning_set": item.learning_set,
                     "member": member.person,
-                    "approved": verdict == "approve",
-                    "recorder": recorder,
                     "can_sign_in": member.person.user_id is not None,
+                    **extra,
                 },
             )
 
@@ -555,22 +561,8 @@ def item_edit(*, actor: Any, item: SharedItem, text: str) -> SharedItem:
 def _tell_reworded(item: SharedItem, told: list[tuple[Enrolment, str]]) -> None:
     """Each member whose approval a rewording cleared is asked to decide again; otherwise an item they were happy
     with waits for them without their knowing. The author is named only if they put their name to the item."""
-    from actionset.core.email import email_send
-
-    for member, recorder in told:
-        if member.person.email:
-            email_send(
-                to=[member.person.email],
-                template="learning_reworded",
-                context={
-                    "item": item,
-                    "learning_set": item.learning_set,
-                    "member": member.person,
-                    "author": item.author.person.name if item.show_author else "",
-                    "recorder": recorder,
-                    "can_sign_in": member.person.user_id is not None,
-                },
-            )
+    author = item.author.person.name if item.show_author else ""
+    _tell(item, "learning_reworded", [(member, {"author": author, "recorder": r}) for member, r in told])
 
 
 def _release_if_due(item: SharedItem, actor: Any) -> bool:
