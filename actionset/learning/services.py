@@ -499,20 +499,25 @@ def _tell_recorded(item: SharedItem, told: list[tuple[Enrolment, str]], recorder
     )
 
 
-def _tell(item: SharedItem, template: str, told: list[tuple[Enrolment, dict[str, Any]]]) -> None:
-    """Email each member (who has an address) about ``item``, with the context every learning email shares."""
+def _tell(item: SharedItem, template: str, told: list[tuple[Enrolment | Any, dict[str, Any]]]) -> None:
+    """Email each member (who has an address), or facilitator (a user), about ``item``, with the context every
+    learning email shares."""
     from actionset.core.email import email_send
 
-    for member, extra in told:
-        if member.person.email:
+    for who, extra in told:
+        if isinstance(who, Enrolment):
+            email, name, can_sign_in = who.person.email, who.person.name, who.person.user_id is not None
+        else:
+            email, name, can_sign_in = who.email, str(who), True
+        if email:
             email_send(
-                to=[member.person.email],
+                to=[email],
                 template=template,
                 context={
                     "item": item,
                     "learning_set": item.learning_set,
-                    "member": member.person,
-                    "can_sign_in": member.person.user_id is not None,
+                    "member": {"name": name},
+                    "can_sign_in": can_sign_in,
                     **extra,
                 },
             )
@@ -541,7 +546,16 @@ def item_edit(*, actor: Any, item: SharedItem, text: str) -> SharedItem:
             return item
         approvals = item.decisions.filter(verdict=Decision.Verdict.APPROVE).exclude(enrolment_id=item.author_id)
         members = {m.pk: m for m in active_members(item.learning_set)}
-        told = [(members[d.enrolment_id], d.recorded_by_name) for d in approvals if d.enrolment_id in members]
+        told: list[tuple[Enrolment | Any, str]] = [
+            (members[d.enrolment_id], d.recorded_by_name) for d in approvals if d.enrolment_id in members
+        ]
+        # A facilitator's own approval is cleared too; under a "facilitator and presenter" rule the item waits on it.
+        facilitating = set(item.learning_set.facilitators.values_list("user_id", flat=True))
+        told += [
+            (d.user, "")
+            for d in approvals.select_related("user")
+            if d.enrolment_id is None and d.user_id in facilitating
+        ]
         cleared, _ = approvals.delete()
         item.text = text
         item.edited_at = timezone.now()
@@ -558,9 +572,10 @@ def item_edit(*, actor: Any, item: SharedItem, text: str) -> SharedItem:
     return item
 
 
-def _tell_reworded(item: SharedItem, told: list[tuple[Enrolment, str]]) -> None:
-    """Each member whose approval a rewording cleared is asked to decide again; otherwise an item they were happy
-    with waits for them without their knowing. The author is named only if they put their name to the item."""
+def _tell_reworded(item: SharedItem, told: list[tuple[Enrolment | Any, str]]) -> None:
+    """Each member (or facilitator) whose approval a rewording cleared is asked to decide again; otherwise an item
+    they were happy with waits for them without their knowing. The author is named only if they put their name to
+    the item."""
     author = item.author.person.name if item.show_author else ""
     _tell(item, "learning_reworded", [(member, {"author": author, "recorder": r}) for member, r in told])
 

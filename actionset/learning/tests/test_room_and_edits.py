@@ -411,3 +411,40 @@ def test_no_email_when_a_rewording_clears_no_approval(django_capture_on_commit_c
         reword(world, item)
         reword(world, item, text="Ask the night staff before deciding.")  # unchanged: clears nothing either
     assert mail.outbox == []
+
+
+def test_a_facilitator_whose_approval_a_rewording_cleared_is_emailed(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Under "facilitator and presenter" the item waits on the facilitator again, so they must hear of it."""
+    from django.core import mail
+
+    world = set_world(size=4, rule=SharingRule.FACILITATOR_AND_PRESENTER)
+    item = propose(world, presenter=world.members[1])
+    services.item_decide(actor=world.facilitator, item=item, verdict="approve")
+    assert item.decisions.filter(user=world.facilitator, verdict="approve").exists()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        reword(world, item)
+    assert not item.decisions.filter(user=world.facilitator).exists(), "the approval was given to the old words"
+    (message,) = mail.outbox
+    assert message.to == [world.facilitator.email]
+    assert "reworded" in message.subject
+    assert "Ask the night staff before deciding." in message.body
+    assert f"/learning/sets/{world.learning_set.public_id}/" in message.body
+    assert f"Hello {world.facilitator.name or world.facilitator.email}," in message.body
+
+
+def test_a_facilitators_objection_survives_a_rewording_and_sends_nothing(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.core import mail
+
+    world = set_world(size=4, rule=SharingRule.FACILITATOR_AND_PRESENTER)
+    item = propose(world)
+    services.item_decide(actor=world.facilitator, item=item, verdict="object")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        reword(world, item)
+    assert item.decisions.filter(user=world.facilitator, verdict="object").exists()
+    assert mail.outbox == []
