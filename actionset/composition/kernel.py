@@ -530,6 +530,44 @@ def restart(a: Arrays, s: State, t_start: float) -> None:
 
 
 @njit(cache=True)
+def _refresh_lift(s: State, is_movable: npt.NDArray[np.bool_], lift: F64, ga: int, gb: int) -> None:
+    """``lift[g1 * m + g2]``: the most any movable unit of g1 gains by leaving for g2 (-1e300 if none can).
+
+    After a move between ``ga`` and ``gb`` only the rows of those two sets (their members changed) and the columns
+    of those two sets (their gains changed) can differ; ``ga`` < 0 refreshes every entry.
+    """
+    gain_table = s.gain_table
+    members = s.members
+    member_count = s.member_count
+    m = gain_table.shape[1]
+    for g1 in range(m):
+        whole = ga < 0 or g1 in (ga, gb)
+        if whole:
+            for g2 in range(m):
+                lift[g1 * m + g2] = -1e300
+        else:
+            lift[g1 * m + ga] = -1e300
+            lift[g1 * m + gb] = -1e300
+        for k in range(member_count[g1]):
+            u = members[g1, k]
+            if not is_movable[u]:
+                continue
+            base_u = gain_table[u, g1]
+            if whole:
+                for g2 in range(m):
+                    x = gain_table[u, g2] - base_u
+                    if x > lift[g1 * m + g2]:
+                        lift[g1 * m + g2] = x
+            else:
+                x = gain_table[u, ga] - base_u
+                if x > lift[g1 * m + ga]:
+                    lift[g1 * m + ga] = x
+                x = gain_table[u, gb] - base_u
+                if x > lift[g1 * m + gb]:
+                    lift[g1 * m + gb] = x
+
+
+@njit(cache=True)
 def tabu(
     a: Arrays,
     s: State,
@@ -542,7 +580,8 @@ def tabu(
 ) -> int:
     """Tabu search for matrix problems: the best non-tabu insert or swap each step.
 
-    Each step scans every feasible insert and swap with the O(1) delta from the gain table. Moving a unit out of a
+    Each step scans every feasible insert and swap with the O(1) delta from the gain table; the per-set-pair lifts the
+    swap pruning reads are brought up to date after each move (``_refresh_lift``), not rebuilt. Moving a unit out of a
     set forbids moving it back for ``tenure`` (+ random) steps unless that beats the best. After ``patience`` steps
     without a new best (counted across calls in ``stale_box``) it stops, back at the best, with ``stale_box`` at
     ``patience``; the caller restarts it from elsewhere (``perturb``). Returns the steps made.
@@ -569,6 +608,8 @@ def tabu(
     for iu in range(nm):
         is_movable[movable[iu]] = True
     lift = np.empty(m * m, dtype=np.float64)
+    _refresh_lift(s, is_movable, lift, -1, -1)
+    open_to = np.empty(m, dtype=np.int64)
     # The swap pruning below assumes distances of at least zero; a negative one (a past-pair penalty, a user's
     # matrix) widens the bound by twice the most negative.
     slack = 0.0
@@ -591,24 +632,21 @@ def tabu(
         best_v = -1
         best_g = -1
         ties = 0
-        # lift[g1 * m + g2]: the most any movable unit of g1 gains by leaving for g2 (tabu or not).
-        lift[:] = -1e300
-        for iu in range(nm):
-            u = movable[iu]
-            g1 = group[u]
-            base_u = gain_table[u, g1]
-            for g2 in range(m):
-                x = gain_table[u, g2] - base_u
-                if x > lift[g1 * m + g2]:
-                    lift[g1 * m + g2] = x
-        for iu in range(nm):
+        # Inserts go only to sets with room for one more.
+        n_open = 0
+        for g in range(m):
+            if set_size[g] < size_max[g]:
+                open_to[n_open] = g
+                n_open += 1
+        for iu in range(nm if n_open > 0 else 0):
             u = movable[iu]
             g1 = group[u]
             su = unit_size[u]
             row_u = allowed_row[u]
             base_u = gain_table[u, g1]
             if set_size[g1] - su >= size_min[g1]:
-                for g2 in range(m):
+                for k in range(n_open):
+                    g2 = open_to[k]
                     if g2 == g1 or set_size[g2] + su > size_max[g2]:
                         continue
                     if row_u >= 0 and allowed_mask[row_u, g2] == 0:
@@ -702,6 +740,7 @@ def tabu(
             if best_v >= 0:
                 _move(a, s, best_v, g1)
             current = sums[S1]
+            _refresh_lift(s, is_movable, lift, g1, best_g)
         if best_u >= 0 and current > sums[BEST] + 1e-9:
             sums[BEST] = current
             s.best_group[:] = group[:]
@@ -712,6 +751,7 @@ def tabu(
             stale = patience
             group[:] = s.best_group[:]
             rebuild(a, s)
+            _refresh_lift(s, is_movable, lift, -1, -1)
             current = sums[S1]
     stale_box[0] = stale
     return made
