@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -26,6 +26,9 @@ from actionset.programmes.models import Enrolment, Programme
 from actionset.sets.models import Action, LearningSet, SharingRule
 
 from .models import PROMPTS, Decision, JournalEntry, LeaderAnswer, SharedItem, Theme
+
+if TYPE_CHECKING:
+    from actionset.accounts.models import User
 
 
 class LearningError(Exception):
@@ -499,7 +502,7 @@ def _tell_recorded(item: SharedItem, told: list[tuple[Enrolment, str]], recorder
     )
 
 
-def _tell(item: SharedItem, template: str, told: list[tuple[Enrolment | Any, dict[str, Any]]]) -> None:
+def _tell(item: SharedItem, template: str, told: list[tuple[Enrolment | User, dict[str, Any]]]) -> None:
     """Email each member (who has an address), or facilitator (a user), about ``item``, with the context every
     learning email shares."""
     from actionset.core.email import email_send
@@ -546,7 +549,7 @@ def item_edit(*, actor: Any, item: SharedItem, text: str) -> SharedItem:
             return item
         approvals = item.decisions.filter(verdict=Decision.Verdict.APPROVE).exclude(enrolment_id=item.author_id)
         members = {m.pk: m for m in active_members(item.learning_set)}
-        told: list[tuple[Enrolment | Any, str]] = [
+        told: list[tuple[Enrolment | User, str]] = [
             (members[d.enrolment_id], d.recorded_by_name) for d in approvals if d.enrolment_id in members
         ]
         # A facilitator's own approval is cleared too; under a "facilitator and presenter" rule the item waits on it.
@@ -554,7 +557,7 @@ def item_edit(*, actor: Any, item: SharedItem, text: str) -> SharedItem:
         told += [
             (d.user, "")
             for d in approvals.select_related("user")
-            if d.enrolment_id is None and d.user_id in facilitating
+            if d.enrolment_id is None and d.user is not None and d.user_id in facilitating
         ]
         cleared, _ = approvals.delete()
         item.text = text
@@ -572,7 +575,7 @@ def item_edit(*, actor: Any, item: SharedItem, text: str) -> SharedItem:
     return item
 
 
-def _tell_reworded(item: SharedItem, told: list[tuple[Enrolment | Any, str]]) -> None:
+def _tell_reworded(item: SharedItem, told: list[tuple[Enrolment | User, str]]) -> None:
     """Each member (or facilitator) whose approval a rewording cleared is asked to decide again; otherwise an item
     they were happy with waits for them without their knowing. The author is named only if they put their name to
     the item."""
