@@ -69,7 +69,8 @@ def bars(
     if len(groups) > 1 or legend:
         x = left
         for index, name in enumerate(groups):
-            body.append(f'<rect x="{x}" y="{y + 3}" width="12" height="12" rx="2" fill="{COLOURS[index % 5]}"/>')
+            colour = COLOURS[index % len(COLOURS)]
+            body.append(f'<rect x="{x}" y="{y + 3}" width="12" height="12" rx="2" fill="{colour}"/>')
             body.append(_text(x + 17, y + 13, name, size=12, fill=SOFT))
             x += 30 + 7 * len(name)
             if x > right - 60 and index < len(groups) - 1:
@@ -82,7 +83,7 @@ def bars(
             body.append(_text(left, y, line))
         y += 6
         for index, value in enumerate(row.values):
-            colour = COLOURS[index % 5]
+            colour = COLOURS[index % len(COLOURS)]
             body.append(f'<rect x="{left}" y="{y:.1f}" width="{span}" height="14" rx="3" fill="#eef1f5"/>')
             if value is None:
                 body.append(_text(left + 6, y + 11, "fewer than 5 answers", size=11, fill=SOFT))

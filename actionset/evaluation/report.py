@@ -28,13 +28,14 @@ from actionset.core.pdf import (
     markup,
     page_footer,
 )
-from actionset.evaluation.charts import BarRow
+from actionset.evaluation.charts import COLOURS, BarRow
 from actionset.evaluation.presentation import ChartBlock, dashboard_context, signed
 from actionset.evaluation.results import ProgrammeResults
 
 BRAND_DARK = colors.HexColor("#0a4351")
 WASH = colors.HexColor("#eef1f5")
-SERIES = [colors.HexColor(c) for c in ("#0f5c6e", "#b4490f", "#1f6b3a", "#4b3a8a", "#8a5a00")]
+# The same series colours as the page's SVG charts, so the PDF and the dashboard read alike.
+SERIES = [colors.HexColor(c) for c in COLOURS]
 
 
 def _percent(value: float | None) -> str:
@@ -121,7 +122,7 @@ def bars_drawing(block: ChartBlock) -> Drawing:
     if legend:
         x = 0.0
         for index, name in enumerate(block.groups):
-            drawing.add(Rect(x, y - 4 * mm, 3 * mm, 3 * mm, fillColor=SERIES[index % 5], strokeColor=None))
+            drawing.add(Rect(x, y - 4 * mm, 3 * mm, 3 * mm, fillColor=SERIES[index % len(SERIES)], strokeColor=None))
             drawing.add(String(x + 4.5 * mm, y - 3.6 * mm, name, fontSize=8, fillColor=SOFT))
             x += 10 * mm + 1.7 * mm * len(name)
         y -= legend
@@ -137,7 +138,7 @@ def bars_drawing(block: ChartBlock) -> Drawing:
                 drawing.add(String(left + 2 * mm, y + 1, "fewer than 5 answers", fontSize=7, fillColor=SOFT))
             else:
                 width = max(span * (value - block.low) / (block.high - block.low), 1)
-                drawing.add(Rect(left, y, width, bar, fillColor=SERIES[index % 5], strokeColor=None))
+                drawing.add(Rect(left, y, width, bar, fillColor=SERIES[index % len(SERIES)], strokeColor=None))
                 drawing.add(
                     String(right + 2 * mm, y + 1, f"{value:.1f}", fontSize=8.5, fontName=FONT_BOLD, fillColor=INK)
                 )
