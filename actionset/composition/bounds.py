@@ -14,7 +14,7 @@ best over every mix the size limits allow.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
@@ -24,9 +24,14 @@ from .problem import Problem
 MAX_SIZE_MIXES = 20_000
 
 
+def pairs(sizes: Iterable[int]) -> int:
+    """How many pairs sets of these sizes hold."""
+    return int(sum(s * (s - 1) // 2 for s in sizes))
+
+
 def _max_pairs(set_sizes: list[tuple[int, int]], n: int) -> int:
     mix = max_pairs_mix(set_sizes, n)
-    return sum(s * (s - 1) // 2 for s in mix) if mix is not None else 0
+    return pairs(mix) if mix is not None else 0
 
 
 def max_pairs_mix(set_sizes: list[tuple[int, int]], n: int) -> list[int] | None:

@@ -751,7 +751,6 @@ def tabu(
             stale = patience
             group[:] = s.best_group[:]
             rebuild(a, s)
-            _refresh_lift(s, is_movable, lift, -1, -1)
             current = sums[S1]
     stale_box[0] = stale
     return made

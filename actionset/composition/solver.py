@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import exact, kernel
-from .bounds import attribute_bound, matrix_bound, max_pairs_mix
+from .bounds import attribute_bound, matrix_bound, max_pairs_mix, pairs
 from .evaluate import evaluate
 from .feasibility import find_start
 from .model import MATRIX, compile_problem
@@ -238,8 +238,8 @@ def _restarts(
     should_stop: Callable[[], bool] | None,
 ) -> int:
     """Plain tabu searches, each from a strongly perturbed anchor with a fresh tabu list, keeping the best of all."""
-    pairs = len(movable) * (len(movable) - 1) // 2
-    patience = int(min(PATIENCE_MAX, max(PATIENCE_MIN, RESTART_PATIENCE_PER_PAIR * pairs)))
+    swaps = len(movable) * (len(movable) - 1) // 2
+    patience = int(min(PATIENCE_MAX, max(PATIENCE_MIN, RESTART_PATIENCE_PER_PAIR * swaps)))
     strength = max(2, int(RESTART_STRENGTH * len(movable)))
     tabu_until = np.zeros(a.num_units * a.num_sets, dtype=np.int64)
     kernel.restart(a, state, 0.0)
@@ -290,7 +290,7 @@ def _restarts(
                 chunk = int(max(1, min(rate * CHUNK_SECONDS, rate * (deadline - time.perf_counter()))))
         if not anchors:
             anchors.append(state.best_group.copy())
-            if target is not None and _pairs(state.set_size) >= _pairs(target):
+            if target is not None and pairs(state.set_size) >= pairs(target):
                 target = None
         elif resizing:
             anchors.append(state.best_group.copy())
@@ -299,10 +299,6 @@ def _restarts(
     state.best_group[:] = best
     state.sums[kernel.BEST] = best_value
     return done
-
-
-def _pairs(sizes: np.ndarray) -> int:
-    return int(np.sum(sizes * (sizes - 1) // 2))
 
 
 def _pairs_mix(a: kernel.Arrays, movable: np.ndarray) -> np.ndarray | None:
@@ -333,10 +329,7 @@ def _resize(a: kernel.Arrays, state: kernel.State, movable: np.ndarray, target: 
         for flat in np.argsort(-deltas, axis=None):
             u = int(units[flat // len(under)])
             g = int(under[flat % len(under)])
-            row = a.allowed_row[u]
-            if row >= 0 and a.allowed_mask[row, g] == 0:
-                continue
-            if any(group[w] == g for w in a.cl_idx[a.cl_ptr[u] : a.cl_ptr[u + 1]]):
+            if not kernel._allowed(a, u, g) or kernel._clash(a, state, u, g, -1):
                 continue
             kernel._move(a, state, u, g)
             moved = True
