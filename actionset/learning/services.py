@@ -549,16 +549,14 @@ def item_edit(*, actor: Any, item: SharedItem, text: str) -> SharedItem:
             return item
         approvals = item.decisions.filter(verdict=Decision.Verdict.APPROVE).exclude(enrolment_id=item.author_id)
         members = {m.pk: m for m in active_members(item.learning_set)}
-        told: list[tuple[Enrolment | User, str]] = [
-            (members[d.enrolment_id], d.recorded_by_name) for d in approvals if d.enrolment_id in members
-        ]
-        # A facilitator's own approval is cleared too; under a "facilitator and presenter" rule the item waits on it.
         facilitating = set(item.learning_set.facilitators.values_list("user_id", flat=True))
-        told += [
-            (d.user, "")
-            for d in approvals.select_related("user")
-            if d.enrolment_id is None and d.user is not None and d.user_id in facilitating
-        ]
+        told: list[tuple[Enrolment | User, str]] = []
+        for d in approvals.select_related("user"):
+            if d.enrolment_id in members:
+                told.append((members[d.enrolment_id], d.recorded_by_name))
+            elif d.enrolment_id is None and d.user is not None and d.user_id in facilitating:
+                # A facilitator's own approval; under "the facilitator and the presenter" the item waits on it.
+                told.append((d.user, ""))
         cleared, _ = approvals.delete()
         item.text = text
         item.edited_at = timezone.now()
