@@ -109,5 +109,8 @@ class MeetingFactory(factory.django.DjangoModelFactory[Meeting]):
 
     learning_set = factory.SubFactory(LearningSetFactory)
     number = 1
-    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+    # A morning a week ahead, so the meeting never runs past midnight whatever time the suite runs at.
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + dt.timedelta(days=7)).replace(hour=9, minute=30, second=0, microsecond=0)
+    )
     ends_at = factory.LazyAttribute(lambda m: m.starts_at + dt.timedelta(hours=3))
