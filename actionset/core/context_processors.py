@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 
 from actionset.core.access import actor_for, can
 from actionset.core.demo import DEMO_LOGINS
@@ -49,3 +50,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "demo_mode": settings.DEMO_MODE,
         "demo_logins": DEMO_LOGINS if settings.DEMO_MODE else [],
     }
+
+
+def draft_owner(request: HttpRequest) -> dict[str, str]:
+    """The key under which the page's scripts keep the signed-in person's drafts (static/js/drafts.js).
+
+    An HMAC of the user's id under the secret key: it names nobody, stays the same from page to page and
+    session to session for one person, and cannot be made up for anyone else. Empty when nobody is signed in,
+    so that such pages keep no drafts.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"draft_owner": ""}
+    return {"draft_owner": salted_hmac("actionset.drafts.owner", str(user.pk), algorithm="sha256").hexdigest()}

@@ -55,21 +55,42 @@
     });
   }
 
-  // --- private notes: a local draft until the server has it ---
+  // --- private notes: a local draft until the server has it, kept for the facilitator who typed it ---
   function setUpNotes() {
     var form = document.getElementById("note-form");
     if (!form || form._live) return;
     form._live = true;
     var text = document.getElementById("note-text");
     var status = document.getElementById("note-status");
-    var key = form.dataset.noteKey;
+    // drafts.js (loaded first, from the base page) owns the storage: one signed-in person's key, or none.
+    var drafts = window.actionsetDrafts || { owner: "", key: function () { return ""; } };
+    var key = drafts.key("note:" + form.dataset.noteKey);
     var sending = null;
 
+    function forget() {
+      try { localStorage.removeItem(key); } catch (e) { /* private mode */ }
+    }
     function draft() {
-      try { return JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { return null; }
+      if (!key) return null;
+      var stored;
+      try { stored = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { return null; }
+      // A queued note carries the key of the person who typed it: under anyone else's name it is dropped, not sent.
+      if (stored && stored.owner !== drafts.owner) {
+        forget();
+        return null;
+      }
+      return stored;
     }
     function keep(dirty) {
-      try { localStorage.setItem(key, JSON.stringify({ text: text.value, dirty: dirty })); } catch (e) { /* private mode */ }
+      if (!key) return;
+      // Once the server has the text, the copy here is deleted rather than left on the device.
+      if (!dirty) {
+        forget();
+        return;
+      }
+      try {
+        localStorage.setItem(key, JSON.stringify({ owner: drafts.owner, text: text.value, dirty: true }));
+      } catch (e) { /* private mode */ }
     }
     function save() { if (window.htmx) htmx.trigger(form, "note-save"); }
 
