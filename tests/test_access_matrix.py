@@ -66,8 +66,10 @@ ALLAUTH = {
 }
 
 
-def is_admin(name: str) -> bool:
-    return name.startswith("admin:")
+def is_unnamed_admin_page(name: str) -> bool:
+    """The admin's unnamed patterns cannot be reversed: its catch-all and each model's old-style object address,
+    which redirects to the change page. They pass the same gate as every admin page (tests/security/test_admin.py)."""
+    return name.startswith("admin:<unnamed ")
 
 
 def all_url_names() -> list[str]:
@@ -75,7 +77,7 @@ def all_url_names() -> list[str]:
 
 
 def test_every_url_is_classified() -> None:
-    unclassified = [n for n in all_url_names() if n not in OURS and n not in ALLAUTH and not is_admin(n)]
+    unclassified = [n for n in all_url_names() if n not in OURS and n not in ALLAUTH and not is_unnamed_admin_page(n)]
     assert unclassified == [], f"Classify these URLs in a tests/matrix_<area>.py file: {unclassified}"
 
 
@@ -150,34 +152,3 @@ def test_allauth_pages_never_fail(cast: Cast, name: str) -> None:
     for role in ("anonymous", "a_participant", "administrator"):
         response = cast.client(role).get(url)
         assert response.status_code < 500, (name, role, response.status_code)
-
-
-def admin_urls(cast: Cast) -> list[str]:
-    urls = [reverse("admin:index"), reverse("admin:app_list", kwargs={"app_label": "organisations"})]
-    for name in filter(is_admin, all_url_names()):
-        if name.endswith("_changelist") or name.endswith("_add"):
-            urls.append(reverse(name))
-        elif name.endswith("_change") or name.endswith("_history"):
-            model = name.split(":")[1].rsplit("_", 1)[0]
-            obj_id = {
-                "organisations_organisation": cast.org_a.pk,
-                "organisations_person": cast.people["a_admin"].pk,
-                "accounts_user": cast.users["a_admin"].pk,
-            }.get(model)
-            if obj_id:
-                urls.append(reverse(name, kwargs={"object_id": obj_id}))
-    return urls
-
-
-def test_the_django_admin_is_for_provider_administrators_only(cast: Cast) -> None:
-    urls = admin_urls(cast)
-    assert len(urls) > 10
-    for role in ROLES:
-        client = cast.client(role)
-        for url in urls:
-            response = client.get(url)
-            if role == "administrator":
-                assert response.status_code in (200, 403), (url, response.status_code)
-            else:
-                assert response.status_code == 302, (role, url, response.status_code)
-                assert "/admin/login/" in response["Location"], (role, url)

@@ -143,7 +143,8 @@ class Reflection(BaseModel):
         ordering = ["-written_on", "-created_at"]
 
     def __str__(self) -> str:
-        return self.title
+        # The reflective log is the candidate's and their assessors': its titles are not labels for anyone else.
+        return f"Reflection {self.public_id.hex[:8]}"
 
 
 class Observation(BaseModel):

@@ -52,7 +52,8 @@ class JournalEntry(BaseModel):
         verbose_name_plural = "journal entries"
 
     def __str__(self) -> str:
-        return self.heading
+        # Never the title: whatever lists related objects (the admin, the audit log) must not print a journal's words.
+        return f"Journal entry {self.public_id.hex[:8]}"
 
     @property
     def heading(self) -> str:
@@ -171,7 +172,8 @@ class Decision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_verdict_display()} on {self.item_id}"
+        # Not the verdict: who objected to what is the set's business.
+        return f"Decision {self.pk}"
 
     @property
     def in_room(self) -> bool:

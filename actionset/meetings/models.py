@@ -180,7 +180,8 @@ class PresenterTurn(models.Model):
         ordering = ["started_at"]
 
     def __str__(self) -> str:
-        return f"{self.enrolment.person} presenting in {self.meeting}"
+        # Who took airtime when is the set's record, not something to print wherever turns are listed.
+        return f"Presenter turn {self.pk}"
 
     @property
     def seconds(self) -> float:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from actionset.accounts.models import User
 from actionset.core.audit import audit_record
 from actionset.organisations import people_io
-from actionset.organisations.models import Organisation, OrganisationRole, Person, StaffRole
+from actionset.organisations.models import Organisation, OrganisationRole, Person, Provider, StaffRole
 from actionset.organisations.people_io import RowError
 
 
@@ -43,6 +43,25 @@ def organisation_update(
                 request=request,
             )
     return organisation
+
+
+def provider_update(*, actor: User, data: dict[str, Any], request: HttpRequest | None = None) -> Provider:
+    """Change the provider's own details (its name and contact address), in the Django admin."""
+    with transaction.atomic():
+        provider = Provider.current()
+        changed = {k: v for k, v in data.items() if getattr(provider, k) != v}
+        for field_name, value in changed.items():
+            setattr(provider, field_name, value)
+        if changed:
+            provider.save(update_fields=list(changed))
+            audit_record(
+                actor=actor,
+                action="provider.updated",
+                target=provider,
+                detail={"fields": sorted(changed)},
+                request=request,
+            )
+    return provider
 
 
 def person_save(

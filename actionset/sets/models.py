@@ -215,7 +215,8 @@ class Action(BaseModel):
         ordering = ["created_at"]
 
     def __str__(self) -> str:
-        return self.text
+        # A neutral label, never the words: anything that lists related objects (the admin, the audit log) prints it.
+        return f"Action {self.public_id.hex[:8]}"
 
     @property
     def is_open(self) -> bool:
@@ -236,7 +237,7 @@ class ActionReport(models.Model):
         constraints = [models.UniqueConstraint(fields=["action", "meeting"], name="one_report_per_action_meeting")]
 
     def __str__(self) -> str:
-        return f"{self.get_status_display()}: {self.action}"
+        return f"Progress report {self.pk}"
 
 
 class AirtimeBid(models.Model):
@@ -281,7 +282,7 @@ class AirtimeNotes(models.Model):
         constraints = [models.UniqueConstraint(fields=["meeting", "presenter"], name="one_airtime_per_presenter")]
 
     def __str__(self) -> str:
-        return self.issue or "Airtime notes"
+        return f"Airtime notes {self.pk}"
 
 
 class AirtimeQuestion(models.Model):
@@ -299,7 +300,7 @@ class AirtimeQuestion(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        return self.text
+        return f"Airtime question {self.pk}"
 
 
 class ConsensusStatement(models.Model):
@@ -321,7 +322,7 @@ class ConsensusStatement(models.Model):
         constraints = [models.UniqueConstraint(fields=["meeting", "author"], name="one_statement_per_member")]
 
     def __str__(self) -> str:
-        return self.text
+        return f"Problem statement {self.pk}"
 
 
 class ProcessReview(models.Model):
@@ -338,4 +339,4 @@ class ProcessReview(models.Model):
         constraints = [models.UniqueConstraint(fields=["meeting", "enrolment"], name="one_review_per_member")]
 
     def __str__(self) -> str:
-        return f"Review {self.rating}/10"
+        return f"Process review {self.pk}"

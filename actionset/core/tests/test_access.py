@@ -57,3 +57,10 @@ def test_the_admin_registers_only_non_confidential_models() -> None:
         "organisations.organisation",
         "organisations.person",
     }
+    # Inlines show related rows on those pages: roles, read-only there as everything else is.
+    inlines = {
+        f"{i.model._meta.app_label}.{i.model._meta.model_name}"
+        for a in admin_site._registry.values()
+        for i in a.inlines
+    }
+    assert inlines == {"organisations.staffrole", "organisations.organisationrole"}
