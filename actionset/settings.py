@@ -40,11 +40,15 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # allauth's list of one's own sessions (usersessions) shows times with it.
+    "django.contrib.humanize",
     "django_htmx",
     "template_partials",
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Records each login's sessions, so that deactivating a login ends them all at once.
+    "allauth.usersessions",
     "actionset.core",
     "actionset.accounts",
     "actionset.organisations",
@@ -73,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "actionset.accounts.middleware.TwoFactorPolicyMiddleware",
     "actionset.core.access.AccessMiddleware",
 ]
 

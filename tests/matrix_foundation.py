@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from actionset.core.factories import PersonFactory, UserFactory
+from conftest import Cast
 from tests.matrix import (
     ALL_STAFF,
     DONE,
@@ -17,6 +21,15 @@ from tests.matrix import (
     staff_only,
 )
 
+
+def person_with_login_in_a(cast: Cast) -> dict[str, Any]:
+    person = PersonFactory.create(organisation=cast.org_a, user=UserFactory.create())
+    return {"organisation": cast.org_a.public_id, "person": person.public_id}
+
+
+#: Who looks after sign-in to organisation A: its two-factor policy and its people's logins.
+KEEPS_SIGN_IN_IN_A = org_a_rule(OK, staff=("administrator",), org=("admin",))
+
 CASES: dict[str, Case] = {
     "core:home": Case("get", lambda c: {}, expect(OK)),
     "core:staff": Case("get", lambda c: {}, staff_only(OK, "administrator")),
@@ -27,6 +40,15 @@ CASES: dict[str, Case] = {
         staff_only(DONE, "administrator"),
         data=lambda c: {"roles": ["designer"]},
     ),
+    # Posting nothing turns the policy off (as it already is), so no later role is held by it.
+    "core:staff_two_factor": Case("post", lambda c: {}, staff_only(DONE, "administrator")),
+    "core:staff_deactivate": Case(
+        "get", lambda c: {"user": c.users["trainer"].public_id}, staff_only(OK, "administrator")
+    ),
+    "core:staff_reactivate": Case(
+        "post", lambda c: {"user": c.users["trainer"].public_id}, staff_only(DONE, "administrator")
+    ),
+    "core:two_factor_required": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),
     "core:audit": Case("get", lambda c: {}, staff_only(OK, "administrator")),
     "accounts:invitation": Case("get", fresh_invitation, expect(OK)),
     "accounts:profile": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),
@@ -35,6 +57,9 @@ CASES: dict[str, Case] = {
     "organisations:new": Case("get", lambda c: {}, staff_only(OK, *MAINTAINERS)),
     "organisations:detail": Case("get", org_a, org_a_rule(OK, staff=ALL_STAFF, org=("admin", "sponsor"))),
     "organisations:edit": Case("get", org_a, org_a_rule(OK, staff=MAINTAINERS, org=())),
+    "organisations:two_factor": Case(
+        "post", org_a, org_a_rule(DONE, staff=("administrator",), org=("admin",)), data=lambda c: {}
+    ),
     "organisations:people": Case(
         "get", org_a, org_a_rule(OK, staff=("administrator", "designer", "developer"), org=("admin",))
     ),
@@ -53,4 +78,9 @@ CASES: dict[str, Case] = {
         data=lambda c: {"roles": ["participant"]},
     ),
     "organisations:person_invite": Case("post", person_in_a, org_a_rule(DONE, staff=MAINTAINERS, org=("admin",))),
+    "organisations:person_deactivate": Case("get", person_with_login_in_a, KEEPS_SIGN_IN_IN_A),
+    # Reactivating a login that is active changes nothing: it shows who may ask without turning anyone off.
+    "organisations:person_reactivate": Case(
+        "post", person_with_login_in_a, org_a_rule(DONE, staff=("administrator",), org=("admin",))
+    ),
 }

@@ -63,6 +63,7 @@ ALLAUTH = {
     "mfa_view_recovery_codes",
     "mfa_generate_recovery_codes",
     "mfa_download_recovery_codes",
+    "usersessions_list",
 }
 
 

@@ -1,8 +1,65 @@
+"""Middleware for sign-in safety: holding people a two-factor policy applies to until they have set it up (see
+`accounts.two_factor`), and telling a browser to forget what it keeps for the site when a session ends."""
+
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
+
+from actionset.accounts.two_factor import has_two_factor, two_factor_policies
+from actionset.core.access import actor_for
+
+#: What a held person may still reach: the page that explains the hold, allauth's two-factor set-up (with the
+#: password check it asks for first and the recovery codes it shows after) and signing out.
+OPEN_WHILE_HELD = frozenset(
+    {
+        "core:two_factor_required",
+        "account_logout",
+        "account_login",
+        "account_reauthenticate",
+        "mfa_authenticate",
+        "mfa_reauthenticate",
+        "mfa_index",
+        "mfa_activate_totp",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_download_recovery_codes",
+    }
+)
+
+
+class TwoFactorPolicyMiddleware:
+    """Refuse every other view, ours and the Django admin's, to a person who must set up two-factor and has not.
+
+    Static files never reach a view (WhiteNoise serves them first), so they stay available.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Iterable[Any], view_kwargs: dict[str, Any]
+    ) -> HttpResponse | None:
+        actor = actor_for(request)
+        if not actor.is_authenticated:
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in OPEN_WHILE_HELD:
+            return None
+        if not two_factor_policies(actor) or has_two_factor(actor.user):
+            return None
+        url = reverse("core:two_factor_required")
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(url)
+        return redirect(url)
 
 
 class ClearSiteDataOnSignOutMiddleware:

@@ -34,7 +34,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append(NavItem("Audit log", reverse("core:audit"), "audit"))
     match = getattr(request, "resolver_match", None)
     current = match.namespace if match else ""
-    if match and match.url_name in ("staff", "staff_invite", "staff_roles"):
+    if match and match.url_name in ("staff", "staff_invite", "staff_roles", "staff_deactivate"):
         current = "staff"
     elif match and match.url_name == "audit":
         current = "audit"

@@ -8,16 +8,26 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actionset.accounts.models import Invitation, User
 from actionset.accounts.services import invitation_send
+from actionset.accounts.two_factor import has_two_factor, two_factor_policies, with_two_factor
 from actionset.core.access import ADMINISTRATOR, DESIGNER, ORG_ADMIN, Actor, access, actor_for, user_of
 from actionset.core.extensions import extension_home_panels
 from actionset.core.models import AuditEvent
-from actionset.organisations.forms import StaffInviteForm, StaffRolesForm
-from actionset.organisations.models import Organisation, Person, StaffRole
-from actionset.organisations.services import staff_roles_set
+from actionset.organisations.forms import ProviderTwoFactorForm, StaffInviteForm, StaffRolesForm
+from actionset.organisations.models import Organisation, Person, Provider, StaffRole
+from actionset.organisations.services import (
+    AccessChangeRefused,
+    account_change_refusal,
+    account_deactivate,
+    account_reactivate,
+    provider_two_factor_set,
+    staff_roles_set,
+)
 
 
 @access("public")
@@ -109,18 +119,41 @@ def _programme_cards(actor: Actor) -> dict[str, Any]:
 
 @access("provider.staff")
 def staff(request: HttpRequest) -> HttpResponse:
-    people = (
-        User.objects.filter(staff_roles__isnull=False)
-        .distinct()
+    people: list[Any] = list(  # users annotated with has_two_factor
+        with_two_factor(User.objects.filter(staff_roles__isnull=False).distinct())
         .prefetch_related(Prefetch("staff_roles", queryset=StaffRole.objects.order_by("role")))
         .order_by("name", "email")
     )
     pending = (
         Invitation.objects.pending().filter(organisation__isnull=True).exclude(staff_roles=[]).order_by("-created_at")
     )
+    active = [m for m in people if m.is_active]
     return render(
-        request, "core/staff.html", {"people": people, "pending": pending, "role_choices": StaffRole.Role.choices}
+        request,
+        "core/staff.html",
+        {
+            "people": people,
+            "pending": pending,
+            "role_choices": StaffRole.Role.choices,
+            "two_factor_form": ProviderTwoFactorForm(instance=Provider.current()),
+            "active_count": len(active),
+            "two_factor_count": sum(1 for m in active if m.has_two_factor),
+        },
     )
+
+
+@require_POST
+@access("provider.staff")
+def staff_two_factor(request: HttpRequest) -> HttpResponse:
+    form = ProviderTwoFactorForm(request.POST, instance=Provider.current())
+    if form.is_valid():
+        required = form.cleaned_data["require_two_factor_for_staff"]
+        provider_two_factor_set(actor=user_of(request), required=required, request=request)
+        if required:
+            messages.success(request, _("Two-factor authentication is now required of every member of staff."))
+        else:
+            messages.success(request, _("Two-factor authentication is no longer required of staff."))
+    return redirect("core:staff")
 
 
 @access("provider.staff")
@@ -155,6 +188,53 @@ def staff_roles(request: HttpRequest, member: User) -> HttpResponse:
             staff_roles_set(actor=user_of(request), user=member, roles=roles, request=request)
             messages.success(request, f"Roles for {member} saved.")
     return redirect("core:staff")
+
+
+@access("provider.staff", load=staff_member_from_url)
+def staff_deactivate(request: HttpRequest, member: User) -> HttpResponse:
+    """GET asks for confirmation; POST deactivates."""
+    actor = user_of(request)
+    if request.method == "POST":
+        try:
+            account_deactivate(actor=actor, user=member, request=request)
+        except AccessChangeRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("%(name)s is deactivated and signed out everywhere.") % {"name": member})
+        return redirect("core:staff")
+    return render(
+        request,
+        "organisations/deactivate.html",
+        {
+            "account": member,
+            "refusal": account_change_refusal(actor=actor, user=member),
+            "back_url": reverse("core:staff"),
+            "back_label": _("Provider staff"),
+        },
+    )
+
+
+@require_POST
+@access("provider.staff", load=staff_member_from_url)
+def staff_reactivate(request: HttpRequest, member: User) -> HttpResponse:
+    try:
+        account_reactivate(actor=user_of(request), user=member, request=request)
+    except AccessChangeRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("%(name)s can sign in again.") % {"name": member})
+    return redirect("core:staff")
+
+
+@access("signed_in")
+def two_factor_required(request: HttpRequest) -> HttpResponse:
+    """Where the two-factor policy middleware holds a person until they have set it up."""
+    actor = actor_for(request)
+    return render(
+        request,
+        "core/two_factor_required.html",
+        {"policies": two_factor_policies(actor), "has_two_factor": has_two_factor(actor.user)},
+    )
 
 
 @access("provider.audit")

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from actionset.core import spreadsheets
-from actionset.organisations.models import Organisation, OrganisationRole, Person, StaffRole
+from actionset.organisations.models import Organisation, OrganisationRole, Person, Provider, StaffRole
 
 
 class OrganisationForm(forms.ModelForm[Organisation]):
@@ -13,6 +13,22 @@ class OrganisationForm(forms.ModelForm[Organisation]):
         model = Organisation
         fields = ["name", "sector", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+
+class ProviderTwoFactorForm(forms.ModelForm[Provider]):
+    """Read by the view and applied by `provider_two_factor_set`, which audits it: the form never saves itself."""
+
+    class Meta:
+        model = Provider
+        fields = ["require_two_factor_for_staff"]
+
+
+class OrganisationTwoFactorForm(forms.ModelForm[Organisation]):
+    """Read by the view and applied by `organisation_two_factor_set`, which audits it: the form never saves itself."""
+
+    class Meta:
+        model = Organisation
+        fields = ["require_two_factor_for_admins_and_sponsors"]
 
 
 class PersonForm(forms.ModelForm[Person]):

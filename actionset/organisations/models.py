@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from actionset.core.models import BaseModel
 
@@ -17,6 +18,12 @@ class Provider(models.Model):
 
     name = models.CharField(max_length=150, default="Action learning provider")
     contact_email = models.EmailField(blank=True)
+    # Changed only through `provider_two_factor_set`, which audits it; enforced by the two-factor policy middleware.
+    require_two_factor_for_staff = models.BooleanField(
+        _("require two-factor authentication for staff"),
+        default=False,
+        help_text=_("Every member of staff must set up an authenticator app before they can use the app."),
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -58,6 +65,14 @@ class Organisation(BaseModel):
     name = models.CharField(max_length=150, unique=True)
     sector = models.CharField(max_length=100, blank=True)
     notes = models.TextField(blank=True, help_text="Provider-only notes about the relationship.")
+    # Changed only through `organisation_two_factor_set`, which audits it; enforced by the two-factor policy middleware.
+    require_two_factor_for_admins_and_sponsors = models.BooleanField(
+        _("require two-factor authentication for admins and sponsors"),
+        default=False,
+        help_text=_(
+            "The organisation's admins and sponsors must set up an authenticator app before they can use the app."
+        ),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -104,6 +119,11 @@ class Person(BaseModel):
     @property
     def role_names(self) -> list[str]:
         return sorted(r.get_role_display() for r in self.roles.all())
+
+    @property
+    def is_admin_or_sponsor(self) -> bool:
+        """Whom the organisation's two-factor policy applies to. Reads the roles a list has prefetched."""
+        return any(r.role in (OrganisationRole.Role.ADMIN, OrganisationRole.Role.SPONSOR) for r in self.roles.all())
 
 
 class OrganisationRole(models.Model):

@@ -4,12 +4,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from actionset.accounts.models import User
+from actionset.accounts.models import Invitation, User
+from actionset.accounts.sessions import sessions_end
+from actionset.core.access import ADMINISTRATOR
 from actionset.core.audit import audit_record
+from actionset.core.email import email_send
 from actionset.organisations import people_io
 from actionset.organisations.models import Organisation, OrganisationRole, Person, Provider, StaffRole
 from actionset.organisations.people_io import RowError
@@ -128,6 +135,143 @@ def staff_roles_set(*, actor: User, user: User, roles: Iterable[str], request: H
             detail={"before": sorted(current), "after": sorted(wanted)},
             request=request,
         )
+
+
+def provider_two_factor_set(*, actor: User, required: bool, request: HttpRequest | None = None) -> Provider:
+    """Require (or stop requiring) two-factor authentication of every member of staff."""
+    with transaction.atomic():
+        provider = Provider.current()
+        before = provider.require_two_factor_for_staff
+        if before != required:
+            provider.require_two_factor_for_staff = required
+            provider.save(update_fields=["require_two_factor_for_staff"])
+            audit_record(
+                actor=actor,
+                action="provider.two_factor_policy_changed",
+                target=provider,
+                detail={"before": before, "after": required},
+                request=request,
+            )
+    return provider
+
+
+def organisation_two_factor_set(
+    *, actor: User, organisation: Organisation, required: bool, request: HttpRequest | None = None
+) -> Organisation:
+    """Require (or stop requiring) two-factor authentication of an organisation's admins and sponsors."""
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        before = organisation.require_two_factor_for_admins_and_sponsors
+        if before != required:
+            organisation.require_two_factor_for_admins_and_sponsors = required
+            organisation.save(update_fields=["require_two_factor_for_admins_and_sponsors", "updated_at"])
+            audit_record(
+                actor=actor,
+                action="organisation.two_factor_policy_changed",
+                target=organisation,
+                organisation=organisation,
+                detail={"before": before, "after": required},
+                request=request,
+            )
+    return organisation
+
+
+class AccessChangeRefused(Exception):
+    """A deactivation or reactivation the guard rails do not allow; the message says why, for the person asking."""
+
+
+def account_change_refusal(*, actor: User, user: User, organisation: Organisation | None = None) -> str | None:
+    """Why `actor` may not deactivate or reactivate `user`'s login, or None when they may.
+
+    The view's access rule has already decided that `actor` looks after sign-in where they ask: a provider
+    administrator anywhere, an organisation admin in `organisation`. These are the guard rails on top of it.
+    """
+    if user.pk == actor.pk:
+        return _("You cannot deactivate or reactivate your own login.")
+    actor_is_administrator = StaffRole.objects.filter(user=actor, role=ADMINISTRATOR).exists()
+    if organisation is not None and not actor_is_administrator:
+        # An organisation admin answers for their own organisation's people, and for nobody else's.
+        if StaffRole.objects.filter(user=user).exists():
+            return _(
+                "%(name)s is a member of the provider's staff: only the provider's administrators can do this."
+            ) % {"name": user}
+        if Person.objects.filter(user=user).exclude(organisation=organisation).exists():
+            return _(
+                "%(name)s also signs in to another organisation's action learning with this login: "
+                "ask the provider's administrators."
+            ) % {"name": user}
+    if user.is_active and _is_last_active_administrator(user):
+        return _("%(name)s is the last active provider administrator. Make someone else an administrator first.") % {
+            "name": user
+        }
+    return None
+
+
+def _is_last_active_administrator(user: User) -> bool:
+    administrators = User.objects.filter(is_active=True, staff_roles__role=ADMINISTRATOR)
+    return administrators.filter(pk=user.pk).exists() and not administrators.exclude(pk=user.pk).exists()
+
+
+def account_deactivate(
+    *, actor: User, user: User, organisation: Organisation | None = None, request: HttpRequest | None = None
+) -> None:
+    """Turn a login off: it can no longer sign in, every session it has ends now, its pending invitations are
+    revoked, and the person is told by email. Their directory entries, roles and history stay as they are."""
+    with transaction.atomic():
+        # Lock the active administrators first, so that two administrators deactivating each other at the same
+        # moment cannot leave the provider with none.
+        list(
+            User.objects.select_for_update(of=("self",))
+            .filter(is_active=True, staff_roles__role=ADMINISTRATOR)
+            .values_list("pk", flat=True)
+        )
+        user = User.objects.select_for_update().get(pk=user.pk)
+        refusal = account_change_refusal(actor=actor, user=user, organisation=organisation)
+        if refusal:
+            raise AccessChangeRefused(refusal)
+        if not user.is_active:
+            return
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        revoked = (
+            Invitation.objects.pending()
+            .filter(Q(email__iexact=user.email) | Q(person__user=user))
+            .update(revoked_at=timezone.now())
+        )
+        ended = sessions_end(user=user)
+        audit_record(
+            actor=actor,
+            action="account.deactivated",
+            target=user,
+            organisation=organisation,
+            detail={"sessions_ended": ended, "invitations_revoked": revoked},
+            request=request,
+        )
+        context = {"person": user, "by": actor, "organisation": organisation}
+        transaction.on_commit(lambda: email_send(to=[user.email], template="account_deactivated", context=context))
+
+
+def account_reactivate(
+    *, actor: User, user: User, organisation: Organisation | None = None, request: HttpRequest | None = None
+) -> None:
+    """Let a deactivated login sign in again (with its password and second factor as before), and tell them."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        refusal = account_change_refusal(actor=actor, user=user, organisation=organisation)
+        if refusal:
+            raise AccessChangeRefused(refusal)
+        if user.is_active:
+            return
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        audit_record(actor=actor, action="account.reactivated", target=user, organisation=organisation, request=request)
+        context = {
+            "person": user,
+            "by": actor,
+            "organisation": organisation,
+            "link": settings.SITE_URL.rstrip("/") + reverse("account_login"),
+        }
+        transaction.on_commit(lambda: email_send(to=[user.email], template="account_reactivated", context=context))
 
 
 @dataclass(frozen=True)

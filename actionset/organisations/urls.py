@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.organisation_new, name="new"),
     path("<uuid:organisation>/", views.organisation_detail, name="detail"),
     path("<uuid:organisation>/edit/", views.organisation_edit, name="edit"),
+    path("<uuid:organisation>/two-factor/", views.organisation_two_factor, name="two_factor"),
     path("<uuid:organisation>/people/", views.people, name="people"),
     path("<uuid:organisation>/people/new/", views.person_new, name="person_new"),
     path("<uuid:organisation>/people/import/", views.people_import, name="people_import"),
@@ -16,4 +17,6 @@ urlpatterns = [
     path("<uuid:organisation>/people/<uuid:person>/", views.person_edit, name="person"),
     path("<uuid:organisation>/people/<uuid:person>/roles/", views.person_roles, name="person_roles"),
     path("<uuid:organisation>/people/<uuid:person>/invite/", views.person_invite, name="person_invite"),
+    path("<uuid:organisation>/people/<uuid:person>/deactivate/", views.person_deactivate, name="person_deactivate"),
+    path("<uuid:organisation>/people/<uuid:person>/reactivate/", views.person_reactivate, name="person_reactivate"),
 ]

@@ -5,26 +5,40 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
 from actionset.accounts.models import Invitation
 from actionset.accounts.services import invitation_send
+from actionset.accounts.two_factor import with_two_factor
 from actionset.core import spreadsheets
 from actionset.core.access import access, actor_for, can, user_of
 from actionset.organisations import people_io
-from actionset.organisations.forms import OrganisationForm, OrganisationRolesForm, PeopleImportForm, PersonForm
+from actionset.organisations.forms import (
+    OrganisationForm,
+    OrganisationRolesForm,
+    OrganisationTwoFactorForm,
+    PeopleImportForm,
+    PersonForm,
+)
 from actionset.organisations.models import Organisation, Person
 from actionset.organisations.services import (
+    AccessChangeRefused,
     ImportResult,
+    account_change_refusal,
+    account_deactivate,
+    account_reactivate,
     organisation_create,
+    organisation_two_factor_set,
     organisation_update,
     person_roles_set,
     person_save,
@@ -101,9 +115,10 @@ def organisation_detail(request: HttpRequest, organisation: Organisation) -> Htt
         departments=Count("department", distinct=True),
         sites=Count("site", distinct=True),
     )
-    sponsors = people.filter(roles__role="sponsor").order_by("name")
+    sponsors = with_two_factor(people.filter(roles__role="sponsor"), "user").select_related("user").order_by("name")
     programmes = organisation.programmes.for_listing().order_by("-created_at")
-    admins = people.filter(roles__role="admin").order_by("name")
+    admins = with_two_factor(people.filter(roles__role="admin"), "user").select_related("user").order_by("name")
+    can_keep_sign_in = can(actor, "organisation.two_factor", organisation)
     return render(
         request,
         "organisations/detail.html",
@@ -117,6 +132,8 @@ def organisation_detail(request: HttpRequest, organisation: Organisation) -> Htt
             "can_edit": can(actor, "organisation.edit", organisation),
             "can_view_people": can(actor, "people.view", organisation),
             "can_manage_people": can(actor, "people.manage", organisation),
+            "can_keep_sign_in": can_keep_sign_in,
+            "two_factor_form": OrganisationTwoFactorForm(instance=organisation) if can_keep_sign_in else None,
         },
     )
 
@@ -138,6 +155,80 @@ def organisation_edit(request: HttpRequest, organisation: Organisation) -> HttpR
     )
 
 
+@require_POST
+@access("organisation.two_factor", load=organisation_from_url)
+def organisation_two_factor(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    form = OrganisationTwoFactorForm(request.POST, instance=organisation)
+    if form.is_valid():
+        required = form.cleaned_data["require_two_factor_for_admins_and_sponsors"]
+        organisation.refresh_from_db()  # the form wrote to the instance; the service compares and audits
+        organisation_two_factor_set(
+            actor=user_of(request), organisation=organisation, required=required, request=request
+        )
+        if required:
+            messages.success(request, _("Two-factor authentication is now required of admins and sponsors."))
+        else:
+            messages.success(request, _("Two-factor authentication is no longer required of admins and sponsors."))
+    return redirect("organisations:detail", organisation=organisation.public_id)
+
+
+def person_with_login_from_url(*, organisation: UUID, person: UUID) -> Person:
+    """A directory entry that has a login: there is nothing to deactivate for one that has none."""
+    found = person_from_url(organisation=organisation, person=person)
+    if found.user_id is None:
+        raise Http404
+    return found
+
+
+def _back_to_person(person: Person) -> HttpResponse:
+    return redirect("organisations:person", organisation=person.organisation.public_id, person=person.public_id)
+
+
+@access("people.deactivate", load=person_with_login_from_url)
+def person_deactivate(request: HttpRequest, person: Person) -> HttpResponse:
+    """GET asks for confirmation; POST deactivates the person's login."""
+    actor = user_of(request)
+    account = person.user
+    assert account is not None
+    if request.method == "POST":
+        try:
+            account_deactivate(actor=actor, user=account, organisation=person.organisation, request=request)
+        except AccessChangeRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("%(name)s is deactivated and signed out everywhere.") % {"name": person.name})
+        return _back_to_person(person)
+    return render(
+        request,
+        "organisations/deactivate.html",
+        {
+            "account": account,
+            "person": person,
+            "organisation": person.organisation,
+            "refusal": account_change_refusal(actor=actor, user=account, organisation=person.organisation),
+            "back_url": reverse(
+                "organisations:person",
+                kwargs={"organisation": person.organisation.public_id, "person": person.public_id},
+            ),
+            "back_label": person.name,
+        },
+    )
+
+
+@require_POST
+@access("people.deactivate", load=person_with_login_from_url)
+def person_reactivate(request: HttpRequest, person: Person) -> HttpResponse:
+    account = person.user
+    assert account is not None
+    try:
+        account_reactivate(actor=user_of(request), user=account, organisation=person.organisation, request=request)
+    except AccessChangeRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("%(name)s can sign in again.") % {"name": person.name})
+    return _back_to_person(person)
+
+
 @access("people.view", load=organisation_from_url)
 def people(request: HtmxHttpRequest, organisation: Organisation) -> HttpResponse:
     actor = actor_for(request)
@@ -150,12 +241,15 @@ def people(request: HtmxHttpRequest, organisation: Organisation) -> HttpResponse
             | Q(department__icontains=query)
             | Q(site__icontains=query)
         )
-    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    can_keep_sign_in = can(actor, "organisation.two_factor", organisation)
+    listed: QuerySet[Person] = with_two_factor(people, "user") if can_keep_sign_in else people
+    page = Paginator(listed, 50).get_page(request.GET.get("page"))
     context = {
         "organisation": organisation,
         "page": page,
         "query": query,
         "can_manage": can(actor, "people.manage", organisation),
+        "can_keep_sign_in": can_keep_sign_in,
     }
     if request.htmx:
         return render(request, "organisations/people.html#directory", context)
