@@ -46,7 +46,6 @@ class User(AbstractUser):
     # Checked against the zoneinfo database by the profile form rather than as model choices,
     # so that a tzdata update needs no migration.
     time_zone = models.CharField(max_length=64, default="Europe/London")
-
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
@@ -64,6 +63,12 @@ class User(AbstractUser):
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> tuple[str, str]:
+    """A token for a link, and the hash of it that is all the database keeps."""
+    token = secrets.token_urlsafe(32)
+    return token, _hash_token(token)
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
@@ -101,8 +106,7 @@ class Invitation(BaseModel):
 
     @staticmethod
     def new_token() -> tuple[str, str]:
-        token = secrets.token_urlsafe(32)
-        return token, _hash_token(token)
+        return new_token()
 
     @staticmethod
     def default_expiry() -> Any:
@@ -110,7 +114,7 @@ class Invitation(BaseModel):
 
     @property
     def is_usable(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+        return self.state == "pending"
 
     @property
     def state(self) -> str:
@@ -120,4 +124,7 @@ class Invitation(BaseModel):
             return "revoked"
         if self.expires_at <= timezone.now():
             return "expired"
+        # Whoever the directory entry has been linked to meanwhile, this link must not link it again.
+        if self.person is not None and self.person.user_id is not None:
+            return "linked"
         return "pending"

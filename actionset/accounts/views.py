@@ -4,22 +4,47 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from actionset.accounts.forms import AcceptInvitationForm, ProfileForm
 from actionset.accounts.models import Invitation, User
-from actionset.accounts.services import InvitationUnusable, invitation_accept
+from actionset.accounts.services import (
+    InvitationNeedsSignIn,
+    InvitationNotForYou,
+    InvitationUnusable,
+    invitation_accept,
+    invitation_accept_as,
+    login_for_email,
+)
 from actionset.core.access import access, user_of
 from actionset.core.audit import audit_record
 
 
+def _sign_in_url(request: HttpRequest) -> str:
+    return reverse("account_login") + "?" + urlencode({"next": request.path})
+
+
+def _invitation_unusable(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    return render(request, "accounts/invitation_unusable.html", {"invitation": invitation}, status=410)
+
+
 @access("public")
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in an invitation email: the invitee chooses a password and is signed in."""
+    """The link in an invitation email. A new login chooses a password here; someone who already has a login for the
+    address signs in as it and accepts, and nothing about their login changes."""
     found = Invitation.objects.by_token(token)
     if found is None:
         raise Http404
     if not found.is_usable:
-        return render(request, "accounts/invitation_unusable.html", {"invitation": found}, status=410)
+        return _invitation_unusable(request, found)
+    existing = login_for_email(found.email)
+    if existing is not None:
+        return _invitation_for_a_login(request, found, existing)
+    if request.user.is_authenticated:
+        # A new login is set up signed out, so that nobody ends up acting as two people in one browser.
+        return render(request, "accounts/invitation_sign_in.html", {"invitation": found, "state": "sign_out"})
     form = AcceptInvitationForm(request.POST or None, email=found.email)
     if request.method == "POST" and form.is_valid():
         try:
@@ -30,15 +55,40 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 request=request,
             )
         except InvitationUnusable:
-            return render(request, "accounts/invitation_unusable.html", {"invitation": found}, status=410)
+            found.refresh_from_db()
+            return _invitation_unusable(request, found)
+        except InvitationNeedsSignIn:
+            return redirect(request.path)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         audit_record(actor=user, action="login", target=user, request=request)
-        messages.success(request, "Welcome. Your password is set and you are signed in.")
+        messages.success(request, _("Welcome. Your password is set and you are signed in."))
         return redirect("core:home")
     initial_name = found.person.name if found.person else ""
     if not form.is_bound:
         form.initial["name"] = initial_name
     return render(request, "accounts/invitation.html", {"form": form, "invitation": found})
+
+
+def _invitation_for_a_login(request: HttpRequest, invitation: Invitation, owner: User) -> HttpResponse:
+    if not request.user.is_authenticated:
+        state = "sign_in"
+    elif request.user.pk != owner.pk:
+        state = "other_login"
+    else:
+        state = "accept"
+        if request.method == "POST":
+            try:
+                invitation_accept_as(invitation=invitation, user=user_of(request), request=request)
+            except (InvitationUnusable, InvitationNotForYou):
+                invitation.refresh_from_db()
+                return _invitation_unusable(request, invitation)
+            messages.success(request, _("Invitation accepted."))
+            return redirect("core:home")
+    return render(
+        request,
+        "accounts/invitation_sign_in.html",
+        {"invitation": invitation, "state": state, "sign_in_url": _sign_in_url(request)},
+    )
 
 
 @access("signed_in")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -12,6 +13,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
@@ -235,7 +237,7 @@ def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
         messages.success(request, f"{person.name}'s details saved.")
         return redirect("organisations:people", organisation=organisation.public_id)
     roles_form = OrganisationRolesForm(initial={"roles": list(person.roles.values_list("role", flat=True))})
-    invitations = Invitation.objects.filter(person=person).order_by("-created_at")[:3]
+    invitations = Invitation.objects.filter(person=person).select_related("person").order_by("-created_at")[:3]
     return render(
         request,
         "organisations/person_form.html",
@@ -266,12 +268,22 @@ def person_roles(request: HttpRequest, person: Person) -> HttpResponse:
 @require_POST
 @access("people.manage", load=person_from_url)
 def person_invite(request: HttpRequest, person: Person) -> HttpResponse:
-    invitation_send(
+    invitation = invitation_send(
         invited_by=user_of(request),
         email=person.email,
         organisation=person.organisation,
         person=person,
         request=request,
     )
-    messages.success(request, f"Invitation sent to {person.email}. The link works once and expires in 14 days.")
+    if invitation is None:
+        # Their login is theirs: the reminder went to the address they sign in with, which is not shown here.
+        messages.success(
+            request, _("%(name)s can already sign in, so we emailed them a reminder.") % {"name": person.name}
+        )
+    else:
+        messages.success(
+            request,
+            _("Invitation sent to %(email)s. The link works once and expires in %(days)s days.")
+            % {"email": person.email, "days": settings.INVITATION_VALID_DAYS},
+        )
     return redirect("organisations:person", organisation=person.organisation.public_id, person=person.public_id)
