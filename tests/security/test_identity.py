@@ -199,6 +199,16 @@ def test_a_directory_email_change_or_import_leaves_the_login_alone(cast: Cast) -
     assert event.detail["email"] == {"before": "a_participant@org.test", "after": "new-directory@org.test"}
 
 
+def test_mail_about_a_set_goes_to_a_members_login_address_not_the_directory_address(programme_world: Cast) -> None:
+    from actionset.meetings.services import set_recipients
+
+    cast = programme_world
+    Person.objects.filter(pk=cast.people["a_participant"].pk).update(email=ATTACKER_INBOX)
+    addresses = {r.email for r in set_recipients(cast.learning_set)}  # type: ignore[arg-type]
+    assert "a_participant@org.test" in addresses
+    assert ATTACKER_INBOX not in addresses
+
+
 def test_two_factor_is_untouched_by_anything_staff_do_in_the_directory(cast: Cast) -> None:
     login = cast.users["a_participant"]
     turn_on_two_factor(login)
