@@ -134,6 +134,8 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "account_login"
 
 INVITATION_VALID_DAYS = 14
+# A link that moves a login to a new sign-in address (see accounts).
+EMAIL_CHANGE_VALID_DAYS = 3
 
 # Background work (composing sets, reminders) runs through Django's task API with the database
 # backend: `manage.py db_worker` processes it, no broker. TASKS_IMMEDIATE=1 runs tasks in-process

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from actionset.accounts.models import EmailChange, new_token
+from conftest import Cast
 from tests.matrix import (
     ALL_STAFF,
     DONE,
+    HIDE,
     LOGIN,
     MAINTAINERS,
     OK,
@@ -16,6 +24,21 @@ from tests.matrix import (
     person_in_a,
     staff_only,
 )
+
+
+def email_change_of_a_participant(cast: Cast) -> dict[str, Any]:
+    token, token_hash = new_token()
+    user = cast.users["a_participant"]
+    EmailChange.objects.create(
+        user=user,
+        started_by=user,
+        token_hash=token_hash,
+        old_email=user.email,
+        new_email="elsewhere@example.org",
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    return {"token": token}
+
 
 CASES: dict[str, Case] = {
     "core:home": Case("get", lambda c: {}, expect(OK)),
@@ -31,6 +54,10 @@ CASES: dict[str, Case] = {
     "accounts:invitation": Case("get", fresh_invitation, expect(OK)),
     "accounts:profile": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),
     "accounts:email": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),
+    # A link to a new sign-in address works only for the login it was made for; anyone else is told nothing.
+    "accounts:email_confirm": Case(
+        "get", email_change_of_a_participant, expect(HIDE, anonymous=LOGIN, a_participant=OK)
+    ),
     "organisations:list": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),
     "organisations:new": Case("get", lambda c: {}, staff_only(OK, *MAINTAINERS)),
     "organisations:detail": Case("get", org_a, org_a_rule(OK, staff=ALL_STAFF, org=("admin", "sponsor"))),
@@ -53,4 +80,5 @@ CASES: dict[str, Case] = {
         data=lambda c: {"roles": ["participant"]},
     ),
     "organisations:person_invite": Case("post", person_in_a, org_a_rule(DONE, staff=MAINTAINERS, org=("admin",))),
+    "organisations:person_recovery": Case("get", person_in_a, org_a_rule(OK, staff=("administrator",), org=("admin",))),
 }

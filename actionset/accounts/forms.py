@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
 
 from actionset.accounts.models import TIME_ZONE_CHOICES, User
 
@@ -42,3 +43,19 @@ class ProfileForm(forms.ModelForm[User]):
     class Meta:
         model = User
         fields = ["name", "time_zone"]
+
+
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(
+        label=_("New sign-in address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_new_email(self) -> str:
+        email = str(self.cleaned_data["new_email"]).strip().lower()
+        if email == self.user.email.lower():
+            raise forms.ValidationError(_("That is the address you sign in with already."))
+        return email

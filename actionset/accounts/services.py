@@ -1,22 +1,25 @@
-"""Logins and how people come by them.
+"""Logins and how people come by them: invitations, and a person's own change of sign-in address.
 
 The rule every function here keeps: nobody but the person can make a login theirs. Staff and organisation admins keep
-the directory, but a directory entry is linked to a login only by someone signed in as that login, and a login's
-password is set only by its owner.
+the directory, but a directory entry is linked to a login only by someone signed in as that login, a login's password
+is set only by its owner, and a login's address changes only when its owner, signed in, confirms it from the new
+mailbox.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from actionset.accounts.models import Invitation, User, new_token
+from actionset.accounts.models import EmailChange, Invitation, User, new_token
 from actionset.core.audit import audit_record
 from actionset.core.email import email_send
 from actionset.organisations.models import Person, StaffRole
@@ -35,6 +38,14 @@ class InvitationNeedsSignIn(Exception):
 
 class InvitationNotForYou(Exception):
     """The signed-in login's address is not the one the invitation was sent to."""
+
+
+class LinkUnusable(Exception):
+    """A sign-in address or two-factor link that has been used, replaced or has expired."""
+
+
+class AddressInUse(Exception):
+    """The new sign-in address has become another login's."""
 
 
 def _absolute(path: str) -> str:
@@ -198,3 +209,89 @@ def _invitation_complete(*, invitation: Invitation, user: User, request: HttpReq
     roles = [StaffRole.Role(r).label for r in granted]
     context = {"user": user, "person": person, "organisation": invitation.organisation, "staff_roles": roles}
     _mail_after_commit(to=user.email, template="invitation_accepted", context=context)
+
+
+# --- a login's sign-in address -------------------------------------------------------------------------------------
+
+
+def email_change_request(*, user: User, new_email: str, request: HttpRequest | None = None) -> None:
+    """Start moving `user` to `new_email`: a link goes to the new address, and the move happens only when `user`'s
+    owner opens it signed in and confirms with their password (`email_change_confirm`).
+
+    When the new address is already another login's, no link goes out: the new address is told so instead, and the
+    caller cannot tell the difference, so asking reveals nobody's login.
+    """
+    new_email = new_email.strip().lower()
+    now = timezone.now()
+    with transaction.atomic():
+        EmailChange.objects.pending().filter(user=user).update(revoked_at=now)
+        other = login_for_email(new_email)
+        in_use = other is not None and other.pk != user.pk
+        audit_record(
+            actor=user,
+            action="account.email_change_requested",
+            target=user,
+            detail={"new_email": new_email, **({"address_in_use": True} if in_use else {})},
+            request=request,
+        )
+        context: dict[str, Any] = {"user": user, "old_email": user.email, "new_email": new_email}
+        if in_use:
+            _mail_after_commit(to=new_email, template="email_change_in_use", context=context)
+            return
+        token, token_hash = new_token()
+        change = EmailChange.objects.create(
+            user=user,
+            token_hash=token_hash,
+            started_by=user,
+            old_email=user.email,
+            new_email=new_email,
+            expires_at=now + timedelta(days=settings.EMAIL_CHANGE_VALID_DAYS),
+        )
+        link = _absolute(reverse("accounts:email_confirm", kwargs={"token": token}))
+        _mail_after_commit(
+            to=new_email, template="email_change_confirm", context={**context, "link": link, "change": change}
+        )
+
+
+def email_change_confirm(*, change: EmailChange, user: User, request: HttpRequest | None = None) -> None:
+    """Move `user` to the change's new address. The caller has made sure `user` is signed in and has just given their
+    password (or second factor) again."""
+    with transaction.atomic():
+        change = EmailChange.objects.select_for_update().get(pk=change.pk)
+        if change.user_id != user.pk or not change.is_usable:
+            raise LinkUnusable(change.state)
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.email.lower() != change.old_email.lower():
+            # The address moved some other way since the link was sent; this link is about an address of the past.
+            raise LinkUnusable("revoked")
+        if login_for_email(change.new_email) is not None:
+            raise AddressInUse
+        old_email = user.email
+        user.email = change.new_email
+        try:
+            with transaction.atomic():
+                user.save(update_fields=["email"])
+        except IntegrityError:
+            raise AddressInUse from None
+        _allauth_addresses_follow(user)
+        change.used_at = timezone.now()
+        change.save(update_fields=["used_at", "updated_at"])
+        audit_record(
+            actor=user,
+            action="account.email_changed",
+            target=user,
+            organisation=change.organisation,
+            detail={"before": old_email, "after": user.email},
+            request=request,
+        )
+        context = {"user": user, "old_email": old_email, "new_email": user.email}
+        _mail_after_commit(to=old_email, template="email_changed", context=context)
+        _mail_after_commit(to=user.email, template="email_changed", context=context)
+
+
+def _allauth_addresses_follow(user: User) -> None:
+    """allauth signs people in, and sends password resets, by its own table of addresses as well as by `User.email`:
+    a row left for the old address would keep it working, and one left for the new address under another login would
+    let that login be reset from this mailbox."""
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).delete()
+    EmailAddress.objects.filter(email__iexact=user.email).exclude(user=user).delete()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
@@ -8,12 +9,16 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from actionset.accounts.forms import AcceptInvitationForm, ProfileForm
-from actionset.accounts.models import Invitation, User
+from actionset.accounts.forms import AcceptInvitationForm, EmailChangeForm, ProfileForm
+from actionset.accounts.models import EmailChange, Invitation, User
 from actionset.accounts.services import (
+    AddressInUse,
     InvitationNeedsSignIn,
     InvitationNotForYou,
     InvitationUnusable,
+    LinkUnusable,
+    email_change_confirm,
+    email_change_request,
     invitation_accept,
     invitation_accept_as,
     login_for_email,
@@ -92,16 +97,67 @@ def _invitation_for_a_login(request: HttpRequest, invitation: Invitation, owner:
 
 
 @access("signed_in")
+@reauthentication_required(allow_get=True)
 def email_address(request: HttpRequest) -> HttpResponse:
-    """Takes the place of allauth's page for adding and changing addresses.
-
-    A person's sign-in address is the one their organisation's directory holds for them (or, for staff, the one the
-    provider invited): people are matched, invited and emailed by it. Changing it here would let the two drift apart,
-    so it is changed where it is kept, by the people who keep it.
-    """
+    """One's own sign-in address, and changing it: a link goes to the new address and the change takes effect when
+    it is opened here, signed in. Takes the place of allauth's page for adding and changing addresses."""
     user = user_of(request)
+    form = EmailChangeForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        new_email = form.cleaned_data["new_email"]
+        email_change_request(user=user, new_email=new_email, request=request)
+        messages.success(
+            request,
+            _(
+                "We have sent a link to %(email)s. Open it while signed in here to finish the change; until then "
+                "you sign in as before."
+            )
+            % {"email": new_email},
+        )
+        return redirect("accounts:email")
+    pending = EmailChange.objects.pending().filter(user=user).order_by("-created_at").first()
     memberships = list(user.people.select_related("organisation").order_by("organisation__name"))
-    return render(request, "accounts/email.html", {"memberships": memberships})
+    return render(
+        request,
+        "accounts/email.html",
+        {
+            "form": form,
+            "pending": pending,
+            "memberships": memberships,
+            "organisation_names": ", ".join(m.organisation.name for m in memberships),
+        },
+    )
+
+
+def _link_unusable(request: HttpRequest, state: str) -> HttpResponse:
+    return render(request, "accounts/link_unusable.html", {"state": state}, status=410)
+
+
+@access("signed_in")
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link sent to a new sign-in address. It works only for the login it was made for, signed in, and asks for
+    the password again before the address changes."""
+    change = EmailChange.objects.by_token(token)
+    if change is None or change.user_id != request.user.pk:
+        raise Http404
+    if not change.is_usable:
+        return _link_unusable(request, change.state)
+    if request.method == "POST":
+        return _email_confirm_post(request, change)
+    return render(request, "accounts/email_confirm.html", {"change": change})
+
+
+@reauthentication_required
+def _email_confirm_post(request: HttpRequest, change: EmailChange) -> HttpResponse:
+    try:
+        email_change_confirm(change=change, user=user_of(request), request=request)
+    except LinkUnusable as error:
+        return _link_unusable(request, str(error))
+    except AddressInUse:
+        messages.error(request, _("That address has become another login's meanwhile, so nothing was changed."))
+        return redirect("accounts:email")
+    messages.success(request, _("You now sign in as %(email)s.") % {"email": change.new_email})
+    return redirect("accounts:email")
 
 
 @access("signed_in")

@@ -216,3 +216,125 @@ def test_two_factor_is_untouched_by_anything_staff_do_in_the_directory(cast: Cas
     cast.client("administrator").post(person_url(member), directory_data(member, email="x@org.test"))
     cast.client("administrator").post(person_url(member, "organisations:person_invite"))
     assert Authenticator.objects.filter(user=login).exists()
+
+
+# --- a person changes their own sign-in address ---------------------------------------------------------------------
+
+
+def reauthenticate(client: Client) -> None:
+    assert client.post(reverse("account_reauthenticate"), {"password": TEST_PASSWORD}).status_code == 302
+
+
+def request_change(client: Client, new_email: str, capture: Any) -> Any:
+    reauthenticate(client)
+    with capture(execute=True):
+        response = client.post(reverse("accounts:email"), {"new_email": new_email})
+    assert response.status_code == 302
+    return response
+
+
+def test_changing_ones_address_asks_for_the_password_first(cast: Cast) -> None:
+    client = cast.client("a_participant")
+    response = client.post(reverse("accounts:email"), {"new_email": "nia.new@example.org"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert not mail.outbox
+
+
+def test_a_person_changes_their_sign_in_address_by_a_link_to_the_new_one(
+    cast: Cast, django_capture_on_commit_callbacks
+) -> None:
+    client = cast.client("a_participant")
+    request_change(client, "nia.new@example.org", django_capture_on_commit_callbacks)
+    assert User.objects.get(pk=cast.users["a_participant"].pk).email == "a_participant@org.test"
+    [link] = links_in(mail_to("nia.new@example.org")[-1], "/accounts/email/confirm/")
+    assert AuditEvent.objects.filter(action="account.email_change_requested").exists()
+
+    assert client.get(link).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(link).status_code == 302
+    login = User.objects.get(pk=cast.users["a_participant"].pk)
+    assert login.email == "nia.new@example.org"
+    event = AuditEvent.objects.get(action="account.email_changed")
+    assert event.detail["before"] == "a_participant@org.test"
+    assert event.detail["after"] == "nia.new@example.org"
+    # The old address is told; the directory keeps its own record.
+    assert any("nia.new@example.org" in m.body for m in mail_to("a_participant@org.test"))
+    assert Person.objects.get(pk=cast.people["a_participant"].pk).email == "a_participant@org.test"
+
+    # Only the new address signs in now, and a password reset for the old one sends nothing.
+    fresh = Client()
+    assert (
+        fresh.post(reverse("account_login"), {"login": "nia.new@example.org", "password": TEST_PASSWORD}).status_code
+        == 302
+    )
+    refused = Client().post(reverse("account_login"), {"login": "a_participant@org.test", "password": TEST_PASSWORD})
+    assert refused.status_code == 200
+    mail.outbox.clear()
+    Client().post(reverse("account_reset_password"), {"email": "a_participant@org.test"})
+    assert not any("/password/reset/key/" in m.body for m in mail.outbox)
+
+    # The link worked once.
+    assert client.get(link).status_code == 410
+
+
+def test_a_link_to_a_new_address_does_nothing_for_anyone_but_its_login(
+    cast: Cast, django_capture_on_commit_callbacks
+) -> None:
+    request_change(cast.client("a_participant"), "typo@example.org", django_capture_on_commit_callbacks)
+    [link] = links_in(mail_to("typo@example.org")[-1], "/accounts/email/confirm/")
+    # Whoever reads the new mailbox is sent to sign in; signed in as anyone else, the link is not found.
+    anonymous = Client().post(link)
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith(reverse("account_login"))
+    other = cast.client("a_admin")
+    reauthenticate(other)
+    assert other.post(link).status_code == 404
+    assert User.objects.get(pk=cast.users["a_participant"].pk).email == "a_participant@org.test"
+
+
+def test_confirming_a_new_address_asks_for_the_password_again(cast: Cast, django_capture_on_commit_callbacks) -> None:
+    client = cast.client("a_participant")
+    with django_capture_on_commit_callbacks(execute=True):
+        from actionset.accounts.services import email_change_request
+
+        user = cast.users["a_participant"]
+        email_change_request(user=user, new_email="nia.new@example.org")
+    [link] = links_in(mail_to("nia.new@example.org")[-1], "/accounts/email/confirm/")
+    response = client.post(link)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert User.objects.get(pk=user.pk).email == "a_participant@org.test"
+
+
+def test_an_expired_link_to_a_new_address_is_refused(cast: Cast, django_capture_on_commit_callbacks) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from actionset.accounts.models import EmailChange
+
+    client = cast.client("a_participant")
+    request_change(client, "nia.new@example.org", django_capture_on_commit_callbacks)
+    [link] = links_in(mail_to("nia.new@example.org")[-1], "/accounts/email/confirm/")
+    EmailChange.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert client.post(link).status_code == 410
+    assert User.objects.get(pk=cast.users["a_participant"].pk).email == "a_participant@org.test"
+
+
+def test_asking_for_another_logins_address_changes_nothing_and_reveals_nothing(
+    cast: Cast, django_capture_on_commit_callbacks
+) -> None:
+    client = cast.client("a_participant")
+    response = request_change(client, "b_participant@org.test", django_capture_on_commit_callbacks)
+    taken = client.get(response["Location"])
+    free_client = cast.client("a_sponsor")
+    free = free_client.get(
+        request_change(free_client, "free@example.org", django_capture_on_commit_callbacks)["Location"]
+    )
+    # The same message either way (bar the address), and no link reaches the other login's mailbox.
+    assert [str(m) for m in taken.context["messages"]] == [
+        str(m).replace("free@example.org", "b_participant@org.test") for m in free.context["messages"]
+    ]
+    assert all("/accounts/email/confirm/" not in m.body for m in mail_to("b_participant@org.test"))
+    assert User.objects.get(pk=cast.users["a_participant"].pk).email == "a_participant@org.test"
