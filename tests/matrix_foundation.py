@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from actionset.accounts.models import EmailChange, new_token
+from actionset.accounts.models import EmailChange, TwoFactorReset, new_token
 from conftest import Cast
 from tests.matrix import (
     ALL_STAFF,
@@ -40,6 +40,19 @@ def email_change_of_a_participant(cast: Cast) -> dict[str, Any]:
     return {"token": token}
 
 
+def two_factor_reset_of_a_participant(cast: Cast) -> dict[str, Any]:
+    token, token_hash = new_token()
+    user = cast.users["a_participant"]
+    TwoFactorReset.objects.create(
+        user=user,
+        started_by=cast.users["administrator"],
+        token_hash=token_hash,
+        email=user.email,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    return {"token": token}
+
+
 CASES: dict[str, Case] = {
     "core:home": Case("get", lambda c: {}, expect(OK)),
     "core:staff": Case("get", lambda c: {}, staff_only(OK, "administrator")),
@@ -57,6 +70,11 @@ CASES: dict[str, Case] = {
     # A link to a new sign-in address works only for the login it was made for; anyone else is told nothing.
     "accounts:email_confirm": Case(
         "get", email_change_of_a_participant, expect(HIDE, anonymous=LOGIN, a_participant=OK)
+    ),
+    # Whoever holds the link sees the form; only the login's password makes it do anything.
+    "accounts:two_factor_reset": Case("get", two_factor_reset_of_a_participant, expect(OK)),
+    "accounts:recovery_for_staff": Case(
+        "get", lambda c: {"user": c.users["designer"].public_id}, staff_only(OK, "administrator")
     ),
     "organisations:list": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),
     "organisations:new": Case("get", lambda c: {}, staff_only(OK, *MAINTAINERS)),

@@ -46,6 +46,11 @@ class User(AbstractUser):
     # Checked against the zoneinfo database by the profile form rather than as model choices,
     # so that a tzdata update needs no migration.
     time_zone = models.CharField(max_length=64, default="Europe/London")
+    # When the person last chose a password (accepting an invitation, changing or resetting it); empty for logins
+    # older than this field. Clearing two-factor authentication asks for a password that has stood a while, so that
+    # someone who reads the person's mailbox cannot reset the password and then remove the second factor with it.
+    password_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
@@ -192,3 +197,18 @@ class EmailChange(OneTimeLink):
 
     def __str__(self) -> str:
         return f"Change of sign-in address for {self.user_id}"
+
+
+class TwoFactorReset(OneTimeLink):
+    """Staff-started help for someone who has lost their authenticator and recovery codes. The link goes to the
+    login's own sign-in address and clears two-factor authentication only with the login's password."""
+
+    email = models.EmailField()
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    objects = OneTimeLinkQuerySet["TwoFactorReset"].as_manager()
+
+    MAX_FAILED_ATTEMPTS: ClassVar[int] = 5
+
+    def __str__(self) -> str:
+        return f"Two-factor reset for {self.user_id}"

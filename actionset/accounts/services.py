@@ -1,4 +1,5 @@
-"""Logins and how people come by them: invitations, and a person's own change of sign-in address.
+"""Logins and how people come by them: invitations, a person's own change of sign-in address, and the help staff can
+start for someone locked out, which only that person can finish.
 
 The rule every function here keeps: nobody but the person can make a login theirs. Staff and organisation admins keep
 the directory, but a directory entry is linked to a login only by someone signed in as that login, a login's password
@@ -9,17 +10,20 @@ mailbox.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from actionset.accounts.models import EmailChange, Invitation, User, new_token
+from actionset.accounts.models import EmailChange, Invitation, TwoFactorReset, User, new_token
 from actionset.core.audit import audit_record
 from actionset.core.email import email_send
 from actionset.organisations.models import Person, StaffRole
@@ -46,6 +50,21 @@ class LinkUnusable(Exception):
 
 class AddressInUse(Exception):
     """The new sign-in address has become another login's."""
+
+
+class WrongPassword(Exception):
+    """The password given to clear two-factor authentication is not the login's."""
+
+
+@dataclass
+class PasswordTooRecent(Exception):
+    """The login's password was chosen too recently to be enough, alone, to clear two-factor authentication."""
+
+    usable_from: datetime
+
+
+class RecoveryRefused(Exception):
+    """This member of staff may not start this help for this login; the message says why."""
 
 
 def _absolute(path: str) -> str:
@@ -157,7 +176,7 @@ def invitation_accept(*, invitation: Invitation, name: str, password: str, reque
         invitation = _invitation_locked(invitation)
         if login_for_email(invitation.email) is not None:
             raise InvitationNeedsSignIn
-        user = User.objects.create_user(invitation.email, password, name=name)
+        user = User.objects.create_user(invitation.email, password, name=name, password_changed_at=timezone.now())
         audit_record(
             actor=user, action="account.created", target=user, organisation=invitation.organisation, request=request
         )
@@ -214,27 +233,47 @@ def _invitation_complete(*, invitation: Invitation, user: User, request: HttpReq
 # --- a login's sign-in address -------------------------------------------------------------------------------------
 
 
-def email_change_request(*, user: User, new_email: str, request: HttpRequest | None = None) -> None:
+def email_change_request(
+    *,
+    user: User,
+    new_email: str,
+    started_by: User,
+    organisation: Organisation | None = None,
+    request: HttpRequest | None = None,
+) -> None:
     """Start moving `user` to `new_email`: a link goes to the new address, and the move happens only when `user`'s
     owner opens it signed in and confirms with their password (`email_change_confirm`).
 
-    When the new address is already another login's, no link goes out: the new address is told so instead, and the
-    caller cannot tell the difference, so asking reveals nobody's login.
+    `started_by` is the person themselves, or a member of staff helping someone who has lost their mailbox; staff get
+    no further than this, and the old address is told. When the new address is already another login's, no link goes
+    out: the new address is told so instead, and the caller cannot tell the difference, so asking reveals nobody's
+    login.
     """
     new_email = new_email.strip().lower()
     now = timezone.now()
+    by_staff = started_by.pk != user.pk
+    if by_staff:
+        recovery_check(actor=started_by, user=user, organisation=organisation)
     with transaction.atomic():
         EmailChange.objects.pending().filter(user=user).update(revoked_at=now)
         other = login_for_email(new_email)
         in_use = other is not None and other.pk != user.pk
         audit_record(
-            actor=user,
-            action="account.email_change_requested",
+            actor=started_by,
+            action="account.recovery_started" if by_staff else "account.email_change_requested",
             target=user,
-            detail={"new_email": new_email, **({"address_in_use": True} if in_use else {})},
+            organisation=organisation,
+            detail={"kind": "email", "new_email": new_email, **({"address_in_use": True} if in_use else {})},
             request=request,
         )
-        context: dict[str, Any] = {"user": user, "old_email": user.email, "new_email": new_email}
+        context: dict[str, Any] = {
+            "user": user,
+            "old_email": user.email,
+            "new_email": new_email,
+            "started_by": started_by if by_staff else None,
+        }
+        if by_staff:
+            _mail_after_commit(to=user.email, template="email_change_started", context=context)
         if in_use:
             _mail_after_commit(to=new_email, template="email_change_in_use", context=context)
             return
@@ -242,7 +281,8 @@ def email_change_request(*, user: User, new_email: str, request: HttpRequest | N
         change = EmailChange.objects.create(
             user=user,
             token_hash=token_hash,
-            started_by=user,
+            started_by=started_by,
+            organisation=organisation,
             old_email=user.email,
             new_email=new_email,
             expires_at=now + timedelta(days=settings.EMAIL_CHANGE_VALID_DAYS),
@@ -281,9 +321,18 @@ def email_change_confirm(*, change: EmailChange, user: User, request: HttpReques
             action="account.email_changed",
             target=user,
             organisation=change.organisation,
-            detail={"before": old_email, "after": user.email},
+            detail={"before": old_email, "after": user.email, "started_by_staff": change.started_by_staff},
             request=request,
         )
+        if change.started_by_staff:
+            audit_record(
+                actor=user,
+                action="account.recovery_completed",
+                target=user,
+                organisation=change.organisation,
+                detail={"kind": "email"},
+                request=request,
+            )
         context = {"user": user, "old_email": old_email, "new_email": user.email}
         _mail_after_commit(to=old_email, template="email_changed", context=context)
         _mail_after_commit(to=user.email, template="email_changed", context=context)
@@ -295,3 +344,129 @@ def _allauth_addresses_follow(user: User) -> None:
     let that login be reset from this mailbox."""
     EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).delete()
     EmailAddress.objects.filter(email__iexact=user.email).exclude(user=user).delete()
+
+
+# --- help for someone locked out -----------------------------------------------------------------------------------
+
+
+def recovery_check(*, actor: User, user: User, organisation: Organisation | None) -> None:
+    """Raise RecoveryRefused unless `actor` may start help for `user`'s login.
+
+    Provider administrators may help anyone. An organisation admin helps only people whose login is no business of
+    anyone else's: it holds no staff role and belongs to no other organisation's directory.
+    """
+    if actor.pk == user.pk:
+        raise RecoveryRefused(_("This is your own login: change your address or two-factor settings from Security."))
+    if StaffRole.objects.filter(user=actor, role=StaffRole.Role.ADMINISTRATOR).exists():
+        return
+    if (
+        organisation is None
+        or StaffRole.objects.filter(user=user).exists()
+        or Person.objects.filter(user=user).exclude(organisation=organisation).exists()
+    ):
+        raise RecoveryRefused(
+            _(
+                "This login is also used outside your organisation, so only the provider's administrators can help "
+                "its owner back in."
+            )
+        )
+
+
+def has_two_factor(user: User) -> bool:
+    return Authenticator.objects.filter(user=user).exists()
+
+
+def two_factor_reset_start(
+    *, actor: User, user: User, organisation: Organisation | None = None, request: HttpRequest | None = None
+) -> TwoFactorReset:
+    """Email `user`, at the address they sign in with, a link that clears their two-factor authentication once they
+    give their password. Staff who start it get no further: they have neither that mailbox nor the password."""
+    recovery_check(actor=actor, user=user, organisation=organisation)
+    if not has_two_factor(user):
+        raise RecoveryRefused(
+            _(
+                "There is no two-factor authentication to clear on this login. If they cannot sign in, they can "
+                "reset their password from the sign-in page."
+            )
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        TwoFactorReset.objects.pending().filter(user=user).update(revoked_at=now)
+        token, token_hash = new_token()
+        reset = TwoFactorReset.objects.create(
+            user=user,
+            token_hash=token_hash,
+            started_by=actor,
+            organisation=organisation,
+            email=user.email,
+            expires_at=now + timedelta(days=settings.TWO_FACTOR_RESET_VALID_DAYS),
+        )
+        audit_record(
+            actor=actor,
+            action="account.recovery_started",
+            target=user,
+            organisation=organisation,
+            detail={"kind": "two_factor"},
+            request=request,
+        )
+        link = _absolute(reverse("accounts:two_factor_reset", kwargs={"token": token}))
+        context = {"user": user, "started_by": actor, "link": link, "reset": reset}
+        _mail_after_commit(to=user.email, template="two_factor_reset", context=context)
+    return reset
+
+
+def two_factor_reset_complete(*, reset: TwoFactorReset, password: str, request: HttpRequest | None = None) -> None:
+    """Clear the login's authenticators and recovery codes, given its password.
+
+    The password must be unchanged since the link was sent and at least TWO_FACTOR_RESET_PASSWORD_AGE_DAYS old:
+    otherwise whoever reads the person's mailbox could reset the password and then this. Wrong passwords are counted,
+    and after a few the link stops working.
+    """
+    failure: Exception | None = None
+    with transaction.atomic():
+        reset = TwoFactorReset.objects.select_for_update().get(pk=reset.pk)
+        user = User.objects.select_for_update().get(pk=reset.user_id)
+        if not reset.is_usable or not user.is_active or user.email.lower() != reset.email.lower():
+            raise LinkUnusable(reset.state)
+        if not user.check_password(password):
+            reset.failed_attempts += 1
+            fields = ["failed_attempts", "updated_at"]
+            if reset.failed_attempts >= TwoFactorReset.MAX_FAILED_ATTEMPTS:
+                reset.revoked_at = timezone.now()
+                fields.append("revoked_at")
+            reset.save(update_fields=fields)
+            # Raised after the transaction, which must keep the count.
+            failure = WrongPassword()
+        else:
+            changed_at = user.password_changed_at
+            age = timedelta(days=settings.TWO_FACTOR_RESET_PASSWORD_AGE_DAYS)
+            if changed_at is not None and changed_at > reset.created_at:
+                reset.revoked_at = timezone.now()
+                reset.save(update_fields=["revoked_at", "updated_at"])
+                failure = LinkUnusable("revoked")
+            elif changed_at is not None and changed_at > timezone.now() - age:
+                failure = PasswordTooRecent(usable_from=changed_at + age)
+            else:
+                removed = sorted(set(Authenticator.objects.filter(user=user).values_list("type", flat=True)))
+                Authenticator.objects.filter(user=user).delete()
+                reset.used_at = timezone.now()
+                reset.save(update_fields=["used_at", "updated_at"])
+                audit_record(
+                    actor=user,
+                    action="account.recovery_completed",
+                    target=user,
+                    organisation=reset.organisation,
+                    detail={"kind": "two_factor", "removed": removed},
+                    request=request,
+                )
+                _mail_after_commit(to=user.email, template="two_factor_reset_done", context={"user": user})
+    if failure is not None:
+        raise failure
+
+
+def password_changed(*, user: User, request: HttpRequest | None = None) -> None:
+    """Note that the person has just chosen a new password (changed, or reset through their mailbox)."""
+    with transaction.atomic():
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["password_changed_at"])
+        audit_record(actor=user, action="account.password_changed", target=user, request=request)

@@ -10,4 +10,6 @@ urlpatterns = [
     # Before allauth's own "email/" (included after this file): one's sign-in address is changed our way.
     path("email/", views.email_address, name="email"),
     path("email/confirm/<str:token>/", views.email_confirm, name="email_confirm"),
+    path("two-factor/reset/<str:token>/", views.two_factor_reset, name="two_factor_reset"),
+    path("staff/<uuid:user>/recovery/", views.recovery_for_staff, name="recovery_for_staff"),
 ]

@@ -1,30 +1,49 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from actionset.accounts.forms import AcceptInvitationForm, EmailChangeForm, ProfileForm
-from actionset.accounts.models import EmailChange, Invitation, User
+from actionset.accounts.forms import (
+    AcceptInvitationForm,
+    EmailChangeForm,
+    ProfileForm,
+    RecoveryStartForm,
+    TwoFactorResetForm,
+)
+from actionset.accounts.models import EmailChange, Invitation, TwoFactorReset, User
 from actionset.accounts.services import (
     AddressInUse,
     InvitationNeedsSignIn,
     InvitationNotForYou,
     InvitationUnusable,
     LinkUnusable,
+    PasswordTooRecent,
+    RecoveryRefused,
+    WrongPassword,
     email_change_confirm,
     email_change_request,
+    has_two_factor,
     invitation_accept,
     invitation_accept_as,
     login_for_email,
+    recovery_check,
+    two_factor_reset_complete,
+    two_factor_reset_start,
 )
 from actionset.core.access import access, user_of
 from actionset.core.audit import audit_record
+
+if TYPE_CHECKING:
+    from actionset.organisations.models import Organisation
 
 
 def _sign_in_url(request: HttpRequest) -> str:
@@ -105,7 +124,7 @@ def email_address(request: HttpRequest) -> HttpResponse:
     form = EmailChangeForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         new_email = form.cleaned_data["new_email"]
-        email_change_request(user=user, new_email=new_email, request=request)
+        email_change_request(user=user, new_email=new_email, started_by=user, request=request)
         messages.success(
             request,
             _(
@@ -158,6 +177,97 @@ def _email_confirm_post(request: HttpRequest, change: EmailChange) -> HttpRespon
         return redirect("accounts:email")
     messages.success(request, _("You now sign in as %(email)s.") % {"email": change.new_email})
     return redirect("accounts:email")
+
+
+@access("public")
+def two_factor_reset(request: HttpRequest, token: str) -> HttpResponse:
+    """The link staff can have sent to someone who lost their authenticator: their password clears it."""
+    reset = TwoFactorReset.objects.by_token(token)
+    if reset is None:
+        raise Http404
+    if not reset.is_usable:
+        return _link_unusable(request, reset.state)
+    form = TwoFactorResetForm(request.POST or None)
+    too_soon = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            two_factor_reset_complete(reset=reset, password=form.cleaned_data["password"], request=request)
+        except WrongPassword:
+            form.add_error("password", _("That is not the password of this login."))
+        except PasswordTooRecent as error:
+            too_soon = error.usable_from
+        except LinkUnusable as error:
+            return _link_unusable(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Two-factor authentication is off. Sign in with your password, then turn it on again from Security."),
+            )
+            return redirect("account_login")
+    return render(request, "accounts/two_factor_reset.html", {"form": form, "reset": reset, "too_soon": too_soon})
+
+
+def recovery_page(
+    request: HttpRequest, *, user: User, organisation: Organisation | None, back: str, context: dict[str, Any]
+) -> HttpResponse:
+    """Where staff start help for someone locked out of `user`'s login: from the person's directory page or from the
+    provider's staff list. Whatever they start, only the person can finish."""
+    actor = user_of(request)
+    refused = None
+    try:
+        recovery_check(actor=actor, user=user, organisation=organisation)
+    except RecoveryRefused as error:
+        refused = str(error)
+    form = RecoveryStartForm(request.POST or None, user=user)
+    if request.method == "POST" and refused is None and form.is_valid():
+        try:
+            if form.cleaned_data["kind"] == RecoveryStartForm.TWO_FACTOR:
+                two_factor_reset_start(actor=actor, user=user, organisation=organisation, request=request)
+                messages.success(
+                    request,
+                    _(
+                        "A link is on its way to the address %(name)s signs in with. With it and their password they "
+                        "can turn two-factor authentication off, and then on again."
+                    )
+                    % {"name": user},
+                )
+            else:
+                new_email = form.cleaned_data["new_email"]
+                email_change_request(
+                    user=user, new_email=new_email, started_by=actor, organisation=organisation, request=request
+                )
+                messages.success(
+                    request,
+                    _(
+                        "A link is on its way to %(email)s. The move happens when %(name)s opens it and signs in with "
+                        "their password (and second factor, if they have one); their old address is told."
+                    )
+                    % {"email": new_email, "name": user},
+                )
+            return redirect(back)
+        except RecoveryRefused as error:
+            form.add_error(None, str(error))
+    return render(
+        request,
+        "accounts/recovery_start.html",
+        {
+            "form": form,
+            "login": user,
+            "refused": refused,
+            "back": back,
+            "has_two_factor": has_two_factor(user),
+            **context,
+        },
+    )
+
+
+def staff_login_from_url(*, user: UUID) -> User:
+    return get_object_or_404(User.objects.filter(staff_roles__isnull=False).distinct(), public_id=user)
+
+
+@access("provider.staff", load=staff_login_from_url)
+def recovery_for_staff(request: HttpRequest, member: User) -> HttpResponse:
+    return recovery_page(request, user=member, organisation=None, back=reverse("core:staff"), context={})
 
 
 @access("signed_in")

@@ -16,4 +16,5 @@ urlpatterns = [
     path("<uuid:organisation>/people/<uuid:person>/", views.person_edit, name="person"),
     path("<uuid:organisation>/people/<uuid:person>/roles/", views.person_roles, name="person_roles"),
     path("<uuid:organisation>/people/<uuid:person>/invite/", views.person_invite, name="person_invite"),
+    path("<uuid:organisation>/people/<uuid:person>/recovery/", views.person_recovery, name="person_recovery"),
 ]

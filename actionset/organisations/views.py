@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
@@ -19,6 +20,7 @@ from django_htmx.middleware import HtmxDetails
 
 from actionset.accounts.models import Invitation
 from actionset.accounts.services import invitation_send
+from actionset.accounts.views import recovery_page
 from actionset.core import spreadsheets
 from actionset.core.access import access, actor_for, can, user_of
 from actionset.organisations import people_io
@@ -248,6 +250,7 @@ def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
             "title": person.name,
             "roles_form": roles_form,
             "can_change_roles": can(actor, "people.roles", person),
+            "can_help_sign_in": can(actor, "people.recovery", person),
             "invitations": invitations,
         },
     )
@@ -287,3 +290,15 @@ def person_invite(request: HttpRequest, person: Person) -> HttpResponse:
             % {"email": person.email, "days": settings.INVITATION_VALID_DAYS},
         )
     return redirect("organisations:person", organisation=person.organisation.public_id, person=person.public_id)
+
+
+@access("people.recovery", load=person_from_url)
+def person_recovery(request: HttpRequest, person: Person) -> HttpResponse:
+    """Start help for someone in the directory who is locked out of their login; only they can finish it."""
+    back = reverse(
+        "organisations:person", kwargs={"organisation": person.organisation.public_id, "person": person.public_id}
+    )
+    context = {"person": person, "organisation": person.organisation}
+    if person.user is None:
+        return render(request, "accounts/recovery_start.html", {"login": None, "back": back, **context})
+    return recovery_page(request, user=person.user, organisation=person.organisation, back=back, context=context)

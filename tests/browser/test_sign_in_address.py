@@ -1,10 +1,12 @@
-"""A person changes the address they sign in with; someone who already signs in accepts an invitation by signing in."""
+"""A person changes the address they sign in with; an organisation admin starts help for someone locked out, which
+only that person can finish."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 from django.urls import reverse
 
@@ -46,6 +48,47 @@ def test_a_person_changes_their_sign_in_address(demo_world: None, new_page: Any)
     sign_in(phone, "nia.new@example.org")
     phone.goto(reverse("accounts:email"))
     screenshot(phone, "sign-in-address-phone")
+
+
+def test_an_org_admin_helps_a_participant_back_in(demo_world: None, new_page: Any) -> None:
+    person = Person.objects.select_related("organisation", "user").get(email="participant@northwind.example")
+    assert person.user is not None
+    TOTP.activate(person.user, generate_totp_secret())
+    admin = new_page()
+    sign_in(admin, "orgadmin@northwind.example")
+    admin.goto(
+        reverse(
+            "organisations:person", kwargs={"organisation": person.organisation.public_id, "person": person.public_id}
+        )
+    )
+    screenshot(admin, "person-with-login")
+    admin.get_by_role("link", name="Help them back in").click()
+    assert serious_accessibility_violations(admin) == []
+    screenshot(admin, "recovery-start")
+    admin.get_by_label("Their authenticator app and recovery codes").check()
+    admin.get_by_role("button", name="Send the link").click()
+    assert admin.get_by_text("A link is on its way").is_visible()
+    assert mail.outbox[-1].to == ["participant@northwind.example"]
+
+    phone_admin = new_page(PHONE)
+    sign_in(phone_admin, "orgadmin@northwind.example")
+    phone_admin.goto(
+        reverse(
+            "organisations:person_recovery",
+            kwargs={"organisation": person.organisation.public_id, "person": person.public_id},
+        )
+    )
+    screenshot(phone_admin, "recovery-start-phone")
+
+    # The person, who cannot sign in, opens the link on their phone and gives their password.
+    reset = new_page(PHONE)
+    reset.goto(path_of("/accounts/two-factor/reset/"))
+    assert serious_accessibility_violations(reset) == []
+    screenshot(reset, "two-factor-reset-phone")
+    reset.get_by_label("Your password").fill("demo")
+    reset.get_by_role("button", name="Turn off two-factor authentication").click()
+    assert reset.get_by_text("Two-factor authentication is off").is_visible()
+    sign_in(reset, "participant@northwind.example")
 
 
 def test_someone_who_already_signs_in_accepts_an_invitation_by_signing_in(demo_world: None, new_page: Any) -> None:

@@ -10,6 +10,7 @@ import re
 import time
 from typing import Any
 
+import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.core import mail
@@ -299,7 +300,7 @@ def test_confirming_a_new_address_asks_for_the_password_again(cast: Cast, django
         from actionset.accounts.services import email_change_request
 
         user = cast.users["a_participant"]
-        email_change_request(user=user, new_email="nia.new@example.org")
+        email_change_request(user=user, new_email="nia.new@example.org", started_by=user)
     [link] = links_in(mail_to("nia.new@example.org")[-1], "/accounts/email/confirm/")
     response = client.post(link)
     assert response.status_code == 302
@@ -338,3 +339,191 @@ def test_asking_for_another_logins_address_changes_nothing_and_reveals_nothing(
     ]
     assert all("/accounts/email/confirm/" not in m.body for m in mail_to("b_participant@org.test"))
     assert User.objects.get(pk=cast.users["a_participant"].pk).email == "a_participant@org.test"
+
+
+# --- help for someone locked out, which only they can finish --------------------------------------------------------
+
+
+def start_recovery(client: Client, url: str, capture: Any, **data: str) -> Any:
+    with capture(execute=True):
+        response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    return response
+
+
+def test_an_org_admin_starts_a_two_factor_reset_that_only_the_person_can_finish(
+    cast: Cast, django_capture_on_commit_callbacks
+) -> None:
+    member = cast.people["a_participant"]
+    login = cast.users["a_participant"]
+    turn_on_two_factor(login)
+    admin = cast.client("a_admin")
+    start_recovery(
+        admin,
+        person_url(member, "organisations:person_recovery"),
+        django_capture_on_commit_callbacks,
+        kind="two_factor",
+    )
+    # The link goes to the address the person signs in with, never to the one who started it.
+    assert not mail_to("a_admin@org.test")
+    [link] = links_in(mail_to(login.email)[-1], "/accounts/two-factor/reset/")
+    assert AuditEvent.objects.filter(action="account.recovery_started", actor=cast.users["a_admin"]).exists()
+
+    # Without the password the link does nothing.
+    wrong = Client().post(link, {"password": "not-the-password"})
+    assert wrong.status_code == 200
+    assert Authenticator.objects.filter(user=login).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = Client().post(link, {"password": TEST_PASSWORD})
+    assert done.status_code == 302
+    assert not Authenticator.objects.filter(user=login).exists()
+    assert AuditEvent.objects.filter(action="account.recovery_completed", actor=login).exists()
+    assert "turned off" in mail_to(login.email)[-1].body
+    # Nobody was signed in by it; the person signs in with their password as usual.
+    fresh = Client()
+    assert fresh.post(reverse("account_login"), {"login": login.email, "password": TEST_PASSWORD}).status_code == 302
+    assert fresh.get(reverse("accounts:profile")).status_code == 200
+    assert Client().get(link).status_code == 410
+
+
+def test_a_two_factor_reset_stops_working_after_a_few_wrong_passwords(
+    cast: Cast, django_capture_on_commit_callbacks
+) -> None:
+    login = cast.users["a_participant"]
+    turn_on_two_factor(login)
+    start_recovery(
+        cast.client("administrator"),
+        person_url(cast.people["a_participant"], "organisations:person_recovery"),
+        django_capture_on_commit_callbacks,
+        kind="two_factor",
+    )
+    [link] = links_in(mail_to(login.email)[-1], "/accounts/two-factor/reset/")
+    for _ in range(5):
+        Client().post(link, {"password": "guess"})
+    assert Client().post(link, {"password": TEST_PASSWORD}).status_code == 410
+    assert Authenticator.objects.filter(user=login).exists()
+
+
+def test_a_password_reset_through_the_mailbox_is_not_enough_to_clear_two_factor(
+    cast: Cast, django_capture_on_commit_callbacks
+) -> None:
+    # Whoever can read the person's mailbox can reset their password. They must not then be able to clear the
+    # second factor with it: the reset needs a password that was not just chosen.
+    login = cast.users["a_participant"]
+    turn_on_two_factor(login)
+    start_recovery(
+        cast.client("a_admin"),
+        person_url(cast.people["a_participant"], "organisations:person_recovery"),
+        django_capture_on_commit_callbacks,
+        kind="two_factor",
+    )
+    [link] = links_in(mail_to(login.email)[-1], "/accounts/two-factor/reset/")
+    Client().post(reverse("account_reset_password"), {"email": login.email})
+    [reset_link] = re.findall(r"http://\S+/accounts/password/reset/key/\S+/", str(mail.outbox[-1].body))
+    client = Client()
+    form = client.get(reset_link, follow=True)
+    client.post(form.redirect_chain[-1][0], {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert User.objects.get(pk=login.pk).check_password(NEW_PASSWORD)
+    assert Client().post(link, {"password": NEW_PASSWORD}).status_code == 410
+    assert Authenticator.objects.filter(user=login).exists()
+
+
+def test_staff_move_a_lost_mailbox_to_a_new_address_only_when_the_person_signs_in(
+    cast: Cast, django_capture_on_commit_callbacks
+) -> None:
+    login = cast.users["a_participant"]
+    secret = turn_on_two_factor(login)
+    admin = cast.client("a_admin")
+    start_recovery(
+        admin,
+        person_url(cast.people["a_participant"], "organisations:person_recovery"),
+        django_capture_on_commit_callbacks,
+        kind="email",
+        new_email=ATTACKER_INBOX,
+    )
+    # The old address is told who started what.
+    assert ATTACKER_INBOX in mail_to(login.email)[-1].body
+    [link] = links_in(mail_to(ATTACKER_INBOX)[-1], "/accounts/email/confirm/")
+    # Whoever reads the new mailbox (here, the admin who started it) gets nowhere without signing in as the person.
+    admin_follows = admin.post(link)
+    assert admin_follows.status_code == 404
+    assert Client().get(link)["Location"].startswith(reverse("account_login"))
+    assert User.objects.get(pk=login.pk).email == "a_participant@org.test"
+
+    # The person signs in with the old address, password and second factor, and confirms.
+    person = Client()
+    person.post(reverse("account_login"), {"login": login.email, "password": TEST_PASSWORD})
+    person.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
+    reauthenticate(person)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert person.post(link).status_code == 302
+    assert User.objects.get(pk=login.pk).email == ATTACKER_INBOX
+    assert AuditEvent.objects.filter(action="account.recovery_completed", detail__kind="email").exists()
+
+
+def test_an_org_admin_cannot_start_help_for_a_login_used_outside_their_organisation(
+    cast: Cast, django_capture_on_commit_callbacks
+) -> None:
+    # A provider administrator who is also in organisation A's directory is not organisation A's admin's to help.
+    staff_login = cast.users["administrator"]
+    turn_on_two_factor(staff_login)
+    entry = PersonFactory.create(organisation=cast.org_a, email=staff_login.email, user=staff_login)
+    url = person_url(entry, "organisations:person_recovery")
+    page = cast.client("a_admin").get(url)
+    assert page.status_code == 200
+    assert b"only the provider" in page.content
+    with django_capture_on_commit_callbacks(execute=True):
+        cast.client("a_admin").post(url, {"kind": "two_factor"})
+        cast.client("a_admin").post(url, {"kind": "email", "new_email": ATTACKER_INBOX})
+    assert not mail.outbox
+    assert not AuditEvent.objects.filter(action="account.recovery_started").exists()
+    # The services refuse it too, whatever page calls them.
+    from actionset.accounts.services import RecoveryRefused, email_change_request, two_factor_reset_start
+
+    for start in (
+        lambda: two_factor_reset_start(actor=cast.users["a_admin"], user=staff_login, organisation=cast.org_a),
+        lambda: email_change_request(
+            user=staff_login, new_email=ATTACKER_INBOX, started_by=cast.users["a_admin"], organisation=cast.org_a
+        ),
+    ):
+        with pytest.raises(RecoveryRefused):
+            start()
+
+
+def test_a_provider_administrator_starts_help_from_the_staff_list(
+    cast: Cast, django_capture_on_commit_callbacks
+) -> None:
+    designer = cast.users["designer"]
+    turn_on_two_factor(designer)
+    staff_page = cast.client("administrator").get(reverse("core:staff"))
+    url = reverse("accounts:recovery_for_staff", kwargs={"user": designer.public_id})
+    assert url in staff_page.content.decode()
+    start_recovery(cast.client("administrator"), url, django_capture_on_commit_callbacks, kind="two_factor")
+    assert links_in(mail_to(designer.email)[-1], "/accounts/two-factor/reset/")
+
+
+def test_a_two_factor_reset_waits_until_a_recently_chosen_password_has_stood_a_while(
+    cast: Cast, django_capture_on_commit_callbacks
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    login = cast.users["a_participant"]
+    turn_on_two_factor(login)
+    User.objects.filter(pk=login.pk).update(password_changed_at=timezone.now() - timedelta(days=1))
+    start_recovery(
+        cast.client("a_admin"),
+        person_url(cast.people["a_participant"], "organisations:person_recovery"),
+        django_capture_on_commit_callbacks,
+        kind="two_factor",
+    )
+    [link] = links_in(mail_to(login.email)[-1], "/accounts/two-factor/reset/")
+    too_soon = Client().post(link, {"password": TEST_PASSWORD})
+    assert too_soon.status_code == 200
+    assert b"try again after" in too_soon.content
+    assert Authenticator.objects.filter(user=login).exists()
+    User.objects.filter(pk=login.pk).update(password_changed_at=timezone.now() - timedelta(days=8))
+    assert Client().post(link, {"password": TEST_PASSWORD}).status_code == 302
+    assert not Authenticator.objects.filter(user=login).exists()
