@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from allauth.account.decorators import reauthentication_required
+from allauth.decorators import rate_limit
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
@@ -117,6 +118,8 @@ def _invitation_for_a_login(request: HttpRequest, invitation: Invitation, owner:
 
 @access("signed_in")
 @reauthentication_required(allow_get=True)
+# Each request mails a stranger's address: allauth's limit for managing addresses keeps that from becoming a flood.
+@rate_limit(action="manage_email")
 def email_address(request: HttpRequest) -> HttpResponse:
     """One's own sign-in address, and changing it: a link goes to the new address and the change takes effect when
     it is opened here, signed in. Takes the place of allauth's page for adding and changing addresses."""

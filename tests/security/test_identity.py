@@ -242,6 +242,22 @@ def test_changing_ones_address_asks_for_the_password_first(cast: Cast) -> None:
     assert not mail.outbox
 
 
+def test_asking_for_links_to_new_addresses_is_throttled(
+    cast: Cast, settings, django_capture_on_commit_callbacks
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.ACCOUNT_RATE_LIMITS = {"manage_email": "2/m/user"}
+    client = cast.client("a_participant")
+    reauthenticate(client)
+    statuses = [
+        client.post(reverse("accounts:email"), {"new_email": f"new{n}@example.org"}).status_code for n in range(3)
+    ]
+    assert statuses == [302, 302, 429]
+    cache.clear()
+
+
 def test_a_person_changes_their_sign_in_address_by_a_link_to_the_new_one(
     cast: Cast, django_capture_on_commit_callbacks
 ) -> None:
