@@ -141,6 +141,12 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "account_login"
 
 INVITATION_VALID_DAYS = 14
+# A link that moves a login to a new sign-in address, and one that clears a lost second factor (see accounts).
+EMAIL_CHANGE_VALID_DAYS = 3
+TWO_FACTOR_RESET_VALID_DAYS = 14
+# Clearing two-factor authentication takes a password at least this old: one just reset through the mailbox is not
+# enough, so whoever can read the person's mailbox cannot also remove their second factor.
+TWO_FACTOR_RESET_PASSWORD_AGE_DAYS = 7
 
 # Background work (composing sets, reminders) runs through Django's task API with the database
 # backend: `manage.py db_worker` processes it, no broker. TASKS_IMMEDIATE=1 runs tasks in-process

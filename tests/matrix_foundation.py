@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.utils import timezone
+
+from actionset.accounts.models import EmailChange, TwoFactorReset, new_token
 from actionset.core.factories import PersonFactory, UserFactory
 from conftest import Cast
 from tests.matrix import (
     ALL_STAFF,
     DONE,
+    HIDE,
     LOGIN,
     MAINTAINERS,
     OK,
@@ -29,6 +34,33 @@ def person_with_login_in_a(cast: Cast) -> dict[str, Any]:
 
 #: Who looks after sign-in to organisation A: its two-factor policy and its people's logins.
 KEEPS_SIGN_IN_IN_A = org_a_rule(OK, staff=("administrator",), org=("admin",))
+
+def email_change_of_a_participant(cast: Cast) -> dict[str, Any]:
+    token, token_hash = new_token()
+    user = cast.users["a_participant"]
+    EmailChange.objects.create(
+        user=user,
+        started_by=user,
+        token_hash=token_hash,
+        old_email=user.email,
+        new_email="elsewhere@example.org",
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    return {"token": token}
+
+
+def two_factor_reset_of_a_participant(cast: Cast) -> dict[str, Any]:
+    token, token_hash = new_token()
+    user = cast.users["a_participant"]
+    TwoFactorReset.objects.create(
+        user=user,
+        started_by=cast.users["administrator"],
+        token_hash=token_hash,
+        email=user.email,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    return {"token": token}
+
 
 CASES: dict[str, Case] = {
     "core:home": Case("get", lambda c: {}, expect(OK)),
@@ -53,6 +85,15 @@ CASES: dict[str, Case] = {
     "accounts:invitation": Case("get", fresh_invitation, expect(OK)),
     "accounts:profile": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),
     "accounts:email": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),
+    # A link to a new sign-in address works only for the login it was made for; anyone else is told nothing.
+    "accounts:email_confirm": Case(
+        "get", email_change_of_a_participant, expect(HIDE, anonymous=LOGIN, a_participant=OK)
+    ),
+    # Whoever holds the link sees the form; only the login's password makes it do anything.
+    "accounts:two_factor_reset": Case("get", two_factor_reset_of_a_participant, expect(OK)),
+    "accounts:recovery_for_staff": Case(
+        "get", lambda c: {"user": c.users["designer"].public_id}, staff_only(OK, "administrator")
+    ),
     "organisations:list": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),
     "organisations:new": Case("get", lambda c: {}, staff_only(OK, *MAINTAINERS)),
     "organisations:detail": Case("get", org_a, org_a_rule(OK, staff=ALL_STAFF, org=("admin", "sponsor"))),
@@ -83,4 +124,6 @@ CASES: dict[str, Case] = {
     "organisations:person_reactivate": Case(
         "post", person_with_login_in_a, org_a_rule(DONE, staff=("administrator",), org=("admin",))
     ),
+
+    "organisations:person_recovery": Case("get", person_in_a, org_a_rule(OK, staff=("administrator",), org=("admin",))),
 }

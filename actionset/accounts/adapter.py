@@ -5,6 +5,7 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
+from actionset.accounts.services import password_changed
 from actionset.core.audit import audit_record
 
 
@@ -12,6 +13,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # People join by invitation from provider staff or their organisation's admin.
         return False
+
+    def set_password(self, user: Any, password: str) -> None:
+        # Every password a person chooses through allauth (changing it, or resetting it by email) comes through here.
+        super().set_password(user, password)
+        password_changed(user=user, request=self.request)
 
     def login(self, request: HttpRequest, user: Any) -> None:
         super().login(request, user)

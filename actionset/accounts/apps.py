@@ -12,3 +12,6 @@ class AccountsConfig(AppConfig):
 
         # Every session is recorded where deactivation can find it, not only those begun on allauth's sign-in page.
         user_logged_in.connect(session_record, dispatch_uid="actionset.accounts.session_record")
+
+        # The app's access rules join the one table before any view declares them.
+        from actionset.accounts import rules  # noqa: F401

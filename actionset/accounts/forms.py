@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
 
 from actionset.accounts.models import TIME_ZONE_CHOICES, User
 
@@ -42,3 +43,61 @@ class ProfileForm(forms.ModelForm[User]):
     class Meta:
         model = User
         fields = ["name", "time_zone"]
+
+
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(
+        label=_("New sign-in address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_new_email(self) -> str:
+        email = str(self.cleaned_data["new_email"]).strip().lower()
+        if email == self.user.email.lower():
+            raise forms.ValidationError(_("That is the address you sign in with already."))
+        return email
+
+
+class RecoveryStartForm(forms.Form):
+    """What a member of staff may start for someone locked out. Neither choice lets them finish it."""
+
+    TWO_FACTOR = "two_factor"
+    EMAIL = "email"
+
+    kind = forms.ChoiceField(
+        label=_("What have they lost?"),
+        widget=forms.RadioSelect,
+        choices=[
+            (TWO_FACTOR, _("Their authenticator app and recovery codes")),
+            (EMAIL, _("Access to the mailbox they sign in with")),
+        ],
+    )
+    new_email = forms.EmailField(
+        label=_("Their new address"),
+        required=False,
+        help_text=_("Only for a lost mailbox: the link to finish the move goes here."),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == self.EMAIL:
+            email = str(data.get("new_email") or "").strip().lower()
+            if not email:
+                self.add_error("new_email", _("Give the address they can read now."))
+            elif email == self.user.email.lower():
+                self.add_error("new_email", _("That is the address they sign in with already."))
+            data["new_email"] = email
+        return data
+
+
+class TwoFactorResetForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )

@@ -5,7 +5,7 @@ import secrets
 import uuid
 import zoneinfo
 from datetime import timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -46,6 +46,10 @@ class User(AbstractUser):
     # Checked against the zoneinfo database by the profile form rather than as model choices,
     # so that a tzdata update needs no migration.
     time_zone = models.CharField(max_length=64, default="Europe/London")
+    # When the person last chose a password (accepting an invitation, changing or resetting it); empty for logins
+    # older than this field. Clearing two-factor authentication asks for a password that has stood a while, so that
+    # someone who reads the person's mailbox cannot reset the password and then remove the second factor with it.
+    password_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -64,6 +68,12 @@ class User(AbstractUser):
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> tuple[str, str]:
+    """A token for a link, and the hash of it that is all the database keeps."""
+    token = secrets.token_urlsafe(32)
+    return token, _hash_token(token)
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
@@ -101,8 +111,7 @@ class Invitation(BaseModel):
 
     @staticmethod
     def new_token() -> tuple[str, str]:
-        token = secrets.token_urlsafe(32)
-        return token, _hash_token(token)
+        return new_token()
 
     @staticmethod
     def default_expiry() -> Any:
@@ -110,7 +119,7 @@ class Invitation(BaseModel):
 
     @property
     def is_usable(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+        return self.state == "pending"
 
     @property
     def state(self) -> str:
@@ -120,4 +129,86 @@ class Invitation(BaseModel):
             return "revoked"
         if self.expires_at <= timezone.now():
             return "expired"
+        # Whoever the directory entry has been linked to meanwhile, this link must not link it again.
+        if self.person is not None and self.person.user_id is not None:
+            return "linked"
         return "pending"
+
+
+L = TypeVar("L", bound="OneTimeLink")
+
+
+class OneTimeLinkQuerySet(models.QuerySet[L], Generic[L]):
+    def pending(self) -> OneTimeLinkQuerySet[L]:
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def by_token(self, token: str) -> L | None:
+        return self.filter(token_hash=_hash_token(token)).select_related("user").first()
+
+
+class OneTimeLink(BaseModel):
+    """A link emailed to someone that works once and expires. Only a hash of its token is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    # Who asked for it: the person themselves, or a member of staff helping them back in.
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The directory the help was started from, when it was: the audit log is then filed under it.
+    organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def started_by_staff(self) -> bool:
+        return self.started_by_id is not None and self.started_by_id != self.user_id
+
+    @property
+    def is_usable(self) -> bool:
+        return self.state == "pending"
+
+    @property
+    def state(self) -> str:
+        if self.used_at:
+            return "used"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+
+class EmailChange(OneTimeLink):
+    """A move of a login to a new sign-in address. The link goes to the new address, and the move takes effect only
+    when the login's owner opens it while signed in and confirms with their password (and second factor, if they
+    have one), so neither whoever reads the new mailbox nor whoever asked for it can complete it alone."""
+
+    old_email = models.EmailField()
+    new_email = models.EmailField()
+
+    objects = OneTimeLinkQuerySet["EmailChange"].as_manager()
+
+    def __str__(self) -> str:
+        return f"Change of sign-in address for {self.user_id}"
+
+
+class TwoFactorReset(OneTimeLink):
+    """Staff-started help for someone who has lost their authenticator and recovery codes. The link goes to the
+    login's own sign-in address and clears two-factor authentication only with the login's password."""
+
+    email = models.EmailField()
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    objects = OneTimeLinkQuerySet["TwoFactorReset"].as_manager()
+
+    MAX_FAILED_ATTEMPTS: ClassVar[int] = 5
+
+    def __str__(self) -> str:
+        return f"Two-factor reset for {self.user_id}"

@@ -7,6 +7,9 @@ app_name = "accounts"
 urlpatterns = [
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("profile/", views.profile, name="profile"),
-    # Before allauth's own "email/" (included after this file): one's sign-in address is not changed here.
+    # Before allauth's own "email/" (included after this file): one's sign-in address is changed our way.
     path("email/", views.email_address, name="email"),
+    path("email/confirm/<str:token>/", views.email_confirm, name="email_confirm"),
+    path("two-factor/reset/<str:token>/", views.two_factor_reset, name="two_factor_reset"),
+    path("staff/<uuid:user>/recovery/", views.recovery_for_staff, name="recovery_for_staff"),
 ]

@@ -154,7 +154,7 @@ def sharing_rule_of(learning_set: LearningSet) -> str:
 def active_members(learning_set: LearningSet) -> list[Enrolment]:
     return list(
         Enrolment.objects.filter(membership__learning_set=learning_set, withdrawn_at__isnull=True)
-        .select_related("person")
+        .select_related("person__user")
         .order_by("person__name")
     )
 
@@ -509,7 +509,7 @@ def _tell(item: SharedItem, template: str, told: list[tuple[Enrolment | User, di
 
     for who, extra in told:
         if isinstance(who, Enrolment):
-            email, name, can_sign_in = who.person.email, who.person.name, who.person.user_id is not None
+            email, name, can_sign_in = who.person.mail_address, who.person.name, who.person.user_id is not None
         else:
             email, name, can_sign_in = who.email, str(who), True
         if email:
@@ -671,9 +671,9 @@ def _tell_the_set(answer: LeaderAnswer) -> None:
     item = answer.item
     # One message each: a reply goes to the sender, not to the whole set.
     for member in active_members(item.learning_set):
-        if member.person.email:
+        if member.person.mail_address:
             email_send(
-                to=[member.person.email],
+                to=[member.person.mail_address],
                 template="learning_answer",
                 context={"item": item, "answer": answer, "learning_set": item.learning_set},
             )

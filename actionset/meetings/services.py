@@ -51,7 +51,7 @@ def set_recipients(learning_set: LearningSet) -> list[Recipient]:
     for membership in memberships:
         person = membership.enrolment.person
         user = person.user
-        email = person.email or (user.email if user else "")
+        email = person.mail_address
         if email:
             recipients.setdefault(
                 email.lower(),

@@ -117,6 +117,13 @@ class Person(BaseModel):
         return self.name
 
     @property
+    def mail_address(self) -> str:
+        """Where mail for this person goes: once they have a login, the address they sign in with, which only they
+        can change; until then, the directory's. An organisation admin who edits the directory must not be able to
+        redirect a member's mail about their set."""
+        return self.user.email if self.user is not None else self.email
+
+    @property
     def role_names(self) -> list[str]:
         return sorted(r.get_role_display() for r in self.roles.all())
 

@@ -79,22 +79,31 @@ def person_save(
     person: Person | None = None,
     request: HttpRequest | None = None,
 ) -> Person:
-    """Create or update one directory entry. The form has already checked the manager is valid."""
+    """Create or update one directory entry. The form has already checked the manager is valid.
+
+    The directory's address is the organisation's record of the person. Once they have a login, it is not how they
+    sign in or where their mail goes: changing it here leaves their login exactly as it was.
+    """
     with transaction.atomic():
         creating = person is None
         if person is None:
             person = Person(organisation=organisation)
+        before = person.email
         changed = sorted(k for k, v in data.items() if getattr(person, k, None) != v)
         for field, value in data.items():
             setattr(person, field, value)
         person.email = person.email.strip().lower()
         person.save()
+        detail: dict[str, Any] = {"fields": changed}
+        if not creating and person.email != before:
+            # An address is what invitations are sent to: who changed it, from what, is worth keeping.
+            detail["email"] = {"before": before, "after": person.email}
         audit_record(
             actor=actor,
             action="person.created" if creating else "person.updated",
             target=person,
             organisation=organisation,
-            detail={"fields": changed},
+            detail=detail,
             request=request,
         )
     return person

@@ -19,4 +19,5 @@ urlpatterns = [
     path("<uuid:organisation>/people/<uuid:person>/invite/", views.person_invite, name="person_invite"),
     path("<uuid:organisation>/people/<uuid:person>/deactivate/", views.person_deactivate, name="person_deactivate"),
     path("<uuid:organisation>/people/<uuid:person>/reactivate/", views.person_reactivate, name="person_reactivate"),
+    path("<uuid:organisation>/people/<uuid:person>/recovery/", views.person_recovery, name="person_recovery"),
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
@@ -20,6 +21,7 @@ from django_htmx.middleware import HtmxDetails
 from actionset.accounts.models import Invitation
 from actionset.accounts.services import invitation_send
 from actionset.accounts.two_factor import with_two_factor
+from actionset.accounts.views import recovery_page
 from actionset.core import spreadsheets
 from actionset.core.access import access, actor_for, can, user_of
 from actionset.organisations import people_io
@@ -329,7 +331,7 @@ def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
         messages.success(request, f"{person.name}'s details saved.")
         return redirect("organisations:people", organisation=organisation.public_id)
     roles_form = OrganisationRolesForm(initial={"roles": list(person.roles.values_list("role", flat=True))})
-    invitations = Invitation.objects.filter(person=person).order_by("-created_at")[:3]
+    invitations = Invitation.objects.filter(person=person).select_related("person").order_by("-created_at")[:3]
     return render(
         request,
         "organisations/person_form.html",
@@ -340,6 +342,7 @@ def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
             "title": person.name,
             "roles_form": roles_form,
             "can_change_roles": can(actor, "people.roles", person),
+            "can_help_sign_in": can(actor, "people.recovery", person),
             "invitations": invitations,
         },
     )
@@ -360,12 +363,34 @@ def person_roles(request: HttpRequest, person: Person) -> HttpResponse:
 @require_POST
 @access("people.manage", load=person_from_url)
 def person_invite(request: HttpRequest, person: Person) -> HttpResponse:
-    invitation_send(
+    invitation = invitation_send(
         invited_by=user_of(request),
         email=person.email,
         organisation=person.organisation,
         person=person,
         request=request,
     )
-    messages.success(request, f"Invitation sent to {person.email}. The link works once and expires in 14 days.")
+    if invitation is None:
+        # Their login is theirs: the reminder went to the address they sign in with, which is not shown here.
+        messages.success(
+            request, _("%(name)s can already sign in, so we emailed them a reminder.") % {"name": person.name}
+        )
+    else:
+        messages.success(
+            request,
+            _("Invitation sent to %(email)s. The link works once and expires in %(days)s days.")
+            % {"email": person.email, "days": settings.INVITATION_VALID_DAYS},
+        )
     return redirect("organisations:person", organisation=person.organisation.public_id, person=person.public_id)
+
+
+@access("people.recovery", load=person_from_url)
+def person_recovery(request: HttpRequest, person: Person) -> HttpResponse:
+    """Start help for someone in the directory who is locked out of their login; only they can finish it."""
+    back = reverse(
+        "organisations:person", kwargs={"organisation": person.organisation.public_id, "person": person.public_id}
+    )
+    context = {"person": person, "organisation": person.organisation}
+    if person.user is None:
+        return render(request, "accounts/recovery_start.html", {"login": None, "back": back, **context})
+    return recovery_page(request, user=person.user, organisation=person.organisation, back=back, context=context)

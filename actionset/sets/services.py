@@ -126,7 +126,7 @@ def _move_notice(enrolment: Enrolment, old_set: LearningSet, new_set: LearningSe
     from actionset.meetings.services import set_recipients
 
     person = enrolment.person
-    email = person.email or (person.user.email if person.user else "")
+    email = person.mail_address
     if not email:
         return
     recipient = next((r for r in set_recipients(new_set) if r.email.lower() == email.lower()), None)
@@ -296,7 +296,7 @@ def sets_publish(*, actor: User, programme: Programme, request: HttpRequest | No
         if programme.is_published:
             raise SetsError("These sets are already published.")
         sets = list(
-            programme.sets.prefetch_related("memberships__enrolment__person", "facilitators__user").order_by(
+            programme.sets.prefetch_related("memberships__enrolment__person__user", "facilitators__user").order_by(
                 "position", "name"
             )
         )
@@ -325,10 +325,10 @@ def _publication_emails(programme: Programme, sets: Iterable[LearningSet]) -> It
         link = base + reverse("sets:detail", kwargs={"learning_set": learning_set.public_id})
         for membership in members:
             person = membership.enrolment.person
-            if not person.email:
+            if not person.mail_address:
                 continue
             yield {
-                "to": [person.email],
+                "to": [person.mail_address],
                 "context": {
                     "person": person,
                     "programme": programme,
