@@ -35,6 +35,7 @@ def person_with_login_in_a(cast: Cast) -> dict[str, Any]:
 #: Who looks after sign-in to organisation A: its two-factor policy and its people's logins.
 KEEPS_SIGN_IN_IN_A = org_a_rule(OK, staff=("administrator",), org=("admin",))
 
+
 def email_change_of_a_participant(cast: Cast) -> dict[str, Any]:
     token, token_hash = new_token()
     user = cast.users["a_participant"]
@@ -124,6 +125,5 @@ CASES: dict[str, Case] = {
     "organisations:person_reactivate": Case(
         "post", person_with_login_in_a, org_a_rule(DONE, staff=("administrator",), org=("admin",))
     ),
-
     "organisations:person_recovery": Case("get", person_in_a, org_a_rule(OK, staff=("administrator",), org=("admin",))),
 }
