@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 
 from actionset.accounts.models import Invitation
-from actionset.core.audit import audit_record
+from actionset.core.audit import AuditAction, audit_record
 from actionset.organisations.models import Provider
 from conftest import Cast
 from tests.matrix import DENY, DONE, HIDE, OK, Case, staff_only
@@ -40,7 +40,9 @@ def an_invitation(cast: Cast) -> Any:
 
 
 def an_audit_event(cast: Cast) -> Any:
-    return audit_record(actor=cast.users["a_admin"], action="person.updated", target=cast.people["a_participant"])
+    return audit_record(
+        actor=cast.users["a_admin"], action=AuditAction.PERSON_UPDATED, target=cast.people["a_participant"]
+    )
 
 
 #: Each registered model and the object of the cast its change, delete and history pages are requested for.

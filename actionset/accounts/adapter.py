@@ -6,7 +6,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
 from actionset.accounts.services import password_changed
-from actionset.core.audit import audit_record
+from actionset.core.audit import AuditAction, audit_record
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -21,10 +21,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def login(self, request: HttpRequest, user: Any) -> None:
         super().login(request, user)
-        audit_record(actor=user, action="login", target=user, request=request)
+        audit_record(actor=user, action=AuditAction.LOGIN, target=user, request=request)
 
     def logout(self, request: HttpRequest) -> None:
         user = request.user
         if user.is_authenticated:
-            audit_record(actor=user, action="logout", target=user, request=request)
+            audit_record(actor=user, action=AuditAction.LOGOUT, target=user, request=request)
         super().logout(request)

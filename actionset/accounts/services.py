@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actionset.accounts.models import EmailChange, Invitation, TwoFactorReset, User, new_token
-from actionset.core.audit import audit_record
+from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
 from actionset.organisations.models import Person, StaffRole
 
@@ -117,7 +117,7 @@ def invitation_send(
         )
         audit_record(
             actor=invited_by,
-            action="invitation.sent",
+            action=AuditAction.INVITATION_SENT,
             target=invitation,
             organisation=organisation,
             detail={"email": email, "staff_roles": invitation.staff_roles},
@@ -143,7 +143,7 @@ def sign_in_reminder_send(*, sent_by: User, person: Person, request: HttpRequest
     with transaction.atomic():
         audit_record(
             actor=sent_by,
-            action="account.sign_in_reminder_sent",
+            action=AuditAction.ACCOUNT_SIGN_IN_REMINDER_SENT,
             target=person,
             organisation=person.organisation,
             request=request,
@@ -178,7 +178,11 @@ def invitation_accept(*, invitation: Invitation, name: str, password: str, reque
             raise InvitationNeedsSignIn
         user = User.objects.create_user(invitation.email, password, name=name, password_changed_at=timezone.now())
         audit_record(
-            actor=user, action="account.created", target=user, organisation=invitation.organisation, request=request
+            actor=user,
+            action=AuditAction.ACCOUNT_CREATED,
+            target=user,
+            organisation=invitation.organisation,
+            request=request,
         )
         _invitation_complete(invitation=invitation, user=user, request=request)
     return user
@@ -204,7 +208,7 @@ def _invitation_complete(*, invitation: Invitation, user: User, request: HttpReq
         person.save(update_fields=["user", "updated_at"])
         audit_record(
             actor=user,
-            action="person.linked",
+            action=AuditAction.PERSON_LINKED,
             target=person,
             organisation=person.organisation,
             detail={"login": str(user.public_id), "by": "invitation"},
@@ -219,7 +223,7 @@ def _invitation_complete(*, invitation: Invitation, user: User, request: HttpReq
     invitation.save(update_fields=["accepted_at", "updated_at"])
     audit_record(
         actor=user,
-        action="invitation.accepted",
+        action=AuditAction.INVITATION_ACCEPTED,
         target=invitation,
         organisation=invitation.organisation,
         detail={"staff_roles_granted": granted} if granted else None,
@@ -260,7 +264,7 @@ def email_change_request(
         in_use = other is not None and other.pk != user.pk
         audit_record(
             actor=started_by,
-            action="account.recovery_started" if by_staff else "account.email_change_requested",
+            action=AuditAction.ACCOUNT_RECOVERY_STARTED if by_staff else AuditAction.ACCOUNT_EMAIL_CHANGE_REQUESTED,
             target=user,
             organisation=organisation,
             detail={"kind": "email", "new_email": new_email, **({"address_in_use": True} if in_use else {})},
@@ -318,7 +322,7 @@ def email_change_confirm(*, change: EmailChange, user: User, request: HttpReques
         change.save(update_fields=["used_at", "updated_at"])
         audit_record(
             actor=user,
-            action="account.email_changed",
+            action=AuditAction.ACCOUNT_EMAIL_CHANGED,
             target=user,
             organisation=change.organisation,
             detail={"before": old_email, "after": user.email, "started_by_staff": change.started_by_staff},
@@ -327,7 +331,7 @@ def email_change_confirm(*, change: EmailChange, user: User, request: HttpReques
         if change.started_by_staff:
             audit_record(
                 actor=user,
-                action="account.recovery_completed",
+                action=AuditAction.ACCOUNT_RECOVERY_COMPLETED,
                 target=user,
                 organisation=change.organisation,
                 detail={"kind": "email"},
@@ -403,7 +407,7 @@ def two_factor_reset_start(
         )
         audit_record(
             actor=actor,
-            action="account.recovery_started",
+            action=AuditAction.ACCOUNT_RECOVERY_STARTED,
             target=user,
             organisation=organisation,
             detail={"kind": "two_factor"},
@@ -453,7 +457,7 @@ def two_factor_reset_complete(*, reset: TwoFactorReset, password: str, request: 
                 reset.save(update_fields=["used_at", "updated_at"])
                 audit_record(
                     actor=user,
-                    action="account.recovery_completed",
+                    action=AuditAction.ACCOUNT_RECOVERY_COMPLETED,
                     target=user,
                     organisation=reset.organisation,
                     detail={"kind": "two_factor", "removed": removed},
@@ -469,4 +473,4 @@ def password_changed(*, user: User, request: HttpRequest | None = None) -> None:
     with transaction.atomic():
         user.password_changed_at = timezone.now()
         user.save(update_fields=["password_changed_at"])
-        audit_record(actor=user, action="account.password_changed", target=user, request=request)
+        audit_record(actor=user, action=AuditAction.ACCOUNT_PASSWORD_CHANGED, target=user, request=request)

@@ -41,7 +41,7 @@ from actionset.accounts.services import (
     two_factor_reset_start,
 )
 from actionset.core.access import access, user_of
-from actionset.core.audit import audit_record
+from actionset.core.audit import AuditAction, audit_record
 
 if TYPE_CHECKING:
     from actionset.organisations.models import Organisation
@@ -85,7 +85,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         except InvitationNeedsSignIn:
             return redirect(request.path)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        audit_record(actor=user, action="login", target=user, request=request)
+        audit_record(actor=user, action=AuditAction.LOGIN, target=user, request=request)
         messages.success(request, _("Welcome. Your password is set and you are signed in."))
         return redirect("core:home")
     initial_name = found.person.name if found.person else ""

@@ -25,7 +25,7 @@ from actionset.accreditation.models import (
     Submission,
 )
 from actionset.accreditation.progress import progress_for
-from actionset.core.audit import audit_record
+from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
 
 
@@ -83,7 +83,7 @@ def portfolio_start(*, actor: Any, award: Award, request: HttpRequest | None = N
         portfolio.save(update_fields=["cohort"])
         audit_record(
             actor=actor,
-            action="accreditation.portfolio_start",
+            action=AuditAction.ACCREDITATION_PORTFOLIO_START,
             target=portfolio,
             detail={"award": award.slug},
             request=request,
@@ -118,7 +118,7 @@ def evidence_log(
     )
     audit_record(
         actor=actor,
-        action="accreditation.evidence_log",
+        action=AuditAction.ACCREDITATION_EVIDENCE_LOG,
         target=portfolio,
         detail={"kind": kind, "minutes": minutes, "on": happened_on.isoformat()},
         request=request,
@@ -132,7 +132,7 @@ def evidence_delete(*, actor: Any, entry: EvidenceEntry, request: HttpRequest | 
     _require_editable(_locked(portfolio))
     audit_record(
         actor=actor,
-        action="accreditation.evidence_delete",
+        action=AuditAction.ACCREDITATION_EVIDENCE_DELETE,
         target=portfolio,
         detail={"kind": entry.kind, "minutes": entry.minutes, "on": entry.happened_on.isoformat()},
         request=request,
@@ -157,7 +157,7 @@ def reflection_add(
     # The audit log records that a reflection was written and its length, never its words.
     audit_record(
         actor=actor,
-        action="accreditation.reflection_add",
+        action=AuditAction.ACCREDITATION_REFLECTION_ADD,
         target=portfolio,
         detail={"words": reflection.words},
         request=request,
@@ -182,7 +182,7 @@ def reflection_change(
     reflection.save(update_fields=["written_on", "title", "text", "words", "updated_at"])
     audit_record(
         actor=actor,
-        action="accreditation.reflection_change",
+        action=AuditAction.ACCREDITATION_REFLECTION_CHANGE,
         target=portfolio,
         detail={"words": reflection.words},
         request=request,
@@ -196,7 +196,7 @@ def reflection_delete(*, actor: Any, reflection: Reflection, request: HttpReques
     _require_editable(_locked(portfolio))
     audit_record(
         actor=actor,
-        action="accreditation.reflection_delete",
+        action=AuditAction.ACCREDITATION_REFLECTION_DELETE,
         target=portfolio,
         detail={"words": reflection.words},
         request=request,
@@ -213,7 +213,7 @@ def buddy_add(*, actor: Any, portfolio: Portfolio, user: Any, request: HttpReque
     if created:
         audit_record(
             actor=actor,
-            action="accreditation.buddy_add",
+            action=AuditAction.ACCREDITATION_BUDDY_ADD,
             target=portfolio,
             detail={"buddy": user.email},
             request=request,
@@ -256,7 +256,7 @@ def observation_record(
     )
     audit_record(
         actor=actor,
-        action="accreditation.observation_record",
+        action=AuditAction.ACCREDITATION_OBSERVATION_RECORD,
         target=portfolio,
         detail={"role": role, "on": observed_on.isoformat()},
         request=request,
@@ -298,7 +298,9 @@ def portfolio_submit(
     portfolio.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
-        action="accreditation.portfolio_resubmit" if resubmission else "accreditation.portfolio_submit",
+        action=AuditAction.ACCREDITATION_PORTFOLIO_RESUBMIT
+        if resubmission
+        else AuditAction.ACCREDITATION_PORTFOLIO_SUBMIT,
         target=portfolio,
         detail={"submission": number, "requirements_met": progress.all_met},
         request=request,
@@ -337,7 +339,7 @@ def portfolio_decide(
     portfolio.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
-        action="accreditation.portfolio_pass" if passed else "accreditation.portfolio_refer",
+        action=AuditAction.ACCREDITATION_PORTFOLIO_PASS if passed else AuditAction.ACCREDITATION_PORTFOLIO_REFER,
         target=portfolio,
         detail={"submission": submission.number},
         request=request,
@@ -390,7 +392,7 @@ def credential_issue(*, actor: Any, portfolio: Portfolio, request: HttpRequest |
     credential.save(update_fields=["token", "key_id"])
     audit_record(
         actor=actor,
-        action="accreditation.credential_issue",
+        action=AuditAction.ACCREDITATION_CREDENTIAL_ISSUE,
         target=credential,
         # The key's id is on the credential itself; the audit line stays short enough to read.
         detail={"award": portfolio.award.slug, "recipient": credential.recipient_name},
@@ -414,7 +416,7 @@ def credential_revoke(
     credential.save(update_fields=["revoked_at", "revocation_reason", "revoked_by", "updated_at"])
     audit_record(
         actor=actor,
-        action="accreditation.credential_revoke",
+        action=AuditAction.ACCREDITATION_CREDENTIAL_REVOKE,
         target=credential,
         detail={"reason": credential.revocation_reason},
         request=request,

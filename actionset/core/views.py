@@ -16,6 +16,7 @@ from actionset.accounts.models import Invitation, User
 from actionset.accounts.services import invitation_send
 from actionset.accounts.two_factor import has_two_factor, two_factor_policies, with_two_factor
 from actionset.core.access import ADMINISTRATOR, DESIGNER, ORG_ADMIN, Actor, access, actor_for, user_of
+from actionset.core.audit import AuditAction
 from actionset.core.extensions import extension_home_panels
 from actionset.core.models import AuditEvent
 from actionset.organisations.forms import ProviderTwoFactorForm, StaffInviteForm, StaffRolesForm
@@ -239,10 +240,17 @@ def two_factor_required(request: HttpRequest) -> HttpResponse:
 
 @access("provider.audit")
 def audit(request: HttpRequest) -> HttpResponse:
+    """The log, filtered by one kind of event or by words describing it ("address", "two-factor", "roles")."""
     events = AuditEvent.objects.recent()
     action = request.GET.get("action", "")
+    words = request.GET.get("q", "").strip()
     if action:
         events = events.filter(action=action)
+    if words:
+        events = events.filter(action__in=[a.value for a in AuditAction.matching(words)])
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    actions = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
-    return render(request, "core/audit.html", {"page": page, "action": action, "actions": sorted(set(actions))})
+    kinds = sorted(AuditAction, key=lambda a: str(a.label))
+    labels = {a.value: a.label for a in AuditAction}
+    for event in page.object_list:
+        event.kind = labels.get(event.action, event.action)
+    return render(request, "core/audit.html", {"page": page, "action": action, "words": words, "kinds": kinds})

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from actionset.core.audit import audit_record
+from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
 from actionset.evaluation.instruments import BUILT_IN, DefinitionInvalid, install, parse, parse_json
 from actionset.evaluation.models import Answer, Instrument, Item, Notice, Occasion, Response, Scale, Timing
@@ -55,7 +55,7 @@ def instrument_import(*, actor: User, content: bytes, filename: str, request: Ht
         instrument = install(definition, models={"Instrument": Instrument, "Scale": Scale, "Item": Item})
         audit_record(
             actor=actor,
-            action="evaluation.instrument_imported",
+            action=AuditAction.EVALUATION_INSTRUMENT_IMPORTED,
             target=instrument,
             detail={"filename": filename[:200], "items": len(definition.items)},
             request=request,
@@ -244,7 +244,7 @@ def _record(
             Answer.objects.bulk_create(rows)
             audit_record(
                 actor=actor,
-                action="evaluation.answered",
+                action=AuditAction.EVALUATION_ANSWERED,
                 target=occasion,
                 organisation=occasion.programme.organisation,
                 detail={"via": via},
@@ -372,5 +372,9 @@ def notices_send(*, today: dt.date | None = None, programmes: Iterable[Programme
 
 def report_exported(*, actor: User, programme: Programme, format: str, request: HttpRequest | None = None) -> None:
     audit_record(
-        actor=actor, action="evaluation.report_exported", target=programme, detail={"format": format}, request=request
+        actor=actor,
+        action=AuditAction.EVALUATION_REPORT_EXPORTED,
+        target=programme,
+        detail={"format": format},
+        request=request,
     )

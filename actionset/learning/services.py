@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from actionset.core.audit import audit_record
+from actionset.core.audit import AuditAction, audit_record
 from actionset.meetings.models import Attendance, Meeting
 from actionset.programmes.models import Enrolment, Programme
 from actionset.sets.models import Action, LearningSet, SharingRule
@@ -344,7 +344,7 @@ def item_propose(
         Decision.objects.create(item=item, enrolment=author, user=actor, verdict=Decision.Verdict.APPROVE)
         audit_record(
             actor=actor,
-            action="learning.item_proposed",
+            action=AuditAction.LEARNING_ITEM_PROPOSED,
             target=item,
             organisation=learning_set.programme.organisation,
             detail={"kind": kind, "set": str(learning_set.public_id)},
@@ -386,7 +386,7 @@ def item_decide(*, actor: Any, item: SharedItem, verdict: str) -> SharedItem:
             # The member overrules what a facilitator recorded for them: the log says so, not what either said.
             audit_record(
                 actor=actor,
-                action="learning.room_decision_replaced",
+                action=AuditAction.LEARNING_ROOM_DECISION_REPLACED,
                 target=item,
                 organisation=learning_set.programme.organisation,
                 detail={"recorded_by": previous.recorded_by_name},
@@ -412,7 +412,7 @@ def _note_objection(item: SharedItem) -> None:
     # Who objected stays in the set; the log notes only that the item was held back.
     audit_record(
         actor=None,
-        action="learning.item_objected",
+        action=AuditAction.LEARNING_ITEM_OBJECTED,
         target=item,
         organisation=item.learning_set.programme.organisation,
     )
@@ -481,7 +481,9 @@ def item_record_in_room(*, actor: Any, item: SharedItem, decisions: dict[int, st
         for member, what in changed:
             audit_record(
                 actor=actor,
-                action="learning.room_decision_cleared" if what == "cleared" else "learning.decision_recorded_in_room",
+                action=AuditAction.LEARNING_ROOM_DECISION_CLEARED
+                if what == "cleared"
+                else AuditAction.LEARNING_DECISION_RECORDED_IN_ROOM,
                 target=item,
                 organisation=learning_set.programme.organisation,
                 detail={"on_behalf_of": str(member.public_id), "set": str(learning_set.public_id)},
@@ -563,7 +565,7 @@ def item_edit(*, actor: Any, item: SharedItem, text: str) -> SharedItem:
         item.save(update_fields=["text", "edited_at", "updated_at"])
         audit_record(
             actor=actor,
-            action="learning.item_edited",
+            action=AuditAction.LEARNING_ITEM_EDITED,
             target=item,
             organisation=item.learning_set.programme.organisation,
             detail={"approvals_cleared": cleared},
@@ -591,7 +593,7 @@ def _release_if_due(item: SharedItem, actor: Any) -> bool:
     item.save(update_fields=["status", "released_at", "released_under", "updated_at"])
     audit_record(
         actor=actor,
-        action="learning.item_released",
+        action=AuditAction.LEARNING_ITEM_RELEASED,
         target=item,
         organisation=item.learning_set.programme.organisation,
         detail={
@@ -617,7 +619,7 @@ def item_withdraw(*, actor: Any, item: SharedItem) -> SharedItem:
         item.save(update_fields=["status", "updated_at"])
         audit_record(
             actor=actor,
-            action="learning.item_withdrawn",
+            action=AuditAction.LEARNING_ITEM_WITHDRAWN,
             target=item,
             organisation=item.learning_set.programme.organisation,
         )
@@ -656,7 +658,7 @@ def answer_add(*, actor: Any, item: SharedItem, text: str) -> LeaderAnswer:
         )
         audit_record(
             actor=actor,
-            action="learning.question_answered",
+            action=AuditAction.LEARNING_QUESTION_ANSWERED,
             target=item,
             organisation=programme.organisation,
             detail={"set": str(item.learning_set.public_id)},
@@ -690,7 +692,7 @@ def theme_get_or_create(*, actor: Any, name: str) -> Theme:
     if existing is not None:
         return existing
     theme = Theme.objects.create(name=name[:100], created_by=actor)
-    audit_record(actor=actor, action="learning.theme_created", target=theme)
+    audit_record(actor=actor, action=AuditAction.LEARNING_THEME_CREATED, target=theme)
     return theme
 
 
@@ -705,7 +707,7 @@ def item_themes_set(*, actor: Any, item: SharedItem, themes: Iterable[Theme], ne
         item.themes.set(chosen)
         audit_record(
             actor=actor,
-            action="learning.item_tagged",
+            action=AuditAction.LEARNING_ITEM_TAGGED,
             target=item,
             organisation=item.learning_set.programme.organisation,
             detail={"themes": sorted(t.name for t in chosen)},

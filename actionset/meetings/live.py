@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from actionset.accounts.models import User
-from actionset.core.audit import audit_record
+from actionset.core.audit import AuditAction, audit_record
 from actionset.meetings.methods import MAX_MINUTES, MIN_MINUTES, Phase, phases_for, run_sheet
 from actionset.meetings.models import Attendance, FacilitatorNote, Meeting, MeetingRun, PresenterTurn
 from actionset.programmes.models import Enrolment, Programme
@@ -220,7 +220,7 @@ def live_start(*, actor: User, meeting: Meeting, version: int = 0, request: Http
         )
         audit_record(
             actor=actor,
-            action="meeting.started",
+            action=AuditAction.MEETING_STARTED,
             target=meeting,
             organisation=programme.organisation,
             detail={"method": programme.method},
@@ -335,7 +335,7 @@ def live_end(*, actor: User, meeting: Meeting, version: int, request: HttpReques
         meeting.status = Meeting.Status.HELD
         audit_record(
             actor=actor,
-            action="meeting.ended",
+            action=AuditAction.MEETING_ENDED,
             target=meeting,
             organisation=meeting.learning_set.programme.organisation,
             detail={
@@ -404,7 +404,7 @@ def attendance_record(
         counts = {s: list(statuses.values()).count(s) for s in valid}
         audit_record(
             actor=actor,
-            action="meeting.attendance",
+            action=AuditAction.MEETING_ATTENDANCE,
             target=meeting,
             organisation=meeting.learning_set.programme.organisation,
             detail=counts,
@@ -437,7 +437,7 @@ def run_sheet_update(
         programme.save(update_fields=["phase_minutes"])
         audit_record(
             actor=actor,
-            action="programme.run_sheet",
+            action=AuditAction.PROGRAMME_RUN_SHEET,
             target=programme,
             detail={"before": before, "after": programme.phase_minutes},
             request=request,

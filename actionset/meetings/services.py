@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from actionset.accounts.models import User
-from actionset.core.audit import audit_record
+from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
 from actionset.meetings.calendar import Recipient, invitation_ics
 from actionset.meetings.models import CalendarFeed, Meeting
@@ -177,7 +177,7 @@ def schedule_create(
             )
             audit_record(
                 actor=actor,
-                action="schedule.created",
+                action=AuditAction.SCHEDULE_CREATED,
                 target=target,
                 organisation=programme.organisation,
                 detail={
@@ -235,7 +235,7 @@ def meeting_reschedule(
         meeting.save(update_fields=["starts_at", "ends_at", "location", "sequence", "reminder_sent_at", "updated_at"])
         audit_record(
             actor=actor,
-            action="meeting.rescheduled",
+            action=AuditAction.MEETING_RESCHEDULED,
             target=meeting,
             organisation=meeting.learning_set.programme.organisation,
             detail={
@@ -262,7 +262,7 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "", request: 
         meeting.save(update_fields=["status", "sequence", "updated_at"])
         audit_record(
             actor=actor,
-            action="meeting.cancelled",
+            action=AuditAction.MEETING_CANCELLED,
             target=meeting,
             organisation=meeting.learning_set.programme.organisation,
             detail={"sequence": meeting.sequence, "reason": reason},
@@ -333,7 +333,7 @@ def calendar_feed_create(*, actor: User, request: HttpRequest | None = None) -> 
         feed = CalendarFeed.objects.create(user=actor, token_hash=token_hash)
         audit_record(
             actor=actor,
-            action="calendar_feed.reset" if revoked else "calendar_feed.created",
+            action=AuditAction.CALENDAR_FEED_RESET if revoked else AuditAction.CALENDAR_FEED_CREATED,
             target=feed,
             request=request,
         )
@@ -345,4 +345,4 @@ def calendar_feed_revoke(*, actor: User, request: HttpRequest | None = None) -> 
         for feed in CalendarFeed.objects.active().filter(user=actor).select_for_update():
             feed.revoked_at = timezone.now()
             feed.save(update_fields=["revoked_at", "updated_at"])
-            audit_record(actor=actor, action="calendar_feed.revoked", target=feed, request=request)
+            audit_record(actor=actor, action=AuditAction.CALENDAR_FEED_REVOKED, target=feed, request=request)

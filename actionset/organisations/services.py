@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from actionset.accounts.models import Invitation, User
 from actionset.accounts.sessions import sessions_end
 from actionset.core.access import ADMINISTRATOR
-from actionset.core.audit import audit_record
+from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
 from actionset.organisations import people_io
 from actionset.organisations.models import Organisation, OrganisationRole, Person, Provider, StaffRole
@@ -28,7 +28,11 @@ def organisation_create(
     with transaction.atomic():
         organisation = Organisation.objects.create(name=name, sector=sector)
         audit_record(
-            actor=actor, action="organisation.created", target=organisation, organisation=organisation, request=request
+            actor=actor,
+            action=AuditAction.ORGANISATION_CREATED,
+            target=organisation,
+            organisation=organisation,
+            request=request,
         )
     return organisation
 
@@ -44,7 +48,7 @@ def organisation_update(
             organisation.save(update_fields=[*changed, "updated_at"])
             audit_record(
                 actor=actor,
-                action="organisation.updated",
+                action=AuditAction.ORGANISATION_UPDATED,
                 target=organisation,
                 detail={"fields": sorted(changed)},
                 request=request,
@@ -63,7 +67,7 @@ def provider_update(*, actor: User, data: dict[str, Any], request: HttpRequest |
             provider.save(update_fields=list(changed))
             audit_record(
                 actor=actor,
-                action="provider.updated",
+                action=AuditAction.PROVIDER_UPDATED,
                 target=provider,
                 detail={"fields": sorted(changed)},
                 request=request,
@@ -100,7 +104,7 @@ def person_save(
             detail["email"] = {"before": before, "after": person.email}
         audit_record(
             actor=actor,
-            action="person.created" if creating else "person.updated",
+            action=AuditAction.PERSON_CREATED if creating else AuditAction.PERSON_UPDATED,
             target=person,
             organisation=organisation,
             detail=detail,
@@ -121,7 +125,7 @@ def person_roles_set(*, actor: User, person: Person, roles: Iterable[str], reque
         )
         audit_record(
             actor=actor,
-            action="roles.changed",
+            action=AuditAction.ROLES_CHANGED,
             target=person,
             organisation=person.organisation,
             detail={"before": sorted(current), "after": sorted(wanted)},
@@ -139,7 +143,7 @@ def staff_roles_set(*, actor: User, user: User, roles: Iterable[str], request: H
         StaffRole.objects.bulk_create([StaffRole(user=user, role=r) for r in sorted(wanted - current)])
         audit_record(
             actor=actor,
-            action="staff_roles.changed",
+            action=AuditAction.STAFF_ROLES_CHANGED,
             target=user,
             detail={"before": sorted(current), "after": sorted(wanted)},
             request=request,
@@ -156,7 +160,7 @@ def provider_two_factor_set(*, actor: User, required: bool, request: HttpRequest
             provider.save(update_fields=["require_two_factor_for_staff"])
             audit_record(
                 actor=actor,
-                action="provider.two_factor_policy_changed",
+                action=AuditAction.PROVIDER_TWO_FACTOR_POLICY_CHANGED,
                 target=provider,
                 detail={"before": before, "after": required},
                 request=request,
@@ -176,7 +180,7 @@ def organisation_two_factor_set(
             organisation.save(update_fields=["require_two_factor_for_admins_and_sponsors", "updated_at"])
             audit_record(
                 actor=actor,
-                action="organisation.two_factor_policy_changed",
+                action=AuditAction.ORGANISATION_TWO_FACTOR_POLICY_CHANGED,
                 target=organisation,
                 organisation=organisation,
                 detail={"before": before, "after": required},
@@ -250,7 +254,7 @@ def account_deactivate(
         ended = sessions_end(user=user)
         audit_record(
             actor=actor,
-            action="account.deactivated",
+            action=AuditAction.ACCOUNT_DEACTIVATED,
             target=user,
             organisation=organisation,
             detail={"sessions_ended": ended, "invitations_revoked": revoked},
@@ -273,7 +277,9 @@ def account_reactivate(
             return
         user.is_active = True
         user.save(update_fields=["is_active"])
-        audit_record(actor=actor, action="account.reactivated", target=user, organisation=organisation, request=request)
+        audit_record(
+            actor=actor, action=AuditAction.ACCOUNT_REACTIVATED, target=user, organisation=organisation, request=request
+        )
         context = {
             "person": user,
             "by": actor,
@@ -320,7 +326,7 @@ def people_export(*, actor: User, organisation: Organisation, fmt: str, request:
     content = people_io.write_csv(rows) if fmt == "csv" else people_io.write_xlsx(rows)
     audit_record(
         actor=actor,
-        action="people.exported",
+        action=AuditAction.PEOPLE_EXPORTED,
         target=organisation,
         organisation=organisation,
         detail={"format": fmt, "people": len(rows)},
@@ -359,7 +365,7 @@ def people_import(
             result = _people_write(organisation=organisation, parsed=parsed, existing=existing)
             audit_record(
                 actor=actor,
-                action="people.imported",
+                action=AuditAction.PEOPLE_IMPORTED,
                 target=organisation,
                 organisation=organisation,
                 detail={

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from actionset.accounts.models import User
-from actionset.core.audit import audit_record
+from actionset.core.audit import AuditAction, audit_record
 from actionset.core.spreadsheets import FileProblem, normalise_heading, read_rows
 from actionset.organisations.models import Organisation, Person
 from actionset.programmes.blueprints import BLUEPRINTS
@@ -53,7 +53,7 @@ def programme_create(
         )
         audit_record(
             actor=actor,
-            action="programme.created",
+            action=AuditAction.PROGRAMME_CREATED,
             target=programme,
             organisation=organisation,
             detail={"template": blueprint},
@@ -105,7 +105,11 @@ def programme_update(
                 changed.append("sponsors")
         if changed:
             audit_record(
-                actor=actor, action="programme.updated", target=programme, detail={"fields": changed}, request=request
+                actor=actor,
+                action=AuditAction.PROGRAMME_UPDATED,
+                target=programme,
+                detail={"fields": changed},
+                request=request,
             )
     return programme
 
@@ -128,7 +132,7 @@ def programme_move(*, actor: User, programme: Programme, status: str, request: H
         programme.save(update_fields=["status", "updated_at"])
         audit_record(
             actor=actor,
-            action="programme.status_changed",
+            action=AuditAction.PROGRAMME_STATUS_CHANGED,
             target=programme,
             detail={"before": before, "after": status},
             request=request,
@@ -148,7 +152,9 @@ def evaluation_plan_set(
             [EvaluationPoint(programme=programme, instrument=i, timing=t) for i, t in sorted(wanted - current)]
         )
         if wanted != current:
-            audit_record(actor=actor, action="programme.evaluation_changed", target=programme, request=request)
+            audit_record(
+                actor=actor, action=AuditAction.PROGRAMME_EVALUATION_CHANGED, target=programme, request=request
+            )
 
 
 def event_save(
@@ -164,7 +170,7 @@ def event_save(
         for key, value in data.items():
             setattr(event, key, value)
         event.save()
-        audit_record(actor=actor, action="programme.event_saved", target=programme, request=request)
+        audit_record(actor=actor, action=AuditAction.PROGRAMME_EVENT_SAVED, target=programme, request=request)
     return event
 
 
@@ -172,7 +178,7 @@ def event_delete(*, actor: User, event: ProgrammeEvent, request: HttpRequest | N
     with transaction.atomic():
         programme = event.programme
         event.delete()
-        audit_record(actor=actor, action="programme.event_deleted", target=programme, request=request)
+        audit_record(actor=actor, action=AuditAction.PROGRAMME_EVENT_DELETED, target=programme, request=request)
 
 
 # --- the participant pool ------------------------------------------------------------------------
@@ -195,7 +201,11 @@ def enrolments_add(
                 added += 1
         if added:
             audit_record(
-                actor=actor, action="programme.enrolled", target=programme, detail={"people": added}, request=request
+                actor=actor,
+                action=AuditAction.PROGRAMME_ENROLLED,
+                target=programme,
+                detail={"people": added},
+                request=request,
             )
     return added
 
@@ -210,7 +220,7 @@ def enrolment_withdraw(*, actor: User, enrolment: Enrolment, request: HttpReques
         Membership.objects.filter(enrolment=enrolment).delete()
         audit_record(
             actor=actor,
-            action="programme.withdrawn",
+            action=AuditAction.PROGRAMME_WITHDRAWN,
             target=enrolment.programme,
             detail={"person": str(enrolment.person)},
         )
@@ -328,7 +338,7 @@ def pool_import(
                 enrolment.keep_apart.set(keep_apart)
         audit_record(
             actor=actor,
-            action="programme.pool_imported",
+            action=AuditAction.PROGRAMME_POOL_IMPORTED,
             target=programme,
             detail={"enrolled": result.enrolled, "updated": result.updated, "file": filename},
             request=request,

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
-from actionset.core.audit import audit_record
+from actionset.core.audit import AuditAction, audit_record
 from actionset.programmes.models import Enrolment, Method
 from actionset.sets.models import ContractAcknowledgement, ContractVersion, LearningSet, SharingRule
 
@@ -130,7 +130,7 @@ def contract_save(
         # The audit log says that the contract changed, never what it says: that stays with the set.
         audit_record(
             actor=actor,
-            action="contract.changed",
+            action=AuditAction.CONTRACT_CHANGED,
             target=learning_set,
             organisation=learning_set.programme.organisation,
             detail={"version": version.number},

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionset.accounts.models import User
-from actionset.core.audit import audit_record
+from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
 from actionset.organisations.models import Person
 from actionset.programmes.models import Enrolment, Programme
@@ -64,7 +64,7 @@ def composition_start(
         )
         audit_record(
             actor=actor,
-            action="sets.composition_started",
+            action=AuditAction.SETS_COMPOSITION_STARTED,
             target=programme,
             detail={"number_of_sets": number_of_sets, "time_limit": time_limit},
             request=request,
@@ -109,7 +109,7 @@ def membership_move(
             transaction.on_commit(lambda: _move_notice(enrolment, moved_from, learning_set), robust=True)
         audit_record(
             actor=actor,
-            action="sets.member_moved",
+            action=AuditAction.SETS_MEMBER_MOVED,
             target=learning_set,
             organisation=learning_set.programme.organisation,
             detail={"person": enrolment.person.name, "from": before, "to": learning_set.name},
@@ -268,7 +268,7 @@ def facilitator_assign(
         if before != after:
             audit_record(
                 actor=actor,
-                action="sets.facilitators_changed",
+                action=AuditAction.SETS_FACILITATORS_CHANGED,
                 target=learning_set,
                 organisation=learning_set.programme.organisation,
                 detail={"before": before, "after": after},
@@ -307,7 +307,7 @@ def sets_publish(*, actor: User, programme: Programme, request: HttpRequest | No
         messages = list(_publication_emails(programme, sets))
         audit_record(
             actor=actor,
-            action="sets.published",
+            action=AuditAction.SETS_PUBLISHED,
             target=programme,
             detail={"sets": len(sets), "members": len(messages)},
             request=request,

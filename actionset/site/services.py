@@ -21,7 +21,7 @@ from django.utils import timezone
 from actionset.accounts.models import User
 from actionset.core import bots
 from actionset.core.access import ADMINISTRATOR, DESIGNER
-from actionset.core.audit import audit_record
+from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
 from actionset.organisations.models import Organisation, Person, Provider
 from actionset.organisations.services import organisation_create, person_save
@@ -63,14 +63,17 @@ def page_save(
         detail: dict[str, Any] = {"fields": changed, "published": publish}
         audit_record(
             actor=actor,
-            action="page.created" if creating else "page.updated",
+            action=AuditAction.PAGE_CREATED if creating else AuditAction.PAGE_UPDATED,
             target=page,
             detail=detail,
             request=request,
         )
         if publish != was_published and not creating:
             audit_record(
-                actor=actor, action="page.published" if publish else "page.unpublished", target=page, request=request
+                actor=actor,
+                action=AuditAction.PAGE_PUBLISHED if publish else AuditAction.PAGE_UNPUBLISHED,
+                target=page,
+                request=request,
             )
     return page
 
@@ -114,18 +117,22 @@ def quote_save(
         testimonial.save()
         audit_record(
             actor=actor,
-            action="testimonial.created" if creating else "testimonial.updated",
+            action=AuditAction.TESTIMONIAL_CREATED if creating else AuditAction.TESTIMONIAL_UPDATED,
             target=testimonial,
             request=request,
         )
         if lapsed:
             audit_record(
-                actor=actor, action="testimonial.consent_lapsed", target=testimonial, detail=lapsed, request=request
+                actor=actor,
+                action=AuditAction.TESTIMONIAL_CONSENT_LAPSED,
+                target=testimonial,
+                detail=lapsed,
+                request=request,
             )
         if recorded:
             audit_record(
                 actor=actor,
-                action="testimonial.consent_recorded",
+                action=AuditAction.TESTIMONIAL_CONSENT_RECORDED,
                 target=testimonial,
                 detail={"given_by": testimonial.consent_given_by, "method": testimonial.consent_method},
                 request=request,
@@ -138,7 +145,7 @@ def quote_consent_withdraw(*, actor: User, testimonial: Testimonial, request: Ht
     with transaction.atomic():
         testimonial.consent_withdrawn_at = timezone.now()
         testimonial.save(update_fields=["consent_withdrawn_at", "updated_at"])
-        audit_record(actor=actor, action="testimonial.consent_withdrawn", target=testimonial, request=request)
+        audit_record(actor=actor, action=AuditAction.TESTIMONIAL_CONSENT_WITHDRAWN, target=testimonial, request=request)
 
 
 # --- the enquiry form and its spam checks ------------------------------------------------------
@@ -203,7 +210,7 @@ def enquiry_submit(
         )
         audit_record(
             actor=None,
-            action="enquiry.held" if held_reason else "enquiry.received",
+            action=AuditAction.ENQUIRY_HELD if held_reason else AuditAction.ENQUIRY_RECEIVED,
             target=enquiry,
             detail={"reason": held_reason} if held_reason else {},
             request=request,
@@ -251,7 +258,7 @@ def enquiry_release(*, actor: User, enquiry: Enquiry, request: HttpRequest | Non
             return
         enquiry.held_at = None
         enquiry.save(update_fields=["held_at", "updated_at"])
-        audit_record(actor=actor, action="enquiry.released", target=enquiry, request=request)
+        audit_record(actor=actor, action=AuditAction.ENQUIRY_RELEASED, target=enquiry, request=request)
         _welcome(enquiry)
 
 
@@ -260,7 +267,7 @@ def enquiry_discard(*, actor: User, enquiry: Enquiry, request: HttpRequest | Non
     with transaction.atomic():
         if enquiry.held_at is None:
             raise ValueError("only held enquiries can be discarded")
-        audit_record(actor=actor, action="enquiry.discarded", target=enquiry, request=request)
+        audit_record(actor=actor, action=AuditAction.ENQUIRY_DISCARDED, target=enquiry, request=request)
         enquiry.delete()
 
 
@@ -281,7 +288,7 @@ def enquiry_move(*, actor: User, enquiry: Enquiry, stage: str, request: HttpRequ
         enquiry.save(update_fields=["stage", "updated_at"])
         audit_record(
             actor=actor,
-            action="enquiry.stage_changed",
+            action=AuditAction.ENQUIRY_STAGE_CHANGED,
             target=enquiry,
             detail={"before": before, "after": stage},
             request=request,
@@ -300,7 +307,11 @@ def enquiry_update(
         if changed:
             enquiry.save(update_fields=[*changed, "updated_at"])
             audit_record(
-                actor=actor, action="enquiry.updated", target=enquiry, detail={"fields": changed}, request=request
+                actor=actor,
+                action=AuditAction.ENQUIRY_UPDATED,
+                target=enquiry,
+                detail={"fields": changed},
+                request=request,
             )
     return enquiry
 
@@ -344,7 +355,7 @@ def enquiry_from_booking_token(token: str) -> Enquiry | None:
 def booking_link_send(*, actor: User, enquiry: Enquiry, request: HttpRequest | None = None) -> None:
     with transaction.atomic():
         link = booking_link_issue(enquiry=enquiry)
-        audit_record(actor=actor, action="enquiry.booking_link_sent", target=enquiry, request=request)
+        audit_record(actor=actor, action=AuditAction.ENQUIRY_BOOKING_LINK_SENT, target=enquiry, request=request)
         transaction.on_commit(
             lambda: email_send(
                 to=[enquiry.email], template="site_booking_link", context={"enquiry": enquiry, "booking_link": link}
@@ -357,7 +368,7 @@ def slot_publish(
 ) -> CallSlot:
     with transaction.atomic():
         slot = CallSlot.objects.create(host=host, starts_at=starts_at, minutes=minutes, how=how)
-        audit_record(actor=actor, action="call_slot.published", target=slot, request=request)
+        audit_record(actor=actor, action=AuditAction.CALL_SLOT_PUBLISHED, target=slot, request=request)
     return slot
 
 
@@ -366,7 +377,7 @@ def slot_withdraw(*, actor: User, slot: CallSlot, request: HttpRequest | None = 
         slot = CallSlot.objects.select_for_update().get(pk=slot.pk)
         if slot.enquiry_id is not None:
             raise BookingRefused("This slot is booked: talk to the enquirer before moving their call.")
-        audit_record(actor=actor, action="call_slot.withdrawn", target=slot, request=request)
+        audit_record(actor=actor, action=AuditAction.CALL_SLOT_WITHDRAWN, target=slot, request=request)
         slot.delete()
 
 
@@ -397,7 +408,7 @@ def call_book(*, enquiry: Enquiry, slot_id: Any, request: HttpRequest | None = N
         enquiry.save(update_fields=["stage", "next_step", "next_step_on", "owner", "updated_at"])
         audit_record(
             actor=None,
-            action="enquiry.call_booked",
+            action=AuditAction.ENQUIRY_CALL_BOOKED,
             target=enquiry,
             detail={"slot": str(slot.public_id)},
             request=request,
@@ -470,7 +481,7 @@ def enquiry_convert(
         enquiry.save(update_fields=["organisation", "programme", "updated_at"])
         audit_record(
             actor=actor,
-            action="enquiry.converted",
+            action=AuditAction.ENQUIRY_CONVERTED,
             target=enquiry,
             organisation=organisation,
             detail={"programme": str(programme.public_id)},
@@ -514,5 +525,5 @@ def enquiries_prune(*, now: dt.datetime | None = None) -> Pruned:
         stale.delete()
         result = Pruned(addresses_cleared=cleared, held_deleted=held_count, enquiries_deleted=stale_count)
         if cleared or held_count or stale_count:
-            audit_record(actor=None, action="enquiries.pruned", detail=dataclasses.asdict(result))
+            audit_record(actor=None, action=AuditAction.ENQUIRIES_PRUNED, detail=dataclasses.asdict(result))
     return result

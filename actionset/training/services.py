@@ -23,7 +23,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from actionset.core.audit import audit_record
+from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
 from actionset.training.ics import cohort_ics
 from actionset.training.models import Attendance, Booking, Cohort, CohortSession, Course, Material
@@ -89,7 +89,9 @@ def _fill_from_waitlist(cohort: Cohort, *, now: datetime) -> list[Booking]:
         booking.cancelled_at = now
         booking.cancel_reason = "offer_lapsed"
         booking.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
-        audit_record(actor=None, action="training.offer_lapsed", target=booking, detail={"cohort": cohort.name})
+        audit_record(
+            actor=None, action=AuditAction.TRAINING_OFFER_LAPSED, target=booking, detail={"cohort": cohort.name}
+        )
         transaction.on_commit(partial(_send, booking, "training_offer_lapsed"), robust=True)
     offered: list[Booking] = []
     if cohort.status != Cohort.Status.OPEN:
@@ -100,7 +102,7 @@ def _fill_from_waitlist(cohort: Cohort, *, now: datetime) -> list[Booking]:
         booking.offered_at = now
         booking.offer_expires_at = now + timedelta(hours=OFFER_HOURS)
         booking.save(update_fields=["status", "offered_at", "offer_expires_at", "updated_at"])
-        audit_record(actor=None, action="training.offer_made", target=booking, detail={"cohort": cohort.name})
+        audit_record(actor=None, action=AuditAction.TRAINING_OFFER_MADE, target=booking, detail={"cohort": cohort.name})
         transaction.on_commit(partial(_send, booking, "training_offer"), robust=True)
         offered.append(booking)
     return offered
@@ -159,7 +161,7 @@ def booking_create(
         booking.save()
         audit_record(
             actor=booked_by,
-            action=f"training.booking_{booking.status}",
+            action=AuditAction(f"training.booking_{booking.status}"),
             target=booking,
             detail={"cohort": cohort.name, "source": source},
         )
@@ -183,7 +185,7 @@ def booking_cancel(*, booking: Booking, actor: Any, reason: str = "cancelled") -
         booking.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
         audit_record(
             actor=actor,
-            action="training.booking_cancelled",
+            action=AuditAction.TRAINING_BOOKING_CANCELLED,
             target=booking,
             detail={"cohort": booking.cohort.name, "was": previous, "reason": reason},
         )
@@ -203,7 +205,9 @@ def offer_accept(*, booking: Booking, actor: Any) -> Booking:
             booking.status = Booking.Status.CONFIRMED
             booking.confirmed_at = now
             booking.save(update_fields=["status", "confirmed_at", "updated_at"])
-            audit_record(actor=actor, action="training.offer_accepted", target=booking, detail={"cohort": cohort.name})
+            audit_record(
+                actor=actor, action=AuditAction.TRAINING_OFFER_ACCEPTED, target=booking, detail={"cohort": cohort.name}
+            )
             transaction.on_commit(partial(_send, booking, "training_booking_confirmed"), robust=True)
     # Raised after the transaction has committed: the lapse (and the offer to the next person) must stand.
     if booking.status != Booking.Status.CONFIRMED:
@@ -257,7 +261,9 @@ def course_save(*, actor: Any, course: Course) -> Course:
     with transaction.atomic():
         course.save()
         audit_record(
-            actor=actor, action="training.course_created" if created else "training.course_changed", target=course
+            actor=actor,
+            action=AuditAction.TRAINING_COURSE_CREATED if created else AuditAction.TRAINING_COURSE_CHANGED,
+            target=course,
         )
     return course
 
@@ -275,7 +281,7 @@ def cohort_save(*, actor: Any, cohort: Cohort, trainers: Any = None) -> Cohort:
             cohort.trainers.set(trainers)
         audit_record(
             actor=actor,
-            action="training.cohort_created" if created else "training.cohort_changed",
+            action=AuditAction.TRAINING_COHORT_CREATED if created else AuditAction.TRAINING_COHORT_CHANGED,
             target=cohort,
             detail={"capacity": cohort.capacity, "status": cohort.status},
         )
@@ -288,7 +294,7 @@ def cohort_save(*, actor: Any, cohort: Cohort, trainers: Any = None) -> Cohort:
                 booking.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
                 audit_record(
                     actor=actor,
-                    action="training.booking_cancelled",
+                    action=AuditAction.TRAINING_BOOKING_CANCELLED,
                     target=booking,
                     detail={"cohort": cohort.name, "reason": "cohort_cancelled"},
                 )
@@ -317,7 +323,7 @@ def session_save(*, actor: Any, session: CohortSession) -> CohortSession:
         session.save()
         audit_record(
             actor=actor,
-            action="training.session_created" if created else "training.session_changed",
+            action=AuditAction.TRAINING_SESSION_CREATED if created else AuditAction.TRAINING_SESSION_CHANGED,
             target=session,
             detail={"cohort": session.cohort.name, "starts_at": session.starts_at.isoformat()},
         )
@@ -347,7 +353,7 @@ def attendance_record(*, actor: Any, session: CohortSession, present: dict[int, 
             count += 1
         audit_record(
             actor=actor,
-            action="training.attendance_recorded",
+            action=AuditAction.TRAINING_ATTENDANCE_RECORDED,
             target=session,
             detail={"cohort": session.cohort.name, "recorded": count},
         )
@@ -362,14 +368,19 @@ def material_add(*, actor: Any, cohort: Cohort, title: str, file: File[Any] | No
         if file:
             material.file.save(file.name or "file", file, save=False)
         material.save()
-        audit_record(actor=actor, action="training.material_added", target=material, detail={"cohort": cohort.name})
+        audit_record(
+            actor=actor, action=AuditAction.TRAINING_MATERIAL_ADDED, target=material, detail={"cohort": cohort.name}
+        )
     return material
 
 
 def material_remove(*, actor: Any, material: Material) -> None:
     with transaction.atomic():
         audit_record(
-            actor=actor, action="training.material_removed", target=material, detail={"cohort": material.cohort.name}
+            actor=actor,
+            action=AuditAction.TRAINING_MATERIAL_REMOVED,
+            target=material,
+            detail={"cohort": material.cohort.name},
         )
         if material.file:
             material.file.delete(save=False)
