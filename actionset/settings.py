@@ -9,6 +9,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 # Lets generic Django classes be subscripted at run time (ModelForm[Person]), as the type checker sees them.
 django_stubs_ext.monkeypatch()
@@ -18,18 +19,23 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-# The fallback key exists so that tests and the demo run without configuration;
-# production refuses to start with it (see the check below).
+# This key is published with the code, so anyone could sign sessions, password-reset links and credentials with
+# it: only development (DEBUG=1) may fall back on it. The tests set a key of their own (pyproject.toml).
 _INSECURE_KEY = "insecure-development-key-do-not-use-in-production"
-SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_KEY)
+SECRET_KEY = env.str("SECRET_KEY", default="").strip() or (_INSECURE_KEY if DEBUG else "")
+if not DEBUG and SECRET_KEY in ("", _INSECURE_KEY):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set (or is the development key published with the code), and with DEBUG off actionset "
+        "will not start without a key of its own. "
+        "Set SECRET_KEY to a long random value, for example the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`, and keep it secret; "
+        "for development on your own machine set DEBUG=1 instead."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Demo mode lists the demo logins on the sign-in page. Never set it in production.
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
-
-if not DEBUG and SECRET_KEY == _INSECURE_KEY and env.bool("REQUIRE_SECRET_KEY", default=False):
-    raise RuntimeError("Set SECRET_KEY in the environment for a production deployment.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -182,6 +188,18 @@ SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# HTTPS, switched on by the deployment (all off by default so that http://127.0.0.1 works). HSTS is a promise
+# browsers keep for SECURE_HSTS_SECONDS even after it is taken back: start small, then a year.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
+    # Only behind a proxy that sets this header itself and drops a client's: otherwise anyone could claim HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# allauth's per-address sign-in limits read the client's address from the last N entries of X-Forwarded-For when
+# N proxies stand in front; with 0 it is the connection's address (behind a proxy: the proxy's, shared by all).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LOGGING = {
     "version": 1,
