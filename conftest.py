@@ -6,10 +6,13 @@ organisation A, a participant of organisation B, and one provider user per staff
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.test import Client
 
 from actionset.accounts.models import User
@@ -32,6 +35,18 @@ from actionset.sets.models import LearningSet
 ORG_ROLES = ("a_participant", "a_sponsor", "a_admin", "b_participant")
 STAFF_ROLES = ("administrator", "designer", "facilitator", "developer", "trainer")
 ROLES = ("anonymous", *ORG_ROLES, *STAFF_ROLES)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Credentials are signed only with a configured key outside demo mode (the suite runs with DEBUG off). The suite
+    # makes one per run instead of publishing one; a test that needs no key takes it away.
+    os.environ.setdefault("ACCREDITATION_SIGNING_KEY", _fresh_signing_key())
+
+
+def _fresh_signing_key() -> str:
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return pem.decode()
 
 
 @dataclass

@@ -8,4 +8,4 @@ import os
 
 os.environ.setdefault("DEBUG", "1")
 
-from actionset.settings import *  # noqa: E402, F403
+from actionset.settings import *  # noqa: F403

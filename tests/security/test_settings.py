@@ -6,14 +6,27 @@ run's environment (its test-only key included) leaks in.
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import jwt
+import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from actionset.accreditation import services
+from actionset.accreditation.models import Credential
+from actionset.accreditation.tests.factories import complete, portfolio_for
+from actionset.core.factories import UserFactory
+from actionset.core.models import AuditEvent
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -83,3 +96,87 @@ def test_check_deploy_is_clean_with_the_production_environment_the_guide_gives()
     done = manage("check", "--deploy", "--fail-level", "WARNING", env=production_environment())
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+
+
+# --- Open Badges: no credential signed with a key anyone could derive ------------------------------------------
+
+
+@pytest.fixture
+def no_signing_key(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Production without ACCREDITATION_SIGNING_KEY(_FILE): DEBUG and demo mode off."""
+    monkeypatch.delenv("ACCREDITATION_SIGNING_KEY", raising=False)
+    monkeypatch.delenv("ACCREDITATION_SIGNING_KEY_FILE", raising=False)
+    settings.ACCREDITATION_SIGNING_KEY = ""
+    settings.ACCREDITATION_SIGNING_KEY_FILE = ""
+    settings.DEBUG = False
+    settings.DEMO_MODE = False
+
+
+def pass_through_the_web(client: Client) -> tuple[Credential, Any]:
+    trainer = UserFactory.create(staff_roles=["trainer"])
+    candidate = UserFactory.create(name="Rachel Finch", email="rachel@example.org")
+    portfolio = complete(portfolio_for(candidate), observer=trainer)
+    services.portfolio_submit(actor=candidate, portfolio=portfolio)
+    client.force_login(trainer)
+    response = client.post(
+        reverse("accreditation:decide", kwargs={"portfolio": portfolio.public_id}),
+        {"outcome": "pass", "feedback": "Well evidenced."},
+        follow=True,
+    )
+    assert response.status_code == 200
+    return Credential.objects.get(portfolio=portfolio), response
+
+
+@pytest.mark.django_db
+def test_without_a_configured_signing_key_a_pass_records_the_certificate_but_signs_no_credential(
+    no_signing_key: None,
+) -> None:
+    credential, response = pass_through_the_web(Client())
+
+    # The pass and the certificate stand; nothing was signed with a key derived from SECRET_KEY.
+    assert credential.token == ""
+    page = response.content.decode()
+    assert "ACCREDITATION_SIGNING_KEY_FILE" in page  # the assessor is told what the administrator must set
+    anyone = Client()
+    verify = anyone.get(reverse("accreditation:verify", kwargs={"credential": str(credential.public_id)}))
+    assert verify.status_code == 200
+    assert "Rachel Finch" in verify.content.decode()
+    certificate = anyone.get(reverse("accreditation:certificate", kwargs={"credential": str(credential.public_id)}))
+    assert certificate.status_code == 200
+    for name in ("accreditation:credential_jwt", "accreditation:credential_json"):
+        assert anyone.get(reverse(name, kwargs={"credential": str(credential.public_id)})).status_code == 404
+    assert anyone.get(reverse("accreditation:jwks")).json() == {"keys": []}
+    assert anyone.get(reverse("accreditation:status_list")).status_code == 404
+    assert AuditEvent.objects.get(action="accreditation.credential_issue").detail["signed"] is False
+
+
+@pytest.mark.django_db
+def test_credentials_recorded_without_a_key_are_signed_once_the_administrator_configures_one(
+    no_signing_key: None, settings: Any
+) -> None:
+    credential, _ = pass_through_the_web(Client())
+    settings.ACCREDITATION_SIGNING_KEY = signing_key_pem()
+
+    call_command("accreditation_sign_pending", stdout=io.StringIO())
+
+    credential.refresh_from_db()
+    anyone = Client()
+    [jwk] = anyone.get(reverse("accreditation:jwks")).json()["keys"]
+    token = anyone.get(reverse("accreditation:credential_jwt", kwargs={"credential": str(credential.public_id)}))
+    payload = jwt.decode(token.content, key=jwt.PyJWK(jwk).key, algorithms=["EdDSA"])
+    assert payload["id"].endswith(f"/credentials/{credential.public_id}/")
+    assert credential.key_id == jwk["kid"]
+
+
+@pytest.mark.django_db
+def test_in_demo_mode_the_key_derived_from_secret_key_signs_and_is_labelled_a_demo_key(
+    no_signing_key: None, settings: Any
+) -> None:
+    settings.DEMO_MODE = True
+    credential, _ = pass_through_the_web(Client())
+
+    assert credential.token
+    assert credential.key_id.startswith("demo-")
+    assert jwt.get_unverified_header(credential.token)["kid"] == credential.key_id
+    verify = Client().get(reverse("accreditation:verify", kwargs={"credential": str(credential.public_id)}))
+    assert "demonstration" in verify.content.decode().lower()
