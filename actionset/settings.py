@@ -132,7 +132,14 @@ ACCOUNT_ADAPTER = "actionset.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Failed sign-ins are limited per address (every account), per address and account (allauth's "key", which
+# accounts/throttling.py makes the pair), and per account from every address on a far higher threshold that only
+# many addresses together reach; a password reset clears an account's count. So a stranger's wrong guesses hold back
+# the stranger, never the person signing in from their own address.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key,20/d/key",
+    "login_failed_account": "200/d/key",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="actionset")
 LOGIN_URL = "account_login"
@@ -151,6 +158,18 @@ TASKS = {
             if env.bool("TASKS_IMMEDIATE", default=False)
             else "django_tasks_db.DatabaseBackend"
         ),
+    }
+}
+
+# Shared by every process and kept across restarts, so sign-in limits hold however many processes serve: Django's
+# database cache, in a table `manage.py createcachetable` makes (the test runner makes it by itself).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "actionset_cache",
+        # Past this many entries Django drops a third of them: set far above what sign-in counters need, so an
+        # attack from many addresses cannot push the counters out.
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
     }
 }
 

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
+from actionset.accounts.throttling import SignInThrottlingAdapter
 from actionset.core.audit import audit_record
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(SignInThrottlingAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # People join by invitation from provider staff or their organisation's admin.
         return False
