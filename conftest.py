@@ -91,6 +91,9 @@ def _fast_test_settings(settings: Any) -> None:
     # Every test signs in from 127.0.0.1; allauth's per-address limits would throttle the suite itself.
     # test_login.py checks the limits with them switched back on.
     settings.ACCOUNT_RATE_LIMITS = False
+    # Mail is sent as soon as it is queued (core/email.py sends to a "mail" backend when there is one), so tests read
+    # django.core.mail.outbox at once, while compositions stay queued for the stand-in workers of the browser tests.
+    settings.TASKS = {**settings.TASKS, "mail": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Production serves hashed files built by collectstatic; tests read the source files directly.
     settings.STORAGES = {
         **settings.STORAGES,

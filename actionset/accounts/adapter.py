@@ -6,9 +6,10 @@ from django.http import HttpRequest
 
 from actionset.accounts.throttling import SignInThrottlingAdapter
 from actionset.core.audit import audit_record
+from actionset.core.email import QueuedMailAdapter
 
 
-class AccountAdapter(SignInThrottlingAdapter):
+class AccountAdapter(SignInThrottlingAdapter, QueuedMailAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # People join by invitation from provider staff or their organisation's admin.
         return False
