@@ -69,9 +69,10 @@ def certificate_pdf(credential: Any) -> bytes:
     page.setFont(FONT, 9.5)
     page.drawCentredString(centre, 34 * mm, f"Credential id {credential.public_id}")
     page.drawCentredString(centre, 28 * mm, f"Verify at {openbadges.credential_url(credential)}")
-    page.drawCentredString(
-        centre, 22 * mm, "An Open Badges 3.0 credential, signed by the issuer, can be downloaded from that page."
-    )
+    if credential.is_signed:
+        page.drawCentredString(
+            centre, 22 * mm, "An Open Badges 3.0 credential, signed by the issuer, can be downloaded from that page."
+        )
     page.showPage()
     page.save()
     return buffer.getvalue()
