@@ -25,7 +25,7 @@ demo: install
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 DEMO_MODE=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## Process background tasks (composing sets, reminders) — what production runs beside the web processes
+## Process background tasks (composing sets, reminders, every email) — what production runs beside the web processes
 worker: install
 	$(BIN)/python manage.py db_worker
 
