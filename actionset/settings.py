@@ -1,8 +1,9 @@
 """One settings module for every environment, driven by environment variables.
 
-With nothing set, the project runs on SQLite with mail printed to the console, so a
-fresh checkout works with only Python. Production sets DATABASE_URL (PostgreSQL),
-SECRET_KEY, ALLOWED_HOSTS and EMAIL_URL.
+With DEBUG=1 and nothing else set, the project runs on SQLite with mail printed to the
+console, so a fresh checkout works with only Python (`make demo`; the tests set a key of
+their own). With DEBUG off it refuses to start without SECRET_KEY. Production sets
+DATABASE_URL (PostgreSQL), SECRET_KEY, ALLOWED_HOSTS, EMAIL_URL and the HTTPS settings.
 """
 
 from pathlib import Path
@@ -148,9 +149,10 @@ LOGOUT_REDIRECT_URL = "account_login"
 
 INVITATION_VALID_DAYS = 14
 
-# Background work (composing sets, reminders) runs through Django's task API with the database
+# Background work (composing sets, reminders, every email) runs through Django's task API with the database
 # backend: `manage.py db_worker` processes it, no broker. TASKS_IMMEDIATE=1 runs tasks in-process
-# (tests, and the demo when no worker is running).
+# (the demo when no worker is running). Mail goes to a backend named "mail" when one is configured here
+# (the tests add one that sends at once), otherwise through "default" like everything else (core/email.py).
 TASKS = {
     "default": {
         "BACKEND": (
