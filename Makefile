@@ -18,13 +18,14 @@ install: $(STAMP)
 ## Run the app with demo data on SQLite at http://127.0.0.1:8000
 demo: install
 	DEBUG=1 $(BIN)/python manage.py migrate --verbosity 0
+	DEBUG=1 $(BIN)/python manage.py createcachetable
 	DEBUG=1 $(BIN)/python manage.py demo_seed
 	@echo "\nServing on http://127.0.0.1:8000 with a background worker — stop with Ctrl-C\n"
 	DEBUG=1 $(BIN)/python manage.py db_worker --interval 0.5 --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 DEMO_MODE=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## Process background tasks (composing sets, reminders) — what production runs beside the web processes
+## Process background tasks (composing sets, reminders, every email) — what production runs beside the web processes
 worker: install
 	$(BIN)/python manage.py db_worker
 

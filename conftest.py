@@ -6,10 +6,13 @@ organisation A, a participant of organisation B, and one provider user per staff
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.test import Client
 
 from actionset.accounts.models import User
@@ -32,6 +35,18 @@ from actionset.sets.models import LearningSet
 ORG_ROLES = ("a_participant", "a_sponsor", "a_admin", "b_participant")
 STAFF_ROLES = ("administrator", "designer", "facilitator", "developer", "trainer")
 ROLES = ("anonymous", *ORG_ROLES, *STAFF_ROLES)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Credentials are signed only with a configured key outside demo mode (the suite runs with DEBUG off). The suite
+    # makes one per run instead of publishing one; a test that needs no key takes it away.
+    os.environ.setdefault("ACCREDITATION_SIGNING_KEY", _fresh_signing_key())
+
+
+def _fresh_signing_key() -> str:
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return pem.decode()
 
 
 @dataclass
@@ -76,6 +91,9 @@ def _fast_test_settings(settings: Any) -> None:
     # Every test signs in from 127.0.0.1; allauth's per-address limits would throttle the suite itself.
     # test_login.py checks the limits with them switched back on.
     settings.ACCOUNT_RATE_LIMITS = False
+    # Mail is sent as soon as it is queued (core/email.py sends to a "mail" backend when there is one), so tests read
+    # django.core.mail.outbox at once, while compositions stay queued for the stand-in workers of the browser tests.
+    settings.TASKS = {**settings.TASKS, "mail": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Production serves hashed files built by collectstatic; tests read the source files directly.
     settings.STORAGES = {
         **settings.STORAGES,

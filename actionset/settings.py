@@ -1,14 +1,16 @@
 """One settings module for every environment, driven by environment variables.
 
-With nothing set, the project runs on SQLite with mail printed to the console, so a
-fresh checkout works with only Python. Production sets DATABASE_URL (PostgreSQL),
-SECRET_KEY, ALLOWED_HOSTS and EMAIL_URL.
+With DEBUG=1 and nothing else set, the project runs on SQLite with mail printed to the
+console, so a fresh checkout works with only Python (`make demo`; the tests set a key of
+their own). With DEBUG off it refuses to start without SECRET_KEY. Production sets
+DATABASE_URL (PostgreSQL), SECRET_KEY, ALLOWED_HOSTS, EMAIL_URL and the HTTPS settings.
 """
 
 from pathlib import Path
 
 import django_stubs_ext
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 # Lets generic Django classes be subscripted at run time (ModelForm[Person]), as the type checker sees them.
 django_stubs_ext.monkeypatch()
@@ -18,18 +20,23 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-# The fallback key exists so that tests and the demo run without configuration;
-# production refuses to start with it (see the check below).
+# This key is published with the code, so anyone could sign sessions, password-reset links and credentials with
+# it: only development (DEBUG=1) may fall back on it. The tests set a key of their own (pyproject.toml).
 _INSECURE_KEY = "insecure-development-key-do-not-use-in-production"
-SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_KEY)
+SECRET_KEY = env.str("SECRET_KEY", default="").strip() or (_INSECURE_KEY if DEBUG else "")
+if not DEBUG and SECRET_KEY in ("", _INSECURE_KEY):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set (or is the development key published with the code), and with DEBUG off actionset "
+        "will not start without a key of its own. "
+        "Set SECRET_KEY to a long random value, for example the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`, and keep it secret; "
+        "for development on your own machine set DEBUG=1 instead."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Demo mode lists the demo logins on the sign-in page. Never set it in production.
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
-
-if not DEBUG and SECRET_KEY == _INSECURE_KEY and env.bool("REQUIRE_SECRET_KEY", default=False):
-    raise RuntimeError("Set SECRET_KEY in the environment for a production deployment.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -133,7 +140,14 @@ ACCOUNT_ADAPTER = "actionset.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Failed sign-ins are limited per address (every account), per address and account (allauth's "key", which
+# accounts/throttling.py makes the pair), and per account from every address on a far higher threshold that only
+# many addresses together reach; a password reset clears an account's count. So a stranger's wrong guesses hold back
+# the stranger, never the person signing in from their own address.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key,20/d/key",
+    "login_failed_account": "200/d/key",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="actionset")
 LOGIN_URL = "account_login"
@@ -148,9 +162,10 @@ TWO_FACTOR_RESET_VALID_DAYS = 14
 # enough, so whoever can read the person's mailbox cannot also remove their second factor.
 TWO_FACTOR_RESET_PASSWORD_AGE_DAYS = 7
 
-# Background work (composing sets, reminders) runs through Django's task API with the database
+# Background work (composing sets, reminders, every email) runs through Django's task API with the database
 # backend: `manage.py db_worker` processes it, no broker. TASKS_IMMEDIATE=1 runs tasks in-process
-# (tests, and the demo when no worker is running).
+# (the demo when no worker is running). Mail goes to a backend named "mail" when one is configured here
+# (the tests add one that sends at once), otherwise through "default" like everything else (core/email.py).
 TASKS = {
     "default": {
         "BACKEND": (
@@ -158,6 +173,18 @@ TASKS = {
             if env.bool("TASKS_IMMEDIATE", default=False)
             else "django_tasks_db.DatabaseBackend"
         ),
+    }
+}
+
+# Shared by every process and kept across restarts, so sign-in limits hold however many processes serve: Django's
+# database cache, in a table `manage.py createcachetable` makes (the test runner makes it by itself).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "actionset_cache",
+        # Past this many entries Django drops a third of them: set far above what sign-in counters need, so an
+        # attack from many addresses cannot push the counters out.
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
     }
 }
 
@@ -195,6 +222,18 @@ SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# HTTPS, switched on by the deployment (all off by default so that http://127.0.0.1 works). HSTS is a promise
+# browsers keep for SECURE_HSTS_SECONDS even after it is taken back: start small, then a year.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
+    # Only behind a proxy that sets this header itself and drops a client's: otherwise anyone could claim HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# allauth's per-address sign-in limits read the client's address from the last N entries of X-Forwarded-For when
+# N proxies stand in front; with 0 it is the connection's address (behind a proxy: the proxy's, shared by all).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LOGGING = {
     "version": 1,

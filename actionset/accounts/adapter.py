@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
 from actionset.accounts.services import password_changed
+from actionset.accounts.throttling import SignInThrottlingAdapter
 from actionset.core.audit import AuditAction, audit_record
+from actionset.core.email import QueuedMailAdapter
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(SignInThrottlingAdapter, QueuedMailAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # People join by invitation from provider staff or their organisation's admin.
         return False

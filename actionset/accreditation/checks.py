@@ -1,4 +1,4 @@
-"""Deployment check: credentials must be signed with a key the operator holds, not one derived for demos."""
+"""Deployment check: credentials are signed only with a key the operator chose, never one derived for demos."""
 
 from __future__ import annotations
 
@@ -11,13 +11,20 @@ from django.core.checks import CheckMessage, Tags, Warning, register
 def signing_key_configured(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     from actionset.accreditation.signing import key_source
 
-    if key_source() != "derived":
+    source = key_source()
+    if source in ("setting", "file"):
         return []
+    what = (
+        "Open Badges credentials are signed with a demo key derived from SECRET_KEY (DEBUG or DEMO_MODE is on)."
+        if source == "demo"
+        else "No key signs Open Badges credentials: a pass records the certificate, but its credential stays unsigned."
+    )
     return [
         Warning(
-            "Open Badges credentials are signed with a key derived from SECRET_KEY.",
+            what,
             hint="Set ACCREDITATION_SIGNING_KEY_FILE (or ACCREDITATION_SIGNING_KEY) to an Ed25519 private key in "
-            "PEM; see docs/accreditation.md. Changing keys later needs the old public key kept published.",
+            "PEM, then run `manage.py accreditation_sign_pending`; see docs/accreditation.md. Changing keys later "
+            "needs the old public key kept published.",
             id="accreditation.W001",
         )
     ]

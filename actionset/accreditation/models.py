@@ -246,5 +246,10 @@ class Credential(BaseModel):
         return self.revoked_at is not None
 
     @property
+    def is_signed(self) -> bool:
+        """False while it waits for a signing key to be configured (the certificate itself is recorded)."""
+        return bool(self.token)
+
+    @property
     def organisation(self) -> None:
         return None

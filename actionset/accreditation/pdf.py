@@ -6,6 +6,7 @@ import io
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -15,6 +16,7 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from actionset.accreditation import openbadges
 from actionset.accreditation.feedback import AREA_LABELS, RATING_LABELS
+from actionset.accreditation.signing import DEMO_KID_PREFIX
 from actionset.core.pdf import FONT, FONT_BOLD, PAGE, document_pdf
 
 BRAND = colors.HexColor("#0b5563")
@@ -59,13 +61,18 @@ def certificate_pdf(credential: Any) -> bytes:
         page.setFillColor(colors.HexColor("#b42318"))
         page.setFont(FONT_BOLD, 16)
         page.drawCentredString(centre, height - 142 * mm, f"REVOKED on {credential.revoked_at:%-d %B %Y}")
+    elif credential.key_id.startswith(DEMO_KID_PREFIX):
+        page.setFillColor(colors.HexColor("#b42318"))
+        page.setFont(FONT_BOLD, 16)
+        page.drawCentredString(centre, height - 142 * mm, _("DEMONSTRATION: NOT A REAL AWARD"))
     page.setFillColor(SOFT)
     page.setFont(FONT, 9.5)
     page.drawCentredString(centre, 34 * mm, f"Credential id {credential.public_id}")
     page.drawCentredString(centre, 28 * mm, f"Verify at {openbadges.credential_url(credential)}")
-    page.drawCentredString(
-        centre, 22 * mm, "An Open Badges 3.0 credential, signed by the issuer, can be downloaded from that page."
-    )
+    if credential.is_signed:
+        page.drawCentredString(
+            centre, 22 * mm, "An Open Badges 3.0 credential, signed by the issuer, can be downloaded from that page."
+        )
     page.showPage()
     page.save()
     return buffer.getvalue()

@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
 
-from actionset.accreditation import openbadges
+from actionset.accreditation import openbadges, signing
 from actionset.accreditation.feedback import AREAS
 from actionset.accreditation.models import (
     Award,
@@ -363,7 +363,11 @@ def portfolio_decide(
 
 
 def credential_issue(*, actor: Any, portfolio: Portfolio, request: HttpRequest | None = None) -> Credential:
-    """Issue and sign the certificate for a passed portfolio. Called inside `portfolio_decide`'s transaction."""
+    """Issue the certificate for a passed portfolio, and sign its credential when a signing key is configured.
+    Called inside `portfolio_decide`'s transaction.
+
+    Without a key the certificate is still recorded (the pass stands, the verification page and PDF work) and the
+    credential waits unsigned until `credentials_sign_pending` runs with a key configured."""
     if hasattr(portfolio, "credential"):
         return portfolio.credential
     # The next free place in the status list. Two assessors passing two candidates at the same instant may pick
@@ -385,20 +389,47 @@ def credential_issue(*, actor: Any, portfolio: Portfolio, request: HttpRequest |
         except IntegrityError:
             if attempt == 4:
                 raise
-    from actionset.accreditation.signing import public_jwk
-
-    credential.token = openbadges.credential_sign(credential)
-    credential.key_id = public_jwk()["kid"]
-    credential.save(update_fields=["token", "key_id"])
+    signed = signing.signing_available()
+    if signed:
+        _credential_sign(credential)
     audit_record(
         actor=actor,
         action=AuditAction.ACCREDITATION_CREDENTIAL_ISSUE,
         target=credential,
         # The key's id is on the credential itself; the audit line stays short enough to read.
-        detail={"award": portfolio.award.slug, "recipient": credential.recipient_name},
+        detail={"award": portfolio.award.slug, "recipient": credential.recipient_name, "signed": signed},
         request=request,
     )
     return credential
+
+
+def _credential_sign(credential: Credential) -> None:
+    credential.token = openbadges.credential_sign(credential)
+    credential.key_id = signing.public_jwk()["kid"]
+    credential.save(update_fields=["token", "key_id", "updated_at"])
+
+
+def credentials_sign_pending(*, actor: Any = None) -> int:
+    """Sign every credential recorded while no signing key was configured; how many were signed.
+
+    Raises `SigningKeyMissing` when there is still no key. Safe to run again: signed credentials are left alone.
+    """
+    if not signing.signing_available():
+        raise signing.SigningKeyMissing(
+            "Set ACCREDITATION_SIGNING_KEY_FILE (or ACCREDITATION_SIGNING_KEY) first: there is no key to sign with."
+        )
+    count = 0
+    for credential in Credential.objects.filter(token="").select_related("portfolio__candidate", "portfolio__award"):
+        with transaction.atomic():
+            _credential_sign(credential)
+            audit_record(
+                actor=actor,
+                action=AuditAction.ACCREDITATION_CREDENTIAL_SIGNED,
+                target=credential,
+                detail={"key": credential.key_id},
+            )
+        count += 1
+    return count
 
 
 @transaction.atomic

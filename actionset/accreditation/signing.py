@@ -4,8 +4,13 @@ Where the private key comes from, in order:
 
 1. `ACCREDITATION_SIGNING_KEY`: the PEM text of an Ed25519 private key (a Django setting or environment variable);
 2. `ACCREDITATION_SIGNING_KEY_FILE`: the path of such a PEM file;
-3. otherwise, for development, demos and tests only: a key derived from `SECRET_KEY` (HKDF-SHA256), so it is the same
-   on every start and every process without being stored anywhere. `manage.py check --deploy` warns about this.
+3. otherwise, in development and demo mode only (`DEBUG` or `DEMO_MODE`): a *demo key* derived from `SECRET_KEY`
+   (HKDF-SHA256), the same on every start without being stored anywhere. Its `kid` starts with `demo-`, and the
+   verification page and certificate say that it is a demonstration.
+
+With none of these there is no key: `signing_available()` is false, `sign` raises `SigningKeyMissing`, and the
+credentials recorded meanwhile wait unsigned (`manage.py accreditation_sign_pending` signs them once a key is set).
+A key derived from a secret the operator never chose to make a signing key is never used in production.
 
 The private key is never written to the database. Credentials name the key that signed them (`kid`, its RFC 7638
 thumbprint), and the public key is published as a JWKS and in the issuer profile. After a change of key, the public
@@ -30,6 +35,12 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 ALGORITHM = "EdDSA"
+#: Starts the `kid` of the demo key, so that every credential it signs names itself a demonstration.
+DEMO_KID_PREFIX = "demo-"
+
+
+class SigningKeyMissing(ImproperlyConfigured):
+    """Raised when something must be signed and no signing key is configured (nor demo mode on)."""
 
 
 def _configured(name: str) -> str:
@@ -38,12 +49,18 @@ def _configured(name: str) -> str:
 
 
 def key_source() -> str:
-    """ "setting", "file" or "derived": for the deployment check and the docs."""
+    """ "setting", "file", "demo" or "none": for the deployment check, the assessor's message and the docs."""
     if _configured("ACCREDITATION_SIGNING_KEY"):
         return "setting"
     if _configured("ACCREDITATION_SIGNING_KEY_FILE"):
         return "file"
-    return "derived"
+    if settings.DEBUG or getattr(settings, "DEMO_MODE", False):
+        return "demo"
+    return "none"
+
+
+def signing_available() -> bool:
+    return key_source() != "none"
 
 
 @lru_cache(maxsize=4)
@@ -63,6 +80,10 @@ def _load(pem: str, path: str, secret: str) -> Ed25519PrivateKey:
 
 
 def private_key() -> Ed25519PrivateKey:
+    if not signing_available():
+        raise SigningKeyMissing(
+            "No key signs Open Badges credentials: set ACCREDITATION_SIGNING_KEY_FILE to an Ed25519 private key (PEM)."
+        )
     return _load(
         _configured("ACCREDITATION_SIGNING_KEY"), _configured("ACCREDITATION_SIGNING_KEY_FILE"), settings.SECRET_KEY
     )
@@ -77,8 +98,9 @@ def _b64url(data: bytes) -> str:
 
 
 def public_jwk() -> dict[str, str]:
-    """The current public key as a JWK (RFC 8037), with its thumbprint (RFC 7638) as `kid`."""
-    return _jwk(public_key())
+    """The current public key as a JWK (RFC 8037), with its thumbprint (RFC 7638) as `kid` (`demo-` first for the
+    demo key). Raises `SigningKeyMissing` when there is no key."""
+    return _jwk(public_key(), demo=key_source() == "demo")
 
 
 @lru_cache(maxsize=4)
@@ -103,13 +125,15 @@ def retired_keys() -> tuple[Ed25519PublicKey, ...]:
 
 def key_for(kid: str) -> Ed25519PublicKey | None:
     """The published public key named `kid`, current or retired."""
-    for key in (public_key(), *retired_keys()):
+    if signing_available() and public_jwk()["kid"] == kid:
+        return public_key()
+    for key in retired_keys():
         if _jwk(key)["kid"] == kid:
             return key
     return None
 
 
-def _jwk(key: Ed25519PublicKey) -> dict[str, str]:
+def _jwk(key: Ed25519PublicKey, *, demo: bool = False) -> dict[str, str]:
     raw = key.public_bytes(encoding=serialization.Encoding.Raw, format=serialization.PublicFormat.Raw)
     x = _b64url(raw)
     # The thumbprint hashes the required members only, in lexicographic order, with no whitespace.
@@ -118,11 +142,13 @@ def _jwk(key: Ed25519PublicKey) -> dict[str, str]:
             json.dumps({"crv": "Ed25519", "kty": "OKP", "x": x}, separators=(",", ":"), sort_keys=True).encode()
         ).digest()
     )
-    return {"kty": "OKP", "crv": "Ed25519", "x": x, "kid": thumbprint, "alg": ALGORITHM, "use": "sig"}
+    kid = f"{DEMO_KID_PREFIX}{thumbprint}" if demo else thumbprint
+    return {"kty": "OKP", "crv": "Ed25519", "x": x, "kid": kid, "alg": ALGORITHM, "use": "sig"}
 
 
 def jwks() -> dict[str, Any]:
-    return {"keys": [public_jwk(), *(_jwk(key) for key in retired_keys())]}
+    current = [public_jwk()] if signing_available() else []
+    return {"keys": [*current, *(_jwk(key) for key in retired_keys())]}
 
 
 def sign(payload: dict[str, Any], *, typ: str = "vc+jwt") -> str:

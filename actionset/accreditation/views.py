@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actionset.accreditation import openbadges, signing
@@ -77,6 +78,14 @@ def credential_from_url(*, credential: str) -> Credential:
         Credential.objects.select_related("portfolio__award", "portfolio__candidate", "revoked_by"),
         public_id=public_id,
     )
+
+
+def signed_credential_from_url(*, credential: str) -> Credential:
+    """The credential, when it has been signed: one waiting for a signing key has nothing to download yet."""
+    record = credential_from_url(credential=credential)
+    if not record.is_signed:
+        raise Http404("This credential is not signed yet.")
+    return record
 
 
 # --- the candidate's own page ------------------------------------------------------------------
@@ -344,7 +353,18 @@ def decide(request: HttpRequest, portfolio: Portfolio) -> HttpResponse:
         )
     except AccreditationError as error:
         return _refuse(request, portfolio, error)
-    if submission.outcome == "pass":
+    if submission.outcome == "pass" and not signing.signing_available():
+        messages.warning(
+            request,
+            _(
+                "Passed. %(candidate)s's certificate is recorded and its page and PDF work, but its Open Badge "
+                "credential is not signed: no signing key is configured. Ask your administrator to set "
+                "ACCREDITATION_SIGNING_KEY_FILE and run manage.py accreditation_sign_pending (see the deployment "
+                "guide)."
+            )
+            % {"candidate": portfolio.candidate},
+        )
+    elif submission.outcome == "pass":
         messages.success(request, f"Passed. {portfolio.candidate}'s certificate has been issued.")
     else:
         messages.success(request, f"Referred. {portfolio.candidate} has your feedback and can resubmit.")
@@ -451,11 +471,14 @@ def assessments(request: HttpRequest) -> HttpResponse:
 @access("public")
 def verify(request: HttpRequest, credential: str) -> HttpResponse:
     record = credential_from_url(credential=credential)
-    try:
-        payload = signing.verify(record.token)
-        signature_ok = payload.get("id") == openbadges.credential_url(record)
-    except jwt.PyJWTError:  # a token that fails to verify is shown as such, never as an error page
-        payload, signature_ok = {}, False
+    payload: dict[str, Any] = {}
+    signature_ok = False
+    if record.is_signed:
+        try:
+            payload = signing.verify(record.token)
+            signature_ok = payload.get("id") == openbadges.credential_url(record)
+        except jwt.PyJWTError:  # a token that fails to verify is shown as such, never as an error page
+            payload, signature_ok = {}, False
     actor = actor_for(request)
     can_revoke = actor.is_authenticated and can(actor, "credential.revoke", record) and not record.is_revoked
     return render(
@@ -465,6 +488,7 @@ def verify(request: HttpRequest, credential: str) -> HttpResponse:
             "credential": record,
             "payload": payload,
             "signature_ok": signature_ok,
+            "demo_key": record.key_id.startswith(signing.DEMO_KID_PREFIX),
             "is_holder": actor.is_authenticated and record.portfolio.candidate_id == actor.user.pk,
             "can_revoke": can_revoke,
             "revoke_form": RevokeForm(),
@@ -475,7 +499,7 @@ def verify(request: HttpRequest, credential: str) -> HttpResponse:
 
 @access("public")
 def credential_jwt(request: HttpRequest, credential: str) -> HttpResponse:
-    record = credential_from_url(credential=credential)
+    record = signed_credential_from_url(credential=credential)
     response = HttpResponse(record.token, content_type="application/vc+jwt")
     response["Content-Disposition"] = f'attachment; filename="credential-{record.public_id}.jwt"'
     return response
@@ -483,7 +507,7 @@ def credential_jwt(request: HttpRequest, credential: str) -> HttpResponse:
 
 @access("public")
 def credential_json(request: HttpRequest, credential: str) -> HttpResponse:
-    record = credential_from_url(credential=credential)
+    record = signed_credential_from_url(credential=credential)
     # The credential as issued; its proof is the JWT, which a verifier checks (the .jwt download).
     payload = jwt.decode(record.token, options={"verify_signature": False})
     response = HttpResponse(json.dumps(payload, indent=2), content_type="application/json")
@@ -528,7 +552,8 @@ def jwks(request: HttpRequest) -> HttpResponse:
 def issuer(request: HttpRequest) -> HttpResponse:
     profile = openbadges.issuer_profile()
     # The issuer profile carries the verification key too, for verifiers that look for it there.
-    profile["publicKey"] = signing.public_jwk()
+    if signing.signing_available():
+        profile["publicKey"] = signing.public_jwk()
     response = JsonResponse(profile)
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -536,6 +561,8 @@ def issuer(request: HttpRequest) -> HttpResponse:
 
 @access("public")
 def status_list(request: HttpRequest) -> HttpResponse:
+    if not signing.signing_available():
+        raise Http404("No signing key is configured, so there is no signed status list.")
     revoked = list(Credential.objects.filter(revoked_at__isnull=False).values_list("status_index", flat=True))
     token = signing.sign(openbadges.status_list_payload(revoked, valid_from=timezone.now().replace(microsecond=0)))
     response = HttpResponse(token, content_type="application/vc+jwt")
