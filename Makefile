@@ -18,7 +18,6 @@ install: $(STAMP)
 ## Run the app with demo data on SQLite at http://127.0.0.1:8000
 demo: install
 	DEBUG=1 $(BIN)/python manage.py migrate --verbosity 0
-	DEBUG=1 $(BIN)/python manage.py createcachetable
 	DEBUG=1 $(BIN)/python manage.py demo_seed
 	@echo "\nServing on http://127.0.0.1:8000 with a background worker — stop with Ctrl-C\n"
 	DEBUG=1 $(BIN)/python manage.py db_worker --interval 0.5 --no-reload & worker=$$!; \
