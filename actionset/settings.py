@@ -177,7 +177,7 @@ TASKS = {
 }
 
 # Shared by every process and kept across restarts, so sign-in limits hold however many processes serve: Django's
-# database cache, in a table `manage.py createcachetable` makes (the test runner makes it by itself).
+# database cache, in a table the core migration 0002 makes (with `createcachetable`, which the test runner also runs).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
