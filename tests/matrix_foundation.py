@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.matrix import (
     ALL_STAFF,
+    DENY,
     DONE,
     LOGIN,
     MAINTAINERS,
@@ -31,7 +32,10 @@ CASES: dict[str, Case] = {
     "accounts:invitation": Case("get", fresh_invitation, expect(OK)),
     "accounts:profile": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),
     "accounts:email": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),
-    "organisations:list": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),
+    # The list shows what organisation.view allows: provider staff, organisations' admins and sponsors.
+    "organisations:list": Case(
+        "get", lambda c: {}, expect(OK, anonymous=LOGIN, a_participant=DENY, b_participant=DENY)
+    ),
     "organisations:new": Case("get", lambda c: {}, staff_only(OK, *MAINTAINERS)),
     "organisations:detail": Case("get", org_a, org_a_rule(OK, staff=ALL_STAFF, org=("admin", "sponsor"))),
     "organisations:edit": Case("get", org_a, org_a_rule(OK, staff=MAINTAINERS, org=())),
