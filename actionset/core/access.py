@@ -429,7 +429,7 @@ RULES: dict[str, Rule] = {
         _oversees,
     ),
     "programme.design": Rule(
-        "Change a programme's design, compose and publish its sets, assign facilitators, schedule meetings",
+        "Change a programme's design, compose and publish its sets, schedule meetings",
         _knows_organisation,
         _designs,
     ),
@@ -448,10 +448,18 @@ RULES: dict[str, Rule] = {
         _knows_organisation,
         staff(DESIGNER),
     ),
+    # A set's pages are known only to its insiders: its members and facilitators once published, and the designers
+    # who compose sets. Sponsors, the organisation's admins, other staff and other sets get 404, not 403 — they see
+    # a set's name, facilitators and meeting dates on the programme's pages, never a page of the set's own.
     "set.view": Rule(
         "See a set's members, facilitators and meetings",
-        _knows_organisation,
         either(in_set, staff(DESIGNER)),
+        either(in_set, staff(DESIGNER)),
+    ),
+    "set.design": Rule(
+        "Lock a set, name its facilitators, move or cancel its meetings",
+        either(in_set, _designs),
+        _designs,
     ),
     # The set tier: what is said and done in a set stays with its members and facilitators. Nobody else is even
     # told the meeting exists — not sponsors, not designers, not provider administrators.

@@ -415,6 +415,7 @@ RULE_MODELS: dict[str, tuple[type[models.Model], ...]] = {
     "programme.own_enrolment": (Programme,),
     "programme.keep_apart": (Programme,),
     "set.view": (LearningSet, Meeting),
+    "set.design": (LearningSet, Meeting),
     "meeting.content": (LearningSet, Meeting),
     "meeting.facilitate": (LearningSet, Meeting),
     "learning.journal_entry": (JournalEntry,),
