@@ -12,6 +12,7 @@ from actionset.core.factories import PersonFactory, UserFactory
 from conftest import Cast
 from tests.matrix import (
     ALL_STAFF,
+    DENY,
     DONE,
     HIDE,
     LOGIN,
@@ -95,7 +96,10 @@ CASES: dict[str, Case] = {
     "accounts:recovery_for_staff": Case(
         "get", lambda c: {"user": c.users["designer"].public_id}, staff_only(OK, "administrator")
     ),
-    "organisations:list": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),
+    # The list shows what organisation.view allows: provider staff, organisations' admins and sponsors.
+    "organisations:list": Case(
+        "get", lambda c: {}, expect(OK, anonymous=LOGIN, a_participant=DENY, b_participant=DENY)
+    ),
     "organisations:new": Case("get", lambda c: {}, staff_only(OK, *MAINTAINERS)),
     "organisations:detail": Case("get", org_a, org_a_rule(OK, staff=ALL_STAFF, org=("admin", "sponsor"))),
     "organisations:edit": Case("get", org_a, org_a_rule(OK, staff=MAINTAINERS, org=())),

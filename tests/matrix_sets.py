@@ -31,6 +31,10 @@ def keep_facilitator(cast: Cast) -> dict[str, Any]:
 #: Designing sets is for provider administrators and designers; the organisation is told the programme exists.
 DESIGN_PAGE = org_a_rule(OK, staff=MAINTAINERS, org=())
 DESIGN_ACTION = org_a_rule(DONE, staff=MAINTAINERS, org=())
+#: Designing one set: its own member and facilitator know the set (403); everyone else outside it is told nothing.
+SET_DESIGN_ACTION = expect(
+    HIDE, anonymous=LOGIN, a_participant=DENY, facilitator=DENY, administrator=DONE, designer=DONE
+)
 
 CASES: dict[str, Case] = {
     "sets:board": Case("get", programme, DESIGN_PAGE),
@@ -41,12 +45,11 @@ CASES: dict[str, Case] = {
     "sets:move": Case("post", programme, DESIGN_ACTION, data=member_enrolment),
     "sets:member_lock": Case("post", programme, DESIGN_ACTION, data=member_enrolment),
     "sets:publish": Case("post", programme, DESIGN_ACTION),
-    "sets:lock": Case("post", learning_set, DESIGN_ACTION, data=lambda c: {"locked": "true"}),
-    "sets:facilitators": Case("post", learning_set, DESIGN_ACTION, data=keep_facilitator),
-    # The set's own member and facilitator, and designers; sponsors and administrators never see set content.
+    "sets:lock": Case("post", learning_set, SET_DESIGN_ACTION, data=lambda c: {"locked": "true"}),
+    "sets:facilitators": Case("post", learning_set, SET_DESIGN_ACTION, data=keep_facilitator),
+    # The set's own member and facilitator, and designers; everyone else outside the set (sponsors, administrators,
+    # other staff) is not told the page exists.
     "sets:detail": Case(
-        "get",
-        learning_set,
-        expect(DENY, anonymous=LOGIN, b_participant=HIDE, a_participant=OK, facilitator=OK, designer=OK),
+        "get", learning_set, expect(HIDE, anonymous=LOGIN, a_participant=OK, facilitator=OK, designer=OK)
     ),
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from actionset.core.access import TRAINER, Actor
+from actionset.core.access import Actor, can, visible
 from actionset.core.extensions import HomePanel
 
 
@@ -14,14 +14,15 @@ def home_panels(actor: Actor) -> list[HomePanel]:
 
     panels = []
     portfolios = list(
-        Portfolio.objects.filter(candidate=actor.user)
+        visible(actor, "portfolio.view", Portfolio.objects.filter(candidate=actor.user))
         .select_related("award", "credential")
         .prefetch_related("award__requirements")
     )
     if portfolios:
         rows = [(p, progress_for(p) if p.is_editable else None) for p in portfolios]
         panels.append(HomePanel("accreditation/home_candidate.html", {"portfolio_rows": rows}))
-    if actor.has_staff_role(TRAINER):
-        waiting = Portfolio.objects.filter(status=Portfolio.Status.SUBMITTED).exclude(candidate=actor.user).count()
+    if can(actor, "assessments.list"):
+        submitted = Portfolio.objects.filter(status=Portfolio.Status.SUBMITTED)
+        waiting = visible(actor, "portfolio.assess", submitted).count()
         panels.append(HomePanel("accreditation/home_assessor.html", {"awaiting_assessment": waiting}))
     return panels

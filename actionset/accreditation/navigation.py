@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from actionset.core.access import TRAINER, Actor
+from actionset.core.access import Actor, can, visible
 from actionset.core.extensions import NavItem
 
 
@@ -20,11 +20,14 @@ def nav_items(actor: Actor) -> list[NavItem]:
     kinds = list(Award.objects.exclude(course_kind="").values_list("course_kind", flat=True))
     if (
         actor.has_staff_role("facilitator", "designer", "developer")
-        or Portfolio.objects.filter(candidate=actor.user).exists()
+        or visible(actor, "portfolio.view", Portfolio.objects.filter(candidate=actor.user)).exists()
         or Buddy.objects.filter(user=actor.user).exists()
-        or Booking.objects.for_user(actor.user).active().filter(cohort__course__kind__in=kinds).exists()
+        or visible(actor, "training.booking", Booking.objects.for_user(actor.user))
+        .active()
+        .filter(cohort__course__kind__in=kinds)
+        .exists()
     ):
         items.append(NavItem("Awards", reverse("accreditation:mine"), "accreditation"))
-    if actor.has_staff_role(TRAINER):
+    if can(actor, "assessments.list"):
         items.append(NavItem("Assessments", reverse("accreditation:assessments"), "accreditation"))
     return items

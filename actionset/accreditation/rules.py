@@ -9,28 +9,71 @@ from __future__ import annotations
 
 from typing import Any
 
-from actionset.core.access import ADMINISTRATOR, TRAINER, Actor, Rule, either, register_rules, signed_in, staff
+from django.db import models
+from django.db.models import Q
+
+from actionset.core.access import (
+    ADMINISTRATOR,
+    TRAINER,
+    Actor,
+    Predicate,
+    Rule,
+    Where,
+    both,
+    either,
+    negate,
+    parent_of,
+    path_to,
+    register_rules,
+    signed_in,
+    staff,
+)
+
+#: An entry, reflection, observation or credential leads to its portfolio.
+_TO_PORTFOLIO = ("portfolio",)
+
+
+def _portfolio_model() -> type[models.Model]:
+    from actionset.accreditation.models import Portfolio
+
+    return Portfolio
 
 
 def _portfolio_of(target: Any) -> Any:
-    from actionset.accreditation.models import Portfolio
-
-    while not isinstance(target, Portfolio):
-        target = target.portfolio
-    return target
+    return parent_of(target, _portfolio_model(), _TO_PORTFOLIO)
 
 
-def is_candidate(actor: Actor, target: Any) -> bool:
-    return actor.is_authenticated and _portfolio_of(target).candidate_id == actor.user.pk
+def _candidate_where(actor: Actor, model: type[models.Model]) -> Where:
+    if not actor.is_authenticated:
+        return False
+    path = path_to(model, _portfolio_model(), _TO_PORTFOLIO)
+    return Q(**{f"{path}__candidate" if path else "candidate": actor.user})
 
 
-def is_buddy(actor: Actor, target: Any) -> bool:
-    return actor.is_authenticated and _portfolio_of(target).buddies.filter(user=actor.user).exists()
+def _buddy_where(actor: Actor, model: type[models.Model]) -> Where:
+    if not actor.is_authenticated:
+        return False
+    from actionset.accreditation.models import Buddy
+
+    path = path_to(model, _portfolio_model(), _TO_PORTFOLIO)
+    observed = Buddy.objects.filter(user=actor.user).values("portfolio_id")
+    return Q(**{f"{path}__in" if path else "pk__in": observed})
 
 
-def is_assessor(actor: Actor, target: Any) -> bool:
-    """A trainer, on anyone's portfolio but their own."""
-    return actor.has_staff_role(TRAINER) and not is_candidate(actor, target)
+is_candidate = Predicate(
+    "is_candidate",
+    lambda actor, target: actor.is_authenticated and _portfolio_of(target).candidate_id == actor.user.pk,
+    _candidate_where,
+)
+
+is_buddy = Predicate(
+    "is_buddy",
+    lambda actor, target: actor.is_authenticated and _portfolio_of(target).buddies.filter(user=actor.user).exists(),
+    _buddy_where,
+)
+
+#: A trainer, on anyone's portfolio but their own.
+is_assessor = both(staff(TRAINER), negate(is_candidate))
 
 
 _knows_portfolio = either(is_candidate, staff(TRAINER))

@@ -44,7 +44,7 @@ from actionset.accreditation.services import (
     reflection_change,
     reflection_delete,
 )
-from actionset.core.access import access, actor_for, can, user_of
+from actionset.core.access import access, actor_for, can, user_of, visible
 
 # --- loaders -----------------------------------------------------------------------------------
 
@@ -94,14 +94,16 @@ def signed_credential_from_url(*, credential: str) -> Credential:
 @access("accreditation.own")
 def my_portfolios(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
+    actor = actor_for(request)
     awards = list(Award.objects.prefetch_related("requirements"))
-    mine = {p.award_id: p for p in Portfolio.objects.filter(candidate=user).select_related("award")}
+    own = visible(actor, "portfolio.view", Portfolio.objects.filter(candidate=user))
+    mine = {p.award_id: p for p in own.select_related("award")}
     rows = [
         {"award": award, "portfolio": mine.get(award.pk), "progress": progress_of(award, user, mine.get(award.pk))}
         for award in awards
     ]
     buddying = (
-        Portfolio.objects.filter(buddies__user=user, status__in=Portfolio.EDITABLE)
+        visible(actor, "portfolio.observe", Portfolio.objects.filter(buddies__user=user, status__in=Portfolio.EDITABLE))
         .select_related("candidate", "award")
         .order_by("candidate__name")
     )
@@ -439,22 +441,21 @@ def export_pdf(request: HttpRequest, portfolio: Portfolio) -> HttpResponse:
 
 @access("assessments.list")
 def assessments(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
+    actor = actor_for(request)
+    # The rule leaves out a trainer's own portfolio: nobody assesses themself.
     waiting = (
-        Portfolio.objects.filter(status=Portfolio.Status.SUBMITTED)
-        .exclude(candidate=user)
+        visible(actor, "portfolio.assess", Portfolio.objects.filter(status=Portfolio.Status.SUBMITTED))
         .select_related("candidate", "award", "cohort")
         .annotate(submitted_at=Max("submissions__submitted_at"))
         .order_by("submitted_at")
     )
     in_progress = (
-        Portfolio.objects.filter(status__in=Portfolio.EDITABLE)
-        .exclude(candidate=user)
+        visible(actor, "portfolio.assess", Portfolio.objects.filter(status__in=Portfolio.EDITABLE))
         .select_related("candidate", "award", "cohort")
         .order_by("candidate__name")
     )
     passed = (
-        Portfolio.objects.filter(status=Portfolio.Status.PASSED)
+        visible(actor, "portfolio.view", Portfolio.objects.filter(status=Portfolio.Status.PASSED))
         .select_related("candidate", "award", "credential")
         .order_by("-updated_at")[:20]
     )

@@ -19,7 +19,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[NavItem] = []
     if actor.is_authenticated:
         items.append(NavItem("Home", reverse("core:home"), "home"))
-        if actor.is_provider_staff or actor.has_any_organisation_role("admin", "sponsor"):
+        if can(actor, "organisations.list"):
             items.append(NavItem("Organisations", reverse("organisations:list"), "organisations"))
         items.append(NavItem("Calendar", reverse("meetings:calendar"), "meetings"))
         if can(actor, "programmes.list"):

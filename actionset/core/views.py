@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from actionset.accounts.models import Invitation, User
 from actionset.accounts.services import invitation_send
 from actionset.accounts.two_factor import has_two_factor, two_factor_policies, with_two_factor
-from actionset.core.access import ADMINISTRATOR, DESIGNER, ORG_ADMIN, Actor, access, actor_for, user_of
+from actionset.core.access import ADMINISTRATOR, DESIGNER, ORG_ADMIN, Actor, access, actor_for, can, user_of, visible
 from actionset.core.audit import AuditAction
 from actionset.core.extensions import extension_home_panels
 from actionset.core.models import AuditEvent
@@ -41,16 +41,17 @@ def home(request: HttpRequest) -> HttpResponse:
         return home_page(request)
     context: dict[str, Any] = {"staff_roles": actor.staff_roles}
     if actor.is_provider_staff:
-        context["organisations"] = Organisation.objects.order_by("name").annotate(
+        context["organisations"] = visible(actor, "organisation.view", Organisation.objects.order_by("name")).annotate(
             people_count=Count("people"), with_login=Count("people", filter=Q(people__user__isnull=False))
         )
-    if actor.has_staff_role(ADMINISTRATOR):
+    if can(actor, "provider.staff"):
         context["admin_stats"] = {
-            "organisations": Organisation.objects.count(),
-            "people": Person.objects.count(),
+            "organisations": visible(actor, "organisation.view", Organisation.objects.all()).count(),
+            "people": visible(actor, "people.view", Person.objects.all()).count(),
             "staff": User.objects.filter(staff_roles__isnull=False).distinct().count(),
             "pending_invitations": Invitation.objects.pending().count(),
         }
+    if can(actor, "provider.audit"):
         context["recent_events"] = AuditEvent.objects.recent()[:6]
     memberships = (
         Person.objects.filter(user=actor.user)
@@ -69,13 +70,16 @@ def home(request: HttpRequest) -> HttpResponse:
     context.update(_programme_cards(actor))
     context["extension_panels"] = extension_home_panels(actor)
     admin_orgs = [m["organisation"] for m in context["memberships"] if ORG_ADMIN in m["roles"]]
+    directory = visible(actor, "people.view", Person.objects.filter(organisation__in=admin_orgs))
     context["directory_stats"] = {
-        org.pk: org.people.aggregate(
+        row.pop("organisation"): row
+        for row in directory.order_by()
+        .values("organisation")
+        .annotate(
             total=Count("id"),
             with_login=Count("id", filter=Q(user__isnull=False)),
             without_manager=Count("id", filter=Q(line_manager__isnull=True)),
         )
-        for org in admin_orgs
     }
     return render(request, "core/home.html", context)
 
@@ -89,27 +93,24 @@ def _programme_cards(actor: Actor) -> dict[str, Any]:
     cards: dict[str, Any] = {}
     open_programmes = Programme.objects.for_listing().exclude(status=Programme.Status.CLOSED)
     if actor.has_staff_role(DESIGNER):
-        cards["designing"] = open_programmes.filter(designer=actor.user).order_by("-updated_at")[:8]
-    sponsoring = open_programmes.filter(sponsors__user=actor.user)
+        designing = visible(actor, "programme.design", open_programmes.filter(designer=actor.user))
+        cards["designing"] = designing.order_by("-updated_at")[:8]
+    sponsoring = visible(actor, "programme.view", open_programmes.filter(sponsors__user=actor.user))
     cards["sponsoring"] = list(sponsoring.order_by("title"))
     admin_orgs = [org for org, roles in actor.organisation_roles.items() if ORG_ADMIN in roles]
     if admin_orgs:
-        cards["org_programmes"] = list(open_programmes.filter(organisation__in=admin_orgs).order_by("title"))
-    cards["joining"] = list(
-        Programme.objects.filter(
-            enrolments__person__user=actor.user, enrolments__withdrawn_at__isnull=True, published_at__isnull=True
-        )
-        .exclude(status=Programme.Status.CLOSED)
-        .select_related("organisation")
-    )
+        at_my_organisations = open_programmes.filter(organisation__in=admin_orgs)
+        cards["org_programmes"] = list(visible(actor, "programme.view", at_my_organisations).order_by("title"))
+    joining = Programme.objects.filter(published_at__isnull=True).exclude(status=Programme.Status.CLOSED)
+    cards["joining"] = list(visible(actor, "programme.own_enrolment", joining.select_related("organisation")))
     upcoming = Prefetch("meetings", queryset=Meeting.objects.upcoming(), to_attr="upcoming")
     cards["my_sets"] = list(
-        LearningSet.objects.for_member(actor.user)
+        visible(actor, "set.view", LearningSet.objects.for_member(actor.user))
         .select_related("programme")
         .prefetch_related("facilitators__user", upcoming)
     )
     cards["facilitating"] = list(
-        LearningSet.objects.for_facilitator(actor.user)
+        visible(actor, "set.view", LearningSet.objects.for_facilitator(actor.user))
         .select_related("programme__organisation")
         .prefetch_related(upcoming)
         .annotate(member_count=Count("memberships"))

@@ -4,7 +4,8 @@ Answers are personal: no rule here lets anyone but the respondent read one. Resu
 reach readers only through `results.programme_results`, which leaves out every group under five.
 """
 
-from typing import Any
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
 
 from actionset.core.access import (
     ADMINISTRATOR,
@@ -13,9 +14,12 @@ from actionset.core.access import (
     SPONSOR,
     Actor,
     Rule,
+    Where,
     anyone,
     either,
+    filtered,
     in_organisation,
+    path_to,
     register_rules,
     signed_in,
     staff,
@@ -24,15 +28,45 @@ from actionset.core.access import (
 _knows_organisation = either(staff(), in_organisation())
 
 
-def asked_to_answer(actor: Actor, occasion: Any) -> bool:
-    """The person this occasion asks, or who already answered it (their answers stay theirs to read)."""
+def _asked_where(actor: Actor, model: type[models.Model]) -> Where:
+    """Occasions that ask the actor, or that they already answered (their answers stay theirs to read).
+
+    The filter form of `services.eligible_enrolments`: everyone active in the programme is asked; after a meeting,
+    only those whose set held it and who were not recorded as away from it."""
     if not actor.is_authenticated:
         return False
-    from actionset.evaluation.services import enrolment_for
+    from actionset.evaluation.models import Occasion, Response, Timing
+    from actionset.meetings.models import Attendance, Meeting
+    from actionset.programmes.models import Enrolment
 
-    if occasion.responses.filter(enrolment__person__user=actor.user).exists():
-        return True
-    return enrolment_for(occasion=occasion, user=actor.user) is not None
+    each_meeting = Timing.EACH_MEETING
+    mine = Enrolment.objects.active().filter(person__user=actor.user)
+    held = Meeting.objects.filter(status=Meeting.Status.HELD, number=OuterRef(OuterRef("meeting_number")))
+    at_meeting = (
+        mine.filter(programme=OuterRef("programme"))
+        .filter(Exists(held.filter(learning_set__memberships__enrolment=OuterRef("pk"))))
+        .exclude(
+            Exists(
+                Attendance.objects.filter(
+                    enrolment=OuterRef("pk"),
+                    meeting__status=Meeting.Status.HELD,
+                    meeting__number=OuterRef(OuterRef("meeting_number")),
+                    meeting__learning_set__programme=OuterRef(OuterRef("programme")),
+                ).exclude(status=Attendance.Status.PRESENT)
+            )
+        )
+    )
+    asked = Occasion.objects.filter(
+        Q(pk__in=Response.objects.filter(enrolment__person__user=actor.user).values("occasion_id"))
+        | (~Q(timing=each_meeting) & Q(programme__in=mine.values("programme_id")))
+        | (Q(timing=each_meeting) & Exists(at_meeting))
+    ).values("pk")
+    path = path_to(model, Occasion, ("occasion",))
+    return Q(**{f"{path}__in" if path else "pk__in": asked})
+
+
+#: The person an occasion asks, or who already answered it.
+asked_to_answer = filtered("asked_to_answer", _asked_where)
 
 
 register_rules(

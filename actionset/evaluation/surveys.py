@@ -7,9 +7,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from actionset.core.access import Actor, visible
 from actionset.evaluation.models import Occasion, Response
-from actionset.evaluation.services import eligible_enrolments
-from actionset.programmes.models import Enrolment
 
 
 @dataclass
@@ -24,23 +23,23 @@ class Survey:
 
 
 def surveys_for(user: Any) -> list[Survey]:
-    """Occasions (opened already) that ask this person, newest first, with whether they have answered."""
+    """Occasions (opened already, in published programmes) that ask this person, newest first, with whether they
+    have answered. Who is asked is the `evaluation.respond` rule's to say, so the list is exactly what they may open."""
     today = timezone.localdate()
-    enrolments = list(Enrolment.objects.active().filter(person__user=user, programme__published_at__isnull=False))
-    if not enrolments:
-        return []
-    answered = dict(Response.objects.filter(enrolment__in=enrolments).values_list("occasion_id", "submitted_at"))
-    occasions = (
-        Occasion.objects.filter(programme__in=[e.programme_id for e in enrolments], opens_on__lte=today)
+    opened = Occasion.objects.filter(programme__published_at__isnull=False, opens_on__lte=today)
+    occasions = list(
+        visible(Actor(user), "evaluation.respond", opened)
         .select_related("instrument", "programme")
         .order_by("-opens_on")
     )
-    result = []
-    for occasion in occasions:
-        if (
-            occasion.pk not in answered
-            and not eligible_enrolments(occasion).filter(pk__in=[e.pk for e in enrolments]).exists()
-        ):
-            continue
-        result.append(Survey(occasion=occasion, state=occasion.state(today), answered_at=answered.get(occasion.pk)))
-    return result
+    if not occasions:
+        return []
+    answered = dict(
+        Response.objects.filter(occasion__in=occasions, enrolment__person__user=user).values_list(
+            "occasion_id", "submitted_at"
+        )
+    )
+    return [
+        Survey(occasion=occasion, state=occasion.state(today), answered_at=answered.get(occasion.pk))
+        for occasion in occasions
+    ]

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Count
 from django.utils import timezone
 
-from actionset.core.access import DEVELOPER, Actor
+from actionset.core.access import Actor, can, visible
 from actionset.core.extensions import HomePanel
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Programme
@@ -30,15 +31,12 @@ def _journal_prompts(user: Any) -> list[Meeting]:
     )
 
 
-def _awaiting_me(user: Any) -> list[dict[str, Any]]:
+def _awaiting_me(actor: Actor) -> list[dict[str, Any]]:
     """Per set the person belongs to: proposed items they have neither approved nor objected to."""
+    user = actor.user
     pending = (
-        SharedItem.objects.pending()
-        .filter(
-            learning_set__programme__published_at__isnull=False,
-            learning_set__memberships__enrolment__person__user=user,
-            learning_set__memberships__enrolment__withdrawn_at__isnull=True,
-        )
+        visible(actor, "learning.item", SharedItem.objects.pending())
+        .filter(learning_set__memberships__enrolment__person__user=user)
         .exclude(decisions__user=user)
         .select_related("learning_set")
         .distinct()
@@ -50,14 +48,13 @@ def _awaiting_me(user: Any) -> list[dict[str, Any]]:
     return list(by_set.values())
 
 
-def _recorded_for_me(user: Any) -> list[dict[str, Any]]:
+def _recorded_for_me(actor: Actor) -> list[dict[str, Any]]:
     """Per set: items still awaiting agreement on which a facilitator recorded what the person said in the room,
     so they can check it and change it if that is not what they said."""
     recorded = (
         Decision.objects.filter(
-            item__status=SharedItem.Status.PROPOSED,
-            item__learning_set__programme__published_at__isnull=False,
-            enrolment__person__user=user,
+            item__in=visible(actor, "learning.item", SharedItem.objects.pending()),
+            enrolment__person__user=actor.user,
             enrolment__withdrawn_at__isnull=True,
         )
         .exclude(recorded_by_name="")
@@ -72,33 +69,38 @@ def _recorded_for_me(user: Any) -> list[dict[str, Any]]:
     return [{**e, "by": ", ".join(sorted(e["by"]))} for e in by_set.values()]
 
 
-def _unanswered(user: Any) -> list[dict[str, Any]]:
-    rows = []
-    for programme in Programme.objects.filter(sponsors__user=user, published_at__isnull=False).distinct():
-        count = (
-            SharedItem.objects.released()
-            .filter(learning_set__programme=programme, kind=SharedItem.Kind.QUESTION, answers__isnull=True)
-            .count()
-        )
-        rows.append({"programme": programme, "count": count})
-    return rows
+def _unanswered(actor: Actor) -> list[dict[str, Any]]:
+    """The published programmes the person sponsors, each with the questions from its sets awaiting their answer."""
+    sponsored = Programme.objects.filter(sponsors__user=actor.user, published_at__isnull=False).distinct()
+    questions = visible(
+        actor, "learning.answer", SharedItem.objects.released().filter(kind=SharedItem.Kind.QUESTION)
+    ).filter(answers__isnull=True)
+    counts = dict(
+        questions.order_by()
+        .values("learning_set__programme")
+        .annotate(count=Count("pk"))
+        .values_list("learning_set__programme", "count")
+    )
+    return [
+        {"programme": programme, "count": counts.get(programme.pk, 0)}
+        for programme in visible(actor, "learning.programme", sponsored)
+    ]
 
 
 def home_panels(actor: Actor) -> list[HomePanel]:
     if not actor.is_authenticated:
         return []
-    user = actor.user
     context: dict[str, Any] = {
-        "prompts": _journal_prompts(user),
-        "awaiting": _awaiting_me(user),
-        "recorded": _recorded_for_me(user),
-        "sponsoring": _unanswered(user),
+        "prompts": _journal_prompts(actor.user),
+        "awaiting": _awaiting_me(actor),
+        "recorded": _recorded_for_me(actor),
+        "sponsoring": _unanswered(actor),
     }
-    if actor.has_staff_role(DEVELOPER):
-        released = SharedItem.objects.released()
+    if can(actor, "learning.themes"):
+        taggable = visible(actor, "learning.tag", SharedItem.objects.released())
         context["developer"] = {
-            "released": released.count(),
-            "untagged": released.filter(themes__isnull=True).count(),
+            "released": taggable.count(),
+            "untagged": taggable.filter(themes__isnull=True).count(),
         }
     if not any(context.values()):
         return []

@@ -26,8 +26,10 @@ PROMPTS: tuple[tuple[str, str], ...] = (
 
 class JournalEntryQuerySet(models.QuerySet["JournalEntry"]):
     def of(self, user: Any) -> JournalEntryQuerySet:
-        """The only way entries are listed: one author's own."""
-        return self.filter(author=user)
+        """The only way entries are listed: one author's own, as the `learning.journal_entry` rule decides."""
+        from actionset.core.access import Actor, visible
+
+        return visible(Actor(user), "learning.journal_entry", self)
 
 
 class JournalEntry(BaseModel):

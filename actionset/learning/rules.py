@@ -9,41 +9,76 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
+from django.db.models import Q
+
 from actionset.core.access import (
     DESIGNER,
     DEVELOPER,
     ORG_ADMIN,
     Actor,
+    Predicate,
     Rule,
+    Where,
+    among,
+    both,
     either,
     facilitates_set,
     in_organisation,
     in_set,
+    parent_of,
+    path_to,
     register_rules,
     signed_in,
     staff,
 )
 
 
-def is_author(actor: Actor, entry: Any) -> bool:
-    return actor.is_authenticated and entry.author_id == actor.user.pk
+def _programme_model() -> type[models.Model]:
+    from actionset.programmes.models import Programme
+
+    return Programme
 
 
-def sponsors(actor: Actor, target: Any) -> bool:
-    """A sponsor named on the programme (the target, or the programme of the target's set)."""
-    programme = target if hasattr(target, "sponsors") else target.learning_set.programme
-    return actor.is_authenticated and programme.sponsors.filter(user=actor.user).exists()
+def _item_model() -> type[models.Model]:
+    from actionset.learning.models import SharedItem
+
+    return SharedItem
 
 
-def released(actor: Actor, item: Any) -> bool:
-    return bool(item.is_released)
+#: The journal entry's author (entries are listed by their `author`).
+is_author = Predicate(
+    "is_author",
+    lambda actor, entry: actor.is_authenticated and entry.author_id == actor.user.pk,
+    lambda actor, model: Q(author=actor.user) if actor.is_authenticated else False,
+)
 
 
-def both(*predicates: Any) -> Any:
-    def check(actor: Actor, target: Any) -> bool:
-        return all(p(actor, target) for p in predicates)
+def _sponsors_test(actor: Actor, target: Any) -> bool:
+    programme = parent_of(target, _programme_model())
+    return actor.is_authenticated and bool(programme.sponsors.filter(user=actor.user).exists())
 
-    return check
+
+def _sponsors_where(actor: Actor, model: type[models.Model]) -> Where:
+    if not actor.is_authenticated:
+        return False
+    sponsored = _programme_model()._default_manager.filter(sponsors__user=actor.user).values("pk")
+    return among(model, _programme_model(), sponsored)
+
+
+#: A sponsor named on the programme (the target, or the programme of the target's set).
+sponsors = Predicate("sponsors", _sponsors_test, _sponsors_where)
+
+
+def _released_where(actor: Actor, model: type[models.Model]) -> Where:
+    from actionset.learning.models import SharedItem
+
+    path = path_to(model, _item_model(), ("item",))
+    return Q(**{f"{path}__status" if path else "status": SharedItem.Status.RELEASED})
+
+
+#: A shared item its set has released.
+released = Predicate("released", lambda actor, item: bool(item.is_released), _released_where)
 
 
 _knows_organisation = either(staff(), in_organisation())
@@ -66,6 +101,12 @@ register_rules(
             "Read what a programme's sets have shared: themes, lessons, questions and answers",
             _knows_organisation,
             _reads_shared,
+        ),
+        # What items a reader is shown on the programme's shared-learning pages and the developers' themes.
+        "learning.released": Rule(
+            "Read an item a set has released (programme tier)",
+            both(released, _knows_organisation),
+            both(released, _reads_shared),
         ),
         "learning.answer": Rule(
             "Answer a question a set has shared with leaders (the programme's sponsors)",

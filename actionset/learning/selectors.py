@@ -15,6 +15,9 @@ Stable API (other apps depend on these names and fields):
 - `released_items_everywhere() -> list[ReleasedItem]` — across all programmes (the provider's developers).
 - `sharing_counts(programme) -> SharingCounts` — how many items were released, how many questions were
   answered (counts only; nothing awaiting agreement is counted, so nothing leaks about a set's deliberations).
+
+Each takes an optional `actor`: given one, only the items the `learning.released` rule lets them read are returned
+(pages listing items for a signed-in reader pass theirs, so the list is decided by the same rule as access).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch
+
+from actionset.core.access import Actor, visible
 
 from .models import LeaderAnswer, SharedItem, Theme
 
@@ -74,7 +79,7 @@ class SharingCounts:
     questions_answered: int
 
 
-def _released(programmes: Iterable[Any] | None = None) -> Any:
+def _released(programmes: Iterable[Any] | None = None, actor: Actor | None = None) -> Any:
     queryset = (
         SharedItem.objects.released()
         .select_related("learning_set__programme__organisation", "author__person")
@@ -86,6 +91,8 @@ def _released(programmes: Iterable[Any] | None = None) -> Any:
     )
     if programmes is not None:
         queryset = queryset.filter(learning_set__programme__in=list(programmes))
+    if actor is not None:
+        queryset = visible(actor, "learning.released", queryset)
     return queryset
 
 
@@ -108,28 +115,28 @@ def to_released_item(item: SharedItem) -> ReleasedItem:
     )
 
 
-def released_items(programme: Any, *, kind: str | None = None) -> list[ReleasedItem]:
-    queryset = _released([programme])
+def released_items(programme: Any, *, kind: str | None = None, actor: Actor | None = None) -> list[ReleasedItem]:
+    queryset = _released([programme], actor)
     if kind is not None:
         queryset = queryset.filter(kind=kind)
     return [to_released_item(i) for i in queryset]
 
 
-def released_items_everywhere() -> list[ReleasedItem]:
+def released_items_everywhere(*, actor: Actor | None = None) -> list[ReleasedItem]:
     """Every released item of every programme: the organisational developer's view across organisations."""
-    return [to_released_item(i) for i in _released()]
+    return [to_released_item(i) for i in _released(None, actor)]
 
 
-def leader_questions(programme: Any, *, answered: bool | None = None) -> list[ReleasedItem]:
-    questions = released_items(programme, kind=SharedItem.Kind.QUESTION)
+def leader_questions(programme: Any, *, answered: bool | None = None, actor: Actor | None = None) -> list[ReleasedItem]:
+    questions = released_items(programme, kind=SharedItem.Kind.QUESTION, actor=actor)
     if answered is not None:
         questions = [q for q in questions if q.is_answered == answered]
     return questions
 
 
-def themes_summary(programmes: Iterable[Any] | None = None) -> list[ThemeSummary]:
+def themes_summary(programmes: Iterable[Any] | None = None, *, actor: Actor | None = None) -> list[ThemeSummary]:
     """Themes over the released items of `programmes` (all programmes when None), most used first."""
-    items = [to_released_item(i) for i in _released(programmes)]
+    items = [to_released_item(i) for i in _released(programmes, actor)]
     by_theme: dict[str, list[ReleasedItem]] = {}
     for item in items:
         for name in item.themes:
@@ -142,12 +149,12 @@ def themes_summary(programmes: Iterable[Any] | None = None) -> list[ThemeSummary
     return sorted(summaries, key=lambda s: (-s.count, s.name.lower()))
 
 
-def themes_for_programme(programme: Any) -> list[ThemeSummary]:
-    return themes_summary([programme])
+def themes_for_programme(programme: Any, *, actor: Actor | None = None) -> list[ThemeSummary]:
+    return themes_summary([programme], actor=actor)
 
 
-def sharing_counts(programme: Any) -> SharingCounts:
-    items = released_items(programme)
+def sharing_counts(programme: Any, *, actor: Actor | None = None) -> SharingCounts:
+    items = released_items(programme, actor=actor)
     questions = [i for i in items if i.kind == SharedItem.Kind.QUESTION]
     return SharingCounts(
         released=len(items),

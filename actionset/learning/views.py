@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.middleware import HtmxDetails
 
 from actionset.accounts.models import User
-from actionset.core.access import DESIGNER, DEVELOPER, ORG_ADMIN, access, actor_for, can
+from actionset.core.access import access, actor_for, can, visible
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Programme
 from actionset.sets.models import LearningSet
@@ -479,37 +479,31 @@ def attribution(request: Request, item: SharedItem) -> HttpResponse:
 # --- what a programme's sets have shared, and questions to leaders -------------------------------------------------
 
 
-def _readable_programmes(request: Request) -> list[Programme]:
-    actor = actor_for(request)
-    programmes = Programme.objects.filter(published_at__isnull=False).select_related("organisation")
-    if not actor.has_staff_role(DESIGNER, DEVELOPER):
-        admin_orgs = [org for org, roles in actor.organisation_roles.items() if ORG_ADMIN in roles]
-        programmes = programmes.filter(sponsors__user=request.user) | programmes.filter(organisation__in=admin_orgs)
-    return list(programmes.distinct().order_by("organisation__name", "title"))
-
-
 @require_GET
 @access("signed_in")
 def shared_index(request: Request) -> HttpResponse:
-    programmes = _readable_programmes(request)
+    actor = actor_for(request)
+    published = Programme.objects.filter(published_at__isnull=False).select_related("organisation")
+    programmes = list(visible(actor, "learning.programme", published).order_by("organisation__name", "title"))
     if len(programmes) == 1:
         return redirect("learning:programme", programme=programmes[0].public_id)
-    rows = [(p, selectors.sharing_counts(p)) for p in programmes]
+    rows = [(p, selectors.sharing_counts(p, actor=actor)) for p in programmes]
     return render(request, "learning/shared_index.html", {"rows": rows, "nav_current": "learning-shared"})
 
 
 @require_GET
 @access("learning.programme", load=programme_from_url)
 def programme_shared(request: Request, programme: Programme) -> HttpResponse:
-    questions = selectors.leader_questions(programme)
-    items = selectors.released_items(programme)
+    actor = actor_for(request)
+    questions = selectors.leader_questions(programme, actor=actor)
+    items = selectors.released_items(programme, actor=actor)
     context = {
         "programme": programme,
         "unanswered": [q for q in questions if not q.is_answered],
         "answered": [q for q in questions if q.is_answered],
         "lessons": [i for i in items if i.kind == SharedItem.Kind.LESSON],
         "set_themes": [i for i in items if i.kind == SharedItem.Kind.THEME],
-        "themes": selectors.themes_for_programme(programme),
+        "themes": selectors.themes_for_programme(programme, actor=actor),
         "is_sponsor": services.sponsors_programme(request.user, programme),
         "answer_form": AnswerForm(),
         "nav_current": "learning-shared",
@@ -540,11 +534,12 @@ def answer(request: Request, item: SharedItem) -> HttpResponse:
 @require_GET
 @access("learning.themes")
 def themes(request: Request) -> HttpResponse:
-    items = selectors.released_items_everywhere()
+    actor = actor_for(request)
+    items = selectors.released_items_everywhere(actor=actor)
     show = request.GET.get("show", "untagged")
     listed = [i for i in items if not i.themes] if show == "untagged" else items
     context = {
-        "summaries": selectors.themes_summary(),
+        "summaries": selectors.themes_summary(actor=actor),
         "items": listed,
         "untagged": sum(1 for i in items if not i.themes),
         "total": len(items),
@@ -558,7 +553,8 @@ def themes(request: Request) -> HttpResponse:
 @require_GET
 @access("learning.themes", load=theme_from_url)
 def theme(request: Request, theme: Theme) -> HttpResponse:
-    summary = next((s for s in selectors.themes_summary() if s.public_id == theme.public_id), None)
+    summaries = selectors.themes_summary(actor=actor_for(request))
+    summary = next((s for s in summaries if s.public_id == theme.public_id), None)
     items = list(summary.items) if summary else []
     by_programme: dict[tuple[str, str], list[selectors.ReleasedItem]] = {}
     for i in items:

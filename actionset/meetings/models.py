@@ -19,21 +19,11 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
     def for_attendee(self, user: Any) -> MeetingQuerySet:
         """Meetings of every published set `user` belongs to as an active member or as a facilitator.
 
-        The same test as the `set.view` rule's `in_set`, so a feed or a list never shows a meeting
-        the person could not open.
+        The `meeting.content` rule's own list, so a feed or a list never shows a meeting the person could not open.
         """
-        return (
-            self.filter(learning_set__programme__published_at__isnull=False)
-            .filter(
-                Q(
-                    learning_set__memberships__enrolment__person__user=user,
-                    learning_set__memberships__enrolment__withdrawn_at__isnull=True,
-                )
-                | Q(learning_set__facilitators__user=user)
-            )
-            .distinct()
-            .select_related("learning_set__programme")
-        )
+        from actionset.core.access import Actor, visible
+
+        return visible(Actor(user), "meeting.content", self).select_related("learning_set__programme")
 
     def next_for(self, user: Any, limit: int = 3) -> list[Meeting]:
         """The next few meetings a person is due at: for the `meetings/_next_meetings.html` partial."""

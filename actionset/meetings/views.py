@@ -185,7 +185,7 @@ def _change_page(
     )
 
 
-@access("programme.design", load=meeting_from_url)
+@access("set.design", load=meeting_from_url)
 def meeting_change(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     if request.method == "POST" and meeting.can_change:
         form = RescheduleForm(request.POST, meeting=meeting)
@@ -209,7 +209,7 @@ def meeting_change(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     return _change_page(request, meeting)
 
 
-@access("programme.design", load=meeting_from_url)
+@access("set.design", load=meeting_from_url)
 @require_POST
 def meeting_cancel_view(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     programme = meeting.learning_set.programme

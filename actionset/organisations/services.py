@@ -322,7 +322,10 @@ _IMPORTED_FIELDS = ("name", "department", "level", "site")
 
 def people_export(*, actor: User, organisation: Organisation, fmt: str, request: HttpRequest | None = None) -> bytes:
     """The directory as a spreadsheet. Audited: it is a list of people's names and email addresses."""
-    rows = list(people_io.directory_rows(Person.objects.filter(organisation=organisation).in_directory_order()))
+    from actionset.core.access import Actor, visible
+
+    listed = visible(Actor(actor), "people.view", Person.objects.filter(organisation=organisation))
+    rows = list(people_io.directory_rows(listed.in_directory_order()))
     content = people_io.write_csv(rows) if fmt == "csv" else people_io.write_xlsx(rows)
     audit_record(
         actor=actor,

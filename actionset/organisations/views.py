@@ -23,7 +23,7 @@ from actionset.accounts.services import invitation_send
 from actionset.accounts.two_factor import with_two_factor
 from actionset.accounts.views import recovery_page
 from actionset.core import spreadsheets
-from actionset.core.access import access, actor_for, can, user_of
+from actionset.core.access import access, actor_for, can, user_of, visible
 from actionset.organisations import people_io
 from actionset.organisations.forms import (
     OrganisationForm,
@@ -82,9 +82,9 @@ def directory_export_from_url(*, organisation: UUID, fmt: str) -> DirectoryExpor
 @access("organisations.list")
 def organisation_list(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
-    organisations = Organisation.objects.order_by("name").annotate(people_count=Count("people"))
-    if not actor.is_provider_staff:
-        organisations = organisations.filter(pk__in=actor.organisation_roles.keys())
+    organisations = visible(actor, "organisation.view", Organisation.objects.order_by("name")).annotate(
+        people_count=Count("people")
+    )
     return render(
         request,
         "organisations/list.html",
@@ -235,7 +235,7 @@ def person_reactivate(request: HttpRequest, person: Person) -> HttpResponse:
 def people(request: HtmxHttpRequest, organisation: Organisation) -> HttpResponse:
     actor = actor_for(request)
     query = request.GET.get("q", "").strip()
-    people = Person.objects.filter(organisation=organisation).in_directory_order()
+    people = visible(actor, "people.view", Person.objects.filter(organisation=organisation)).in_directory_order()
     if query:
         people = people.filter(
             Q(name__icontains=query)

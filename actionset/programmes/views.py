@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from actionset.core.access import ADMINISTRATOR, DESIGNER, access, actor_for, can, user_of
+from actionset.core.access import access, actor_for, can, user_of, visible
 from actionset.organisations.models import Organisation, Person
 from actionset.organisations.views import organisation_from_url
 from actionset.programmes import services
@@ -69,13 +69,11 @@ def programme_page_context(request: HttpRequest, programme: Programme, tab: str,
 @access("programmes.list")
 def programme_list(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
-    programmes = Programme.objects.for_listing().order_by("organisation__name", "-created_at")
-    if not actor.is_provider_staff:
-        visible = [org for org, roles in actor.organisation_roles.items() if roles & {"admin", "sponsor"}]
-        programmes = programmes.filter(organisation__in=visible)
+    programmes = visible(actor, "programme.view", Programme.objects.for_listing()).order_by(
+        "organisation__name", "-created_at"
+    )
     groups = [(label, [p for p in programmes if p.status == value]) for value, label in Programme.Status.choices]
-    may_create = actor.has_staff_role(ADMINISTRATOR, DESIGNER)
-    organisations = Organisation.objects.order_by("name") if may_create else []
+    organisations = visible(actor, "programme.create", Organisation.objects.order_by("name"))
     return render(request, "programmes/list.html", {"groups": groups, "organisations": organisations})
 
 

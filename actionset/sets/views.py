@@ -137,7 +137,7 @@ def member_lock(request: HtmxHttpRequest, programme: Programme) -> HttpResponse:
 
 
 @require_POST
-@access("programme.design", load=set_from_url)
+@access("set.design", load=set_from_url)
 def lock(request: HtmxHttpRequest, learning_set: LearningSet) -> HttpResponse:
     form = LockForm(request.POST)
     if form.is_valid():
@@ -149,7 +149,7 @@ def lock(request: HtmxHttpRequest, learning_set: LearningSet) -> HttpResponse:
 
 
 @require_POST
-@access("programme.design", load=set_from_url)
+@access("set.design", load=set_from_url)
 def facilitators(request: HtmxHttpRequest, learning_set: LearningSet) -> HttpResponse:
     programme = learning_set.programme
     form = FacilitatorsForm(request.POST, programme=programme)

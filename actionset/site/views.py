@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from actionset.core.access import access, user_of
+from actionset.core.access import access, actor_for, user_of, visible
 from actionset.core.bots import seconds_since
 from actionset.programmes.blueprints import BLUEPRINTS
 from actionset.site import services
@@ -215,8 +215,11 @@ def _uuid(value: str) -> UUID | None:
 
 @access("site.pipeline")
 def pipeline(request: HttpRequest) -> HttpResponse:
+    actor = actor_for(request)
     enquiries = (
-        Enquiry.objects.in_pipeline().select_related("owner", "programme").order_by("next_step_on", "-created_at")
+        visible(actor, "site.pipeline", Enquiry.objects.in_pipeline())
+        .select_related("owner", "programme")
+        .order_by("next_step_on", "-created_at")
     )
     if request.GET.get("mine"):
         enquiries = enquiries.filter(owner=user_of(request))
@@ -230,7 +233,7 @@ def pipeline(request: HttpRequest) -> HttpResponse:
         "site/pipeline.html",
         {
             "columns": columns,
-            "held": Enquiry.objects.held().order_by("-created_at"),
+            "held": visible(actor, "site.pipeline", Enquiry.objects.held()).order_by("-created_at"),
             "overdue": sum(e.next_step_overdue for e in open_enquiries),
             "open_count": len(open_enquiries),
             "mine": bool(request.GET.get("mine")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from actionset.core.access import Actor
+from actionset.core.access import Actor, visible
 from actionset.core.extensions import HomePanel
 from actionset.training.models import Booking, CohortSession
 
@@ -12,7 +12,11 @@ from actionset.training.models import Booking, CohortSession
 def home_panels(actor: Actor) -> list[HomePanel]:
     if not actor.is_authenticated:
         return []
-    bookings = list(Booking.objects.for_user(actor.user).active().select_related("cohort__course"))
+    bookings = list(
+        visible(actor, "training.booking", Booking.objects.for_user(actor.user))
+        .active()
+        .select_related("cohort__course")
+    )
     if not bookings:
         return []
     confirmed = [b.cohort_id for b in bookings if b.status == Booking.Status.CONFIRMED]

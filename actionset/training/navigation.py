@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from actionset.core.access import Actor, can
+from actionset.core.access import Actor, can, visible
 from actionset.core.extensions import NavItem
 from actionset.training.models import Booking
 
@@ -12,6 +12,9 @@ from actionset.training.models import Booking
 def nav_items(actor: Actor) -> list[NavItem]:
     if can(actor, "training.manage"):
         return [NavItem(label="Training", url=reverse("training:manage"), section="training")]
-    if actor.is_authenticated and Booking.objects.for_user(actor.user).active().exists():
+    if (
+        actor.is_authenticated
+        and visible(actor, "training.booking", Booking.objects.for_user(actor.user)).active().exists()
+    ):
         return [NavItem(label="Your courses", url=reverse("training:my_bookings"), section="training")]
     return []

@@ -9,33 +9,76 @@ from __future__ import annotations
 
 from typing import Any
 
-from actionset.core.access import ADMINISTRATOR, TRAINER, Actor, Rule, anyone, either, register_rules, staff
+from django.db import models
+from django.db.models import Q
+
+from actionset.core.access import (
+    ADMINISTRATOR,
+    TRAINER,
+    Actor,
+    Predicate,
+    Rule,
+    Where,
+    among,
+    anyone,
+    either,
+    parent_of,
+    register_rules,
+    staff,
+)
 
 _keeps_training = staff(TRAINER, ADMINISTRATOR)
+#: A material leads to its cohort.
+_TO_COHORT = ("cohort",)
 
 
-def _published(actor: Actor, course: Any) -> bool:
-    return bool(course.is_published)
+def _cohort_model() -> type[models.Model]:
+    from actionset.training.models import Cohort
+
+    return Cohort
 
 
-def _on_cohort(actor: Actor, cohort: Any) -> bool:
-    """A candidate with a confirmed place on the cohort."""
+_published = Predicate(
+    "published", lambda actor, course: bool(course.is_published), lambda actor, model: Q(is_published=True)
+)
+
+
+def _on_cohort_test(actor: Actor, target: Any) -> bool:
     if not actor.is_authenticated:
         return False
+    cohort = parent_of(target, _cohort_model(), _TO_COHORT)
     return bool(cohort.bookings.confirmed().filter(user=actor.user).exists())
 
 
-def _on_cohort_of(actor: Actor, material: Any) -> bool:
-    return _on_cohort(actor, material.cohort)
+def _on_cohort_where(actor: Actor, model: type[models.Model]) -> Where:
+    if not actor.is_authenticated:
+        return False
+    from actionset.training.models import Booking
+
+    places = Booking.objects.confirmed().filter(user=actor.user).values("cohort_id")
+    return among(model, _cohort_model(), places, _TO_COHORT)
 
 
-def _owns_booking(actor: Actor, booking: Any) -> bool:
+#: A candidate with a confirmed place on the cohort (the target, or the cohort of a material).
+_on_cohort = Predicate("on_cohort", _on_cohort_test, _on_cohort_where)
+
+
+def _owns_booking_test(actor: Actor, booking: Any) -> bool:
     if not actor.is_authenticated:
         return False
     if booking.user_id is not None:
         return bool(booking.user_id == actor.user.pk)
     # A booking made on the public form before the person had a login is theirs by its email address.
     return bool(booking.email.lower() == actor.user.email.lower())
+
+
+_owns_booking = Predicate(
+    "owns_booking",
+    _owns_booking_test,
+    lambda actor, model: (
+        Q(user=actor.user) | Q(user__isnull=True, email__iexact=actor.user.email) if actor.is_authenticated else False
+    ),
+)
 
 
 register_rules(
@@ -58,8 +101,8 @@ register_rules(
         ),
         "training.material": Rule(
             "Open a cohort's material: its candidates and training staff",
-            either(_on_cohort_of, staff()),
-            either(_on_cohort_of, _keeps_training),
+            either(_on_cohort, staff()),
+            either(_on_cohort, _keeps_training),
         ),
         "training.booking": Rule(
             "See, cancel or accept an offer for one's own booking (training staff for anyone's)",

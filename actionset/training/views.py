@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from actionset.accounts.models import User
 from actionset.core import bots
-from actionset.core.access import access, actor_for, can, user_of
+from actionset.core.access import access, actor_for, can, user_of, visible
 from actionset.training import progress, services
 from actionset.training.forms import BookingForm, CohortForm, CourseForm, EnrolForm, MaterialForm, SessionForm
 from actionset.training.ics import cohort_ics
@@ -88,7 +88,10 @@ def _first_start(cohort: Cohort) -> Any:
 
 @access("public")
 def catalogue(request: HttpRequest) -> HttpResponse:
-    courses = list(Course.objects.published().order_by("kind", "title"))
+    # The public catalogue: published courses only, even for the staff who may open drafts.
+    courses = list(
+        visible(actor_for(request), "training.course.view", Course.objects.published()).order_by("kind", "title")
+    )
     kind_order = [k for k, _ in Course.Kind.choices]
     courses.sort(key=lambda c: kind_order.index(c.kind))
     upcoming = _upcoming_cohorts(courses)
@@ -210,7 +213,7 @@ def _booking_action(request: HttpRequest, booking: Booking, action: str) -> None
 def my_bookings(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     bookings = (
-        Booking.objects.for_user(user)
+        visible(actor_for(request), "training.booking", Booking.objects.for_user(user))
         .select_related("cohort__course")
         .prefetch_related(Prefetch("cohort__sessions", queryset=CohortSession.objects.order_by("starts_at")))
         .order_by("-created_at")
@@ -273,7 +276,10 @@ def manage(request: HttpRequest) -> HttpResponse:
     cohorts: QuerySet[Cohort] = (
         Cohort.objects.with_counts().prefetch_related(_sessions_prefetch(), "trainers").order_by("pk")
     )
-    courses = Course.objects.order_by("title").prefetch_related(Prefetch("cohorts", queryset=cohorts))
+    actor = actor_for(request)
+    courses = visible(actor, "training.manage", Course.objects.order_by("title")).prefetch_related(
+        Prefetch("cohorts", queryset=visible(actor, "training.manage", cohorts))
+    )
     return render(request, "training/manage.html", {"courses": courses})
 
 
@@ -380,9 +386,18 @@ def cohort(request: HttpRequest, cohort: Cohort) -> HttpResponse:
     if teaches:
         confirmed = list(cohort.bookings.confirmed().select_related("user").order_by("name"))
         rows = _candidate_rows(cohort, confirmed, sessions)
+        started = [p for p in (getattr(row.portfolio, "portfolio", None) for row in rows) if p is not None]
+        # One query for the whole list rather than a rule check per candidate.
+        opens = set(
+            visible(
+                actor, "portfolio.view", type(started[0]).objects.filter(pk__in=[p.pk for p in started])
+            ).values_list("pk", flat=True)
+            if started
+            else []
+        )
         for row in rows:
-            started = getattr(row.portfolio, "portfolio", None)
-            row.opens_portfolio = started is not None and can(actor, "portfolio.view", started)
+            portfolio = getattr(row.portfolio, "portfolio", None)
+            row.opens_portfolio = portfolio is not None and portfolio.pk in opens
         context.update(
             rows=rows,
             waiting=list(
