@@ -363,35 +363,37 @@ def report_pdf(results: ProgrammeResults) -> bytes:
             rest = (CONTENT_WIDTH - CONTENT_WIDTH * 0.5) / max(len(block.head) - 1, 1)
             parts.append(_table(block.head, block.rows, styles, [CONTENT_WIDTH * 0.5] + [rest] * (len(block.head) - 1)))
         story.append(KeepTogether(parts))
-    story.append(Paragraph("Shared themes", styles["h2"]))
-    if results.themes:
-        story.append(
-            _table(
-                ["Theme", "Items", "Sets", "What sets shared"],
-                [[t["name"], str(t["items"]), str(t["sets"]), "\n".join(t["examples"])] for t in results.themes],
-                styles,
-                [38 * mm, 14 * mm, 12 * mm, CONTENT_WIDTH - 64 * mm],
+    # Only for readers of what the sets released (see programme_results).
+    if results.learning_available:
+        story.append(Paragraph("Shared themes", styles["h2"]))
+        if results.themes:
+            story.append(
+                _table(
+                    ["Theme", "Items", "Sets", "What sets shared"],
+                    [[t["name"], str(t["items"]), str(t["sets"]), "\n".join(t["examples"])] for t in results.themes],
+                    styles,
+                    [38 * mm, 14 * mm, 12 * mm, CONTENT_WIDTH - 64 * mm],
+                )
             )
-        )
-    else:
-        story.append(Paragraph(escape(no_themes_text(results)), styles["body"]))
-    story.append(Paragraph("Questions to leaders", styles["h2"]))
-    if results.questions:
-        for q in results.questions:
-            # A question and its answer stay on one page.
-            entry: list[object] = [
-                Paragraph(f"<b>{escape(q['text'])}</b>", styles["body"]),
-                Paragraph(escape(f"From {q['set']}"), styles["small"]),
-            ]
-            if q.get("answer"):
-                by = f" ({q['answered_by']})" if q.get("answered_by") else ""
-                entry.append(Paragraph(f"<b>Answer{escape(by)}:</b> {escape(q['answer'])}", styles["small"]))
-            else:
-                entry.append(Paragraph("Not answered yet.", styles["small"]))
-            entry.append(Spacer(1, 2 * mm))
-            story.append(KeepTogether(entry))
-    else:
-        story.append(Paragraph(escape(no_questions_text(results)), styles["body"]))
+        else:
+            story.append(Paragraph(escape(no_themes_text(results)), styles["body"]))
+        story.append(Paragraph("Questions to leaders", styles["h2"]))
+        if results.questions:
+            for q in results.questions:
+                # A question and its answer stay on one page.
+                entry: list[object] = [
+                    Paragraph(f"<b>{escape(q['text'])}</b>", styles["body"]),
+                    Paragraph(escape(f"From {q['set']}"), styles["small"]),
+                ]
+                if q.get("answer"):
+                    by = f" ({q['answered_by']})" if q.get("answered_by") else ""
+                    entry.append(Paragraph(f"<b>Answer{escape(by)}:</b> {escape(q['answer'])}", styles["small"]))
+                else:
+                    entry.append(Paragraph("Not answered yet.", styles["small"]))
+                entry.append(Spacer(1, 2 * mm))
+                story.append(KeepTogether(entry))
+        else:
+            story.append(Paragraph(escape(no_questions_text(results)), styles["body"]))
     return document_pdf(
         story,
         title=f"{programme.title}: programme report",

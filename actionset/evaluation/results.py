@@ -379,8 +379,14 @@ def _range(instrument: Instrument) -> tuple[int, int]:
     return (scale.low, scale.high) if scale else (1, 5)
 
 
-def programme_results(programme: Programme, *, today: dt.date | None = None) -> ProgrammeResults:
-    """Everything the dashboard, the PDF and the CSV show, with small groups already left out."""
+def programme_results(
+    programme: Programme, *, today: dt.date | None = None, with_learning: bool = True
+) -> ProgrammeResults:
+    """Everything the dashboard, the PDF and the CSV show, with small groups already left out.
+
+    `with_learning` is whether the reader may read what the sets released (the `learning.programme` rule): the
+    results are for everyone who oversees a programme, its shared learning only for the people it was shared with.
+    """
     from actionset.evaluation.services import occasions_sync
 
     occasions = occasions_sync(programme=programme)
@@ -407,7 +413,7 @@ def programme_results(programme: Programme, *, today: dt.date | None = None) -> 
             series.append(
                 Series(instrument=instrument, kind="comparison", points=comparison, low=low, high=high, changes=changes)
             )
-    themes, questions, available = _learning(programme)
+    themes, questions, available = _learning(programme) if with_learning else ([], [], False)
     return ProgrammeResults(
         programme=programme,
         generated_at=timezone.now(),

@@ -158,11 +158,18 @@ def answer_by_link(request: HttpRequest, link: tuple[Occasion, Enrolment]) -> Ht
     return response
 
 
+def _reads_shared_learning(request: HttpRequest, programme: Programme) -> bool:
+    """What sets released goes to the people it was shared with (sponsors, the organisation's admins, designers and
+    developers), not to everyone who may read a programme's results."""
+    return can(actor_for(request), "learning.programme", programme)
+
+
 @access("evaluation.dashboard", load=programme_from_url)
 def dashboard(request: HttpRequest, programme: Programme) -> HttpResponse:
     from actionset.programmes.views import programme_page_context
 
-    context = programme_page_context(request, programme, "results", **dashboard_context(programme_results(programme)))
+    results = programme_results(programme, with_learning=_reads_shared_learning(request, programme))
+    context = programme_page_context(request, programme, "results", **dashboard_context(results))
     return render(request, "evaluation/dashboard.html", context)
 
 
@@ -172,7 +179,7 @@ def _filename(programme: Programme, extension: str) -> str:
 
 @access("evaluation.dashboard", load=programme_from_url)
 def dashboard_pdf(request: HttpRequest, programme: Programme) -> HttpResponse:
-    results = programme_results(programme)
+    results = programme_results(programme, with_learning=_reads_shared_learning(request, programme))
     content = report_pdf(results)
     services.report_exported(actor=user_of(request), programme=programme, format="pdf", request=request)
     response = HttpResponse(content, content_type="application/pdf")
@@ -182,7 +189,7 @@ def dashboard_pdf(request: HttpRequest, programme: Programme) -> HttpResponse:
 
 @access("evaluation.dashboard", load=programme_from_url)
 def dashboard_csv(request: HttpRequest, programme: Programme) -> HttpResponse:
-    results = programme_results(programme)
+    results = programme_results(programme, with_learning=_reads_shared_learning(request, programme))
     content = report_csv(results)
     services.report_exported(actor=user_of(request), programme=programme, format="csv", request=request)
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")

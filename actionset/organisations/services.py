@@ -102,6 +102,10 @@ def person_save(
         if not creating and person.email != before:
             # An address is what invitations are sent to: who changed it, from what, is worth keeping.
             detail["email"] = {"before": before, "after": person.email}
+            if person.user_id is None and before:
+                # Someone without a login is known only by this address, so whoever keeps the directory could point
+                # their invitation elsewhere. The old address is told, so the person hears of it and can say so.
+                _directory_address_change_notify(actor=actor, person=person, old_email=before)
         audit_record(
             actor=actor,
             action=AuditAction.PERSON_CREATED if creating else AuditAction.PERSON_UPDATED,
@@ -111,6 +115,16 @@ def person_save(
             request=request,
         )
     return person
+
+
+def _directory_address_change_notify(*, actor: User, person: Person, old_email: str) -> None:
+    context = {
+        "person": person,
+        "organisation": person.organisation,
+        "by": actor.get_full_name() or actor.email,
+        "new_email": person.email,
+    }
+    transaction.on_commit(lambda: email_send(to=[old_email], template="directory_address_changed", context=context))
 
 
 def person_roles_set(*, actor: User, person: Person, roles: Iterable[str], request: HttpRequest | None = None) -> None:

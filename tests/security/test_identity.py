@@ -200,6 +200,21 @@ def test_a_directory_email_change_or_import_leaves_the_login_alone(cast: Cast) -
     assert event.detail["email"] == {"before": "a_participant@org.test", "after": "new-directory@org.test"}
 
 
+def test_a_member_without_a_login_hears_at_their_old_address_when_the_directory_points_them_elsewhere(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Someone with no login is known only by the directory's address: whoever keeps the directory could send their
+    invitation elsewhere, so the address it had is told, and the person can say it is not theirs."""
+    member = PersonFactory.create(organisation=cast.org_a, email="no-login@org.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = cast.client("a_admin").post(person_url(member), directory_data(member, email=ATTACKER_INBOX))
+    assert response.status_code == 302
+    told = mail_to("no-login@org.test")
+    assert len(told) == 1
+    assert ATTACKER_INBOX in told[0].body
+    assert not mail_to(ATTACKER_INBOX)
+
+
 def test_mail_about_a_set_goes_to_a_members_login_address_not_the_directory_address(programme_world: Cast) -> None:
     from actionset.meetings.services import set_recipients
 

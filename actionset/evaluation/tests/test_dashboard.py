@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -72,6 +73,37 @@ def test_shared_themes_and_answered_questions_come_from_the_learning_selectors(
     assert "Who decides when a ward closes at weekends?" in csv
     pdf = pdf_text(programme_world.client("a_admin").get(url(programme_world, "evaluation:report_pdf")).content)
     assert "Weekend cover" in pdf
+
+
+@pytest.mark.parametrize("role", ["administrator", "facilitator", "trainer"])
+def test_shared_learning_on_the_results_goes_only_to_the_people_it_was_shared_with(
+    programme_world: Cast, monkeypatch: Any, role: str
+) -> None:
+    """Provider staff who may read a programme's results are not all among the readers of what its sets released."""
+    from actionset.learning import selectors
+
+    question = selectors.ReleasedItem(
+        public_id=None,
+        kind="question",
+        kind_label="Question for leaders",
+        text="Who decides when a ward closes at weekends?",
+        set_name="Set 1",
+        programme_title="",
+        organisation_name="",
+        released_at=timezone.now(),
+        author_name=None,
+        answers=(),
+    )
+    theme = selectors.ThemeSummary(public_id=None, name="Weekend cover", description="", count=1, items=(question,))
+    monkeypatch.setattr(selectors, "leader_questions", lambda programme, **kw: [question])
+    monkeypatch.setattr(selectors, "themes_for_programme", lambda programme: [theme])
+    client = programme_world.client(role)
+    page = client.get(url(programme_world))
+    assert page.status_code == 200
+    assert "Who decides when a ward closes at weekends?" not in page.content.decode()
+    assert "Weekend cover" not in page.content.decode()
+    assert "Who decides" not in client.get(url(programme_world, "evaluation:report_csv")).content.decode()
+    assert "Weekend cover" not in pdf_text(client.get(url(programme_world, "evaluation:report_pdf")).content)
 
 
 def test_empty_states_say_when_results_will_appear(programme_world: Cast) -> None:
