@@ -65,6 +65,8 @@ TIERS: dict[str, dict[str, str]] = {
     | dict.fromkeys(("action", "target_type", "target_id"), SYSTEM),
     "accounts.User": {"password": SYSTEM, "email": DIRECTORY, "name": DIRECTORY, "time_zone": SYSTEM},
     "accounts.Invitation": {"email": DIRECTORY, "token_hash": SYSTEM, "staff_roles": SYSTEM},
+    "accounts.EmailChange": {"old_email": DIRECTORY, "new_email": DIRECTORY, "token_hash": SYSTEM},
+    "accounts.TwoFactorReset": {"email": DIRECTORY, "token_hash": SYSTEM},
     "organisations.Provider": {"name": PUBLIC, "contact_email": PUBLIC},
     "organisations.StaffRole": {"role": SYSTEM},
     "organisations.Organisation": {"name": PROGRAMME, "sector": PROGRAMME, "notes": PROVIDER},
