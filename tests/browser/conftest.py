@@ -33,8 +33,17 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+#: The one Chromium of a test session. Playwright's sync API allows one running instance per thread, and tests
+#: outside this folder (tests/security) bind this same fixture in their own modules, which pytest treats as a
+#: fixture of its own: they all share this browser instead of starting a second Playwright.
+_SESSION: dict[str, Any] = {}
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
+    if "browser" in _SESSION:
+        yield _SESSION["browser"]
+        return
     path = chromium_path()
     if not path and os.environ.get("CI"):
         pytest.fail("CI must run the browser tests, and Chromium is missing: `apt-get install chromium`")
@@ -57,8 +66,12 @@ def browser() -> Iterator[Any]:
                 "--disable-sync",
             ],
         )
-        yield browser
-        browser.close()
+        _SESSION["browser"] = browser
+        try:
+            yield browser
+        finally:
+            _SESSION.pop("browser", None)
+            browser.close()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import icalendar
 from django.core import mail
+from playwright.sync_api import expect
 
 from actionset.core.factories import TEST_PASSWORD, UserFactory
 from actionset.organisations.models import Provider
@@ -173,7 +174,7 @@ def test_an_editor_changes_a_page_and_previews_a_draft(transactional_db: Any, ne
 
     editor.goto("/site-pages/")
     editor.get_by_role("link", name="Testimonials").click()
-    assert editor.get_by_text("No consent recorded.").is_visible()
+    expect(editor.get_by_text("No consent recorded.")).to_be_visible()
     look(editor, "site-testimonials-manage")
     editor.get_by_role("link", name="Edit Mark Fielding").click()
     editor.get_by_label("Consent given by").fill("Mark Fielding")
