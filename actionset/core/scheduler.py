@@ -22,7 +22,7 @@ import logging
 from dataclasses import dataclass
 
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import TaskResultStatus, default_task_backend, task
@@ -83,10 +83,6 @@ def _still_pending(result_id: str) -> bool:
 
 
 def _claim(job: PeriodicJob, now: dt.datetime) -> bool:
-    try:
-        ScheduledJob.objects.get_or_create(name=job.name)
-    except IntegrityError:  # another scheduler created the row at the same moment
-        pass
     due = Q(last_queued_at__isnull=True) | Q(last_queued_at__lte=now - job.every)
     return ScheduledJob.objects.filter(due, name=job.name).update(last_queued_at=now) == 1
 
@@ -95,6 +91,8 @@ def scheduler_tick(*, now: dt.datetime | None = None) -> list[str]:
     """Queue every job that is due; return the names of those queued. Called every few seconds by the scheduler."""
     now = now or timezone.now()
     heartbeat_record(name=SCHEDULER, now=now)
+    # Another scheduler may be making the same rows at this moment: whichever is second makes none.
+    ScheduledJob.objects.bulk_create([ScheduledJob(name=job.name) for job in JOBS], ignore_conflicts=True)
     queued = []
     for job in JOBS:
         entry = ScheduledJob.objects.filter(name=job.name).first()
