@@ -225,6 +225,8 @@ X_FRAME_OPTIONS = "DENY"
 # HTTPS, switched on by the deployment (all off by default so that http://127.0.0.1 works). HSTS is a promise
 # browsers keep for SECURE_HSTS_SECONDS even after it is taken back: start small, then a year.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# Load balancers probe the health checks over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
