@@ -17,6 +17,9 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 max_requests = 1000
 max_requests_jitter = 100
 accesslog = "-"
+# gunicorn's usual line, ending with the request id the app gave the response, to join it to the app's own lines.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s'
+
 errorlog = "-"
 # The proxy in front terminates TLS; its X-Forwarded-* headers are trusted only from these addresses.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
