@@ -60,6 +60,14 @@ def test_the_scheduler_and_the_worker_leave_heartbeats() -> None:
     assert Heartbeat.objects.filter(name=WORKER).exists()
 
 
+def test_finished_periodic_runs_are_removed_from_the_queue_after_a_day() -> None:
+    now = timezone.now()
+    scheduler_tick(now=now)
+    DBTaskResult.objects.update(status="SUCCESSFUL", finished_at=now - dt.timedelta(days=2))
+    periodic_run.call("heartbeat")
+    assert not DBTaskResult.objects.filter(task_path=periodic_run.module_path).exists()
+
+
 def test_a_periodic_job_runs_its_command_in_the_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     ran: list[Any] = []
     monkeypatch.setattr("actionset.core.scheduler.call_command", lambda *a, **k: ran.append(a))

@@ -67,9 +67,28 @@ def periodic_run(name: str) -> str:
     job = JOBS_BY_NAME[name]
     if not job.command:
         heartbeat_record(name=WORKER)
+        _forget_finished()
         return "alive"
     call_command(job.command, *job.args, verbosity=0)
     return "done"
+
+
+#: How long a finished periodic run stays in the queue's table: the heartbeat alone adds thousands a day.
+KEEP_FINISHED = dt.timedelta(days=1)
+
+
+def _forget_finished() -> None:
+    from django.apps import apps
+
+    if not apps.is_installed("django_tasks_db"):
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(
+        task_path=periodic_run.module_path,
+        status=TaskResultStatus.SUCCESSFUL,
+        finished_at__lt=timezone.now() - KEEP_FINISHED,
+    ).delete()
 
 
 def _still_pending(result_id: str) -> bool:
