@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test lint typecheck install serve worker clean
+.PHONY: demo test lint typecheck install serve worker scheduler clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,20 @@ demo: install
 ## Process background tasks (composing sets, reminders, every email) — what production runs beside the web processes
 worker: install
 	$(BIN)/python manage.py db_worker
+
+## Queue the periodic jobs (reminders, survey notices, offers, pruning, stalled compositions) for the worker
+scheduler: install
+	$(BIN)/python manage.py scheduler
+
+## Run as production does: gunicorn, a worker and the scheduler, on DATABASE_URL with DEBUG off, on $$PORT (8000).
+## Needs SECRET_KEY (and DATABASE_URL for PostgreSQL) in the environment; stop with Ctrl-C.
+serve: install
+	$(BIN)/python manage.py migrate --verbosity 0
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	$(BIN)/python manage.py scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
+	PORT=$${PORT:-8000} $(BIN)/gunicorn -c python:actionset.gunicorn_conf actionset.wsgi
 
 ## Run the whole test suite (set DATABASE_URL to run it on PostgreSQL)
 test: install

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from actionset.accounts.models import EmailChange, TwoFactorReset, new_token
 from actionset.core.factories import PersonFactory, UserFactory
+from actionset.core.models import Heartbeat
 from conftest import Cast
 from tests.matrix import (
     ALL_STAFF,
@@ -64,8 +65,17 @@ def two_factor_reset_of_a_participant(cast: Cast) -> dict[str, Any]:
     return {"token": token}
 
 
+def worker_and_scheduler_alive(cast: Cast) -> dict[str, Any]:
+    for name in ("worker", "scheduler"):
+        Heartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
+    return {}
+
+
 CASES: dict[str, Case] = {
     "core:home": Case("get", lambda c: {}, expect(OK)),
+    # Health checks: anyone (a load balancer has no login), and they tell nothing about anyone.
+    "core:healthz": Case("get", lambda c: {}, expect(OK)),
+    "core:readyz": Case("get", worker_and_scheduler_alive, expect(OK)),
     "core:staff": Case("get", lambda c: {}, staff_only(OK, "administrator")),
     "core:staff_invite": Case("get", lambda c: {}, staff_only(OK, "administrator")),
     "core:staff_roles": Case(

@@ -85,7 +85,7 @@ def login_for_email(email: str) -> User | None:
 
 def invitation_send(
     *,
-    invited_by: User,
+    invited_by: User | None,
     email: str,
     organisation: Organisation | None = None,
     person: Person | None = None,
@@ -100,6 +100,8 @@ def invitation_send(
     goes there.
     """
     if person is not None and person.user is not None:
+        # Reminders name who asked for them; only `bootstrap` invites with nobody asking, and never a directory entry.
+        assert invited_by is not None, "a directory entry is invited by someone"
         sign_in_reminder_send(sent_by=invited_by, person=person, request=request)
         return None
     email = email.strip().lower()

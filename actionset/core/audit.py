@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from actionset.core.models import AuditEvent
+from actionset.core.network import client_ip
 
 
 class AuditAction(models.TextChoices):
@@ -160,7 +161,7 @@ class AuditAction(models.TextChoices):
 def _client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request)
 
 
 def audit_record(

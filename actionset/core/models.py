@@ -53,3 +53,24 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_email or 'system'} {self.action} {self.target_label}"
+
+
+class Heartbeat(models.Model):
+    """When a background process (the worker, the scheduler) was last seen alive: what `/readyz` reads."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} seen at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ScheduledJob(models.Model):
+    """When the scheduler last queued one periodic job, so that two schedulers never queue it twice."""
+
+    name = models.CharField(max_length=60, primary_key=True)
+    last_queued_at = models.DateTimeField(null=True, blank=True)
+    last_result_id = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

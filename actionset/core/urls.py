@@ -1,11 +1,13 @@
 from django.urls import path
 
-from actionset.core import views
+from actionset.core import health, views
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("provider/staff/", views.staff, name="staff"),
     path("provider/staff/invite/", views.staff_invite, name="staff_invite"),
     path("provider/staff/<uuid:user>/roles/", views.staff_roles, name="staff_roles"),

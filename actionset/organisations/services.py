@@ -56,8 +56,8 @@ def organisation_update(
     return organisation
 
 
-def provider_update(*, actor: User, data: dict[str, Any], request: HttpRequest | None = None) -> Provider:
-    """Change the provider's own details (its name and contact address), in the Django admin."""
+def provider_update(*, actor: User | None, data: dict[str, Any], request: HttpRequest | None = None) -> Provider:
+    """Change the provider's own details (its name and contact address): in the Django admin, or by `bootstrap`."""
     with transaction.atomic():
         provider = Provider.current()
         changed = {k: v for k, v in data.items() if getattr(provider, k) != v}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import time
 from contextlib import suppress
 from typing import Any
@@ -19,6 +21,16 @@ from actionset.sets.models import CompositionRun, LearningSet, Membership
 #: a second, rarely enough that the search is not slowed by the database.
 PROGRESS_INTERVAL = 0.3
 CANCEL_INTERVAL = 0.5
+#: A running composition writes its progress (and `updated_at`) several times a second; one silent for this long has
+#: lost its worker (stopped, killed, or its machine restarted). Long enough for a slow first compilation of the
+#: engine's inner loops on a busy machine; short enough that a designer sees the failure within a minute or two,
+#: the scheduler checking every minute.
+STALLED_AFTER = dt.timedelta(seconds=90)
+STALLED_MESSAGE = (
+    "The composition stopped because the background worker running it stopped. Nothing was changed: start it again."
+)
+
+logger = logging.getLogger("actionset.sets")
 
 
 @task()
@@ -26,7 +38,7 @@ def composition_execute(run_id: int) -> str:
     """Run one queued `CompositionRun` and, when it succeeds, put its result into the programme's sets."""
     run = CompositionRun.objects.select_related("programme").get(pk=run_id)
     started = CompositionRun.objects.filter(pk=run.pk, status=CompositionRun.Status.QUEUED).update(
-        status=CompositionRun.Status.RUNNING, started_at=timezone.now(), progress=0.0
+        status=CompositionRun.Status.RUNNING, started_at=timezone.now(), updated_at=timezone.now(), progress=0.0
     )
     if not started:
         return run.status  # cancelled (or already taken) before a worker reached it
@@ -35,6 +47,22 @@ def composition_execute(run_id: int) -> str:
     except Exception:
         _finish(run, CompositionRun.Status.FAILED, explanation=[_same("The composition stopped with an error.")])
         raise
+
+
+def compositions_fail_stalled(*, now: dt.datetime | None = None) -> int:
+    """Mark failed every running composition not heard from for `STALLED_AFTER`, so it can be started again.
+
+    Run every minute by the scheduler. Should the worker come back after all, its run finds itself no longer
+    running and changes nothing (see `_finish` and the check before the result is applied).
+    """
+    now = now or timezone.now()
+    stalled = CompositionRun.objects.filter(status=CompositionRun.Status.RUNNING, updated_at__lt=now - STALLED_AFTER)
+    count = stalled.update(
+        status=CompositionRun.Status.FAILED, finished_at=now, updated_at=now, explanation=[_same(STALLED_MESSAGE)]
+    )
+    if count:
+        logger.warning("%d composition run(s) marked failed: their worker stopped", count)
+    return count
 
 
 def _same(text: str) -> dict[str, str]:
@@ -67,7 +95,7 @@ def _execute(run: CompositionRun) -> str:
             share = min(p.seconds / run.time_limit, 0.99) if run.time_limit > 0 else 0.0
             # Progress is a courtesy: a busy database must not end the search.
             with suppress(OperationalError):
-                CompositionRun.objects.filter(pk=run.pk).update(progress=share)
+                CompositionRun.objects.filter(pk=run.pk).update(progress=share, updated_at=timezone.now())
 
     def should_stop() -> bool:
         nonlocal last_check, cancelled

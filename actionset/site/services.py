@@ -44,7 +44,12 @@ IP_LIMIT = (5, dt.timedelta(hours=1))
 
 
 def page_save(
-    *, actor: User, data: dict[str, Any], publish: bool, page: Page | None = None, request: HttpRequest | None = None
+    *,
+    actor: User | None,
+    data: dict[str, Any],
+    publish: bool,
+    page: Page | None = None,
+    request: HttpRequest | None = None,
 ) -> Page:
     with transaction.atomic():
         creating = page is None

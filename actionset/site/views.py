@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from actionset.core.access import access, actor_for, user_of, visible
 from actionset.core.bots import seconds_since
+from actionset.core.network import client_ip
 from actionset.programmes.blueprints import BLUEPRINTS
 from actionset.site import services
 from actionset.site.content import RESERVED_SLUGS, url_prefixes
@@ -164,7 +165,7 @@ def enquire(request: HttpRequest) -> HttpResponse:
             data=form.enquiry_data(),
             stamp=form.cleaned_data["started"],
             honeypot=form.cleaned_data["website"],
-            client_ip=request.META.get("REMOTE_ADDR"),
+            client_ip=client_ip(request),
             request=request,
         )
         if submission.verdict != services.Verdict.RETRY:

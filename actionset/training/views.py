@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from actionset.accounts.models import User
 from actionset.core import bots
 from actionset.core.access import access, actor_for, can, user_of, visible
+from actionset.core.network import client_ip
 from actionset.training import progress, services
 from actionset.training.forms import BookingForm, CohortForm, CourseForm, EnrolForm, MaterialForm, SessionForm
 from actionset.training.ics import cohort_ics
@@ -114,7 +115,7 @@ def course(request: HttpRequest, course: Course) -> HttpResponse:
         verdict = form.bot_verdict()
     if verdict == bots.Verdict.BOT:
         # Told what a person would be told, so that it learns nothing to adapt to; nothing is booked.
-        bot_log.warning("public booking dropped: honeypot filled (ip=%s)", request.META.get("REMOTE_ADDR"))
+        bot_log.warning("public booking dropped: honeypot filled (ip=%s)", client_ip(request))
         messages.success(request, "Thank you. We have emailed you about your booking.")
         return redirect("training:course", slug=course.slug)
     if verdict == bots.Verdict.TOO_QUICK:

@@ -63,6 +63,9 @@ SYSTEM = "system"  # codes, states, choices, hashes and keys: no one's words
 TIERS: dict[str, dict[str, str]] = {
     "core.AuditEvent": dict.fromkeys(("actor_email", "target_label", "detail"), PROVIDER)
     | dict.fromkeys(("action", "target_type", "target_id"), SYSTEM),
+    # The scheduler's and the health checks' own records: names of processes and jobs, a task id.
+    "core.Heartbeat": {"name": SYSTEM},
+    "core.ScheduledJob": {"name": SYSTEM, "last_result_id": SYSTEM},
     "accounts.User": {"password": SYSTEM, "email": DIRECTORY, "name": DIRECTORY, "time_zone": SYSTEM},
     "accounts.Invitation": {"email": DIRECTORY, "token_hash": SYSTEM, "staff_roles": SYSTEM},
     "accounts.EmailChange": {"old_email": DIRECTORY, "new_email": DIRECTORY, "token_hash": SYSTEM},
