@@ -33,6 +33,12 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+#: One Playwright and one Chromium per process, however many modules take the `browser` fixture: a module outside
+#: this folder that reuses it gets a fixture of its own, and a second sync Playwright in one thread fails with
+#: "Sync API inside the asyncio loop". The count says when the last of them is done with it.
+_chromium: dict[str, Any] = {"users": 0}
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     path = chromium_path()
@@ -40,10 +46,12 @@ def browser() -> Iterator[Any]:
         pytest.fail("CI must run the browser tests, and Chromium is missing: `apt-get install chromium`")
     if not path:
         pytest.skip("Chromium not found: install Debian's package with `apt-get install chromium` to run browser tests")
-    from playwright.sync_api import sync_playwright
+    if not _chromium["users"]:
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+        playwright = sync_playwright().start()
+        _chromium["playwright"] = playwright
+        _chromium["browser"] = playwright.chromium.launch(
             executable_path=path,
             headless=True,
             # The machine has no network beyond loopback: stop Chromium reaching out on its own.
@@ -57,8 +65,14 @@ def browser() -> Iterator[Any]:
                 "--disable-sync",
             ],
         )
-        yield browser
-        browser.close()
+    _chromium["users"] += 1
+    try:
+        yield _chromium["browser"]
+    finally:
+        _chromium["users"] -= 1
+        if not _chromium["users"]:
+            _chromium.pop("browser").close()
+            _chromium.pop("playwright").stop()
 
 
 #: The demo world as this process first built it: the whole SQLite database, or each table's rows on PostgreSQL.
