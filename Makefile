@@ -42,9 +42,15 @@ serve: install
 	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	PORT=$${PORT:-8000} $(BIN)/gunicorn -c python:actionset.gunicorn_conf actionset.wsgi
 
-## Run the whole test suite (set DATABASE_URL to run it on PostgreSQL)
+# numba compiles the composition search once and keeps it here, outside the checkout, so a fresh clone or a CI run
+# that keeps ~/.cache does not compile it again.
+test: export NUMBA_CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(if $(HOME),$(HOME)/.cache,$(CURDIR)/.venv))/actionset/numba
+
+## Run the whole test suite, one worker per core (set DATABASE_URL to run it on PostgreSQL; PYTEST_ARGS to add options)
+# Each worker has its own test database; worksteal lets an idle worker take tests queued for a busy one, as the
+# browser tests take far longer than the rest.
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

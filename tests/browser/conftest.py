@@ -33,26 +33,25 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-#: The one Chromium of a test session. Playwright's sync API allows one running instance per thread, and tests
-#: outside this folder (tests/security) bind this same fixture in their own modules, which pytest treats as a
-#: fixture of its own: they all share this browser instead of starting a second Playwright.
-_SESSION: dict[str, Any] = {}
+#: One Playwright and one Chromium per process, however many modules take the `browser` fixture: a module outside
+#: this folder that reuses it gets a fixture of its own, and a second sync Playwright in one thread fails with
+#: "Sync API inside the asyncio loop". The count says when the last of them is done with it.
+_chromium: dict[str, Any] = {"users": 0}
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    if "browser" in _SESSION:
-        yield _SESSION["browser"]
-        return
     path = chromium_path()
     if not path and os.environ.get("CI"):
         pytest.fail("CI must run the browser tests, and Chromium is missing: `apt-get install chromium`")
     if not path:
         pytest.skip("Chromium not found: install Debian's package with `apt-get install chromium` to run browser tests")
-    from playwright.sync_api import sync_playwright
+    if not _chromium["users"]:
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+        playwright = sync_playwright().start()
+        _chromium["playwright"] = playwright
+        _chromium["browser"] = playwright.chromium.launch(
             executable_path=path,
             headless=True,
             # The machine has no network beyond loopback: stop Chromium reaching out on its own.
@@ -66,19 +65,77 @@ def browser() -> Iterator[Any]:
                 "--disable-sync",
             ],
         )
-        _SESSION["browser"] = browser
-        try:
-            yield browser
-        finally:
-            _SESSION.pop("browser", None)
-            browser.close()
+    _chromium["users"] += 1
+    try:
+        yield _chromium["browser"]
+    finally:
+        _chromium["users"] -= 1
+        if not _chromium["users"]:
+            _chromium.pop("browser").close()
+            _chromium.pop("playwright").stop()
+
+
+#: The demo world as this process first built it: the whole SQLite database, or each table's rows on PostgreSQL.
+#: Kept per process, so each xdist worker builds it once against its own test database.
+_demo_snapshot: list[Any] = []
 
 
 @pytest.fixture
 def demo_world(transactional_db: Any, settings: Any) -> None:
+    """The world `demo_seed` builds. Building it takes seconds, so the first test in a process builds it and keeps a
+    copy of the database; later tests get the copy back, in a fraction of the time and row for row the same."""
     from django.core.management import call_command
+    from django.db import connection
 
-    call_command("demo_seed", verbosity=0)
+    if _demo_snapshot:
+        _database_restore(connection, _demo_snapshot[0])
+    else:
+        call_command("demo_seed", verbosity=0)
+        _demo_snapshot.append(_database_copy(connection))
+
+
+def _database_copy(connection: Any) -> Any:
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        # The backup API copies the database page by page: every table, sequence and row exactly as it is.
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(copy)
+        return copy
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    rows: dict[str, bytes] = {}
+    with connection.cursor() as cursor:
+        for table in tables:
+            # COPY moves each table as text, so every type comes back exactly as PostgreSQL wrote it.
+            with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} TO STDOUT") as copy:
+                rows[table] = b"".join(bytes(chunk) for chunk in copy)
+    return rows
+
+
+def _database_restore(connection: Any, snapshot: Any) -> None:
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.color import no_style
+    from django.db import transaction
+
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        snapshot.backup(connection.connection)
+    else:
+        tables = list(snapshot)
+        with transaction.atomic(), connection.cursor() as cursor:
+            connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, allow_cascade=True))
+            for table, data in snapshot.items():
+                if data:
+                    with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} FROM STDIN") as copy:
+                        copy.write(data)
+            # Rows came back with their ids; the sequences must carry on after them, as after a build.
+            models = [m for m in apps.get_models(include_auto_created=True) if m._meta.db_table in snapshot]
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
+    # Content types came back with the ids the build gave them; forget any others a previous test cached.
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture

@@ -103,8 +103,9 @@ def test_a_journal_entry_typed_offline_is_kept_and_saved_when_the_connection_ret
     check_page(page, "learning-journal-new-phone")
 
     page.context.set_offline(True)
-    page.get_by_role("button", name="Save in my journal").click()
-    page.wait_for_timeout(500)
+    # The save fails in the browser, never reaching the server: wait for that failure, not for a guessed time.
+    with page.expect_event("requestfailed"):
+        page.get_by_role("button", name="Save in my journal").click()
     assert not JournalEntry.objects.exists()
     page.context.set_offline(False)
     page.reload()

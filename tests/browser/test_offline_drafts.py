@@ -26,8 +26,9 @@ def test_a_review_typed_offline_is_kept_and_saved_when_the_connection_returns(
     review.get_by_label("What helped?").fill(WORDS)
 
     page.context.set_offline(True)
-    review.get_by_role("button", name="Save my review").click()
-    page.wait_for_timeout(500)
+    # The save fails in the browser, never reaching the server: wait for that failure, not for a guessed time.
+    with page.expect_event("requestfailed"):
+        review.get_by_role("button", name="Save my review").click()
     assert not ProcessReview.objects.exists()
     page.context.set_offline(False)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -22,19 +23,51 @@ from actionset.learning.tests.factories import set_world, user_of
 pytestmark = pytest.mark.postgres
 
 
+def tally_that_waits_for_the_other(count: Callable[..., Any]) -> Callable[..., Any]:
+    """`count`, made to wait inside its transaction until the other decision is counting too (nothing kept them
+    apart) or is waiting for a lock this one holds (the row lock did): either way the two overlap, however the
+    threads happen to be scheduled, and the test waits only as long as that takes."""
+    arrived: set[int] = set()
+    changed = threading.Condition()
+
+    def the_other_waits_for_me() -> bool:
+        with connection.cursor() as cursor:
+            # pg_stat_activity is read once per transaction unless told to look again.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pg_backend_pid() = ANY(pg_blocking_pids(pid)))"
+            )
+            row = cursor.fetchone()
+        return bool(row and row[0])
+
+    def waiting_tally(*args: Any, **kwargs: Any) -> Any:
+        with changed:
+            arrived.add(threading.get_ident())
+            changed.notify_all()
+        # A guard against waiting for ever should the service change shape; the overlap is what the test needs.
+        give_up = time.monotonic() + 30
+        while time.monotonic() < give_up:
+            with changed:
+                if len(arrived) >= 2:
+                    break
+            if the_other_waits_for_me():
+                break
+            with changed:
+                changed.wait(timeout=0.01)
+        return count(*args, **kwargs)
+
+    return waiting_tally
+
+
 def test_the_last_two_approvals_arriving_together_release_the_item_once(
     transactional_db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("Needs PostgreSQL: set DATABASE_URL to run the concurrency tests")
     world = set_world(size=3)
-    # Widen the window between recording an approval and counting them, so the two always overlap.
-    count = services.item_tally
-
-    def slow_tally(*args: Any, **kwargs: Any) -> Any:
-        time.sleep(0.3)
-        return count(*args, **kwargs)
-
+    # Hold the window between recording an approval and counting them open, so the two always overlap.
+    slow_tally = tally_that_waits_for_the_other(services.item_tally)
     item = services.item_propose(
         actor=user_of(world.members[0]), learning_set=world.learning_set, kind="question", text="Who decides?"
     )
@@ -68,12 +101,7 @@ def test_a_decision_recorded_in_the_room_and_one_given_online_together_release_t
     if connection.vendor != "postgresql":
         pytest.skip("Needs PostgreSQL: set DATABASE_URL to run the concurrency tests")
     world = set_world(size=3)
-    count = services.item_tally
-
-    def slow_tally(*args: Any, **kwargs: Any) -> Any:
-        time.sleep(0.3)
-        return count(*args, **kwargs)
-
+    slow_tally = tally_that_waits_for_the_other(services.item_tally)
     item = services.item_propose(
         actor=user_of(world.members[0]), learning_set=world.learning_set, kind="lesson", text="Ask first."
     )
