@@ -162,7 +162,11 @@ def sign_in_reminder_send(*, sent_by: User, person: Person, request: HttpRequest
 
 def _invitation_locked(invitation: Invitation) -> Invitation:
     # Lock the row so that two clicks on the same link cannot both succeed.
-    locked = Invitation.objects.select_for_update().select_related("person", "organisation").get(pk=invitation.pk)
+    locked = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("person", "organisation")
+        .get(pk=invitation.pk)
+    )
     if not locked.is_usable:
         raise InvitationUnusable(locked.state)
     return locked
