@@ -27,11 +27,7 @@ from django.utils import timezone
 from actionset.accreditation.models import EvidenceEntry, Observation, Reflection, Submission
 from actionset.accreditation.tests.factories import portfolio_for
 from actionset.core.factories import (
-    EnrolmentFactory,
-    FacilitatorAssignmentFactory,
     MeetingFactory,
-    MembershipFactory,
-    UserFactory,
 )
 from actionset.evaluation.models import Answer, Item, Response
 from actionset.evaluation.tests.factories import occasion
@@ -47,8 +43,9 @@ from actionset.sets.models import (
     ContractVersion,
     ProcessReview,
 )
-from conftest import ROLES, Cast
+from conftest import Cast
 from tests.matrix import all_cases
+from tests.security.world import outsiders_of_the_set
 
 # Tiers. The first three hold what the promise is about; the rest say why a field is not the canary's business.
 SET = "set"  # what a set says and does: its members and facilitators
@@ -302,23 +299,6 @@ def _plant(cast: Cast, words: dict[str, Canary]) -> None:
     )
 
 
-def _outsiders(cast: Cast) -> dict[str, Client]:
-    """Every role of the cast (anonymous included), and a member and a facilitator of the programme's other set."""
-    assert cast.other_set is not None
-    clients = {role: cast.client(role) for role in ROLES}
-    neighbour = UserFactory.create(email="neighbour@org.test")
-    enrolment = EnrolmentFactory.create(programme=cast.other_set.programme, person__organisation=cast.org_a)
-    enrolment.person.user = neighbour
-    enrolment.person.save()
-    MembershipFactory.create(learning_set=cast.other_set, enrolment=enrolment)
-    other_facilitator = UserFactory.create(email="other.facilitator@provider.test", staff_roles=["facilitator"])
-    FacilitatorAssignmentFactory.create(learning_set=cast.other_set, user=other_facilitator)
-    for key, user in (("other_set_member", neighbour), ("other_set_facilitator", other_facilitator)):
-        clients[key] = Client()
-        clients[key].force_login(user)
-    return clients
-
-
 def readable_text(response: Any) -> str:
     """What a person could read in a response: HTML and text as they are, PDFs as their text, XLSX as its cells."""
     body = b"".join(response.streaming_content) if response.streaming else response.content
@@ -355,7 +335,7 @@ def test_no_set_or_personal_word_reaches_anyone_outside_its_readers(programme_wo
     cast = programme_world
     words = canaries()
     _plant(cast, words)
-    clients = _outsiders(cast)
+    clients = outsiders_of_the_set(cast)
     found: list[str] = []
     requested = 0
     for who, client in clients.items():

@@ -16,12 +16,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from actionset.core.factories import EnrolmentFactory, FacilitatorAssignmentFactory, MembershipFactory, UserFactory
 from actionset.learning.models import SharedItem
 from actionset.meetings.models import Meeting
 from actionset.sets.models import LearningSet
-from conftest import ROLES, Cast
+from conftest import Cast
 from tests.matrix import all_cases
+from tests.security.world import outsiders_of_the_set
 
 #: Designing a set: its members and facilitator may be refused (403), since they know the set.
 DESIGN_URLS = {"sets:lock", "sets:facilitators", "meetings:meeting_change", "meetings:meeting_cancel"}
@@ -51,20 +51,7 @@ def names_set_content(kwargs: dict[str, Any]) -> bool:
 @pytest.fixture
 def outsiders(programme_world: Cast) -> dict[str, Client]:
     """Every role of the cast, signed in, plus a member and a facilitator of the programme's other set."""
-    cast = programme_world
-    assert cast.other_set is not None
-    clients = {role: cast.client(role) for role in ROLES if role != "anonymous"}
-    neighbour = UserFactory.create(email="neighbour@org.test")
-    enrolment = EnrolmentFactory.create(programme=cast.other_set.programme, person__organisation=cast.org_a)
-    enrolment.person.user = neighbour
-    enrolment.person.save()
-    MembershipFactory.create(learning_set=cast.other_set, enrolment=enrolment)
-    other_facilitator = UserFactory.create(email="other.facilitator@provider.test", staff_roles=["facilitator"])
-    FacilitatorAssignmentFactory.create(learning_set=cast.other_set, user=other_facilitator)
-    for key, user in (("other_set_member", neighbour), ("other_set_facilitator", other_facilitator)):
-        clients[key] = Client()
-        clients[key].force_login(user)
-    return clients
+    return outsiders_of_the_set(programme_world, anonymous=False)
 
 
 def test_sponsors_and_organisation_admins_get_404_not_403_on_a_sets_pages(programme_world: Cast) -> None:

@@ -163,3 +163,25 @@ def build(cast: Cast) -> World:
         in_b=in_b,
         objects={"items": items, "occasions": occasions, "portfolios": [mine, trainers_own, stranger, passed]},
     )
+
+
+def outsiders_of_the_set(cast: Any, *, anonymous: bool = True) -> dict[str, Any]:
+    """A signed-in client for every role of the cast (and the anonymous visitor, unless `anonymous` is False), plus
+    a member and a facilitator of the programme's other set: everyone who is outside `cast.learning_set`."""
+    from django.test import Client
+
+    from conftest import ROLES
+
+    assert cast.other_set is not None
+    clients = {role: cast.client(role) for role in ROLES if anonymous or role != "anonymous"}
+    neighbour = UserFactory.create(email="neighbour@org.test")
+    enrolment = EnrolmentFactory.create(programme=cast.other_set.programme, person__organisation=cast.org_a)
+    enrolment.person.user = neighbour
+    enrolment.person.save()
+    MembershipFactory.create(learning_set=cast.other_set, enrolment=enrolment)
+    other_facilitator = UserFactory.create(email="other.facilitator@provider.test", staff_roles=["facilitator"])
+    FacilitatorAssignmentFactory.create(learning_set=cast.other_set, user=other_facilitator)
+    for key, user in (("other_set_member", neighbour), ("other_set_facilitator", other_facilitator)):
+        clients[key] = Client()
+        clients[key].force_login(user)
+    return clients

@@ -45,9 +45,8 @@ def test_health_counts_actions_but_never_shows_what_they_say(programme_world: Ca
     assert "Quietly resign" not in pdf
 
 
-def test_shared_themes_and_answered_questions_come_from_the_learning_selectors(
-    programme_world: Cast, monkeypatch: Any
-) -> None:
+def released_learning(monkeypatch: Any, *answers: Any) -> None:
+    """One released question to leaders, under one theme, as the learning selectors would give them."""
     from actionset.learning import selectors
 
     question = selectors.ReleasedItem(
@@ -60,11 +59,19 @@ def test_shared_themes_and_answered_questions_come_from_the_learning_selectors(
         organisation_name="",
         released_at=timezone.now(),
         author_name=None,
-        answers=(selectors.Answer("A director", "The site manager, from March.", timezone.now()),),
+        answers=answers,
     )
     theme = selectors.ThemeSummary(public_id=None, name="Weekend cover", description="", count=1, items=(question,))
     monkeypatch.setattr(selectors, "leader_questions", lambda programme, **kw: [question])
     monkeypatch.setattr(selectors, "themes_for_programme", lambda programme: [theme])
+
+
+def test_shared_themes_and_answered_questions_come_from_the_learning_selectors(
+    programme_world: Cast, monkeypatch: Any
+) -> None:
+    from actionset.learning import selectors
+
+    released_learning(monkeypatch, selectors.Answer("A director", "The site manager, from March.", timezone.now()))
     page = programme_world.client("a_admin").get(url(programme_world)).content.decode()
     assert "Who decides when a ward closes at weekends?" in page
     assert "The site manager, from March." in page
@@ -80,23 +87,7 @@ def test_shared_learning_on_the_results_goes_only_to_the_people_it_was_shared_wi
     programme_world: Cast, monkeypatch: Any, role: str
 ) -> None:
     """Provider staff who may read a programme's results are not all among the readers of what its sets released."""
-    from actionset.learning import selectors
-
-    question = selectors.ReleasedItem(
-        public_id=None,
-        kind="question",
-        kind_label="Question for leaders",
-        text="Who decides when a ward closes at weekends?",
-        set_name="Set 1",
-        programme_title="",
-        organisation_name="",
-        released_at=timezone.now(),
-        author_name=None,
-        answers=(),
-    )
-    theme = selectors.ThemeSummary(public_id=None, name="Weekend cover", description="", count=1, items=(question,))
-    monkeypatch.setattr(selectors, "leader_questions", lambda programme, **kw: [question])
-    monkeypatch.setattr(selectors, "themes_for_programme", lambda programme: [theme])
+    released_learning(monkeypatch)
     client = programme_world.client(role)
     page = client.get(url(programme_world))
     assert page.status_code == 200
