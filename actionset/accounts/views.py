@@ -20,6 +20,7 @@ from actionset.accounts.forms import (
     RecoveryStartForm,
     TwoFactorResetForm,
 )
+from actionset.accounts.http import user_of
 from actionset.accounts.models import EmailChange, Invitation, TwoFactorReset, User
 from actionset.accounts.services import (
     AddressInUse,
@@ -40,7 +41,7 @@ from actionset.accounts.services import (
     two_factor_reset_complete,
     two_factor_reset_start,
 )
-from actionset.core.access import access, user_of
+from actionset.core.access import access
 from actionset.core.audit import AuditAction, audit_record
 
 if TYPE_CHECKING:

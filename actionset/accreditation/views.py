@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from actionset.accounts.http import user_of
 from actionset.accreditation import openbadges, signing
 from actionset.accreditation.feedback import AREA_LABELS, RATING_LABELS
 from actionset.accreditation.forms import (
@@ -44,7 +45,7 @@ from actionset.accreditation.services import (
     reflection_change,
     reflection_delete,
 )
-from actionset.core.access import access, actor_for, can, user_of, visible
+from actionset.core.access import access, actor_for, can, visible
 
 # --- loaders -----------------------------------------------------------------------------------
 

@@ -33,7 +33,6 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
-    from actionset.accounts.models import User
     from actionset.organisations.models import Organisation
 
 ADMINISTRATOR = "administrator"
@@ -568,15 +567,6 @@ def access(name: str, *, load: Callable[..., Any] | None = None) -> Callable[[V]
         return wrapped  # type: ignore[return-value]
 
     return decorator
-
-
-def user_of(request: HttpRequest) -> User:
-    """The signed-in user of a request whose view's rule has already required a login."""
-    from actionset.accounts.models import User
-
-    user = request.user
-    assert isinstance(user, User), "user_of() is for views whose access rule requires a login"
-    return user
 
 
 def actor_for(request: HttpRequest) -> Actor:

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from actionset.accounts.http import user_of
 from actionset.accounts.models import Invitation, User
 from actionset.accounts.services import invitation_send
 from actionset.accounts.two_factor import has_two_factor, two_factor_policies, with_two_factor
-from actionset.core.access import ADMINISTRATOR, DESIGNER, ORG_ADMIN, Actor, access, actor_for, can, user_of, visible
+from actionset.core.access import ADMINISTRATOR, DESIGNER, ORG_ADMIN, Actor, access, actor_for, can, visible
 from actionset.core.audit import AuditAction
 from actionset.core.extensions import extension_home_panels
 from actionset.core.models import AuditEvent

@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 
-from actionset.core.access import access, actor_for, can, user_of
+from actionset.accounts.http import user_of
+from actionset.core.access import access, actor_for, can
 from actionset.evaluation import services
 from actionset.evaluation.forms import InstrumentImportForm, ResponseForm
 from actionset.evaluation.models import Instrument, Item, Occasion, Response

@@ -11,14 +11,13 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 
-from actionset.accounts.models import User
+from actionset.accounts.http import Request
 from actionset.core.access import access, actor_for, can, visible
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Programme
@@ -37,12 +36,6 @@ from .forms import (
     TagForm,
 )
 from .models import JournalEntry, SharedItem, Theme
-
-
-class Request(HttpRequest):
-    htmx: HtmxDetails
-    user: User
-
 
 # --- loaders: the URL's UUIDs to objects (404 when unknown; the rule decides the rest) -------------------------
 

@@ -19,7 +19,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.views.decorators.http import require_http_methods, require_POST
 
-from actionset.core.access import access, actor_for, can, facilitates_set, user_of
+from actionset.accounts.http import user_of
+from actionset.core.access import access, actor_for, can, facilitates_set
 from actionset.meetings import live
 from actionset.meetings.methods import MAX_MINUTES, MIN_MINUTES, Phase, phases_for
 from actionset.meetings.models import Attendance, Meeting, MeetingRun

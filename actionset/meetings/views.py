@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from actionset.core.access import access, actor_for, can, user_of
+from actionset.accounts.http import user_of
+from actionset.core.access import access, actor_for, can
 from actionset.meetings.calendar import download_ics, feed_ics
 from actionset.meetings.forms import CancelForm, RescheduleForm, SetSlotForm
 from actionset.meetings.models import CalendarFeed, Meeting, hash_feed_token

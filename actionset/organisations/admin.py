@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from actionset.core.access import user_of
+from actionset.accounts.http import user_of
 from actionset.core.admin import ProviderModelAdmin, ReadOnlyInline, admin_site, is_provider_administrator
 from actionset.organisations.models import Organisation, OrganisationRole, Person, Provider
 from actionset.organisations.services import provider_update

@@ -16,14 +16,14 @@ from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.middleware import HtmxDetails
 
+from actionset.accounts.http import Request, user_of
 from actionset.accounts.models import Invitation
 from actionset.accounts.services import invitation_send
 from actionset.accounts.two_factor import with_two_factor
 from actionset.accounts.views import recovery_page
 from actionset.core import spreadsheets
-from actionset.core.access import access, actor_for, can, user_of, visible
+from actionset.core.access import access, actor_for, can, visible
 from actionset.organisations import people_io
 from actionset.organisations.forms import (
     OrganisationForm,
@@ -47,10 +47,6 @@ from actionset.organisations.services import (
 )
 from actionset.organisations.services import people_export as export_people
 from actionset.organisations.services import people_import as import_people
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 def organisation_from_url(*, organisation: UUID) -> Organisation:
@@ -232,7 +228,7 @@ def person_reactivate(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @access("people.view", load=organisation_from_url)
-def people(request: HtmxHttpRequest, organisation: Organisation) -> HttpResponse:
+def people(request: Request, organisation: Organisation) -> HttpResponse:
     actor = actor_for(request)
     query = request.GET.get("q", "").strip()
     people = visible(actor, "people.view", Person.objects.filter(organisation=organisation)).in_directory_order()

@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from actionset.core.access import access, actor_for, can, user_of, visible
+from actionset.accounts.http import user_of
+from actionset.core.access import access, actor_for, can, visible
 from actionset.organisations.models import Organisation, Person
 from actionset.organisations.views import organisation_from_url
 from actionset.programmes import services

@@ -13,13 +13,12 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 
-from actionset.accounts.models import User
+from actionset.accounts.http import Request
 from actionset.core.access import access, actor_for, can
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
@@ -36,11 +35,6 @@ from actionset.sets.models import (
 from actionset.sets.views import set_from_url
 
 PANELS = ("ground_rules", "progress", "bids", "airtime", "actions", "consensus", "review")
-
-
-class Request(HttpRequest):
-    htmx: HtmxDetails
-    user: User
 
 
 def meeting_from_url(*, meeting: UUID) -> Meeting:

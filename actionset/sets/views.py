@@ -9,9 +9,8 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.middleware import HtmxDetails
 
-from actionset.accounts.models import User
+from actionset.accounts.http import Request
 from actionset.core.access import access, actor_for, can
 from actionset.programmes.models import Programme
 from actionset.programmes.views import programme_page_context
@@ -28,11 +27,6 @@ from actionset.sets.services import (
     set_lock,
     sets_publish,
 )
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-    user: User
 
 
 def programme_from_url(*, programme: UUID) -> Programme:
@@ -54,7 +48,7 @@ def _board_context(request: HttpRequest, programme: Programme, **kwargs: Any) ->
     return {**context, **programme_page_context(request, programme, "sets")}
 
 
-def _board_response(request: HtmxHttpRequest, programme: Programme, **kwargs: Any) -> HttpResponse:
+def _board_response(request: Request, programme: Programme, **kwargs: Any) -> HttpResponse:
     """After a change: htmx swaps the board in place; without JavaScript, back to the board page."""
     if request.htmx:
         return render(request, "sets/board.html#board", _board_context(request, programme, **kwargs))
@@ -63,7 +57,7 @@ def _board_response(request: HtmxHttpRequest, programme: Programme, **kwargs: An
 
 @require_GET
 @access("programme.design", load=programme_from_url)
-def board(request: HtmxHttpRequest, programme: Programme) -> HttpResponse:
+def board(request: Request, programme: Programme) -> HttpResponse:
     context = _board_context(request, programme)
     if request.htmx and not request.htmx.boosted:
         return render(request, "sets/board.html#board", context)
@@ -72,7 +66,7 @@ def board(request: HtmxHttpRequest, programme: Programme) -> HttpResponse:
 
 @require_GET
 @access("programme.design", load=programme_from_url)
-def progress(request: HtmxHttpRequest, programme: Programme) -> HttpResponse:
+def progress(request: Request, programme: Programme) -> HttpResponse:
     run = programme.composition_runs.first()
     response = render(request, "sets/board.html#progress", {"programme": programme, "run": run, "run_active": True})
     if run is None or run.is_finished or run.is_stalled:
@@ -83,7 +77,7 @@ def progress(request: HtmxHttpRequest, programme: Programme) -> HttpResponse:
 
 @require_POST
 @access("programme.design", load=programme_from_url)
-def compose(request: HtmxHttpRequest, programme: Programme) -> HttpResponse:
+def compose(request: Request, programme: Programme) -> HttpResponse:
     form = ComposeForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -103,7 +97,7 @@ def compose(request: HtmxHttpRequest, programme: Programme) -> HttpResponse:
 
 @require_POST
 @access("programme.design", load=programme_from_url)
-def compose_cancel(request: HtmxHttpRequest, programme: Programme) -> HttpResponse:
+def compose_cancel(request: Request, programme: Programme) -> HttpResponse:
     run = programme.composition_runs.first()
     if run is not None and composition_cancel(actor=request.user, run=run):
         messages.success(request, "Composition cancelled. The sets are as they were.")
@@ -112,7 +106,7 @@ def compose_cancel(request: HtmxHttpRequest, programme: Programme) -> HttpRespon
 
 @require_POST
 @access("programme.design", load=programme_from_url)
-def move(request: HtmxHttpRequest, programme: Programme) -> HttpResponse:
+def move(request: Request, programme: Programme) -> HttpResponse:
     form = MoveForm(request.POST, programme=programme)
     if form.is_valid():
         enrolment, learning_set = form.cleaned_data["enrolment"], form.cleaned_data["learning_set"]
@@ -125,7 +119,7 @@ def move(request: HtmxHttpRequest, programme: Programme) -> HttpResponse:
 
 @require_POST
 @access("programme.design", load=programme_from_url)
-def member_lock(request: HtmxHttpRequest, programme: Programme) -> HttpResponse:
+def member_lock(request: Request, programme: Programme) -> HttpResponse:
     form = MemberLockForm(request.POST, programme=programme)
     if form.is_valid():
         enrolment = form.cleaned_data["enrolment"]
@@ -138,7 +132,7 @@ def member_lock(request: HtmxHttpRequest, programme: Programme) -> HttpResponse:
 
 @require_POST
 @access("set.design", load=set_from_url)
-def lock(request: HtmxHttpRequest, learning_set: LearningSet) -> HttpResponse:
+def lock(request: Request, learning_set: LearningSet) -> HttpResponse:
     form = LockForm(request.POST)
     if form.is_valid():
         locked = form.cleaned_data["locked"]
@@ -150,7 +144,7 @@ def lock(request: HtmxHttpRequest, learning_set: LearningSet) -> HttpResponse:
 
 @require_POST
 @access("set.design", load=set_from_url)
-def facilitators(request: HtmxHttpRequest, learning_set: LearningSet) -> HttpResponse:
+def facilitators(request: Request, learning_set: LearningSet) -> HttpResponse:
     programme = learning_set.programme
     form = FacilitatorsForm(request.POST, programme=programme)
     if form.is_valid():
@@ -178,7 +172,7 @@ def facilitators(request: HtmxHttpRequest, learning_set: LearningSet) -> HttpRes
 
 @require_POST
 @access("programme.design", load=programme_from_url)
-def publish(request: HtmxHttpRequest, programme: Programme) -> HttpResponse:
+def publish(request: Request, programme: Programme) -> HttpResponse:
     try:
         count = sets_publish(actor=request.user, programme=programme, request=request)
     except SetsError as error:

@@ -11,7 +11,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from actionset.core.access import access, actor_for, user_of, visible
+from actionset.accounts.http import user_of
+from actionset.core.access import access, actor_for, visible
 from actionset.core.bots import seconds_since
 from actionset.core.network import client_ip
 from actionset.programmes.blueprints import BLUEPRINTS

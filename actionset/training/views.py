@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from actionset.accounts.http import user_of
 from actionset.accounts.models import User
 from actionset.core import bots
-from actionset.core.access import access, actor_for, can, user_of, visible
+from actionset.core.access import access, actor_for, can, visible
 from actionset.core.network import client_ip
 from actionset.training import progress, services
 from actionset.training.forms import BookingForm, CohortForm, CourseForm, EnrolForm, MaterialForm, SessionForm

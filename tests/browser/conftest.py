@@ -22,6 +22,11 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 DESKTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
 
+#: How long `expect(...)` waits for a page to reach what a test asserts. Checks read the page only through `expect`,
+#: which retries until this runs out, never `is_visible()` straight after a click: under a loaded CI machine a
+#: response can take seconds, and a one-shot read then fails a test whose behaviour is right.
+EXPECT_TIMEOUT_MS = 20_000
+
 
 def chromium_path() -> str | None:
     return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -47,7 +52,9 @@ def browser() -> Iterator[Any]:
     if not path:
         pytest.skip("Chromium not found: install Debian's package with `apt-get install chromium` to run browser tests")
     if not _chromium["users"]:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
+
+        expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
         playwright = sync_playwright().start()
         _chromium["playwright"] = playwright

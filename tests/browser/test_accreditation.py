@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from actionset.accounts.models import User
 from actionset.accreditation.awards import awards_load
@@ -80,7 +81,7 @@ def log_hours(page: Any, kind: str, day: dt.date, hours: str, extra: dict[str, s
     for label, value in extra.items():
         page.get_by_label(label).fill(value)
     page.get_by_role("button", name="Log").click()
-    assert page.get_by_text("Logged.").is_visible()
+    expect(page.get_by_text("Logged.")).to_be_visible()
 
 
 def test_a_candidate_books_builds_a_portfolio_is_observed_submits_and_passes(new_page: Any, world: User) -> None:
@@ -106,7 +107,7 @@ def test_a_candidate_books_builds_a_portfolio_is_observed_submits_and_passes(new
     assert portfolio.cohort is not None
     assert portfolio.cohort.name == OPEN_COHORT
     # The meetings she facilitated here are already counted.
-    assert candidate.get_by_text("18 of 20 hours").is_visible()
+    expect(candidate.get_by_text("18 of 20 hours")).to_be_visible()
 
     log_hours(
         candidate,
@@ -126,8 +127,8 @@ def test_a_candidate_books_builds_a_portfolio_is_observed_submits_and_passes(new
     candidate.get_by_label("Title").fill("Silence, and what I do with it")
     candidate.get_by_label("Reflection").fill(REFLECTION)
     candidate.get_by_role("button", name="Save reflection").click()
-    assert candidate.get_by_text(f"Reflection saved ({word_count(REFLECTION)} words).").is_visible()
-    assert candidate.get_by_text("0 of 1 observations").is_visible()
+    expect(candidate.get_by_text(f"Reflection saved ({word_count(REFLECTION)} words).")).to_be_visible()
+    expect(candidate.get_by_text("0 of 1 observations")).to_be_visible()
     screenshot(candidate, "accreditation-portfolio-desktop")
     assert serious_accessibility_violations(candidate) == []
 
@@ -145,16 +146,16 @@ def test_a_candidate_books_builds_a_portfolio_is_observed_submits_and_passes(new
     screenshot(assessor, "accreditation-observation-desktop")
     assert serious_accessibility_violations(assessor) == []
     assessor.get_by_role("button", name="Record observation").click()
-    assert assessor.get_by_text("Observation of Priya Nair recorded.").is_visible()
+    expect(assessor.get_by_text("Observation of Priya Nair recorded.")).to_be_visible()
 
     # Every requirement met: she submits.
     candidate.reload()
-    assert candidate.get_by_text("Every requirement met").is_visible()
+    expect(candidate.get_by_text("Every requirement met")).to_be_visible()
     candidate.get_by_role("link", name="Submit for assessment").click()
     screenshot(candidate, "accreditation-submit-desktop")
     candidate.get_by_label("Note for the assessor (optional)").fill("Thank you for the observation.")
     candidate.get_by_role("button", name="Submit portfolio").click()
-    assert candidate.get_by_text("Submitted. An assessor will review").is_visible()
+    expect(candidate.get_by_text("Submitted. An assessor will review")).to_be_visible()
     assert candidate.get_by_role("link", name="Log hours").count() == 0
 
     # The assessor passes her.
@@ -166,18 +167,18 @@ def test_a_candidate_books_builds_a_portfolio_is_observed_submits_and_passes(new
     assessor.get_by_label("Feedback to the candidate").fill("Well evidenced and reflective.")
     screenshot(assessor, "accreditation-decision-desktop")
     assessor.get_by_role("button", name="Record decision").click()
-    assert assessor.get_by_text("Passed. Priya Nair's certificate has been issued.").is_visible()
+    expect(assessor.get_by_text("Passed. Priya Nair's certificate has been issued.")).to_be_visible()
     credential = Credential.objects.get(portfolio__candidate=world)
     assert any(m.to == ["priya.nair@example.org"] and "passed" in m.subject for m in mail.outbox)
 
     # Her certificate verifies on the public page, for someone not signed in at all.
     candidate.reload()
     candidate.get_by_role("link", name="Verification page").click()
-    assert candidate.get_by_role("heading", name="This certificate is valid").is_visible()
+    expect(candidate.get_by_role("heading", name="This certificate is valid")).to_be_visible()
     public = new_page(locale="en-GB")
     public.goto(f"/credentials/{credential.public_id}/")
-    assert public.get_by_role("heading", name="This certificate is valid").is_visible()
-    assert public.get_by_text("Priya Nair").is_visible()
+    expect(public.get_by_role("heading", name="This certificate is valid")).to_be_visible()
+    expect(public.get_by_text("Priya Nair")).to_be_visible()
     assert serious_accessibility_violations(public) == []
     screenshot(public, "accreditation-verify-desktop")
     with public.expect_download() as download:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
+from playwright.sync_api import expect
 
 from actionset.programmes.models import Programme
 from tests.browser.conftest import PHONE, SCREENSHOTS, screenshot, serious_accessibility_violations, sign_in
@@ -37,7 +38,7 @@ def test_a_sponsor_reads_the_results_and_a_participants_answer_completes_a_point
     sponsor.goto(f"/programmes/{programme.public_id}/")
     sponsor.get_by_role("link", name="Results").click()
     sponsor.get_by_role("heading", name="How the programme is going").wait_for()
-    assert sponsor.get_by_text("meetings held").is_visible()
+    expect(sponsor.get_by_text("meetings held")).to_be_visible()
     assert sponsor.locator("svg.chart").count() >= 3
     # After meeting 3 has four answers: it is named, its figures are not.
     row = sponsor.get_by_role("row").filter(has_text="After meeting 3")
@@ -72,7 +73,7 @@ def test_a_sponsor_reads_the_results_and_a_participants_answer_completes_a_point
     member.get_by_role("link", name="After-meeting review sheet — after meeting 3").click()
     member.get_by_role("heading", name="After-meeting review sheet").wait_for()
     member.get_by_role("button", name="Send my answers").click()
-    assert member.get_by_text("Choose one point on the scale.").first.is_visible()
+    expect(member.get_by_text("Choose one point on the scale.").first).to_be_visible()
     for group in member.locator("fieldset.survey-item").all():
         group.get_by_text("4 — Agree").click()
     assert serious_accessibility_violations(member) == []
@@ -83,9 +84,9 @@ def test_a_sponsor_reads_the_results_and_a_participants_answer_completes_a_point
     sponsor.reload()
     row = sponsor.get_by_role("row").filter(has_text="After meeting 3")
     assert "results need" not in row.inner_text()
-    assert sponsor.get_by_role(
-        "heading", name="After-meeting review sheet: each question, after meeting 3"
-    ).is_visible()
+    expect(
+        sponsor.get_by_role("heading", name="After-meeting review sheet: each question, after meeting 3")
+    ).to_be_visible()
 
 
 def test_a_designer_imports_a_scale_and_is_told_exactly_what_is_wrong(
@@ -117,7 +118,7 @@ def test_a_designer_imports_a_scale_and_is_told_exactly_what_is_wrong(
     page.get_by_label("Instrument definition (JSON)").set_input_files(str(bad))
     page.get_by_role("button", name="Import").click()
     page.get_by_role("heading", name="Nothing was imported").wait_for()
-    assert page.get_by_text("items[2].scale: 'agreement' is not one of the scales above").is_visible()
+    expect(page.get_by_text("items[2].scale: 'agreement' is not one of the scales above")).to_be_visible()
     assert serious_accessibility_violations(page) == []
     screenshot(page, "evaluation-import-errors")
 
@@ -126,5 +127,5 @@ def test_a_designer_imports_a_scale_and_is_told_exactly_what_is_wrong(
     page.get_by_label("Instrument definition (JSON)").set_input_files(str(bad))
     page.get_by_role("button", name="Import").click()
     page.get_by_role("heading", name="Team psychological safety").wait_for()
-    assert page.get_by_text("Mistakes are held against you here.").is_visible()
+    expect(page.get_by_text("Mistakes are held against you here.")).to_be_visible()
     screenshot(page, "evaluation-instrument")

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import F, Max
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from actionset.evaluation.models import Item, Occasion
 from actionset.evaluation.services import occasions_sync
@@ -58,19 +59,19 @@ def test_a_sponsor_reads_how_the_same_people_moved(demo_world: None, new_page: A
     sponsor.goto(f"/evaluation/programmes/{programme.public_id}/")
     title = "Pre/post self-rating: the same people, at the start and at the end"
     sponsor.get_by_role("heading", name=title).wait_for()
-    assert sponsor.get_by_text("4 people have answered both; the change appears when 5 have (1 more).").is_visible()
-    assert sponsor.get_by_text("emailed a link of their own").is_visible()
+    expect(sponsor.get_by_text("4 people have answered both; the change appears when 5 have (1 more).")).to_be_visible()
+    expect(sponsor.get_by_text("emailed a link of their own")).to_be_visible()
 
     answer_again_at_the_end(programme, 8)
     sponsor.reload()
     block = sponsor.locator("figure.chart-block").filter(has=sponsor.get_by_role("heading", name=title))
-    assert block.locator("svg.chart").first.is_visible()
+    expect(block.locator("svg.chart").first).to_be_visible()
     assert "12 people have answered both" in block.inner_text()
     assert "Figures from the first 10" in block.inner_text()
     block.get_by_text("The figures as a table").click()
-    assert block.get_by_role("columnheader", name="Moved up").is_visible()
-    assert block.get_by_role("rowheader", name="Overall").is_visible()
-    assert sponsor.get_by_text("who answered both at the start and at the end").is_visible()
+    expect(block.get_by_role("columnheader", name="Moved up")).to_be_visible()
+    expect(block.get_by_role("rowheader", name="Overall")).to_be_visible()
+    expect(sponsor.get_by_text("who answered both at the start and at the end")).to_be_visible()
     assert serious_accessibility_violations(sponsor) == []
     block.scroll_into_view_if_needed()
     screenshot(sponsor, "evaluation-change")
@@ -86,6 +87,6 @@ def test_a_sponsor_reads_how_the_same_people_moved(demo_world: None, new_page: A
     sign_in(phone, "sponsor@northwind.example")
     phone.goto(f"/evaluation/programmes/{programme.public_id}/")
     phone_block = phone.locator("figure.chart-block").filter(has=phone.get_by_role("heading", name=title))
-    assert phone_block.locator(".chart-frame.narrow svg").is_visible()
+    expect(phone_block.locator(".chart-frame.narrow svg")).to_be_visible()
     screenshot(phone, "evaluation-change-phone")
     phone_block.screenshot(path=str(SCREENSHOTS / "evaluation-change-phone-block.png"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from actionset.evaluation.models import Occasion, Response
 from actionset.evaluation.services import answer_token
 from actionset.programmes.models import Enrolment, Programme
@@ -27,7 +29,7 @@ def test_a_member_without_a_login_answers_from_their_own_link(demo_world: None, 
     page = new_page(viewport=PHONE)
     page.goto(path)
     page.get_by_role("heading", name="Pre/post self-rating").wait_for()
-    assert page.get_by_text("This link is yours alone").is_visible()
+    expect(page.get_by_text("This link is yours alone")).to_be_visible()
     for group in page.locator("fieldset.survey-item").all():
         group.locator("label").nth(3).click()
     assert serious_accessibility_violations(page) == []

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from actionset.core.demo import DEMO_LOGINS
 from tests.browser.conftest import DESKTOP, PHONE, screenshot, serious_accessibility_violations, sign_in
@@ -31,7 +32,7 @@ def test_each_demo_login_sees_their_home_page(demo_world: None, new_page: Any, e
         page = new_page(viewport)
         sign_in(page, email)
         heading = page.get_by_role("heading", name=EXPECTED_HEADINGS[email])
-        assert heading.is_visible()
+        expect(heading).to_be_visible()
         screenshot(page, f"home-{slug}-{label}")
         assert serious_accessibility_violations(page) == []
 
@@ -43,7 +44,7 @@ def test_the_sign_in_page_is_accessible_and_shows_errors(demo_world: None, new_p
     page.get_by_label("Email").fill("admin@provider.example")
     page.get_by_label("Password").fill("wrong")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     screenshot(page, "sign-in-error")
 
 

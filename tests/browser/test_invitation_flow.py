@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django.core import mail
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, screenshot, serious_accessibility_violations, sign_in
 
@@ -21,7 +22,7 @@ def test_an_invited_person_sets_a_password_and_signs_in(demo_world: None, new_pa
     screenshot(admin, "person-edit")
     assert serious_accessibility_violations(admin) == []
     admin.get_by_role("button", name="Invite to sign in").click()
-    assert admin.get_by_text("Invitation sent").is_visible()
+    expect(admin.get_by_text("Invitation sent")).to_be_visible()
 
     body = str(mail.outbox[-1].body)
     link = re.search(r"https?://\S+/accounts/invitations/\S+/", body)
@@ -35,16 +36,16 @@ def test_an_invited_person_sets_a_password_and_signs_in(demo_world: None, new_pa
     invitee.get_by_label("Choose a password").fill("short")
     invitee.get_by_label("Type it again").fill("short")
     invitee.get_by_role("button", name="Set password and sign in").click()
-    assert invitee.get_by_text("too short").is_visible()
+    expect(invitee.get_by_text("too short")).to_be_visible()
     screenshot(invitee, "invitation-error-phone")
     invitee.get_by_label("Choose a password").fill("heron-meadow-lantern-7")
     invitee.get_by_label("Type it again").fill("heron-meadow-lantern-7")
     invitee.get_by_role("button", name="Set password and sign in").click()
     invitee.wait_for_url("**/")
-    assert invitee.get_by_role("heading", name="Your action learning set").is_visible()
+    expect(invitee.get_by_role("heading", name="Your action learning set")).to_be_visible()
     screenshot(invitee, "invitation-accepted-phone")
 
     # The link is spent.
     again = new_page()
     again.goto(path)
-    assert again.get_by_role("heading", name="This link no longer works").is_visible()
+    expect(again.get_by_role("heading", name="This link no longer works")).to_be_visible()

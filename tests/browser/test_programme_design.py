@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import PHONE, screenshot, serious_accessibility_violations, sign_in
 
 SLOT_PATTERNS = ["tue-am; thu-am", "tue-am; wed-pm", "thu-am; tue-am; fri-am", "wed-pm; tue-am", ""]
@@ -35,7 +37,7 @@ def test_a_designer_designs_a_programme_and_builds_its_pool(demo_world: None, ne
     assert serious_accessibility_violations(page) == []
     page.get_by_role("button", name="Create draft").click()
 
-    assert page.get_by_text("Draft programme created from the template").is_visible()
+    expect(page.get_by_text("Draft programme created from the template")).to_be_visible()
     assert page.get_by_label("Format").input_value() == "online"
     page.get_by_label("Aims").fill("Give managers a place to work on what is stuck, and tell leaders what they learn.")
     page.get_by_label("Why it matters").fill("Winter pressures arrive earlier each year.")
@@ -43,23 +45,23 @@ def test_a_designer_designs_a_programme_and_builds_its_pool(demo_world: None, ne
     page.get_by_label("Largest set").fill("5")
     page.get_by_role("button", name="Save design").click()
     # The form re-renders with its error and keeps what was typed.
-    assert page.get_by_text("The largest set cannot be smaller than the smallest.").is_visible()
+    expect(page.get_by_text("The largest set cannot be smaller than the smallest.")).to_be_visible()
     assert "Winter pressures" in page.get_by_label("Why it matters").input_value()
     page.get_by_label("Smallest set").fill("5")
     page.get_by_label("Largest set").fill("7")
     screenshot(page, "programme-design")
     assert serious_accessibility_violations(page) == []
     page.get_by_role("button", name="Save design").click()
-    assert page.get_by_text("Programme design saved.").is_visible()
+    expect(page.get_by_text("Programme design saved.")).to_be_visible()
 
     page.get_by_role("button", name="Move to recruiting").click()
-    assert page.get_by_text("The programme is now recruiting.").is_visible()
+    expect(page.get_by_text("The programme is now recruiting.")).to_be_visible()
 
     page.get_by_role("navigation", name="Programme").get_by_role("link", name="Participants").click()
     page.get_by_role("link", name="Import").click()
     page.get_by_label("Spreadsheet").set_input_files(str(pool_csv(tmp_path, 40)))
     page.get_by_role("button", name="Import").click()
-    assert page.get_by_text("40 enrolled, 0 updated.").is_visible()
+    expect(page.get_by_text("40 enrolled, 0 updated.")).to_be_visible()
     screenshot(page, "programme-pool")
     assert serious_accessibility_violations(page) == []
 

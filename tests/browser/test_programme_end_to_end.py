@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import icalendar
+from playwright.sync_api import expect
 
 from actionset.organisations.models import Person
 from actionset.sets.models import CompositionRun
@@ -70,13 +71,13 @@ def test_from_template_to_a_member_with_their_next_meeting_in_their_calendar(
     page.get_by_role("link", name="Import").click()
     page.get_by_label("Spreadsheet").set_input_files(str(forty_participants(tmp_path)))
     page.get_by_role("button", name="Import").click()
-    assert page.get_by_text("40 enrolled, 0 updated.").is_visible()
+    expect(page.get_by_text("40 enrolled, 0 updated.")).to_be_visible()
 
     tabs.get_by_role("link", name="Sets").click()
     page.get_by_label("Number of sets").fill("6")
     page.get_by_label("Search time (seconds)").fill("2")
     page.get_by_role("button", name="Compose sets").click()
-    assert page.locator("progress#composition-bar").is_visible()
+    expect(page.locator("progress#composition-bar")).to_be_visible()
     screenshot(page, "e2e-composing")
     work_the_queue()
     page.wait_for_selector(".set-card", timeout=15_000)
@@ -119,9 +120,9 @@ def test_from_template_to_a_member_with_their_next_meeting_in_their_calendar(
     member = new_page(PHONE)
     sign_in(member, MEMBER)
     my_sets = member.get_by_role("region", name="Your action learning set")
-    assert my_sets.get_by_text("Thinking together").is_visible()
+    expect(my_sets.get_by_text("Thinking together")).to_be_visible()
     next_meetings = member.get_by_role("region", name="Your next meetings")
-    assert next_meetings.is_visible()
+    expect(next_meetings).to_be_visible()
     screenshot(member, "e2e-member-home-phone")
     with member.expect_download() as download:
         next_meetings.get_by_role("link", name=re.compile("Add to calendar")).first.click()

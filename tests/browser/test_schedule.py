@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from django.core import mail
+from playwright.sync_api import expect
 
 from actionset.core.factories import (
     TEST_PASSWORD,
@@ -76,13 +77,13 @@ def test_a_designer_schedules_and_moves_a_meeting_and_a_member_takes_it_to_their
     designer = new_page(locale="en-GB")
     sign_in(designer, "designer@provider.test", TEST_PASSWORD)
     designer.goto(f"/programmes/{programme.public_id}/schedule/")
-    assert designer.get_by_text("No slot suits everyone.").is_visible()
-    assert designer.get_by_text(re.compile("Cannot attend: .*Asha Patel")).is_visible()
+    expect(designer.get_by_text("No slot suits everyone.")).to_be_visible()
+    expect(designer.get_by_text(re.compile("Cannot attend: .*Asha Patel"))).to_be_visible()
     screenshot(designer, "schedule-plan")
     assert serious_accessibility_violations(designer) == []
 
     designer.get_by_role("button", name="Schedule all sets").click()
-    assert designer.get_by_text("Scheduled 2 sets.").is_visible()
+    expect(designer.get_by_text("Scheduled 2 sets.")).to_be_visible()
     assert Meeting.objects.filter(learning_set=set_one).count() == 4
     assert set_one.meetings.order_by("starts_at").first().starts_at.astimezone(LONDON).strftime("%a %H:%M") == (
         "Wed 13:30"
@@ -100,13 +101,13 @@ def test_a_designer_schedules_and_moves_a_meeting_and_a_member_takes_it_to_their
     designer.get_by_label("Ends").fill("12:00")
     designer.get_by_label("Location").fill("Training room 2")
     designer.get_by_role("button", name="Move meeting and tell the set").click()
-    assert designer.get_by_text("The meeting must end after it starts.").is_visible()
+    expect(designer.get_by_text("The meeting must end after it starts.")).to_be_visible()
     assert designer.get_by_label("Location").input_value() == "Training room 2"
     screenshot(designer, "meeting-change-error")
     assert serious_accessibility_violations(designer) == []
     designer.get_by_label("Ends").fill("17:00")
     designer.get_by_role("button", name="Move meeting and tell the set").click()
-    assert designer.get_by_text("moved. Everyone in the set has been sent the new invitation.").is_visible()
+    expect(designer.get_by_text("moved. Everyone in the set has been sent the new invitation.")).to_be_visible()
     first.refresh_from_db()
     assert first.sequence == 1
     assert first.starts_at.astimezone(LONDON).replace(tzinfo=None) == dt.datetime.combine(new_day, dt.time(14))
@@ -114,8 +115,8 @@ def test_a_designer_schedules_and_moves_a_meeting_and_a_member_takes_it_to_their
     designer.get_by_role("link", name="Move or cancel Set 2 meeting 4").click()
     designer.get_by_label("Reason (optional)").fill("The closing conference replaces it.")
     designer.get_by_role("button", name="Cancel meeting and tell the set").click()
-    assert designer.get_by_text("cancelled. Everyone in the set has been told.").is_visible()
-    assert designer.get_by_text("Not available on Friday afternoon: Asha Patel.").is_visible()
+    expect(designer.get_by_text("cancelled. Everyone in the set has been told.")).to_be_visible()
+    expect(designer.get_by_text("Not available on Friday afternoon: Asha Patel.")).to_be_visible()
     screenshot(designer, "schedule-changed")
 
     phone = new_page(PHONE, locale="en-GB")
@@ -128,8 +129,8 @@ def test_a_designer_schedules_and_moves_a_meeting_and_a_member_takes_it_to_their
     sign_in(member, "maya@northwind.test", TEST_PASSWORD)
     member.goto("/calendar/")
     next_meetings = member.locator(".next-meeting")
-    assert next_meetings.first.get_by_text("Set 1", exact=True).is_visible()
-    assert next_meetings.first.get_by_text(f"{new_day:%A} {new_day.day} {new_day:%B %Y}, 14:00").is_visible()
+    expect(next_meetings.first.get_by_text("Set 1", exact=True)).to_be_visible()
+    expect(next_meetings.first.get_by_text(f"{new_day:%A} {new_day.day} {new_day:%B %Y}, 14:00")).to_be_visible()
     screenshot(member, "calendar-phone")
     assert serious_accessibility_violations(member) == []
     with member.expect_download() as download_info:

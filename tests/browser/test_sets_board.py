@@ -8,6 +8,7 @@ import threading
 from typing import Any
 
 from django.core import mail
+from playwright.sync_api import expect
 
 from actionset.core.factories import TEST_PASSWORD, EnrolmentFactory, PersonFactory, ProgrammeFactory, UserFactory
 from actionset.organisations.models import Organisation, Person
@@ -69,7 +70,7 @@ def test_a_designer_composes_edits_and_publishes_sets(new_page: Any, transaction
     page = new_page()
     sign_in(page, "designer@provider.test", TEST_PASSWORD)
     page.goto(f"/sets/programme/{programme.public_id}/")
-    assert page.get_by_role("heading", name="Sets for Leading through change").is_visible()
+    expect(page.get_by_role("heading", name="Sets for Leading through change")).to_be_visible()
     assert page.get_by_label("Number of sets").input_value() == "6"
     assert serious_accessibility_violations(page) == []
     screenshot(page, "sets-board-empty")
@@ -77,7 +78,7 @@ def test_a_designer_composes_edits_and_publishes_sets(new_page: Any, transaction
     page.get_by_label("Search time (seconds)").fill("3")
     page.get_by_role("button", name="Compose sets").click()
     bar = page.locator("progress#composition-bar")
-    assert bar.is_visible()
+    expect(bar).to_be_visible()
     thread = run_queued_composition()
     page.wait_for_function("() => (document.querySelector('progress#composition-bar') || {value: 100}).value > 0")
     screenshot(page, "sets-board-composing")
@@ -149,7 +150,7 @@ def test_a_designer_composes_edits_and_publishes_sets(new_page: Any, transaction
     member = new_page(PHONE)
     sign_in(member, "amara@riverford.test", TEST_PASSWORD)
     member.goto(f"/sets/{member_set.public_id}/")
-    assert member.get_by_role("heading", name=member_set.name).is_visible()
-    assert member.get_by_text("You", exact=True).is_visible()
+    expect(member.get_by_role("heading", name=member_set.name)).to_be_visible()
+    expect(member.get_by_text("You", exact=True)).to_be_visible()
     assert serious_accessibility_violations(member) == []
     screenshot(member, "set-detail-phone")

@@ -9,6 +9,7 @@ from typing import Any
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from actionset.accounts.models import User
 from actionset.accounts.services import invitation_send
@@ -33,15 +34,15 @@ def test_a_person_changes_their_sign_in_address(demo_world: None, new_page: Any)
     # Asked for the password before anything is sent.
     page.locator("input[name=password]").fill("demo")
     page.get_by_role("button", name="Confirm").click()
-    assert page.get_by_text("We have sent a link to nia.new@example.org").is_visible()
-    assert page.get_by_text("is waiting").is_visible()
+    expect(page.get_by_text("We have sent a link to nia.new@example.org")).to_be_visible()
+    expect(page.get_by_text("is waiting")).to_be_visible()
     screenshot(page, "sign-in-address-waiting")
 
     page.goto(path_of("/accounts/email/confirm/"))
     assert serious_accessibility_violations(page) == []
     screenshot(page, "sign-in-address-confirm")
     page.get_by_role("button", name="Confirm the change").click()
-    assert page.get_by_text("You now sign in as nia.new@example.org").is_visible()
+    expect(page.get_by_text("You now sign in as nia.new@example.org")).to_be_visible()
     assert User.objects.filter(email="nia.new@example.org").exists()
 
     phone = new_page(PHONE)
@@ -67,7 +68,7 @@ def test_an_org_admin_helps_a_participant_back_in(demo_world: None, new_page: An
     screenshot(admin, "recovery-start")
     admin.get_by_label("Their authenticator app and recovery codes").check()
     admin.get_by_role("button", name="Send the link").click()
-    assert admin.get_by_text("A link is on its way").is_visible()
+    expect(admin.get_by_text("A link is on its way")).to_be_visible()
     assert mail.outbox[-1].to == ["participant@northwind.example"]
 
     phone_admin = new_page(PHONE)
@@ -87,7 +88,7 @@ def test_an_org_admin_helps_a_participant_back_in(demo_world: None, new_page: An
     screenshot(reset, "two-factor-reset-phone")
     reset.get_by_label("Your password").fill("demo")
     reset.get_by_role("button", name="Turn off two-factor authentication").click()
-    assert reset.get_by_text("Two-factor authentication is off").is_visible()
+    expect(reset.get_by_text("Two-factor authentication is off")).to_be_visible()
     sign_in(reset, "participant@northwind.example")
 
 
@@ -111,6 +112,6 @@ def test_someone_who_already_signs_in_accepts_an_invitation_by_signing_in(demo_w
     page.get_by_label("Password").fill("demo")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name="Accept the invitation").click()
-    assert page.get_by_text("Invitation accepted").is_visible()
+    expect(page.get_by_text("Invitation accepted")).to_be_visible()
     entry.refresh_from_db()
     assert entry.user == login

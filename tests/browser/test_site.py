@@ -45,13 +45,13 @@ def test_an_enquirer_books_a_discovery_call_and_a_designer_turns_the_enquiry_int
 
     visitor = new_page(locale="en-GB")
     visitor.goto("/")
-    assert visitor.get_by_role("heading", name="Real problems, worked on together").is_visible()
+    expect(visitor.get_by_role("heading", name="Real problems, worked on together")).to_be_visible()
     # The testimonial without recorded consent is never shown.
     assert visitor.get_by_text("best six months of development").count() == 0
     assert visitor.locator("script").count() == 0
     look(visitor, "site-home")
     visitor.get_by_role("link", name="What is action learning?").first.click()
-    assert visitor.get_by_role("heading", name="Questions, not advice").is_visible()
+    expect(visitor.get_by_role("heading", name="Questions, not advice")).to_be_visible()
     look(visitor, "site-page")
 
     visitor.goto("/")
@@ -71,7 +71,7 @@ def test_an_enquirer_books_a_discovery_call_and_a_designer_turns_the_enquiry_int
     look(visitor, "site-enquire")
     visitor.get_by_role("button", name="Send my enquiry").click()
     visitor.wait_for_url("**/get-in-touch/thanks/")
-    assert visitor.get_by_role("heading", name="Thank you: we have your enquiry").is_visible()
+    expect(visitor.get_by_role("heading", name="Thank you: we have your enquiry")).to_be_visible()
     look(visitor, "site-enquire-thanks")
 
     enquiry = site.Enquiry.objects.get(organisation_name="Westmarch Borough Council")
@@ -89,7 +89,7 @@ def test_an_enquirer_books_a_discovery_call_and_a_designer_turns_the_enquiry_int
     phone.goto("/get-in-touch/")
     look(phone, "site-enquire-phone")
     phone.goto(booking_path)
-    assert phone.get_by_role("heading", name="Book your discovery call").is_visible()
+    expect(phone.get_by_role("heading", name="Book your discovery call")).to_be_visible()
     look(phone, "site-book-phone")
 
     mail.outbox.clear()
@@ -99,7 +99,7 @@ def test_an_enquirer_books_a_discovery_call_and_a_designer_turns_the_enquiry_int
     assert first_slot is not None
     visitor.locator(f'input[value="{first_slot.public_id}"]').check()
     visitor.get_by_role("button", name="Book this time").click()
-    assert visitor.get_by_role("heading", name="Your discovery call is booked").is_visible()
+    expect(visitor.get_by_role("heading", name="Your discovery call is booked")).to_be_visible()
     look(visitor, "site-booked")
     enquiry.refresh_from_db()
     assert enquiry.stage == site.Stage.CALL_BOOKED
@@ -118,16 +118,16 @@ def test_an_enquirer_books_a_discovery_call_and_a_designer_turns_the_enquiry_int
     assert designer.locator(".deal.overdue").count() >= 1
     look(designer, "site-pipeline")
     designer.get_by_role("link", name="Westmarch Borough Council").click()
-    assert designer.get_by_text("escalate problems instead of solving them together").is_visible()
+    expect(designer.get_by_text("escalate problems instead of solving them together")).to_be_visible()
     designer.get_by_label("Add a note").fill(
         "Discovery call: 40 heads of service across 6 directorates; wants sets by spring."
     )
     designer.get_by_role("button", name="Add note").click()
-    assert designer.get_by_text("Note added.").is_visible()
+    expect(designer.get_by_text("Note added.")).to_be_visible()
     designer.locator("#id_next_step").fill("Send proposal for six sets")
     designer.get_by_role("button", name="Save").click()
     designer.get_by_role("button", name="Move to proposal").click()
-    assert designer.get_by_text("Moved to “Proposal”.").is_visible()
+    expect(designer.get_by_text("Moved to “Proposal”.")).to_be_visible()
     look(designer, "site-enquiry")
     designer.get_by_role("button", name="Move to won").click()
     designer.get_by_role("link", name="Create the programme").click()
@@ -137,7 +137,7 @@ def test_an_enquirer_books_a_discovery_call_and_a_designer_turns_the_enquiry_int
     designer.get_by_role("button", name="Create the client and the draft programme").click()
     programme = Programme.objects.get(title="Westmarch: leading across services")
     designer.wait_for_url(f"**/programmes/{programme.public_id}/**")
-    assert designer.get_by_text("is a client now, with a draft programme to design").is_visible()
+    expect(designer.get_by_text("is a client now, with a draft programme to design")).to_be_visible()
     assert programme.status == Programme.Status.DRAFT
     assert programme.organisation.name == "Westmarch Borough Council"
     assert "escalate problems" in programme.brief_context
@@ -161,8 +161,8 @@ def test_an_editor_changes_a_page_and_previews_a_draft(transactional_db: Any, ne
     editor.get_by_label("Body").fill("## Who we are\n\nA small team of facilitators.<script>alert(1)</script>")
     editor.get_by_role("button", name="Save").click()
     editor.get_by_role("link", name="Preview").click()
-    assert editor.get_by_text("Preview of a draft").is_visible()
-    assert editor.get_by_role("heading", name="Who we are").is_visible()
+    expect(editor.get_by_text("Preview of a draft")).to_be_visible()
+    expect(editor.get_by_role("heading", name="Who we are")).to_be_visible()
     assert editor.locator("main script").count() == 0
     look(editor, "site-preview")
     visitor = new_page(locale="en-GB")
@@ -182,7 +182,7 @@ def test_an_editor_changes_a_page_and_previews_a_draft(transactional_db: Any, ne
     editor.get_by_label("How consent was given").select_option("email")
     editor.get_by_role("button", name="Save").click()
     visitor.goto("/testimonials/")
-    assert visitor.get_by_text("best six months of development").is_visible()
+    expect(visitor.get_by_text("best six months of development")).to_be_visible()
     look(visitor, "site-testimonials")
     editor.get_by_role("button", name="Consent withdrawn: take it down (Mark Fielding)").click()
     visitor.reload()

@@ -7,6 +7,7 @@ from typing import Any
 import icalendar
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from actionset.accounts.models import User
 from actionset.core.demo import DEMO_PASSWORD
@@ -33,13 +34,13 @@ def catalogue(transactional_db: Any, settings: Any, tmp_path: Any) -> None:
 def test_booking_a_place_from_the_public_catalogue(new_page: Any, catalogue: None) -> None:
     page = new_page()
     page.goto("/training/")
-    assert page.get_by_role("heading", name="Facilitator training", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Facilitator training", level=1)).to_be_visible()
     assert serious_accessibility_violations(page) == []
     screenshot(page, "training-catalogue-desktop")
 
     page.get_by_role("link", name="Dates, outcomes and booking for Action learning taster").click()
     page.wait_for_url("**/training/courses/taster-workshop/")
-    assert page.get_by_text("Full · waitlist open").is_visible()
+    expect(page.get_by_text("Full · waitlist open")).to_be_visible()
     assert serious_accessibility_violations(page) == []
     screenshot(page, "training-course-desktop")
 
@@ -50,7 +51,7 @@ def test_booking_a_place_from_the_public_catalogue(new_page: Any, catalogue: Non
     page.get_by_label("I agree to be contacted").check()
     page.get_by_role("button", name="Book").click()
     page.wait_for_url("**/training/booking/**")
-    assert page.get_by_role("heading", name="Your place is booked").is_visible()
+    expect(page.get_by_role("heading", name="Your place is booked")).to_be_visible()
     screenshot(page, "training-booked-desktop")
 
     booking = Booking.objects.get(email="morgan.hale@example.org")
@@ -66,21 +67,21 @@ def test_booking_a_place_from_the_public_catalogue(new_page: Any, catalogue: Non
     page.get_by_label("Email address").fill("nia@example.org")
     page.get_by_label("I agree to be contacted").check()
     page.get_by_role("button", name="Book").click()
-    assert page.get_by_text("That cohort has just filled up").is_visible()
+    expect(page.get_by_text("That cohort has just filled up")).to_be_visible()
     # What was typed is still there.
     assert page.get_by_label("Your name").input_value() == "Nia Brooks"
     screenshot(page, "training-full-desktop")
     page.get_by_label("If the cohort is full, put me on the waitlist").check()
     page.get_by_role("button", name="Book").click()
     page.wait_for_url("**/training/booking/**")
-    assert page.get_by_role("heading", name="You are on the waitlist").is_visible()
+    expect(page.get_by_role("heading", name="You are on the waitlist")).to_be_visible()
     leeds = Cohort.objects.get(name="Spring taster, Leeds")
     assert leeds.held_places_count() == leeds.capacity
 
     # Leaving the waitlist from the booking page.
     page.get_by_text("Leave the waitlist", exact=True).click()
     page.get_by_role("button", name="Yes, leave the waitlist").click()
-    assert page.get_by_role("heading", name="This booking is cancelled").is_visible()
+    expect(page.get_by_role("heading", name="This booking is cancelled")).to_be_visible()
 
 
 def test_the_catalogue_and_booking_form_at_phone_width(new_page: Any, catalogue: None) -> None:
@@ -100,8 +101,8 @@ def test_the_trainer_sees_the_running_cohort(new_page: Any, catalogue: None) -> 
         sign_in(page, "trainer@provider.example")
         page.get_by_role("link", name="Training", exact=True).click()
         page.get_by_role("link", name=demo.RUNNING_FOUNDATION_COHORT).click()
-        assert page.get_by_role("heading", name="Candidates").is_visible()
-        assert page.get_by_text("Ruth Adeyemi").first.is_visible()
+        expect(page.get_by_role("heading", name="Candidates")).to_be_visible()
+        expect(page.get_by_text("Ruth Adeyemi").first).to_be_visible()
         assert serious_accessibility_violations(page) == []
         assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
         screenshot(page, f"training-cohort-{name}")
@@ -114,7 +115,7 @@ def test_a_candidate_sees_their_cohort_and_attendance(new_page: Any, catalogue: 
     assert serious_accessibility_violations(page) == []
     screenshot(page, "training-my-bookings-desktop")
     page.get_by_role("link", name=f"Open the cohort {demo.RUNNING_FOUNDATION_COHORT}").click()
-    assert page.get_by_role("heading", name="Materials").is_visible()
+    expect(page.get_by_role("heading", name="Materials")).to_be_visible()
     assert page.get_by_role("heading", name="Candidates").count() == 0
     assert serious_accessibility_violations(page) == []
     screenshot(page, "training-candidate-desktop")
@@ -132,8 +133,8 @@ def test_the_trainer_adds_a_session_and_records_its_attendance(new_page: Any, ca
     page.get_by_label("Online joining link").fill("https://meet.example.org/day4")
     screenshot(page, "training-session-form")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Session added.").is_visible()
-    assert page.get_by_text("Mon 4 Mar 2030").is_visible()
+    expect(page.get_by_text("Session added.")).to_be_visible()
+    expect(page.get_by_text("Mon 4 Mar 2030")).to_be_visible()
 
     page.goto("/training/manage/")
     page.get_by_role("link", name=demo.RUNNING_FOUNDATION_COHORT).click()
@@ -144,7 +145,7 @@ def test_the_trainer_adds_a_session_and_records_its_attendance(new_page: Any, ca
     assert serious_accessibility_violations(page) == []
     screenshot(page, "training-attendance")
     page.get_by_role("button", name="Save attendance").click()
-    assert page.get_by_text("Attendance recorded for 4 candidates.").is_visible()
+    expect(page.get_by_text("Attendance recorded for 4 candidates.")).to_be_visible()
     jess = Booking.objects.get(email="jess.lowe@northwind.example")
     assert [a.present for a in jess.attendance.order_by("session__starts_at")] == [True, True, True, False]
 
@@ -152,7 +153,7 @@ def test_the_trainer_adds_a_session_and_records_its_attendance(new_page: Any, ca
     page.get_by_text("Cancel place of Owen Pryce").click()
     screenshot(page, "training-cancel-place")
     page.get_by_role("button", name="Yes, cancel Owen Pryce's place").click()
-    assert page.get_by_text("Owen Pryce's place is cancelled, and they have been emailed.").is_visible()
+    expect(page.get_by_text("Owen Pryce's place is cancelled, and they have been emailed.")).to_be_visible()
     assert Booking.objects.get(email="owen.pryce@southfield.example").status == "cancelled"
 
     page.goto("/training/manage/courses/new/")

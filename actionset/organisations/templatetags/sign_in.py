@@ -6,8 +6,9 @@ from typing import Any
 
 from django import template
 
+from actionset.accounts.http import user_of
 from actionset.accounts.two_factor import has_two_factor
-from actionset.core.access import actor_for, can, user_of
+from actionset.core.access import actor_for, can
 from actionset.organisations.models import Person
 from actionset.organisations.services import account_change_refusal
 
