@@ -16,7 +16,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.test import Client
 
 from actionset.accounts.models import User
-from actionset.core.factories import (
+from actionset.meetings.models import Meeting
+from actionset.organisations.models import Organisation, Person
+from actionset.programmes.models import Programme
+from actionset.sets.models import LearningSet
+from tests.factories import (
     EnrolmentFactory,
     FacilitatorAssignmentFactory,
     LearningSetFactory,
@@ -27,10 +31,6 @@ from actionset.core.factories import (
     ProgrammeFactory,
     UserFactory,
 )
-from actionset.meetings.models import Meeting
-from actionset.organisations.models import Organisation, Person
-from actionset.programmes.models import Programme
-from actionset.sets.models import LearningSet
 
 ORG_ROLES = ("a_participant", "a_sponsor", "a_admin", "b_participant")
 STAFF_ROLES = ("administrator", "designer", "facilitator", "developer", "trainer")

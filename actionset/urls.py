@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("actionset.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("organisations/", include("actionset.organisations.urls")),
+    path("provider/staff/", include("actionset.organisations.staff_urls")),
     path("programmes/", include("actionset.programmes.urls")),
     path("sets/", include("actionset.sets.urls")),
     path("sets/", include("actionset.sets.content_urls")),

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from actionset.accounts.models import Invitation
-from actionset.core.factories import PersonFactory
 from conftest import ROLES, STAFF_ROLES, Cast
+from tests.factories import PersonFactory
 
 OK, DONE, LOGIN, DENY, HIDE = "OK", "DONE", "LOGIN", "DENY", "HIDE"
 STATUS = {OK: 200, DONE: 302, DENY: 403, HIDE: 404}

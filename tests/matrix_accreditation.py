@@ -11,8 +11,8 @@ from typing import Any
 from actionset.accreditation import services
 from actionset.accreditation.models import Credential, EntryKind, Portfolio, Submission
 from actionset.accreditation.tests.factories import complete, foundation, portfolio_for
-from actionset.core.factories import UserFactory
 from conftest import STAFF_ROLES, Cast
+from tests.factories import UserFactory
 from tests.matrix import DENY, DONE, HIDE, LOGIN, OK, Case, expect, staff_only
 
 

@@ -8,9 +8,9 @@ from typing import Any
 from django.utils import timezone
 
 from actionset.accounts.models import EmailChange, TwoFactorReset, new_token
-from actionset.core.factories import PersonFactory, UserFactory
 from actionset.core.models import Heartbeat
 from conftest import Cast
+from tests.factories import PersonFactory, UserFactory
 from tests.matrix import (
     ALL_STAFF,
     DENY,
@@ -76,23 +76,21 @@ CASES: dict[str, Case] = {
     # Health checks: anyone (a load balancer has no login), and they tell nothing about anyone.
     "core:healthz": Case("get", lambda c: {}, expect(OK)),
     "core:readyz": Case("get", worker_and_scheduler_alive, expect(OK)),
-    "core:staff": Case("get", lambda c: {}, staff_only(OK, "administrator")),
-    "core:staff_invite": Case("get", lambda c: {}, staff_only(OK, "administrator")),
-    "core:staff_roles": Case(
+    "staff:list": Case("get", lambda c: {}, staff_only(OK, "administrator")),
+    "staff:invite": Case("get", lambda c: {}, staff_only(OK, "administrator")),
+    "staff:roles": Case(
         "post",
         lambda c: {"user": c.users["designer"].public_id},
         staff_only(DONE, "administrator"),
         data=lambda c: {"roles": ["designer"]},
     ),
     # Posting nothing turns the policy off (as it already is), so no later role is held by it.
-    "core:staff_two_factor": Case("post", lambda c: {}, staff_only(DONE, "administrator")),
-    "core:staff_deactivate": Case(
-        "get", lambda c: {"user": c.users["trainer"].public_id}, staff_only(OK, "administrator")
-    ),
-    "core:staff_reactivate": Case(
+    "staff:two_factor": Case("post", lambda c: {}, staff_only(DONE, "administrator")),
+    "staff:deactivate": Case("get", lambda c: {"user": c.users["trainer"].public_id}, staff_only(OK, "administrator")),
+    "staff:reactivate": Case(
         "post", lambda c: {"user": c.users["trainer"].public_id}, staff_only(DONE, "administrator")
     ),
-    "core:two_factor_required": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),
+    "accounts:two_factor_required": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),
     "core:audit": Case("get", lambda c: {}, staff_only(OK, "administrator")),
     "accounts:invitation": Case("get", fresh_invitation, expect(OK)),
     "accounts:profile": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),

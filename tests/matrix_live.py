@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from actionset.core.factories import MeetingFactory
 from conftest import Cast
+from tests.factories import MeetingFactory
 from tests.matrix import DENY, DONE, HIDE, LOGIN, MAINTAINERS, OK, Case, expect, org_a_rule
 
 

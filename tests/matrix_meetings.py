@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from actionset.core.factories import MeetingFactory
 from actionset.meetings.services import calendar_feed_create
 from conftest import Cast
+from tests.factories import MeetingFactory
 from tests.matrix import ALL_STAFF, DENY, DONE, HIDE, LOGIN, MAINTAINERS, OK, Case, expect, org_a_rule
 
 

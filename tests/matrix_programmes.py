@@ -7,9 +7,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from actionset.core.factories import EnrolmentFactory
 from actionset.programmes.models import ProgrammeEvent
 from conftest import Cast
+from tests.factories import EnrolmentFactory
 from tests.matrix import ALL_STAFF, DENY, DONE, LOGIN, MAINTAINERS, OK, Case, expect, org_a, org_a_rule
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from actionset.core.factories import MeetingFactory
 from actionset.sets.models import Action, AirtimeNotes, ConsensusStatement
 from conftest import Cast
+from tests.factories import MeetingFactory
 from tests.matrix import DENY, DONE, HIDE, LOGIN, OK, Case, expect
 
 

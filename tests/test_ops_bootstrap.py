@@ -12,9 +12,9 @@ from django.test import Client
 from django.urls import reverse
 
 from actionset.accounts.models import Invitation
-from actionset.core.factories import UserFactory
 from actionset.organisations.models import Provider
 from actionset.site.models import Page
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

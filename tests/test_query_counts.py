@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actionset.core.factories import EnrolmentFactory, MembershipFactory, PersonFactory
 from conftest import Cast
+from tests.factories import EnrolmentFactory, MembershipFactory, PersonFactory
 
 
 def queries_for(client: Any, url: str) -> int:

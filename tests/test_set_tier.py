@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
-from actionset.core.factories import EnrolmentFactory, MembershipFactory, UserFactory
 from conftest import Cast
+from tests.factories import EnrolmentFactory, MembershipFactory, UserFactory
 from tests.matrix import all_cases
 
 SET_TIER_PREFIXES = ("live:", "setwork:")
@@ -33,7 +33,7 @@ def test_a_member_of_another_set_gets_404_on_every_meeting_url_of_the_set(progra
         checked.append(name)
     assert len(checked) >= 15
     # and the neighbour does reach their own set's meeting page
-    from actionset.core.factories import MeetingFactory
+    from tests.factories import MeetingFactory
 
     own = MeetingFactory.create(learning_set=cast.other_set)
     assert client.get(reverse("live:live", kwargs={"meeting": own.public_id})).status_code == 200

@@ -18,7 +18,7 @@ from actionset.core.access import actor_for
 #: password check it asks for first and the recovery codes it shows after) and signing out.
 OPEN_WHILE_HELD = frozenset(
     {
-        "core:two_factor_required",
+        "accounts:two_factor_required",
         "account_logout",
         "account_login",
         "account_reauthenticate",
@@ -56,7 +56,7 @@ class TwoFactorPolicyMiddleware:
             return None
         if not two_factor_policies(actor) or has_two_factor(actor.user):
             return None
-        url = reverse("core:two_factor_required")
+        url = reverse("accounts:two_factor_required")
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(url)
         return redirect(url)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from actionset.core.access import ADMINISTRATOR, ORG_ADMIN, Rule, either, in_organisation, register_rules, staff
+from actionset.core.access import ADMINISTRATOR, ORG_ADMIN, Rule, either, register_rules, staff
+from actionset.organisations.rules import in_organisation
 
 register_rules(
     {

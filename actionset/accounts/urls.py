@@ -11,5 +11,6 @@ urlpatterns = [
     path("email/", views.email_address, name="email"),
     path("email/confirm/<str:token>/", views.email_confirm, name="email_confirm"),
     path("two-factor/reset/<str:token>/", views.two_factor_reset, name="two_factor_reset"),
+    path("two-factor-required/", views.two_factor_required, name="two_factor_required"),
     path("staff/<uuid:user>/recovery/", views.recovery_for_staff, name="recovery_for_staff"),
 ]

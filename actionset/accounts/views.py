@@ -41,7 +41,8 @@ from actionset.accounts.services import (
     two_factor_reset_complete,
     two_factor_reset_start,
 )
-from actionset.core.access import access
+from actionset.accounts.two_factor import two_factor_policies
+from actionset.core.access import access, actor_for
 from actionset.core.audit import AuditAction, audit_record
 
 if TYPE_CHECKING:
@@ -271,7 +272,7 @@ def staff_login_from_url(*, user: UUID) -> User:
 
 @access("provider.staff", load=staff_login_from_url)
 def recovery_for_staff(request: HttpRequest, member: User) -> HttpResponse:
-    return recovery_page(request, user=member, organisation=None, back=reverse("core:staff"), context={})
+    return recovery_page(request, user=member, organisation=None, back=reverse("staff:list"), context={})
 
 
 @access("signed_in")
@@ -283,3 +284,14 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your profile is saved.")
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@access("signed_in")
+def two_factor_required(request: HttpRequest) -> HttpResponse:
+    """Where the two-factor policy middleware holds a person until they have set it up."""
+    actor = actor_for(request)
+    return render(
+        request,
+        "accounts/two_factor_required.html",
+        {"policies": two_factor_policies(actor), "has_two_factor": has_two_factor(user_of(request))},
+    )

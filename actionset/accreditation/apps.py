@@ -7,5 +7,14 @@ class AccreditationConfig(AppConfig):
     verbose_name = "Accreditation"
 
     def ready(self) -> None:
-        # The app's access rules join the one table before any view declares them.
-        from actionset.accreditation import checks, rules  # noqa: F401
+        # The app's access rules join the one table first: a view module checks its rules' names on import. The
+        # system check that the signing key is configured registers itself on import.
+        import actionset.accreditation.checks  # noqa: F401
+        import actionset.accreditation.rules  # noqa: F401
+        from actionset.accreditation import demo, home, navigation
+        from actionset.core import extensions
+
+        # What this app adds to the navigation, the home page and the demo world (see actionset.core.extensions).
+        extensions.contribute(
+            "accreditation", nav_items=navigation.nav_items, home_panels=home.home_panels, demo=demo.seed
+        )

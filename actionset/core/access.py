@@ -16,6 +16,10 @@ built from is therefore written twice — as a test of one object and as a filte
 
 A view without a declared rule is refused by `AccessMiddleware` (deny by default),
 and the access matrix test fails for any URL nobody has classified.
+
+This module is the framework and knows no app: the predicates about organisations, programmes and sets, and the rules
+built from them, live in each app's `rules.py` and join the table through `register_rules` from the app's
+`AppConfig.ready()`. The actor's roles come from the role source the organisations app registers.
 """
 
 from __future__ import annotations
@@ -24,17 +28,18 @@ import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property, reduce, wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
-if TYPE_CHECKING:
-    from actionset.organisations.models import Organisation
-
+#: The roles rules are written in. The organisations app stores them (`StaffRole`, `OrganisationRole`) with these
+#: values; the framework keeps the names so that every app's rules speak one vocabulary.
 ADMINISTRATOR = "administrator"
 DESIGNER = "designer"
 FACILITATOR = "facilitator"
@@ -45,37 +50,64 @@ SPONSOR = "sponsor"
 PARTICIPANT = "participant"
 
 
+class RoleSource(Protocol):
+    """Where an actor's roles are read from. The organisations app, which stores them, registers one."""
+
+    def staff_roles(self, user: AbstractBaseUser) -> frozenset[str]: ...
+
+    def organisation_roles(self, user: AbstractBaseUser) -> dict[int, frozenset[str]]:
+        """Organisation pk → the roles held there; membership without a role still counts as membership."""
+        ...
+
+
+_role_source: list[RoleSource] = []
+
+
+def register_role_source(source: RoleSource) -> None:
+    """Called once, from the organisations app's AppConfig.ready()."""
+    _role_source[:] = [source]
+
+
+T = TypeVar("T")
+
+
 class Actor:
     """The signed-in person as access rules see them: their roles, loaded once per request."""
 
-    def __init__(self, user: Any) -> None:
-        self.user = user
+    def __init__(self, user: AbstractBaseUser | AnonymousUser | None) -> None:
+        # Any, not the union: rules and list filters compare it with the project's own user model, which the
+        # framework may not import, and read it only once `is_authenticated` has said it is a signed-in user.
+        self.user: Any = user
+        self._remembered: dict[Any, Any] = {}
 
     @property
     def is_authenticated(self) -> bool:
         return bool(self.user is not None and self.user.is_authenticated and self.user.is_active)
 
+    def _signed_in_user(self) -> AbstractBaseUser | None:
+        return self.user if self.is_authenticated and isinstance(self.user, AbstractBaseUser) else None
+
     @cached_property
     def staff_roles(self) -> frozenset[str]:
-        if not self.is_authenticated:
+        user = self._signed_in_user()
+        if user is None or not _role_source:
             return frozenset()
-        from actionset.organisations.models import StaffRole
-
-        return frozenset(StaffRole.objects.filter(user=self.user).values_list("role", flat=True))
+        return _role_source[0].staff_roles(user)
 
     @cached_property
     def organisation_roles(self) -> dict[int, frozenset[str]]:
         """Organisation pk → the roles held there. Membership without a role still counts as membership."""
-        if not self.is_authenticated:
+        user = self._signed_in_user()
+        if user is None or not _role_source:
             return {}
-        from actionset.organisations.models import Person
+        return _role_source[0].organisation_roles(user)
 
-        roles: dict[int, set[str]] = {}
-        for org_id, role in Person.objects.filter(user=self.user).values_list("organisation_id", "roles__role"):
-            roles.setdefault(org_id, set())
-            if role:
-                roles[org_id].add(role)
-        return {k: frozenset(v) for k, v in roles.items()}
+    def remember(self, key: Any, compute: Callable[[], T]) -> T:
+        """A fact about this actor kept for the rest of the request: a live page asks several rules about one set."""
+        if key not in self._remembered:
+            self._remembered[key] = compute()
+        value: T = self._remembered[key]
+        return value
 
     @property
     def is_provider_staff(self) -> bool:
@@ -84,26 +116,11 @@ class Actor:
     def has_staff_role(self, *roles: str) -> bool:
         return bool(self.staff_roles.intersection(roles))
 
-    def belongs_to(self, organisation: Organisation) -> bool:
+    def belongs_to(self, organisation: models.Model) -> bool:
         return organisation.pk in self.organisation_roles
 
-    def has_organisation_role(self, organisation: Organisation, *roles: str) -> bool:
+    def has_organisation_role(self, organisation: models.Model, *roles: str) -> bool:
         return bool(self.organisation_roles.get(organisation.pk, frozenset()).intersection(roles))
-
-    def relation_to_set(self, learning_set: Any) -> str | None:
-        """ "facilitator", "member" or None, for a published set. Cached: a live page asks several rules per request."""
-        cache: dict[int, str | None] = self.__dict__.setdefault("_set_relations", {})
-        if learning_set.pk not in cache:
-            relation = None
-            if learning_set.programme.is_published:
-                if learning_set.facilitators.filter(user=self.user).exists():
-                    relation = "facilitator"
-                elif learning_set.memberships.filter(
-                    enrolment__person__user=self.user, enrolment__withdrawn_at__isnull=True
-                ).exists():
-                    relation = "member"
-            cache[learning_set.pk] = relation
-        return cache[learning_set.pk]
 
     def has_any_organisation_role(self, *roles: str) -> bool:
         return any(r.intersection(roles) for r in self.organisation_roles.values())
@@ -244,38 +261,6 @@ def among(model: type[models.Model], kind: type[models.Model], ids: Any, via: tu
     return Q(**{f"{path}__in" if path else "pk__in": ids})
 
 
-def _organisation_model() -> type[Organisation]:
-    from actionset.organisations.models import Organisation
-
-    return Organisation
-
-
-def _set_model() -> type[models.Model]:
-    from actionset.sets.models import LearningSet
-
-    return LearningSet
-
-
-def _organisation_of(target: Any) -> Organisation:
-    """The organisation an object belongs to, following its parents (meeting → set → programme → organisation)."""
-    organisation: Organisation = parent_of(target, _organisation_model())
-    return organisation
-
-
-def _learning_set_of(target: Any) -> Any:
-    return parent_of(target, _set_model())
-
-
-def _sets_of(actor: Actor, *, facilitating_only: bool) -> QuerySet[Any]:
-    """The published sets the actor facilitates (and, unless `facilitating_only`, belongs to as an active member)."""
-    from actionset.sets.models import LearningSet
-
-    theirs = Q(facilitators__user=actor.user)
-    if not facilitating_only:
-        theirs |= Q(memberships__enrolment__person__user=actor.user, memberships__enrolment__withdrawn_at__isnull=True)
-    return LearningSet.objects.published().filter(theirs).values("pk")
-
-
 anyone = actor_is("anyone", lambda actor: True)
 signed_in = actor_is("signed in", lambda actor: actor.is_authenticated)
 
@@ -286,77 +271,6 @@ def staff(*roles: str) -> Predicate:
         f"staff({', '.join(roles)})",
         lambda actor: actor.has_staff_role(*roles) if roles else actor.is_provider_staff,
     )
-
-
-def in_organisation(*roles: str) -> Predicate:
-    """People of the target's organisation holding any of `roles` (any member when none are named)."""
-
-    def test(actor: Actor, target: Any) -> bool:
-        organisation = _organisation_of(target)
-        return actor.has_organisation_role(organisation, *roles) if roles else actor.belongs_to(organisation)
-
-    def where(actor: Actor, model: type[models.Model]) -> Where:
-        held = [org for org, had in actor.organisation_roles.items() if not roles or had.intersection(roles)]
-        return among(model, _organisation_model(), held) if held else False
-
-    return Predicate(f"in_organisation({', '.join(roles)})", test, where)
-
-
-def _in_set_test(actor: Actor, target: Any) -> bool:
-    if not actor.is_authenticated:
-        return False
-    return actor.relation_to_set(_learning_set_of(target)) in ("member", "facilitator")
-
-
-def _facilitates_test(actor: Actor, target: Any) -> bool:
-    if not actor.is_authenticated:
-        return False
-    return actor.relation_to_set(_learning_set_of(target)) == "facilitator"
-
-
-#: A member or facilitator of the target's set, once the programme's sets are published.
-in_set = Predicate(
-    "in_set",
-    _in_set_test,
-    lambda actor, model: (
-        among(model, _set_model(), _sets_of(actor, facilitating_only=False)) if actor.is_authenticated else False
-    ),
-)
-
-#: A facilitator (or co-facilitator) of the target's set.
-facilitates_set = Predicate(
-    "facilitates_set",
-    _facilitates_test,
-    lambda actor, model: (
-        among(model, _set_model(), _sets_of(actor, facilitating_only=True)) if actor.is_authenticated else False
-    ),
-)
-
-
-def _programme_model() -> type[models.Model]:
-    from actionset.programmes.models import Programme
-
-    return Programme
-
-
-def _enrolled_test(actor: Actor, target: Any) -> bool:
-    if not actor.is_authenticated:
-        return False
-    programme = parent_of(target, _programme_model())
-    return bool(programme.enrolments.active().filter(person__user=actor.user).exists())
-
-
-def _enrolled_where(actor: Actor, model: type[models.Model]) -> Where:
-    if not actor.is_authenticated:
-        return False
-    from actionset.programmes.models import Enrolment
-
-    programmes = Enrolment.objects.active().filter(person__user=actor.user).values("programme_id")
-    return among(model, _programme_model(), programmes)
-
-
-#: Enrolled (and not withdrawn) in the target programme.
-enrolled = Predicate("enrolled", _enrolled_test, _enrolled_where)
 
 
 @dataclass(frozen=True)
@@ -380,104 +294,11 @@ class Rule:
         return _all_of([self.sees.where(actor, model), self.may.where(actor, model)])
 
 
-#: Anyone at the provider or in the organisation may know an organisation exists.
-_knows_organisation = either(staff(), in_organisation())
-_maintains_directory = either(staff(ADMINISTRATOR, DESIGNER), in_organisation(ORG_ADMIN))
-_designs = staff(ADMINISTRATOR, DESIGNER)
-#: Who may see an organisation, its programmes and their results: provider staff, its admins and sponsors.
-_oversees = either(staff(), in_organisation(ORG_ADMIN, SPONSOR))
-
+#: The rules the foundation itself needs; every app adds its own with `register_rules`.
 RULES: dict[str, Rule] = {
     "public": Rule("Anyone, signed in or not", anyone, anyone, requires_login=False),
     "signed_in": Rule("Anyone signed in", signed_in, signed_in),
     "provider.audit": Rule("Read the audit log", staff(), staff(ADMINISTRATOR)),
-    "provider.staff": Rule("Manage provider staff and their roles", staff(), staff(ADMINISTRATOR)),
-    "organisations.list": Rule(
-        "List the organisations one may see (organisation.view)",
-        signed_in,
-        either(
-            staff(),
-            actor_is("an organisation's admin or sponsor", lambda a: a.has_any_organisation_role(ORG_ADMIN, SPONSOR)),
-        ),
-    ),
-    "organisations.create": Rule("Add a client organisation", staff(), _designs),
-    "organisation.view": Rule("See an organisation's overview", _knows_organisation, _oversees),
-    "organisation.edit": Rule("Edit an organisation's details", _knows_organisation, _designs),
-    "people.view": Rule(
-        "Read and export an organisation's people directory",
-        _knows_organisation,
-        either(staff(ADMINISTRATOR, DESIGNER, DEVELOPER), in_organisation(ORG_ADMIN)),
-    ),
-    "people.manage": Rule(
-        "Add, edit, import and invite people in an organisation's directory",
-        _knows_organisation,
-        _maintains_directory,
-    ),
-    "programmes.list": Rule(
-        "List programmes (those programme.view lets one see)",
-        signed_in,
-        either(
-            staff(),
-            actor_is("an organisation's admin or sponsor", lambda a: a.has_any_organisation_role(ORG_ADMIN, SPONSOR)),
-        ),
-    ),
-    "programme.create": Rule("Design a new programme for an organisation", _knows_organisation, _designs),
-    "programme.view": Rule(
-        "See a programme: its design, sets' names and schedule, attendance — never set content",
-        _knows_organisation,
-        _oversees,
-    ),
-    "programme.design": Rule(
-        "Change a programme's design, compose and publish its sets, schedule meetings",
-        _knows_organisation,
-        _designs,
-    ),
-    "programme.pool": Rule(
-        "Enrol people in a programme and record their availability",
-        _knows_organisation,
-        either(staff(ADMINISTRATOR, DESIGNER), in_organisation(ORG_ADMIN)),
-    ),
-    "programme.own_enrolment": Rule(
-        "Give one's own availability, and in confidence who one should not share a set with",
-        _knows_organisation,
-        enrolled,
-    ),
-    "programme.keep_apart": Rule(
-        "Read and record who should not share a set (confidential to designers)",
-        _knows_organisation,
-        staff(DESIGNER),
-    ),
-    # A set's pages are known only to its insiders: its members and facilitators once published, and the designers
-    # who compose sets. Sponsors, the organisation's admins, other staff and other sets get 404, not 403 — they see
-    # a set's name, facilitators and meeting dates on the programme's pages, never a page of the set's own.
-    "set.view": Rule(
-        "See a set's members, facilitators and meetings",
-        either(in_set, staff(DESIGNER)),
-        either(in_set, staff(DESIGNER)),
-    ),
-    "set.design": Rule(
-        "Lock a set, name its facilitators, move or cancel its meetings",
-        either(in_set, _designs),
-        _designs,
-    ),
-    # The set tier: what is said and done in a set stays with its members and facilitators. Nobody else is even
-    # told the meeting exists — not sponsors, not designers, not provider administrators.
-    "meeting.content": Rule(
-        "Take part in a set's meeting: the run sheet, contract, actions, airtime, process review",
-        in_set,
-        in_set,
-    ),
-    "meeting.facilitate": Rule(
-        "Run a set's meeting: start, move between phases, time, end; record attendance",
-        in_set,
-        facilitates_set,
-    ),
-    "calendar.manage": Rule("Manage one's own calendar feed", signed_in, signed_in),
-    "people.roles": Rule(
-        "Change a person's organisation roles",
-        _knows_organisation,
-        either(staff(ADMINISTRATOR), in_organisation(ORG_ADMIN)),
-    ),
 }
 
 

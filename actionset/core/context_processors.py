@@ -4,51 +4,26 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
-from actionset.core.access import actor_for, can
+from actionset.core import extensions
+from actionset.core.access import actor_for
 from actionset.core.demo import DEMO_LOGINS
-from actionset.core.extensions import NavItem, extension_nav_items
-from actionset.organisations.models import Provider
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The main navigation, built from the same access rules the views enforce."""
+    """The main navigation, built from what the apps contribute and the same access rules the views enforce."""
     actor = actor_for(request)
-    items: list[NavItem] = []
-    if actor.is_authenticated:
-        items.append(NavItem("Home", reverse("core:home"), "home"))
-        if can(actor, "organisations.list"):
-            items.append(NavItem("Organisations", reverse("organisations:list"), "organisations"))
-        items.append(NavItem("Calendar", reverse("meetings:calendar"), "meetings"))
-        if can(actor, "programmes.list"):
-            items.append(NavItem("Programmes", reverse("programmes:list"), "programmes"))
-        if actor.has_staff_role("facilitator", "trainer", "designer"):
-            # Practice mode for asking open questions: facilitators' and trainees' own tool.
-            items.append(NavItem("Question coach", reverse("coach:practice"), "coach"))
-        items.extend(extension_nav_items(actor))
-        if can(actor, "provider.staff"):
-            items.append(NavItem("Staff", reverse("core:staff"), "staff"))
-        if can(actor, "provider.audit"):
-            items.append(NavItem("Audit log", reverse("core:audit"), "audit"))
+    items = extensions.nav_items(actor) if actor.is_authenticated else []
     match = getattr(request, "resolver_match", None)
-    current = match.namespace if match else ""
-    if match and match.url_name in ("staff", "staff_invite", "staff_roles", "staff_deactivate"):
-        current = "staff"
-    elif match and match.url_name == "audit":
-        current = "audit"
-    elif match and match.namespace == "meetings" and match.url_name != "calendar":
-        current = "programmes"  # a programme's schedule
-    elif match and match.namespace == "sets":
-        current = "home" if match.url_name == "detail" else "programmes"
+    current = (extensions.nav_section(match) or match.namespace) if match else ""
     return {
         "nav_items": items,
         "nav_current": current or "home",
-        "provider": Provider.current(),
         "actor": actor,
         "demo_mode": settings.DEMO_MODE,
         "demo_logins": DEMO_LOGINS if settings.DEMO_MODE else [],
+        **extensions.shared_context(),
     }
 
 

@@ -24,6 +24,9 @@ from django.template import Context, engines
 from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
 
+from actionset.core import extensions
+from actionset.core.tasks import email_deliver
+
 logger = logging.getLogger("actionset.email")
 
 
@@ -36,9 +39,7 @@ def email_send(
     subject and text part are plain text (nothing HTML-escaped); the subject is one line whatever the data holds.
     An address holding a line break is refused (logged), never turned into a header.
     """
-    from actionset.organisations.models import Provider
-
-    context = {"provider": Provider.current(), "site_url": settings.SITE_URL, **context}
+    context = {**extensions.shared_context(), "site_url": settings.SITE_URL, **context}
     _queue(
         {
             "template": template,
@@ -74,8 +75,6 @@ class QueuedMailAdapter(DefaultAccountAdapter):
 
 
 def _queue(message: dict[str, Any]) -> None:
-    from actionset.core.tasks import email_deliver
-
     recipients = [address for address in message["to"] if address and "\r" not in address and "\n" not in address]
     if len(recipients) != len(message["to"]):
         refused = len(message["to"]) - len(recipients)

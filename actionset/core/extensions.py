@@ -1,37 +1,43 @@
-"""Where later apps add to pages the foundation owns, without editing them.
+"""Where apps add to what the foundation owns (navigation, the home page, the demo world, every page's and email's
+shared context, the public home page), without the foundation importing them.
 
-An app may provide any of these modules; each is optional:
+Each app contributes from its own `AppConfig.ready()`:
 
-* `actionset.<app>.navigation` with `nav_items(actor) -> list[NavItem]` — entries in the main navigation.
-  Give each item the app's URL namespace as its `section`, so the page's own tab is marked current.
-* `actionset.<app>.home` with `home_panels(actor) -> list[HomePanel]` — panels on the signed-in home page.
-* `actionset.<app>.demo` with `seed() -> None` — the app's part of the demo world, run after the
-  foundation's in one transaction, in the order of `EXTENSION_APPS`.
+    contribute(
+        "learning",
+        nav_items=navigation.nav_items,     # (actor) -> list[NavItem]: entries in the main navigation
+        home_panels=home.home_panels,       # (actor) -> list[HomePanel]: panels on the signed-in home page
+        demo=demo.seed,                     # () -> None: the app's part of the demo world
+    )
 
-Access still lives in the one rules table: a nav item or panel is offered only where `can()` says so.
+Core iterates over what was contributed and never names an app. Contributions are kept in the order the apps'
+`ready()` ran, which is the order of INSTALLED_APPS, lowest layer first: so the demo world is built from the ground up
+(a later app's demo may build on an earlier app's data), and items and panels with the same `position` keep that order.
+
+Access still lives in the one rules table: a nav item or panel is offered only where the app's rules say so.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from actionset.core.access import Actor
+    from django.http import HttpRequest, HttpResponse
+    from django.urls import ResolverMatch
 
-#: In the order their demo data is seeded: later apps may build on earlier apps' data.
-EXTENSION_APPS = ("learning", "evaluation", "training", "accreditation", "site")
+    from actionset.core.access import Actor
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     url: str
+    #: The URL namespace of the pages this entry leads to, so that the page's own tab is marked current.
     section: str
+    #: Where in the navigation: lower first. The foundation's own entries are 0 to 40 and 90 to 99; apps' default to 50.
+    position: int = 50
 
 
 @dataclass(frozen=True)
@@ -40,23 +46,67 @@ class HomePanel:
 
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    #: Where on the page: lower first. The people and sets one works with come before the apps' panels (50).
+    position: int = 50
+    #: "main" for a card on the page; "heading" for a line under the greeting.
+    region: str = "main"
 
 
-def _modules(name: str) -> Iterator[ModuleType]:
-    for app in EXTENSION_APPS:
-        dotted = f"actionset.{app}.{name}"
-        # find_spec rather than catching ImportError: a real import error inside the module must not be hidden.
-        if importlib.util.find_spec(dotted) is not None:
-            yield importlib.import_module(dotted)
+@dataclass(frozen=True)
+class Contribution:
+    app: str
+    nav_items: Callable[[Actor], list[NavItem]] | None = None
+    home_panels: Callable[[Actor], list[HomePanel]] | None = None
+    demo: Callable[[], None] | None = None
+    #: What every page and every email may speak of (the provider's name and contact): () -> dict.
+    shared_context: Callable[[], dict[str, Any]] | None = None
+    #: The page a visitor who is not signed in sees at "/".
+    public_home: Callable[[HttpRequest], HttpResponse] | None = None
+    #: The navigation section a page belongs to, where its URL namespace alone does not say: (match) -> str | None.
+    nav_section: Callable[[ResolverMatch], str | None] | None = None
 
 
-def extension_nav_items(actor: Actor) -> list[NavItem]:
-    return [item for module in _modules("navigation") for item in module.nav_items(actor)]
+_contributions: dict[str, Contribution] = {}
 
 
-def extension_home_panels(actor: Actor) -> list[HomePanel]:
-    return [panel for module in _modules("home") for panel in module.home_panels(actor)]
+def contribute(app: str, **parts: Any) -> None:
+    """Record what `app` adds. Called once per app from its AppConfig.ready(); a second call replaces the first."""
+    _contributions[app] = Contribution(app, **parts)
 
 
-def extension_demo_seeders() -> list[ModuleType]:
-    return list(_modules("demo"))
+def contributions() -> list[Contribution]:
+    return list(_contributions.values())
+
+
+def nav_items(actor: Actor) -> list[NavItem]:
+    found = [item for c in contributions() if c.nav_items for item in c.nav_items(actor)]
+    return sorted(found, key=lambda item: item.position)
+
+
+def home_panels(actor: Actor) -> list[HomePanel]:
+    found = [panel for c in contributions() if c.home_panels for panel in c.home_panels(actor)]
+    return sorted(found, key=lambda panel: panel.position)
+
+
+def demo_seeders() -> list[Callable[[], None]]:
+    return [c.demo for c in contributions() if c.demo]
+
+
+def shared_context() -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    for c in contributions():
+        if c.shared_context:
+            context.update(c.shared_context())
+    return context
+
+
+def public_home() -> Callable[[HttpRequest], HttpResponse] | None:
+    pages = [c.public_home for c in contributions() if c.public_home]
+    return pages[-1] if pages else None
+
+
+def nav_section(match: ResolverMatch) -> str | None:
+    for c in contributions():
+        if c.nav_section and (section := c.nav_section(match)):
+            return section
+    return None

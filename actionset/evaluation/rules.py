@@ -18,12 +18,12 @@ from actionset.core.access import (
     anyone,
     either,
     filtered,
-    in_organisation,
     path_to,
     register_rules,
     signed_in,
     staff,
 )
+from actionset.organisations.rules import in_organisation
 
 _knows_organisation = either(staff(), in_organisation())
 

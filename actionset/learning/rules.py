@@ -23,15 +23,14 @@ from actionset.core.access import (
     among,
     both,
     either,
-    facilitates_set,
-    in_organisation,
-    in_set,
     parent_of,
     path_to,
     register_rules,
     signed_in,
     staff,
 )
+from actionset.organisations.rules import in_organisation
+from actionset.sets.rules import facilitates_set, in_set
 
 
 def _programme_model() -> type[models.Model]:

@@ -20,13 +20,14 @@ from django.template.loader import get_template
 from django.views.decorators.http import require_http_methods, require_POST
 
 from actionset.accounts.http import user_of
-from actionset.core.access import access, actor_for, can, facilitates_set
+from actionset.core.access import access, actor_for, can
 from actionset.meetings import live
 from actionset.meetings.methods import MAX_MINUTES, MIN_MINUTES, Phase, phases_for
 from actionset.meetings.models import Attendance, Meeting, MeetingRun
 from actionset.meetings.views import meeting_from_url, programme_from_url
 from actionset.programmes.models import Enrolment, Programme
 from actionset.programmes.views import programme_page_context
+from actionset.sets.rules import facilitates_set
 
 
 class CommandForm(forms.Form):

@@ -6,5 +6,20 @@ class OrganisationsConfig(AppConfig):
     label = "organisations"
 
     def ready(self) -> None:
-        # The app's access rules join the one table before any view declares them.
-        from actionset.organisations import rules  # noqa: F401
+        # The app's access rules join the one table first: a view module checks its rules' names on import.
+        import actionset.organisations.rules  # noqa: F401
+        from actionset.core import extensions
+        from actionset.organisations import (
+            demo,
+            home,
+            navigation,
+        )
+
+        # What this app adds to the navigation, the home page and the demo world (see actionset.core.extensions).
+        extensions.contribute(
+            "organisations",
+            nav_items=navigation.nav_items,
+            home_panels=home.home_panels,
+            demo=demo.seed,
+            shared_context=navigation.shared_context,
+        )

@@ -1,26 +1,127 @@
-"""Access rules for who may sign in to an organisation's account (see actionset.core.access).
+"""Who may see and do what with organisations, their people and the provider's staff (see actionset.core.access).
 
-Its two-factor policy and turning its people's logins off and on are decided by its own admins and by the provider's
-administrators; nobody else at the provider, and no sponsor or participant.
+The predicates about organisations live here, beside the rules built from them, and other apps build on them:
+`in_organisation` for people of an object's organisation, and the groups every organisation-scoped rule uses
+(`knows_organisation`, `oversees`, `designs`). This app also tells the access framework where an actor's roles are
+stored (`RoleSource`), since it keeps them.
+
+Sign-in to an organisation's account (its two-factor policy, turning its people's logins off and on) is decided by its
+own admins and by the provider's administrators; nobody else at the provider, and no sponsor or participant.
 """
 
 from __future__ import annotations
 
-from actionset.core.access import ADMINISTRATOR, ORG_ADMIN, Rule, either, in_organisation, register_rules, staff
+from typing import Any
 
-_knows_organisation = either(staff(), in_organisation())
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import models
+
+from actionset.core.access import (
+    ADMINISTRATOR,
+    DESIGNER,
+    DEVELOPER,
+    ORG_ADMIN,
+    SPONSOR,
+    Actor,
+    Predicate,
+    Rule,
+    Where,
+    actor_is,
+    among,
+    either,
+    parent_of,
+    register_role_source,
+    register_rules,
+    signed_in,
+    staff,
+)
+from actionset.organisations.models import Organisation, Person, StaffRole
+
+
+class StoredRoles:
+    """The actor's roles as this app stores them: staff roles at the provider, and roles per organisation."""
+
+    def staff_roles(self, user: AbstractBaseUser) -> frozenset[str]:
+        return frozenset(StaffRole.objects.filter(user=user.pk).values_list("role", flat=True))
+
+    def organisation_roles(self, user: AbstractBaseUser) -> dict[int, frozenset[str]]:
+        roles: dict[int, set[str]] = {}
+        for org_id, role in Person.objects.filter(user=user.pk).values_list("organisation_id", "roles__role"):
+            roles.setdefault(org_id, set())
+            if role:
+                roles[org_id].add(role)
+        return {k: frozenset(v) for k, v in roles.items()}
+
+
+register_role_source(StoredRoles())
+
+
+def organisation_of(target: Any) -> Organisation:
+    """The organisation an object belongs to, following its parents (meeting → set → programme → organisation)."""
+    organisation: Organisation = parent_of(target, Organisation)
+    return organisation
+
+
+def in_organisation(*roles: str) -> Predicate:
+    """People of the target's organisation holding any of `roles` (any member when none are named)."""
+
+    def test(actor: Actor, target: Any) -> bool:
+        organisation = organisation_of(target)
+        return actor.has_organisation_role(organisation, *roles) if roles else actor.belongs_to(organisation)
+
+    def where(actor: Actor, model: type[models.Model]) -> Where:
+        held = [org for org, had in actor.organisation_roles.items() if not roles or had.intersection(roles)]
+        return among(model, Organisation, held) if held else False
+
+    return Predicate(f"in_organisation({', '.join(roles)})", test, where)
+
+
+#: Anyone at the provider or in the organisation may know an organisation exists.
+knows_organisation = either(staff(), in_organisation())
+maintains_directory = either(staff(ADMINISTRATOR, DESIGNER), in_organisation(ORG_ADMIN))
+designs = staff(ADMINISTRATOR, DESIGNER)
+#: Who may see an organisation, its programmes and their results: provider staff, its admins and sponsors.
+oversees = either(staff(), in_organisation(ORG_ADMIN, SPONSOR))
+#: An admin or sponsor somewhere: enough to be shown a list, which `visible` then narrows to their organisations.
+admin_or_sponsor_anywhere = actor_is(
+    "an organisation's admin or sponsor", lambda a: a.has_any_organisation_role(ORG_ADMIN, SPONSOR)
+)
 _keeps_sign_in = either(staff(ADMINISTRATOR), in_organisation(ORG_ADMIN))
 
 register_rules(
     {
+        "provider.staff": Rule("Manage provider staff and their roles", staff(), staff(ADMINISTRATOR)),
+        "organisations.list": Rule(
+            "List the organisations one may see (organisation.view)",
+            signed_in,
+            either(staff(), admin_or_sponsor_anywhere),
+        ),
+        "organisations.create": Rule("Add a client organisation", staff(), designs),
+        "organisation.view": Rule("See an organisation's overview", knows_organisation, oversees),
+        "organisation.edit": Rule("Edit an organisation's details", knows_organisation, designs),
+        "people.view": Rule(
+            "Read and export an organisation's people directory",
+            knows_organisation,
+            either(staff(ADMINISTRATOR, DESIGNER, DEVELOPER), in_organisation(ORG_ADMIN)),
+        ),
+        "people.manage": Rule(
+            "Add, edit, import and invite people in an organisation's directory",
+            knows_organisation,
+            maintains_directory,
+        ),
+        "people.roles": Rule(
+            "Change a person's organisation roles",
+            knows_organisation,
+            either(staff(ADMINISTRATOR), in_organisation(ORG_ADMIN)),
+        ),
         "organisation.two_factor": Rule(
             "Require two-factor authentication of an organisation's admins and sponsors, and see who has it",
-            _knows_organisation,
+            knows_organisation,
             _keeps_sign_in,
         ),
         "people.deactivate": Rule(
             "Deactivate and reactivate the login of a person in an organisation's directory",
-            _knows_organisation,
+            knows_organisation,
             _keeps_sign_in,
         ),
     }

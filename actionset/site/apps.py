@@ -7,5 +7,21 @@ class SiteConfig(AppConfig):
     verbose_name = "Public site"
 
     def ready(self) -> None:
-        # The app's access rules join the one table before any view declares them.
-        from actionset.site import rules  # noqa: F401
+        # The app's access rules join the one table first: a view module checks its rules' names on import.
+        import actionset.site.rules  # noqa: F401
+        from actionset.core import extensions
+        from actionset.site import (
+            demo,
+            home,
+            navigation,
+            views,
+        )
+
+        # What this app adds to the navigation, the home page and the demo world (see actionset.core.extensions).
+        extensions.contribute(
+            "site",
+            nav_items=navigation.nav_items,
+            home_panels=home.home_panels,
+            demo=demo.seed,
+            public_home=views.home_page,
+        )

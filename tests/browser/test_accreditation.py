@@ -17,17 +17,17 @@ from actionset.accreditation.awards import awards_load
 from actionset.accreditation.models import Credential, Portfolio
 from actionset.accreditation.services import word_count
 from actionset.core.demo import DEMO_PASSWORD
-from actionset.core.factories import (
+from actionset.organisations.models import StaffRole
+from actionset.training import demo
+from actionset.training.models import Cohort, Course
+from tests.browser.conftest import PHONE, screenshot, serious_accessibility_violations, sign_in
+from tests.factories import (
     FacilitatorAssignmentFactory,
     LearningSetFactory,
     MeetingFactory,
     MembershipFactory,
     ProgrammeFactory,
 )
-from actionset.organisations.models import StaffRole
-from actionset.training import demo
-from actionset.training.models import Cohort, Course
-from tests.browser.conftest import PHONE, screenshot, serious_accessibility_violations, sign_in
 
 OPEN_COHORT = "Spring cohort, Leeds"
 REFLECTION = " ".join(

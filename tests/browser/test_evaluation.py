@@ -94,7 +94,7 @@ def test_a_designer_imports_a_scale_and_is_told_exactly_what_is_wrong(
 ) -> None:
     import json
 
-    from actionset.core.factories import TEST_PASSWORD, UserFactory
+    from tests.factories import TEST_PASSWORD, UserFactory
 
     UserFactory.create(email="designer@provider.test", name="Dana Designer", staff_roles=["designer"])
     scale = {

@@ -9,10 +9,10 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from actionset.core.factories import TEST_PASSWORD
 from actionset.learning.models import JournalEntry, LeaderAnswer, SharedItem
 from actionset.learning.tests.factories import set_world
 from tests.browser.conftest import PHONE, screenshot, serious_accessibility_violations, sign_in
+from tests.factories import TEST_PASSWORD
 
 QUESTION = "Who owns patient flow at weekends? Each of us holds a piece of it; nobody holds the whole."
 ANSWER = "Nobody does today. From March a named site manager will, and I will take your question to the board."

@@ -8,10 +8,10 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from actionset.core.factories import TEST_PASSWORD, EnrolmentFactory, MembershipFactory, PersonFactory
 from actionset.learning.models import Decision, SharedItem
 from actionset.learning.tests.factories import set_world
 from tests.browser.conftest import PHONE, screenshot, serious_accessibility_violations, sign_in
+from tests.factories import TEST_PASSWORD, EnrolmentFactory, MembershipFactory, PersonFactory
 
 FIRST = "Ask the night staff where a delay starts."
 REWORDED = "Ask the night staff where a delay starts, before the meeting upstairs decides."

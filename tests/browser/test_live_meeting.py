@@ -10,7 +10,12 @@ from typing import Any
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from actionset.core.factories import (
+from actionset.meetings.methods import phases_for
+from actionset.meetings.models import FacilitatorNote, Meeting
+from actionset.organisations.models import Organisation
+from actionset.sets.models import Action
+from tests.browser.conftest import PHONE, screenshot, serious_accessibility_violations, sign_in
+from tests.factories import (
     TEST_PASSWORD,
     EnrolmentFactory,
     FacilitatorAssignmentFactory,
@@ -21,11 +26,6 @@ from actionset.core.factories import (
     ProgrammeFactory,
     UserFactory,
 )
-from actionset.meetings.methods import phases_for
-from actionset.meetings.models import FacilitatorNote, Meeting
-from actionset.organisations.models import Organisation
-from actionset.sets.models import Action
-from tests.browser.conftest import PHONE, screenshot, serious_accessibility_violations, sign_in
 
 #: Members must see a change within this many milliseconds.
 FOLLOW_MS = 2000

@@ -6,10 +6,10 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from actionset.core.factories import TEST_PASSWORD
 from actionset.sets.models import ProcessReview
 from tests.browser.conftest import PHONE, sign_in
 from tests.browser.test_live_meeting import build_world
+from tests.factories import TEST_PASSWORD
 
 WORDS = "Slower questions helped; nobody rushed to advise."
 

@@ -11,7 +11,9 @@ import icalendar
 from django.core import mail
 from playwright.sync_api import expect
 
-from actionset.core.factories import (
+from actionset.meetings.models import Meeting
+from tests.browser.conftest import PHONE, screenshot, serious_accessibility_violations, sign_in
+from tests.factories import (
     TEST_PASSWORD,
     EnrolmentFactory,
     FacilitatorAssignmentFactory,
@@ -22,8 +24,6 @@ from actionset.core.factories import (
     ProgrammeFactory,
     UserFactory,
 )
-from actionset.meetings.models import Meeting
-from tests.browser.conftest import PHONE, screenshot, serious_accessibility_violations, sign_in
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -8,7 +8,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from actionset.core.factories import (
+from actionset.meetings.models import Meeting
+from actionset.organisations.models import Organisation
+from actionset.sets.models import Action, ContractAcknowledgement, LearningSet
+from tests.browser.conftest import PHONE, screenshot, serious_accessibility_violations, sign_in
+from tests.factories import (
     TEST_PASSWORD,
     EnrolmentFactory,
     FacilitatorAssignmentFactory,
@@ -19,10 +23,6 @@ from actionset.core.factories import (
     ProgrammeFactory,
     UserFactory,
 )
-from actionset.meetings.models import Meeting
-from actionset.organisations.models import Organisation
-from actionset.sets.models import Action, ContractAcknowledgement, LearningSet
-from tests.browser.conftest import PHONE, screenshot, serious_accessibility_violations, sign_in
 
 NAMES = ("Amara Okafor", "Ben Shah", "Chloe Brown", "Dev Patel", "Ella Jones")
 

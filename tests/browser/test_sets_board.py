@@ -10,12 +10,12 @@ from typing import Any
 from django.core import mail
 from playwright.sync_api import expect
 
-from actionset.core.factories import TEST_PASSWORD, EnrolmentFactory, PersonFactory, ProgrammeFactory, UserFactory
 from actionset.organisations.models import Organisation, Person
 from actionset.programmes.models import Programme
 from actionset.sets.models import CompositionRun, LearningSet
 from actionset.sets.tasks import composition_execute
 from tests.browser.conftest import PHONE, SCREENSHOTS, screenshot, serious_accessibility_violations, sign_in
+from tests.factories import TEST_PASSWORD, EnrolmentFactory, PersonFactory, ProgrammeFactory, UserFactory
 
 DEPARTMENTS = ("Finance", "Housing", "Social care", "Planning", "Digital", "Legal")
 LEVELS = ("Director", "Head of service", "Manager", "Team leader", "Specialist")

@@ -11,12 +11,12 @@ import icalendar
 from django.core import mail
 from playwright.sync_api import expect
 
-from actionset.core.factories import TEST_PASSWORD, UserFactory
 from actionset.organisations.models import Provider
 from actionset.programmes.models import Programme
 from actionset.site import demo
 from actionset.site import models as site
 from tests.browser.conftest import PHONE, screenshot, serious_accessibility_violations, sign_in
+from tests.factories import TEST_PASSWORD, UserFactory
 
 
 def build_site() -> None:

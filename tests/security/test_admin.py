@@ -20,7 +20,6 @@ from django.urls import reverse
 
 from actionset.accounts.models import User
 from actionset.accreditation.models import Award, Portfolio, Reflection
-from actionset.core.factories import TEST_PASSWORD
 from actionset.core.models import AuditEvent
 from actionset.learning.models import Decision, JournalEntry, SharedItem
 from actionset.meetings.models import FacilitatorNote, PresenterTurn
@@ -35,6 +34,7 @@ from actionset.sets.models import (
     ProcessReview,
 )
 from conftest import Cast
+from tests.factories import TEST_PASSWORD
 
 SECRET = "CANARY-set-content-7f3q"
 

@@ -26,9 +26,6 @@ from django.utils import timezone
 
 from actionset.accreditation.models import EvidenceEntry, Observation, Reflection, Submission
 from actionset.accreditation.tests.factories import portfolio_for
-from actionset.core.factories import (
-    MeetingFactory,
-)
 from actionset.evaluation.models import Answer, Item, Response
 from actionset.evaluation.tests.factories import occasion
 from actionset.learning.models import JournalEntry, SharedItem
@@ -44,6 +41,9 @@ from actionset.sets.models import (
     ProcessReview,
 )
 from conftest import Cast
+from tests.factories import (
+    MeetingFactory,
+)
 from tests.matrix import all_cases
 from tests.security.world import outsiders_of_the_set
 

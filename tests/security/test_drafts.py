@@ -16,13 +16,13 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
-from actionset.core.factories import TEST_PASSWORD, FacilitatorAssignmentFactory, UserFactory
 from actionset.learning.tests.factories import set_world
 from actionset.meetings.models import FacilitatorNote, Meeting
 from actionset.sets.models import FacilitatorAssignment
 from tests.browser import conftest as browser_suite
 from tests.browser.conftest import sign_in
 from tests.browser.test_live_meeting import build_world
+from tests.factories import TEST_PASSWORD, FacilitatorAssignmentFactory, UserFactory
 
 # The browser suite's fixtures, for tests that live outside its folder.
 browser = browser_suite.browser

@@ -18,10 +18,10 @@ from django.test import Client
 from django.urls import reverse
 
 from actionset.accounts.models import Invitation, User
-from actionset.core.factories import TEST_PASSWORD, PersonFactory
 from actionset.core.models import AuditEvent
 from actionset.organisations.models import Person, StaffRole
 from conftest import Cast
+from tests.factories import TEST_PASSWORD, PersonFactory
 
 NEW_PASSWORD = "river-lantern-orchard-42"
 ATTACKER_INBOX = "admin-reads-this@org.test"
@@ -135,7 +135,7 @@ def test_a_staff_invitation_to_an_existing_login_never_resets_its_password(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         cast.client("administrator").post(
-            reverse("core:staff_invite"), {"email": "a_participant@org.test", "roles": ["trainer"]}
+            reverse("staff:invite"), {"email": "a_participant@org.test", "roles": ["trainer"]}
         )
     [link] = links_in(mail.outbox[-1], "/accounts/invitations/")
     stranger = Client()
@@ -527,7 +527,7 @@ def test_a_provider_administrator_starts_help_from_the_staff_list(
 ) -> None:
     designer = cast.users["designer"]
     turn_on_two_factor(designer)
-    staff_page = cast.client("administrator").get(reverse("core:staff"))
+    staff_page = cast.client("administrator").get(reverse("staff:list"))
     url = reverse("accounts:recovery_for_staff", kwargs={"user": designer.public_id})
     assert url in staff_page.content.decode()
     start_recovery(cast.client("administrator"), url, django_capture_on_commit_callbacks, kind="two_factor")

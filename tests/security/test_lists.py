@@ -85,10 +85,11 @@ def panel(template: str, key: str, pick: Callable[[Any], Iterable[Any]]) -> Call
     """The objects under `key` in a home-page panel's context (None when the panel is not shown)."""
 
     def shown(response: Any) -> Iterable[Any] | None:
-        for p in response.context["extension_panels"]:
-            if p.template == template:
-                return pick(p.context.get(key, []))
-        return None
+        # A panel may be shown once per organisation (its directory, its programmes): what they list, together.
+        found = [p for p in response.context["panels"] if p.template == template]
+        if not found:
+            return None
+        return [obj for p in found for obj in pick(p.context.get(key, []))]
 
     return shown
 
@@ -150,7 +151,12 @@ def _bookings_of(actor: Actor, world: World) -> Q:
 
 
 LISTS: dict[str, ListPage] = {
-    "organisations": ListPage(at("organisations:list"), context("organisations"), Organisation, "organisation.view"),
+    "organisations": ListPage(
+        at("organisations:list"),
+        context("organisations"),
+        Organisation,
+        "organisation.view",
+    ),
     "programmes": ListPage(
         at("programmes:list"),
         context("groups", lambda groups: [p for _, listed in groups for p in listed]),
@@ -158,33 +164,48 @@ LISTS: dict[str, ListPage] = {
         "programme.view",
     ),
     "home: client organisations": ListPage(
-        at("core:home"), context("organisations"), Organisation, "organisation.view"
+        at("core:home"),
+        panel("organisations/_home_clients.html", "organisations", list),
+        Organisation,
+        "organisation.view",
     ),
-    "home: your set": ListPage(at("core:home"), context("my_sets"), LearningSet, "set.view", _member_of),
+    "home: your set": ListPage(
+        at("core:home"), panel("sets/_home_my_sets.html", "my_sets", list), LearningSet, "set.view", _member_of
+    ),
     "home: sets you facilitate": ListPage(
         at("core:home"),
-        context("facilitating"),
+        panel("sets/_home_facilitating.html", "facilitating", list),
         LearningSet,
         "set.view",
         lambda a, w: Q(pk__in=LearningSet.objects.filter(facilitators__user=a.user).values("pk")),
     ),
-    "home: next meetings": ListPage(at("core:home"), context("next_meetings"), Meeting, "meeting.content", _upcoming),
+    "home: next meetings": ListPage(
+        at("core:home"), panel("meetings/_home_next.html", "next_meetings", list), Meeting, "meeting.content", _upcoming
+    ),
     "home: programmes you sponsor": ListPage(
-        at("core:home"), context("sponsoring"), Programme, "programme.view", lambda a, w: _sponsored(a, w) & _open(a, w)
+        at("core:home"),
+        panel("programmes/_home_sponsoring.html", "programmes", list),
+        Programme,
+        "programme.view",
+        lambda a, w: _sponsored(a, w) & _open(a, w),
     ),
     "home: your organisation's programmes": ListPage(
-        at("core:home"), context("org_programmes"), Programme, "programme.view", _at_organisations_administered
+        at("core:home"),
+        panel("programmes/_home_organisation.html", "programmes", list),
+        Programme,
+        "programme.view",
+        _at_organisations_administered,
     ),
     "home: programmes you are joining": ListPage(
         at("core:home"),
-        context("joining"),
+        panel("programmes/_home_joining.html", "joining", list),
         Programme,
         "programme.own_enrolment",
         lambda a, w: Q(published_at__isnull=True) & _open(a, w),
     ),
     "home: programmes you design": ListPage(
         at("core:home"),
-        context("designing"),
+        panel("programmes/_home_designing.html", "designing", list),
         Programme,
         "programme.design",
         lambda a, w: Q(designer=a.user) & _open(a, w),
@@ -234,7 +255,13 @@ LISTS: dict[str, ListPage] = {
         "people.view",
         lambda a, w: Q(organisation=w.cast.org_a),
     ),
-    "calendar": ListPage(at("meetings:calendar"), context("next_meetings"), Meeting, "meeting.content", _upcoming),
+    "calendar": ListPage(
+        at("meetings:calendar"),
+        context("next_meetings"),
+        Meeting,
+        "meeting.content",
+        _upcoming,
+    ),
     "calendar feed": ListPage(_feed, _feed_meetings, Meeting, "meeting.content"),
     "surveys": ListPage(
         at("evaluation:surveys"),

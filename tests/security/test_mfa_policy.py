@@ -14,14 +14,14 @@ from django.test import Client
 from django.urls import reverse
 
 from actionset.accounts.models import User
-from actionset.core.factories import TEST_PASSWORD
 from actionset.core.models import AuditEvent
 from actionset.organisations.models import Organisation, Provider
 from conftest import STAFF_ROLES, Cast
+from tests.factories import TEST_PASSWORD
 
 
 def hold() -> str:
-    return reverse("core:two_factor_required")
+    return reverse("accounts:two_factor_required")
 
 
 def current_code(secret: str) -> str:
@@ -52,7 +52,7 @@ def signed_in(email: str) -> Client:
 
 # Pages each staff role reaches today; the policy must hold every one of them back.
 STAFF_PAGES = {
-    "administrator": ["core:home", "core:staff", "core:audit", "organisations:list", "programmes:list"],
+    "administrator": ["core:home", "staff:list", "core:audit", "organisations:list", "programmes:list"],
     "designer": ["core:home", "organisations:list", "programmes:list", "organisations:new"],
     "facilitator": ["core:home", "programmes:list", "meetings:calendar"],
     "developer": ["core:home", "organisations:list", "programmes:list"],
@@ -166,19 +166,19 @@ def test_an_organisation_requiring_two_factor_holds_its_admins_and_sponsors_and_
 
 def test_a_provider_administrator_requires_two_factor_of_staff_and_it_is_audited(cast: Cast) -> None:
     client = cast.client("administrator")
-    response = client.post(reverse("core:staff_two_factor"), {"require_two_factor_for_staff": "on"})
+    response = client.post(reverse("staff:two_factor"), {"require_two_factor_for_staff": "on"})
     assert response.status_code == 302
     assert Provider.current().require_two_factor_for_staff
     event = AuditEvent.objects.get(action="provider.two_factor_policy_changed")
     assert event.actor == cast.users["administrator"]
     assert event.detail == {"before": False, "after": True}
     # The administrator who has no second factor is held like everyone else.
-    assert client.get(reverse("core:staff"))["Location"] == hold()
+    assert client.get(reverse("staff:list"))["Location"] == hold()
 
 
 def test_only_provider_administrators_change_the_staff_policy(cast: Cast) -> None:
     for role in ("designer", "a_admin"):
-        response = cast.client(role).post(reverse("core:staff_two_factor"), {"require_two_factor_for_staff": "on"})
+        response = cast.client(role).post(reverse("staff:two_factor"), {"require_two_factor_for_staff": "on"})
         assert response.status_code in (403, 404), role
     assert not Provider.current().require_two_factor_for_staff
 

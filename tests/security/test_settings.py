@@ -25,8 +25,8 @@ from django.urls import reverse
 from actionset.accreditation import services
 from actionset.accreditation.models import Credential
 from actionset.accreditation.tests.factories import complete, portfolio_for
-from actionset.core.factories import UserFactory
 from actionset.core.models import AuditEvent
+from tests.factories import UserFactory
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionset.accounts.models import Invitation, User
-from actionset.core.factories import TEST_PASSWORD, OrganisationFactory, PersonFactory, UserFactory
 from actionset.core.models import AuditEvent
 from actionset.organisations.models import Person
 from conftest import Cast
+from tests.factories import TEST_PASSWORD, OrganisationFactory, PersonFactory, UserFactory
 
 
 def signed_in(email: str) -> Client:
@@ -35,7 +35,7 @@ def signed_in(email: str) -> Client:
 
 
 def staff_url(name: str, user: User) -> str:
-    return reverse(f"core:staff_{name}", kwargs={"user": user.public_id})
+    return reverse(f"staff:{name}", kwargs={"user": user.public_id})
 
 
 def person_url(name: str, person: Person) -> str:
@@ -65,7 +65,7 @@ def test_the_staff_list_shows_two_factor_last_sign_in_and_who_is_active(cast: Ca
     User.objects.filter(pk=designer.pk).update(last_login=dt.datetime(2026, 3, 4, 9, 30, tzinfo=dt.UTC))
     User.objects.filter(pk=trainer.pk).update(last_login=None)
     User.objects.filter(pk=developer.pk).update(is_active=False)
-    page = cast.client("administrator").get(reverse("core:staff"))
+    page = cast.client("administrator").get(reverse("staff:list"))
     rows = {member.pk: member for member in page.context["people"]}
     assert rows[designer.pk].has_two_factor
     assert not rows[trainer.pk].has_two_factor

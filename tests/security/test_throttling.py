@@ -18,8 +18,8 @@ from django.test import Client
 from django.urls import reverse
 
 from actionset import settings as production
-from actionset.core.factories import TEST_PASSWORD
 from conftest import Cast
+from tests.factories import TEST_PASSWORD
 
 TOO_MANY = "Too many failed login attempts"
 PERSON = "a_sponsor@org.test"

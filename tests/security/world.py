@@ -16,7 +16,13 @@ from django.utils import timezone
 
 from actionset.accreditation.models import Portfolio
 from actionset.accreditation.tests.factories import portfolio_for
-from actionset.core.factories import (
+from actionset.learning.models import JournalEntry, SharedItem, Theme
+from actionset.programmes.models import Programme
+from actionset.site.tests.factories import EnquiryFactory, held_enquiry
+from actionset.training.models import Material
+from actionset.training.tests.factories import BookingFactory, CohortFactory, CourseFactory
+from conftest import Cast
+from tests.factories import (
     EnrolmentFactory,
     FacilitatorAssignmentFactory,
     LearningSetFactory,
@@ -25,12 +31,6 @@ from actionset.core.factories import (
     ProgrammeFactory,
     UserFactory,
 )
-from actionset.learning.models import JournalEntry, SharedItem, Theme
-from actionset.programmes.models import Programme
-from actionset.site.tests.factories import EnquiryFactory, held_enquiry
-from actionset.training.models import Material
-from actionset.training.tests.factories import BookingFactory, CohortFactory, CourseFactory
-from conftest import Cast
 
 
 @dataclass

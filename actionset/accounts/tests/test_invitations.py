@@ -104,7 +104,7 @@ def test_mismatched_or_weak_passwords_re_render_the_form_with_errors(cast: Cast,
 def test_a_staff_invitation_grants_the_chosen_roles(cast: Cast, django_capture_on_commit_callbacks) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = cast.client("administrator").post(
-            reverse("core:staff_invite"), {"email": "new.trainer@provider.test", "roles": ["trainer", "facilitator"]}
+            reverse("staff:invite"), {"email": "new.trainer@provider.test", "roles": ["trainer", "facilitator"]}
         )
     assert response.status_code == 302
     url = reverse("accounts:invitation", kwargs={"token": token_from_last_email()})
@@ -114,7 +114,7 @@ def test_a_staff_invitation_grants_the_chosen_roles(cast: Cast, django_capture_o
 
 
 def test_a_staff_invitation_needs_a_role(cast: Cast) -> None:
-    response = cast.client("administrator").post(reverse("core:staff_invite"), {"email": "x@provider.test"})
+    response = cast.client("administrator").post(reverse("staff:invite"), {"email": "x@provider.test"})
     assert response.status_code == 200
     assert b"Choose at least one role" in response.content
     assert not Invitation.objects.exists()

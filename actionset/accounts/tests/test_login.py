@@ -3,9 +3,9 @@ from __future__ import annotations
 from django.core import mail
 from django.urls import reverse
 
-from actionset.core.factories import TEST_PASSWORD
 from actionset.core.models import AuditEvent
 from conftest import Cast
+from tests.factories import TEST_PASSWORD
 
 
 def test_people_sign_in_with_email_and_password_and_it_is_audited(cast: Cast) -> None:

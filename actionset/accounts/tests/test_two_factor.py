@@ -8,8 +8,8 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.test import Client
 from django.urls import reverse
 
-from actionset.core.factories import TEST_PASSWORD
 from conftest import Cast
+from tests.factories import TEST_PASSWORD
 
 
 def current_code(secret: str) -> str:

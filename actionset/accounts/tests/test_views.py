@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from actionset.accounts.models import User
-from actionset.core.factories import TEST_PASSWORD
 from conftest import Cast
+from tests.factories import TEST_PASSWORD
 
 
 def test_allauths_page_for_addresses_is_ours_and_adds_no_second_address(cast: Cast) -> None:

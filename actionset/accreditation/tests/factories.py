@@ -11,7 +11,7 @@ from actionset.accreditation import services
 from actionset.accreditation.awards import awards_load
 from actionset.accreditation.feedback import AREAS
 from actionset.accreditation.models import Award, EntryKind, Portfolio
-from actionset.core.factories import UserFactory
+from tests.factories import UserFactory
 
 FEEDBACK = {key: {"rating": "secure", "comment": f"Clear {label.lower()}."} for key, label, _ in AREAS}
 

@@ -12,8 +12,8 @@ from actionset.accreditation import services
 from actionset.accreditation.models import Credential, EntryKind, Portfolio
 from actionset.accreditation.services import AccreditationError
 from actionset.accreditation.tests.factories import complete, portfolio_for
-from actionset.core.factories import UserFactory
 from actionset.core.models import AuditEvent
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from django.urls import reverse
 from actionset.accreditation import openbadges, services, signing
 from actionset.accreditation.models import Credential
 from actionset.accreditation.tests.factories import complete, portfolio_for
-from actionset.core.factories import UserFactory
 from actionset.core.models import AuditEvent
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.db import connection
 from actionset.accreditation import services
 from actionset.accreditation.models import Credential, Portfolio
 from actionset.accreditation.tests.factories import complete, portfolio_for
-from actionset.core.factories import UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.postgres
 

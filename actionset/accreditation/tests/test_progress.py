@@ -13,7 +13,8 @@ from actionset.accreditation.evidence import meeting_lines
 from actionset.accreditation.models import Award, Requirement
 from actionset.accreditation.progress import portfolio_progress, progress_for
 from actionset.accreditation.tests.factories import complete, portfolio_for
-from actionset.core.factories import (
+from actionset.meetings.models import Meeting, MeetingRun
+from tests.factories import (
     FacilitatorAssignmentFactory,
     LearningSetFactory,
     MeetingFactory,
@@ -21,7 +22,6 @@ from actionset.core.factories import (
     ProgrammeFactory,
     UserFactory,
 )
-from actionset.meetings.models import Meeting, MeetingRun
 
 pytestmark = pytest.mark.django_db
 

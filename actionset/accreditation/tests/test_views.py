@@ -13,7 +13,8 @@ from django.utils import timezone
 from actionset.accreditation import services
 from actionset.accreditation.models import Portfolio
 from actionset.accreditation.tests.factories import FEEDBACK, complete, portfolio_for
-from actionset.core.factories import (
+from actionset.meetings.models import Meeting
+from tests.factories import (
     FacilitatorAssignmentFactory,
     LearningSetFactory,
     MeetingFactory,
@@ -22,7 +23,6 @@ from actionset.core.factories import (
     ProgrammeFactory,
     UserFactory,
 )
-from actionset.meetings.models import Meeting
 
 pytestmark = pytest.mark.django_db
 

@@ -19,10 +19,10 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from actionset.core.email import email_send
-from actionset.core.factories import PersonFactory
 from actionset.core.models import AuditEvent
 from actionset.site.tests.conftest import enquiry_post
 from conftest import Cast
+from tests.factories import PersonFactory
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from actionset.core.factories import EnrolmentFactory, MembershipFactory, PersonFactory, UserFactory
 from actionset.evaluation.models import Answer, Instrument, Item, Occasion, Response
 from actionset.evaluation.services import occasions_sync
 from actionset.programmes.models import Enrolment, EvaluationPoint, Programme
+from tests.factories import EnrolmentFactory, MembershipFactory, PersonFactory, UserFactory
 
 
 def plan(programme: Programme, *points: tuple[str, str]) -> list[Occasion]:

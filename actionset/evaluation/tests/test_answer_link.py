@@ -69,7 +69,7 @@ def test_a_tampered_or_foreign_link_opens_nothing(programme_world: Cast) -> None
     start, enrolment = start_survey(programme_world)
     from django.test import Client
 
-    from actionset.core.factories import ProgrammeFactory
+    from tests.factories import ProgrammeFactory
 
     token = answer_token(occasion=start, enrolment=enrolment)
     client = Client()

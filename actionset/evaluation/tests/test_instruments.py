@@ -150,7 +150,7 @@ def test_facilitators_read_the_library_but_cannot_import(cast: Cast) -> None:
 
 
 def test_an_imported_scale_joins_the_evaluation_plan(cast: Cast) -> None:
-    from actionset.core.factories import ProgrammeFactory
+    from tests.factories import ProgrammeFactory
 
     upload(cast, "designer", TEAM_SCALE)
     programme = ProgrammeFactory.create(organisation=cast.org_a)

@@ -9,11 +9,11 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from actionset.core.factories import MeetingFactory
 from actionset.evaluation.models import Notice, Occasion
 from actionset.evaluation.services import notices_send, occasions_sync
 from actionset.evaluation.tests.factories import answer, people, plan
 from conftest import Cast
+from tests.factories import MeetingFactory
 
 
 def test_the_plan_becomes_dated_occasions_at_each_point(programme_world: Cast) -> None:
@@ -108,7 +108,7 @@ def test_the_command_runs_for_cron(programme_world: Cast, capsys: Any) -> None:
 
 
 def test_nothing_is_sent_for_a_programme_whose_sets_are_not_published(cast: Cast) -> None:
-    from actionset.core.factories import EnrolmentFactory, ProgrammeFactory
+    from tests.factories import EnrolmentFactory, ProgrammeFactory
 
     programme = ProgrammeFactory.create(organisation=cast.org_a, status="recruiting")
     EnrolmentFactory.create(programme=programme, person=cast.people["a_participant"])

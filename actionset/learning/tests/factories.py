@@ -9,7 +9,11 @@ from typing import Any
 from django.utils import timezone
 
 from actionset.accounts.models import User
-from actionset.core.factories import (
+from actionset.meetings.models import Meeting
+from actionset.programmes.models import Enrolment, Programme
+from actionset.sets.contract import contract_save
+from actionset.sets.models import LearningSet, SharingRule
+from tests.factories import (
     EnrolmentFactory,
     FacilitatorAssignmentFactory,
     LearningSetFactory,
@@ -19,10 +23,6 @@ from actionset.core.factories import (
     ProgrammeFactory,
     UserFactory,
 )
-from actionset.meetings.models import Meeting
-from actionset.programmes.models import Enrolment, Programme
-from actionset.sets.contract import contract_save
-from actionset.sets.models import LearningSet, SharingRule
 
 
 @dataclass

@@ -9,11 +9,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actionset.core.admin import admin_site
-from actionset.core.factories import EnrolmentFactory, FacilitatorAssignmentFactory, MembershipFactory, UserFactory
 from actionset.learning.models import JournalEntry, SharedItem, Theme
 from actionset.sets.contract import contract_save
 from actionset.sets.models import SharingRule
 from conftest import Cast
+from tests.factories import EnrolmentFactory, FacilitatorAssignmentFactory, MembershipFactory, UserFactory
 from tests.matrix import all_cases
 
 JOURNAL_SECRET = "journal-secret-7c1f: I am thinking of leaving"

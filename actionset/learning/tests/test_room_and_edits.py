@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from actionset.core.factories import EnrolmentFactory, MembershipFactory, PersonFactory
 from actionset.core.models import AuditEvent
 from actionset.learning import services
 from actionset.learning.models import Decision, SharedItem
@@ -16,6 +15,7 @@ from actionset.learning.tests.factories import SetWorld, set_world, user_of
 from actionset.meetings.models import Attendance
 from actionset.programmes.models import Enrolment
 from actionset.sets.models import SharingRule
+from tests.factories import EnrolmentFactory, MembershipFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from actionset.core.factories import UserFactory
 from actionset.learning.models import JournalEntry, LeaderAnswer, SharedItem
 from actionset.learning.tests.factories import SetWorld, set_world, user_of
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,10 @@ import icalendar
 import pytest
 from django.core import mail
 
-from actionset.core.factories import (
+from actionset.programmes.models import Programme
+from actionset.sets.models import LearningSet
+from conftest import Cast
+from tests.factories import (
     EnrolmentFactory,
     FacilitatorAssignmentFactory,
     LearningSetFactory,
@@ -18,9 +21,6 @@ from actionset.core.factories import (
     PersonFactory,
     ProgrammeFactory,
 )
-from actionset.programmes.models import Programme
-from actionset.sets.models import LearningSet
-from conftest import Cast
 
 
 def add_set(

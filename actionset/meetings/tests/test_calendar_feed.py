@@ -6,10 +6,10 @@ import icalendar
 from django.test import Client
 from django.urls import reverse
 
-from actionset.core.factories import MeetingFactory
 from actionset.meetings.models import CalendarFeed, Meeting
 from actionset.meetings.services import calendar_feed_create, calendar_feed_revoke
 from conftest import Cast
+from tests.factories import MeetingFactory
 
 
 def feed_url(token: str) -> str:

@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from actionset.core.factories import (
+from actionset.meetings import live
+from actionset.meetings.models import Meeting, MeetingRun
+from tests.factories import (
     FacilitatorAssignmentFactory,
     LearningSetFactory,
     MeetingFactory,
@@ -20,8 +22,6 @@ from actionset.core.factories import (
     ProgrammeFactory,
     UserFactory,
 )
-from actionset.meetings import live
-from actionset.meetings.models import Meeting, MeetingRun
 
 pytestmark = pytest.mark.postgres
 

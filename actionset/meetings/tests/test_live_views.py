@@ -8,10 +8,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from actionset.core.factories import FacilitatorAssignmentFactory, UserFactory
 from actionset.meetings import live
 from actionset.meetings.models import Attendance, FacilitatorNote, Meeting, MeetingRun
 from conftest import Cast
+from tests.factories import FacilitatorAssignmentFactory, UserFactory
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def test_an_idle_poll_costs_the_same_few_queries_however_big_the_set(world: Cast
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from actionset.core.factories import MembershipFactory
+    from tests.factories import MembershipFactory
 
     def idle_poll_queries(role: str) -> int:
         client = world.client(role)

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from actionset.core.factories import ProgrammeFactory
 from actionset.meetings.methods import KINDS, METHODS, Phase, apply_minutes, phases_for, run_sheet
+from tests.factories import ProgrammeFactory
 
 
 def test_every_method_has_phases_with_unique_keys_known_kinds_and_guidance() -> None:

@@ -9,12 +9,12 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from actionset.core.factories import MeetingFactory
 from actionset.meetings.models import Meeting
 from actionset.meetings.services import meeting_reschedule, reminders_send
 from actionset.meetings.tasks import send_reminders
 from actionset.meetings.tests.conftest import outbox_to
 from conftest import Cast
+from tests.factories import MeetingFactory
 
 
 def meeting_at(cast: Cast, starts_at: dt.datetime) -> Meeting:

@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actionset.core.factories import MeetingFactory
 from actionset.meetings.models import Meeting
 from actionset.meetings.services import schedule_create
 from actionset.meetings.tests.conftest import add_set, published_programme
 from conftest import Cast
+from tests.factories import MeetingFactory
 
 LONDON = ZoneInfo("Europe/London")
 

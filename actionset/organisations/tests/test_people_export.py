@@ -13,10 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from actionset.core.factories import OrganisationFactory, PersonFactory
 from actionset.organisations.models import Organisation, Person
 from actionset.organisations.services import people_import
 from conftest import Cast
+from tests.factories import OrganisationFactory, PersonFactory
 
 HEADINGS = ["Name", "Email", "Department", "Level", "Site", "Line manager email"]
 

@@ -10,13 +10,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from actionset.core import spreadsheets
-from actionset.core.factories import OrganisationFactory, PersonFactory
 from actionset.core.models import AuditEvent
 from actionset.organisations import people_io
 from actionset.organisations.models import Organisation, Person
 from actionset.organisations.people_io import RowError
 from actionset.organisations.services import ImportResult, people_import
 from conftest import Cast
+from tests.factories import OrganisationFactory, PersonFactory
 
 HEADER = "Name,Email,Department,Level,Site,Line manager email\n"
 

@@ -22,7 +22,7 @@ def test_an_organisation_admin_changes_a_persons_roles_and_it_is_audited(cast: C
 def test_an_administrator_changes_staff_roles_and_it_is_audited(cast: Cast) -> None:
     designer = cast.users["designer"]
     cast.client("administrator").post(
-        reverse("core:staff_roles", kwargs={"user": designer.public_id}), {"roles": ["designer", "facilitator"]}
+        reverse("staff:roles", kwargs={"user": designer.public_id}), {"roles": ["designer", "facilitator"]}
     )
     assert set(StaffRole.objects.filter(user=designer).values_list("role", flat=True)) == {"designer", "facilitator"}
     assert AuditEvent.objects.filter(action="staff_roles.changed", target_id=str(designer.public_id)).exists()
@@ -30,9 +30,7 @@ def test_an_administrator_changes_staff_roles_and_it_is_audited(cast: Cast) -> N
 
 def test_an_administrator_cannot_remove_their_own_administrator_role(cast: Cast) -> None:
     admin = cast.users["administrator"]
-    cast.client("administrator").post(
-        reverse("core:staff_roles", kwargs={"user": admin.public_id}), {"roles": ["designer"]}
-    )
+    cast.client("administrator").post(reverse("staff:roles", kwargs={"user": admin.public_id}), {"roles": ["designer"]})
     assert StaffRole.objects.filter(user=admin, role="administrator").exists()
 
 

@@ -101,7 +101,7 @@ def test_the_evaluation_plan_is_a_grid_of_instruments_and_times(cast: Cast) -> N
 
 
 def test_sponsors_see_the_programme_but_not_proposed_sets(cast: Cast) -> None:
-    from actionset.core.factories import LearningSetFactory
+    from tests.factories import LearningSetFactory
 
     programme = create(cast)
     LearningSetFactory.create(programme=programme, name="Kestrel set")

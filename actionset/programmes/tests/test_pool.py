@@ -5,9 +5,9 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from actionset.core.factories import EnrolmentFactory, MembershipFactory, PersonFactory, ProgrammeFactory
 from actionset.programmes.models import Enrolment
 from conftest import Cast
+from tests.factories import EnrolmentFactory, MembershipFactory, PersonFactory, ProgrammeFactory
 
 
 def upload(text: str, name: str = "pool.csv") -> SimpleUploadedFile:

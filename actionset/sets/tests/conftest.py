@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from actionset.core.factories import EnrolmentFactory, PersonFactory, ProgrammeFactory
 from actionset.programmes.models import Enrolment, Programme
 from conftest import Cast
+from tests.factories import EnrolmentFactory, PersonFactory, ProgrammeFactory
 
 DEPARTMENTS = ("Finance", "Housing", "Social care", "Planning")
 LEVELS = ("Director", "Head of service", "Manager", "Team leader", "Specialist")

@@ -8,12 +8,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from actionset.core.factories import MeetingFactory, UserFactory
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
 from actionset.sets import actions
 from actionset.sets.models import Action, ActionReport
 from conftest import Cast
+from tests.factories import MeetingFactory, UserFactory
 
 
 def member(cast: Cast) -> Enrolment:

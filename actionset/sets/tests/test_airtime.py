@@ -9,12 +9,12 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from actionset.core.factories import MeetingFactory
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
 from actionset.sets import airtime
 from actionset.sets.models import AirtimeBid, AirtimeNotes, AirtimeQuestion, ConsensusStatement
 from conftest import Cast
+from tests.factories import MeetingFactory
 
 
 def members(cast: Cast) -> list[Enrolment]:

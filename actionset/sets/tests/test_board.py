@@ -12,18 +12,18 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from actionset.core.factories import (
+from actionset.core.models import AuditEvent
+from actionset.programmes.models import Enrolment, Programme
+from actionset.sets.models import FacilitatorAssignment, LearningSet
+from actionset.sets.services import membership_move
+from conftest import Cast
+from tests.factories import (
     LearningSetFactory,
     MeetingFactory,
     MembershipFactory,
     PersonFactory,
     UserFactory,
 )
-from actionset.core.models import AuditEvent
-from actionset.programmes.models import Enrolment, Programme
-from actionset.sets.models import FacilitatorAssignment, LearningSet
-from actionset.sets.services import membership_move
-from conftest import Cast
 
 
 @pytest.fixture

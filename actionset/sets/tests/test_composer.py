@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from actionset.core.factories import EnrolmentFactory, LearningSetFactory, MembershipFactory, PersonFactory
 from actionset.programmes.models import Programme
 from actionset.sets.composer import (
     KEEP_APART,
@@ -10,6 +9,7 @@ from actionset.sets.composer import (
     problem_for_composing,
 )
 from actionset.sets.tests.conftest import enrol_pool
+from tests.factories import EnrolmentFactory, LearningSetFactory, MembershipFactory, PersonFactory
 
 
 def test_a_line_manager_and_their_report_are_kept_apart_only_when_both_are_enrolled(

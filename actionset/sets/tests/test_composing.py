@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from actionset.core.factories import LearningSetFactory, MembershipFactory
 from actionset.programmes.models import Programme
 from actionset.sets.models import CompositionRun, LearningSet, Membership
 from actionset.sets.services import SetsError, composition_cancel, composition_start
 from conftest import Cast
+from tests.factories import LearningSetFactory, MembershipFactory
 
 pytestmark = pytest.mark.usefixtures("immediate_tasks")
 

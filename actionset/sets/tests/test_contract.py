@@ -6,11 +6,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from actionset.core.factories import UserFactory
 from actionset.core.models import AuditEvent
 from actionset.sets import contract
 from actionset.sets.models import ContractAcknowledgement, ContractVersion, SharingRule
 from conftest import Cast
+from tests.factories import UserFactory
 
 
 def url(cast: Cast, name: str = "setwork:contract") -> str:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
-from actionset.core.factories import EnrolmentFactory, MembershipFactory, UserFactory
 from actionset.sets.models import AirtimeQuestion
 from conftest import Cast
+from tests.factories import EnrolmentFactory, MembershipFactory, UserFactory
 
 
 def note(client: Client, cast: Cast, text: str, *, presenter, asked_by=None) -> None:

@@ -6,11 +6,11 @@ import datetime as dt
 
 from django.urls import reverse
 
-from actionset.core.factories import MeetingFactory
 from actionset.sets import review
 from actionset.sets.airtime import active_members
 from actionset.sets.models import ProcessReview
 from conftest import Cast
+from tests.factories import MeetingFactory
 
 
 def test_a_member_reviews_once_per_meeting_and_can_change_it(programme_world: Cast) -> None:

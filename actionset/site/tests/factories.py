@@ -8,9 +8,9 @@ from typing import Any
 import factory
 from django.utils import timezone
 
-from actionset.core.factories import UserFactory
 from actionset.site import models as site
 from actionset.site.content import render_markdown
+from tests.factories import UserFactory
 
 
 class PageFactory(factory.django.DjangoModelFactory):

@@ -148,7 +148,7 @@ def test_the_token_is_stored_only_as_a_hash(db: Any) -> None:
 def test_staff_publish_a_slot_in_local_time_and_cannot_withdraw_a_booked_one(client: Client, db: Any) -> None:
     from zoneinfo import ZoneInfo
 
-    from actionset.core.factories import UserFactory
+    from tests.factories import UserFactory
 
     designer = UserFactory.create(staff_roles=["designer"])
     client.force_login(designer)

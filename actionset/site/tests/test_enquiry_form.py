@@ -22,7 +22,7 @@ URL = "/get-in-touch/"
 
 @pytest.fixture
 def staff(db: Any) -> Any:
-    from actionset.core.factories import UserFactory
+    from tests.factories import UserFactory
 
     return UserFactory.create(email="designer@provider.test", staff_roles=["designer"])
 

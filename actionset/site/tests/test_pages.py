@@ -8,13 +8,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from actionset.core.factories import UserFactory
 from actionset.core.models import AuditEvent
 from actionset.site import models as site
 from actionset.site.content import render_markdown, slug_is_reserved
 from actionset.site.forms import PageForm
 from actionset.site.services import page_save, quote_consent_withdraw
 from actionset.site.tests.factories import PageFactory, TestimonialFactory
+from tests.factories import UserFactory
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from actionset.core.factories import OrganisationFactory, UserFactory
 from actionset.core.models import AuditEvent
 from actionset.organisations.models import Organisation, Person
 from actionset.programmes.models import Programme
 from actionset.site import models as site
 from actionset.site.services import ConversionRefused, StageRefused, enquiry_convert, enquiry_move
 from actionset.site.tests.factories import EnquiryFactory
+from tests.factories import OrganisationFactory, UserFactory
 
 
 @pytest.fixture

@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionset.core import bots
-from actionset.core.factories import UserFactory
 from actionset.training import services
 from actionset.training.models import Attendance, Booking, Cohort, Course, Material
 from actionset.training.tests.factories import BookingFactory, CohortFactory, CourseFactory, SessionFactory
 from conftest import Cast
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

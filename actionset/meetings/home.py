@@ -1,0 +1,36 @@
+"""The meetings app's part of the home page: one's next meetings, one's own set and the sets one facilitates, each
+with its next meeting (here rather than in sets, which sits below meetings)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch
+
+from actionset.core.access import FACILITATOR, PARTICIPANT, Actor, visible
+from actionset.core.extensions import HomePanel
+from actionset.meetings.models import Meeting
+from actionset.sets.models import LearningSet
+
+
+def home_panels(actor: Actor) -> list[HomePanel]:
+    panels: list[HomePanel] = []
+    next_meetings = Meeting.objects.next_for(actor.user)
+    if next_meetings:
+        panels.append(HomePanel("meetings/_home_next.html", {"next_meetings": next_meetings}, position=12))
+    upcoming = Prefetch("meetings", queryset=Meeting.objects.upcoming(), to_attr="upcoming")
+    my_sets = list(
+        visible(actor, "set.view", LearningSet.objects.for_member(actor.user))
+        .select_related("programme")
+        .prefetch_related("facilitators__user", upcoming)
+    )
+    # A participant not yet in a set is told where their set will appear.
+    if my_sets or actor.has_any_organisation_role(PARTICIPANT):
+        panels.append(HomePanel("sets/_home_my_sets.html", {"my_sets": my_sets}, position=16))
+    facilitating = list(
+        visible(actor, "set.view", LearningSet.objects.for_facilitator(actor.user))
+        .select_related("programme__organisation")
+        .prefetch_related(upcoming)
+        .annotate(member_count=Count("memberships"))
+    )
+    if facilitating or actor.has_staff_role(FACILITATOR):
+        panels.append(HomePanel("sets/_home_facilitating.html", {"facilitating": facilitating}, position=20))
+    return panels
