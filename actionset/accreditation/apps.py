@@ -9,7 +9,7 @@ class AccreditationConfig(AppConfig):
     def ready(self) -> None:
         # The app's access rules join the one table first: a view module checks its rules' names on import. The
         # system check that the signing key is configured registers itself on import.
-        import actionset.accreditation.checks  # noqa: F401
+        import actionset.accreditation.checks
         import actionset.accreditation.rules  # noqa: F401
         from actionset.accreditation import demo, home, navigation
         from actionset.core import extensions

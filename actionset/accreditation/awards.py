@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from actionset.accreditation.models import EntryKind, Measure
+from actionset.accreditation.models import Award, EntryKind, Measure, Requirement
 
 
 @dataclass(frozen=True)
@@ -85,8 +85,6 @@ def awards_load(award_model: Any = None, requirement_model: Any = None) -> None:
     The models may be passed in, so that a data migration can run this with its historical models.
     """
     if award_model is None or requirement_model is None:
-        from actionset.accreditation.models import Award, Requirement
-
         award_model, requirement_model = Award, Requirement
     for position, spec in enumerate(AWARDS):
         award, _ = award_model.objects.update_or_create(

@@ -6,11 +6,11 @@ from typing import Any
 
 from django.core.checks import CheckMessage, Tags, Warning, register
 
+from actionset.accreditation.signing import key_source
+
 
 @register(Tags.security, deploy=True)
 def signing_key_configured(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
-    from actionset.accreditation.signing import key_source
-
     source = key_source()
     if source in ("setting", "file"):
         return []

@@ -18,6 +18,8 @@ from actionset.accreditation import services
 from actionset.accreditation.awards import awards_load
 from actionset.accreditation.feedback import AREAS
 from actionset.accreditation.models import Award, EntryKind, Portfolio
+from actionset.training.demo import RUNNING_FOUNDATION_COHORT
+from actionset.training.models import Booking
 
 #: Sentences about one's own practice, from which the demo's reflections are composed. Nothing of any set's content.
 SENTENCES = (
@@ -112,11 +114,6 @@ def _observe(portfolio: Portfolio, observer: Any, *, days_ago: int, rating: str,
 
 
 def _candidates() -> list[User]:
-    try:
-        from actionset.training.demo import RUNNING_FOUNDATION_COHORT
-        from actionset.training.models import Booking
-    except ImportError:
-        return []
     bookings = (
         Booking.objects.confirmed()
         .filter(cohort__name=RUNNING_FOUNDATION_COHORT, user__isnull=False)

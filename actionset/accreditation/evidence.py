@@ -14,6 +14,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from actionset.accreditation.models import EntryKind, Portfolio
+from actionset.meetings.models import Meeting
+from actionset.sets.models import FacilitatorAssignment
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,6 @@ def meeting_lines(user: Any) -> list[EvidenceLine]:
     The duration is the meeting's actual run (started to ended) where it was run live in actionset, else its
     scheduled length. The organisation is shown because a set's facilitator may see which organisation it serves.
     """
-    from actionset.meetings.models import Meeting
-    from actionset.sets.models import FacilitatorAssignment
-
     roles = dict(FacilitatorAssignment.objects.filter(user=user).values_list("learning_set_id", "role"))
     if not roles:
         return []

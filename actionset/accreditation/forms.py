@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from actionset.accounts.models import User
 from actionset.accreditation.feedback import AREAS, RATINGS
 from actionset.accreditation.models import EntryKind, Submission
 
@@ -63,8 +64,6 @@ class BuddyForm(forms.Form):
     email = forms.EmailField(label="Your buddy's email", help_text="They must already have an actionset login.")
 
     def clean_email(self) -> Any:
-        from actionset.accounts.models import User
-
         email = self.cleaned_data["email"]
         user = User.objects.filter(email__iexact=email, is_active=True).first()
         if user is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from actionset.accreditation.models import Portfolio
+from actionset.accreditation.progress import progress_for
 from actionset.core.access import Actor, can, visible
 from actionset.core.extensions import HomePanel
 
@@ -9,9 +11,6 @@ from actionset.core.extensions import HomePanel
 def home_panels(actor: Actor) -> list[HomePanel]:
     if not actor.is_authenticated:
         return []
-    from actionset.accreditation.models import Portfolio
-    from actionset.accreditation.progress import progress_for
-
     panels = []
     portfolios = list(
         visible(actor, "portfolio.view", Portfolio.objects.filter(candidate=actor.user))

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from actionset.accreditation.models import Award, Buddy, Portfolio
 from actionset.core.access import Actor, can, visible
 from actionset.core.extensions import NavItem
+from actionset.training.models import Booking
 
 
 def nav_items(actor: Actor) -> list[NavItem]:
     if not actor.is_authenticated:
         return []
-    from actionset.accreditation.models import Award, Buddy, Portfolio
-    from actionset.training.models import Booking
-
     items = []
     # Awards are offered to facilitators and trainees: people with a portfolio, a buddy's request, or a place on a
     # course that leads to an award. Other participants are not shown a tab they have no use for.

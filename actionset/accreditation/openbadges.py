@@ -16,6 +16,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from actionset.accreditation import signing
+from actionset.organisations.models import Provider
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -32,8 +33,6 @@ def issuer_id() -> str:
 
 
 def issuer_profile() -> dict[str, Any]:
-    from actionset.organisations.models import Provider
-
     provider = Provider.current()
     profile: dict[str, Any] = {
         "@context": [VC_CONTEXT, OB_CONTEXT],

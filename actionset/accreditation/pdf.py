@@ -18,6 +18,7 @@ from actionset.accreditation import openbadges
 from actionset.accreditation.feedback import AREA_LABELS, RATING_LABELS
 from actionset.accreditation.signing import DEMO_KID_PREFIX
 from actionset.core.pdf import FONT, FONT_BOLD, PAGE, document_pdf
+from actionset.organisations.models import Provider
 
 BRAND = colors.HexColor("#0b5563")
 INK = colors.HexColor("#1f2933")
@@ -26,8 +27,6 @@ SOFT = colors.HexColor("#52606d")
 
 def certificate_pdf(credential: Any) -> bytes:
     """One landscape A4 page: who, what, when, by whom, and where to verify it."""
-    from actionset.organisations.models import Provider
-
     buffer = io.BytesIO()
     width, height = landscape(PAGE)
     page = canvas.Canvas(buffer, pagesize=(width, height))
@@ -109,8 +108,6 @@ def _table(rows: list[list[Any]], widths: list[float]) -> Table:
 def evidence_pdf(portfolio: Any, progress: Any) -> bytes:
     """The evidence an external awarding body asks for: progress against each requirement, every line of evidence,
     the reflective log's entries (titles and lengths, not their text) and the observations' ratings and comments."""
-    from actionset.organisations.models import Provider
-
     styles = _styles()
     story: list[Any] = [
         Paragraph(escape(f"Evidence portfolio: {portfolio.candidate.get_full_name()}"), styles["title"]),

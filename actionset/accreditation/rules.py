@@ -12,6 +12,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
+from actionset.accreditation.models import Buddy, Portfolio
 from actionset.core.access import (
     ADMINISTRATOR,
     TRAINER,
@@ -33,29 +34,21 @@ from actionset.core.access import (
 _TO_PORTFOLIO = ("portfolio",)
 
 
-def _portfolio_model() -> type[models.Model]:
-    from actionset.accreditation.models import Portfolio
-
-    return Portfolio
-
-
 def _portfolio_of(target: Any) -> Any:
-    return parent_of(target, _portfolio_model(), _TO_PORTFOLIO)
+    return parent_of(target, Portfolio, _TO_PORTFOLIO)
 
 
 def _candidate_where(actor: Actor, model: type[models.Model]) -> Where:
     if not actor.is_authenticated:
         return False
-    path = path_to(model, _portfolio_model(), _TO_PORTFOLIO)
+    path = path_to(model, Portfolio, _TO_PORTFOLIO)
     return Q(**{f"{path}__candidate" if path else "candidate": actor.user})
 
 
 def _buddy_where(actor: Actor, model: type[models.Model]) -> Where:
     if not actor.is_authenticated:
         return False
-    from actionset.accreditation.models import Buddy
-
-    path = path_to(model, _portfolio_model(), _TO_PORTFOLIO)
+    path = path_to(model, Portfolio, _TO_PORTFOLIO)
     observed = Buddy.objects.filter(user=actor.user).values("portfolio_id")
     return Q(**{f"{path}__in" if path else "pk__in": observed})
 

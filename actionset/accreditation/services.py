@@ -27,6 +27,7 @@ from actionset.accreditation.models import (
 from actionset.accreditation.progress import progress_for
 from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
+from actionset.training.models import Booking
 
 
 class AccreditationError(Exception):
@@ -61,8 +62,6 @@ def _after_commit_send(**kwargs: Any) -> None:
 
 def _cohort_for(user: Any, award: Award) -> Any:
     """The cohort of the course leading to `award` that the candidate holds a confirmed place on, if any."""
-    from actionset.training.models import Booking
-
     booking = (
         Booking.objects.for_user(user)
         .confirmed()

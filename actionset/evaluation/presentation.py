@@ -228,10 +228,23 @@ def blocks_for(series: Series, min_responses: int) -> list[ChartBlock]:
     ]
 
 
+def asked_text(results: ProgrammeResults) -> str:
+    """What "asked" means, in the words the page and the PDF both use."""
+    text = (
+        "Asked means invited: members who can sign in, and members without a login yet, who are emailed a link "
+        "of their own that works once, for that survey only. Anyone who answered counts as asked, even if they "
+        "have since left the programme."
+    )
+    n = results.not_invited
+    if n == 1:
+        text += " 1 member whose login is switched off was not asked and is left out of the response rate."
+    elif n:
+        text += f" {n} members whose login is switched off were not asked and are left out of the response rate."
+    return text
+
+
 def dashboard_context(results: ProgrammeResults) -> dict[str, Any]:
     blocks = [b for s in results.series for b in blocks_for(s, results.min_responses)]
-    from actionset.evaluation.report import asked_text
-
     return {
         "results": results,
         "health": results.health,

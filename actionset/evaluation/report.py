@@ -28,9 +28,10 @@ from actionset.core.pdf import (
     markup,
     page_footer,
 )
-from actionset.evaluation.charts import COLOURS, BarRow
-from actionset.evaluation.presentation import ChartBlock, dashboard_context, signed
+from actionset.evaluation.charts import COLOURS, BarRow, change_axis
+from actionset.evaluation.presentation import ChartBlock, asked_text, dashboard_context, signed
 from actionset.evaluation.results import ProgrammeResults
+from actionset.organisations.models import Provider
 
 BRAND_DARK = colors.HexColor("#0a4351")
 WASH = colors.HexColor("#eef1f5")
@@ -155,8 +156,6 @@ def bars_drawing(block: ChartBlock) -> Drawing:
 
 def change_drawing(block: ChartBlock) -> Drawing:
     """Bars either side of a line at no change, like the dashboard's chart; who moved up or down beneath each."""
-    from actionset.evaluation.charts import change_axis
-
     rows = block.change_rows
     reach = change_axis(rows)
     per_row = 4 * mm + 3.6 * mm + 4 * mm + 2.5 * mm
@@ -253,8 +252,6 @@ class Headline(Flowable):
 
 
 def report_pdf(results: ProgrammeResults) -> bytes:
-    from actionset.organisations.models import Provider
-
     programme = results.programme
     context = dashboard_context(results)
     sheet = getSampleStyleSheet()
@@ -403,21 +400,6 @@ def report_pdf(results: ProgrammeResults) -> bytes:
             f"{programme.title} · {programme.organisation.name} · programme report", page_label="Page ", size=7.5
         ),
     )
-
-
-def asked_text(results: ProgrammeResults) -> str:
-    """What "asked" means, in the words the page and the PDF both use."""
-    text = (
-        "Asked means invited: members who can sign in, and members without a login yet, who are emailed a link "
-        "of their own that works once, for that survey only. Anyone who answered counts as asked, even if they "
-        "have since left the programme."
-    )
-    n = results.not_invited
-    if n == 1:
-        text += " 1 member whose login is switched off was not asked and is left out of the response rate."
-    elif n:
-        text += f" {n} members whose login is switched off were not asked and are left out of the response rate."
-    return text
 
 
 def no_themes_text(results: ProgrammeResults) -> str:

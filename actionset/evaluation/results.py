@@ -16,7 +16,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from actionset.evaluation.models import Answer, Instrument, Item, Occasion, Timing
+from actionset.evaluation.services import eligible_enrolments, invited, occasions_sync
+from actionset.learning import selectors
+from actionset.meetings.models import Attendance, Meeting
 from actionset.programmes.models import Programme
+from actionset.sets.models import Action
 
 #: The fewest people whose answers may be shown, as any aggregate, anywhere: dashboard, charts, PDF, CSV.
 MIN_RESPONSES = 5
@@ -194,9 +198,6 @@ class ProgrammeResults:
 
 
 def _health(programme: Programme) -> Health:
-    from actionset.meetings.models import Attendance, Meeting
-    from actionset.sets.models import Action
-
     now = timezone.now()
     sets = programme.sets.count() if programme.is_published else 0
     meetings = Meeting.objects.filter(learning_set__programme=programme).exclude(status=Meeting.Status.CANCELLED)
@@ -240,8 +241,6 @@ def _asked(occasion: Occasion) -> tuple[int, int]:
     afterwards) never makes "answered" exceed "asked". A person whose login is switched off is not invited and
     is counted apart.
     """
-    from actionset.evaluation.services import eligible_enrolments, invited
-
     eligible = eligible_enrolments(occasion)
     answered = occasion.responses.values("enrolment_id")
     reached = set(invited(eligible).values_list("pk", flat=True))
@@ -387,8 +386,6 @@ def programme_results(
     `with_learning` is whether the reader may read what the sets released (the `learning.programme` rule): the
     results are for everyone who oversees a programme, its shared learning only for the people it was shared with.
     """
-    from actionset.evaluation.services import occasions_sync
-
     occasions = occasions_sync(programme=programme)
     results = [occasion_result(o, today) for o in occasions]
     series: list[Series] = []
@@ -428,8 +425,6 @@ def programme_results(
 
 def _learning(programme: Programme) -> tuple[list[dict[str, Any]], list[dict[str, Any]], bool]:
     """Shared themes and questions to leaders, read only through `learning.selectors`: what sets chose to release."""
-    from actionset.learning import selectors
-
     themes = [
         {
             "name": t.name,

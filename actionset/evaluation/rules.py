@@ -23,7 +23,10 @@ from actionset.core.access import (
     signed_in,
     staff,
 )
+from actionset.evaluation.models import Occasion, Response, Timing
+from actionset.meetings.models import Attendance, Meeting
 from actionset.organisations.rules import in_organisation
+from actionset.programmes.models import Enrolment
 
 _knows_organisation = either(staff(), in_organisation())
 
@@ -35,10 +38,6 @@ def _asked_where(actor: Actor, model: type[models.Model]) -> Where:
     only those whose set held it and who were not recorded as away from it."""
     if not actor.is_authenticated:
         return False
-    from actionset.evaluation.models import Occasion, Response, Timing
-    from actionset.meetings.models import Attendance, Meeting
-    from actionset.programmes.models import Enrolment
-
     each_meeting = Timing.EACH_MEETING
     mine = Enrolment.objects.active().filter(person__user=actor.user)
     held = Meeting.objects.filter(status=Meeting.Status.HELD, number=OuterRef(OuterRef("meeting_number")))

@@ -21,6 +21,7 @@ from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
 from actionset.evaluation.instruments import BUILT_IN, DefinitionInvalid, install, parse, parse_json
 from actionset.evaluation.models import Answer, Instrument, Item, Notice, Occasion, Response, Scale, Timing
+from actionset.meetings.models import Attendance, Meeting
 from actionset.programmes.models import Enrolment, Programme
 
 if TYPE_CHECKING:
@@ -80,8 +81,6 @@ def builtins_ensure() -> None:
 
 
 def _meeting_dates(programme: Programme) -> dict[int, list[dt.date]]:
-    from actionset.meetings.models import Meeting
-
     dates: dict[int, list[dt.date]] = {}
     meetings = Meeting.objects.filter(learning_set__programme=programme).exclude(status=Meeting.Status.CANCELLED)
     for number, starts_at in meetings.values_list("number", "starts_at"):
@@ -162,8 +161,6 @@ def occasions_sync(*, programme: Programme) -> list[Occasion]:
 def eligible_enrolments(occasion: Occasion) -> Any:
     """Who is asked: everyone active in the programme; after a meeting, those of sets that held it and were not
     recorded as away from it."""
-    from actionset.meetings.models import Attendance, Meeting
-
     enrolments = Enrolment.objects.active().filter(programme_id=occasion.programme_id)
     if occasion.timing != Timing.EACH_MEETING:
         return enrolments

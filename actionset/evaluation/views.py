@@ -18,7 +18,7 @@ from actionset.evaluation.report import report_csv, report_pdf
 from actionset.evaluation.results import MIN_RESPONSES, programme_results
 from actionset.evaluation.surveys import surveys_for
 from actionset.programmes.models import Enrolment, Programme
-from actionset.programmes.views import programme_from_url
+from actionset.programmes.views import programme_from_url, programme_page_context
 
 
 def instrument_from_url(*, instrument: UUID) -> Instrument:
@@ -167,8 +167,6 @@ def _reads_shared_learning(request: HttpRequest, programme: Programme) -> bool:
 
 @access("evaluation.dashboard", load=programme_from_url)
 def dashboard(request: HttpRequest, programme: Programme) -> HttpResponse:
-    from actionset.programmes.views import programme_page_context
-
     results = programme_results(programme, with_learning=_reads_shared_learning(request, programme))
     context = programme_page_context(request, programme, "results", **dashboard_context(results))
     return render(request, "evaluation/dashboard.html", context)

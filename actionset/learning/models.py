@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from actionset.core.access import Actor, visible
 from actionset.core.models import BaseModel
 
 #: The after-meeting review sheet's prompts, in order: the journal's fields and the words the form shows.
@@ -27,8 +28,6 @@ PROMPTS: tuple[tuple[str, str], ...] = (
 class JournalEntryQuerySet(models.QuerySet["JournalEntry"]):
     def of(self, user: Any) -> JournalEntryQuerySet:
         """The only way entries are listed: one author's own, as the `learning.journal_entry` rule decides."""
-        from actionset.core.access import Actor, visible
-
         return visible(Actor(user), "learning.journal_entry", self)
 
 

@@ -11,6 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from actionset.core.pdf import BRAND, FONT_BOLD, INK, SOFT, document_pdf, markup, page_footer
+from actionset.organisations.models import Provider
 
 from .models import JournalEntry
 from .services import long_date
@@ -31,8 +32,6 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def journal_pdf(*, author: Any) -> bytes:
     """The author's own entries, newest first. Nobody else's journal can reach this function's output."""
-    from actionset.organisations.models import Provider
-
     styles = _styles()
     entries = (
         JournalEntry.objects.of(author)

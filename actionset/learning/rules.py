@@ -30,20 +30,10 @@ from actionset.core.access import (
     staff,
 )
 from actionset.organisations.rules import in_organisation
+from actionset.programmes.models import Programme
 from actionset.sets.rules import facilitates_set, in_set
 
-
-def _programme_model() -> type[models.Model]:
-    from actionset.programmes.models import Programme
-
-    return Programme
-
-
-def _item_model() -> type[models.Model]:
-    from actionset.learning.models import SharedItem
-
-    return SharedItem
-
+from .models import SharedItem
 
 #: The journal entry's author (entries are listed by their `author`).
 is_author = Predicate(
@@ -54,15 +44,15 @@ is_author = Predicate(
 
 
 def _sponsors_test(actor: Actor, target: Any) -> bool:
-    programme = parent_of(target, _programme_model())
+    programme = parent_of(target, Programme)
     return actor.is_authenticated and bool(programme.sponsors.filter(user=actor.user).exists())
 
 
 def _sponsors_where(actor: Actor, model: type[models.Model]) -> Where:
     if not actor.is_authenticated:
         return False
-    sponsored = _programme_model()._default_manager.filter(sponsors__user=actor.user).values("pk")
-    return among(model, _programme_model(), sponsored)
+    sponsored = Programme._default_manager.filter(sponsors__user=actor.user).values("pk")
+    return among(model, Programme, sponsored)
 
 
 #: A sponsor named on the programme (the target, or the programme of the target's set).
@@ -70,9 +60,7 @@ sponsors = Predicate("sponsors", _sponsors_test, _sponsors_where)
 
 
 def _released_where(actor: Actor, model: type[models.Model]) -> Where:
-    from actionset.learning.models import SharedItem
-
-    path = path_to(model, _item_model(), ("item",))
+    path = path_to(model, SharedItem, ("item",))
     return Q(**{f"{path}__status" if path else "status": SharedItem.Status.RELEASED})
 
 

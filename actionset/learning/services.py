@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from actionset.core.audit import AuditAction, audit_record
+from actionset.core.email import email_send
 from actionset.meetings.models import Attendance, Meeting
 from actionset.programmes.models import Enrolment, Programme
 from actionset.sets.models import Action, LearningSet, SharingRule
@@ -507,8 +508,6 @@ def _tell_recorded(item: SharedItem, told: list[tuple[Enrolment, str]], recorder
 def _tell(item: SharedItem, template: str, told: list[tuple[Enrolment | User, dict[str, Any]]]) -> None:
     """Email each member (who has an address), or facilitator (a user), about ``item``, with the context every
     learning email shares."""
-    from actionset.core.email import email_send
-
     for who, extra in told:
         if isinstance(who, Enrolment):
             email, name, can_sign_in = who.person.mail_address, who.person.name, who.person.user_id is not None
@@ -668,8 +667,6 @@ def answer_add(*, actor: Any, item: SharedItem, text: str) -> LeaderAnswer:
 
 
 def _tell_the_set(answer: LeaderAnswer) -> None:
-    from actionset.core.email import email_send
-
     item = answer.item
     # One message each: a reply goes to the sender, not to the whole set.
     for member in active_members(item.learning_set):

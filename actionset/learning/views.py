@@ -36,6 +36,7 @@ from .forms import (
     TagForm,
 )
 from .models import JournalEntry, SharedItem, Theme
+from .pdf import journal_pdf
 
 # --- loaders: the URL's UUIDs to objects (404 when unknown; the rule decides the rest) -------------------------
 
@@ -200,8 +201,6 @@ def journal_export(request: Request) -> HttpResponse:
 @require_GET
 @access("learning.journal")
 def journal_export_pdf(request: Request) -> HttpResponse:
-    from .pdf import journal_pdf
-
     response = HttpResponse(journal_pdf(author=request.user), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="learning-journal-{timezone.localdate():%Y-%m-%d}.pdf"'
     response["Cache-Control"] = "private, no-store"

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from actionset.core.models import BaseModel
+from actionset.programmes.library import LibraryInstrument, library
 from actionset.programmes.slots import SLOT_LABELS, SLOT_SHORT
 
 
@@ -187,35 +188,29 @@ class EvaluationPoint(models.Model):
     def instrument_choices(cls, *, also: frozenset[str] | set[str] = frozenset()) -> list[tuple[str, str]]:
         """The library's instruments as (code, name); then the well-known codes above and any in `also` that the
         library lacks, so a plan can name a licensed scale before it is imported (it is scheduled once it is)."""
-        from actionset.evaluation.models import Instrument
-        from actionset.evaluation.services import builtins_ensure
-
-        builtins_ensure()
-        library = list(Instrument.objects.order_by("-built_in", "name").values_list("code", "name"))
-        known = {code for code, _ in library}
+        held = [(i.code, i.name) for i in library().instruments()]
+        known = {code for code, _ in held}
         legacy = dict(cls.Instrument.choices)
         wanted = [code for code in legacy if code not in known] + sorted(set(also) - known - set(legacy))
-        return library + [(code, f"{legacy.get(code, code)} (not in the library yet)") for code in wanted]
+        return held + [(code, f"{legacy.get(code, code)} (not in the library yet)") for code in wanted]
 
     @property
-    def _library_instrument(self) -> Any:
-        from actionset.evaluation.models import Instrument
-
+    def _library_instrument(self) -> LibraryInstrument | None:
         if not hasattr(self, "_instrument_cache"):
-            self._instrument_cache = Instrument.objects.filter(code=self.instrument).first()
+            self._instrument_cache = library().instrument(self.instrument)
         return self._instrument_cache
 
     @property
     def instrument_name(self) -> str:
         found = self._library_instrument
         if found is not None:
-            return str(found.name)
+            return found.name
         return dict(self.Instrument.choices).get(self.instrument, self.instrument)
 
     @property
     def kirkpatrick_level(self) -> int:
         found = self._library_instrument
-        level = int(found.kirkpatrick_level) if found is not None else self.KIRKPATRICK.get(self.instrument, 1)
+        level = found.kirkpatrick_level if found is not None else self.KIRKPATRICK.get(self.instrument, 1)
         # The same self-rating taken months later speaks to behaviour, not just learning.
         if self.timing in ("follow_up_3", "follow_up_6") and level < 3:
             return 3

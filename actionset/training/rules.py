@@ -26,16 +26,11 @@ from actionset.core.access import (
     register_rules,
     staff,
 )
+from actionset.training.models import Booking, Cohort
 
 _keeps_training = staff(TRAINER, ADMINISTRATOR)
 #: A material leads to its cohort.
 _TO_COHORT = ("cohort",)
-
-
-def _cohort_model() -> type[models.Model]:
-    from actionset.training.models import Cohort
-
-    return Cohort
 
 
 _published = Predicate(
@@ -46,17 +41,15 @@ _published = Predicate(
 def _on_cohort_test(actor: Actor, target: Any) -> bool:
     if not actor.is_authenticated:
         return False
-    cohort = parent_of(target, _cohort_model(), _TO_COHORT)
+    cohort = parent_of(target, Cohort, _TO_COHORT)
     return bool(cohort.bookings.confirmed().filter(user=actor.user).exists())
 
 
 def _on_cohort_where(actor: Actor, model: type[models.Model]) -> Where:
     if not actor.is_authenticated:
         return False
-    from actionset.training.models import Booking
-
     places = Booking.objects.confirmed().filter(user=actor.user).values("cohort_id")
-    return among(model, _cohort_model(), places, _TO_COHORT)
+    return among(model, Cohort, places, _TO_COHORT)
 
 
 #: A candidate with a confirmed place on the cohort (the target, or the cohort of a material).

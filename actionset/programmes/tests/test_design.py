@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from actionset.core.models import AuditEvent
-from actionset.programmes.models import Programme
+from actionset.evaluation.library import Library
+from actionset.evaluation.models import Instrument
+from actionset.programmes import library as library_module
+from actionset.programmes.library import library
+from actionset.programmes.models import EvaluationPoint, Programme
 from conftest import Cast
 
 
@@ -98,6 +103,21 @@ def test_the_evaluation_plan_is_a_grid_of_instruments_and_times(cast: Cast) -> N
         ("psychological_safety", "start"),
         ("psychological_safety", "end"),
     }
+
+
+def test_a_plan_reads_the_library_the_evaluation_app_registered(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Programmes cannot import the evaluation app; the app hands its library over when it starts.
+    assert isinstance(library(), Library)
+    choices = dict(EvaluationPoint.instrument_choices())
+    assert choices["review_sheet"] == Instrument.objects.get(code="review_sheet").name
+    point = EvaluationPoint(instrument="review_sheet", timing="follow_up_3")
+    assert (point.instrument_name, point.kirkpatrick_level) == (choices["review_sheet"], 3)
+    # Without a library, a plan still names the well-known instruments by code.
+    monkeypatch.setattr(library_module, "_library", library_module._Empty())
+    assert dict(EvaluationPoint.instrument_choices())["review_sheet"] == (
+        "After-meeting review sheet (not in the library yet)"
+    )
+    assert EvaluationPoint(instrument="sponsor_interview", timing="end").kirkpatrick_level == 4
 
 
 def test_sponsors_see_the_programme_but_not_proposed_sets(cast: Cast) -> None:
