@@ -116,6 +116,8 @@ def seed() -> None:
         if answer and sponsor is not None and sponsor.user is not None:
             services.answer_add(actor=sponsor.user, item=item, text=answer)
     developer = User.objects.filter(staff_roles__role="developer").first()
+    if developer is None:
+        return
     tags: dict[int, list[Any]] = {}
     for name, indexes in THEMES.items():
         theme = services.theme_get_or_create(actor=developer, name=name)

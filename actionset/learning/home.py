@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count
 from django.utils import timezone
 
+from actionset.accounts.models import User
 from actionset.core.access import Actor, can, visible
 from actionset.core.extensions import HomePanel
 from actionset.meetings.models import Meeting
@@ -20,7 +21,7 @@ from .models import Decision, JournalEntry, SharedItem
 PROMPT_DAYS = 35
 
 
-def _journal_prompts(user: Any) -> list[Meeting]:
+def _journal_prompts(user: User) -> list[Meeting]:
     since = timezone.now() - dt.timedelta(days=PROMPT_DAYS)
     written = JournalEntry.objects.of(user).exclude(meeting=None).values_list("meeting_id", flat=True)
     return list(

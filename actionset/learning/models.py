@@ -6,7 +6,7 @@ content until its set releases it. Other apps read released items only through `
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +14,9 @@ from django.utils import timezone
 
 from actionset.core.access import Actor, visible
 from actionset.core.models import BaseModel
+
+if TYPE_CHECKING:
+    from actionset.accounts.models import User
 
 #: The after-meeting review sheet's prompts, in order: the journal's fields and the words the form shows.
 PROMPTS: tuple[tuple[str, str], ...] = (
@@ -26,7 +29,7 @@ PROMPTS: tuple[tuple[str, str], ...] = (
 
 
 class JournalEntryQuerySet(models.QuerySet["JournalEntry"]):
-    def of(self, user: Any) -> JournalEntryQuerySet:
+    def of(self, user: User) -> JournalEntryQuerySet:
         """The only way entries are listed: one author's own, as the `learning.journal_entry` rule decides."""
         return visible(Actor(user), "learning.journal_entry", self)
 

@@ -10,6 +10,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
+from actionset.accounts.models import User
 from actionset.core.pdf import BRAND, FONT_BOLD, INK, SOFT, document_pdf, markup, page_footer
 from actionset.organisations.models import Provider
 
@@ -30,7 +31,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def journal_pdf(*, author: Any) -> bytes:
+def journal_pdf(*, author: User) -> bytes:
     """The author's own entries, newest first. Nobody else's journal can reach this function's output."""
     styles = _styles()
     entries = (

@@ -42,7 +42,7 @@ class LearningError(Exception):
 JOURNAL_FIELDS = ("title", *(f for f, _ in PROMPTS), "notes")
 
 
-def journal_meetings(user: Any) -> list[Meeting]:
+def journal_meetings(user: User) -> list[Meeting]:
     """Meetings a person may link an entry to: those of their own sets that have begun (or were held), not cancelled."""
     return list(
         Meeting.objects.for_attendee(user)
@@ -52,7 +52,7 @@ def journal_meetings(user: Any) -> list[Meeting]:
     )
 
 
-def journal_actions(user: Any) -> list[Action]:
+def journal_actions(user: User) -> list[Action]:
     """A person's own actions, across every set they are a member of."""
     return list(
         Action.objects.filter(owner__person__user=user, owner__withdrawn_at__isnull=True)
@@ -63,7 +63,7 @@ def journal_actions(user: Any) -> list[Action]:
 
 def journal_save(
     *,
-    author: Any,
+    author: User,
     entry: JournalEntry | None = None,
     meeting: Meeting | None = None,
     actions: Iterable[Action] = (),
@@ -93,13 +93,13 @@ def journal_save(
     return entry
 
 
-def journal_delete(*, author: Any, entry: JournalEntry) -> None:
+def journal_delete(*, author: User, entry: JournalEntry) -> None:
     if entry.author_id != author.pk:
         raise LearningError("A journal entry can only be deleted by the person who wrote it.")
     entry.delete()
 
 
-def journal_markdown(*, author: Any) -> str:
+def journal_markdown(*, author: User) -> str:
     """The author's whole journal as Markdown, newest first: theirs to keep."""
     entries = (
         JournalEntry.objects.of(author)
@@ -160,7 +160,7 @@ def active_members(learning_set: LearningSet) -> list[Enrolment]:
     )
 
 
-def member_of(learning_set: LearningSet, user: Any) -> Enrolment | None:
+def member_of(learning_set: LearningSet, user: User | None) -> Enrolment | None:
     return (
         Enrolment.objects.filter(membership__learning_set=learning_set, withdrawn_at__isnull=True, person__user=user)
         .select_related("person")
@@ -168,7 +168,7 @@ def member_of(learning_set: LearningSet, user: Any) -> Enrolment | None:
     )
 
 
-def facilitates(learning_set: LearningSet, user: Any) -> bool:
+def facilitates(learning_set: LearningSet, user: User) -> bool:
     return learning_set.facilitators.filter(user=user).exists()
 
 
@@ -307,7 +307,7 @@ def _electorate(learning_set: LearningSet, meeting: Meeting | None, author: Enro
 
 def item_propose(
     *,
-    actor: Any,
+    actor: User,
     learning_set: LearningSet,
     kind: str,
     text: str,
@@ -360,7 +360,7 @@ def _locked(item: SharedItem) -> SharedItem:
     )
 
 
-def item_decide(*, actor: Any, item: SharedItem, verdict: str) -> SharedItem:
+def item_decide(*, actor: User, item: SharedItem, verdict: str) -> SharedItem:
     """A member (or a facilitator) approves, objects, or withdraws their approval or objection ("withdraw").
 
     Only while the item awaits agreement: once released, it has left the room.
@@ -423,7 +423,7 @@ def _note_objection(item: SharedItem) -> None:
 ROOM_VERDICTS = ("approve", "object", "none")
 
 
-def item_record_in_room(*, actor: Any, item: SharedItem, decisions: dict[int, str]) -> SharedItem:
+def item_record_in_room(*, actor: User, item: SharedItem, decisions: dict[int, str]) -> SharedItem:
     """A facilitator records the decisions members gave aloud in the room; `decisions` maps enrolment ids to
     "approve", "object" or "none" (not recorded).
 
@@ -527,7 +527,7 @@ def _tell(item: SharedItem, template: str, told: list[tuple[Enrolment | User, di
             )
 
 
-def item_edit(*, actor: Any, item: SharedItem, text: str) -> SharedItem:
+def item_edit(*, actor: User, item: SharedItem, text: str) -> SharedItem:
     """The author rewords their item while it awaits agreement. Every approval given to the old words is cleared
     (the author's own stays: these are their words), objections stay, and the members whose approvals were cleared
     are emailed to decide again. After release the text is fixed."""
@@ -582,7 +582,7 @@ def _tell_reworded(item: SharedItem, told: list[tuple[Enrolment | User, str]]) -
     _tell(item, "learning_reworded", [(member, {"author": author, "recorder": r}) for member, r in told])
 
 
-def _release_if_due(item: SharedItem, actor: Any) -> bool:
+def _release_if_due(item: SharedItem, actor: User) -> bool:
     tally = item_tally(item)
     if not tally.met:
         return False
@@ -606,7 +606,7 @@ def _release_if_due(item: SharedItem, actor: Any) -> bool:
     return True
 
 
-def item_withdraw(*, actor: Any, item: SharedItem) -> SharedItem:
+def item_withdraw(*, actor: User, item: SharedItem) -> SharedItem:
     """The author takes back an item before it is released."""
     with transaction.atomic():
         item = _locked(item)
@@ -625,7 +625,7 @@ def item_withdraw(*, actor: Any, item: SharedItem) -> SharedItem:
     return item
 
 
-def item_attribution(*, actor: Any, item: SharedItem, show_author: bool) -> SharedItem:
+def item_attribution(*, actor: User, item: SharedItem, show_author: bool) -> SharedItem:
     """The author chooses whether their name goes with the item outside the set (anonymous by default)."""
     if item.author.person.user_id != actor.pk:
         raise LearningError("Only the person who proposed it can put their name to it.")
@@ -638,11 +638,11 @@ def item_attribution(*, actor: Any, item: SharedItem, show_author: bool) -> Shar
 # --- questions to leaders (programme tier) -----------------------------------------------------------------------
 
 
-def sponsors_programme(user: Any, programme: Programme) -> bool:
+def sponsors_programme(user: User, programme: Programme) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and programme.sponsors.filter(user=user).exists()
 
 
-def answer_add(*, actor: Any, item: SharedItem, text: str) -> LeaderAnswer:
+def answer_add(*, actor: User, item: SharedItem, text: str) -> LeaderAnswer:
     """A sponsor of the programme answers a released question; the set's members are told by email."""
     programme = item.learning_set.programme
     if not sponsors_programme(actor, programme):
@@ -681,7 +681,7 @@ def _tell_the_set(answer: LeaderAnswer) -> None:
 # --- themes across sets (the organisational developer) ----------------------------------------------------------
 
 
-def theme_get_or_create(*, actor: Any, name: str) -> Theme:
+def theme_get_or_create(*, actor: User, name: str) -> Theme:
     name = " ".join(name.split())
     if not name:
         raise LearningError("Name the theme.")
@@ -693,7 +693,7 @@ def theme_get_or_create(*, actor: Any, name: str) -> Theme:
     return theme
 
 
-def item_themes_set(*, actor: Any, item: SharedItem, themes: Iterable[Theme], new_theme: str = "") -> SharedItem:
+def item_themes_set(*, actor: User, item: SharedItem, themes: Iterable[Theme], new_theme: str = "") -> SharedItem:
     """Tag a released item with themes. Unreleased items cannot be tagged: nobody outside the set sees them."""
     if not item.is_released:
         raise LearningError("Only items a set has shared can be tagged.")

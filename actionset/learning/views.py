@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionset.accounts.http import Request
+from actionset.accounts.models import User
 from actionset.core.access import access, actor_for, can, visible
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Programme
@@ -79,7 +80,7 @@ def _journal_form(request: Request, data: Any = None, **kwargs: Any) -> JournalF
     )
 
 
-def _unwritten_meetings(user: Any) -> list[Meeting]:
+def _unwritten_meetings(user: User) -> list[Meeting]:
     """Held meetings of the person's sets that their journal has no entry for yet, newest first."""
     written = set(JournalEntry.objects.of(user).exclude(meeting=None).values_list("meeting_id", flat=True))
     held = [m for m in services.journal_meetings(user) if m.status == Meeting.Status.HELD]
