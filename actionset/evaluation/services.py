@@ -183,7 +183,7 @@ def invited(enrolments: Any) -> Any:
     return enrolments.filter(Q(person__user__isnull=True) | Q(person__user__is_active=True))
 
 
-def enrolment_for(*, occasion: Occasion, user: Any) -> Enrolment | None:
+def enrolment_for(*, occasion: Occasion, user: User) -> Enrolment | None:
     """The user's enrolment that this occasion asks to answer, if any."""
     if not getattr(user, "is_authenticated", False):
         return None

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from actionset.accounts.models import User
 from actionset.core.access import Actor, visible
 from actionset.evaluation.models import Occasion, Response
 
@@ -22,7 +23,7 @@ class Survey:
         return self.state == "open" and self.answered_at is None
 
 
-def surveys_for(user: Any) -> list[Survey]:
+def surveys_for(user: User) -> list[Survey]:
     """Occasions (opened already, in published programmes) that ask this person, newest first, with whether they
     have answered. Who is asked is the `evaluation.respond` rule's to say, so the list is exactly what they may open."""
     today = timezone.localdate()
