@@ -6,7 +6,7 @@ never renamed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -76,7 +76,7 @@ class CohortQuerySet(models.QuerySet["Cohort"]):
             ),
         )
 
-    def trained_by(self, user: Any) -> CohortQuerySet:
+    def trained_by(self, user: User) -> CohortQuerySet:
         return self.filter(trainers=user)
 
 

@@ -11,6 +11,7 @@ saying yes: a place on a multi-day course is a commitment of time that a waitlis
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -23,6 +24,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from actionset.accounts.models import User
 from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
 from actionset.training.ics import cohort_ics
@@ -116,8 +118,8 @@ def booking_create(
     organisation_name: str = "",
     consent_to_contact: bool,
     join_waitlist: bool,
-    user: Any = None,
-    booked_by: Any = None,
+    user: User | None = None,
+    booked_by: User | None = None,
     source: str = Booking.Source.PUBLIC,
 ) -> Booking:
     """Book a place, or a place on the waitlist when the cohort is full and the booker asked for that.
@@ -170,7 +172,7 @@ def booking_create(
     return booking
 
 
-def booking_cancel(*, booking: Booking, actor: Any, reason: str = "cancelled") -> Booking:
+def booking_cancel(*, booking: Booking, actor: User | None, reason: str = "cancelled") -> Booking:
     """Cancel a booking (or leave the waitlist, or decline an offer); a place it held is offered to the next person."""
     now = timezone.now()
     with transaction.atomic():
@@ -194,7 +196,7 @@ def booking_cancel(*, booking: Booking, actor: Any, reason: str = "cancelled") -
     return booking
 
 
-def offer_accept(*, booking: Booking, actor: Any) -> Booking:
+def offer_accept(*, booking: Booking, actor: User | None) -> Booking:
     """Take up an offered place. Raises OfferLapsed once the offer has expired (the place has then moved on)."""
     now = timezone.now()
     with transaction.atomic():
@@ -256,7 +258,7 @@ def _send(booking: Booking, template: str) -> None:
 # --- the catalogue, kept by trainers and administrators ------------------------------------------
 
 
-def course_save(*, actor: Any, course: Course) -> Course:
+def course_save(*, actor: User, course: Course) -> Course:
     created = course.pk is None
     with transaction.atomic():
         course.save()
@@ -268,7 +270,7 @@ def course_save(*, actor: Any, course: Course) -> Course:
     return course
 
 
-def cohort_save(*, actor: Any, cohort: Cohort, trainers: Any = None) -> Cohort:
+def cohort_save(*, actor: User | None, cohort: Cohort, trainers: Iterable[User] | None = None) -> Cohort:
     """Create or change a cohort. A raised capacity offers its new places to the waitlist at once; cancelling the
     cohort cancels every live booking on it and tells each person."""
     created = cohort.pk is None
@@ -307,7 +309,7 @@ def cohort_save(*, actor: Any, cohort: Cohort, trainers: Any = None) -> Cohort:
 _WHEN_AND_WHERE = ("starts_at", "ends_at", "venue", "online_url")
 
 
-def session_save(*, actor: Any, session: CohortSession) -> CohortSession:
+def session_save(*, actor: User | None, session: CohortSession) -> CohortSession:
     """Create or change a session; a change counts up SEQUENCE so that calendars update their copy.
 
     When a session still to come is added, moved or relocated, every confirmed candidate is emailed the cohort's
@@ -336,7 +338,7 @@ def session_save(*, actor: Any, session: CohortSession) -> CohortSession:
 # --- running a cohort ---------------------------------------------------------------------------------
 
 
-def attendance_record(*, actor: Any, session: CohortSession, present: dict[int, bool]) -> int:
+def attendance_record(*, actor: User | None, session: CohortSession, present: dict[int, bool]) -> int:
     """Record who was present (True) or absent (False) at a session, by booking pk. Only confirmed candidates, and
     only once the session has started: attendance is what happened, not a forecast."""
     if session.starts_at > timezone.now():
@@ -360,7 +362,9 @@ def attendance_record(*, actor: Any, session: CohortSession, present: dict[int, 
     return count
 
 
-def material_add(*, actor: Any, cohort: Cohort, title: str, file: File[Any] | None = None, url: str = "") -> Material:
+def material_add(
+    *, actor: User | None, cohort: Cohort, title: str, file: File[Any] | None = None, url: str = ""
+) -> Material:
     if bool(file) == bool(url):
         raise ValueError("A material is either an uploaded file or a link.")
     with transaction.atomic():
@@ -374,7 +378,7 @@ def material_add(*, actor: Any, cohort: Cohort, title: str, file: File[Any] | No
     return material
 
 
-def material_remove(*, actor: Any, material: Material) -> None:
+def material_remove(*, actor: User, material: Material) -> None:
     with transaction.atomic():
         audit_record(
             actor=actor,
