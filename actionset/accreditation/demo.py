@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
 
 from django.utils import timezone
 
@@ -100,7 +99,7 @@ def _reflect(portfolio: Portfolio, rng: random.Random, *, days_ago: int, words: 
     )
 
 
-def _observe(portfolio: Portfolio, observer: Any, *, days_ago: int, rating: str, rng: random.Random) -> None:
+def _observe(portfolio: Portfolio, observer: User, *, days_ago: int, rating: str, rng: random.Random) -> None:
     services.observation_record(
         actor=observer,
         portfolio=portfolio,

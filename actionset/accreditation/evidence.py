@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from actionset.accounts.models import User
 from actionset.accreditation.models import EntryKind, Portfolio
 from actionset.meetings.models import Meeting
 from actionset.sets.models import FacilitatorAssignment
@@ -37,7 +38,7 @@ class EvidenceLine:
         return round(self.minutes / 60, 2)
 
 
-def meeting_lines(user: Any) -> list[EvidenceLine]:
+def meeting_lines(user: User) -> list[EvidenceLine]:
     """Every held meeting of a set `user` is assigned to facilitate, as facilitating or co-facilitating time.
 
     The duration is the meeting's actual run (started to ended) where it was run live in actionset, else its
@@ -102,7 +103,7 @@ def logged_lines(portfolio: Portfolio | None) -> list[EvidenceLine]:
     ]
 
 
-def evidence_lines(user: Any, portfolio: Portfolio | None) -> list[EvidenceLine]:
+def evidence_lines(user: User, portfolio: Portfolio | None) -> list[EvidenceLine]:
     """All of a candidate's evidence lines, newest first."""
     lines = meeting_lines(user) + logged_lines(portfolio)
     return sorted(lines, key=lambda line: line.happened_on, reverse=True)

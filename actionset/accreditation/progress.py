@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from actionset.accounts.models import User
 from actionset.accreditation.evidence import EvidenceLine, evidence_lines
 from actionset.accreditation.models import PRACTICE_KINDS, Award, EntryKind, Measure, Portfolio, Requirement
 
@@ -129,7 +130,7 @@ def _achieved(requirement: Requirement, lines: list[EvidenceLine], portfolio: Po
     raise ValueError(f"unknown measure {measure!r}")
 
 
-def progress_of(award: Award, user: Any, portfolio: Portfolio | None) -> Progress:
+def progress_of(award: Award, user: User, portfolio: Portfolio | None) -> Progress:
     lines = evidence_lines(user, portfolio)
     requirements = [
         RequirementProgress(
@@ -156,7 +157,7 @@ def award_for_course(course: Any) -> Award | None:
     return Award.objects.filter(course_kind=kind).prefetch_related("requirements").first()
 
 
-def portfolio_progress(user: Any, course: Any) -> Progress | None:
+def portfolio_progress(user: User, course: Any) -> Progress | None:
     """A candidate's progress towards the award `course` leads to, or None when it leads to no award.
 
     For a trainer's cohort view: the caller has already decided that the viewer may see the cohort's candidates;
@@ -169,6 +170,6 @@ def portfolio_progress(user: Any, course: Any) -> Progress | None:
     return progress_of(award, user, portfolio)
 
 
-def candidate_progress(*, user: Any, course: Any) -> Progress | None:
+def candidate_progress(*, user: User, course: Any) -> Progress | None:
     """The same as `portfolio_progress`, keyword-only: the name the training app's adapter calls."""
     return portfolio_progress(user, course)

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
 
+from actionset.accounts.models import User
 from actionset.accreditation import openbadges, signing
 from actionset.accreditation.feedback import AREAS
 from actionset.accreditation.models import (
@@ -60,7 +61,7 @@ def _after_commit_send(**kwargs: Any) -> None:
 # --- the portfolio ---------------------------------------------------------------------------
 
 
-def _cohort_for(user: Any, award: Award) -> Any:
+def _cohort_for(user: User, award: Award) -> Any:
     """The cohort of the course leading to `award` that the candidate holds a confirmed place on, if any."""
     booking = (
         Booking.objects.for_user(user)
@@ -74,7 +75,7 @@ def _cohort_for(user: Any, award: Award) -> Any:
 
 
 @transaction.atomic
-def portfolio_start(*, actor: Any, award: Award, request: HttpRequest | None = None) -> Portfolio:
+def portfolio_start(*, actor: User, award: Award, request: HttpRequest | None = None) -> Portfolio:
     """The candidate's portfolio for `award`, made on first use; linked to their cohort when they have booked one."""
     portfolio, created = Portfolio.objects.get_or_create(candidate=actor, award=award)
     if created:
@@ -93,7 +94,7 @@ def portfolio_start(*, actor: Any, award: Award, request: HttpRequest | None = N
 @transaction.atomic
 def evidence_log(
     *,
-    actor: Any,
+    actor: User,
     portfolio: Portfolio,
     kind: str,
     happened_on: dt.date,
@@ -126,7 +127,7 @@ def evidence_log(
 
 
 @transaction.atomic
-def evidence_delete(*, actor: Any, entry: EvidenceEntry, request: HttpRequest | None = None) -> None:
+def evidence_delete(*, actor: User, entry: EvidenceEntry, request: HttpRequest | None = None) -> None:
     portfolio = entry.portfolio
     _require_editable(_locked(portfolio))
     audit_record(
@@ -142,7 +143,7 @@ def evidence_delete(*, actor: Any, entry: EvidenceEntry, request: HttpRequest | 
 @transaction.atomic
 def reflection_add(
     *,
-    actor: Any,
+    actor: User,
     portfolio: Portfolio,
     written_on: dt.date,
     title: str,
@@ -167,7 +168,7 @@ def reflection_add(
 @transaction.atomic
 def reflection_change(
     *,
-    actor: Any,
+    actor: User,
     reflection: Reflection,
     written_on: dt.date,
     title: str,
@@ -190,7 +191,7 @@ def reflection_change(
 
 
 @transaction.atomic
-def reflection_delete(*, actor: Any, reflection: Reflection, request: HttpRequest | None = None) -> None:
+def reflection_delete(*, actor: User, reflection: Reflection, request: HttpRequest | None = None) -> None:
     portfolio = reflection.portfolio
     _require_editable(_locked(portfolio))
     audit_record(
@@ -204,7 +205,7 @@ def reflection_delete(*, actor: Any, reflection: Reflection, request: HttpReques
 
 
 @transaction.atomic
-def buddy_add(*, actor: Any, portfolio: Portfolio, user: Any, request: HttpRequest | None = None) -> Buddy:
+def buddy_add(*, actor: User, portfolio: Portfolio, user: User, request: HttpRequest | None = None) -> Buddy:
     _require_editable(_locked(portfolio))
     if user.pk == portfolio.candidate_id:
         raise AccreditationError("A buddy observes you: choose someone else.")
@@ -228,7 +229,7 @@ def buddy_add(*, actor: Any, portfolio: Portfolio, user: Any, request: HttpReque
 @transaction.atomic
 def observation_record(
     *,
-    actor: Any,
+    actor: User,
     portfolio: Portfolio,
     role: str,
     observed_on: dt.date,
@@ -269,7 +270,7 @@ def observation_record(
 @transaction.atomic
 def portfolio_submit(
     *,
-    actor: Any,
+    actor: User,
     portfolio: Portfolio,
     note: str = "",
     accept_unmet: bool = False,
@@ -310,7 +311,7 @@ def portfolio_submit(
 @transaction.atomic
 def portfolio_decide(
     *,
-    actor: Any,
+    actor: User,
     portfolio: Portfolio,
     outcome: str,
     feedback: str,
@@ -361,7 +362,7 @@ def portfolio_decide(
 # --- credentials -----------------------------------------------------------------------------
 
 
-def credential_issue(*, actor: Any, portfolio: Portfolio, request: HttpRequest | None = None) -> Credential:
+def credential_issue(*, actor: User, portfolio: Portfolio, request: HttpRequest | None = None) -> Credential:
     """Issue the certificate for a passed portfolio, and sign its credential when a signing key is configured.
     Called inside `portfolio_decide`'s transaction.
 
@@ -408,7 +409,7 @@ def _credential_sign(credential: Credential) -> None:
     credential.save(update_fields=["token", "key_id", "updated_at"])
 
 
-def credentials_sign_pending(*, actor: Any = None) -> int:
+def credentials_sign_pending(*, actor: User | None = None) -> int:
     """Sign every credential recorded while no signing key was configured; how many were signed.
 
     Raises `SigningKeyMissing` when there is still no key. Safe to run again: signed credentials are left alone.
@@ -433,7 +434,7 @@ def credentials_sign_pending(*, actor: Any = None) -> int:
 
 @transaction.atomic
 def credential_revoke(
-    *, actor: Any, credential: Credential, reason: str, request: HttpRequest | None = None
+    *, actor: User, credential: Credential, reason: str, request: HttpRequest | None = None
 ) -> Credential:
     credential = Credential.objects.select_for_update().get(pk=credential.pk)
     if credential.is_revoked:
