@@ -123,6 +123,9 @@ class CompositionRun(BaseModel):
 
 
 # --- The set's content (set tier: its members and facilitators only) -------------------------------------------
+# What happens in the room. The `room` app (actionset/room) owns these models' behaviour: its services, views and
+# panels. The models stay here, in the sets app's tables and migrations, because moving a model to another app
+# means migrating its tables across, which has not been taken on yet.
 
 
 class SharingRule(models.TextChoices):
