@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from actionset.accounts.models import User
+from actionset.core.access import Actor, visible
 from actionset.core.models import BaseModel
 
 
@@ -16,16 +18,14 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
     def upcoming(self) -> MeetingQuerySet:
         return self.filter(status=Meeting.Status.SCHEDULED, ends_at__gte=timezone.now()).order_by("starts_at")
 
-    def for_attendee(self, user: Any) -> MeetingQuerySet:
+    def for_attendee(self, user: User) -> MeetingQuerySet:
         """Meetings of every published set `user` belongs to as an active member or as a facilitator.
 
         The `meeting.content` rule's own list, so a feed or a list never shows a meeting the person could not open.
         """
-        from actionset.core.access import Actor, visible
-
         return visible(Actor(user), "meeting.content", self).select_related("learning_set__programme")
 
-    def next_for(self, user: Any, limit: int = 3) -> list[Meeting]:
+    def next_for(self, user: User, limit: int = 3) -> list[Meeting]:
         """The next few meetings a person is due at: for the `meetings/_next_meetings.html` partial."""
         return list(self.for_attendee(user).upcoming()[:limit])
 
