@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "actionset.programmes",
     "actionset.sets",
     "actionset.meetings",
+    "actionset.room",
     "actionset.coach",
     "actionset.learning",
     "actionset.evaluation",

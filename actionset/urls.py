@@ -10,7 +10,8 @@ urlpatterns = [
     path("provider/staff/", include("actionset.organisations.staff_urls")),
     path("programmes/", include("actionset.programmes.urls")),
     path("sets/", include("actionset.sets.urls")),
-    path("sets/", include("actionset.sets.content_urls")),
+    # The set's work in the room (contract, airtime, actions, reviews) shares the sets' prefix.
+    path("sets/", include("actionset.room.urls")),
     # Meetings, schedules and calendar feeds: the app's URLs carry their own prefixes.
     path("", include("actionset.meetings.urls")),
     path("", include("actionset.meetings.live_urls")),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from actionset.learning.models import JournalEntry, SharedItem, Theme
-from actionset.sets.contract import contract_save
+from actionset.room.contract import contract_save
 from actionset.sets.models import SharingRule
 from conftest import Cast
 from tests.matrix import DENY, DONE, HIDE, LOGIN, OK, Case, expect

@@ -10,6 +10,8 @@ class MeetingsConfig(AppConfig):
         import actionset.meetings.rules  # noqa: F401
         from actionset.core import extensions
         from actionset.meetings import demo, home, navigation
+        from actionset.meetings.services import member_moved_notice
+        from actionset.sets.signals import member_moved
 
         # What this app adds to the navigation, the home page and the demo world (see actionset.core.extensions).
         extensions.contribute(
@@ -19,3 +21,6 @@ class MeetingsConfig(AppConfig):
             home_panels=home.home_panels,
             demo=demo.seed,
         )
+        # Someone moved between published sets is told by us, with their calendar put right: the move belongs to
+        # the sets app, a layer below, which announces it rather than importing us.
+        member_moved.connect(member_moved_notice, dispatch_uid="meetings.member_moved_notice")

@@ -69,21 +69,24 @@ def members_of(meeting: Meeting) -> list[Enrolment]:
     )
 
 
+#: Who presents, in the order the set agreed from its airtime bids. The bids belong to the room, a layer above
+#: meetings, so the room's AppConfig.ready() puts its `airtime.presenter_order` here; until something does,
+#: members simply come by name.
+presenter_order_source: Callable[[Meeting], Sequence[Enrolment]] | None = None
+
+
 def presenter_choices(meeting: Meeting) -> list[Enrolment]:
     """Members in the order the facilitator will hand them airtime.
 
-    The agreed airtime order comes from the set's bids (`actionset.sets.airtime`) where that exists; members
-    it leaves out follow, by name, so that the facilitator can always hand airtime to anyone present.
+    The agreed airtime order comes from `presenter_order_source` where that is set; members it leaves out
+    follow, by name, so that the facilitator can always hand airtime to anyone present.
     """
     members = members_of(meeting)
-    try:
-        from actionset.sets.airtime import presenter_order  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
+    if presenter_order_source is None:
         return members
     ordered: list[Enrolment] = []
-    for item in presenter_order(meeting):
-        enrolment = getattr(item, "enrolment", item)
-        if isinstance(enrolment, Enrolment) and enrolment not in ordered:
+    for enrolment in presenter_order_source(meeting):
+        if enrolment not in ordered:
             ordered.append(enrolment)
     by_pk = {e.pk: e for e in members}
     first = [by_pk[e.pk] for e in ordered if e.pk in by_pk]

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from actionset.accounts.models import User
+from actionset.core.access import Actor, visible
 from actionset.core.models import BaseModel
 
 
@@ -16,16 +18,14 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
     def upcoming(self) -> MeetingQuerySet:
         return self.filter(status=Meeting.Status.SCHEDULED, ends_at__gte=timezone.now()).order_by("starts_at")
 
-    def for_attendee(self, user: Any) -> MeetingQuerySet:
+    def for_attendee(self, user: User) -> MeetingQuerySet:
         """Meetings of every published set `user` belongs to as an active member or as a facilitator.
 
         The `meeting.content` rule's own list, so a feed or a list never shows a meeting the person could not open.
         """
-        from actionset.core.access import Actor, visible
-
         return visible(Actor(user), "meeting.content", self).select_related("learning_set__programme")
 
-    def next_for(self, user: Any, limit: int = 3) -> list[Meeting]:
+    def next_for(self, user: User, limit: int = 3) -> list[Meeting]:
         """The next few meetings a person is due at: for the `meetings/_next_meetings.html` partial."""
         return list(self.for_attendee(user).upcoming()[:limit])
 
@@ -68,6 +68,18 @@ class Meeting(BaseModel):
     def can_change(self) -> bool:
         """Only a meeting still to come can be moved or cancelled; a held or cancelled one is history."""
         return self.status == self.Status.SCHEDULED and self.ends_at > timezone.now()
+
+    # Counted from `attendance.all()` rather than in the database, so that a page listing many meetings
+    # (the programme's overview) prefetches their attendance once instead of asking per meeting.
+    @property
+    def attendance_recorded(self) -> int:
+        """How many members' attendance the facilitator has recorded."""
+        return len(self.attendance.all())
+
+    @property
+    def attendance_present(self) -> int:
+        """How many of them were present."""
+        return sum(1 for row in self.attendance.all() if row.status == Attendance.Status.PRESENT)
 
 
 def hash_feed_token(token: str) -> str:

@@ -7,17 +7,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from actionset.accounts.models import User
 from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
-from actionset.meetings.calendar import Recipient, invitation_ics
+from actionset.meetings.calendar import Recipient, invitation_ics, removal_ics
 from actionset.meetings.models import CalendarFeed, Meeting
 from actionset.meetings.scheduling import SetPlan, programme_plans, series_times, zone
-from actionset.programmes.models import Programme
+from actionset.programmes.models import Enrolment, Programme
 from actionset.sets.models import LearningSet
 
 #: How far ahead of a meeting its reminder goes out.
@@ -270,6 +272,59 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "", request: 
         )
         _after_commit(_send_invitations, [meeting], template="meeting_cancelled", extra={"reason": reason})
     return meeting
+
+
+# --- a member moved between published sets -------------------------------------------------
+
+
+def member_moved_notice(
+    sender: type, *, enrolment: Enrolment, old_set: LearningSet, new_set: LearningSet, **kwargs: Any
+) -> None:
+    """Tell a person moved after publication where they are now, with their calendar put right: the old set's
+    meetings to come are taken out of it and the new set's are added.
+
+    Receives `actionset.sets.signals.member_moved` (connected in MeetingsConfig.ready()): the move is the sets
+    app's, a layer below, and the meetings and calendars are ours."""
+    person = enrolment.person
+    email = person.mail_address
+    if not email:
+        return
+    recipient = next((r for r in set_recipients(new_set) if r.email.lower() == email.lower()), None)
+    if recipient is None:
+        return
+    now = timezone.now()
+    upcoming = Meeting.objects.filter(starts_at__gte=now).exclude(status=Meeting.Status.CANCELLED).order_by("starts_at")
+    leaving = list(upcoming.filter(learning_set=old_set).select_related("learning_set__programme"))
+    joining = list(upcoming.filter(learning_set=new_set).select_related("learning_set__programme"))
+    attendees = set_recipients(new_set)
+    attachments = [
+        (f"leaving-meeting-{m.number}.ics", removal_ics(m, attendee=recipient), "text/calendar; method=CANCEL")
+        for m in leaving
+    ] + [
+        (f"meeting-{m.number}.ics", invitation_ics(m, attendees=attendees), "text/calendar; method=REQUEST")
+        for m in joining
+    ]
+    members = [
+        m.enrolment.person
+        for m in new_set.memberships.filter(enrolment__withdrawn_at__isnull=True).select_related("enrolment__person")
+    ]
+    email_send(
+        to=[email],
+        template="set_moved",
+        context={
+            "recipient": recipient,
+            "person": person,
+            "programme": new_set.programme,
+            "old_set": old_set,
+            "learning_set": new_set,
+            "members": members,
+            "facilitators": sorted(new_set.facilitators.select_related("user"), key=lambda a: a.role != "lead"),
+            "meetings": joining,
+            "leaving": leaving,
+            "link": settings.SITE_URL.rstrip("/") + reverse("sets:detail", kwargs={"learning_set": new_set.public_id}),
+        },
+        attachments=attachments,
+    )
 
 
 # --- reminders ----------------------------------------------------------------------------

@@ -3,9 +3,11 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -214,10 +216,10 @@ def enrolment_withdraw(*, actor: User, enrolment: Enrolment, request: HttpReques
     with transaction.atomic():
         enrolment.withdrawn_at = timezone.now()
         enrolment.save(update_fields=["withdrawn_at", "updated_at"])
-        # A withdrawn person leaves any proposed set too.
-        from actionset.sets.models import Membership
-
-        Membership.objects.filter(enrolment=enrolment).delete()
+        # A withdrawn person leaves any proposed set too. Through the enrolment's own relation, since the sets app
+        # sits above this one.
+        with suppress(ObjectDoesNotExist):
+            enrolment.membership.delete()
         audit_record(
             actor=actor,
             action=AuditAction.PROGRAMME_WITHDRAWN,

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from actionset.accounts.models import User
 from actionset.core.models import BaseModel
 
 
@@ -15,10 +16,10 @@ class LearningSetQuerySet(models.QuerySet["LearningSet"]):
     def published(self) -> LearningSetQuerySet:
         return self.filter(programme__published_at__isnull=False)
 
-    def for_member(self, user: Any) -> LearningSetQuerySet:
+    def for_member(self, user: User) -> LearningSetQuerySet:
         return self.published().filter(memberships__enrolment__person__user=user)
 
-    def for_facilitator(self, user: Any) -> LearningSetQuerySet:
+    def for_facilitator(self, user: User) -> LearningSetQuerySet:
         return self.published().filter(facilitators__user=user)
 
 
@@ -123,6 +124,9 @@ class CompositionRun(BaseModel):
 
 
 # --- The set's content (set tier: its members and facilitators only) -------------------------------------------
+# What happens in the room. The `room` app (actionset/room) owns these models' behaviour: its services, views and
+# panels. The models stay here, in the sets app's tables and migrations, because moving a model to another app
+# means migrating its tables across, which has not been taken on yet.
 
 
 class SharingRule(models.TextChoices):

@@ -19,6 +19,7 @@ from actionset.core.email import email_send
 from actionset.organisations.models import Person
 from actionset.programmes.models import Enrolment, Programme
 from actionset.sets.models import CompositionRun, FacilitatorAssignment, LearningSet, Membership
+from actionset.sets.signals import member_moved
 from actionset.sets.tasks import composition_execute
 
 #: The longest a designer may ask the engine to search, in seconds.
@@ -106,7 +107,12 @@ def membership_move(
         if old_set is not None and learning_set.programme.is_published:
             # Once sets are published the person already knows their set and has its meetings in their calendar.
             moved_from = old_set
-            transaction.on_commit(lambda: _move_notice(enrolment, moved_from, learning_set), robust=True)
+            transaction.on_commit(
+                lambda: member_moved.send(
+                    sender=Membership, enrolment=enrolment, old_set=moved_from, new_set=learning_set
+                ),
+                robust=True,
+            )
         audit_record(
             actor=actor,
             action=AuditAction.SETS_MEMBER_MOVED,
@@ -116,55 +122,6 @@ def membership_move(
             request=request,
         )
     return membership
-
-
-def _move_notice(enrolment: Enrolment, old_set: LearningSet, new_set: LearningSet) -> None:
-    """Tell a person moved after publication where they are now, with their calendar put right: the old set's
-    meetings to come are taken out of it and the new set's are added."""
-    from actionset.meetings.calendar import invitation_ics, removal_ics
-    from actionset.meetings.models import Meeting
-    from actionset.meetings.services import set_recipients
-
-    person = enrolment.person
-    email = person.mail_address
-    if not email:
-        return
-    recipient = next((r for r in set_recipients(new_set) if r.email.lower() == email.lower()), None)
-    if recipient is None:
-        return
-    now = timezone.now()
-    upcoming = Meeting.objects.filter(starts_at__gte=now).exclude(status=Meeting.Status.CANCELLED).order_by("starts_at")
-    leaving = list(upcoming.filter(learning_set=old_set).select_related("learning_set__programme"))
-    joining = list(upcoming.filter(learning_set=new_set).select_related("learning_set__programme"))
-    attendees = set_recipients(new_set)
-    attachments = [
-        (f"leaving-meeting-{m.number}.ics", removal_ics(m, attendee=recipient), "text/calendar; method=CANCEL")
-        for m in leaving
-    ] + [
-        (f"meeting-{m.number}.ics", invitation_ics(m, attendees=attendees), "text/calendar; method=REQUEST")
-        for m in joining
-    ]
-    members = [
-        m.enrolment.person
-        for m in new_set.memberships.filter(enrolment__withdrawn_at__isnull=True).select_related("enrolment__person")
-    ]
-    email_send(
-        to=[email],
-        template="set_moved",
-        context={
-            "recipient": recipient,
-            "person": person,
-            "programme": new_set.programme,
-            "old_set": old_set,
-            "learning_set": new_set,
-            "members": members,
-            "facilitators": sorted(new_set.facilitators.select_related("user"), key=lambda a: a.role != "lead"),
-            "meetings": joining,
-            "leaving": leaving,
-            "link": settings.SITE_URL.rstrip("/") + reverse("sets:detail", kwargs={"learning_set": new_set.public_id}),
-        },
-        attachments=attachments,
-    )
 
 
 def set_lock(*, actor: User, learning_set: LearningSet, locked: bool) -> LearningSet:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from actionset.accounts.models import User
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment, Programme
-from actionset.sets.contract import contract_save
+from actionset.room.contract import contract_save
 from actionset.sets.models import LearningSet, SharingRule
 from tests.factories import (
     EnrolmentFactory,

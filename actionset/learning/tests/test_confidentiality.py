@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actionset.core.admin import admin_site
 from actionset.learning.models import JournalEntry, SharedItem, Theme
-from actionset.sets.contract import contract_save
+from actionset.room.contract import contract_save
 from actionset.sets.models import SharingRule
 from conftest import Cast
 from tests.factories import EnrolmentFactory, FacilitatorAssignmentFactory, MembershipFactory, UserFactory

@@ -8,7 +8,7 @@ from actionset.learning import services
 from actionset.learning.models import JournalEntry
 from actionset.learning.services import LearningError
 from actionset.learning.tests.factories import set_world, user_of
-from actionset.sets.actions import action_commit
+from actionset.room.actions import action_commit
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from actionset.learning.models import Decision, SharedItem
 from actionset.learning.services import LearningError, rule_met
 from actionset.learning.tests.factories import set_world, user_of
 from actionset.meetings.models import Attendance
-from actionset.sets.contract import contract_save
+from actionset.room.contract import contract_save
 from actionset.sets.models import SharingRule
 
 pytestmark = pytest.mark.django_db

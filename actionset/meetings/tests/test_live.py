@@ -199,13 +199,8 @@ def test_the_wial_presenter_keeps_the_set_s_attention_across_phases(world: Cast)
 def test_the_presenter_order_follows_the_agreed_airtime_order_when_there_is_one(
     world: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sys
-    import types
-
     members = live.members_of(_meeting(world))
-    fake = types.ModuleType("actionset.sets.airtime")
-    fake.presenter_order = lambda meeting: [members[2], members[0]]  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "actionset.sets.airtime", fake)
+    monkeypatch.setattr(live, "presenter_order_source", lambda meeting: [members[2], members[0]])
     order = live.presenter_choices(_meeting(world))
     assert order[:2] == [members[2], members[0]]
     assert set(order) == set(members)

@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from actionset.core.admin import admin_site
 from actionset.meetings import live
 from actionset.meetings.models import Attendance, FacilitatorNote, Meeting, MeetingRun
 from conftest import Cast
-from tests.factories import FacilitatorAssignmentFactory, UserFactory
+from tests.factories import FacilitatorAssignmentFactory, MembershipFactory, UserFactory
 
 
 @pytest.fixture
@@ -97,11 +100,6 @@ def test_polling_an_unchanged_meeting_is_a_bodiless_304(world: Cast) -> None:
 
 
 def test_an_idle_poll_costs_the_same_few_queries_however_big_the_set(world: Cast) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from tests.factories import MembershipFactory
-
     def idle_poll_queries(role: str) -> int:
         client = world.client(role)
         etag = client.get(url("state", world))["ETag"]
@@ -231,8 +229,6 @@ def test_notes_are_private_to_their_author(world: Cast) -> None:
 
 
 def test_notes_are_not_in_the_admin() -> None:
-    from actionset.core.admin import admin_site
-
     assert FacilitatorNote not in admin_site._registry
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from actionset.core.models import AuditEvent
 from actionset.programmes.models import Enrolment, Programme
 from actionset.sets.models import FacilitatorAssignment, LearningSet
-from actionset.sets.services import membership_move
+from actionset.sets.services import composition_start, membership_move
 from conftest import Cast
 from tests.factories import (
     LearningSetFactory,
@@ -286,8 +286,6 @@ def test_the_board_lists_people_not_yet_in_a_set(
 
 
 def test_the_board_shows_progress_while_composing(cast: Cast, pool_programme: Programme) -> None:
-    from actionset.sets.services import composition_start
-
     composition_start(actor=cast.users["designer"], programme=pool_programme, number_of_sets=3)
     html = cast.client("designer").get(board_url(pool_programme)).content.decode()
     assert "<progress" in html

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.utils import timezone
+
 from actionset.programmes.models import Programme
 from actionset.sets.composer import (
     KEEP_APART,
@@ -47,8 +49,6 @@ def test_keep_apart_pairs_bind_whichever_side_recorded_them(pool_programme: Prog
 
 
 def test_withdrawn_people_are_left_out_of_the_pool(pool_programme: Programme) -> None:
-    from django.utils import timezone
-
     gone = pool_programme.enrolments.first()
     assert gone is not None
     gone.withdrawn_at = timezone.now()
@@ -135,8 +135,6 @@ def test_levels_in_the_known_order_are_ordinal_and_others_categorical(pool_progr
 
 
 def test_people_who_shared_a_set_before_are_a_soft_penalty(pool_programme: Programme) -> None:
-    from django.utils import timezone
-
     enrolments = list(pool_programme.enrolments.select_related("person"))
     earlier = Programme.objects.create(
         organisation=pool_programme.organisation, title="Earlier", published_at=timezone.now()

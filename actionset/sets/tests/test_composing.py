@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from actionset.programmes.models import Programme
 from actionset.sets.models import CompositionRun, LearningSet, Membership
 from actionset.sets.services import SetsError, composition_cancel, composition_start
+from actionset.sets.tasks import composition_execute
 from conftest import Cast
 from tests.factories import LearningSetFactory, MembershipFactory
 
@@ -129,8 +131,6 @@ def test_a_cancelled_run_changes_nothing(cast: Cast, pool_programme: Programme) 
     # Without capturing on-commit callbacks the task is never enqueued: cancel it while it is queued.
     run = composition_start(actor=cast.users["designer"], programme=pool_programme, number_of_sets=3, time_limit=1)
     assert composition_cancel(actor=cast.users["designer"], run=run)
-    from actionset.sets.tasks import composition_execute
-
     composition_execute.call(run.pk)
     run.refresh_from_db()
     assert run.status == CompositionRun.Status.CANCELLED
@@ -146,8 +146,6 @@ def test_starting_a_run_cancels_an_unfinished_one(cast: Cast, pool_programme: Pr
 
 
 def test_published_sets_cannot_be_recomposed(cast: Cast, pool_programme: Programme) -> None:
-    from django.utils import timezone
-
     pool_programme.published_at = timezone.now()
     pool_programme.save()
     with pytest.raises(SetsError):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from actionset.accounts.models import User
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
 from actionset.sets.models import Action, ActionReport, LearningSet
@@ -18,9 +19,9 @@ class NotYours(Exception):
     """A member may report only on their own actions."""
 
 
-def member_enrolment(learning_set: LearningSet, user: Any) -> Enrolment | None:
+def member_enrolment(learning_set: LearningSet, user: User) -> Enrolment | None:
     """The signed-in user's active enrolment in this set, or None (a facilitator, say)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return None
     return (
         Enrolment.objects.filter(person__user=user, membership__learning_set=learning_set, withdrawn_at__isnull=True)

@@ -8,10 +8,10 @@ an older version is refused with both texts shown, never silently applied over s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 
+from actionset.accounts.models import User
 from actionset.core.audit import AuditAction, audit_record
 from actionset.programmes.models import Enrolment, Method
 from actionset.sets.models import ContractAcknowledgement, ContractVersion, LearningSet, SharingRule
@@ -108,9 +108,11 @@ def contract_state(learning_set: LearningSet) -> ContractState:
 
 
 def contract_save(
-    *, actor: Any, learning_set: LearningSet, based_on: int, ground_rules: str, sharing_rule: str
+    *, actor: User | None, learning_set: LearningSet, based_on: int, ground_rules: str, sharing_rule: str
 ) -> ContractVersion:
-    """Save a new version of the contract, made from version `based_on` (0 for the template)."""
+    """Save a new version of the contract, made from version `based_on` (0 for the template).
+
+    `actor` is None only where nobody in particular wrote it (the demo world's sets without a facilitator)."""
     with transaction.atomic():
         # The set's row is the lock: two saves from the same version cannot both succeed.
         LearningSet.objects.select_for_update().filter(pk=learning_set.pk).get()

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
-from actionset.sets import actions
+from actionset.room import actions
 from actionset.sets.models import Action, ActionReport
 from conftest import Cast
 from tests.factories import MeetingFactory, UserFactory

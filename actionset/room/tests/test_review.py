@@ -6,8 +6,8 @@ import datetime as dt
 
 from django.urls import reverse
 
-from actionset.sets import review
-from actionset.sets.airtime import active_members
+from actionset.room import review
+from actionset.room.airtime import active_members
 from actionset.sets.models import ProcessReview
 from conftest import Cast
 from tests.factories import MeetingFactory

@@ -10,7 +10,7 @@ from django import template
 from actionset.core.access import actor_for, can
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment, Method
-from actionset.sets import actions, airtime, contract
+from actionset.room import actions, airtime, contract
 from actionset.sets.models import Action, AirtimeBid, ConsensusStatement, ProcessReview, SharingRule
 
 register = template.Library()

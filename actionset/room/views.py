@@ -22,7 +22,7 @@ from actionset.accounts.http import Request
 from actionset.core.access import access, actor_for, can
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
-from actionset.sets import actions, airtime, contract, review
+from actionset.room import actions, airtime, contract, review
 from actionset.sets.models import (
     Action,
     AirtimeBid,

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from actionset.core.models import AuditEvent
-from actionset.sets import contract
+from actionset.room import contract
 from actionset.sets.models import ContractAcknowledgement, ContractVersion, SharingRule
 from conftest import Cast
 from tests.factories import UserFactory

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from actionset.sets import content_views as views
+from actionset.room import views
 
 app_name = "setwork"
 

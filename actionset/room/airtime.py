@@ -7,12 +7,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.db import transaction
 from django.db.models import F
 
 from actionset.coach.profile import QuestionProfile, label_of, profile
-from actionset.meetings.models import Meeting
+from actionset.meetings.models import Meeting, PresenterTurn
 from actionset.programmes.models import Enrolment
 from actionset.sets.models import AirtimeBid, AirtimeNotes, AirtimeQuestion, ConsensusStatement, LearningSet
 
@@ -152,14 +151,6 @@ class FairnessRow:
     minutes: int
 
 
-def _turn_model() -> Any:
-    """The live meeting's record of turns, if that part of the product is installed yet."""
-    try:
-        return apps.get_model("meetings", "PresenterTurn")
-    except LookupError:
-        return None
-
-
 def fairness(learning_set: LearningSet, before: Meeting | None = None) -> list[FairnessRow]:
     """Turns and minutes of airtime each member has had: from the live meeting's presenter turns when they
     exist, otherwise from the airtime notes (a turn per presenter per meeting, minutes as recorded)."""
@@ -169,19 +160,14 @@ def fairness(learning_set: LearningSet, before: Meeting | None = None) -> list[F
     meetings = Meeting.objects.filter(learning_set=learning_set)
     if before is not None:
         meetings = meetings.filter(number__lt=before.number)
-    turn_model = _turn_model()
     counted: set[tuple[int, int]] = set()
-    if turn_model is not None:
-        for turn in turn_model.objects.filter(meeting__in=meetings, enrolment__in=members):
-            end = getattr(turn, "ended_at", None)
-            start = getattr(turn, "started_at", None)
-            if start is None:
-                continue
-            span = (end - start) if end else dt.timedelta()
-            minutes[turn.enrolment_id] += round(span.total_seconds() / 60)
-            if (turn.meeting_id, turn.enrolment_id) not in counted:
-                counted.add((turn.meeting_id, turn.enrolment_id))
-                turns[turn.enrolment_id] += 1
+    for turn in PresenterTurn.objects.filter(meeting__in=meetings, enrolment__in=members):
+        # A turn still going on counts as a turn, but no minutes yet.
+        span = (turn.ended_at - turn.started_at) if turn.ended_at else dt.timedelta()
+        minutes[turn.enrolment_id] += round(span.total_seconds() / 60)
+        if (turn.meeting_id, turn.enrolment_id) not in counted:
+            counted.add((turn.meeting_id, turn.enrolment_id))
+            turns[turn.enrolment_id] += 1
     # Without a record of the minutes given, the minutes bid for stand in for them.
     bid_minutes = {
         (b.meeting_id, b.enrolment_id): b.minutes
