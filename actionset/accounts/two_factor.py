@@ -15,6 +15,7 @@ from allauth.mfa.models import Authenticator
 from django.db.models import Exists, Model, OuterRef, QuerySet
 
 from actionset.core.access import ORG_ADMIN, SPONSOR, Actor
+from actionset.organisations.models import Organisation, Provider
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,6 @@ def two_factor_policies(actor: Actor) -> list[TwoFactorPolicy]:
     Asked on every request by the middleware, so it reads only what the actor's roles make relevant; the roles
     themselves are cached on the actor, and the access rules read them anyway.
     """
-    from actionset.organisations.models import Organisation, Provider
-
     if not actor.is_authenticated:
         return []
     policies: list[TwoFactorPolicy] = []

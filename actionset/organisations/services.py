@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from actionset.accounts.models import Invitation, User
 from actionset.accounts.sessions import sessions_end
-from actionset.core.access import ADMINISTRATOR
+from actionset.core.access import ADMINISTRATOR, Actor, visible
 from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
 from actionset.organisations import people_io
@@ -336,8 +336,6 @@ _IMPORTED_FIELDS = ("name", "department", "level", "site")
 
 def people_export(*, actor: User, organisation: Organisation, fmt: str, request: HttpRequest | None = None) -> bytes:
     """The directory as a spreadsheet. Audited: it is a list of people's names and email addresses."""
-    from actionset.core.access import Actor, visible
-
     listed = visible(Actor(actor), "people.view", Person.objects.filter(organisation=organisation))
     rows = list(people_io.directory_rows(listed.in_directory_order()))
     content = people_io.write_csv(rows) if fmt == "csv" else people_io.write_xlsx(rows)
