@@ -11,10 +11,13 @@ class AccreditationConfig(AppConfig):
         # system check that the signing key is configured registers itself on import.
         import actionset.accreditation.checks
         import actionset.accreditation.rules  # noqa: F401
-        from actionset.accreditation import demo, home, navigation
+        from actionset.accreditation import demo, home, navigation, progress
         from actionset.core import extensions
+        from actionset.training import progress as training_progress
 
         # What this app adds to the navigation, the home page and the demo world (see actionset.core.extensions).
         extensions.contribute(
             "accreditation", nav_items=navigation.nav_items, home_panels=home.home_panels, demo=demo.seed
         )
+        # The trainer's cohort page (training, a layer below) shows each candidate's portfolio progress from here.
+        training_progress.progress_source = progress.portfolio_progress

@@ -82,8 +82,11 @@ def _queue(message: dict[str, Any]) -> None:
     if not recipients:
         return
     subject = " ".join(message["subject"].split())  # one line, whatever a name in it held
+    # From the provider by name, and replies to its contact address: our emails ask people to reply, and the
+    # sending address itself is not read.
+    from_name, reply_to = extensions.mail_sender()
     email_deliver.using(backend="mail" if "mail" in settings.TASKS else "default").enqueue(
-        {**message, "to": recipients, "subject": subject}
+        {**message, "to": recipients, "subject": subject, "from_name": from_name, "reply_to": reply_to}
     )
 
 

@@ -60,6 +60,8 @@ class Contribution:
     demo: Callable[[], None] | None = None
     #: What every page and every email may speak of (the provider's name and contact): () -> dict.
     shared_context: Callable[[], dict[str, Any]] | None = None
+    #: Who our email is from: () -> (the sender's display name, the address replies should go to).
+    mail_sender: Callable[[], tuple[str, str]] | None = None
     #: The page a visitor who is not signed in sees at "/".
     public_home: Callable[[HttpRequest], HttpResponse] | None = None
     #: The navigation section a page belongs to, where its URL namespace alone does not say: (match) -> str | None.
@@ -98,6 +100,12 @@ def shared_context() -> dict[str, Any]:
         if c.shared_context:
             context.update(c.shared_context())
     return context
+
+
+def mail_sender() -> tuple[str, str]:
+    """(display name, reply-to address) for outgoing email; empty strings when no app says."""
+    senders = [c.mail_sender for c in contributions() if c.mail_sender]
+    return senders[-1]() if senders else ("", "")
 
 
 def public_home() -> Callable[[HttpRequest], HttpResponse] | None:

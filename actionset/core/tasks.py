@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import logging
+from email.utils import formataddr, parseaddr
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django_tasks import TaskContext, TaskResultStatus, task, task_backends
@@ -38,8 +40,21 @@ def email_deliver(context: TaskContext, message: dict[str, Any], attempt: int = 
     return "sent"
 
 
+def _sender(message: dict[str, Any]) -> tuple[str | None, list[str]]:
+    """The From header (the provider's name on the configured sending address) and Reply-To, as one-line values:
+    a line break in a provider's name or address must never become a header of its own."""
+    name = " ".join(str(message.get("from_name") or "").split())
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    from_email = formataddr((name, address)) if name and address else None
+    reply_to = str(message.get("reply_to") or "")
+    return from_email, [reply_to] if reply_to and "\r" not in reply_to and "\n" not in reply_to else []
+
+
 def _send(message: dict[str, Any]) -> None:
-    email = EmailMultiAlternatives(subject=message["subject"], body=message["text"], to=message["to"])
+    from_email, reply_to = _sender(message)
+    email = EmailMultiAlternatives(
+        subject=message["subject"], body=message["text"], from_email=from_email, to=message["to"], reply_to=reply_to
+    )
     if message["html"]:
         email.attach_alternative(message["html"], "text/html")
     for attachment in message["attachments"]:

@@ -22,4 +22,5 @@ class OrganisationsConfig(AppConfig):
             home_panels=home.home_panels,
             demo=demo.seed,
             shared_context=navigation.shared_context,
+            mail_sender=navigation.mail_sender,
         )

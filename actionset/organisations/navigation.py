@@ -23,3 +23,8 @@ def nav_items(actor: Actor) -> list[NavItem]:
 
 def shared_context() -> dict[str, Any]:
     return {"provider": Provider.current()}
+
+
+def mail_sender() -> tuple[str, str]:
+    provider = Provider.current()
+    return provider.name, provider.contact_email

@@ -1,35 +1,35 @@
-"""Each candidate's portfolio progress, from the accreditation app when it is installed.
+"""Each candidate's portfolio progress, from whichever app keeps portfolios (accreditation fills the hook).
 
-Training does not depend on accreditation (accreditation depends on training), so the trainer's cohort page asks
-for portfolio progress through this one adapter and shows attendance alone when there is none to show.
+Training sits below accreditation (accreditation builds on training's courses and bookings), so the trainer's cohort
+page cannot import it. Accreditation hands its progress function to `progress_source` in its `AppConfig.ready()`;
+without one, the cohort page shows attendance alone.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from actionset.accounts.models import User
 from actionset.training.models import Booking, Course
 
-_MODULE = "actionset.accreditation.progress"
+#: (user, course) → that candidate's portfolio progress, or None; set by the app that keeps portfolios.
+progress_source: Callable[[User, Course], Any] | None = None
 
 
 def accreditation_available() -> bool:
-    return importlib.util.find_spec(_MODULE) is not None
+    return progress_source is not None
 
 
 def portfolio_progress(bookings: Sequence[Booking], *, course: Course) -> dict[int, Any]:
     """Booking pk → the candidate's portfolio progress (as accreditation reports it), for bookings with a login."""
-    if not accreditation_available():
+    if progress_source is None:
         return {}
-    module = importlib.import_module(_MODULE)
     result: dict[int, Any] = {}
     for booking in bookings:
-        if booking.user_id is None:
+        if booking.user is None:
             continue
-        progress = module.portfolio_progress(booking.user, course)
+        progress = progress_source(booking.user, course)
         if progress is not None:
             result[booking.pk] = progress
     return result

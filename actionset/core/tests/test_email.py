@@ -20,6 +20,7 @@ from django_tasks_db.models import DBTaskResult
 
 from actionset.core.email import email_send
 from actionset.core.models import AuditEvent
+from actionset.organisations.models import Provider
 from actionset.site.tests.conftest import enquiry_post
 from conftest import Cast
 from tests.factories import PersonFactory
@@ -180,3 +181,17 @@ def test_attachments_travel_through_the_queue_unchanged(smtp_down: None, setting
     assert filename == "meeting.ics"
     assert mimetype.startswith("text/calendar")
     assert (content.encode() if isinstance(content, str) else content) == calendar
+
+
+@pytest.mark.django_db
+def test_mail_comes_from_the_provider_by_name_and_replies_go_to_its_contact_address(settings: Any) -> None:
+    settings.DEFAULT_FROM_EMAIL = "actionset <no-reply@provider.example>"
+    provider = Provider.current()
+    provider.name, provider.contact_email = "Kestrel\r\nBcc: victim@example.com Learning", "hello@kestrel.example"
+    provider.save()
+    email_send(to=["ann@example.com"], template="invitation", context={"link": "http://x/", "invited_by": None})
+
+    [message] = mail.outbox
+    assert message.from_email == '"Kestrel Bcc: victim@example.com Learning" <no-reply@provider.example>'
+    assert message.reply_to == ["hello@kestrel.example"]
+    assert "Bcc" not in message.message()
