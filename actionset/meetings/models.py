@@ -69,18 +69,6 @@ class Meeting(BaseModel):
         """Only a meeting still to come can be moved or cancelled; a held or cancelled one is history."""
         return self.status == self.Status.SCHEDULED and self.ends_at > timezone.now()
 
-    # Counted from `attendance.all()` rather than in the database, so that a page listing many meetings
-    # (the programme's overview) prefetches their attendance once instead of asking per meeting.
-    @property
-    def attendance_recorded(self) -> int:
-        """How many members' attendance the facilitator has recorded."""
-        return len(self.attendance.all())
-
-    @property
-    def attendance_present(self) -> int:
-        """How many of them were present."""
-        return sum(1 for row in self.attendance.all() if row.status == Attendance.Status.PRESENT)
-
 
 def hash_feed_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()

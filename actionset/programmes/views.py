@@ -4,7 +4,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, Model, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -96,13 +96,27 @@ def programme_new(request: HttpRequest, organisation: Organisation) -> HttpRespo
     )
 
 
+def _meeting_model() -> type[Model]:
+    """A set's meetings' model, found through the relation (the meetings app may not be imported from here)."""
+    return Programme._meta.get_field("sets").related_model._meta.get_field("meetings").related_model  # type: ignore[union-attr, return-value]
+
+
 @access("programme.view", load=programme_from_url)
 def programme_detail(request: HttpRequest, programme: Programme) -> HttpResponse:
     sets = programme.sets.annotate(member_count=Count("memberships")).prefetch_related(
         "facilitators__user",
-        # Each set's meetings, by date, with their attendance, which the page shows as counts only (programme
-        # tier). Named by relation alone: the meetings app sits above this one.
-        "meetings__attendance",
+        # Each set's meetings, by date, with attendance counted in the database: the page shows counts only
+        # (programme tier), and a large programme's attendance rows are never loaded. The meetings app sits above
+        # this one, so its model is reached through the set's relation rather than imported.
+        Prefetch(
+            "meetings",
+            queryset=_meeting_model()
+            ._default_manager.order_by("starts_at")
+            .annotate(
+                attendance_present=Count("attendance", filter=Q(attendance__status="present")),
+                attendance_recorded=Count("attendance"),
+            ),
+        ),
     )
     enrolments = programme.enrolments.active()
     pool = enrolments.aggregate(
