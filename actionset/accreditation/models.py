@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from actionset.accreditation.feedback import AREA_LABELS, RATING_LABELS
 from actionset.core.models import BaseModel
 
 
@@ -170,6 +171,18 @@ class Observation(BaseModel):
 
     def __str__(self) -> str:
         return f"Observation on {self.observed_on} by {self.observer_name}"
+
+    @property
+    def feedback_rows(self) -> list[dict[str, str]]:
+        """The feedback area by area, in words: each area's name, the rating's label and the comment."""
+        return [
+            {
+                "area": AREA_LABELS.get(key, key),
+                "rating": RATING_LABELS.get(value.get("rating", ""), ""),
+                "comment": value.get("comment", ""),
+            }
+            for key, value in self.feedback.items()
+        ]
 
 
 class Buddy(BaseModel):

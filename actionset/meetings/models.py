@@ -18,6 +18,14 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
     def upcoming(self) -> MeetingQuerySet:
         return self.filter(status=Meeting.Status.SCHEDULED, ends_at__gte=timezone.now()).order_by("starts_at")
 
+    def begun(self) -> MeetingQuerySet:
+        """Meetings that have begun (or were held), not cancelled: most recent first."""
+        return (
+            self.exclude(status=Meeting.Status.CANCELLED)
+            .filter(Q(status=Meeting.Status.HELD) | Q(starts_at__lte=timezone.now()))
+            .order_by("-starts_at")
+        )
+
     def for_attendee(self, user: User) -> MeetingQuerySet:
         """Meetings of every published set `user` belongs to as an active member or as a facilitator.
 
@@ -61,6 +69,11 @@ class Meeting(BaseModel):
         return f"meeting-{self.public_id}@actionset"
 
     @property
+    def calendar_summary(self) -> str:
+        """The event's title in calendars: "Set 1: meeting 2 of 6"."""
+        return f"{self.learning_set.name}: meeting {self.number} of {self.learning_set.programme.number_of_meetings}"
+
+    @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
 
@@ -68,6 +81,10 @@ class Meeting(BaseModel):
     def can_change(self) -> bool:
         """Only a meeting still to come can be moved or cancelled; a held or cancelled one is history."""
         return self.status == self.Status.SCHEDULED and self.ends_at > timezone.now()
+
+    def attendance_by_enrolment(self) -> dict[int, str]:
+        """Enrolment pk → the attendance status recorded for the meeting."""
+        return dict(self.attendance.values_list("enrolment_id", "status"))
 
 
 def hash_feed_token(token: str) -> str:

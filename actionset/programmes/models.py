@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,6 +9,9 @@ from django.db import models
 from actionset.core.models import BaseModel
 from actionset.programmes.library import LibraryInstrument, library
 from actionset.programmes.slots import SLOT_LABELS, SLOT_SHORT
+
+if TYPE_CHECKING:
+    from actionset.accounts.models import User
 
 
 class Method(models.TextChoices):
@@ -115,6 +118,19 @@ class Programme(BaseModel):
     def is_published(self) -> bool:
         return self.published_at is not None
 
+    def is_sponsored_by(self, user: User) -> bool:
+        """Whether `user` is one of the programme's sponsors (never someone signed out)."""
+        return bool(getattr(user, "is_authenticated", False)) and self.sponsors.filter(user=user).exists()
+
+    @property
+    def meeting_length(self) -> str:
+        """How long each meeting lasts, in words: "3 hours", "1 hour 30 minutes", "45 minutes"."""
+        hours, rest = divmod(self.meeting_minutes, 60)
+        if not hours:
+            return f"{rest} minutes"
+        text = f"{hours} hour{'s' if hours != 1 else ''}"
+        return f"{text} {rest} minutes" if rest else text
+
 
 class ProgrammeEvent(BaseModel):
     """A launch event, closing conference or other whole-programme gathering."""
@@ -220,6 +236,11 @@ class EvaluationPoint(models.Model):
 class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
     def active(self) -> EnrolmentQuerySet:
         return self.filter(withdrawn_at__isnull=True)
+
+    def invitable(self) -> EnrolmentQuerySet:
+        """Those who can be invited to answer a survey: people who can sign in, and people with no login yet, who get
+        a link of their own by email. A person whose login has been switched off is not invited."""
+        return self.filter(models.Q(person__user__isnull=True) | models.Q(person__user__is_active=True))
 
 
 class Enrolment(BaseModel):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from actionset.accounts.models import User
 from actionset.core.models import BaseModel
+from actionset.programmes.models import Enrolment
 
 
 class LearningSetQuerySet(models.QuerySet["LearningSet"]):
@@ -40,6 +41,38 @@ class LearningSet(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def active_members(self) -> list[Enrolment]:
+        """The set's members who have not withdrawn from the programme, by name."""
+        return list(
+            Enrolment.objects.active()
+            .filter(membership__learning_set=self)
+            .select_related("person__user")
+            .order_by("person__name")
+        )
+
+    def member_enrolment(self, user: User) -> Enrolment | None:
+        """`user`'s active enrolment in this set, or None (a facilitator, say, or someone signed out)."""
+        if not user.is_authenticated:
+            return None
+        return (
+            Enrolment.objects.active()
+            .filter(person__user=user, membership__learning_set=self)
+            .select_related("person")
+            .first()
+        )
+
+    def is_facilitated_by(self, user: User) -> bool:
+        return self.facilitators.filter(user=user).exists()
+
+    def current_contract(self) -> ContractVersion | None:
+        """The latest version of the set's ground rules; None until the set first agrees them."""
+        return self.contract_versions.order_by("-number").first()
+
+    def current_sharing_rule(self) -> str:
+        """The sharing rule in the set's current contract; a set that has not agreed one shares nothing yet."""
+        current = self.current_contract()
+        return current.sharing_rule if current else SharingRule.NOTHING
 
 
 class Membership(models.Model):
@@ -124,9 +157,10 @@ class CompositionRun(BaseModel):
 
 
 # --- The set's content (set tier: its members and facilitators only) -------------------------------------------
-# What happens in the room. The `room` app (actionset/room) owns these models' behaviour: its services, views and
-# panels. The models stay here, in the sets app's tables and migrations, because moving a model to another app
-# means migrating its tables across, which has not been taken on yet.
+# What happens in the room. The `room` app (actionset/room) owns these models' workflows: its services, views and
+# panels; what one model can say of itself sits on the model, as everywhere. The models stay here, in the sets app's
+# tables and migrations, because moving a model to another app means migrating its tables across, which has not been
+# taken on yet.
 
 
 class SharingRule(models.TextChoices):
@@ -174,6 +208,14 @@ class ContractAcknowledgement(models.Model):
 class ActionQuerySet(models.QuerySet["Action"]):
     def still_open(self) -> ActionQuerySet:
         return self.filter(status__in=Action.OPEN_STATUSES)
+
+    def owned_by(self, user: User) -> ActionQuerySet:
+        """A person's own actions, across every set they are an active member of, newest first."""
+        return (
+            self.filter(owner__person__user=user, owner__withdrawn_at__isnull=True)
+            .select_related("meeting__learning_set")
+            .order_by("-created_at")
+        )
 
     def open_for(self, enrolment: Any) -> ActionQuerySet:
         return self.still_open().filter(owner=enrolment)

@@ -79,6 +79,24 @@ class CohortQuerySet(models.QuerySet["Cohort"]):
     def trained_by(self, user: User) -> CohortQuerySet:
         return self.filter(trainers=user)
 
+    def upcoming(self) -> CohortQuerySet:
+        """The cohorts the public sees: open ones not yet over, and closed ones not yet started ("booking closed").
+        A cohort already running and closed to booking is its candidates' business."""
+        now = timezone.now()
+        return self.annotate(
+            first_start=models.Min("sessions__starts_at"), last_end=models.Max("sessions__ends_at")
+        ).filter(
+            Q(status=Cohort.Status.OPEN, last_end__gte=now)
+            | Q(status=Cohort.Status.OPEN, last_end__isnull=True)
+            | Q(status=Cohort.Status.CLOSED, first_start__gt=now)
+        )
+
+    def with_session_list(self) -> CohortQuerySet:
+        """Each cohort's sessions, by date, prefetched as `session_list` (what `training/_cohort_dates.html` lists)."""
+        return self.prefetch_related(
+            models.Prefetch("sessions", queryset=CohortSession.objects.order_by("starts_at"), to_attr="session_list")
+        )
+
 
 class Cohort(BaseModel):
     """One running of a course: a group of candidates with a capacity, dated sessions and trainers."""
