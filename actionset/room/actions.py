@@ -9,25 +9,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from actionset.accounts.models import User
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
-from actionset.sets.models import Action, ActionReport, LearningSet
+from actionset.sets.models import Action, ActionReport
 
 
 class NotYours(Exception):
     """A member may report only on their own actions."""
-
-
-def member_enrolment(learning_set: LearningSet, user: User) -> Enrolment | None:
-    """The signed-in user's active enrolment in this set, or None (a facilitator, say)."""
-    if not user.is_authenticated:
-        return None
-    return (
-        Enrolment.objects.filter(person__user=user, membership__learning_set=learning_set, withdrawn_at__isnull=True)
-        .select_related("person")
-        .first()
-    )
 
 
 def action_commit(*, meeting: Meeting, owner: Enrolment, text: str, due_on: dt.date | None) -> Action:

@@ -24,14 +24,6 @@ class StaleEdit(Exception):
         self.current = current
 
 
-def active_members(learning_set: LearningSet) -> list[Enrolment]:
-    return list(
-        Enrolment.objects.filter(membership__learning_set=learning_set, withdrawn_at__isnull=True)
-        .select_related("person")
-        .order_by("person__name")
-    )
-
-
 def bid_save(*, meeting: Meeting, enrolment: Enrolment, needs_time: bool, minutes: int, urgency: int) -> AirtimeBid:
     bid, _ = AirtimeBid.objects.update_or_create(
         meeting=meeting,
@@ -154,7 +146,7 @@ class FairnessRow:
 def fairness(learning_set: LearningSet, before: Meeting | None = None) -> list[FairnessRow]:
     """Turns and minutes of airtime each member has had: from the live meeting's presenter turns when they
     exist, otherwise from the airtime notes (a turn per presenter per meeting, minutes as recorded)."""
-    members = active_members(learning_set)
+    members = learning_set.active_members()
     turns = {m.pk: 0 for m in members}
     minutes = {m.pk: 0 for m in members}
     meetings = Meeting.objects.filter(learning_set=learning_set)

@@ -83,10 +83,6 @@ class ContractState:
         return self.current.number if self.current else 0
 
 
-def contract_current(learning_set: LearningSet) -> ContractVersion | None:
-    return learning_set.contract_versions.order_by("-number").first()
-
-
 def contract_state(learning_set: LearningSet) -> ContractState:
     history = list(learning_set.contract_versions.select_related("changed_by").order_by("-number"))
     current = history[0] if history else None
@@ -116,7 +112,7 @@ def contract_save(
     with transaction.atomic():
         # The set's row is the lock: two saves from the same version cannot both succeed.
         LearningSet.objects.select_for_update().filter(pk=learning_set.pk).get()
-        current = contract_current(learning_set)
+        current = learning_set.current_contract()
         latest = current.number if current else 0
         if current is not None and based_on != latest:
             raise ContractConflict(current, ground_rules)

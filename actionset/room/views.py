@@ -94,7 +94,7 @@ class ReviewForm(forms.Form):
 
 
 def _viewer(request: Request, learning_set: LearningSet) -> Enrolment | None:
-    return actions.member_enrolment(learning_set, request.user)
+    return learning_set.member_enrolment(request.user)
 
 
 def _member(request: Request, learning_set: LearningSet) -> Enrolment:
@@ -216,7 +216,7 @@ def contract_page(request: Request, learning_set: LearningSet) -> HttpResponse:
             }
         )
     viewer = _viewer(request, learning_set)
-    members = airtime.active_members(learning_set)
+    members = learning_set.active_members()
     ack = state.acknowledged.get(viewer.pk) if viewer else None
     context = {
         "learning_set": learning_set,
@@ -236,7 +236,7 @@ def contract_page(request: Request, learning_set: LearningSet) -> HttpResponse:
 @access("meeting.content", load=set_from_url)
 def contract_acknowledge(request: Request, learning_set: LearningSet) -> HttpResponse:
     enrolment = _member(request, learning_set)
-    current = contract.contract_current(learning_set)
+    current = learning_set.current_contract()
     version = request.POST.get("version", "")
     if current is None or not version.isdigit() or int(version) != current.number:
         messages.error(request, "The ground rules have changed since you read them. Please read them again.")
@@ -362,7 +362,7 @@ def question(request: Request, meeting: Meeting) -> HttpResponse:
     notes = airtime.notes_for(meeting, presenter)
     # Whoever notes it (the presenter or a scribe) says who asked; the coach's profile of each member depends on it.
     chosen = request.POST.get("asked_by", "")
-    asked_by = next((e for e in airtime.active_members(meeting.learning_set) if str(e.public_id) == chosen), None)
+    asked_by = next((e for e in meeting.learning_set.active_members() if str(e.public_id) == chosen), None)
     airtime.question_add(notes=notes, text=form.cleaned_data["text"], asked_by=asked_by)
     return _back(request, meeting, "Question noted.", presenter=presenter)
 
@@ -434,8 +434,7 @@ def fairness(request: Request, learning_set: LearningSet) -> HttpResponse:
         "rows": [{"row": r, "percent": round(100 * r.minutes / most) if most else 0} for r in rows],
         "trend": review.review_trend(learning_set),
         "question_profiles": [
-            (member, airtime.member_question_profile(learning_set, member))
-            for member in airtime.active_members(learning_set)
+            (member, airtime.member_question_profile(learning_set, member)) for member in learning_set.active_members()
         ],
         "versions": ContractVersion.objects.filter(learning_set=learning_set).count(),
     }

@@ -45,7 +45,7 @@ def setwork_panel(
         data["all_actions"] = list(
             Action.objects.filter(meeting=meeting).select_related("owner__person").order_by("owner__person__name")
         )
-        data["members"] = airtime.active_members(learning_set)
+        data["members"] = learning_set.active_members()
     elif kind == "airtime":
         presenter = presenter or airtime.current_presenter(meeting)
         data["presenter"] = presenter
@@ -56,7 +56,7 @@ def setwork_panel(
             data["questions"] = list(notes.questions.select_related("asked_by__person"))
             data["actions"] = list(Action.objects.filter(meeting=meeting, owner=presenter))
         data["presenters"] = airtime.presenter_order(meeting)
-        data["members"] = airtime.active_members(learning_set)
+        data["members"] = learning_set.active_members()
     elif kind == "consensus":
         statements = list(
             ConsensusStatement.objects.filter(meeting=meeting).select_related("author__person").order_by("pk")

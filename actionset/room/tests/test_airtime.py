@@ -21,7 +21,7 @@ def members(cast: Cast) -> list[Enrolment]:
     """The cast's participant first, then the set's other members by name."""
     assert cast.learning_set is not None
     me = cast.people["a_participant"].enrolments.get()
-    others = [m for m in airtime.active_members(cast.learning_set) if m.pk != me.pk]
+    others = [m for m in cast.learning_set.active_members() if m.pk != me.pk]
     return [me, *others]
 
 

@@ -74,7 +74,7 @@ def test_a_stale_edit_is_refused_showing_both_texts(programme_world: Cast) -> No
     assert "The facilitator&#x27;s rules" in page
     assert "My rules" in page
     assert 'name="version" value="2"' in page
-    assert contract.contract_current(cast.learning_set).ground_rules == "The facilitator's rules"  # type: ignore[union-attr, arg-type]
+    assert cast.learning_set.current_contract().ground_rules == "The facilitator's rules"  # type: ignore[union-attr]
 
 
 def test_the_service_refuses_two_saves_from_the_same_version(programme_world: Cast) -> None:

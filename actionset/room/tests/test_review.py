@@ -7,7 +7,6 @@ import datetime as dt
 from django.urls import reverse
 
 from actionset.room import review
-from actionset.room.airtime import active_members
 from actionset.sets.models import ProcessReview
 from conftest import Cast
 from tests.factories import MeetingFactory
@@ -40,7 +39,7 @@ def test_the_trend_averages_each_meeting_and_leaves_gaps(programme_world: Cast) 
     m1 = cast.meeting
     m2 = MeetingFactory.create(learning_set=cast.learning_set, number=2, starts_at=m1.starts_at + dt.timedelta(days=28))
     m3 = MeetingFactory.create(learning_set=cast.learning_set, number=3, starts_at=m1.starts_at + dt.timedelta(days=56))
-    people = active_members(cast.learning_set)
+    people = cast.learning_set.active_members()
     for who, rating in zip(people, (6, 7, 8), strict=False):
         review.review_save(meeting=m1, enrolment=who, rating=rating, helped="", differently="")
     for who, rating in zip(people, (9, 8), strict=False):
@@ -63,7 +62,7 @@ def test_members_do_not_see_each_others_reviews(programme_world: Cast) -> None:
     cast = programme_world
     assert cast.meeting is not None
     assert cast.learning_set is not None
-    other = next(m for m in active_members(cast.learning_set) if m.person.user_id != cast.users["a_participant"].pk)
+    other = next(m for m in cast.learning_set.active_members() if m.person.user_id != cast.users["a_participant"].pk)
     review.review_save(meeting=cast.meeting, enrolment=other, rating=2, helped="", differently="A private gripe")
     url = reverse("setwork:work", kwargs={"meeting": cast.meeting.public_id})
     assert "A private gripe" not in cast.client("a_participant").get(url).content.decode()
