@@ -33,11 +33,6 @@ class Recipient:
     time_zone: str
 
 
-def meeting_summary(meeting: Meeting) -> str:
-    programme = meeting.learning_set.programme
-    return f"{meeting.learning_set.name}: meeting {meeting.number} of {programme.number_of_meetings}"
-
-
 def meeting_event(meeting: Meeting, *, attendees: Sequence[Recipient] = (), stamp: datetime | None = None) -> Event:
     programme = meeting.learning_set.programme
     tz = zone(programme.time_zone)
@@ -47,7 +42,7 @@ def meeting_event(meeting: Meeting, *, attendees: Sequence[Recipient] = (), stam
         stamp=(stamp or timezone.now()).astimezone(UTC),
         start=meeting.starts_at.astimezone(tz),
         end=meeting.ends_at.astimezone(tz),
-        summary=meeting_summary(meeting),
+        summary=meeting.calendar_summary,
         description=f"Action learning set meeting, {programme.title}.",
         location=meeting.location or None,
         status=STATUS.CANCELLED if meeting.is_cancelled else STATUS.CONFIRMED,

@@ -59,16 +59,6 @@ def sheet_of(meeting: Meeting, run: MeetingRun | None = None) -> list[Phase]:
     return run_sheet(programme, run.method if run else None)
 
 
-def members_of(meeting: Meeting) -> list[Enrolment]:
-    """The set's active members, by name."""
-    return list(
-        Enrolment.objects.active()
-        .filter(membership__learning_set=meeting.learning_set)
-        .select_related("person")
-        .order_by("person__name")
-    )
-
-
 #: Who presents, in the order the set agreed from its airtime bids. The bids belong to the room, a layer above
 #: meetings, so the room's AppConfig.ready() puts its `airtime.presenter_order` here; until something does,
 #: members simply come by name.
@@ -81,7 +71,7 @@ def presenter_choices(meeting: Meeting) -> list[Enrolment]:
     The agreed airtime order comes from `presenter_order_source` where that is set; members it leaves out
     follow, by name, so that the facilitator can always hand airtime to anyone present.
     """
-    members = members_of(meeting)
+    members = meeting.learning_set.active_members()
     if presenter_order_source is None:
         return members
     ordered: list[Enrolment] = []
@@ -280,7 +270,7 @@ def live_presenter(*, actor: User, meeting: Meeting, version: int, presenter: En
     """Hand the set's time to another presenter (or to nobody). In a per-presenter phase the clock restarts."""
     with transaction.atomic():
         run, sheet = _locked_run(meeting, version)
-        if presenter is not None and presenter.pk not in {e.pk for e in members_of(meeting)}:
+        if presenter is not None and presenter.pk not in {e.pk for e in meeting.learning_set.active_members()}:
             raise LiveError("Only a member of this set can present.")
         if presenter is not None and presenter.pk == run.presenter_id:
             return run
@@ -388,17 +378,12 @@ def note_save(*, author: User, meeting: Meeting, text: str, version: int) -> Fac
 # --- attendance -------------------------------------------------------------------------------
 
 
-def attendance_of(meeting: Meeting) -> dict[int, str]:
-    """Enrolment pk → attendance status for the meeting."""
-    return dict(Attendance.objects.filter(meeting=meeting).values_list("enrolment_id", "status"))
-
-
 def attendance_record(
     *, actor: User, meeting: Meeting, statuses: Mapping[int, str], request: HttpRequest | None = None
 ) -> None:
     """Record attendance: `statuses` maps a member's enrolment pk to present, apologies or absent."""
     valid = set(Attendance.Status.values)
-    members = {e.pk for e in members_of(meeting)}
+    members = {e.pk for e in meeting.learning_set.active_members()}
     with transaction.atomic():
         for enrolment_id, status in statuses.items():
             if enrolment_id not in members or status not in valid:

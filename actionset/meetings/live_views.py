@@ -46,15 +46,6 @@ def _is_facilitator(request: HttpRequest, meeting: Meeting) -> bool:
     return can(actor_for(request), "meeting.facilitate", meeting)
 
 
-def _viewer_enrolment(request: HttpRequest, meeting: Meeting) -> Enrolment | None:
-    return (
-        Enrolment.objects.active()
-        .filter(membership__learning_set=meeting.learning_set, person__user=user_of(request))
-        .select_related("person")
-        .first()
-    )
-
-
 def _panel_template(phase: Phase | None) -> str | None:
     """The set-content panel for a kind of phase, where one has been written."""
     if phase is None:
@@ -97,7 +88,7 @@ def _state_context(
 ) -> dict[str, Any]:
     panel_key = _panel_key(state)
     shown = request.headers.get("X-Live-Panel")
-    viewer = None if is_facilitator else _viewer_enrolment(request, meeting)
+    viewer = None if is_facilitator else meeting.learning_set.member_enrolment(user_of(request))
     run = state.run
     return {
         "meeting": meeting,
@@ -126,9 +117,12 @@ def _state_context(
 
 
 def _attendance_context(meeting: Meeting) -> dict[str, Any]:
-    recorded = live.attendance_of(meeting)
+    recorded = meeting.attendance_by_enrolment()
     labels = dict(Attendance.Status.choices)
-    rows = [(e, recorded.get(e.pk, ""), labels.get(recorded.get(e.pk, ""), "")) for e in live.members_of(meeting)]
+    rows = [
+        (e, recorded.get(e.pk, ""), labels.get(recorded.get(e.pk, ""), ""))
+        for e in meeting.learning_set.active_members()
+    ]
     return {
         "attendance_rows": rows,
         "attendance_statuses": Attendance.Status.choices,
@@ -262,7 +256,7 @@ def live_notes(request: HttpRequest, meeting: Meeting) -> HttpResponse:
 @access("meeting.facilitate", load=meeting_from_url)
 @require_POST
 def live_attendance(request: HttpRequest, meeting: Meeting) -> HttpResponse:
-    members = live.members_of(meeting)
+    members = meeting.learning_set.active_members()
     statuses = {}
     for enrolment in members:
         value = request.POST.get(f"attendance-{enrolment.public_id}", "")

@@ -101,16 +101,8 @@ def _schedule_context(
         rows=rows,
         unscheduled_count=len(unscheduled),
         ready=programme.is_published and programme.start_date is not None,
-        meeting_length=_duration(programme.meeting_minutes),
+        meeting_length=programme.meeting_length,
     )
-
-
-def _duration(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest} minutes"
-    text = f"{hours} hour{pluralize(hours)}"
-    return f"{text} {rest} minutes" if rest else text
 
 
 @access("programme.view", load=programme_from_url)

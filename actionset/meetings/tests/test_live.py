@@ -37,7 +37,7 @@ def _started(cast: Cast, method: str = "uk") -> MeetingRun:
 
 
 def _member(cast: Cast) -> Enrolment:
-    return live.members_of(_meeting(cast))[0]
+    return _meeting(cast).learning_set.active_members()[0]
 
 
 def _rewind(run: MeetingRun, seconds: int) -> None:
@@ -130,7 +130,7 @@ def test_airtime_turns_are_recorded_per_presenter_with_the_clock_restarting(worl
     facilitator = _facilitator(world)
     for _ in range(3):  # to airtime
         run = live.live_next(actor=facilitator, meeting=meeting, version=run.version)
-    first, second = live.members_of(meeting)[:2]
+    first, second = meeting.learning_set.active_members()[:2]
     run = live.live_presenter(actor=facilitator, meeting=meeting, version=run.version, presenter=first)
     _rewind(run, 600)
     run = live.live_presenter(actor=facilitator, meeting=meeting, version=run.version, presenter=second)
@@ -199,7 +199,7 @@ def test_the_wial_presenter_keeps_the_set_s_attention_across_phases(world: Cast)
 def test_the_presenter_order_follows_the_agreed_airtime_order_when_there_is_one(
     world: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    members = live.members_of(_meeting(world))
+    members = _meeting(world).learning_set.active_members()
     monkeypatch.setattr(live, "presenter_order_source", lambda meeting: [members[2], members[0]])
     order = live.presenter_choices(_meeting(world))
     assert order[:2] == [members[2], members[0]]
@@ -232,11 +232,11 @@ def test_each_facilitator_has_their_own_note(world: Cast) -> None:
 
 def test_attendance_is_recorded_per_member_and_can_be_corrected(world: Cast) -> None:
     meeting = _meeting(world)
-    first, second = live.members_of(meeting)[:2]
+    first, second = meeting.learning_set.active_members()[:2]
     facilitator = _facilitator(world)
     live.attendance_record(actor=facilitator, meeting=meeting, statuses={first.pk: "present", second.pk: "apologies"})
     live.attendance_record(actor=facilitator, meeting=meeting, statuses={second.pk: "absent"})
-    assert live.attendance_of(meeting) == {first.pk: "present", second.pk: "absent"}
+    assert meeting.attendance_by_enrolment() == {first.pk: "present", second.pk: "absent"}
     assert Attendance.objects.count() == 2
 
 

@@ -171,7 +171,7 @@ def test_ending_shows_the_meeting_held(world: Cast) -> None:
 def test_handing_over_airtime_by_the_member_s_public_id(world: Cast) -> None:
     facilitator = world.client("facilitator")
     command(facilitator, world, "start", 0)
-    member = live.members_of(_meeting(world))[1]
+    member = _meeting(world).learning_set.active_members()[1]
     response = command(facilitator, world, "presenter", 1, htmx=True, presenter=str(member.public_id))
     assert response.status_code == 200
     assert member.person.name in response.content.decode()
@@ -236,7 +236,7 @@ def test_notes_are_not_in_the_admin() -> None:
 
 
 def test_the_facilitator_records_attendance_and_members_see_it(world: Cast) -> None:
-    first, second = live.members_of(_meeting(world))[:2]
+    first, second = _meeting(world).learning_set.active_members()[:2]
     response = world.client("facilitator").post(
         url("attendance", world),
         {f"attendance-{first.public_id}": "present", f"attendance-{second.public_id}": "apologies"},
