@@ -17,13 +17,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
 from actionset.meetings.models import Attendance, Meeting
-from actionset.programmes.models import Enrolment, Programme
+from actionset.programmes.models import Enrolment
 from actionset.sets.models import Action, LearningSet, SharingRule
 
 from .models import PROMPTS, Decision, JournalEntry, LeaderAnswer, SharedItem, Theme
@@ -42,25 +41,6 @@ class LearningError(Exception):
 JOURNAL_FIELDS = ("title", *(f for f, _ in PROMPTS), "notes")
 
 
-def journal_meetings(user: User) -> list[Meeting]:
-    """Meetings a person may link an entry to: those of their own sets that have begun (or were held), not cancelled."""
-    return list(
-        Meeting.objects.for_attendee(user)
-        .exclude(status=Meeting.Status.CANCELLED)
-        .filter(Q(status=Meeting.Status.HELD) | Q(starts_at__lte=timezone.now()))
-        .order_by("-starts_at")
-    )
-
-
-def journal_actions(user: User) -> list[Action]:
-    """A person's own actions, across every set they are a member of."""
-    return list(
-        Action.objects.filter(owner__person__user=user, owner__withdrawn_at__isnull=True)
-        .select_related("meeting__learning_set")
-        .order_by("-created_at")
-    )
-
-
 def journal_save(
     *,
     author: User,
@@ -69,13 +49,14 @@ def journal_save(
     actions: Iterable[Action] = (),
     **texts: str,
 ) -> JournalEntry:
-    """Create or update one of `author`'s journal entries. Only their own meetings and actions may be linked."""
+    """Create or update one of `author`'s journal entries. Only their own meetings and actions may be linked: a meeting
+    of their own sets that has begun (`Meeting.objects.for_attendee(author).begun()`), and their own actions."""
     unknown = set(texts) - set(JOURNAL_FIELDS)
     if unknown:
         raise TypeError(f"not journal fields: {sorted(unknown)}")
     if entry is not None and entry.author_id != author.pk:
         raise LearningError("A journal entry can only be changed by the person who wrote it.")
-    if meeting is not None and meeting.pk not in {m.pk for m in journal_meetings(author)}:
+    if meeting is not None and meeting.pk not in {m.pk for m in Meeting.objects.for_attendee(author).begun()}:
         raise LearningError("You can link an entry only to a meeting of your own set.")
     chosen = list(actions)
     if any(a.owner.person.user_id != author.pk for a in chosen):
@@ -146,30 +127,12 @@ def _md_line(text: str) -> str:
 # --- sharing out of the set (set tier until released) ------------------------------------------------------------
 
 
-def sharing_rule_of(learning_set: LearningSet) -> str:
-    """The sharing rule in the set's current contract; a set that has not agreed one shares nothing yet."""
-    current = learning_set.contract_versions.order_by("-number").first()
-    return current.sharing_rule if current else SharingRule.NOTHING
-
-
-def active_members(learning_set: LearningSet) -> list[Enrolment]:
-    return list(
-        Enrolment.objects.filter(membership__learning_set=learning_set, withdrawn_at__isnull=True)
-        .select_related("person__user")
-        .order_by("person__name")
-    )
-
-
 def member_of(learning_set: LearningSet, user: User | None) -> Enrolment | None:
     return (
         Enrolment.objects.filter(membership__learning_set=learning_set, withdrawn_at__isnull=True, person__user=user)
         .select_related("person")
         .first()
     )
-
-
-def facilitates(learning_set: LearningSet, user: User) -> bool:
-    return learning_set.facilitators.filter(user=user).exists()
 
 
 def rule_met(
@@ -259,7 +222,7 @@ def item_tally(
 ) -> Tally:
     """Where `item` stands. A page listing many items passes what is the same for all of them."""
     learning_set = item.learning_set
-    members = members if members is not None else active_members(learning_set)
+    members = members if members is not None else learning_set.active_members()
     member_ids = {m.pk for m in members}
     if facilitator_users is None:
         facilitator_users = set(learning_set.facilitators.values_list("user_id", flat=True))
@@ -281,7 +244,7 @@ def item_tally(
     if item.author_id in member_ids:
         approved.add(item.author_id)
     return Tally(
-        rule=rule if rule is not None else sharing_rule_of(learning_set),
+        rule=rule if rule is not None else learning_set.current_sharing_rule(),
         members=members,
         electorate={e.pk for e in item.electorate.all()},
         approved=approved,
@@ -293,7 +256,7 @@ def item_tally(
 
 
 def _electorate(learning_set: LearningSet, meeting: Meeting | None, author: Enrolment) -> list[Enrolment]:
-    members = active_members(learning_set)
+    members = learning_set.active_members()
     if meeting is not None:
         present = set(
             Attendance.objects.filter(meeting=meeting, status=Attendance.Status.PRESENT).values_list(
@@ -323,7 +286,7 @@ def item_propose(
         raise LearningError("Choose a theme, a lesson or a question for leaders.")
     if not text.strip():
         raise LearningError("Write what the set would share.")
-    if sharing_rule_of(learning_set) == SharingRule.NOTHING:
+    if learning_set.current_sharing_rule() == SharingRule.NOTHING:
         raise LearningError(
             "Your ground rules say nothing leaves the set. The set can change its sharing rule in the ground rules."
         )
@@ -371,7 +334,7 @@ def item_decide(*, actor: User, item: SharedItem, verdict: str) -> SharedItem:
         item = _locked(item)
         learning_set = item.learning_set
         member = member_of(learning_set, actor)
-        if member is None and not facilitates(learning_set, actor):
+        if member is None and not learning_set.is_facilitated_by(actor):
             raise LearningError("Only the set's members and facilitators decide what it shares.")
         if not item.is_proposed:
             raise LearningError(
@@ -437,13 +400,13 @@ def item_record_in_room(*, actor: User, item: SharedItem, decisions: dict[int, s
     with transaction.atomic():
         item = _locked(item)
         learning_set = item.learning_set
-        if not facilitates(learning_set, actor):
+        if not learning_set.is_facilitated_by(actor):
             raise LearningError("Only a facilitator of the set records the decisions given in the room.")
         if not item.is_proposed:
             raise LearningError(
                 "This has already been shared outside the set." if item.is_released else "This was withdrawn."
             )
-        members = {m.pk: m for m in active_members(learning_set)}
+        members = {m.pk: m for m in learning_set.active_members()}
         electorate = {e.pk for e in item.electorate.all()} & set(members)
         existing = {d.enrolment_id: d for d in item.decisions.filter(enrolment__isnull=False)}
         recorder = actor.name or actor.email
@@ -549,7 +512,7 @@ def item_edit(*, actor: User, item: SharedItem, text: str) -> SharedItem:
         if text == item.text:
             return item
         approvals = item.decisions.filter(verdict=Decision.Verdict.APPROVE).exclude(enrolment_id=item.author_id)
-        members = {m.pk: m for m in active_members(item.learning_set)}
+        members = {m.pk: m for m in item.learning_set.active_members()}
         facilitating = set(item.learning_set.facilitators.values_list("user_id", flat=True))
         told: list[tuple[Enrolment | User, str]] = []
         for d in approvals.select_related("user"):
@@ -638,14 +601,10 @@ def item_attribution(*, actor: User, item: SharedItem, show_author: bool) -> Sha
 # --- questions to leaders (programme tier) -----------------------------------------------------------------------
 
 
-def sponsors_programme(user: User, programme: Programme) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and programme.sponsors.filter(user=user).exists()
-
-
 def answer_add(*, actor: User, item: SharedItem, text: str) -> LeaderAnswer:
     """A sponsor of the programme answers a released question; the set's members are told by email."""
     programme = item.learning_set.programme
-    if not sponsors_programme(actor, programme):
+    if not programme.is_sponsored_by(actor):
         raise LearningError("Only the programme's sponsors answer the sets' questions.")
     if not (item.is_released and item.kind == SharedItem.Kind.QUESTION):
         raise LearningError("Only questions the set has shared can be answered.")
@@ -669,7 +628,7 @@ def answer_add(*, actor: User, item: SharedItem, text: str) -> LeaderAnswer:
 def _tell_the_set(answer: LeaderAnswer) -> None:
     item = answer.item
     # One message each: a reply goes to the sender, not to the whole set.
-    for member in active_members(item.learning_set):
+    for member in item.learning_set.active_members():
         if member.person.mail_address:
             email_send(
                 to=[member.person.mail_address],

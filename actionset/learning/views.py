@@ -22,7 +22,7 @@ from actionset.accounts.models import User
 from actionset.core.access import access, actor_for, can, visible
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Programme
-from actionset.sets.models import LearningSet
+from actionset.sets.models import Action, LearningSet
 
 from . import selectors, services
 from .forms import (
@@ -74,8 +74,8 @@ def theme_from_url(*, theme: UUID) -> Theme:
 def _journal_form(request: Request, data: Any = None, **kwargs: Any) -> JournalForm:
     return JournalForm(
         data,
-        meetings=services.journal_meetings(request.user),
-        actions=services.journal_actions(request.user),
+        meetings=list(Meeting.objects.for_attendee(request.user).begun()),
+        actions=list(Action.objects.owned_by(request.user)),
         **kwargs,
     )
 
@@ -83,7 +83,7 @@ def _journal_form(request: Request, data: Any = None, **kwargs: Any) -> JournalF
 def _unwritten_meetings(user: User) -> list[Meeting]:
     """Held meetings of the person's sets that their journal has no entry for yet, newest first."""
     written = set(JournalEntry.objects.of(user).exclude(meeting=None).values_list("meeting_id", flat=True))
-    held = [m for m in services.journal_meetings(user) if m.status == Meeting.Status.HELD]
+    held = [m for m in Meeting.objects.for_attendee(user).begun() if m.status == Meeting.Status.HELD]
     return [m for m in held if m.pk not in written][:3]
 
 
@@ -161,7 +161,7 @@ def journal_new(request: Request) -> HttpResponse:
         return _entry_page(request, None, form, partial=bool(request.htmx), status=200 if request.htmx else 422)
     initial: dict[str, Any] = {}
     chosen = request.GET.get("meeting", "")
-    meetings = services.journal_meetings(request.user)
+    meetings = list(Meeting.objects.for_attendee(request.user).begun())
     meeting = next((m for m in meetings if str(m.public_id) == chosen), None)
     if meeting is not None:
         initial["meeting"] = meeting.pk
@@ -215,7 +215,7 @@ def journal_meeting(request: Request, meeting: Meeting) -> HttpResponse:
     existing = JournalEntry.objects.of(request.user).filter(meeting=meeting).first()
     if existing is not None:
         return redirect("learning:journal_entry", entry=existing.public_id)
-    if meeting.pk not in {m.pk for m in services.journal_meetings(request.user)}:
+    if meeting.pk not in {m.pk for m in Meeting.objects.for_attendee(request.user).begun()}:
         # Not begun yet, or cancelled: a free entry rather than one tied to a meeting that has not happened.
         return redirect(reverse("learning:journal_new"))
     return redirect(reverse("learning:journal_new") + f"?meeting={meeting.public_id}")
@@ -227,10 +227,9 @@ def journal_meeting(request: Request, meeting: Meeting) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @access("learning.sharing", load=set_from_url)
 def sharing(request: Request, learning_set: LearningSet) -> HttpResponse:
-    members = services.active_members(learning_set)
+    members = learning_set.active_members()
     viewer = next((m for m in members if m.person.user_id == request.user.pk), None)
-    meetings = list(learning_set.meetings.exclude(status=Meeting.Status.CANCELLED).order_by("-number"))
-    held = [m for m in meetings if m.status == Meeting.Status.HELD or m.starts_at <= timezone.now()]
+    held = list(learning_set.meetings.begun().order_by("-number"))
     status = 200
     form = ProposeForm(meetings=held, members=members, initial={"meeting": held[0].pk if held else None})
     if request.method == "POST":
@@ -267,7 +266,7 @@ def sharing(request: Request, learning_set: LearningSet) -> HttpResponse:
         .prefetch_related("decisions", "answers", "themes", "electorate")
         .order_by("-created_at")
     )
-    rule = services.sharing_rule_of(learning_set)
+    rule = learning_set.current_sharing_rule()
     member_names = {m.pk: m.person.name for m in members}
     facilitator_names: dict[int, str] = {}
     for a in learning_set.facilitators.select_related("user"):
@@ -298,7 +297,7 @@ def sharing(request: Request, learning_set: LearningSet) -> HttpResponse:
             }
         )
     released = [{"item": i, "is_author": i.author.person.user_id == request.user.pk} for i in items if i.is_released]
-    rule = services.sharing_rule_of(learning_set)
+    rule = learning_set.current_sharing_rule()
     context = {
         "learning_set": learning_set,
         "programme": learning_set.programme,
@@ -359,7 +358,7 @@ def decide(request: Request, item: SharedItem) -> HttpResponse:
 
 
 def _room_rows(item: SharedItem) -> list[RoomRow]:
-    members = {m.pk: m for m in services.active_members(item.learning_set)}
+    members = {m.pk: m for m in item.learning_set.active_members()}
     decisions = {d.enrolment_id: d for d in item.decisions.filter(enrolment__isnull=False)}
     electorate = sorted(
         (members[e.pk] for e in item.electorate.all() if e.pk in members and e.pk != item.author_id),
@@ -497,7 +496,7 @@ def programme_shared(request: Request, programme: Programme) -> HttpResponse:
         "lessons": [i for i in items if i.kind == SharedItem.Kind.LESSON],
         "set_themes": [i for i in items if i.kind == SharedItem.Kind.THEME],
         "themes": selectors.themes_for_programme(programme, actor=actor),
-        "is_sponsor": services.sponsors_programme(request.user, programme),
+        "is_sponsor": programme.is_sponsored_by(request.user),
         "answer_form": AnswerForm(),
         "nav_current": "learning-shared",
     }

@@ -9,6 +9,7 @@ from actionset.learning.models import JournalEntry
 from actionset.learning.services import LearningError
 from actionset.learning.tests.factories import set_world, user_of
 from actionset.room.actions import action_commit
+from actionset.sets.models import Action
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def test_an_entry_links_to_the_authors_meeting_and_own_actions() -> None:
     assert list(entry.actions.all()) == [mine]
     with pytest.raises(LearningError, match="your own actions"):
         services.journal_save(author=user_of(me), actions=[theirs], about_myself="I rush.")
-    assert services.journal_actions(user_of(me)) == [mine]
+    assert list(Action.objects.owned_by(user_of(me))) == [mine]
 
 
 def test_an_entry_cannot_link_to_a_meeting_of_someone_elses_set() -> None:
