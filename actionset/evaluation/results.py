@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from actionset.evaluation.models import Answer, Instrument, Item, Occasion, Timing
-from actionset.evaluation.services import eligible_enrolments, invited, occasions_sync
+from actionset.evaluation.services import eligible_enrolments, occasions_sync
 from actionset.learning import selectors
 from actionset.meetings.models import Attendance, Meeting
 from actionset.programmes.models import Programme
@@ -243,7 +243,7 @@ def _asked(occasion: Occasion) -> tuple[int, int]:
     """
     eligible = eligible_enrolments(occasion)
     answered = occasion.responses.values("enrolment_id")
-    reached = set(invited(eligible).values_list("pk", flat=True))
+    reached = set(eligible.invitable().values_list("pk", flat=True))
     responders = set(answered.values_list("enrolment_id", flat=True))
     left_out = eligible.exclude(pk__in=reached).exclude(pk__in=answered).count()
     return len(reached | responders), left_out

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -175,12 +174,6 @@ def eligible_enrolments(occasion: Occasion) -> Any:
         .exclude(pk__in=away.values("enrolment_id"))
         .distinct()
     )
-
-
-def invited(enrolments: Any) -> Any:
-    """Who is invited among those asked: people who can sign in, and people with no login yet, who get a link of
-    their own by email. A person whose login has been switched off is not invited."""
-    return enrolments.filter(Q(person__user__isnull=True) | Q(person__user__is_active=True))
 
 
 def enrolment_for(*, occasion: Occasion, user: User) -> Enrolment | None:
@@ -354,7 +347,7 @@ def notices_send(*, today: dt.date | None = None, programmes: Iterable[Programme
                 occasion.notices.filter(kind=Notice.Kind.INVITATION).values_list("enrolment_id", "sent_at")
             )
             # Someone not yet signed up gets a link of their own; someone whose login is switched off, nothing.
-            waiting = invited(eligible_enrolments(occasion)).exclude(pk__in=answered).select_related("person__user")
+            waiting = eligible_enrolments(occasion).invitable().exclude(pk__in=answered).select_related("person__user")
             for enrolment in waiting:
                 if (enrolment.pk, Notice.Kind.INVITATION) not in sent:
                     with transaction.atomic():
