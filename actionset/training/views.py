@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.db.models import Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -53,27 +53,9 @@ def material_from_url(*, material: UUID) -> Material:
     return get_object_or_404(Material.objects.select_related("cohort"), public_id=material)
 
 
-def _sessions_prefetch() -> Any:
-    return Prefetch("sessions", queryset=CohortSession.objects.order_by("starts_at"), to_attr="session_list")
-
-
 def _upcoming_cohorts(courses: list[Course]) -> dict[int, list[Cohort]]:
-    """Course pk → the cohorts the public sees, soonest first: open ones not yet over, and closed ones not yet
-    started ("booking closed"). A cohort already running and closed to booking is its candidates' business.
-    """
-    now = timezone.now()
-    cohorts = (
-        Cohort.objects.filter(course__in=courses)
-        .annotate(first_start=Min("sessions__starts_at"), last_end=Max("sessions__ends_at"))
-        .filter(
-            Q(status=Cohort.Status.OPEN, last_end__gte=now)
-            | Q(status=Cohort.Status.OPEN, last_end__isnull=True)
-            | Q(status=Cohort.Status.CLOSED, first_start__gt=now)
-        )
-        .with_counts()
-        .prefetch_related(_sessions_prefetch())
-        .order_by("pk")
-    )
+    """Course pk → the cohorts the public sees (`CohortQuerySet.upcoming`), soonest first."""
+    cohorts = Cohort.objects.filter(course__in=courses).upcoming().with_counts().with_session_list().order_by("pk")
     result: dict[int, list[Cohort]] = {course.pk: [] for course in courses}
     for cohort in sorted(cohorts, key=_first_start):
         result[cohort.course_id].append(cohort)
@@ -276,7 +258,7 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 @access("training.manage")
 def manage(request: HttpRequest) -> HttpResponse:
     cohorts: QuerySet[Cohort] = (
-        Cohort.objects.with_counts().prefetch_related(_sessions_prefetch(), "trainers").order_by("pk")
+        Cohort.objects.with_counts().with_session_list().prefetch_related("trainers").order_by("pk")
     )
     actor = actor_for(request)
     courses = visible(actor, "training.manage", Course.objects.order_by("title")).prefetch_related(
