@@ -15,7 +15,6 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from actionset.accreditation import openbadges
-from actionset.accreditation.feedback import AREA_LABELS, RATING_LABELS
 from actionset.accreditation.signing import DEMO_KID_PREFIX
 from actionset.core.pdf import FONT, FONT_BOLD, PAGE, document_pdf
 from actionset.organisations.models import Provider
@@ -183,14 +182,8 @@ def evidence_pdf(portfolio: Any, progress: Any) -> bytes:
             )
         )
         rows = [["Area", "Rating", "Comment"]]
-        for key, value in observation.feedback.items():
-            rows.append(
-                [
-                    AREA_LABELS.get(key, key),
-                    RATING_LABELS.get(value.get("rating", ""), ""),
-                    Paragraph(escape(value.get("comment", "")), styles["cell"]),
-                ]
-            )
+        for row in observation.feedback_rows:
+            rows.append([row["area"], row["rating"], Paragraph(escape(row["comment"]), styles["cell"])])
         story.append(_table(rows, [34 * mm, 26 * mm, 104 * mm]))
         story.append(Spacer(1, 3 * mm))
 

@@ -119,21 +119,10 @@ def portfolio_start_view(request: HttpRequest, award: str) -> HttpResponse:
     return redirect("accreditation:portfolio", portfolio=portfolio.public_id)
 
 
-def _observation_rows(observation: Observation) -> list[dict[str, str]]:
-    return [
-        {
-            "area": AREA_LABELS.get(key, key),
-            "rating": RATING_LABELS.get(value.get("rating", ""), ""),
-            "comment": value.get("comment", ""),
-        }
-        for key, value in observation.feedback.items()
-    ]
-
-
 def _portfolio_page(request: HttpRequest, portfolio: Portfolio, **forms: Any) -> HttpResponse:
     actor = actor_for(request)
     progress = progress_for(portfolio)
-    observations = [(o, _observation_rows(o)) for o in portfolio.observations.all()]
+    observations = [(o, o.feedback_rows) for o in portfolio.observations.all()]
     submissions = list(portfolio.submissions.select_related("decided_by", "submitted_by"))
     credential = getattr(portfolio, "credential", None) if portfolio.status == Portfolio.Status.PASSED else None
     can_edit = can(actor, "portfolio.edit", portfolio) and portfolio.is_editable
