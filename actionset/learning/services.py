@@ -127,14 +127,6 @@ def _md_line(text: str) -> str:
 # --- sharing out of the set (set tier until released) ------------------------------------------------------------
 
 
-def member_of(learning_set: LearningSet, user: User | None) -> Enrolment | None:
-    return (
-        Enrolment.objects.filter(membership__learning_set=learning_set, withdrawn_at__isnull=True, person__user=user)
-        .select_related("person")
-        .first()
-    )
-
-
 def rule_met(
     rule: str,
     *,
@@ -279,7 +271,7 @@ def item_propose(
     show_author: bool = False,
 ) -> SharedItem:
     """A member proposes that the set shares something. Proposing it counts as the author's approval."""
-    author = member_of(learning_set, actor)
+    author = learning_set.member_enrolment(actor)
     if author is None:
         raise LearningError("Only the set's members propose what it shares.")
     if kind not in SharedItem.Kind.values:
@@ -292,7 +284,9 @@ def item_propose(
         )
     if meeting is not None and meeting.learning_set_id != learning_set.pk:
         raise LearningError("That meeting is not one of this set's.")
-    if presenter is not None and member_of(learning_set, presenter.person.user) is None:
+    # The presenter is checked by their enrolment, not their login: many members have none, and a check by login
+    # would take any member without one for the presenter.
+    if presenter is not None and presenter.pk not in {member.pk for member in learning_set.active_members()}:
         raise LearningError("The presenter must be a member of the set.")
     with transaction.atomic():
         item = SharedItem.objects.create(
@@ -333,7 +327,7 @@ def item_decide(*, actor: User, item: SharedItem, verdict: str) -> SharedItem:
     with transaction.atomic():
         item = _locked(item)
         learning_set = item.learning_set
-        member = member_of(learning_set, actor)
+        member = learning_set.member_enrolment(actor)
         if member is None and not learning_set.is_facilitated_by(actor):
             raise LearningError("Only the set's members and facilitators decide what it shares.")
         if not item.is_proposed:

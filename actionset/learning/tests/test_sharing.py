@@ -14,6 +14,7 @@ from actionset.learning.tests.factories import set_world, user_of
 from actionset.meetings.models import Attendance
 from actionset.room.contract import contract_save
 from actionset.sets.models import SharingRule
+from tests.factories import EnrolmentFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -198,6 +199,31 @@ def test_only_members_propose_and_only_members_and_facilitators_decide() -> None
     outsider = set_world(size=1, programme=world.programme).members[0]
     with pytest.raises(LearningError):
         services.item_decide(actor=user_of(outsider), item=item, verdict="object")
+
+
+def test_the_presenter_named_on_an_item_must_be_in_the_set_even_where_members_have_no_login() -> None:
+    world = set_world(size=2)
+    # A member of this set, and a presenter from another set, neither with a login.
+    for enrolment in (world.members[1], set_world(size=1, programme=world.programme).members[0]):
+        enrolment.person.user = None
+        enrolment.person.save(update_fields=["user"])
+    stranger = EnrolmentFactory.create(programme=world.programme, person=PersonFactory.create(user=None))
+    with pytest.raises(LearningError, match="presenter must be a member"):
+        services.item_propose(
+            actor=user_of(world.members[0]),
+            learning_set=world.learning_set,
+            kind="lesson",
+            text="x",
+            presenter=stranger,
+        )
+    item = services.item_propose(
+        actor=user_of(world.members[0]),
+        learning_set=world.learning_set,
+        kind="lesson",
+        text="x",
+        presenter=world.members[1],
+    )
+    assert item.presenter == world.members[1]
 
 
 def test_items_are_anonymous_outside_the_set_unless_the_author_opts_in() -> None:
