@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from actionset.sets.models import Action, AirtimeNotes, ConsensusStatement
+from actionset.room.models import Action, AirtimeNotes, ConsensusStatement
 from conftest import Cast
 from tests.factories import MeetingFactory
 from tests.matrix import DENY, DONE, HIDE, LOGIN, OK, Case, expect

@@ -20,7 +20,7 @@ from actionset.evaluation.services import eligible_enrolments, occasions_sync
 from actionset.learning import selectors
 from actionset.meetings.models import Attendance, Meeting
 from actionset.programmes.models import Programme
-from actionset.sets.models import Action
+from actionset.room.models import Action
 
 #: The fewest people whose answers may be shown, as any aggregate, anywhere: dashboard, charts, PDF, CSV.
 MIN_RESPONSES = 5

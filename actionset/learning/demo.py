@@ -16,7 +16,8 @@ from django.utils import timezone
 from actionset.accounts.models import User
 from actionset.meetings.models import Attendance, Meeting
 from actionset.programmes.models import Enrolment, Programme
-from actionset.sets.models import Action, LearningSet
+from actionset.room.models import Action
+from actionset.sets.models import LearningSet
 
 from . import services
 from .models import Decision, JournalEntry, SharedItem

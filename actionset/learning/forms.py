@@ -8,7 +8,7 @@ from django import forms
 
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
-from actionset.sets.models import Action
+from actionset.room.models import Action
 
 from .models import PROMPTS, SharedItem, Theme
 

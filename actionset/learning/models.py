@@ -40,7 +40,7 @@ class JournalEntry(BaseModel):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="journal_entries")
     meeting = models.ForeignKey("meetings.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     #: The author's own actions the entry reflects on (validated in the service: only their own).
-    actions = models.ManyToManyField("sets.Action", blank=True, related_name="+")
+    actions = models.ManyToManyField("room.Action", blank=True, related_name="+")
     title = models.CharField(max_length=200, blank=True)
     about_problem = models.TextField(blank=True)
     my_actions = models.TextField(blank=True)

@@ -23,7 +23,8 @@ from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
 from actionset.meetings.models import Attendance, Meeting
 from actionset.programmes.models import Enrolment
-from actionset.sets.models import Action, LearningSet, SharingRule
+from actionset.room.models import Action, ContractVersion
+from actionset.sets.models import LearningSet, SharingRule
 
 from .models import PROMPTS, Decision, JournalEntry, LeaderAnswer, SharedItem, Theme
 
@@ -236,7 +237,7 @@ def item_tally(
     if item.author_id in member_ids:
         approved.add(item.author_id)
     return Tally(
-        rule=rule if rule is not None else learning_set.current_sharing_rule(),
+        rule=rule if rule is not None else ContractVersion.objects.sharing_rule_for(learning_set),
         members=members,
         electorate={e.pk for e in item.electorate.all()},
         approved=approved,
@@ -278,7 +279,7 @@ def item_propose(
         raise LearningError("Choose a theme, a lesson or a question for leaders.")
     if not text.strip():
         raise LearningError("Write what the set would share.")
-    if learning_set.current_sharing_rule() == SharingRule.NOTHING:
+    if ContractVersion.objects.sharing_rule_for(learning_set) == SharingRule.NOTHING:
         raise LearningError(
             "Your ground rules say nothing leaves the set. The set can change its sharing rule in the ground rules."
         )

@@ -22,7 +22,8 @@ from actionset.accounts.models import User
 from actionset.core.access import access, actor_for, can, visible
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Programme
-from actionset.sets.models import Action, LearningSet
+from actionset.room.models import Action, ContractVersion
+from actionset.sets.models import LearningSet
 
 from . import selectors, services
 from .forms import (
@@ -266,7 +267,7 @@ def sharing(request: Request, learning_set: LearningSet) -> HttpResponse:
         .prefetch_related("decisions", "answers", "themes", "electorate")
         .order_by("-created_at")
     )
-    rule = learning_set.current_sharing_rule()
+    rule = ContractVersion.objects.sharing_rule_for(learning_set)
     member_names = {m.pk: m.person.name for m in members}
     facilitator_names: dict[int, str] = {}
     for a in learning_set.facilitators.select_related("user"):
@@ -297,7 +298,7 @@ def sharing(request: Request, learning_set: LearningSet) -> HttpResponse:
             }
         )
     released = [{"item": i, "is_author": i.author.person.user_id == request.user.pk} for i in items if i.is_released]
-    rule = learning_set.current_sharing_rule()
+    rule = ContractVersion.objects.sharing_rule_for(learning_set)
     context = {
         "learning_set": learning_set,
         "programme": learning_set.programme,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
-from actionset.sets.models import Action, ActionReport
+from actionset.room.models import Action, ActionReport
 
 
 class NotYours(Exception):

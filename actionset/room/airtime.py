@@ -13,7 +13,8 @@ from django.db.models import F
 from actionset.coach.profile import QuestionProfile, label_of, profile
 from actionset.meetings.models import Meeting, PresenterTurn
 from actionset.programmes.models import Enrolment
-from actionset.sets.models import AirtimeBid, AirtimeNotes, AirtimeQuestion, ConsensusStatement, LearningSet
+from actionset.room.models import AirtimeBid, AirtimeNotes, AirtimeQuestion, ConsensusStatement
+from actionset.sets.models import LearningSet
 
 
 class StaleEdit(Exception):

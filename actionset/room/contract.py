@@ -14,7 +14,8 @@ from django.db import transaction
 from actionset.accounts.models import User
 from actionset.core.audit import AuditAction, audit_record
 from actionset.programmes.models import Enrolment, Method
-from actionset.sets.models import ContractAcknowledgement, ContractVersion, LearningSet, SharingRule
+from actionset.room.models import ContractAcknowledgement, ContractVersion
+from actionset.sets.models import LearningSet, SharingRule
 
 UK_TEMPLATE = """\
 Confidentiality: what is said in the set stays in the set. The one limit: if someone may come to harm, \
@@ -112,7 +113,7 @@ def contract_save(
     with transaction.atomic():
         # The set's row is the lock: two saves from the same version cannot both succeed.
         LearningSet.objects.select_for_update().filter(pk=learning_set.pk).get()
-        current = learning_set.current_contract()
+        current = ContractVersion.objects.current_for(learning_set)
         latest = current.number if current else 0
         if current is not None and based_on != latest:
             raise ContractConflict(current, ground_rules)

@@ -14,7 +14,8 @@ from actionset.meetings.models import Attendance, Meeting, PresenterTurn
 from actionset.programmes.models import Programme
 from actionset.room.actions import action_commit, action_report
 from actionset.room.contract import contract_acknowledge, contract_save, template_for
-from actionset.sets.models import Action, AirtimeNotes, LearningSet, ProcessReview
+from actionset.room.models import Action, AirtimeNotes, ProcessReview
+from actionset.sets.models import LearningSet
 
 
 def seed() -> None:

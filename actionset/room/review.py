@@ -8,7 +8,8 @@ from django.db.models import Avg, Count
 
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
-from actionset.sets.models import LearningSet, ProcessReview
+from actionset.room.models import ProcessReview
+from actionset.sets.models import LearningSet
 
 
 def review_save(*, meeting: Meeting, enrolment: Enrolment, rating: int, helped: str, differently: str) -> ProcessReview:

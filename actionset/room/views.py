@@ -23,15 +23,8 @@ from actionset.core.access import access, actor_for, can
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
 from actionset.room import actions, airtime, contract, review
-from actionset.sets.models import (
-    Action,
-    AirtimeBid,
-    AirtimeNotes,
-    ConsensusStatement,
-    ContractVersion,
-    LearningSet,
-    SharingRule,
-)
+from actionset.room.models import Action, AirtimeBid, AirtimeNotes, ConsensusStatement, ContractVersion
+from actionset.sets.models import LearningSet, SharingRule
 from actionset.sets.views import set_from_url
 
 PANELS = ("ground_rules", "progress", "bids", "airtime", "actions", "consensus", "review")
@@ -236,7 +229,7 @@ def contract_page(request: Request, learning_set: LearningSet) -> HttpResponse:
 @access("meeting.content", load=set_from_url)
 def contract_acknowledge(request: Request, learning_set: LearningSet) -> HttpResponse:
     enrolment = _member(request, learning_set)
-    current = learning_set.current_contract()
+    current = ContractVersion.objects.current_for(learning_set)
     version = request.POST.get("version", "")
     if current is None or not version.isdigit() or int(version) != current.number:
         messages.error(request, "The ground rules have changed since you read them. Please read them again.")

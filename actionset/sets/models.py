@@ -4,7 +4,6 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -64,15 +63,6 @@ class LearningSet(BaseModel):
 
     def is_facilitated_by(self, user: User) -> bool:
         return self.facilitators.filter(user=user).exists()
-
-    def current_contract(self) -> ContractVersion | None:
-        """The latest version of the set's ground rules; None until the set first agrees them."""
-        return self.contract_versions.order_by("-number").first()
-
-    def current_sharing_rule(self) -> str:
-        """The sharing rule in the set's current contract; a set that has not agreed one shares nothing yet."""
-        current = self.current_contract()
-        return current.sharing_rule if current else SharingRule.NOTHING
 
 
 class Membership(models.Model):
@@ -157,10 +147,7 @@ class CompositionRun(BaseModel):
 
 
 # --- The set's content (set tier: its members and facilitators only) -------------------------------------------
-# What happens in the room. The `room` app (actionset/room) owns these models' workflows: its services, views and
-# panels; what one model can say of itself sits on the model, as everywhere. The models stay here, in the sets app's
-# tables and migrations, because moving a model to another app means migrating its tables across, which has not been
-# taken on yet.
+# How a set decides that something may leave the room: the set's own policy, which the room's contract records.
 
 
 class SharingRule(models.TextChoices):
@@ -170,219 +157,3 @@ class SharingRule(models.TextChoices):
     MAJORITY = "majority", "A majority of members approve"
     FACILITATOR_AND_PRESENTER = "facilitator_presenter", "The facilitator and the presenter approve"
     NOTHING = "nothing", "Nothing leaves the set"
-
-
-class ContractVersion(models.Model):
-    """One version of a set's contract (its ground rules). Versions are never edited: a change is a new version,
-    so the history shows who changed what and when, and an acknowledgement always names what was agreed."""
-
-    learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="contract_versions")
-    number = models.PositiveIntegerField()
-    ground_rules = models.TextField()
-    sharing_rule = models.CharField(max_length=30, choices=SharingRule.choices, default=SharingRule.ALL_PRESENT)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["learning_set", "-number"]
-        constraints = [models.UniqueConstraint(fields=["learning_set", "number"], name="one_contract_version_number")]
-
-    def __str__(self) -> str:
-        return f"Contract of {self.learning_set} v{self.number}"
-
-
-class ContractAcknowledgement(models.Model):
-    """A member's acknowledgement of the set's confidentiality, as worded in one version of its contract."""
-
-    version = models.ForeignKey(ContractVersion, on_delete=models.CASCADE, related_name="acknowledgements")
-    enrolment = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="+")
-    acknowledged_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["version", "enrolment"], name="acknowledge_version_once")]
-
-    def __str__(self) -> str:
-        return f"{self.enrolment_id} acknowledged v{self.version_id}"
-
-
-class ActionQuerySet(models.QuerySet["Action"]):
-    def still_open(self) -> ActionQuerySet:
-        return self.filter(status__in=Action.OPEN_STATUSES)
-
-    def owned_by(self, user: User) -> ActionQuerySet:
-        """A person's own actions, across every set they are an active member of, newest first."""
-        return (
-            self.filter(owner__person__user=user, owner__withdrawn_at__isnull=True)
-            .select_related("meeting__learning_set")
-            .order_by("-created_at")
-        )
-
-    def open_for(self, enrolment: Any) -> ActionQuerySet:
-        return self.still_open().filter(owner=enrolment)
-
-    def for_progress_round(self, meeting: Any, enrolment: Any) -> ActionQuerySet:
-        """What `enrolment` reports on at `meeting`: their actions from earlier meetings that were still open
-        when this meeting began — including those they have closed in this very round, so a report can be
-        corrected before the meeting moves on."""
-        return (
-            self.filter(owner=enrolment, meeting__learning_set=meeting.learning_set, meeting__number__lt=meeting.number)
-            .filter(models.Q(status__in=Action.OPEN_STATUSES) | models.Q(reports__meeting=meeting))
-            .distinct()
-            .select_related("meeting")
-            .order_by("meeting__number", "created_at")
-        )
-
-
-class Action(BaseModel):
-    """What a presenter commits to do before the next meeting. Partly done or not done stays open and comes
-    back at every progress round until it is done or dropped."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        DONE = "done", "Done"
-        PARTLY = "partly", "Partly done"
-        NOT_DONE = "not_done", "Not done"
-        DROPPED = "dropped", "Dropped"
-
-    OPEN_STATUSES = (Status.OPEN, Status.PARTLY, Status.NOT_DONE)
-
-    learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="actions")
-    owner = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="actions")
-    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="actions")
-    text = models.CharField(max_length=500)
-    due_on = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
-    learning = models.TextField(blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ActionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created_at"]
-
-    def __str__(self) -> str:
-        # A neutral label, never the words: anything that lists related objects (the admin, the audit log) prints it.
-        return f"Action {self.public_id.hex[:8]}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in self.OPEN_STATUSES
-
-
-class ActionReport(models.Model):
-    """What a member said about an action in one meeting's progress round: the action's history."""
-
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="reports")
-    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(max_length=20, choices=Action.Status.choices)
-    learning = models.TextField(blank=True)
-    reported_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["reported_at"]
-        constraints = [models.UniqueConstraint(fields=["action", "meeting"], name="one_report_per_action_meeting")]
-
-    def __str__(self) -> str:
-        return f"Progress report {self.pk}"
-
-
-class AirtimeBid(models.Model):
-    """A member's bid for airtime at one meeting; `position` is the order the facilitator agreed."""
-
-    class Urgency(models.IntegerChoices):
-        LOW = 1, "Could wait"
-        MEDIUM = 2, "Would help today"
-        HIGH = 3, "Urgent"
-
-    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="airtime_bids")
-    enrolment = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="airtime_bids")
-    needs_time = models.BooleanField(default=True)
-    minutes = models.PositiveSmallIntegerField(default=30)
-    urgency = models.PositiveSmallIntegerField(choices=Urgency.choices, default=Urgency.MEDIUM)
-    position = models.PositiveSmallIntegerField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["meeting", "position", "-urgency"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "enrolment"], name="one_bid_per_meeting")]
-
-    def __str__(self) -> str:
-        return f"Bid at {self.meeting_id} by {self.enrolment_id}"
-
-
-class AirtimeNotes(models.Model):
-    """A presenter's airtime: the issue in a line and what they now see. `version` guards against two
-    scribes overwriting each other."""
-
-    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="airtime_notes")
-    presenter = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="airtime_notes")
-    issue = models.CharField(max_length=300, blank=True)
-    insights = models.TextField(blank=True)
-    #: Minutes given, when the live meeting's own record of turns is not there to say.
-    minutes = models.PositiveSmallIntegerField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name_plural = "airtime notes"
-        constraints = [models.UniqueConstraint(fields=["meeting", "presenter"], name="one_airtime_per_presenter")]
-
-    def __str__(self) -> str:
-        return f"Airtime notes {self.pk}"
-
-
-class AirtimeQuestion(models.Model):
-    notes = models.ForeignKey(AirtimeNotes, on_delete=models.CASCADE, related_name="questions")
-    text = models.CharField(max_length=500)
-    asked_by = models.ForeignKey(
-        "programmes.Enrolment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    #: How the question coach read it when it was noted (open, closed, advice, not_question), and why.
-    label = models.CharField(max_length=20, blank=True)
-    reason = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"Airtime question {self.pk}"
-
-
-class ConsensusStatement(models.Model):
-    """WIAL's problem consensus: what one member thinks the real problem is, and the presenter's answer."""
-
-    class Verdict(models.TextChoices):
-        PENDING = "", "Not yet answered"
-        YES = "yes", "Yes"
-        CLOSE = "close", "Close"
-        NO = "no", "No"
-
-    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="consensus_statements")
-    author = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="+")
-    text = models.CharField(max_length=500)
-    verdict = models.CharField(max_length=10, choices=Verdict.choices, blank=True, default="")
-
-    class Meta:
-        ordering = ["pk"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "author"], name="one_statement_per_member")]
-
-    def __str__(self) -> str:
-        return f"Problem statement {self.pk}"
-
-
-class ProcessReview(models.Model):
-    """A member's quick review of how the set worked at one meeting."""
-
-    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="process_reviews")
-    enrolment = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="+")
-    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(10)])
-    helped = models.TextField(blank=True)
-    differently = models.TextField(blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["meeting", "enrolment"], name="one_review_per_member")]
-
-    def __str__(self) -> str:
-        return f"Process review {self.pk}"

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from actionset.meetings.methods import phases_for
 from actionset.meetings.models import FacilitatorNote, Meeting
 from actionset.organisations.models import Organisation
-from actionset.sets.models import Action
+from actionset.room.models import Action
 from tests.browser.conftest import PHONE, screenshot, serious_accessibility_violations, sign_in
 from tests.factories import (
     TEST_PASSWORD,

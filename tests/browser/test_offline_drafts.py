@@ -6,7 +6,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from actionset.sets.models import ProcessReview
+from actionset.room.models import ProcessReview
 from tests.browser.conftest import PHONE, sign_in
 from tests.browser.test_live_meeting import build_world
 from tests.factories import TEST_PASSWORD

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from actionset.meetings.models import Meeting
 from actionset.organisations.models import Organisation
-from actionset.sets.models import Action, ContractAcknowledgement, LearningSet
+from actionset.room.models import Action, ContractAcknowledgement
+from actionset.sets.models import LearningSet
 from tests.browser.conftest import PHONE, screenshot, serious_accessibility_violations, sign_in
 from tests.factories import (
     TEST_PASSWORD,

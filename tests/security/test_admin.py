@@ -25,14 +25,7 @@ from actionset.learning.models import Decision, JournalEntry, SharedItem
 from actionset.meetings.models import FacilitatorNote, PresenterTurn
 from actionset.organisations.models import OrganisationRole, Person, Provider, StaffRole
 from actionset.programmes.models import Enrolment
-from actionset.sets.models import (
-    Action,
-    ActionReport,
-    AirtimeNotes,
-    AirtimeQuestion,
-    ConsensusStatement,
-    ProcessReview,
-)
+from actionset.room.models import Action, ActionReport, AirtimeNotes, AirtimeQuestion, ConsensusStatement, ProcessReview
 from conftest import Cast
 from tests.factories import TEST_PASSWORD
 

@@ -31,7 +31,7 @@ from actionset.evaluation.tests.factories import occasion
 from actionset.learning.models import JournalEntry, SharedItem
 from actionset.meetings.models import FacilitatorNote
 from actionset.meetings.services import calendar_feed_create
-from actionset.sets.models import (
+from actionset.room.models import (
     Action,
     ActionReport,
     AirtimeNotes,
@@ -84,13 +84,13 @@ TIERS: dict[str, dict[str, str]] = {
     "sets.FacilitatorAssignment": {"role": SYSTEM},
     # The engine's explanation names people and keep-apart pairs: the designers' board (redacted for others).
     "sets.CompositionRun": {"status": SYSTEM, "explanation": PROGRAMME},
-    "sets.ContractVersion": {"ground_rules": SET, "sharing_rule": SYSTEM},
-    "sets.Action": {"text": SET, "learning": SET, "status": SYSTEM},
-    "sets.ActionReport": {"learning": SET, "status": SYSTEM},
-    "sets.AirtimeNotes": {"issue": SET, "insights": SET},
-    "sets.AirtimeQuestion": {"text": SET, "reason": SET, "label": SYSTEM},
-    "sets.ConsensusStatement": {"text": SET, "verdict": SYSTEM},
-    "sets.ProcessReview": {"helped": SET, "differently": SET},
+    "room.ContractVersion": {"ground_rules": SET, "sharing_rule": SYSTEM},
+    "room.Action": {"text": SET, "learning": SET, "status": SYSTEM},
+    "room.ActionReport": {"learning": SET, "status": SYSTEM},
+    "room.AirtimeNotes": {"issue": SET, "insights": SET},
+    "room.AirtimeQuestion": {"text": SET, "reason": SET, "label": SYSTEM},
+    "room.ConsensusStatement": {"text": SET, "verdict": SYSTEM},
+    "room.ProcessReview": {"helped": SET, "differently": SET},
     "meetings.Meeting": {"location": PROGRAMME, "status": SYSTEM},
     "meetings.CalendarFeed": {"token_hash": SYSTEM},
     "meetings.MeetingRun": {"method": SYSTEM},
@@ -210,30 +210,30 @@ def _plant(cast: Cast, words: dict[str, Canary]) -> None:
     ContractVersion.objects.create(
         learning_set=learning_set,
         number=1,
-        ground_rules=w("sets.ContractVersion.ground_rules"),
+        ground_rules=w("room.ContractVersion.ground_rules"),
         changed_by=cast.users["facilitator"],
     )
     action = Action.objects.create(
         learning_set=learning_set,
         owner=member,
         meeting=meeting,
-        text=w("sets.Action.text"),
-        learning=w("sets.Action.learning"),
+        text=w("room.Action.text"),
+        learning=w("room.Action.learning"),
     )
-    ActionReport.objects.create(action=action, meeting=later, status="partly", learning=w("sets.ActionReport.learning"))
+    ActionReport.objects.create(action=action, meeting=later, status="partly", learning=w("room.ActionReport.learning"))
     notes = AirtimeNotes.objects.create(
-        meeting=meeting, presenter=member, issue=w("sets.AirtimeNotes.issue"), insights=w("sets.AirtimeNotes.insights")
+        meeting=meeting, presenter=member, issue=w("room.AirtimeNotes.issue"), insights=w("room.AirtimeNotes.insights")
     )
     AirtimeQuestion.objects.create(
-        notes=notes, text=w("sets.AirtimeQuestion.text"), reason=w("sets.AirtimeQuestion.reason"), label="open"
+        notes=notes, text=w("room.AirtimeQuestion.text"), reason=w("room.AirtimeQuestion.reason"), label="open"
     )
-    ConsensusStatement.objects.create(meeting=meeting, author=member, text=w("sets.ConsensusStatement.text"))
+    ConsensusStatement.objects.create(meeting=meeting, author=member, text=w("room.ConsensusStatement.text"))
     ProcessReview.objects.create(
         meeting=meeting,
         enrolment=member,
         rating=7,
-        helped=w("sets.ProcessReview.helped"),
-        differently=w("sets.ProcessReview.differently"),
+        helped=w("room.ProcessReview.helped"),
+        differently=w("room.ProcessReview.differently"),
     )
     item = SharedItem.objects.create(
         learning_set=learning_set,
@@ -368,7 +368,7 @@ def test_the_canary_is_found_where_its_readers_look(programme_world: Cast) -> No
     _plant(cast, words)
     member = cast.client("a_participant")
     contract = member.get(reverse("setwork:contract", kwargs={"learning_set": cast.learning_set.public_id}))
-    assert words["sets.ContractVersion.ground_rules"].word in readable_text(contract)
+    assert words["room.ContractVersion.ground_rules"].word in readable_text(contract)
     journal = member.get(reverse("learning:journal_export_pdf"))
     assert words["learning.JournalEntry.about_myself"].word in readable_text(journal)
     portfolio = portfolio_for(cast.users["a_participant"])

@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_cache_table'),
+        ("core", "0002_cache_table"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Heartbeat',
+            name="Heartbeat",
             fields=[
-                ('name', models.CharField(max_length=40, primary_key=True, serialize=False)),
-                ('seen_at', models.DateTimeField()),
+                ("name", models.CharField(max_length=40, primary_key=True, serialize=False)),
+                ("seen_at", models.DateTimeField()),
             ],
         ),
         migrations.CreateModel(
-            name='ScheduledJob',
+            name="ScheduledJob",
             fields=[
-                ('name', models.CharField(max_length=60, primary_key=True, serialize=False)),
-                ('last_queued_at', models.DateTimeField(blank=True, null=True)),
-                ('last_result_id', models.CharField(blank=True, max_length=64)),
+                ("name", models.CharField(max_length=60, primary_key=True, serialize=False)),
+                ("last_queued_at", models.DateTimeField(blank=True, null=True)),
+                ("last_result_id", models.CharField(blank=True, max_length=64)),
             ],
         ),
     ]

@@ -21,7 +21,7 @@ def url(cast: Cast, name: str = "evaluation:dashboard") -> str:
 
 def test_health_counts_actions_but_never_shows_what_they_say(programme_world: Cast) -> None:
     from actionset.meetings.models import Attendance
-    from actionset.sets.models import Action
+    from actionset.room.models import Action
 
     meeting = programme_world.meeting
     assert meeting is not None

@@ -9,7 +9,7 @@ from actionset.learning.models import JournalEntry
 from actionset.learning.services import LearningError
 from actionset.learning.tests.factories import set_world, user_of
 from actionset.room.actions import action_commit
-from actionset.sets.models import Action
+from actionset.room.models import Action
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

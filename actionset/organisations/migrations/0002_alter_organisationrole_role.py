@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='organisationrole',
-            name='role',
-            field=models.CharField(choices=[('admin', 'Organisation admin'), ('sponsor', 'Sponsor'), ('participant', 'Participant'), ('facilitator', 'Internal facilitator')], max_length=20),
+            model_name="organisationrole",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("admin", "Organisation admin"),
+                    ("sponsor", "Sponsor"),
+                    ("participant", "Participant"),
+                    ("facilitator", "Internal facilitator"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0002_alter_organisationrole_role'),
+        ("organisations", "0002_alter_organisationrole_role"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='require_two_factor_for_admins_and_sponsors',
-            field=models.BooleanField(default=False, help_text="The organisation's admins and sponsors must set up an authenticator app before they can use the app.", verbose_name='require two-factor authentication for admins and sponsors'),
+            model_name="organisation",
+            name="require_two_factor_for_admins_and_sponsors",
+            field=models.BooleanField(
+                default=False,
+                help_text="The organisation's admins and sponsors must set up an authenticator app before they can use the app.",
+                verbose_name="require two-factor authentication for admins and sponsors",
+            ),
         ),
         migrations.AddField(
-            model_name='provider',
-            name='require_two_factor_for_staff',
-            field=models.BooleanField(default=False, help_text='Every member of staff must set up an authenticator app before they can use the app.', verbose_name='require two-factor authentication for staff'),
+            model_name="provider",
+            name="require_two_factor_for_staff",
+            field=models.BooleanField(
+                default=False,
+                help_text="Every member of staff must set up an authenticator app before they can use the app.",
+                verbose_name="require two-factor authentication for staff",
+            ),
         ),
     ]

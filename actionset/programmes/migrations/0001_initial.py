@@ -8,106 +8,279 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('title', models.CharField(max_length=200)),
-                ('aims', models.TextField(blank=True, help_text='What the programme is for, in a few sentences.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('recruiting', 'Recruiting'), ('running', 'Running'), ('closed', 'Closed')], default='draft', max_length=20)),
-                ('brief_context', models.TextField(blank=True, verbose_name='Context and history')),
-                ('brief_why', models.TextField(blank=True, verbose_name='Why it matters')),
-                ('brief_tried', models.TextField(blank=True, verbose_name='What has been tried')),
-                ('brief_success', models.TextField(blank=True, verbose_name='What success would look like')),
-                ('mandate', models.CharField(choices=[('recommend', 'Sets recommend; others decide and implement'), ('implement', 'Sets recommend and also implement')], default='recommend', max_length=20)),
-                ('method', models.CharField(choices=[('uk', 'UK / Revans'), ('wial', 'WIAL (single problem)'), ('incident', 'Intervision incident method'), ('troika', 'Troika consulting')], default='uk', max_length=20)),
-                ('format', models.CharField(choices=[('in_person', 'In person'), ('online', 'Online'), ('hybrid', 'Hybrid')], default='in_person', max_length=20)),
-                ('set_size_min', models.PositiveSmallIntegerField(default=5, validators=[django.core.validators.MinValueValidator(2), django.core.validators.MaxValueValidator(12)])),
-                ('set_size_max', models.PositiveSmallIntegerField(default=7, validators=[django.core.validators.MinValueValidator(2), django.core.validators.MaxValueValidator(12)])),
-                ('number_of_meetings', models.PositiveSmallIntegerField(default=6, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(24)])),
-                ('cadence_weeks', models.PositiveSmallIntegerField(default=4, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='Weeks between meetings')),
-                ('meeting_minutes', models.PositiveSmallIntegerField(default=180, validators=[django.core.validators.MinValueValidator(30), django.core.validators.MaxValueValidator(480)], verbose_name='Meeting length (minutes)')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='First meetings from')),
-                ('location', models.CharField(blank=True, help_text='Venue, or how to join online.', max_length=200)),
-                ('time_zone', models.CharField(default='Europe/London', max_length=64)),
-                ('published_at', models.DateTimeField(blank=True, help_text='When the sets were published to members.', null=True)),
-                ('designer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='designed_programmes', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='programmes', to='organisations.organisation')),
-                ('sponsors', models.ManyToManyField(blank=True, related_name='sponsored_programmes', to='organisations.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("title", models.CharField(max_length=200)),
+                ("aims", models.TextField(blank=True, help_text="What the programme is for, in a few sentences.")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("recruiting", "Recruiting"),
+                            ("running", "Running"),
+                            ("closed", "Closed"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("brief_context", models.TextField(blank=True, verbose_name="Context and history")),
+                ("brief_why", models.TextField(blank=True, verbose_name="Why it matters")),
+                ("brief_tried", models.TextField(blank=True, verbose_name="What has been tried")),
+                ("brief_success", models.TextField(blank=True, verbose_name="What success would look like")),
+                (
+                    "mandate",
+                    models.CharField(
+                        choices=[
+                            ("recommend", "Sets recommend; others decide and implement"),
+                            ("implement", "Sets recommend and also implement"),
+                        ],
+                        default="recommend",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("uk", "UK / Revans"),
+                            ("wial", "WIAL (single problem)"),
+                            ("incident", "Intervision incident method"),
+                            ("troika", "Troika consulting"),
+                        ],
+                        default="uk",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("in_person", "In person"), ("online", "Online"), ("hybrid", "Hybrid")],
+                        default="in_person",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "set_size_min",
+                    models.PositiveSmallIntegerField(
+                        default=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(2),
+                            django.core.validators.MaxValueValidator(12),
+                        ],
+                    ),
+                ),
+                (
+                    "set_size_max",
+                    models.PositiveSmallIntegerField(
+                        default=7,
+                        validators=[
+                            django.core.validators.MinValueValidator(2),
+                            django.core.validators.MaxValueValidator(12),
+                        ],
+                    ),
+                ),
+                (
+                    "number_of_meetings",
+                    models.PositiveSmallIntegerField(
+                        default=6,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(24),
+                        ],
+                    ),
+                ),
+                (
+                    "cadence_weeks",
+                    models.PositiveSmallIntegerField(
+                        default=4,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(12),
+                        ],
+                        verbose_name="Weeks between meetings",
+                    ),
+                ),
+                (
+                    "meeting_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=180,
+                        validators=[
+                            django.core.validators.MinValueValidator(30),
+                            django.core.validators.MaxValueValidator(480),
+                        ],
+                        verbose_name="Meeting length (minutes)",
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="First meetings from")),
+                ("location", models.CharField(blank=True, help_text="Venue, or how to join online.", max_length=200)),
+                ("time_zone", models.CharField(default="Europe/London", max_length=64)),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, help_text="When the sets were published to members.", null=True),
+                ),
+                (
+                    "designer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="designed_programmes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="programmes",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "sponsors",
+                    models.ManyToManyField(blank=True, related_name="sponsored_programmes", to="organisations.person"),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='EvaluationPoint',
+            name="EvaluationPoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('instrument', models.CharField(choices=[('review_sheet', 'After-meeting review sheet'), ('self_rating', 'Pre/post self-rating'), ('psychological_safety', 'Team psychological safety scale'), ('reflective_thinking', 'Reflective thinking questionnaire'), ('sponsor_interview', 'Sponsor interview on results')], max_length=40)),
-                ('timing', models.CharField(choices=[('start', 'At the start'), ('each_meeting', 'After each meeting'), ('end', 'At the end'), ('follow_up_3', '3 months after'), ('follow_up_6', '6 months after')], max_length=20)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evaluation_points', to='programmes.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "instrument",
+                    models.CharField(
+                        choices=[
+                            ("review_sheet", "After-meeting review sheet"),
+                            ("self_rating", "Pre/post self-rating"),
+                            ("psychological_safety", "Team psychological safety scale"),
+                            ("reflective_thinking", "Reflective thinking questionnaire"),
+                            ("sponsor_interview", "Sponsor interview on results"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "timing",
+                    models.CharField(
+                        choices=[
+                            ("start", "At the start"),
+                            ("each_meeting", "After each meeting"),
+                            ("end", "At the end"),
+                            ("follow_up_3", "3 months after"),
+                            ("follow_up_6", "6 months after"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evaluation_points",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['instrument', 'timing'],
+                "ordering": ["instrument", "timing"],
             },
         ),
         migrations.CreateModel(
-            name='Enrolment',
+            name="Enrolment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('availability', models.JSONField(blank=True, default=list)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('keep_apart', models.ManyToManyField(blank=True, related_name='+', to='organisations.person')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolments', to='organisations.person')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolments', to='programmes.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("availability", models.JSONField(blank=True, default=list)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                ("keep_apart", models.ManyToManyField(blank=True, related_name="+", to="organisations.person")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrolments",
+                        to="organisations.person",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrolments",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['person__name'],
+                "ordering": ["person__name"],
             },
         ),
         migrations.CreateModel(
-            name='ProgrammeEvent',
+            name="ProgrammeEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('launch', 'Launch event'), ('closing', 'Closing conference'), ('other', 'Other event')], max_length=20)),
-                ('title', models.CharField(max_length=200)),
-                ('starts_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField()),
-                ('location', models.CharField(blank=True, max_length=200)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='programmes.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("launch", "Launch event"),
+                            ("closing", "Closing conference"),
+                            ("other", "Other event"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("starts_at", models.DateTimeField()),
+                ("ends_at", models.DateTimeField()),
+                ("location", models.CharField(blank=True, max_length=200)),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="programmes.programme"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at'],
+                "ordering": ["starts_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.CheckConstraint(condition=models.Q(('set_size_min__lte', models.F('set_size_max'))), name='set_size_bounds'),
+            model_name="programme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("set_size_min__lte", models.F("set_size_max"))), name="set_size_bounds"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluationpoint',
-            constraint=models.UniqueConstraint(fields=('programme', 'instrument', 'timing'), name='unique_evaluation_point'),
+            model_name="evaluationpoint",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "instrument", "timing"), name="unique_evaluation_point"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.UniqueConstraint(fields=('programme', 'person'), name='unique_enrolment'),
+            model_name="enrolment",
+            constraint=models.UniqueConstraint(fields=("programme", "person"), name="unique_enrolment"),
         ),
     ]

@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0001_initial'),
+        ("programmes", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='programme',
-            name='max_sets_per_facilitator',
-            field=models.PositiveSmallIntegerField(default=2, help_text="A facilitator's capacity.", validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)]),
+            model_name="programme",
+            name="max_sets_per_facilitator",
+            field=models.PositiveSmallIntegerField(
+                default=2,
+                help_text="A facilitator's capacity.",
+                validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)],
+            ),
         ),
     ]

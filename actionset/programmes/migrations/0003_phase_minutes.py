@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0002_programme_max_sets_per_facilitator'),
+        ("programmes", "0002_programme_max_sets_per_facilitator"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='programme',
-            name='phase_minutes',
+            model_name="programme",
+            name="phase_minutes",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]

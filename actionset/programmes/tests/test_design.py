@@ -134,7 +134,7 @@ def test_sponsors_see_the_programme_but_not_proposed_sets(cast: Cast) -> None:
 
 def test_sponsors_see_attendance_counts_but_not_who_said_what(programme_world: Cast) -> None:
     from actionset.meetings.models import Attendance
-    from actionset.sets.models import AirtimeNotes
+    from actionset.room.models import AirtimeNotes
 
     cast = programme_world
     assert cast.meeting is not None

@@ -11,7 +11,8 @@ from actionset.core.access import actor_for, can
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment, Method
 from actionset.room import actions, airtime, contract
-from actionset.sets.models import Action, AirtimeBid, ConsensusStatement, ProcessReview, SharingRule
+from actionset.room.models import Action, AirtimeBid, ConsensusStatement, ProcessReview
+from actionset.sets.models import SharingRule
 
 register = template.Library()
 

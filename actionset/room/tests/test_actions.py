@@ -11,7 +11,7 @@ from django.urls import reverse
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
 from actionset.room import actions
-from actionset.sets.models import Action, ActionReport
+from actionset.room.models import Action, ActionReport
 from conftest import Cast
 from tests.factories import MeetingFactory, UserFactory
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
 from actionset.room import airtime
-from actionset.sets.models import AirtimeBid, AirtimeNotes, AirtimeQuestion, ConsensusStatement
+from actionset.room.models import AirtimeBid, AirtimeNotes, AirtimeQuestion, ConsensusStatement
 from conftest import Cast
 from tests.factories import MeetingFactory
 

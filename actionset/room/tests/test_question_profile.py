@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
-from actionset.sets.models import AirtimeQuestion
+from actionset.room.models import AirtimeQuestion
 from conftest import Cast
 from tests.factories import EnrolmentFactory, MembershipFactory, UserFactory
 

@@ -7,7 +7,7 @@ import datetime as dt
 from django.urls import reverse
 
 from actionset.room import review
-from actionset.sets.models import ProcessReview
+from actionset.room.models import ProcessReview
 from conftest import Cast
 from tests.factories import MeetingFactory
 

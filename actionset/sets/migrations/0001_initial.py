@@ -7,78 +7,147 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('programmes', '0001_initial'),
+        ("programmes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CompositionRun',
+            name="CompositionRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Could not compose')], default='queued', max_length=20)),
-                ('number_of_sets', models.PositiveSmallIntegerField()),
-                ('time_limit', models.FloatField(default=10.0)),
-                ('seed', models.PositiveIntegerField(default=1)),
-                ('progress', models.FloatField(default=0.0, help_text='0 to 1')),
-                ('objective', models.FloatField(blank=True, null=True)),
-                ('upper_bound', models.FloatField(blank=True, null=True)),
-                ('explanation', models.JSONField(blank=True, default=list)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='composition_runs', to='programmes.programme')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Could not compose"),
+                        ],
+                        default="queued",
+                        max_length=20,
+                    ),
+                ),
+                ("number_of_sets", models.PositiveSmallIntegerField()),
+                ("time_limit", models.FloatField(default=10.0)),
+                ("seed", models.PositiveIntegerField(default=1)),
+                ("progress", models.FloatField(default=0.0, help_text="0 to 1")),
+                ("objective", models.FloatField(blank=True, null=True)),
+                ("upper_bound", models.FloatField(blank=True, null=True)),
+                ("explanation", models.JSONField(blank=True, default=list)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="composition_runs",
+                        to="programmes.programme",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='LearningSet',
+            name="LearningSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=100)),
-                ('slot', models.CharField(blank=True, max_length=10)),
-                ('locked', models.BooleanField(default=False, help_text='Kept as it is when the rest are re-optimised.')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sets', to='programmes.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=100)),
+                ("slot", models.CharField(blank=True, max_length=10)),
+                (
+                    "locked",
+                    models.BooleanField(default=False, help_text="Kept as it is when the rest are re-optimised."),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sets", to="programmes.programme"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['programme', 'position', 'name'],
+                "ordering": ["programme", "position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('locked', models.BooleanField(default=False, help_text='Stays in this set when the rest are re-optimised.')),
-                ('enrolment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='membership', to='programmes.enrolment')),
-                ('learning_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='sets.learningset')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "locked",
+                    models.BooleanField(default=False, help_text="Stays in this set when the rest are re-optimised."),
+                ),
+                (
+                    "enrolment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="membership",
+                        to="programmes.enrolment",
+                    ),
+                ),
+                (
+                    "learning_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="sets.learningset"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['enrolment__person__name'],
+                "ordering": ["enrolment__person__name"],
             },
         ),
         migrations.CreateModel(
-            name='FacilitatorAssignment',
+            name="FacilitatorAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead', 'Facilitator'), ('co', 'Co-facilitator')], default='lead', max_length=10)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='facilitations', to=settings.AUTH_USER_MODEL)),
-                ('learning_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='facilitators', to='sets.learningset')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("lead", "Facilitator"), ("co", "Co-facilitator")], default="lead", max_length=10
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="facilitations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "learning_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="facilitators", to="sets.learningset"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('learning_set', 'role'), name='one_facilitator_per_role'), models.UniqueConstraint(fields=('learning_set', 'user'), name='facilitator_once_per_set')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("learning_set", "role"), name="one_facilitator_per_role"),
+                    models.UniqueConstraint(fields=("learning_set", "user"), name="facilitator_once_per_set"),
+                ],
             },
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sets', '0003_set_content'),
+        ("sets", "0003_set_content"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='airtimequestion',
-            name='label',
+            model_name="airtimequestion",
+            name="label",
             field=models.CharField(blank=True, max_length=20),
         ),
         migrations.AddField(
-            model_name='airtimequestion',
-            name='reason',
+            model_name="airtimequestion",
+            name="reason",
             field=models.CharField(blank=True, max_length=200),
         ),
     ]

@@ -7,123 +7,288 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0002_alter_organisationrole_role'),
-        ('programmes', '0004_evaluation_instrument_from_library'),
+        ("organisations", "0002_alter_organisationrole_role"),
+        ("programmes", "0004_evaluation_instrument_from_library"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Enquiry',
+            name="Enquiry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organisation_name', models.CharField(max_length=150, verbose_name='Organisation')),
-                ('contact_name', models.CharField(max_length=150, verbose_name='Your name')),
-                ('email', models.EmailField(max_length=254, verbose_name='Email')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='Phone')),
-                ('role', models.CharField(max_length=150, verbose_name='Your role')),
-                ('challenge', models.TextField(verbose_name='The challenge, in your words')),
-                ('organisation_size', models.CharField(choices=[('under-50', 'Fewer than 50 people'), ('50-250', '50 to 250 people'), ('250-1000', '250 to 1,000 people'), ('over-1000', 'More than 1,000 people')], max_length=20, verbose_name='Size of your organisation')),
-                ('timing', models.CharField(choices=[('now', 'As soon as we can'), ('quarter', 'In the next three months'), ('later', 'Later this year or next'), ('exploring', 'Just exploring for now')], max_length=20, verbose_name='When would you like to start?')),
-                ('privacy_consent_at', models.DateTimeField()),
-                ('client_ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('held_at', models.DateTimeField(blank=True, null=True)),
-                ('held_reason', models.CharField(blank=True, max_length=200)),
-                ('stage', models.CharField(choices=[('new', 'New'), ('call_booked', 'Discovery call booked'), ('proposal', 'Proposal'), ('won', 'Won'), ('lost', 'Lost')], db_index=True, default='new', max_length=20)),
-                ('next_step', models.CharField(blank=True, max_length=200)),
-                ('next_step_on', models.DateField(blank=True, null=True, verbose_name='Next step by')),
-                ('booking_token_hash', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('booking_link_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organisations.organisation')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='programmes.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("organisation_name", models.CharField(max_length=150, verbose_name="Organisation")),
+                ("contact_name", models.CharField(max_length=150, verbose_name="Your name")),
+                ("email", models.EmailField(max_length=254, verbose_name="Email")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="Phone")),
+                ("role", models.CharField(max_length=150, verbose_name="Your role")),
+                ("challenge", models.TextField(verbose_name="The challenge, in your words")),
+                (
+                    "organisation_size",
+                    models.CharField(
+                        choices=[
+                            ("under-50", "Fewer than 50 people"),
+                            ("50-250", "50 to 250 people"),
+                            ("250-1000", "250 to 1,000 people"),
+                            ("over-1000", "More than 1,000 people"),
+                        ],
+                        max_length=20,
+                        verbose_name="Size of your organisation",
+                    ),
+                ),
+                (
+                    "timing",
+                    models.CharField(
+                        choices=[
+                            ("now", "As soon as we can"),
+                            ("quarter", "In the next three months"),
+                            ("later", "Later this year or next"),
+                            ("exploring", "Just exploring for now"),
+                        ],
+                        max_length=20,
+                        verbose_name="When would you like to start?",
+                    ),
+                ),
+                ("privacy_consent_at", models.DateTimeField()),
+                ("client_ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("held_at", models.DateTimeField(blank=True, null=True)),
+                ("held_reason", models.CharField(blank=True, max_length=200)),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("call_booked", "Discovery call booked"),
+                            ("proposal", "Proposal"),
+                            ("won", "Won"),
+                            ("lost", "Lost"),
+                        ],
+                        db_index=True,
+                        default="new",
+                        max_length=20,
+                    ),
+                ),
+                ("next_step", models.CharField(blank=True, max_length=200)),
+                ("next_step_on", models.DateField(blank=True, null=True, verbose_name="Next step by")),
+                ("booking_token_hash", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("booking_link_sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'enquiries',
-                'ordering': ['-created_at'],
+                "verbose_name_plural": "enquiries",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='CallSlot',
+            name="CallSlot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('starts_at', models.DateTimeField()),
-                ('minutes', models.PositiveSmallIntegerField(default=30)),
-                ('how', models.CharField(default='Video call: we send the joining link the day before', max_length=200, verbose_name='How we meet')),
-                ('booked_at', models.DateTimeField(blank=True, null=True)),
-                ('host', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enquiry', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='call_slot', to='site.enquiry')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("starts_at", models.DateTimeField()),
+                ("minutes", models.PositiveSmallIntegerField(default=30)),
+                (
+                    "how",
+                    models.CharField(
+                        default="Video call: we send the joining link the day before",
+                        max_length=200,
+                        verbose_name="How we meet",
+                    ),
+                ),
+                ("booked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "host",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "enquiry",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="call_slot",
+                        to="site.enquiry",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at'],
+                "ordering": ["starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='EnquiryNote',
+            name="EnquiryNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enquiry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='site.enquiry')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enquiry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="notes", to="site.enquiry"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Page',
+            name="Page",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('home', 'Home page'), ('page', 'Page'), ('case_study', 'Case study'), ('resource', 'Publication or resource')], default='page', max_length=20)),
-                ('slug', models.SlugField(help_text="The last part of the page's address.", max_length=80, unique=True)),
-                ('title', models.CharField(max_length=120)),
-                ('description', models.CharField(help_text='One or two sentences: shown in lists and to search engines.', max_length=300, verbose_name='Summary')),
-                ('body', models.TextField(blank=True, help_text='Markdown: headings with #, lists with -, links as [text](address).')),
-                ('body_html', models.TextField(blank=True, editable=False)),
-                ('in_navigation', models.BooleanField(default=False, verbose_name="Show in the site's main menu")),
-                ('position', models.PositiveSmallIntegerField(default=100, help_text='Lower comes first in menus and lists.')),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("home", "Home page"),
+                            ("page", "Page"),
+                            ("case_study", "Case study"),
+                            ("resource", "Publication or resource"),
+                        ],
+                        default="page",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(help_text="The last part of the page's address.", max_length=80, unique=True),
+                ),
+                ("title", models.CharField(max_length=120)),
+                (
+                    "description",
+                    models.CharField(
+                        help_text="One or two sentences: shown in lists and to search engines.",
+                        max_length=300,
+                        verbose_name="Summary",
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True, help_text="Markdown: headings with #, lists with -, links as [text](address)."
+                    ),
+                ),
+                ("body_html", models.TextField(blank=True, editable=False)),
+                ("in_navigation", models.BooleanField(default=False, verbose_name="Show in the site's main menu")),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=100, help_text="Lower comes first in menus and lists."),
+                ),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'title'],
+                "ordering": ["position", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Testimonial',
+            name="Testimonial",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('quote', models.TextField()),
-                ('person_name', models.CharField(max_length=150)),
-                ('person_role', models.CharField(blank=True, max_length=150)),
-                ('organisation_name', models.CharField(blank=True, max_length=150)),
-                ('position', models.PositiveSmallIntegerField(default=100)),
-                ('consent_given_by', models.CharField(blank=True, help_text='Who gave consent: usually the person quoted.', max_length=150)),
-                ('consent_given_at', models.DateTimeField(blank=True, null=True)),
-                ('consent_method', models.CharField(blank=True, choices=[('email', 'In writing, by email'), ('form', 'Signed consent form'), ('call', 'Spoken, on a call noted at the time')], max_length=20)),
-                ('consent_note', models.CharField(blank=True, help_text='Where the record is kept, for example.', max_length=300)),
-                ('consent_withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('consent_recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("quote", models.TextField()),
+                ("person_name", models.CharField(max_length=150)),
+                ("person_role", models.CharField(blank=True, max_length=150)),
+                ("organisation_name", models.CharField(blank=True, max_length=150)),
+                ("position", models.PositiveSmallIntegerField(default=100)),
+                (
+                    "consent_given_by",
+                    models.CharField(
+                        blank=True, help_text="Who gave consent: usually the person quoted.", max_length=150
+                    ),
+                ),
+                ("consent_given_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "consent_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("email", "In writing, by email"),
+                            ("form", "Signed consent form"),
+                            ("call", "Spoken, on a call noted at the time"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "consent_note",
+                    models.CharField(blank=True, help_text="Where the record is kept, for example.", max_length=300),
+                ),
+                ("consent_withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "consent_recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', '-created_at'],
+                "ordering": ["position", "-created_at"],
             },
         ),
     ]
