@@ -324,7 +324,8 @@ class Person:
     def discover(self, base: str) -> list[str]:
         """Find this person's main pages: home, those it links to, and theirs. Returns the ones not answering 200."""
         queue = [("home", "/", 0)]
-        seen, taken, failed = {"/"}, defaultdict(int), []
+        seen, failed = {"/"}, []
+        taken: dict[str, int] = defaultdict(int)
         self.pages = []
         while queue:
             kind, path, depth = queue.pop(0)
