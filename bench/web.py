@@ -70,6 +70,9 @@ MAIN_PAGES: list[tuple[str, str]] = [
     ("portfolio", rf"/portfolio/({UUID}/)?"),
     ("training", rf"/training/(bookings|manage)/|/training/cohorts/{UUID}/"),
 ]
+#: Downloads (PDF reports, evidence packs, spreadsheets), the slowest requests there are: not in the mix, since
+#: people ask for them now and then, but each found is timed once, alone, for gunicorn's timeout to be read against.
+EXPORTS = r"/\S*\.(pdf|csv|xlsx|md)"
 #: At most this many pages of one kind per person (a programme designer's home lists every set), so that each kind
 #: weighs about the same in the mix however large the demo world grows.
 PER_KIND = 2
@@ -297,6 +300,7 @@ class Person:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
         self.address = f"10.{number // 250}.{number % 250}.{1 + number % 200}"
         self.pages: list[tuple[str, str]] = []
+        self.exports: set[str] = set()
 
     def fetch(self, base: str, path: str, data: dict[str, str] | None = None) -> tuple[int, str, float]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
@@ -337,6 +341,8 @@ class Person:
             if depth == DEPTH:
                 continue
             for link in re.findall(r'href="(/[^"#?]*)"', page):
+                if re.fullmatch(EXPORTS, link):
+                    self.exports.add(link)
                 found = kind_of(link)
                 if found and link not in seen and taken[found] < PER_KIND:
                     seen.add(link)
@@ -397,7 +403,13 @@ def load(
 
 
 def run(
-    env: dict[str, str], workers: int, people: list[Person], args: argparse.Namespace, workdir: Path, prepare: bool
+    env: dict[str, str],
+    workers: int,
+    people: list[Person],
+    args: argparse.Namespace,
+    workdir: Path,
+    prepare: bool,
+    exports: list[Sample],
 ) -> Result:
     with gunicorn(env, workers, workdir) as server:
         if prepare:
@@ -418,6 +430,13 @@ def run(
                 person.pages = first[person.login].pages
                 if not person.pages:
                     sys.exit(f"{person.login}: no page of theirs answered 200")
+            timed: set[str] = set()
+            for person in first.values():
+                for path in sorted(person.exports - timed):
+                    timed.add(path)
+                    status, body, seconds = person.fetch(server.url, path)
+                    exports.append(Sample("export", path, status, seconds))
+                    print(f"  export {path} as {person.login}: {status}, {len(body) // 1024} KB, {seconds:.2f} s")
         # Every worker loads its templates and opens its database connection on its first requests: not timed.
         load(server, people, args, args.warmup)
         clock = time.monotonic()
@@ -433,7 +452,7 @@ def run(
 # --- the report -----------------------------------------------------------------------------------------------------
 
 
-def report(results: list[Result]) -> None:
+def report(results: list[Result], exports: list[Sample]) -> None:
     reference = results[0]
     ref_rate = len(reference.times()) / reference.seconds
     ref_p95 = percentile(reference.times(), 95)
@@ -491,6 +510,12 @@ def report(results: list[Result]) -> None:
             f"slowest page: {kind}, p99 {percentile([s.seconds for s in samples], 99):.2f} s, "
             f"longest single request {max(s.seconds for r in results for s in r.pages):.2f} s"
         )
+    if exports:
+        slowest = max(exports, key=lambda s: s.seconds)
+        print(
+            f"slowest of {len(exports)} exports, each timed once alone on the first server: {slowest.path}, "
+            f"{slowest.seconds:.2f} s (status {slowest.status})"
+        )
     for r in results:
         failures = r.failures
         if failures or r.log_timeouts or r.log_errors:
@@ -538,9 +563,10 @@ def main() -> int:
             manage(env, "collectstatic", "--noinput", "--verbosity", "0")
             print(f"migrate, demo_seed, collectstatic: {time.monotonic() - clock:.0f} s", flush=True)
             people = [Person(n + 1, LOGINS[n % len(LOGINS)]) for n in range(args.clients)]
+            exports: list[Sample] = []
             for index, workers in enumerate(counts):
                 # The sessions live in the database, so the people signed in on the first server stay signed in.
-                result = run(env, workers, people, args, workdir, prepare=index == 0)
+                result = run(env, workers, people, args, workdir, index == 0, exports)
                 t = result.times()
                 print(
                     f"{workers} workers: {len(t)} pages, p95 {percentile(t, 95) * 1000:.0f} ms, "
@@ -548,7 +574,7 @@ def main() -> int:
                     flush=True,
                 )
                 results.append(result)
-            report(results)
+            report(results, exports)
     finally:
         if args.keep:
             print(f"kept {workdir}")
