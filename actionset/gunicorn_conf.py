@@ -1,8 +1,8 @@
 """gunicorn's settings for actionset: `gunicorn -c python:actionset.gunicorn_conf actionset.wsgi`.
 
 Each can be changed from the environment without editing this file. Pages are rendered synchronously and every
-slow thing (mail, composing sets) is handed to the worker, so plain sync workers suit; how many depends on the
-machine, gunicorn's own advice being two per core plus one.
+slow thing (mail, composing sets) is handed to the worker, so plain sync workers suit. The worker count and timeout
+were measured with bench/web.py (docs/benchmarks.md, "Web workers").
 """
 
 from __future__ import annotations
@@ -10,8 +10,13 @@ from __future__ import annotations
 import os
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+# gunicorn's advice, two per core plus one, stays the default: it assumes workers spend part of each request waiting
+# on a database elsewhere, which bench/web.py could not measure. With the database on the same 2-core machine, more
+# workers than cores served no more pages and made the slowest slower, each worker costing about 130 MB more; such an
+# installation sets WEB_CONCURRENCY to its number of cores (at least 2, so one slow request holds up nobody else).
 workers = int(os.environ.get("WEB_CONCURRENCY", (os.cpu_count() or 1) * 2 + 1))
-# Exports (PDF reports, evidence packs) are the slowest pages; a request past this is cut off and its worker replaced.
+# A request past this is cut off and its worker replaced. The slowest page measured (a programme's results) took
+# about 1 s at p99 under load, downloads of the demo world under 0.1 s: 60 s is left for exports of large programmes.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 # Old workers are replaced now and then, so that memory a large export took is given back.
 max_requests = 1000

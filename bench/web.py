@@ -1,0 +1,588 @@
+"""Benchmark the web processes as production runs them: gunicorn's workers and timeout from measurement (issue 20).
+
+One run builds a database with the demo world (SQLite in a temporary directory, or the PostgreSQL database named by
+``--database-url``, dropped and created afresh), runs ``migrate``, ``demo_seed`` and ``collectstatic`` with
+production settings (DEBUG off, a generated SECRET_KEY), then for each worker count starts
+``gunicorn -c python:actionset.gunicorn_conf actionset.wsgi`` with ``WEB_CONCURRENCY=N`` on a free port and drives it
+with simulated people for a fixed time.
+
+Each simulated person is a thread with a cookie jar of its own, signed in through the real sign-in form (CSRF
+included) as one of the demo logins, looping over its role's main pages with a random think time between requests.
+The pages are found by following links from each login's home page (two levels deep, see ``MAIN_PAGES``), so they
+are what that person really sees. One more client asks for ``/healthz`` (no query, no template) throughout: its
+latency is the time a request waits for a free worker plus the machine's own noise, the reference every page figure
+is divided by. The machine may be shared, so every figure is read against a reference measured in the same run (the
+first worker count, and ``/healthz``); nothing here asserts a wall-clock limit.
+
+Usage:
+  python bench/web.py [--workers 1,2,3,5] [--clients 20] [--seconds 30] [--think 0.5]
+                      [--database-url postgres://postgres@127.0.0.1:5432/actionset_webbench] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import platform
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+
+REPO = Path(__file__).resolve().parent.parent
+
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+#: The pages a person uses day to day, by kind. A link up to DEPTH steps from a person's home page that matches one
+#: of these joins that person's mix if it answers 200; exports, calendar files, account settings and the admin do
+#: not. Issue 21 widens this to every page of every role.
+MAIN_PAGES: list[tuple[str, str]] = [
+    ("home", r"/"),
+    ("programme list", r"/programmes/"),
+    ("programme", rf"/programmes/{UUID}/"),
+    ("set board", rf"/sets/programme/{UUID}/"),
+    ("set", rf"/sets/{UUID}/"),
+    ("calendar", r"/calendar/"),
+    ("journal", r"/journal/"),
+    ("shared learning", rf"/learning/(shared|sets/{UUID}|programmes/{UUID})/"),
+    ("results", rf"/evaluation/programmes/{UUID}/"),
+    ("surveys", rf"/evaluation/surveys/({UUID}/)?"),
+    ("staff list", r"/provider/staff/"),
+    ("organisations", rf"/organisations/({UUID}/(people/)?)?"),
+    ("portfolio", rf"/portfolio/({UUID}/)?"),
+    ("training", rf"/training/(bookings|manage)/|/training/cohorts/{UUID}/"),
+]
+#: Downloads (PDF reports, evidence packs, spreadsheets), the slowest requests there are: not in the mix, since
+#: people ask for them now and then, but each found is timed once, alone, for gunicorn's timeout to be read against.
+EXPORTS = r"/\S*\.(pdf|csv|xlsx|md)"
+#: At most this many pages of one kind per person (a programme designer's home lists every set), so that each kind
+#: weighs about the same in the mix however large the demo world grows.
+PER_KIND = 2
+#: Links are followed this many steps from a person's home page.
+DEPTH = 2
+#: The demo logins driven, cycled over the clients: every role, from both organisations.
+LOGINS = [
+    "admin@provider.example",
+    "designer@provider.example",
+    "facilitator@provider.example",
+    "trainer@provider.example",
+    "orgadmin@northwind.example",
+    "sponsor@northwind.example",
+    "participant@northwind.example",
+    "participant@southfield.example",
+]
+PASSWORD = "demo"
+#: A request slower than this counts as timed out (and is reported); gunicorn's own timeout is longer.
+CLIENT_TIMEOUT = 30.0
+
+
+def kind_of(path: str) -> str | None:
+    for kind, pattern in MAIN_PAGES:
+        if re.fullmatch(pattern, path):
+            return kind
+    return None
+
+
+def percentile(values: list[float], p: int) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+
+
+# --- the database and the settings --------------------------------------------------------------------------------
+
+
+@contextmanager
+def database(url: str | None, workdir: Path, keep: bool) -> Iterator[str]:
+    """A fresh database's URL: a SQLite file in ``workdir``, or the PostgreSQL database ``url`` names, made afresh."""
+    if not url:
+        yield f"sqlite:///{workdir / 'bench.sqlite3'}"
+        return
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    # The database is dropped first: refuse the test suite's databases and anything not obviously a benchmark's own.
+    if not name or name == "test" or name.startswith("test_") or "bench" not in name:
+        sys.exit(f"--database-url names {name!r}: use a database of the benchmark's own, e.g. actionset_webbench")
+    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url
+    finally:
+        if not keep:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def production_env(database_url: str, workdir: Path) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DEBUG", "DEMO_MODE", "TASKS_IMMEDIATE", "WEB_CONCURRENCY", "GUNICORN_TIMEOUT")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="actionset.settings",
+        DATABASE_URL=database_url,
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        EMAIL_URL="consolemail://",
+        STATIC_ROOT=str(workdir / "static"),
+        MEDIA_ROOT=str(workdir / "media"),
+        HOST="127.0.0.1",
+        # Each simulated person sends an address of its own in X-Forwarded-For, as people behind the production
+        # proxy do; otherwise allauth's per-address sign-in limit (30 a minute) would hold back more than 30 clients.
+        TRUSTED_PROXY_COUNT="1",
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+# --- gunicorn -------------------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _memory(pid: int) -> dict[str, int]:
+    """A process's peak resident memory (VmHWM) and its proportional share now (Pss), in kilobytes; empty once gone.
+
+    Pss divides each page shared with other processes (libraries, the master's memory a worker was forked with) among
+    them, so adding it up over gunicorn's processes gives the memory they take together, which adding RSS overstates.
+    """
+    found = {}
+    for name, key in ((f"/proc/{pid}/status", "VmHWM"), (f"/proc/{pid}/smaps_rollup", "Pss")):
+        try:
+            text = Path(name).read_text()
+        except OSError:
+            return {}
+        for line in text.splitlines():
+            if line.startswith(key + ":"):
+                found[key] = int(line.split()[1])
+    return found
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # The command name (field 2) may hold spaces; the parent's id is the second field after it.
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@dataclass
+class Memory:
+    """Memory of gunicorn's processes, sampled from /proc while the server runs: the largest worker's peak resident
+    memory, and the most the master and its workers took together (Pss)."""
+
+    worker_peak_kb: int = 0
+    total_peak_kb: int = 0
+    workers_seen: set[int] = field(default_factory=set)
+
+    def sample(self, master: int) -> None:
+        workers = _children(master)
+        self.workers_seen.update(workers)
+        measured = [_memory(pid) for pid in workers]
+        self.worker_peak_kb = max([self.worker_peak_kb, *(m.get("VmHWM", 0) for m in measured)])
+        total = _memory(master).get("Pss", 0) + sum(m.get("Pss", 0) for m in measured)
+        self.total_peak_kb = max(self.total_peak_kb, total)
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    memory: Memory
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], workers: int, workdir: Path) -> Iterator[Server]:
+    port = free_port()
+    log = workdir / f"gunicorn-{workers}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "python:actionset.gunicorn_conf", "actionset.wsgi"],
+            cwd=REPO,
+            env={**env, "PORT": str(port), "WEB_CONCURRENCY": str(workers)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(f"http://127.0.0.1:{port}", process, log, Memory())
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(0.5):
+            server.memory.sample(process.pid)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                sys.exit(f"gunicorn stopped while starting:\n{log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(server.url + "/healthz", timeout=5) as response:
+                    if response.status == 200 and len(_children(process.pid)) >= workers:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                sys.exit(f"gunicorn did not answer /healthz within 120 s:\n{log.read_text()[-3000:]}")
+            time.sleep(0.25)
+        watcher.start()
+        yield server
+    finally:
+        stop.set()
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# --- simulated people -----------------------------------------------------------------------------------------------
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    # A redirect is a response of its own to time and to count, never followed silently.
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+@dataclass
+class Sample:
+    kind: str
+    path: str
+    status: int  # 0: timed out or the connection failed
+    seconds: float
+
+
+class Person:
+    """One simulated person: a login, a cookie jar and an address of their own."""
+
+    def __init__(self, number: int, login: str) -> None:
+        self.login = login
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
+        self.address = f"10.{number // 250}.{number % 250}.{1 + number % 200}"
+        self.pages: list[tuple[str, str]] = []
+        self.exports: set[str] = set()
+
+    def fetch(self, base: str, path: str, data: dict[str, str] | None = None) -> tuple[int, str, float]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(base + path, data=body, headers={"X-Forwarded-For": self.address})
+        clock = time.perf_counter()
+        try:
+            with self.opener.open(request, timeout=CLIENT_TIMEOUT) as response:
+                status, text = response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            status, text = error.code, error.read().decode("utf-8", "replace")
+        except OSError:
+            status, text = 0, ""
+        return status, text, time.perf_counter() - clock
+
+    def sign_in(self, base: str) -> None:
+        status, page, _ = self.fetch(base, "/accounts/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if status != 200 or not token:
+            sys.exit(f"{self.login}: the sign-in page answered {status} without a CSRF token")
+        form = {"csrfmiddlewaretoken": token.group(1), "login": self.login, "password": PASSWORD}
+        status, _, _ = self.fetch(base, "/accounts/login/", form)
+        if status != 302 or not any(cookie.name == "sessionid" for cookie in self.jar):
+            sys.exit(f"{self.login}: signing in answered {status} without a session")
+
+    def discover(self, base: str) -> list[str]:
+        """Find this person's main pages: home, those it links to, and theirs. Returns the ones not answering 200."""
+        queue = [("home", "/", 0)]
+        seen, failed = {"/"}, []
+        taken: dict[str, int] = defaultdict(int)
+        self.pages = []
+        while queue:
+            kind, path, depth = queue.pop(0)
+            status, page, _ = self.fetch(base, path)
+            if status != 200:
+                failed.append(f"{path} {status}")
+                continue
+            self.pages.append((kind, path))
+            if depth == DEPTH:
+                continue
+            for link in re.findall(r'href="(/[^"#?]*)"', page):
+                if re.fullmatch(EXPORTS, link):
+                    self.exports.add(link)
+                found = kind_of(link)
+                if found and link not in seen and taken[found] < PER_KIND:
+                    seen.add(link)
+                    taken[found] += 1
+                    queue.append((found, link, depth + 1))
+        return failed
+
+    def drive(self, base: str, until: float, think: float, rng: random.Random, out: list[Sample]) -> None:
+        while time.monotonic() < until:
+            kind, path = rng.choice(self.pages)
+            status, _, seconds = self.fetch(base, path)
+            out.append(Sample(kind, path, status, seconds))
+            time.sleep(think * rng.uniform(0.5, 1.5))
+
+
+def probe_health(base: str, until: float, interval: float, out: list[Sample]) -> None:
+    prober = Person(0, "(none)")
+    while time.monotonic() < until:
+        status, _, seconds = prober.fetch(base, "/healthz")
+        out.append(Sample("healthz", "/healthz", status, seconds))
+        time.sleep(interval)
+
+
+@dataclass
+class Result:
+    workers: int
+    seconds: float
+    pages: list[Sample]
+    health: list[Sample]
+    memory: Memory
+    log_timeouts: int
+    log_errors: int
+
+    def times(self, samples: list[Sample] | None = None) -> list[float]:
+        return [s.seconds for s in (self.pages if samples is None else samples) if s.status == 200]
+
+    @property
+    def failures(self) -> list[Sample]:
+        return [s for s in self.pages + self.health if s.status != 200]
+
+
+def load(
+    server: Server, people: list[Person], args: argparse.Namespace, seconds: float
+) -> tuple[list[Sample], list[Sample]]:
+    pages: list[Sample] = []
+    health: list[Sample] = []
+    until = time.monotonic() + seconds
+    threads = [
+        threading.Thread(target=person.drive, args=(server.url, until, args.think, random.Random(args.seed + n), pages))
+        for n, person in enumerate(people)
+    ]
+    threads.append(threading.Thread(target=probe_health, args=(server.url, until, args.health_interval, health)))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return pages, health
+
+
+def run(
+    env: dict[str, str],
+    workers: int,
+    people: list[Person],
+    args: argparse.Namespace,
+    workdir: Path,
+    prepare: bool,
+    exports: list[Sample],
+) -> Result:
+    with gunicorn(env, workers, workdir) as server:
+        if prepare:
+            print(f"signing in {len(people)} people and finding their pages (not timed)...", flush=True)
+            for person in people:
+                person.sign_in(server.url)
+            # People signed in with the same login see the same pages: found once, through the first of them.
+            first: dict[str, Person] = {}
+            for person in people:
+                first.setdefault(person.login, person)
+            for person in first.values():
+                failed = person.discover(server.url)
+                kinds = sorted({kind for kind, _ in person.pages})
+                print(f"  {person.login:<32} {len(person.pages):2d} pages: {', '.join(kinds)}")
+                for failure in failed:
+                    print(f"    not 200, left out: {failure}")
+            for person in people:
+                person.pages = first[person.login].pages
+                if not person.pages:
+                    sys.exit(f"{person.login}: no page of theirs answered 200")
+            timed: set[str] = set()
+            for person in first.values():
+                for path in sorted(person.exports - timed):
+                    timed.add(path)
+                    status, body, seconds = person.fetch(server.url, path)
+                    exports.append(Sample("export", path, status, seconds))
+                    print(f"  export {path} as {person.login}: {status}, {len(body) // 1024} KB, {seconds:.2f} s")
+        # Every worker loads its templates and opens its database connection on its first requests: not timed.
+        load(server, people, args, args.warmup)
+        clock = time.monotonic()
+        pages, health = load(server, people, args, args.seconds)
+        elapsed = time.monotonic() - clock
+        memory = server.memory
+    text = server.log.read_text(errors="replace")
+    return Result(
+        workers, elapsed, pages, health, memory, text.count("WORKER TIMEOUT"), len(re.findall(r"\] ERROR|^ERROR", text))
+    )
+
+
+# --- the report -----------------------------------------------------------------------------------------------------
+
+
+def report(results: list[Result], exports: list[Sample]) -> None:
+    reference = results[0]
+    ref_rate = len(reference.times()) / reference.seconds
+    ref_p95 = percentile(reference.times(), 95)
+    ref_health = percentile(reference.times(reference.health), 95)
+    print("\n# page mix and /healthz, milliseconds; responses not 200 (5xx, timeouts) are listed below the tables")
+    print("# worker MB: the largest worker's peak resident memory; total MB: the master and workers together (Pss)")
+    print(
+        f"{'workers':>7} {'req/s':>7} {'p50':>7} {'p95':>7} {'p99':>7} {'health p95':>10} {'not 200':>7} "
+        f"{'worker MB':>9} {'total MB':>8}"
+    )
+    for r in results:
+        t = r.times()
+        print(
+            f"{r.workers:7d} {len(t) / r.seconds:7.1f} {percentile(t, 50) * 1000:7.0f} {percentile(t, 95) * 1000:7.0f} "
+            f"{percentile(t, 99) * 1000:7.0f} {percentile(r.times(r.health), 95) * 1000:10.1f} {len(r.failures):7d} "
+            f"{r.memory.worker_peak_kb / 1024:9.0f} {r.memory.total_peak_kb / 1024:8.0f}"
+        )
+    print(f"\n# ratio to the {reference.workers}-worker run")
+    print(f"{'workers':>7} {'req/s':>7} {'p50':>7} {'p95':>7} {'p99':>7} {'health p95':>10} {'total MB':>8}")
+    for r in results:
+        t = r.times()
+        print(
+            f"{r.workers:7d} {len(t) / r.seconds / ref_rate:7.2f} "
+            f"{percentile(t, 50) / percentile(reference.times(), 50):7.2f} {percentile(t, 95) / ref_p95:7.2f} "
+            f"{percentile(t, 99) / percentile(reference.times(), 99):7.2f} "
+            f"{percentile(r.times(r.health), 95) / ref_health:10.2f} "
+            f"{r.memory.total_peak_kb / max(reference.memory.total_peak_kb, 1):8.2f}"
+        )
+    print("\n# ratio to /healthz's p95 in the same run")
+    print(f"{'workers':>7} {'p50':>7} {'p95':>7} {'p99':>7}")
+    for r in results:
+        t, health = r.times(), percentile(r.times(r.health), 95)
+        print(
+            f"{r.workers:7d} {percentile(t, 50) / health:7.1f} {percentile(t, 95) / health:7.1f} "
+            f"{percentile(t, 99) / health:7.1f}"
+        )
+    print("\n# pages by kind, every run together, milliseconds (slowest p99 first)")
+    print(f"{'kind':<18} {'requests':>8} {'p50':>7} {'p99':>7} {'max':>7}  slowest path")
+    by_kind: dict[str, list[Sample]] = defaultdict(list)
+    for r in results:
+        for s in r.pages:
+            if s.status == 200:
+                by_kind[s.kind].append(s)
+    rows = sorted(by_kind.items(), key=lambda item: -percentile([s.seconds for s in item[1]], 99))
+    for kind, samples in rows:
+        t = [s.seconds for s in samples]
+        slowest = max(samples, key=lambda s: s.seconds)
+        print(
+            f"{kind:<18} {len(t):8d} {percentile(t, 50) * 1000:7.0f} {percentile(t, 99) * 1000:7.0f} "
+            f"{max(t) * 1000:7.0f}  {slowest.path}"
+        )
+    if rows:
+        kind, samples = rows[0]
+        print(
+            f"slowest page: {kind}, p99 {percentile([s.seconds for s in samples], 99):.2f} s, "
+            f"longest single request {max(s.seconds for r in results for s in r.pages):.2f} s"
+        )
+    if exports:
+        slowest = max(exports, key=lambda s: s.seconds)
+        print(
+            f"slowest of {len(exports)} exports, each timed once alone on the first server: {slowest.path}, "
+            f"{slowest.seconds:.2f} s (status {slowest.status})"
+        )
+    for r in results:
+        failures = r.failures
+        if failures or r.log_timeouts or r.log_errors:
+            counts: dict[tuple[str, int], int] = defaultdict(int)
+            for s in failures:
+                counts[s.path, s.status] += 1
+            listed = ", ".join(f"{path} {status or 'timeout'} x{n}" for (path, status), n in sorted(counts.items()))
+            print(
+                f"{r.workers} workers: {len(failures)} responses not 200 ({listed or 'none'}); gunicorn's log: "
+                f"{r.log_timeouts} WORKER TIMEOUT, {r.log_errors} ERROR lines"
+            )
+    print(f"workers replaced or started: {', '.join(f'{r.workers}→{len(r.memory.workers_seen)}' for r in results)}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workers", default="1,2,3,5", help="gunicorn worker counts, the first is the reference")
+    parser.add_argument("--clients", type=int, default=20, help="simulated people at once")
+    parser.add_argument("--seconds", type=float, default=30.0, help="measured time per worker count")
+    parser.add_argument("--warmup", type=float, default=3.0, help="untimed load before each measurement")
+    parser.add_argument("--think", type=float, default=0.5, help="mean pause between one person's requests")
+    parser.add_argument("--health-interval", type=float, default=0.1, help="pause between /healthz requests")
+    parser.add_argument("--database-url", help="a PostgreSQL database of the benchmark's own (dropped first)")
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database and the working directory")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    counts = [int(n) for n in args.workers.split(",")]
+
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, python {platform.python_version()}")
+    # The machine may be shared: say how busy it was.
+    print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    print(
+        f"database: {'PostgreSQL' if args.database_url else 'SQLite'}; {args.clients} people, think {args.think} s, "
+        f"{args.seconds:g} s per worker count after {args.warmup:g} s of warm-up",
+        flush=True,
+    )
+    workdir = Path(tempfile.mkdtemp(prefix="actionset-webbench-"))
+    results: list[Result] = []
+    try:
+        with database(args.database_url, workdir, args.keep) as url:
+            env = production_env(url, workdir)
+            clock = time.monotonic()
+            manage(env, "migrate", "--verbosity", "0")
+            manage(env, "demo_seed")
+            manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+            print(f"migrate, demo_seed, collectstatic: {time.monotonic() - clock:.0f} s", flush=True)
+            people = [Person(n + 1, LOGINS[n % len(LOGINS)]) for n in range(args.clients)]
+            exports: list[Sample] = []
+            for index, workers in enumerate(counts):
+                # The sessions live in the database, so the people signed in on the first server stay signed in.
+                result = run(env, workers, people, args, workdir, index == 0, exports)
+                t = result.times()
+                print(
+                    f"{workers} workers: {len(t)} pages, p95 {percentile(t, 95) * 1000:.0f} ms, "
+                    f"{len(result.failures)} not 200",
+                    flush=True,
+                )
+                results.append(result)
+            report(results, exports)
+    finally:
+        if args.keep:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print("load average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    return 1 if any(r.failures for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
