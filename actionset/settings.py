@@ -274,7 +274,8 @@ _CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
 CONTENT_SECURITY_POLICY = None if _CSP_REPORT_ONLY else _CSP_POLICY
 CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP_POLICY if _CSP_REPORT_ONLY else None
 # Permissions-Policy (django-permissions-policy): no page of actionset uses a device or the browser's interest
-# tracking, so no page, nor anything embedded in one, may ask for them. PERMISSIONS_POLICY=off sends no header.
+# tracking, so no page, nor anything embedded in one, may ask for them. Only features Chromium knows are named: it
+# warns in the console of every page about any other. PERMISSIONS_POLICY=off sends no header.
 PERMISSIONS_POLICY: dict[str, list[str]] = (
     {}
     if env.str("PERMISSIONS_POLICY", default="on").strip().lower() == "off"
@@ -282,9 +283,7 @@ PERMISSIONS_POLICY: dict[str, list[str]] = (
         feature: []
         for feature in (
             "accelerometer",
-            "ambient-light-sensor",
             "autoplay",
-            "bluetooth",
             "browsing-topics",
             "camera",
             "display-capture",
