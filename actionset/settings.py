@@ -248,6 +248,10 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
     # Only behind a proxy that sets this header itself and drops a client's: otherwise anyone could claim HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# allauth's per-address sign-in limits read the client's address from the last N entries of X-Forwarded-For when
+# N proxies stand in front; with 0 it is the connection's address (behind a proxy: the proxy's, shared by all).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 # Content Security Policy (django-csp): browsers run only scripts served by actionset itself, from its own files, and
 # load nothing from another site, so text someone manages to inject into a page cannot run as a script. No template
 # has an inline script or event-handler attribute: behaviour lives in static/js. Styles allow 'unsafe-inline' because
@@ -311,9 +315,6 @@ if SENTRY_DSN:
 
     error_tracking.start(dsn=SENTRY_DSN, traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0))
 
-# allauth's per-address sign-in limits read the client's address from the last N entries of X-Forwarded-For when
-# N proxies stand in front; with 0 it is the connection's address (behind a proxy: the proxy's, shared by all).
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # LOG_FORMAT=json writes one JSON object a line (for a log collector); text is for people reading a terminal.
 # Either way each line written while a request is handled carries the request's id (core/logging.py).
