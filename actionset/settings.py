@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    # django-csp's system checks (a setting in its pre-4.0 form is an error, not silently ignored).
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -79,6 +81,9 @@ MIDDLEWARE = [
     # First, so that every line logged while a request is handled, redirects included, carries its id.
     "actionset.core.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The other security headers, beside SecurityMiddleware's (settings below).
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -246,6 +251,70 @@ if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
 # allauth's per-address sign-in limits read the client's address from the last N entries of X-Forwarded-For when
 # N proxies stand in front; with 0 it is the connection's address (behind a proxy: the proxy's, shared by all).
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Content Security Policy (django-csp): browsers run only scripts served by actionset itself, from its own files, and
+# load nothing from another site, so text someone manages to inject into a page cannot run as a script. No template
+# has an inline script or event-handler attribute: behaviour lives in static/js. Styles allow 'unsafe-inline' because
+# templates set style attributes (widths, colours); a style cannot run code. On by default, in development and the
+# tests too, so the browser tests prove every page works under it. CSP_REPORT_ONLY=1 sends it as
+# Content-Security-Policy-Report-Only instead: browsers then only report what it would block (in their console),
+# for a first deployment that adds something of its own in front of the app.
+_CSP_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        # data: for the two-factor set-up's QR code, which allauth draws as an inline image.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+_CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
+CONTENT_SECURITY_POLICY = None if _CSP_REPORT_ONLY else _CSP_POLICY
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP_POLICY if _CSP_REPORT_ONLY else None
+# Permissions-Policy (django-permissions-policy): no page of actionset uses a device or the browser's interest
+# tracking, so no page, nor anything embedded in one, may ask for them. Only features Chromium knows are named: it
+# warns in the console of every page about any other. PERMISSIONS_POLICY=off sends no header.
+PERMISSIONS_POLICY: dict[str, list[str]] = (
+    {}
+    if env.str("PERMISSIONS_POLICY", default="on").strip().lower() == "off"
+    else {
+        feature: []
+        for feature in (
+            "accelerometer",
+            "autoplay",
+            "browsing-topics",
+            "camera",
+            "display-capture",
+            "encrypted-media",
+            "geolocation",
+            "gyroscope",
+            "hid",
+            "idle-detection",
+            "interest-cohort",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "serial",
+            "usb",
+        )
+    }
+)
+
+# Error tracking, only where SENTRY_DSN is set. Without it the SDK is not even imported (so it patches nothing and
+# sends nothing): that is why the import sits inside this branch. What is sent is limited in core/error_tracking.py.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from actionset.core import error_tracking
+
+    error_tracking.start(dsn=SENTRY_DSN, traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0))
+
 
 # LOG_FORMAT=json writes one JSON object a line (for a log collector); text is for people reading a terminal.
 # Either way each line written while a request is handled carries the request's id (core/logging.py).
