@@ -8,22 +8,18 @@ and no error is raised.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any, cast
 
 from actionset.core.error_tracking import before_send
+from tests.fresh_process import django_json
 
-REPO = Path(__file__).resolve().parents[1]
 #: Port 9 (discard) on the loopback address: a well-formed DSN that leads nowhere.
 UNREACHABLE_DSN = "http://public-key@127.0.0.1:9/1"
 
 
 def started_with(**environment: str) -> dict[str, Any]:
-    script = (
-        "import json, sys, django; django.setup(); "
+    return django_json(
+        "import json, sys; "
         "loaded = 'sentry_sdk' in sys.modules; "
         "client = sys.modules['sentry_sdk'].get_client() if loaded else None; "
         "options = client.options if client is not None and client.is_active() else None; "
@@ -31,18 +27,9 @@ def started_with(**environment: str) -> dict[str, Any]:
         "  'dsn': options['dsn'], 'traces_sample_rate': options['traces_sample_rate'],"
         "  'max_request_body_size': options['max_request_body_size'], 'data_collection': options['data_collection'],"
         "  'before_send': getattr(options['before_send'], '__qualname__', None),"
-        "  'integrations': sorted(client.integrations)}}))"
-    )
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "DJANGO_SETTINGS_MODULE": "actionset.settings",
-        "DEBUG": "1",
+        "  'integrations': sorted(client.integrations)}}))",
         **environment,
-    }
-    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=REPO, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    )
 
 
 def test_without_a_dsn_the_error_tracking_sdk_is_never_imported() -> None:

@@ -6,17 +6,12 @@ own, the headers they lead to in this process with the settings overridden.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
 
-REPO = Path(__file__).resolve().parents[3]
+from tests.fresh_process import django_json
 
 EXPECTED_DIRECTIVES = {
     "default-src": ["'self'"],
@@ -44,21 +39,12 @@ def directives(header: str) -> dict[str, list[str]]:
 
 def settings_in_a_fresh_process(**environment: str) -> dict[str, Any]:
     """The security settings Django starts with under `environment` (development mode, nothing else inherited)."""
-    script = (
-        "import json, django; django.setup(); from django.conf import settings as s; "
+    return django_json(
+        "import json; from django.conf import settings as s; "
         "print(json.dumps({'csp': s.CONTENT_SECURITY_POLICY, 'csp_report_only': s.CONTENT_SECURITY_POLICY_REPORT_ONLY,"
-        " 'permissions_policy': s.PERMISSIONS_POLICY, 'middleware': s.MIDDLEWARE}))"
-    )
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "DJANGO_SETTINGS_MODULE": "actionset.settings",
-        "DEBUG": "1",
+        " 'permissions_policy': s.PERMISSIONS_POLICY, 'middleware': s.MIDDLEWARE}))",
         **environment,
-    }
-    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=REPO, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
+    )
 
 
 @pytest.mark.django_db
