@@ -1,15 +1,12 @@
-"""The organisations app's entries in the main navigation, and the provider every page and email speaks for."""
+"""The organisations app's entries in the main navigation."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from actionset.core.access import Actor, can
 from actionset.core.extensions import NavItem
-from actionset.organisations.models import Provider
 
 
 def nav_items(actor: Actor) -> list[NavItem]:
@@ -19,12 +16,3 @@ def nav_items(actor: Actor) -> list[NavItem]:
     if can(actor, "provider.staff"):
         items.append(NavItem(_("Staff"), reverse("staff:list"), "staff", position=90))
     return items
-
-
-def shared_context() -> dict[str, Any]:
-    return {"provider": Provider.current()}
-
-
-def mail_sender() -> tuple[str, str]:
-    provider = Provider.current()
-    return provider.name, provider.contact_email
