@@ -82,69 +82,6 @@ def browser() -> Iterator[Any]:
             _chromium.pop("playwright").stop()
 
 
-#: The demo world as this process first built it: the whole SQLite database, or each table's rows on PostgreSQL.
-#: Kept per process, so each xdist worker builds it once against its own test database.
-_demo_snapshot: list[Any] = []
-
-
-@pytest.fixture
-def demo_world(transactional_db: Any, settings: Any) -> None:
-    """The world `demo_seed` builds. Building it takes seconds, so the first test in a process builds it and keeps a
-    copy of the database; later tests get the copy back, in a fraction of the time and row for row the same."""
-    from django.core.management import call_command
-    from django.db import connection
-
-    if _demo_snapshot:
-        _database_restore(connection, _demo_snapshot[0])
-    else:
-        call_command("demo_seed", verbosity=0)
-        _demo_snapshot.append(_database_copy(connection))
-
-
-def _database_copy(connection: Any) -> Any:
-    connection.ensure_connection()
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        # The backup API copies the database page by page: every table, sequence and row exactly as it is.
-        copy = sqlite3.connect(":memory:", check_same_thread=False)
-        connection.connection.backup(copy)
-        return copy
-    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
-    rows: dict[str, bytes] = {}
-    with connection.cursor() as cursor:
-        for table in tables:
-            # COPY moves each table as text, so every type comes back exactly as PostgreSQL wrote it.
-            with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} TO STDOUT") as copy:
-                rows[table] = b"".join(bytes(chunk) for chunk in copy)
-    return rows
-
-
-def _database_restore(connection: Any, snapshot: Any) -> None:
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.management.color import no_style
-    from django.db import transaction
-
-    connection.ensure_connection()
-    if connection.vendor == "sqlite":
-        snapshot.backup(connection.connection)
-    else:
-        tables = list(snapshot)
-        with transaction.atomic(), connection.cursor() as cursor:
-            connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, allow_cascade=True))
-            for table, data in snapshot.items():
-                if data:
-                    with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} FROM STDIN") as copy:
-                        copy.write(data)
-            # Rows came back with their ids; the sequences must carry on after them, as after a build.
-            models = [m for m in apps.get_models(include_auto_created=True) if m._meta.db_table in snapshot]
-            for sql in connection.ops.sequence_reset_sql(no_style(), models):
-                cursor.execute(sql)
-    # Content types came back with the ids the build gave them; forget any others a previous test cached.
-    ContentType.objects.clear_cache()
-
-
 @pytest.fixture
 def new_page(browser: Any, live_server: Any) -> Iterator[Any]:
     contexts: list[Any] = []
