@@ -79,8 +79,9 @@ def test_the_live_meeting_runs_under_the_policy(demo_world: None, new_page: Any)
     sign_in(page, "facilitator@provider.example")
     page.goto(f"/meetings/{meeting.public_id}/live/")
     expect(page.get_by_test_id("phase-title")).to_be_visible()
-    # live.js polls for the meeting's state: let it fetch at least once.
-    page.wait_for_timeout(1500)
+    # live.js polls for the meeting's state: wait until a poll has come back, so its script ran under the policy.
+    with page.expect_response(re.compile(r"/live/state/")):
+        pass
     assert_no_policy_problems(page, console)
 
 
