@@ -4,10 +4,13 @@ whole-meeting clock and airtime that lasts as long as the presenter bid for."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from actionset.core.models import AuditEvent
@@ -217,3 +220,151 @@ def test_the_whole_meeting_clock_counts_presenters_still_to_go_and_time_to_the_s
     assert [e.pk for e in live.live_state(meeting).presenters_to_go()] == [
         e.pk for e in airtime.presenter_order(meeting) if e.pk != a.pk
     ]
+
+
+# --- the pages: confirmations, undo, the clock, the room display -------------------------------
+
+
+def _url(name: str, cast: Cast) -> str:
+    return reverse(f"live:{name}", kwargs={"meeting": _meeting(cast).public_id})
+
+
+def _post(client: Client, cast: Cast, htmx: bool = False, **data: Any) -> Any:
+    return client.post(_url("command", cast), data, headers={"HX-Request": "true"} if htmx else {})
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_starting_early_is_a_second_step_that_says_how_early(world: Cast, htmx: bool) -> None:
+    facilitator = world.client("facilitator")
+    first = _post(facilitator, world, htmx, command="start", version=0)
+    assert first.status_code == 200
+    html = first.content.decode()
+    assert "Start this meeting early?" in html
+    assert live.early_start_warning(_meeting(world), live.days_early(_meeting(world))) in html
+    assert 'name="early"' in html
+    assert 'name="confirmed"' in html
+    assert not MeetingRun.objects.exists()
+    # A confirmation that says nothing about starting early is asked again, with the warning.
+    again = _post(facilitator, world, htmx, command="start", version=0, confirmed="on")
+    assert "Start this meeting early?" in again.content.decode()
+    assert not MeetingRun.objects.exists()
+    done = _post(facilitator, world, htmx, command="start", version=0, confirmed="on", early="on")
+    assert done.status_code == (200 if htmx else 302)
+    assert MeetingRun.objects.filter(meeting=_meeting(world)).exists()
+
+
+def test_on_the_day_start_still_asks_once_but_says_nothing_of_early(world: Cast) -> None:
+    _today(_meeting(world))
+    facilitator = world.client("facilitator")
+    html = _post(facilitator, world, True, command="start", version=0).content.decode()
+    assert "Start the meeting?" in html
+    assert 'name="early"' not in html
+    assert _post(facilitator, world, True, command="start", version=0, confirmed="on").status_code == 200
+    assert MeetingRun.objects.exists()
+
+
+def test_ending_asks_for_confirmation_and_the_server_insists(world: Cast) -> None:
+    facilitator = world.client("facilitator")
+    _post(facilitator, world, command="start", version=0, confirmed="on", early="on")
+    asked = _post(facilitator, world, command="end", version=1)
+    assert asked.status_code == 200
+    assert "End the meeting for everyone?" in asked.content.decode()
+    assert _meeting(world).status == Meeting.Status.SCHEDULED
+    assert _post(facilitator, world, command="end", version=1, confirmed="on").status_code == 302
+    _meeting(world).refresh_from_db()
+    assert _meeting(world).status == Meeting.Status.HELD
+
+
+def test_the_facilitator_undoes_a_start_from_the_page_and_members_see_it_waiting_again(world: Cast) -> None:
+    facilitator = world.client("facilitator")
+    _post(facilitator, world, command="start", version=0, confirmed="on", early="on")
+    page = facilitator.get(_url("live", world)).content.decode()
+    assert 'value="undo"' in page
+    member_page = world.client("a_participant").get(_url("live", world)).content.decode()
+    assert 'value="undo"' not in member_page
+    asked = _post(facilitator, world, True, command="undo", version=1).content.decode()
+    assert "Undo the start?" in asked
+    assert "stays with the meeting" in asked
+    assert MeetingRun.objects.exists()
+    undone = _post(facilitator, world, True, command="undo", version=1, confirmed="on")
+    assert undone.status_code == 200
+    assert "The start is undone" in undone.content.decode()
+    assert not MeetingRun.objects.exists()
+    assert "Waiting to start" in world.client("a_participant").get(_url("live", world)).content.decode()
+
+
+def test_a_member_cannot_undo_a_start(world: Cast) -> None:
+    _post(world.client("facilitator"), world, command="start", version=0, confirmed="on", early="on")
+    response = _post(world.client("a_participant"), world, command="undo", version=1, confirmed="on")
+    assert response.status_code == 403
+    assert MeetingRun.objects.exists()
+
+
+def test_after_ten_minutes_the_page_offers_no_undo_and_the_server_refuses_one(world: Cast) -> None:
+    facilitator = world.client("facilitator")
+    _post(facilitator, world, command="start", version=0, confirmed="on", early="on")
+    _started_ago(MeetingRun.objects.get(), 11)
+    assert 'value="undo"' not in facilitator.get(_url("live", world)).content.decode()
+    refused = _post(facilitator, world, True, command="undo", version=1, confirmed="on")
+    assert refused.status_code == 422
+    assert "first ten minutes" in refused.content.decode()
+    assert MeetingRun.objects.exists()
+
+
+def test_a_restart_after_an_undo_is_not_mistaken_for_the_old_run_by_a_polling_device(world: Cast) -> None:
+    facilitator, member = world.client("facilitator"), world.client("a_participant")
+    _post(facilitator, world, command="start", version=0, confirmed="on", early="on")
+    seen = member.get(_url("state", world))["ETag"]
+    _post(facilitator, world, command="undo", version=1, confirmed="on")
+    MeetingRun.objects.all().delete()
+    _post(facilitator, world, command="start", version=0, confirmed="on", early="on")
+    MeetingRun.objects.update(started_at=timezone.now() + dt.timedelta(seconds=5))
+    assert member.get(_url("state", world), headers={"If-None-Match": seen}).status_code == 200
+
+
+def test_the_facilitator_sees_the_whole_meeting_s_clock_and_members_do_not(world: Cast) -> None:
+    meeting = _today(_meeting(world))
+    a, b = meeting.learning_set.active_members()[:2]
+    for who in (a, b):
+        airtime.bid_save(meeting=meeting, enrolment=who, needs_time=True, minutes=30, urgency=2)
+    _post(world.client("facilitator"), world, command="start", version=0, confirmed="on")
+    html = world.client("facilitator").get(_url("live", world)).content.decode()
+    assert re.search(r"2 presenters, <span data-meeting-left=\"1\">(2 h 5\d|3 h 00)</span> left", html)
+    assert "data-meeting-clock" not in world.client("a_participant").get(_url("live", world)).content.decode()
+
+
+def test_the_page_lists_the_keyboard_shortcuts_for_the_facilitator_only(world: Cast) -> None:
+    html = world.client("facilitator").get(_url("live", world)).content.decode()
+    assert 'id="live-shortcuts"' in html
+    assert 'aria-keyshortcuts' not in html  # not started: no controls yet
+    _post(world.client("facilitator"), world, command="start", version=0, confirmed="on", early="on")
+    html = world.client("facilitator").get(_url("live", world)).content.decode()
+    assert 'aria-keyshortcuts="N"' in html
+    assert 'id="live-shortcuts"' not in world.client("a_participant").get(_url("live", world)).content.decode()
+
+
+def test_the_room_display_shows_phase_presenter_and_timer_and_nothing_else(world: Cast) -> None:
+    facilitator = world.client("facilitator")
+    _post(facilitator, world, command="start", version=0, confirmed="on", early="on")
+    _post(facilitator, world, command="extend", version=1)
+    live.note_save(author=_facilitator(world), meeting=_meeting(world), text="Private thought", version=0)
+    for role in ("facilitator", "a_participant"):
+        response = world.client(role).get(_url("display", world))
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Check-in" in html
+        assert "data-timer" in html
+        assert "Private thought" not in html
+        assert "Guidance for you" not in html
+        assert 'value="next"' not in html
+        assert "Attendance" not in html
+    polled = world.client("a_participant").get(_url("display", world), headers={"HX-Request": "true"})
+    assert polled.status_code == 200
+    assert "<html" not in polled.content.decode()
+    again = world.client("a_participant").get(
+        _url("display", world), headers={"HX-Request": "true", "If-None-Match": polled["ETag"]}
+    )
+    assert again.status_code == 304
+    # The display's tag is its own: a member's page never takes the display's fragment for its own.
+    member_state = world.client("a_participant").get(_url("state", world))
+    assert member_state["ETag"] != polled["ETag"]
