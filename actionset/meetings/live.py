@@ -77,7 +77,7 @@ def days_early(meeting: Meeting, now: datetime | None = None) -> int:
 
 
 def early_start_warning(meeting: Meeting, days: int) -> str:
-    """"This meeting is scheduled for Tue 12 Jan, 36 days away.\" """
+    """ "This meeting is scheduled for Tue 12 Jan, 36 days away.\""""
     when = formats.date_format(meeting_day(meeting), "D j M")
     away = ngettext("%(days)d day away", "%(days)d days away", days) % {"days": days}
     return _("This meeting is scheduled for %(when)s, %(away)s.") % {"when": when, "away": away}
@@ -182,9 +182,17 @@ class LiveState:
         return self.run.started_at + UNDO_WINDOW if self.run is not None else None
 
     @property
+    def meeting_ends_at(self) -> datetime:
+        """The scheduled end; for a meeting started before its scheduled time, its scheduled length from then."""
+        ends = self.meeting.ends_at
+        if self.run is not None and self.run.started_at < self.meeting.starts_at:
+            ends = self.run.started_at + (self.meeting.ends_at - self.meeting.starts_at)
+        return ends
+
+    @property
     def meeting_seconds_left(self) -> int:
-        """Until the meeting's scheduled end: negative once it runs over."""
-        return round((self.meeting.ends_at - self.now).total_seconds())
+        """Until the meeting's end (`meeting_ends_at`): negative once it runs over."""
+        return round((self.meeting_ends_at - self.now).total_seconds())
 
     def presenters_to_go(self) -> list[Enrolment]:
         """Who is still to present today: the agreed order, less those who have had a turn and the presenter now."""
@@ -311,9 +319,7 @@ def live_start(
     return run
 
 
-def live_undo_start(
-    *, actor: User, meeting: Meeting, version: int, request: HttpRequest | None = None
-) -> None:
+def live_undo_start(*, actor: User, meeting: Meeting, version: int, request: HttpRequest | None = None) -> None:
     """Take back a start within `UNDO_WINDOW`: the meeting is scheduled again and its live state is gone.
 
     What the set wrote meanwhile (bids, reports, notes, attendance, reviews) belongs to the meeting, not to the

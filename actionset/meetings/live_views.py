@@ -33,7 +33,6 @@ from actionset.programmes.models import Enrolment, Programme
 from actionset.programmes.views import programme_page_context
 from actionset.sets.rules import facilitates_set
 
-
 #: Commands that change the meeting for everyone, or its record, take a second step: the first press shows what
 #: will happen and the facilitator confirms. The server asks for the confirmation, so a stray press without
 #: JavaScript, or a replayed form, cannot do it in one go.
@@ -92,21 +91,32 @@ def _view_kind(is_facilitator: bool) -> str:
 
 
 def _duration(seconds: int) -> str:
-    """"1 h 50" or "35 min": the whole meeting's time, to the minute."""
+    """ "1 h 50" or "35 min": the whole meeting's time, to the minute."""
     hours, minutes = divmod(abs(seconds) // 60, 60)
     if hours:
         return _("%(hours)d h %(minutes)02d") % {"hours": hours, "minutes": minutes}
     return _("%(minutes)d min") % {"minutes": minutes}
 
 
+def _bid_minutes(state: live.LiveState) -> int | None:
+    """The presenter's airtime in minutes when it comes from their bid, to say so beside the timer."""
+    run, phase = state.run, state.phase
+    if run is None or phase is None or not phase.per_presenter or not run.airtime_seconds:
+        return None
+    return run.airtime_seconds // 60
+
+
 def _meeting_clock(state: live.LiveState) -> SafeString | None:
-    """"2 presenters, 1 h 50 left": the facilitator's view of the whole meeting against its scheduled end."""
+    """ "2 presenters, 1 h 50 left": the facilitator's view of the whole meeting against its scheduled end."""
     if not state.started or state.ended:
         return None
     count = len(state.presenters_to_go())
     left = state.meeting_seconds_left
     time = format_html('<span data-meeting-left="{}">{}</span>', "1" if left >= 0 else "", _duration(left))
-    if left >= 0:
+    if count == 0:
+        # Before anyone has bid, or once everyone has presented, only the time is worth a glance.
+        text = _("%(time)s left") if left >= 0 else _("%(time)s over the scheduled end")
+    elif left >= 0:
         text = ngettext("%(count)d presenter, %(time)s left", "%(count)d presenters, %(time)s left", count)
     else:
         text = ngettext(
@@ -115,7 +125,7 @@ def _meeting_clock(state: live.LiveState) -> SafeString | None:
             count,
         )
     # The sentence is escaped before the (already escaped) time is put in it, so a translation cannot inject markup.
-    return mark_safe(escape(text) % {"count": count, "time": time})  # noqa: S308
+    return mark_safe(escape(text) % {"count": count, "time": time})
 
 
 def _clock(seconds: int) -> str:
@@ -166,9 +176,9 @@ def _state_context(
         "confirm": confirm,
         "notice": notice,
         "meeting_clock": _meeting_clock(state) if is_facilitator else None,
-        "meeting_ends_ms": round(meeting.ends_at.timestamp() * 1000),
+        "meeting_ends_ms": round(state.meeting_ends_at.timestamp() * 1000),
         "undo_until_ms": round(state.undo_until.timestamp() * 1000) if state.undo_until else "",
-        "bid_minutes": (run.airtime_seconds // 60) if run and run.airtime_seconds and state.phase and state.phase.per_presenter else None,
+        "bid_minutes": _bid_minutes(state),
     }
 
 

@@ -132,9 +132,7 @@ def test_a_meeting_started_and_ended_by_mistake_is_no_longer_counted_as_held(wor
         run = live.live_next(actor=_facilitator(world), meeting=meeting, version=run.version)
     run = live.live_end(actor=_facilitator(world), meeting=meeting, version=run.version)
     member = meeting.learning_set.active_members()[0]
-    live.attendance_record(
-        actor=_facilitator(world), meeting=meeting, statuses={member.pk: Attendance.Status.PRESENT}
-    )
+    live.attendance_record(actor=_facilitator(world), meeting=meeting, statuses={member.pk: Attendance.Status.PRESENT})
     assert Meeting.objects.filter(pk=meeting.pk).begun().exists()
     assert _health(meeting.learning_set.programme).meetings_held == 1
     assert _health(meeting.learning_set.programme).attendance_recorded == 1
@@ -216,10 +214,16 @@ def test_the_whole_meeting_clock_counts_presenters_still_to_go_and_time_to_the_s
     state = live.live_state(meeting)
     assert len(state.presenters_to_go()) == 3
     assert 3 * 3600 - 60 < state.meeting_seconds_left <= 3 * 3600
-    live.live_presenter(actor=_facilitator(world), meeting=meeting, version=run.version, presenter=a)
+    run = live.live_presenter(actor=_facilitator(world), meeting=meeting, version=run.version, presenter=a)
     assert [e.pk for e in live.live_state(meeting).presenters_to_go()] == [
         e.pk for e in airtime.presenter_order(meeting) if e.pk != a.pk
     ]
+
+
+def test_a_meeting_started_early_is_timed_for_its_scheduled_length_from_the_start(world: Cast) -> None:
+    meeting = _meeting(world)  # a week away, three hours long
+    live.live_start(actor=_facilitator(world), meeting=meeting, early=True)
+    assert 3 * 3600 - 60 < live.live_state(meeting).meeting_seconds_left <= 3 * 3600
 
 
 # --- the pages: confirmations, undo, the clock, the room display -------------------------------
@@ -331,12 +335,19 @@ def test_the_facilitator_sees_the_whole_meeting_s_clock_and_members_do_not(world
     html = world.client("facilitator").get(_url("live", world)).content.decode()
     assert re.search(r"2 presenters, <span data-meeting-left=\"1\">(2 h 5\d|3 h 00)</span> left", html)
     assert "data-meeting-clock" not in world.client("a_participant").get(_url("live", world)).content.decode()
+    run = MeetingRun.objects.get()
+    while live.sheet_of(meeting, run)[run.phase_index].kind != "airtime":
+        run = live.live_next(actor=_facilitator(world), meeting=meeting, version=run.version)
+    _post(world.client("facilitator"), world, command="presenter", version=run.version, presenter=str(a.public_id))
+    html = world.client("facilitator").get(_url("live", world)).content.decode()
+    assert "30 minutes of airtime, as bid." in html
+    assert re.search(r"1 presenter, <span data-meeting-left=\"1\">", html)
 
 
 def test_the_page_lists_the_keyboard_shortcuts_for_the_facilitator_only(world: Cast) -> None:
     html = world.client("facilitator").get(_url("live", world)).content.decode()
     assert 'id="live-shortcuts"' in html
-    assert 'aria-keyshortcuts' not in html  # not started: no controls yet
+    assert "aria-keyshortcuts" not in html  # not started: no controls yet
     _post(world.client("facilitator"), world, command="start", version=0, confirmed="on", early="on")
     html = world.client("facilitator").get(_url("live", world)).content.decode()
     assert 'aria-keyshortcuts="N"' in html

@@ -15,7 +15,8 @@ from tests.factories import MeetingFactory
 
 
 def _meetings(cast: Cast) -> tuple[Meeting, Meeting, Meeting]:
-    assert cast.meeting is not None and cast.learning_set is not None
+    assert cast.meeting is not None
+    assert cast.learning_set is not None
     m1 = cast.meeting
     m2 = MeetingFactory.create(learning_set=cast.learning_set, number=2, starts_at=m1.starts_at + dt.timedelta(days=28))
     m3 = MeetingFactory.create(learning_set=cast.learning_set, number=3, starts_at=m1.starts_at + dt.timedelta(days=56))
@@ -44,7 +45,8 @@ def test_the_look_back_is_the_latest_reviewed_meeting_before_this_one_with_the_t
     assert [(t.meeting, t.average) for t in back.trend] == [(m1, 5.0), (m2, 8.0)]
     # At meeting 2, the set looks back at meeting 1; at meeting 1 there is nothing to look back at.
     earlier = review.review_look_back(programme_world.learning_set, before=m2)
-    assert earlier is not None and earlier.meeting == m1
+    assert earlier is not None
+    assert earlier.meeting == m1
     assert review.review_look_back(programme_world.learning_set, before=m1) is None
 
 
