@@ -91,12 +91,13 @@ def setwork_panel(
 
 
 @register.simple_tag(takes_context=True)
-def review_look_back(context: template.Context, learning_set: Any) -> review.LookBack | None:
-    """The set's latest process review, for the set's page: None for anyone who may not read the set's content."""
+def review_look_back(context: template.Context, learning_set: Any, before: Meeting | None = None) -> Any:
+    """The set's latest process review (before `before`, at a meeting): None for anyone who may not read the set's
+    content."""
     request = context.get("request")
     if request is None or not can(actor_for(request), "meeting.content", learning_set):
         return None
-    return review.review_look_back(learning_set)
+    return review.review_look_back(learning_set, before=before)
 
 
 @register.simple_tag(takes_context=True)

@@ -106,3 +106,17 @@ def test_the_facilitator_agrees_the_order_beside_the_fairness_record(programme_w
     assert "0 turns, 0 min" in html
     member_html = programme_world.client("a_participant").get(url).content.decode()
     assert "Airtime so far" not in member_html
+
+
+def test_a_method_without_a_check_in_reads_the_last_review_in_its_first_phase(programme_world: Cast) -> None:
+    assert programme_world.programme is not None
+    programme_world.programme.method = "incident"
+    programme_world.programme.save(update_fields=["method"])
+    _, _, m3 = _reviewed(programme_world)
+    run = live.live_start(actor=programme_world.users["facilitator"], meeting=m3, early=True)
+    url = reverse("live:live", kwargs={"meeting": m3.public_id})
+    html = programme_world.client("a_participant").get(url).content.decode()
+    assert "How we worked at meeting 2" in html
+    live.live_next(actor=programme_world.users["facilitator"], meeting=m3, version=run.version)
+    html = programme_world.client("a_participant").get(url).content.decode()
+    assert "How we worked at meeting 2" not in html
