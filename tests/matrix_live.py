@@ -37,8 +37,13 @@ CASES: dict[str, Case] = {
     "live:live": Case("get", meeting, set_tier(OK, OK)),
     "live:state": Case("get", meeting, set_tier(OK, OK)),
     "live:command": Case(
-        "post", fresh_meeting, set_tier(DENY, DONE), data=lambda cast: {"command": "start", "version": "0"}
+        "post",
+        fresh_meeting,
+        set_tier(DENY, DONE),
+        data=lambda cast: {"command": "start", "version": "0", "confirmed": "on", "early": "on"},
     ),
+    # The room display shows what every member's page shows, without controls: the set and its facilitator.
+    "live:display": Case("get", meeting, set_tier(OK, OK)),
     # Personal tier: the author's own notes. A member is refused; nobody outside the set is told they exist.
     "live:notes": Case("get", meeting, set_tier(DENY, OK)),
     "live:attendance": Case("post", meeting, set_tier(DENY, DONE)),

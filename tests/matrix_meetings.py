@@ -40,7 +40,7 @@ CASES: dict[str, Case] = {
     "meetings:schedule": Case("get", programme, org_a_rule(OK, staff=ALL_STAFF, org=("admin", "sponsor"))),
     "meetings:schedule_new": Case("post", programme, org_a_rule(DONE, staff=MAINTAINERS, org=())),
     "meetings:meeting_change": Case("get", meeting, set_design(OK)),
-    "meetings:meeting_cancel": Case("post", fresh_meeting, set_design(DONE)),
+    "meetings:meeting_cancel": Case("post", fresh_meeting, set_design(DONE), data=lambda cast: {"confirmed": "on"}),
     # A meeting's .ics belongs to its set: its members, its facilitator and designers; nobody else is told it exists.
     "meetings:meeting_ics": Case(
         "get", meeting, expect(HIDE, anonymous=LOGIN, a_participant=OK, facilitator=OK, designer=OK)

@@ -93,6 +93,7 @@ class AuditAction(models.TextChoices):
     MEETING_ENDED = "meeting.ended", _("Meeting ended")
     MEETING_RESCHEDULED = "meeting.rescheduled", _("Meeting moved")
     MEETING_STARTED = "meeting.started", _("Meeting started")
+    MEETING_START_UNDONE = "meeting.start_undone", _("Meeting start undone")
     ORGANISATION_CREATED = "organisation.created", _("Organisation added")
     ORGANISATION_TWO_FACTOR_POLICY_CHANGED = (
         "organisation.two_factor_policy_changed",

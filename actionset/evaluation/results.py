@@ -205,9 +205,10 @@ def _health(programme: Programme) -> Health:
         due=Count("id", filter=Q(starts_at__lte=now)),
         held=Count("id", filter=Q(status=Meeting.Status.HELD)),
     )
-    attendance = Attendance.objects.filter(meeting__learning_set__programme=programme).aggregate(
-        recorded=Count("id"), present=Count("id", filter=Q(status=Attendance.Status.PRESENT))
-    )
+    # Only meetings that were held: ticks recorded in a start later undone wait for the meeting to happen.
+    attendance = Attendance.objects.filter(
+        meeting__learning_set__programme=programme, meeting__status=Meeting.Status.HELD
+    ).aggregate(recorded=Count("id"), present=Count("id", filter=Q(status=Attendance.Status.PRESENT)))
     # Counts only: what an action says is set content and never leaves the set.
     actions = Action.objects.filter(learning_set__programme=programme).aggregate(
         committed=Count("id"),

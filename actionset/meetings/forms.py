@@ -64,6 +64,8 @@ class CancelForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Goes in the cancellation email.",
     )
+    #: Set by the second step: cancelling tells the whole set and cannot be undone, so it is asked twice.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class SetSlotForm(forms.Form):

@@ -10,21 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from actionset.accounts.models import User
 from actionset.core.audit import AuditAction, audit_record
 from actionset.meetings.methods import MAX_MINUTES, MIN_MINUTES, Phase, phases_for, run_sheet
 from actionset.meetings.models import Attendance, FacilitatorNote, Meeting, MeetingRun, PresenterTurn
+from actionset.meetings.scheduling import zone
 from actionset.programmes.models import Enrolment, Programme
 
 #: What "+5 min" adds.
 EXTENSION_SECONDS = 5 * 60
+
+#: How long a start pressed by mistake can be taken back: long enough to notice, short enough that nothing
+#: much has happened in the meeting yet.
+UNDO_WINDOW = timedelta(minutes=10)
 
 
 class LiveError(Exception):
@@ -39,12 +46,45 @@ class LiveConflict(LiveError):
         self.run = run
 
 
+class EarlyStart(LiveError):
+    """The meeting is not until a later day: it starts only once the facilitator confirms starting early."""
+
+    def __init__(self, meeting: Meeting, days: int) -> None:
+        super().__init__(early_start_warning(meeting, days))
+        self.days = days
+
+
 class NoteConflict(Exception):
     """The note was saved from another device since this one loaded it: `note` holds what is saved now."""
 
     def __init__(self, note: FacilitatorNote) -> None:
         super().__init__("Your notes were changed on another device.")
         self.note = note
+
+
+# --- the meeting's day ------------------------------------------------------------------------
+
+
+def meeting_day(meeting: Meeting) -> date:
+    """The meeting's date where the set meets: the programme's time zone, the one its pages show times in."""
+    return timezone.localtime(meeting.starts_at, zone(meeting.learning_set.programme.time_zone)).date()
+
+
+def days_early(meeting: Meeting, now: datetime | None = None) -> int:
+    """How many days before the meeting's day `now` is there (0 on the day, negative once it has passed)."""
+    tz = zone(meeting.learning_set.programme.time_zone)
+    return (meeting_day(meeting) - timezone.localtime(now or timezone.now(), tz).date()).days
+
+
+def early_start_warning(meeting: Meeting, days: int) -> str:
+    """ "This meeting is scheduled for Tue 12 Jan, 36 days away.\""""
+    when = formats.date_format(meeting_day(meeting), "D j M")
+    away = ngettext("%(days)d day away", "%(days)d days away", days) % {"days": days}
+    return _("This meeting is scheduled for %(when)s, %(away)s.") % {"when": when, "away": away}
+
+
+def can_undo_start(run: MeetingRun, now: datetime | None = None) -> bool:
+    return (now or timezone.now()) - run.started_at <= UNDO_WINDOW
 
 
 # --- reading the state ------------------------------------------------------------------------
@@ -63,6 +103,10 @@ def sheet_of(meeting: Meeting, run: MeetingRun | None = None) -> list[Phase]:
 #: meetings, so the room's AppConfig.ready() puts its `airtime.presenter_order` here; until something does,
 #: members simply come by name.
 presenter_order_source: Callable[[Meeting], Sequence[Enrolment]] | None = None
+
+#: The minutes a presenter bid for at this meeting (None without a bid): the length of their airtime when the
+#: facilitator hands it to them. Filled in by the room's AppConfig.ready(), like `presenter_order_source`.
+presenter_minutes_source: Callable[[Meeting, Enrolment], int | None] | None = None
 
 
 def presenter_choices(meeting: Meeting) -> list[Enrolment]:
@@ -125,7 +169,43 @@ class LiveState:
         phase = self.phase
         if phase is None or self.run is None:
             return 0
-        return phase.seconds + self.run.extension_seconds
+        # A presenter's turn lasts as long as they bid for; the run sheet's minutes stand in without a bid.
+        base = self.run.airtime_seconds if phase.per_presenter and self.run.airtime_seconds else phase.seconds
+        return base + self.run.extension_seconds
+
+    @property
+    def can_undo(self) -> bool:
+        return self.run is not None and can_undo_start(self.run, self.now)
+
+    @property
+    def undo_until(self) -> datetime | None:
+        return self.run.started_at + UNDO_WINDOW if self.run is not None else None
+
+    @property
+    def meeting_ends_at(self) -> datetime:
+        """The scheduled end; for a meeting started before its scheduled time, its scheduled length from then."""
+        ends = self.meeting.ends_at
+        if self.run is not None and self.run.started_at < self.meeting.starts_at:
+            ends = self.run.started_at + (self.meeting.ends_at - self.meeting.starts_at)
+        return ends
+
+    @property
+    def meeting_seconds_left(self) -> int:
+        """Until the meeting's end (`meeting_ends_at`): negative once it runs over."""
+        return round((self.meeting_ends_at - self.now).total_seconds())
+
+    def presenters_to_go(self) -> list[Enrolment]:
+        """Who is still to present today: the agreed order, less those who have had a turn and the presenter now."""
+        if presenter_order_source is None or self.run is None or self.run.is_ended:
+            return []
+        had = set(PresenterTurn.objects.filter(meeting=self.meeting).values_list("enrolment_id", flat=True))
+        if self.run.presenter_id is not None:
+            had.add(self.run.presenter_id)
+        to_go: list[Enrolment] = []
+        for enrolment in presenter_order_source(self.meeting):
+            if enrolment.pk not in had and enrolment not in to_go:
+                to_go.append(enrolment)
+        return to_go
 
     @property
     def elapsed_seconds(self) -> float:
@@ -186,6 +266,14 @@ def _restart_clock(run: MeetingRun, now: datetime) -> None:
     run.paused_at = None
     run.paused_seconds = 0
     run.extension_seconds = 0
+    run.airtime_seconds = None
+
+
+def _bid_seconds(meeting: Meeting, presenter: Enrolment | None) -> int | None:
+    if presenter is None or presenter_minutes_source is None:
+        return None
+    minutes = presenter_minutes_source(meeting, presenter)
+    return minutes * 60 if minutes else None
 
 
 def _save(run: MeetingRun) -> MeetingRun:
@@ -194,8 +282,14 @@ def _save(run: MeetingRun) -> MeetingRun:
     return run
 
 
-def live_start(*, actor: User, meeting: Meeting, version: int = 0, request: HttpRequest | None = None) -> MeetingRun:
-    """Start the meeting at the first phase of its programme's run sheet."""
+def live_start(
+    *, actor: User, meeting: Meeting, version: int = 0, early: bool = False, request: HttpRequest | None = None
+) -> MeetingRun:
+    """Start the meeting at the first phase of its programme's run sheet.
+
+    Before the meeting's day it starts only with `early`, the facilitator's confirmation that they mean it:
+    a meeting started months ahead by a slip would otherwise end up counted as held.
+    """
     with transaction.atomic():
         # The meeting's row is the lock: two devices pressing Start at once make one run, not an error page.
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -206,8 +300,11 @@ def live_start(*, actor: User, meeting: Meeting, version: int = 0, request: Http
             raise LiveConflict(None)
         if locked.status != Meeting.Status.SCHEDULED:
             raise LiveError(f"This meeting is {locked.get_status_display().lower()}, so it cannot be started.")
-        programme = meeting.learning_set.programme
         now = timezone.now()
+        ahead = days_early(meeting, now)
+        if ahead > 0 and not early:
+            raise EarlyStart(meeting, ahead)
+        programme = meeting.learning_set.programme
         run = MeetingRun.objects.create(
             meeting=locked, method=programme.method, phase_started_at=now, started_at=now, version=1
         )
@@ -216,10 +313,44 @@ def live_start(*, actor: User, meeting: Meeting, version: int = 0, request: Http
             action=AuditAction.MEETING_STARTED,
             target=meeting,
             organisation=programme.organisation,
-            detail={"method": programme.method},
+            detail={"method": programme.method, "days_early": max(ahead, 0)},
             request=request,
         )
     return run
+
+
+def live_undo_start(*, actor: User, meeting: Meeting, version: int, request: HttpRequest | None = None) -> None:
+    """Take back a start within `UNDO_WINDOW`: the meeting is scheduled again and its live state is gone.
+
+    What the set wrote meanwhile (bids, reports, notes, attendance, reviews) belongs to the meeting, not to the
+    run, and stays for when the meeting really starts. The airtime clocked is dropped: nobody had that time.
+    """
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        run = MeetingRun.objects.select_for_update().filter(meeting=locked).first()
+        if run is None:
+            if version != 0:
+                raise LiveConflict(None)
+            raise LiveError(_("The meeting has not started, so there is no start to undo."))
+        if run.version != version:
+            raise LiveConflict(run_of(meeting))
+        now = timezone.now()
+        if not can_undo_start(run, now):
+            raise LiveError(_("A start can be undone only in its first ten minutes."))
+        PresenterTurn.objects.filter(meeting=locked).delete()
+        run.delete()
+        if locked.status == Meeting.Status.HELD:
+            locked.status = Meeting.Status.SCHEDULED
+            locked.save(update_fields=["status", "updated_at"])
+        meeting.status = locked.status
+        audit_record(
+            actor=actor,
+            action=AuditAction.MEETING_START_UNDONE,
+            target=meeting,
+            organisation=meeting.learning_set.programme.organisation,
+            detail={"seconds_after_start": round((now - run.started_at).total_seconds())},
+            request=request,
+        )
 
 
 def _move(run: MeetingRun, sheet: list[Phase], to: int, meeting: Meeting, now: datetime) -> MeetingRun:
@@ -280,6 +411,7 @@ def live_presenter(*, actor: User, meeting: Meeting, version: int, presenter: En
         run.presenter = presenter
         if phase.per_presenter:
             _restart_clock(run, now)
+            run.airtime_seconds = _bid_seconds(meeting, presenter)
         _open_turn(run, phase, now)
         return _save(run)
 

@@ -17,6 +17,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from actionset.accounts.http import user_of
@@ -29,11 +33,19 @@ from actionset.programmes.models import Enrolment, Programme
 from actionset.programmes.views import programme_page_context
 from actionset.sets.rules import facilitates_set
 
+#: Commands that change the meeting for everyone, or its record, take a second step: the first press shows what
+#: will happen and the facilitator confirms. The server asks for the confirmation, so a stray press without
+#: JavaScript, or a replayed form, cannot do it in one go.
+CONFIRMED = ("start", "end", "undo")
+
 
 class CommandForm(forms.Form):
-    command = forms.ChoiceField(choices=[(c, c) for c in ("start", "presenter", "end", *live.COMMANDS)])
+    command = forms.ChoiceField(choices=[(c, c) for c in ("start", "presenter", "end", "undo", *live.COMMANDS)])
     version = forms.IntegerField(min_value=0)
     presenter = forms.UUIDField(required=False)
+    confirmed = forms.BooleanField(required=False)
+    #: Confirms a start before the meeting's day, once the facilitator has been told how early it is.
+    early = forms.BooleanField(required=False)
 
 
 class NoteForm(forms.Form):
@@ -66,9 +78,54 @@ def _panel_key(state: live.LiveState) -> str:
     return f"{run.phase_index}-{run.presenter_id or 0}"
 
 
-def _etag(meeting: Meeting, version: int, is_facilitator: bool) -> str:
-    # The facilitator's fragment holds controls and guidance a member's does not, so each gets its own tag.
-    return f'"live-{meeting.public_id.hex[:12]}-{version}-{"f" if is_facilitator else "m"}"'
+def _etag(meeting: Meeting, version: int, started: Any, view: str) -> str:
+    # The facilitator's fragment holds controls and guidance a member's does not, and the room display shows
+    # less than either, so each gets its own tag. The start time tells apart a run started again after an
+    # undo, whose versions count from 1 once more.
+    stamp = round(started.timestamp()) if started else 0
+    return f'"live-{meeting.public_id.hex[:12]}-{version}-{stamp}-{view}"'
+
+
+def _view_kind(is_facilitator: bool) -> str:
+    return "f" if is_facilitator else "m"
+
+
+def _duration(seconds: int) -> str:
+    """ "1 h 50" or "35 min": the whole meeting's time, to the minute."""
+    hours, minutes = divmod(abs(seconds) // 60, 60)
+    if hours:
+        return _("%(hours)d h %(minutes)02d") % {"hours": hours, "minutes": minutes}
+    return _("%(minutes)d min") % {"minutes": minutes}
+
+
+def _bid_minutes(state: live.LiveState) -> int | None:
+    """The presenter's airtime in minutes when it comes from their bid, to say so beside the timer."""
+    run, phase = state.run, state.phase
+    if run is None or phase is None or not phase.per_presenter or not run.airtime_seconds:
+        return None
+    return run.airtime_seconds // 60
+
+
+def _meeting_clock(state: live.LiveState) -> SafeString | None:
+    """ "2 presenters, 1 h 50 left": the facilitator's view of the whole meeting against its scheduled end."""
+    if not state.started or state.ended:
+        return None
+    count = len(state.presenters_to_go())
+    left = state.meeting_seconds_left
+    time = format_html('<span data-meeting-left="{}">{}</span>', "1" if left >= 0 else "", _duration(left))
+    if count == 0:
+        # Before anyone has bid, or once everyone has presented, only the time is worth a glance.
+        text = _("%(time)s left") if left >= 0 else _("%(time)s over the scheduled end")
+    elif left >= 0:
+        text = ngettext("%(count)d presenter, %(time)s left", "%(count)d presenters, %(time)s left", count)
+    else:
+        text = ngettext(
+            "%(count)d presenter, %(time)s over the scheduled end",
+            "%(count)d presenters, %(time)s over the scheduled end",
+            count,
+        )
+    # The sentence is escaped before the (already escaped) time is put in it, so a translation cannot inject markup.
+    return mark_safe(escape(text) % {"count": count, "time": time})
 
 
 def _clock(seconds: int) -> str:
@@ -85,6 +142,9 @@ def _state_context(
     is_facilitator: bool,
     error: str = "",
     conflict: bool = False,
+    confirm: dict[str, Any] | None = None,
+    notice: str = "",
+    view: str = "",
 ) -> dict[str, Any]:
     panel_key = _panel_key(state)
     shown = request.headers.get("X-Live-Panel")
@@ -110,9 +170,15 @@ def _state_context(
         "now_ms": round(state.now.timestamp() * 1000),
         "started_ms": round(run.phase_started_at.timestamp() * 1000) if run else 0,
         "paused_ms": round(run.paused_at.timestamp() * 1000) if run and run.paused_at else "",
-        "etag": _etag(meeting, state.version, is_facilitator),
+        "etag": _etag(meeting, state.version, run.started_at if run else None, view or _view_kind(is_facilitator)),
         "error": error,
         "conflict": conflict,
+        "confirm": confirm,
+        "notice": notice,
+        "meeting_clock": _meeting_clock(state) if is_facilitator else None,
+        "meeting_ends_ms": round(state.meeting_ends_at.timestamp() * 1000),
+        "undo_until_ms": round(state.undo_until.timestamp() * 1000) if state.undo_until else "",
+        "bid_minutes": _bid_minutes(state),
     }
 
 
@@ -164,16 +230,45 @@ def live_page(request: HttpRequest, meeting: Meeting) -> HttpResponse:
 @access("meeting.content", load=meeting_from_url)
 def live_state(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     """The state fragment, or 304 when the device already shows the current version."""
-    version = MeetingRun.objects.filter(meeting=meeting).values_list("version", flat=True).first() or 0
     # The rule has already let the viewer in (`in_set`); only whether they facilitate remains, and the tag is
     # all it decides here. Were the two ever to disagree, the fragment below would just be sent in full.
-    etag = _etag(meeting, version, facilitates_set(actor_for(request), meeting))
-    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponseNotModified()
-        response["ETag"] = etag
-        response["Cache-Control"] = "private, no-cache"
-        return response
-    return _fragment(request, meeting)
+    unchanged = _not_modified(request, meeting, _view_kind(facilitates_set(actor_for(request), meeting)))
+    return unchanged or _fragment(request, meeting)
+
+
+def _not_modified(request: HttpRequest, meeting: Meeting, view: str) -> HttpResponse | None:
+    """A bodiless 304 when the device already shows the current version of the meeting, else None."""
+    version, started = MeetingRun.objects.filter(meeting=meeting).values_list("version", "started_at").first() or (
+        0,
+        None,
+    )
+    etag = _etag(meeting, version, started, view)
+    if etag not in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        return None
+    response = HttpResponseNotModified()
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@access("meeting.content", load=meeting_from_url)
+def live_display(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """The room display for a projector: the phase, the presenter and the timer, in type the back row can read.
+
+    Nothing on it belongs to one person (no controls, no notes), so anyone in the set may put it up.
+    """
+    if request.htmx:  # type: ignore[attr-defined]
+        unchanged = _not_modified(request, meeting, "d")
+        if unchanged is not None:
+            return unchanged
+    state = live.live_state(meeting)
+    context = _state_context(request, meeting, state, is_facilitator=False, view="d")
+    context["viewer_enrolment"] = None
+    template = "meetings/live_display.html#display" if request.htmx else "meetings/live_display.html"  # type: ignore[attr-defined]
+    response = render(request, template, context)
+    response["ETag"] = context["etag"]
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def _presenter_of(meeting: Meeting, public_id: UUID | None) -> Enrolment | None:
@@ -192,12 +287,20 @@ def live_command(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     form = CommandForm(request.POST)
     actor = user_of(request)
     run: MeetingRun | None = None
+    notice = ""
     try:
         if not form.is_valid():
             raise live.LiveError("That command was not understood. Reload the page and try again.")
         command, version = form.cleaned_data["command"], form.cleaned_data["version"]
+        if command in CONFIRMED and not form.cleaned_data["confirmed"]:
+            return _confirm(request, meeting, command)
         if command == "start":
-            run = live.live_start(actor=actor, meeting=meeting, version=version, request=request)
+            run = live.live_start(
+                actor=actor, meeting=meeting, version=version, early=form.cleaned_data["early"], request=request
+            )
+        elif command == "undo":
+            live.live_undo_start(actor=actor, meeting=meeting, version=version, request=request)
+            notice = _("The start is undone: the meeting is scheduled again and does not count as held.")
         elif command == "end":
             run = live.live_end(actor=actor, meeting=meeting, version=version, request=request)
         elif command == "presenter":
@@ -205,6 +308,10 @@ def live_command(request: HttpRequest, meeting: Meeting) -> HttpResponse:
             run = live.live_presenter(actor=actor, meeting=meeting, version=version, presenter=presenter)
         else:
             run = live.COMMANDS[command](actor=actor, meeting=meeting, version=version)
+    except live.EarlyStart:
+        # Confirmed as a start on the day, but the day has not come (or the page was from yesterday): say how
+        # early it is and ask again.
+        return _confirm(request, meeting, "start")
     except live.LiveConflict as conflict:
         if request.htmx:  # type: ignore[attr-defined]
             return _fragment(request, meeting, conflict.run, status=409, error=str(conflict), conflict=True)
@@ -214,8 +321,49 @@ def live_command(request: HttpRequest, meeting: Meeting) -> HttpResponse:
             return _fragment(request, meeting, status=422, error=str(error))
         return _page(request, meeting, status=422, error=str(error))
     if request.htmx:  # type: ignore[attr-defined]
-        return _fragment(request, meeting, run)
+        return _fragment(request, meeting, run, notice=notice)
+    if notice:
+        messages.success(request, notice)
     return redirect("live:live", meeting=meeting.public_id)
+
+
+def _confirm(request: HttpRequest, meeting: Meeting, command: str) -> HttpResponse:
+    """The second step of a start, an end or an undo: what will happen, a button to do it, and a way back."""
+    confirm: dict[str, Any] = {"command": command, "early": False, "warning": ""}
+    if command == "start":
+        days = live.days_early(meeting)
+        if days > 0:
+            confirm.update(
+                early=True,
+                title=_("Start this meeting early?"),
+                warning=live.early_start_warning(meeting, days),
+                text=_("Start it now only if the set is meeting today. You can undo a start for ten minutes."),
+                button=_("Start early"),
+            )
+        else:
+            confirm.update(
+                title=_("Start the meeting?"),
+                text=_("Everyone's screen follows you from here. You can undo a start for ten minutes."),
+                button=_("Start now"),
+            )
+    elif command == "end":
+        confirm.update(
+            title=_("End the meeting for everyone?"),
+            text=_("The meeting is recorded as held and everyone's screen shows it ended."),
+            button=_("End the meeting now"),
+        )
+    else:
+        confirm.update(
+            title=_("Undo the start?"),
+            text=_(
+                "The meeting goes back to scheduled and does not count as held. What was written meanwhile "
+                "(bids, reports, notes, attendance) stays with the meeting for when it really starts."
+            ),
+            button=_("Undo the start"),
+        )
+    if request.htmx:  # type: ignore[attr-defined]
+        return _fragment(request, meeting, confirm=confirm)
+    return _page(request, meeting, confirm=confirm)
 
 
 # --- private notes ------------------------------------------------------------------------------

@@ -151,6 +151,8 @@ class MeetingRun(models.Model):
     #: Seconds the current phase has spent paused, not counting a pause still going on.
     paused_seconds = models.PositiveIntegerField(default=0)
     extension_seconds = models.PositiveIntegerField(default=0)
+    #: The current presenter's airtime as they bid for it; None uses the run sheet's minutes.
+    airtime_seconds = models.PositiveIntegerField(null=True, blank=True)
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)

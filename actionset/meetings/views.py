@@ -163,6 +163,7 @@ def _change_page(
     *,
     form: RescheduleForm | None = None,
     cancel_form: CancelForm | None = None,
+    confirm_cancel: bool = False,
 ) -> HttpResponse:
     programme = meeting.learning_set.programme
     return render(
@@ -174,6 +175,7 @@ def _change_page(
             "organisation": programme.organisation,
             "form": form or RescheduleForm(meeting=meeting),
             "cancel_form": cancel_form or CancelForm(),
+            "confirm_cancel": confirm_cancel,
         },
     )
 
@@ -212,6 +214,9 @@ def meeting_cancel_view(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     form = CancelForm(request.POST)
     if not form.is_valid():
         return _change_page(request, meeting, cancel_form=form)
+    if not form.cleaned_data["confirmed"]:
+        # The second step, with the reason carried over: nothing typed is lost on the way.
+        return _change_page(request, meeting, cancel_form=form, confirm_cancel=True)
     try:
         meeting_cancel(actor=user_of(request), meeting=meeting, reason=form.cleaned_data["reason"], request=request)
     except ScheduleError as error:

@@ -34,6 +34,12 @@ def bid_save(*, meeting: Meeting, enrolment: Enrolment, needs_time: bool, minute
     return bid
 
 
+def bid_minutes(meeting: Meeting, enrolment: Enrolment) -> int | None:
+    """The minutes `enrolment` asked for at `meeting`, or None if they did not ask for time."""
+    bid = AirtimeBid.objects.filter(meeting=meeting, enrolment=enrolment, needs_time=True).first()
+    return bid.minutes if bid is not None and bid.minutes else None
+
+
 def bids_for(meeting: Meeting) -> list[AirtimeBid]:
     return list(meeting.airtime_bids.select_related("enrolment__person").order_by("enrolment__person__name"))
 

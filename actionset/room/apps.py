@@ -16,8 +16,9 @@ class RoomConfig(AppConfig):
         from actionset.core import extensions
         from actionset.meetings import live
         from actionset.room import demo
-        from actionset.room.airtime import presenter_order
+        from actionset.room.airtime import bid_minutes, presenter_order
 
         live.presenter_order_source = presenter_order
+        live.presenter_minutes_source = bid_minutes
         # What this app adds to the demo world (see actionset.core.extensions).
         extensions.contribute("room", demo=demo.seed)

@@ -45,3 +45,40 @@ def review_trend(learning_set: LearningSet) -> list[TrendPoint]:
         TrendPoint(m, round(m.average, 1) if m.average is not None else None, m.responses)  # type: ignore[attr-defined]
         for m in meetings
     ]
+
+
+@dataclass
+class LookBack:
+    """What the set said about how it worked last time, for the set to read when it next meets."""
+
+    meeting: Meeting
+    average: float
+    responses: int
+    helped: list[str]
+    differently: list[str]
+    #: Every reviewed meeting up to and including `meeting`, oldest first.
+    trend: list[TrendPoint]
+
+
+def review_look_back(learning_set: LearningSet, before: Meeting | None = None) -> LookBack | None:
+    """The latest process review before `before` (or the latest of all): its answers, unsigned, and the trend.
+
+    Set tier: show it only to those who may read the set's content. The answers carry no names, because the
+    review asks about how the set worked, not who said what.
+    """
+    trend = [t for t in review_trend(learning_set) if before is None or t.meeting.number < before.number]
+    reviewed = [t for t in trend if t.responses]
+    if not reviewed:
+        return None
+    last = reviewed[-1]
+    answers = list(
+        ProcessReview.objects.filter(meeting=last.meeting).order_by("pk").values_list("helped", "differently")
+    )
+    return LookBack(
+        meeting=last.meeting,
+        average=last.average or 0.0,
+        responses=last.responses,
+        helped=[h.strip() for h, _ in answers if h.strip()],
+        differently=[d.strip() for _, d in answers if d.strip()],
+        trend=reviewed,
+    )

@@ -55,6 +55,63 @@
     });
   }
 
+  // --- the whole meeting's clock and the undo's ten minutes, both counted against the server's clock ---
+  function offsetOf(el) {
+    if (el._offset === undefined) el._offset = Number(el.dataset.serverNow) - Date.now();
+    return el._offset;
+  }
+  function tickMeeting() {
+    document.querySelectorAll("[data-meeting-clock]").forEach(function (el) {
+      var left = el.querySelector("[data-meeting-left]");
+      // Only the time left runs here; once past the scheduled end the server's wording takes over.
+      if (!left || !left.dataset.meetingLeft) return;
+      var seconds = Math.max(0, (Number(el.dataset.meetingEnds) - (Date.now() + offsetOf(el))) / 1000);
+      var minutes = Math.floor(seconds / 60);
+      var hours = Math.floor(minutes / 60);
+      left.textContent = hours
+        ? hours + " " + el.dataset.unitHours + " " + pad(minutes % 60)
+        : minutes + " " + el.dataset.unitMinutes;
+    });
+    document.querySelectorAll("[data-undo-until]").forEach(function (el) {
+      // The server refuses a late undo anyway; hiding the button spares the facilitator the refusal.
+      el.hidden = Date.now() + offsetOf(el) > Number(el.dataset.undoUntil);
+    });
+  }
+
+  // --- the facilitator's keyboard shortcuts: N next, P pause or resume, + five more minutes, ? the list ---
+  function typing(target) {
+    if (!target || !target.closest) return false;
+    return Boolean(target.closest("input, textarea, select, [contenteditable], [contenteditable=''], [contenteditable=true]"));
+  }
+  function press(selector) {
+    var button = document.querySelector("#live-state " + selector);
+    if (button && !button.disabled) {
+      button.click();
+      return true;
+    }
+    return false;
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+    if (typing(event.target)) return;
+    var help = document.getElementById("live-shortcuts");
+    if (!help) return; // only the facilitator's page has them
+    var key = event.key;
+    var done = false;
+    if (key === "?") {
+      help.open = !help.open;
+      if (help.open) help.querySelector("summary").focus();
+      done = true;
+    } else if (key === "n" || key === "N") {
+      done = press("button[value=next]");
+    } else if (key === "p" || key === "P") {
+      done = press("button[value=pause]") || press("button[value=resume]");
+    } else if (key === "+" || key === "=") {
+      done = press("button[value=extend]");
+    }
+    if (done) event.preventDefault();
+  });
+
   // --- private notes: a local draft until the server has it, kept for the facilitator who typed it ---
   function setUpNotes() {
     var form = document.getElementById("note-form");
@@ -140,12 +197,15 @@
     configureHtmx();
     setUpNotes();
     tick();
+    tickMeeting();
     setInterval(tick, 250);
+    setInterval(tickMeeting, 1000);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
   document.addEventListener("htmx:afterSettle", tick);
+  document.addEventListener("htmx:afterSettle", tickMeeting);
 
   // The state is swapped whole, so a live region inside it would be replaced rather than updated; one that
   // stays put tells screen reader users when the phase or the presenter changes, and only then.

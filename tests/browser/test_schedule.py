@@ -115,6 +115,10 @@ def test_a_designer_schedules_and_moves_a_meeting_and_a_member_takes_it_to_their
     designer.get_by_role("link", name="Move or cancel Set 2 meeting 4").click()
     designer.get_by_label("Reason (optional)").fill("The closing conference replaces it.")
     designer.get_by_role("button", name="Cancel meeting and tell the set").click()
+    # A second step, which names the meeting and keeps the reason.
+    expect(designer.get_by_test_id("cancel-confirm")).to_contain_text("The closing conference replaces it.")
+    expect(designer.get_by_role("button", name="Yes, cancel the meeting")).to_be_focused()
+    designer.keyboard.press("Enter")
     expect(designer.get_by_text("cancelled. Everyone in the set has been told.")).to_be_visible()
     expect(designer.get_by_text("Not available on Friday afternoon: Asha Patel.")).to_be_visible()
     screenshot(designer, "schedule-changed")

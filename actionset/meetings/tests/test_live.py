@@ -33,7 +33,8 @@ def _started(cast: Cast, method: str = "uk") -> MeetingRun:
     assert cast.programme is not None
     cast.programme.method = method
     cast.programme.save(update_fields=["method"])
-    return live.live_start(actor=_facilitator(cast), meeting=_meeting(cast))
+    # The cast's meeting is a week away: starting it is an early start, confirmed.
+    return live.live_start(actor=_facilitator(cast), meeting=_meeting(cast), early=True)
 
 
 def _member(cast: Cast) -> Enrolment:

@@ -66,7 +66,7 @@ def at_once(action: Callable[[], Any]) -> list[str]:
 
 def test_two_devices_moving_on_from_the_same_version_one_wins_one_is_told(meeting: tuple[Meeting, Any]) -> None:
     target, facilitator = meeting
-    run = live.live_start(actor=facilitator, meeting=target)
+    run = live.live_start(actor=facilitator, meeting=target, early=True)
     results = at_once(lambda: live.live_next(actor=facilitator, meeting=target, version=run.version))
     assert results == ["conflict", "won"]
     run.refresh_from_db()
@@ -75,6 +75,6 @@ def test_two_devices_moving_on_from_the_same_version_one_wins_one_is_told(meetin
 
 def test_two_devices_starting_the_meeting_at_once_start_it_once(meeting: tuple[Meeting, Any]) -> None:
     target, facilitator = meeting
-    results = at_once(lambda: live.live_start(actor=facilitator, meeting=target))
+    results = at_once(lambda: live.live_start(actor=facilitator, meeting=target, early=True))
     assert results == ["conflict", "won"]
     assert MeetingRun.objects.filter(meeting=target).count() == 1

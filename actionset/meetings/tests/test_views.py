@@ -158,12 +158,28 @@ def test_cancelling_through_the_page(programme_world: Cast, run_on_commit: Any) 
     assert cast.meeting
     with run_on_commit():
         response = cast.client("designer").post(
-            reverse("meetings:meeting_cancel", kwargs={"meeting": cast.meeting.public_id}), {"reason": "Snow."}
+            reverse("meetings:meeting_cancel", kwargs={"meeting": cast.meeting.public_id}),
+            {"reason": "Snow.", "confirmed": "on"},
         )
     assert response.status_code == 302
     cast.meeting.refresh_from_db()
     assert cast.meeting.status == Meeting.Status.CANCELLED
     assert "Snow." in str(mail.outbox[0].body)
+
+
+def test_cancelling_asks_first_and_keeps_the_reason(programme_world: Cast) -> None:
+    cast = programme_world
+    assert cast.meeting
+    url = reverse("meetings:meeting_cancel", kwargs={"meeting": cast.meeting.public_id})
+    response = cast.client("designer").post(url, {"reason": "Snow & ice."})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"Cancel meeting {cast.meeting.number} on" in html
+    assert 'name="confirmed" value="on"' in html
+    assert 'name="reason" value="Snow &amp; ice."' in html
+    cast.meeting.refresh_from_db()
+    assert cast.meeting.status == Meeting.Status.SCHEDULED
+    assert not mail.outbox
 
 
 def test_a_member_downloads_a_meetings_ics(programme_world: Cast) -> None:
@@ -222,7 +238,7 @@ def test_a_failing_mail_server_does_not_undo_or_hide_a_cancellation(
     monkeypatch.setattr("actionset.meetings.services.email_send", refuse)
     with run_on_commit():
         response = cast.client("designer").post(
-            reverse("meetings:meeting_cancel", kwargs={"meeting": cast.meeting.public_id})
+            reverse("meetings:meeting_cancel", kwargs={"meeting": cast.meeting.public_id}), {"confirmed": "on"}
         )
     assert response.status_code == 302
     cast.meeting.refresh_from_db()

@@ -10,7 +10,7 @@ from django import template
 from actionset.core.access import actor_for, can
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment, Method
-from actionset.room import actions, airtime, contract
+from actionset.room import actions, airtime, contract, review
 from actionset.room.models import Action, AirtimeBid, ConsensusStatement, ProcessReview
 from actionset.sets.models import SharingRule
 
@@ -32,6 +32,9 @@ def setwork_panel(
         data["state"] = state
         ack = state.acknowledged.get(viewer.pk) if viewer else None
         data["acknowledged_current"] = bool(ack and state.current and ack.version_id == state.current.pk)
+    elif kind == "checkin":
+        # How the set said it worked last time, and the trend, to start this meeting from.
+        data["look_back"] = review.review_look_back(learning_set, before=meeting)
     elif kind == "progress":
         data["mine"] = actions.progress_round(meeting, viewer) if viewer else []
         data["everyone"] = actions.progress_round_for_set(meeting) if is_facilitator else []
@@ -42,6 +45,11 @@ def setwork_panel(
         data["mine"] = next((b for b in bids if viewer and b.enrolment_id == viewer.pk), None)
         data["order"] = airtime.presenter_order(meeting)
         data["urgencies"] = AirtimeBid.Urgency.choices
+        if is_facilitator:
+            # The fairness record beside the bids, where the order is agreed: airtime in earlier meetings.
+            so_far = {row.enrolment.pk: row for row in airtime.fairness(learning_set, before=meeting)}
+            data["so_far"] = so_far
+            data["bid_rows"] = [(b, so_far.get(b.enrolment_id)) for b in bids]
     elif kind == "actions":
         data["all_actions"] = list(
             Action.objects.filter(meeting=meeting).select_related("owner__person").order_by("owner__person__name")
@@ -80,6 +88,16 @@ def setwork_panel(
     data["sharing_rules"] = SharingRule.choices
     data["is_wial"] = learning_set.programme.method == Method.WIAL
     return data
+
+
+@register.simple_tag(takes_context=True)
+def review_look_back(context: template.Context, learning_set: Any, before: Meeting | None = None) -> Any:
+    """The set's latest process review (before `before`, at a meeting): None for anyone who may not read the set's
+    content."""
+    request = context.get("request")
+    if request is None or not can(actor_for(request), "meeting.content", learning_set):
+        return None
+    return review.review_look_back(learning_set, before=before)
 
 
 @register.simple_tag(takes_context=True)
