@@ -413,6 +413,20 @@ _VIEW = re.compile(
 _UNMARKED = 0.65
 
 
+_PSEUDO_CLEFT = frozenset({"is", "was"})
+# "Which is why / when / a shame / fine…": a comment on what was just said, not a choice to make.
+_RELATIVE_AFTER = WH | frozenset(
+    {"a", "an", "the", "fine", "great", "good", "ok", "okay", "fair", "interesting", "understandable", "natural",
+     "normal", "hard", "tough", "difficult", "really", "just", "also", "exactly", "probably", "partly", "kind",
+     "sort", "what", "not"}
+)  # fmt: skip
+# After "Which", verbs that carry on the sentence before rather than ask: "Which means…", "Which makes sense".
+_CARRY_ON = frozenset(
+    {"means", "meant", "makes", "made", "sounds", "explains", "leaves", "gives", "puts", "brings", "tells", "shows",
+     "suggests", "says", "reminds", "happens", "happened"}
+)  # fmt: skip
+
+
 def _asks_without_a_mark(w: list[str], kind: str) -> bool:
     """Without a question mark, whether a clause that opens like a question is one: spoken questions often have no
     mark ("So what made you choose that"), but "What I'm hearing is…" and "When I was your age…" are statements."""
@@ -421,11 +435,22 @@ def _asks_without_a_mark(w: list[str], kind: str) -> bool:
     if kind != "wh" and kind != "aux":
         return True
     if kind == "aux":
+        if first == "have" and nxt in {"a", "an"}:
+            return False  # "Have a think about it"
         if nxt == "not" and len(w) > 2:
             nxt = w[2]  # "Don't you think…", "Isn't it…"
         return nxt in SUBJECTS and nxt != "i"
     if not nxt:
         return True  # "Why", "And then what"
+    if first == "which" and (nxt in _CARRY_ON or (nxt in AUX and w[2:3] and w[2] in _RELATIVE_AFTER)):
+        return False  # "Which means…", "Which is why…" carry on a statement; "Which would be easier" asks
+    if (
+        first in {"what", "who"}
+        and nxt not in AUX | {"else"}
+        and (nxt.endswith(("ed", "s")) or nxt in {"struck", "hurt", "stood", "got", "made"})
+        and _PSEUDO_CLEFT.intersection(w[2:4])
+    ):
+        return False  # "What happened was…", "What helps is…", "What worries me is…"
     if nxt in AUX or nxt in {"else", "about", "if"}:
         return True
     if first == "how":
@@ -499,6 +524,8 @@ def classify_sentence(sentence: str) -> Verdict:
             continue
         if not has_mark and not _asks_without_a_mark(w, kind):
             continue
+        if not has_mark and kind == "wh" and len(w) == 1 and i < len(clauses) - 1:
+            continue  # "Why, that's brilliant": an exclamation before a statement
         return _label_clause(text, w, kind, has_mark)
     if has_mark:
         w = _strip_discourse(tokens(text))

@@ -160,6 +160,7 @@ def test_requests_for_more_stay_open(text: str) -> None:
         "Do you have a sense of why it keeps happening",
         "Okay so you've been off for two weeks how has that been",
         "Like what",
+        "Which would you prefer",
         "I guess I'm wondering what you make of it",
     ],
 )
@@ -205,6 +206,12 @@ def test_spoken_closed_questions_without_a_question_mark_are_closed(text: str) -
         "Tell me if it gets too much",
         "Must be hard",
         "I know what you mean",
+        "Which means you'll need to go back",
+        "Which is why I asked",
+        "What happened was really upsetting",
+        "What worries me is the timing",
+        "Have a think about it",
+        "Why, that's brilliant",
     ],
 )
 def test_spoken_statements_stay_statements(text: str) -> None:
