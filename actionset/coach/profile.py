@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from actionset.coach.classifier import classify
+from actionset.coach.classifier import FLAGGED, classify
 
 
 @dataclass(frozen=True)
 class QuestionProfile:
     total: int = 0
     counts: dict[str, int] = field(default_factory=dict)
-    #: A few questions the coach read as advice posing as a question, to talk about.
+    #: A few questions the coach read as advice or leading, for the facilitator to talk about if they choose.
     advice_examples: tuple[str, ...] = ()
 
     @property
@@ -46,6 +46,6 @@ def profile(labelled: Iterable[tuple[str, str]], *, examples: int = 3) -> Questi
     for text, label in labelled:
         total += 1
         counts[label] = counts.get(label, 0) + 1
-        if label == "advice" and len(advice) < examples:
+        if label in FLAGGED and len(advice) < examples:
             advice.append(text)
     return QuestionProfile(total=total, counts=counts, advice_examples=tuple(advice))

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from actionset.coach.classifier import ADVICE, CLOSED, OPEN, Verdict, questions
+from actionset.coach.classifier import ADVICE, CLOSED, LEADING, OPEN, Verdict, questions
 from actionset.coach.scenarios import SCENARIOS, scenario_for
 from actionset.core.access import access
 
@@ -20,14 +21,18 @@ MAX_CHARS = 4_000
 
 # What the trainee reads under each question: what the label means, then one way forward. Kind, never a verdict on them.
 FEEDBACK = {
-    OPEN: "An open question: it leaves the presenter room to think for themselves.",
-    CLOSED: (
+    OPEN: _("An open question: it leaves the presenter room to think for themselves."),
+    CLOSED: _(
         "A closed question: it can be answered in a word. Fine for checking a fact; to open it up, try starting "
         "with “What…” or “How…”."
     ),
-    ADVICE: (
+    ADVICE: _(
         "This may reach the presenter as advice: your idea, phrased as a question. If the idea matters, ask what "
         "they have already considered, and let them get there."
+    ),
+    LEADING: _(
+        "A leading question: it carries your answer and asks the presenter to agree with it. Ask what they "
+        "think instead, without offering the answer, and see where they go."
     ),
 }
 
@@ -51,7 +56,7 @@ class Feedback:
 def feedback_for(text: str) -> list[Feedback]:
     """Each question the trainee wrote, with its feedback; read line by line, so one question per line stays apart."""
     found = [v for line in text.splitlines() for v in questions(line)]
-    return [Feedback(v, FEEDBACK[v.label]) for v in found]
+    return [Feedback(v, str(FEEDBACK[v.label])) for v in found]
 
 
 @access("signed_in")

@@ -4,6 +4,7 @@ the fairness record across the programme."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 
 from actionset.coach.profile import QuestionProfile, label_of, profile
+from actionset.meetings import live
 from actionset.meetings.models import Meeting, PresenterTurn
 from actionset.programmes.models import Enrolment
 from actionset.room.models import AirtimeBid, AirtimeNotes, AirtimeQuestion, ConsensusStatement
@@ -97,8 +99,27 @@ def question_add(*, notes: AirtimeNotes, text: str, asked_by: Enrolment | None) 
     return AirtimeQuestion.objects.create(notes=notes, text=text, asked_by=asked_by, label=label, reason=reason[:200])
 
 
+def labels_shown(questions: Iterable[AirtimeQuestion], viewer: Enrolment | None, *, is_facilitator: bool) -> set[int]:
+    """The questions whose coach's label this viewer may see: the facilitator sees every label; a member only the
+    labels on questions noted as theirs. A label beside a named question in front of the whole set would turn a
+    private prompt to reflect into a public verdict; a question nobody is named as asking stays the facilitator's."""
+    return {q.pk for q in questions if is_facilitator or (viewer is not None and q.asked_by_id == viewer.pk)}
+
+
+def profile_is_open(meeting: Meeting) -> bool:
+    """Whether the set may see its question profile yet: from the process review on, or once the meeting is over.
+    Before then, counts of a few questions would give away whose question was which."""
+    run = live.run_of(meeting)
+    if run is None or run.is_ended:
+        return True
+    sheet = live.sheet_of(meeting, run)
+    reviews = [i for i, phase in enumerate(sheet) if phase.kind == "review"]
+    return not reviews or run.phase_index >= reviews[0]
+
+
 def question_profile(meeting: Meeting) -> QuestionProfile:
-    """The set's question profile for one meeting: set tier, for its members and facilitators."""
+    """The set's question profile for one meeting: counts by label and no names, for its members and facilitators
+    (members see it from the process review on, see `profile_is_open`)."""
     return profile(AirtimeQuestion.objects.filter(notes__meeting=meeting).values_list("text", "label"))
 
 

@@ -203,7 +203,7 @@ class AirtimeQuestion(models.Model):
     asked_by = models.ForeignKey(
         "programmes.Enrolment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    #: How the question coach read it when it was noted (open, closed, advice, not_question), and why.
+    #: How the question coach read it when it was noted (open, closed, advice, leading, not_question), and why.
     label = models.CharField(max_length=20, blank=True)
     reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

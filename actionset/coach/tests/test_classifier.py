@@ -2,7 +2,17 @@ from __future__ import annotations
 
 import pytest
 
-from actionset.coach.classifier import ADVICE, CLOSED, NOT_QUESTION, OPEN, classify, questions, split, tokens
+from actionset.coach.classifier import (
+    ADVICE,
+    CLOSED,
+    LEADING,
+    NOT_QUESTION,
+    OPEN,
+    classify,
+    questions,
+    split,
+    tokens,
+)
 
 
 @pytest.mark.parametrize(
@@ -48,21 +58,165 @@ def test_closed_questions_are_closed(text: str) -> None:
     [
         "Have you thought about asking for a secondment?",
         "Why don't you just tell him?",
-        "Wouldn't it be better to wait for the new director?",
         "Could you not bring the teams together?",
         "Have you tried moving the meeting?",
         "Have you considered a job share?",
         "Why not ask HR?",
         "How about a trial period?",
         "What if you split the role?",
-        "Surely you could push back?",
-        "Don\u2019t you think you should speak to legal?",
+        "Could you try moving the meeting to Mondays?",
+        "Could you set up a weekly call with her?",
+        "Could you maybe ask the night shift first?",
+        "Could you tell her how you feel?",
+        "Can you try a smaller pilot?",
+        "I wonder if you could ask the night shift first",
     ],
 )
 def test_advice_with_a_clear_cue_is_flagged(text: str) -> None:
     verdict = classify(text)
     assert verdict.label == ADVICE
     assert verdict.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Don\u2019t you think you should speak to legal?",
+        "Don't you think you're being hard on yourself?",
+        "Wouldn't it be better to wait for the new director?",
+        "Isn't it true that the team never liked the plan?",
+        "Isn't the real problem that you haven't set expectations?",
+        "Surely you could push back?",
+        "Wouldn't you agree the budget is the real issue?",
+        "Doesn't that tell you something about her?",
+        "Shouldn't you be putting yourself first?",
+    ],
+)
+def test_leading_questions_get_their_own_label(text: str) -> None:
+    verdict = classify(text)
+    assert verdict.label == LEADING, verdict
+    assert verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Wouldn't it be better to wait, don't you think?", LEADING),
+        ("Don't you think she knows, right?", LEADING),
+        ("It's really about trust, isn't it?", LEADING),
+        ("You must have been furious, weren't you", LEADING),
+        ("Have you tried asking HR, right?", ADVICE),
+        ("Why don't you just ask her, don't you think?", ADVICE),
+        ("You could ring the helpline, couldn't you?", ADVICE),
+        ("You should talk to your sponsor, shouldn't you?", ADVICE),
+        # A fact with a tag only asks to confirm it.
+        ("It's a new team, isn't it?", CLOSED),
+        ("So you've got two children, is that right", CLOSED),
+        ("That was last year, wasn't it", CLOSED),
+    ],
+)
+def test_a_tag_does_not_turn_advice_or_a_leading_question_into_a_closed_one(text: str, label: str) -> None:
+    assert classify(text).label == label
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you say more about what happened?",
+        "Could you maybe say a bit more about that?",
+        "Could you tell us what happened next?",
+        "Could you walk us through the rota?",
+        "Do you want to say a bit more about that",
+        "Would you like to tell me what happened",
+        "How about you?",
+        "Why not?",
+    ],
+)
+def test_requests_for_more_stay_open(text: str) -> None:
+    assert classify(text).label == OPEN
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "So what made you choose that",
+        "I'm curious. What made you choose that",
+        "okay so what happened after the meeting",
+        "And then what",
+        "But what stopped you",
+        "Um what do you think is keeping it going",
+        "What sort of support have you had",
+        "Who else knows about this",
+        "How come you stopped going",
+        "Right so why engineering",
+        "Tell me about the first time it happened",
+        "Talk me through a normal morning",
+        "Take me through the day it went wrong",
+        "I wonder what your team would say",
+        "I was wondering what you made of the feedback",
+        "I'd be interested to hear how you got through it",
+        "I'd like to understand more about the night shift",
+        "Give me an example",
+        "Do you have a sense of why it keeps happening",
+        "Okay so you've been off for two weeks how has that been",
+        "Like what",
+        "Which would you prefer",
+        "I guess I'm wondering what you make of it",
+    ],
+)
+def test_spoken_open_questions_without_a_question_mark_are_open(text: str) -> None:
+    verdict = classify(text)
+    assert verdict.label == OPEN, verdict
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "So did you go in the end",
+        "And is he still working there",
+        "Has anything changed since the meeting",
+        "Okay and does your manager know",
+        "Are things any better with your brother",
+        "Anything else you wanted to ask",
+        "Any thoughts so far",
+        "I wonder if she knows how you feel",
+        "I'm curious whether anyone asked them directly",
+    ],
+)
+def test_spoken_closed_questions_without_a_question_mark_are_closed(text: str) -> None:
+    verdict = classify(text)
+    assert verdict.label == CLOSED, verdict
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "So you're feeling stuck at the moment",
+        "And that was really hard for you",
+        "What I'm hearing is that you want things calmer",
+        "What a week you've had",
+        "When I was your age I didn't know either",
+        "How brave of you to go back",
+        "How you feel about it matters",
+        "Why I ask is that the school rang",
+        "Who you tell is up to you",
+        "Where you live now sounds safer",
+        "Who knows, it might work",
+        "Okay, so let's come back to that",
+        "Tell me if it gets too much",
+        "Must be hard",
+        "I know what you mean",
+        "Which means you'll need to go back",
+        "Which is why I asked",
+        "What happened was really upsetting",
+        "What worries me is the timing",
+        "Have a think about it",
+        "Why, that's brilliant",
+    ],
+)
+def test_spoken_statements_stay_statements(text: str) -> None:
+    verdict = classify(text)
+    assert verdict.label == NOT_QUESTION, verdict
 
 
 @pytest.mark.parametrize(
@@ -78,10 +232,12 @@ def test_advice_with_a_clear_cue_is_flagged(text: str) -> None:
         "What would be better for you?",
         "Is it possible the data is wrong?",
         "Can you move the launch date?",
+        "Do you know what grades you need?",
+        "What would you like to try next?",
     ],
 )
 def test_advice_is_never_flagged_without_a_clear_cue(text: str) -> None:
-    assert classify(text).label != ADVICE
+    assert classify(text).label not in {ADVICE, LEADING}
 
 
 @pytest.mark.parametrize(

@@ -65,3 +65,10 @@ def test_anonymous_visitors_are_sent_to_sign_in(db: None) -> None:
     response = Client().get(URL)
     assert response.status_code == 302
     assert "/accounts/" in response["Location"]
+
+
+def test_a_leading_question_gets_its_own_label_and_a_kind_line(cast: Cast) -> None:
+    response = signed_in(cast).post(URL, {"scenario": "rota", "questions": "Don't you think the rota is the problem?"})
+    page = response.content.decode()
+    assert 'data-label="leading"' in page
+    assert "A leading question" in page

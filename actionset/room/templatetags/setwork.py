@@ -63,6 +63,7 @@ def setwork_panel(
             notes = airtime.notes_for(meeting, presenter)
             data["notes"] = notes
             data["questions"] = list(notes.questions.select_related("asked_by__person"))
+            data["labels_shown"] = airtime.labels_shown(data["questions"], viewer, is_facilitator=is_facilitator)
             data["actions"] = list(Action.objects.filter(meeting=meeting, owner=presenter))
         data["presenters"] = airtime.presenter_order(meeting)
         data["members"] = learning_set.active_members()
@@ -84,6 +85,7 @@ def setwork_panel(
             data["average"] = round(sum(r.rating for r in reviews) / len(reviews), 1) if reviews else None
         data["scale"] = range(1, 11)
         data["profile"] = airtime.question_profile(meeting)
+        data["profile_open"] = is_facilitator or airtime.profile_is_open(meeting)
         data["my_profile"] = airtime.member_question_profile(learning_set, viewer) if viewer else None
     data["sharing_rules"] = SharingRule.choices
     data["is_wial"] = learning_set.programme.method == Method.WIAL
