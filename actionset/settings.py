@@ -80,6 +80,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every line logged while a request is handled, redirects included, carries its id.
     "actionset.core.logging.RequestIdMiddleware",
+    # Compresses what every middleware below has finished writing, so it comes before them all: a response passes
+    # through the list bottom-up. Only text is compressed, with Django's own BREACH padding (core/compression.py);
+    # WhiteNoise's static files come precompressed and are left alone.
+    "actionset.core.compression.TextGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The other security headers, beside SecurityMiddleware's (settings below).
     "django_permissions_policy.PermissionsPolicyMiddleware",
