@@ -3,6 +3,7 @@
 - Production keeps each process's database connection open between requests (CONN_MAX_AGE, checked before reuse
   with CONN_HEALTH_CHECKS): opening one to PostgreSQL cost about 10 ms of the database's CPU a request (issue 21).
   Settings are read once, when Django starts, so this is checked in a process started with production's environment.
+- The cache every process shares is the database's, or Redis where CACHE_URL names it.
 - HTML and other text go out gzipped to a browser that asks; PDFs, spreadsheets and files do not (they are
   compressed already), and nothing is broken either way.
 """
@@ -10,8 +11,10 @@
 from __future__ import annotations
 
 import gzip
+import socket
 from typing import Any
 
+import pytest
 from django.urls import reverse
 
 from conftest import Cast
@@ -117,3 +120,36 @@ def test_a_calendar_file_is_compressed_and_still_a_calendar(programme_world: Cas
     assert ics.status_code == 200
     assert ics["Content-Encoding"] == "gzip"
     assert gzip.decompress(ics.content).startswith(b"BEGIN:VCALENDAR")
+
+
+def _redis_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+CACHE_IN_USE = """
+import json
+from django.conf import settings
+from django.core.cache import cache
+found = {"backend": settings.CACHES["default"]["BACKEND"]}
+if found["backend"].endswith("RedisCache"):
+    cache.set("actionset-test-key", 41)
+    found["round_trip"] = cache.incr("actionset-test-key")
+    cache.delete("actionset-test-key")
+print(json.dumps(found))
+"""
+
+
+def test_without_cache_url_the_shared_cache_is_the_database_s() -> None:
+    assert django_json(CACHE_IN_USE) == {"backend": "django.core.cache.backends.db.DatabaseCache"}
+
+
+def test_cache_url_puts_the_shared_cache_in_redis() -> None:
+    if not _redis_answers():
+        pytest.skip("No Redis server at 127.0.0.1:6379")
+    # Database 15: kept apart from whatever else uses that server.
+    found = django_json(CACHE_IN_USE, CACHE_URL="redis://127.0.0.1:6379/15")
+    assert found == {"backend": "django.core.cache.backends.redis.RedisCache", "round_trip": 42}

@@ -164,11 +164,15 @@ def live_page(request: HttpRequest, meeting: Meeting) -> HttpResponse:
 @access("meeting.content", load=meeting_from_url)
 def live_state(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     """The state fragment, or 304 when the device already shows the current version."""
-    version = MeetingRun.objects.filter(meeting=meeting).values_list("version", flat=True).first() or 0
+    # From the shared cache: an unchanged poll costs the access check and nothing more (live.current_version).
+    version = live.current_version(meeting)
     # The rule has already let the viewer in (`in_set`); only whether they facilitate remains, and the tag is
     # all it decides here. Were the two ever to disagree, the fragment below would just be sent in full.
     etag = _etag(meeting, version, facilitates_set(actor_for(request), meeting))
-    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+    # Compared weakly (RFC 9110, as If-None-Match is): a gzipped fragment's tag goes out as W/"…", and a browser
+    # may send it back so.
+    sent = [t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")]
+    if etag in sent:
         response = HttpResponseNotModified()
         response["ETag"] = etag
         response["Cache-Control"] = "private, no-cache"
