@@ -14,9 +14,17 @@ latency is the time a request waits for a free worker plus the machine's own noi
 is divided by. The machine may be shared, so every figure is read against a reference measured in the same run (the
 first worker count, and ``/healthz``); nothing here asserts a wall-clock limit.
 
+With ``--scale demo|10k|100k`` (issue 21) it measures pages at a customer's size instead: every main page of every
+role, alone (bench/webcost.py: queries, the application's and PostgreSQL's CPU per request, against ``/healthz`` and
+an unchanged live poll), at the demo world and then at each larger world up to the one asked for (bench/webscale.py
+builds them, on PostgreSQL), then loads the largest with 50 people thinking 5 s on 2 workers and gives each role's
+pages' p50/p95/p99 as ratios to ``/healthz``'s p95 in the same run.
+
 Usage:
   python bench/web.py [--workers 1,2,3,5] [--clients 20] [--seconds 30] [--think 0.5]
                       [--database-url postgres://postgres@127.0.0.1:5432/actionset_webbench] [--keep]
+  python bench/web.py --scale 10k --database-url postgres://postgres@127.0.0.1:5432/actionset_webbench
+                      [--seconds 120] [--min-seconds 0.5] [--cache-url redis://127.0.0.1:6379/2]
 """
 
 from __future__ import annotations
@@ -605,11 +613,12 @@ def scale_report(costs: dict[str, dict[str, Any]], load: Result | None, sessions
     print("\n# every main page of every role; queries: the most one page of the kind makes, at each scale")
     print(
         f"# CPU-ms per request at {largest} (mean over the role's pages of the kind), alone, in-process; x min: ratio "
-        f"to the minimal view's CPU ({health_cpu:.2f} ms: app {health['app_ms']:.2f} + db {health['db_ms']:.2f})"
+        f"to the minimal view's CPU ({health_cpu:.2f} ms: app {health['app_ms']:.2f} + db {health['db_ms']:.2f}); "
+        "KB: gzipped, as sent"
     )
     if load:
         print(
-            f"# latency under {len(load.pages) and load.seconds and ''}the load: p50/p95/p99 as ratios to the minimal "
+            "# latency under the load: p50/p95/p99 as ratios to the minimal "
             f"view's p95 in the same run ({health_p95 * 1000:.1f} ms); n: requests"
         )
     header = f"{'role':<15} {'page':<16}" + "".join(f" {'q ' + s:>8}" for s in scales)
@@ -651,6 +660,10 @@ def scale_report(costs: dict[str, dict[str, Any]], load: Result | None, sessions
             f"{percentile(all_times, 99) * 1000:.0f} ms; minimal view p50 "
             f"{percentile(load.times(load.health), 50) * 1000:.1f} ms, p95 {health_p95 * 1000:.1f} ms, p99 "
             f"{percentile(load.times(load.health), 99) * 1000:.1f} ms; {len(load.failures)} not 200"
+        )
+        print(
+            f"memory: the largest worker's peak {load.memory.worker_peak_kb / 1024:.0f} MB resident, the master and "
+            f"workers together at most {load.memory.total_peak_kb / 1024:.0f} MB (Pss)"
         )
     if sessions is not None:
         print(f"database connections opened during the load: {sessions} ({workers} gunicorn workers)")

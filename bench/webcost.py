@@ -7,7 +7,8 @@ access checks, templates; Django's test client stands in for gunicorn's HTTP par
 
 - queries: the number of SQL statements one request makes;
 - app CPU-ms: this process's CPU time (user + system) per request;
-- db CPU-ms: the CPU time of this process's PostgreSQL backend (from /proc/<pid>/stat, in clock ticks) per request.
+- db CPU-ms: the CPU time of this process's PostgreSQL backend (from /proc/<pid>/stat, in clock ticks) per request;
+- bytes: the response's size as sent to a browser that accepts gzip.
 
 Each page is asked for again and again until ``--min-seconds`` have passed (at least three times) after one untimed
 request, so that the backend's CPU, counted in 10 ms ticks, is read over many requests. The minimal view
@@ -86,7 +87,8 @@ def discover(client: Client) -> list[tuple[str, str]]:
 
 
 def cost(client: Client, path: str, min_seconds: float, headers: dict[str, str] | None = None) -> dict[str, Any]:
-    headers = headers or {}
+    # Browsers ask for compressed pages: the cost includes gzipping them (and the bytes are what is sent).
+    headers = {"Accept-Encoding": "gzip", **(headers or {})}
     first = client.get(path, headers=headers)  # untimed: opens the connection, loads templates
     # Counted by a wrapper round every statement: Django empties its own query log when a request starts.
     statements: list[str] = []
