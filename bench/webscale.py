@@ -12,7 +12,8 @@ Programmes, their events and evaluation plans come from the project's own servic
 blueprint) and survey occasions from ``occasions_sync``; the rows there are many of (people, enrolments, sets,
 meetings, journal entries, answers) are bulk-created, since the services create one at a time, with mail, for the
 people who use them. Composition is not run: members are dealt out to sets directly (bench/composition.py measures
-the engine). The same arguments always give the same world.
+the engine). Dates follow the clock (which meetings are held, which survey occasions have opened), so two runs
+differ a little: 26,114 and 26,102 survey answers in two runs on one day.
 """
 
 from __future__ import annotations
