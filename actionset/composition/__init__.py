@@ -72,7 +72,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # The search (``solver``) imports numba, which compiles its kernels and takes about 145 MB and seconds to load.
+    # The search (``solver``) imports numba and OR-Tools: about 120 MB a process and seconds to load (benchmarks.md).
     # Only the background worker that composes sets needs it: web processes import this package for the board's
     # evaluation and bound, so the search is imported on first use of one of its names, never with the package.
     if name in ("Progress", "SolveResult", "solve"):

@@ -109,7 +109,7 @@ def _execute(run: CompositionRun) -> str:
         return cancelled
 
     # Imported here, not with the module: web processes import this module to queue a composition, and the search
-    # brings numba (about 145 MB, and seconds to load) that only the worker running the composition needs.
+    # brings numba and OR-Tools (about 120 MB, and seconds to load) that only the worker running the composition needs.
     from actionset.composition import solve
 
     result = solve(
