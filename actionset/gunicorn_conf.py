@@ -12,8 +12,9 @@ import os
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 # gunicorn's advice, two per core plus one, stays the default: it assumes workers spend part of each request waiting
 # on a database elsewhere, which bench/web.py could not measure. With the database on the same 2-core machine, more
-# workers than cores served no more pages and made the slowest slower, each worker costing about 130 MB more; such an
-# installation sets WEB_CONCURRENCY to its number of cores (at least 2, so one slow request holds up nobody else).
+# workers than cores served no more pages and made the slowest slower, each worker costing memory (about 130 MB more
+# while web workers still loaded the composition engine, docs/deployment.md); such an installation sets
+# WEB_CONCURRENCY to its number of cores (at least 2, so one slow request holds up nobody else).
 workers = int(os.environ.get("WEB_CONCURRENCY", (os.cpu_count() or 1) * 2 + 1))
 # A request past this is cut off and its worker replaced. The slowest page measured (a programme's results) took
 # about 1 s at p99 under load, downloads of the demo world under 0.1 s: 60 s is left for exports of large programmes.

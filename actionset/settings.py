@@ -80,6 +80,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every line logged while a request is handled, redirects included, carries its id.
     "actionset.core.logging.RequestIdMiddleware",
+    # Compresses what every middleware below has finished writing, so it comes before them all: a response passes
+    # through the list bottom-up. Only text is compressed, with Django's own BREACH padding (core/compression.py);
+    # WhiteNoise's static files come precompressed and are left alone.
+    "actionset.core.compression.TextGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The other security headers, beside SecurityMiddleware's (settings below).
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -190,16 +194,24 @@ TASKS = {
     }
 }
 
-# Shared by every process and kept across restarts, so sign-in limits hold however many processes serve: Django's
-# database cache, in a table the core migration 0002 makes (with `createcachetable`, which the test runner also runs).
+# Shared by every process, so sign-in limits hold however many processes serve, and a live meeting's version (read by
+# every device's poll, meetings/live.py) is the same for all. By default Django's database cache, in a table the core
+# migration 0002 makes (with `createcachetable`, which the test runner also runs), kept across restarts. CACHE_URL
+# names another shared cache instead, e.g. redis://127.0.0.1:6379/1 (install actionset[redis]): a poll that finds
+# nothing changed then reads no table at all. A cache local to each process (locmem) would not be shared.
+_CACHE_URL = env.str("CACHE_URL", default="")
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "actionset_cache",
-        # Past this many entries Django drops a third of them: set far above what sign-in counters need, so an
-        # attack from many addresses cannot push the counters out.
-        "OPTIONS": {"MAX_ENTRIES": 200_000},
-    }
+    "default": (
+        env.cache_url_config(_CACHE_URL)
+        if _CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "actionset_cache",
+            # Past this many entries Django drops a third of them: set far above what sign-in counters need, so an
+            # attack from many addresses cannot push the counters out.
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
+    )
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

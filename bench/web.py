@@ -14,15 +14,25 @@ latency is the time a request waits for a free worker plus the machine's own noi
 is divided by. The machine may be shared, so every figure is read against a reference measured in the same run (the
 first worker count, and ``/healthz``); nothing here asserts a wall-clock limit.
 
+With ``--scale demo|10k|100k`` (issue 21) it measures pages at a customer's size instead: every main page of every
+role, alone (bench/webcost.py: queries, the application's and PostgreSQL's CPU per request, against ``/healthz`` and
+an unchanged live poll), at the demo world and then at each larger world up to the one asked for (bench/webscale.py
+builds them, on PostgreSQL), then loads the largest with 50 people thinking 5 s on 2 workers and gives each role's
+pages' p50/p95/p99 as ratios to ``/healthz``'s p95 in the same run.
+
 Usage:
   python bench/web.py [--workers 1,2,3,5] [--clients 20] [--seconds 30] [--think 0.5]
                       [--database-url postgres://postgres@127.0.0.1:5432/actionset_webbench] [--keep]
+  python bench/web.py --scale 10k --database-url postgres://postgres@127.0.0.1:5432/actionset_webbench
+                      [--seconds 120] [--min-seconds 0.5] [--cache-url redis://127.0.0.1:6379/2]
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import http.cookiejar
+import json
 import os
 import platform
 import random
@@ -45,6 +55,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -289,6 +300,13 @@ class Sample:
     path: str
     status: int  # 0: timed out or the connection failed
     seconds: float
+    login: str = ""
+
+
+def _text(body: bytes, headers: Any) -> str:
+    if headers.get("Content-Encoding") == "gzip":
+        body = gzip.decompress(body)
+    return body.decode("utf-8", "replace")
 
 
 class Person:
@@ -304,13 +322,15 @@ class Person:
 
     def fetch(self, base: str, path: str, data: dict[str, str] | None = None) -> tuple[int, str, float]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(base + path, data=body, headers={"X-Forwarded-For": self.address})
+        # Browsers ask for compressed pages, so the simulated people do too.
+        headers = {"X-Forwarded-For": self.address, "Accept-Encoding": "gzip"}
+        request = urllib.request.Request(base + path, data=body, headers=headers)
         clock = time.perf_counter()
         try:
             with self.opener.open(request, timeout=CLIENT_TIMEOUT) as response:
-                status, text = response.status, response.read().decode("utf-8", "replace")
+                status, text = response.status, _text(response.read(), response.headers)
         except urllib.error.HTTPError as error:
-            status, text = error.code, error.read().decode("utf-8", "replace")
+            status, text = error.code, _text(error.read(), error.headers)
         except OSError:
             status, text = 0, ""
         return status, text, time.perf_counter() - clock
@@ -354,7 +374,7 @@ class Person:
         while time.monotonic() < until:
             kind, path = rng.choice(self.pages)
             status, _, seconds = self.fetch(base, path)
-            out.append(Sample(kind, path, status, seconds))
+            out.append(Sample(kind, path, status, seconds, self.login))
             time.sleep(think * rng.uniform(0.5, 1.5))
 
 
@@ -530,6 +550,178 @@ def report(results: list[Result], exports: list[Sample]) -> None:
     print(f"workers replaced or started: {', '.join(f'{r.workers}→{len(r.memory.workers_seen)}' for r in results)}")
 
 
+# --- pages at a customer's size (issue 21) --------------------------------------------------------------------------
+
+#: Stages of the world, each built on the one before: the demo world, Northwind grown to 10,000 people, and ten
+#: organisations of 10,000 (bench/webscale.py).
+SCALES = {"demo": 0, "10k": 1, "100k": 10}
+#: How each login is named in the table.
+ROLE_OF = {
+    "admin@provider.example": "administrator",
+    "designer@provider.example": "designer",
+    "facilitator@provider.example": "facilitator",
+    "trainer@provider.example": "trainer",
+    "orgadmin@northwind.example": "org admin",
+    "sponsor@northwind.example": "sponsor",
+    "participant@northwind.example": "participant",
+    "participant@southfield.example": "participant (S)",
+}
+
+
+def measure_costs(env: dict[str, str], min_seconds: float) -> dict[str, Any]:
+    """bench/webcost.py in a process of its own: every main page's queries and CPU, one request at a time."""
+    done = subprocess.run(
+        [sys.executable, "bench/webcost.py", "--min-seconds", str(min_seconds)],
+        cwd=REPO,
+        env={**env, "ALLOWED_HOSTS": "127.0.0.1,testserver"},
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def database_sessions(url: str) -> int:
+    """Connections PostgreSQL has accepted to the benchmark's database so far (pg_stat_database.sessions)."""
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute("SELECT sessions FROM pg_stat_database WHERE datname = %s", (name,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _by_role_kind(pages: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    grouped: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for page in pages:
+        if page["status"] == 200:
+            grouped[ROLE_OF.get(page["login"], page["login"]), page["kind"]].append(page)
+    return grouped
+
+
+def scale_report(costs: dict[str, dict[str, Any]], load: Result | None, sessions: int | None, workers: int) -> None:
+    largest = list(costs)[-1]
+    health = costs[largest]["healthz"]
+    health_cpu = health["app_ms"] + health["db_ms"]
+    health_p95 = percentile(load.times(load.health), 95) if load else float("nan")
+    grouped = {scale: _by_role_kind(found["pages"]) for scale, found in costs.items()}
+    latency: dict[tuple[str, str], list[float]] = defaultdict(list)
+    if load:
+        for sample in load.pages:
+            if sample.status == 200:
+                latency[ROLE_OF.get(sample.login, sample.login), sample.kind].append(sample.seconds)
+    scales = list(costs)
+    print("\n# every main page of every role; queries: the most one page of the kind makes, at each scale")
+    print(
+        f"# CPU-ms per request at {largest} (mean over the role's pages of the kind), alone, in-process; x min: ratio "
+        f"to the minimal view's CPU ({health_cpu:.2f} ms: app {health['app_ms']:.2f} + db {health['db_ms']:.2f}); "
+        "KB: gzipped, as sent"
+    )
+    if load:
+        print(
+            "# latency under the load: p50/p95/p99 as ratios to the minimal "
+            f"view's p95 in the same run ({health_p95 * 1000:.1f} ms); n: requests"
+        )
+    header = f"{'role':<15} {'page':<16}" + "".join(f" {'q ' + s:>8}" for s in scales)
+    header += f" {'app ms':>7} {'db ms':>6} {'x min':>6} {'KB':>5} {'n':>4} {'p50':>5} {'p95':>5} {'p99':>5}"
+    print(header)
+    keys = sorted(
+        {key for g in grouped.values() for key in g},
+        key=lambda k: (list(ROLE_OF.values()).index(k[0]) if k[0] in ROLE_OF.values() else 99, k[1]),
+    )
+    for key in keys:
+        row = f"{key[0]:<15} {key[1]:<16}"
+        for scale in scales:
+            found = grouped[scale].get(key)
+            row += f" {max(p['queries'] for p in found) if found else '-':>8}"
+        found = grouped[largest].get(key, [])
+        if found:
+            app = statistics.mean(p["app_ms"] for p in found)
+            db = statistics.mean(p["db_ms"] for p in found)
+            size = statistics.mean(p["bytes"] for p in found) / 1024
+            row += f" {app:7.1f} {db:6.1f} {(app + db) / health_cpu:6.1f} {size:5.0f}"
+        else:
+            row += f" {'-':>7} {'-':>6} {'-':>6} {'-':>5}"
+        times = latency.get(key, [])
+        if times:
+            row += f" {len(times):4d}" + "".join(f" {percentile(times, p) / health_p95:5.1f}" for p in (50, 95, 99))
+        print(row)
+    poll = costs[largest].get("live poll")
+    if poll:
+        cpu = poll["app_ms"] + poll["db_ms"]
+        print(
+            f"\nunchanged live poll ({poll['status']}): {poll['queries']} queries, app {poll['app_ms']:.2f} + db "
+            f"{poll['db_ms']:.2f} = {cpu:.2f} CPU-ms, {cpu / health_cpu:.1f} x the minimal view"
+        )
+    if load:
+        all_times = load.times()
+        print(
+            f"the whole mix under load: {len(all_times)} pages in {load.seconds:.0f} s, p50 "
+            f"{percentile(all_times, 50) * 1000:.0f} ms, p95 {percentile(all_times, 95) * 1000:.0f} ms, p99 "
+            f"{percentile(all_times, 99) * 1000:.0f} ms; minimal view p50 "
+            f"{percentile(load.times(load.health), 50) * 1000:.1f} ms, p95 {health_p95 * 1000:.1f} ms, p99 "
+            f"{percentile(load.times(load.health), 99) * 1000:.1f} ms; {len(load.failures)} not 200"
+        )
+        print(
+            f"memory: the largest worker's peak {load.memory.worker_peak_kb / 1024:.0f} MB resident, the master and "
+            f"workers together at most {load.memory.total_peak_kb / 1024:.0f} MB (Pss)"
+        )
+    if sessions is not None:
+        print(f"database connections opened during the load: {sessions} ({workers} gunicorn workers)")
+
+
+def scale_main(args: argparse.Namespace) -> int:
+    if SCALES[args.scale] and not args.database_url:
+        sys.exit("--scale 10k and 100k run on PostgreSQL: give --database-url")
+    workers = int(args.workers.split(",")[0])
+    workdir = Path(tempfile.mkdtemp(prefix="actionset-webbench-"))
+    costs: dict[str, dict[str, Any]] = {}
+    load_result: Result | None = None
+    sessions: int | None = None
+    try:
+        with database(args.database_url, workdir, args.keep) as url:
+            env = production_env(url, workdir)
+            if args.cache_url:
+                env["CACHE_URL"] = args.cache_url
+            clock = time.monotonic()
+            manage(env, "migrate", "--verbosity", "0")
+            manage(env, "demo_seed")
+            manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+            print(f"migrate, demo_seed, collectstatic: {time.monotonic() - clock:.0f} s", flush=True)
+            for scale, organisations in SCALES.items():
+                if organisations:
+                    clock = time.monotonic()
+                    subprocess.run(
+                        [sys.executable, "bench/webscale.py", "--organisations", str(organisations)],
+                        cwd=REPO,
+                        env=env,
+                        check=True,
+                    )
+                    print(f"built the {scale} world: {time.monotonic() - clock:.0f} s", flush=True)
+                clock = time.monotonic()
+                costs[scale] = measure_costs(env, args.min_seconds)
+                print(
+                    f"{scale}: {len(costs[scale]['pages'])} pages measured one at a time, "
+                    f"{time.monotonic() - clock:.0f} s",
+                    flush=True,
+                )
+                if scale == args.scale:
+                    break
+            if args.seconds > 0:
+                people = [Person(n + 1, LOGINS[n % len(LOGINS)]) for n in range(args.clients)]
+                before = database_sessions(url) if args.database_url else None
+                load_result = run(env, workers, people, args, workdir, True, [])
+                if before is not None:
+                    sessions = database_sessions(url) - before
+            scale_report(costs, load_result, sessions, workers)
+    finally:
+        if args.keep:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print("load average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    return 1 if load_result and load_result.failures else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", default="1,2,3,5", help="gunicorn worker counts, the first is the reference")
@@ -541,7 +733,30 @@ def main() -> int:
     parser.add_argument("--database-url", help="a PostgreSQL database of the benchmark's own (dropped first)")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database and the working directory")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--scale",
+        choices=list(SCALES),
+        help="measure every main page at the demo world and up to this size, then load it: --workers' first count "
+        "(2 unless given), --clients (50 unless given), --think (5 s unless given), --seconds (120 unless given)",
+    )
+    parser.add_argument("--min-seconds", type=float, default=0.5, help="with --scale: time each page is measured")
+    parser.add_argument("--cache-url", help="CACHE_URL for the served app, e.g. redis://127.0.0.1:6379/2")
     args = parser.parse_args()
+    if args.scale:
+        given = set(sys.argv)
+        args.workers = args.workers if "--workers" in given else "2"
+        args.clients = args.clients if "--clients" in given else 50
+        args.think = args.think if "--think" in given else 5.0
+        args.seconds = args.seconds if "--seconds" in given else 120.0
+        print(f"machine: {platform.platform()}, {os.cpu_count()} cores, python {platform.python_version()}")
+        print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+        print(
+            f"scale {args.scale}; database: {'PostgreSQL' if args.database_url else 'SQLite'}; cache: "
+            f"{args.cache_url or 'the database'}; {args.clients} people, think {args.think:g} s, {args.workers} "
+            f"workers, {args.seconds:g} s after {args.warmup:g} s of warm-up",
+            flush=True,
+        )
+        return scale_main(args)
     counts = [int(n) for n in args.workers.split(",")]
 
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, python {platform.python_version()}")

@@ -49,9 +49,14 @@ JSON problem format (every key but the sizes is optional)::
     }
 """
 
+from typing import TYPE_CHECKING, Any
+
+from .bounds import upper_bound
 from .evaluate import Evaluation, evaluate
 from .problem import Attribute, Problem, equal_sets
-from .solver import Progress, SolveResult, solve, upper_bound
+
+if TYPE_CHECKING:
+    from .solver import Progress, SolveResult, solve
 
 __all__ = [
     "Attribute",
@@ -64,3 +69,14 @@ __all__ = [
     "solve",
     "upper_bound",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The search (``solver``) imports numba and OR-Tools: about 120 MB a process and seconds to load (benchmarks.md).
+    # Only the background worker that composes sets needs it: web processes import this package for the board's
+    # evaluation and bound, so the search is imported on first use of one of its names, never with the package.
+    if name in ("Progress", "SolveResult", "solve"):
+        from . import solver
+
+        return getattr(solver, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

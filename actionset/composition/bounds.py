@@ -24,6 +24,16 @@ from .problem import Problem
 MAX_SIZE_MIXES = 20_000
 
 
+def upper_bound(problem: Problem) -> float | None:
+    """The bound for either kind of problem. It lives here, beside the bounds, rather than in ``solver`` so that a web
+    page showing it (the set board) does not import the search and numba with it."""
+    if problem.distances is not None:
+        return matrix_bound(problem)
+    from .features import build_features
+
+    return attribute_bound(problem, build_features(problem))
+
+
 def pairs(sizes: Iterable[int]) -> int:
     """How many pairs sets of these sizes hold."""
     return int(sum(s * (s - 1) // 2 for s in sizes))

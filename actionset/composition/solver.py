@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import exact, kernel
-from .bounds import attribute_bound, matrix_bound, max_pairs_mix, pairs
+from .bounds import max_pairs_mix, pairs, upper_bound
 from .evaluate import evaluate
 from .feasibility import find_start
 from .model import MATRIX, compile_problem
@@ -70,14 +70,6 @@ class SolveResult:
     iterations: int = 0
     proven_infeasible: bool = False
     proven_optimal: bool = False
-
-
-def upper_bound(problem: Problem) -> float | None:
-    if problem.distances is not None:
-        return matrix_bound(problem)
-    from .features import build_features
-
-    return attribute_bound(problem, build_features(problem))
 
 
 def solve(

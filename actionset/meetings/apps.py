@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class MeetingsConfig(AppConfig):
@@ -9,7 +10,8 @@ class MeetingsConfig(AppConfig):
         # The app's access rules join the one table first: a view module checks its rules' names on import.
         import actionset.meetings.rules  # noqa: F401
         from actionset.core import extensions
-        from actionset.meetings import demo, home, navigation
+        from actionset.meetings import demo, home, live, navigation
+        from actionset.meetings.models import MeetingRun
         from actionset.meetings.services import member_moved_notice
         from actionset.sets.signals import member_moved
 
@@ -24,3 +26,7 @@ class MeetingsConfig(AppConfig):
         # Someone moved between published sets is told by us, with their calendar put right: the move belongs to
         # the sets app, a layer below, which announces it rather than importing us.
         member_moved.connect(member_moved_notice, dispatch_uid="meetings.member_moved_notice")
+        # The run's version, kept in the shared cache for the devices polling a live meeting (live.py): written
+        # whenever a run is saved, however it is saved.
+        post_save.connect(live.version_saved, sender=MeetingRun, dispatch_uid="meetings.live_version_saved")
+        post_delete.connect(live.version_deleted, sender=MeetingRun, dispatch_uid="meetings.live_version_deleted")

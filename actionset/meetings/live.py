@@ -4,6 +4,10 @@ The state lives in the database only (`MeetingRun`), so any app process can serv
 locks the run's row and carries the version the facilitator's device last saw: a device acting on an old
 picture of the meeting gets `LiveConflict` (a 409 to the browser) instead of overwriting what another device
 did a moment before.
+
+Every device polls for the state every few seconds, and nearly every poll finds nothing changed. So the run's
+version is also kept in the shared cache (`current_version`), written whenever a run is saved (`version_saved`, a
+signal receiver, so no way of saving a run can forget it): an unchanged poll is answered from the cache.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import formats, timezone
@@ -88,6 +93,50 @@ def can_undo_start(run: MeetingRun, now: datetime | None = None) -> bool:
 
 
 # --- reading the state ------------------------------------------------------------------------
+
+#: How long the cache keeps a meeting's version. It is rewritten on every change, so this only bounds how long an
+#: entry outlives its meeting, and how long a version written by a transaction that then failed can linger (its
+#: polls are answered in full meanwhile, never wrongly with "unchanged").
+VERSION_SECONDS = 6 * 60 * 60
+
+
+def _version_key(meeting_id: int) -> str:
+    return f"live-version:{meeting_id}"
+
+
+def version_tag(run: MeetingRun | None) -> str:
+    """The run's version and start time, as one tag ("0-0" before the meeting starts). The start time tells apart a
+    run started again after an undo, whose versions count from 1 once more, even within the same second."""
+    if run is None:
+        return "0-0"
+    return f"{run.version}-{run.started_at.timestamp():.6f}"
+
+
+def current_version(meeting: Meeting) -> str:
+    """`version_tag` of the meeting's run, from the shared cache when it holds it.
+
+    On a miss the database answers and the cache is filled with `add`, which never overwrites: a change saved
+    meanwhile has written its own, newer version, and an older one read here must not replace it.
+    """
+    key = _version_key(meeting.pk)
+    cached = cache.get(key)
+    if cached is not None:
+        return str(cached)
+    tag = version_tag(MeetingRun.objects.filter(meeting=meeting).only("version", "started_at").first())
+    cache.add(key, tag, VERSION_SECONDS)
+    return tag
+
+
+def version_saved(sender: type[MeetingRun], instance: MeetingRun, **kwargs: Any) -> None:
+    """Connected to MeetingRun's post_save (apps.py). It runs inside the saving transaction, while the command still
+    holds the run's row lock: versions reach the cache in the order they were made, which writing after commit, from
+    processes racing each other, would not promise. A device that reads the new version a moment before the commit
+    is sent the state in full, and gets the new one on its next poll."""
+    cache.set(_version_key(instance.meeting_id), version_tag(instance), VERSION_SECONDS)
+
+
+def version_deleted(sender: type[MeetingRun], instance: MeetingRun, **kwargs: Any) -> None:
+    cache.delete(_version_key(instance.meeting_id))
 
 
 def run_of(meeting: Meeting) -> MeetingRun | None:

@@ -78,12 +78,10 @@ def _panel_key(state: live.LiveState) -> str:
     return f"{run.phase_index}-{run.presenter_id or 0}"
 
 
-def _etag(meeting: Meeting, version: int, started: Any, view: str) -> str:
+def _etag(meeting: Meeting, version: str, view: str) -> str:
     # The facilitator's fragment holds controls and guidance a member's does not, and the room display shows
-    # less than either, so each gets its own tag. The start time tells apart a run started again after an
-    # undo, whose versions count from 1 once more.
-    stamp = round(started.timestamp()) if started else 0
-    return f'"live-{meeting.public_id.hex[:12]}-{version}-{stamp}-{view}"'
+    # less than either, so each gets its own tag. `version` is live.version_tag's: the run's version and start.
+    return f'"live-{meeting.public_id.hex[:12]}-{version}-{view}"'
 
 
 def _view_kind(is_facilitator: bool) -> str:
@@ -170,7 +168,7 @@ def _state_context(
         "now_ms": round(state.now.timestamp() * 1000),
         "started_ms": round(run.phase_started_at.timestamp() * 1000) if run else 0,
         "paused_ms": round(run.paused_at.timestamp() * 1000) if run and run.paused_at else "",
-        "etag": _etag(meeting, state.version, run.started_at if run else None, view or _view_kind(is_facilitator)),
+        "etag": _etag(meeting, live.version_tag(run), view or _view_kind(is_facilitator)),
         "error": error,
         "conflict": conflict,
         "confirm": confirm,
@@ -238,12 +236,12 @@ def live_state(request: HttpRequest, meeting: Meeting) -> HttpResponse:
 
 def _not_modified(request: HttpRequest, meeting: Meeting, view: str) -> HttpResponse | None:
     """A bodiless 304 when the device already shows the current version of the meeting, else None."""
-    version, started = MeetingRun.objects.filter(meeting=meeting).values_list("version", "started_at").first() or (
-        0,
-        None,
-    )
-    etag = _etag(meeting, version, started, view)
-    if etag not in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+    # From the shared cache: an unchanged poll costs the access check and nothing more (live.current_version).
+    etag = _etag(meeting, live.current_version(meeting), view)
+    # Compared weakly (RFC 9110, as If-None-Match is): a gzipped fragment's tag goes out as W/"…", and a browser
+    # may send it back so.
+    sent = [t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")]
+    if etag not in sent:
         return None
     response = HttpResponseNotModified()
     response["ETag"] = etag

@@ -6,16 +6,18 @@ import datetime as dt
 import logging
 import time
 from contextlib import suppress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import OperationalError, transaction
 from django.utils import timezone
 from django_tasks import task
 
-from actionset.composition import Progress, solve
 from actionset.programmes.models import Programme
 from actionset.sets.composer import Composition, CompositionInputError, problem_for_composing
 from actionset.sets.models import CompositionRun, LearningSet, Membership
+
+if TYPE_CHECKING:
+    from actionset.composition import Progress
 
 #: Seconds between progress writes and between checks for cancellation: often enough for a smooth bar polled once
 #: a second, rarely enough that the search is not slowed by the database.
@@ -105,6 +107,10 @@ def _execute(run: CompositionRun) -> str:
             with suppress(OperationalError):
                 cancelled = CompositionRun.objects.filter(pk=run.pk, status=CompositionRun.Status.CANCELLED).exists()
         return cancelled
+
+    # Imported here, not with the module: web processes import this module to queue a composition, and the search
+    # brings numba and OR-Tools (about 120 MB, and seconds to load) that only the worker running the composition needs.
+    from actionset.composition import solve
 
     result = solve(
         composition.problem, time_limit=run.time_limit, seed=run.seed, progress=progress, should_stop=should_stop

@@ -118,6 +118,91 @@ def test_an_idle_poll_costs_the_same_few_queries_however_big_the_set(world: Cast
     assert max(before.values()) <= 10
 
 
+#: What the access check reads: the session and its user, the actor's roles, the meeting the URL names, and whether
+#: the actor facilitates or belongs to its set.
+ACCESS_TABLES = {
+    "django_session",
+    "accounts_user",
+    "organisations_staffrole",
+    "organisations_provider",
+    "organisations_person",
+    "meetings_meeting",
+    "sets_facilitatorassignment",
+    "sets_membership",
+}
+
+
+def _table(sql: str) -> str:
+    return sql.split(" FROM ", 1)[1].split()[0].strip('"')
+
+
+@pytest.fixture
+def shared_cache(settings: Any) -> None:
+    # Production's cache is shared by every process (Redis, or the database's cache table); one that is not the
+    # database shows what the poll itself reads.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_an_unchanged_poll_reads_nothing_beyond_the_access_check(world: Cast) -> None:
+    def idle_poll_tables(role: str) -> list[str]:
+        client = world.client(role)
+        etag = client.get(url("state", world))["ETag"]
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url("state", world), headers={"If-None-Match": etag}).status_code == 304
+        return [_table(q["sql"]) for q in queries.captured_queries]
+
+    command(world.client("facilitator"), world, "start", 0)
+    before = {role: idle_poll_tables(role) for role in ("a_participant", "facilitator")}
+    for role, tables in before.items():
+        assert set(tables) <= ACCESS_TABLES, role
+    for _ in range(4):
+        MembershipFactory.create(learning_set=world.learning_set)
+    assert {role: idle_poll_tables(role) for role in before} == before
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_a_change_made_anywhere_is_seen_by_the_next_poll(world: Cast) -> None:
+    member = world.client("a_participant")
+    not_started = member.get(url("state", world))["ETag"]
+    # Started and moved on through the services, as another process serving the facilitator's device would.
+    facilitator = world.users["facilitator"]
+    live.live_start(actor=facilitator, meeting=_meeting(world), early=True)
+    started = member.get(url("state", world), headers={"If-None-Match": not_started})
+    assert started.status_code == 200
+    assert member.get(url("state", world), headers={"If-None-Match": started["ETag"]}).status_code == 304
+    live.live_next(actor=facilitator, meeting=_meeting(world), version=1)
+    moved = member.get(url("state", world), headers={"If-None-Match": started["ETag"]})
+    assert moved.status_code == 200
+    assert "Progress round" in moved.content.decode()
+    MeetingRun.objects.all().delete()
+    assert member.get(url("state", world), headers={"If-None-Match": moved["ETag"]}).status_code == 200
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_a_version_read_from_the_database_never_replaces_a_newer_one_in_the_cache(world: Cast) -> None:
+    from django.core.cache import cache
+
+    meeting = _meeting(world)
+    run = live.live_start(actor=world.users["facilitator"], meeting=meeting, early=True)
+    cache.clear()
+    # A poll reads version 1 from the database; before it fills the cache, a command saves version 2.
+    MeetingRun.objects.filter(pk=run.pk).update(version=1)
+    run.version = 2
+    run.save()
+    assert live.current_version(meeting) == live.version_tag(run)
+    assert live.version_tag(run).startswith("2-")
+
+
+def test_a_gzipped_fragment_s_weak_tag_still_answers_304(world: Cast) -> None:
+    member = world.client("a_participant")
+    command(world.client("facilitator"), world, "start", 0)
+    first = member.get(url("state", world), headers={"Accept-Encoding": "gzip"})
+    assert first["ETag"].startswith('W/"')
+    again = member.get(url("state", world), headers={"If-None-Match": first["ETag"], "Accept-Encoding": "gzip"})
+    assert again.status_code == 304
+
+
 def test_the_member_s_and_the_facilitator_s_fragments_are_tagged_apart(world: Cast) -> None:
     member = world.client("a_participant").get(url("state", world))
     facilitator = world.client("facilitator").get(url("state", world))

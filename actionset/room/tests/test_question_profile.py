@@ -110,7 +110,7 @@ def test_on_the_live_page_a_member_sees_only_their_own_labels(programme_world: C
     presenter = next(e for e in members if e != me)
     other, neighbour = second_member(cast)
     facilitator = cast.users["facilitator"]
-    run = live.live_start(actor=facilitator, meeting=cast.meeting)
+    run = live.live_start(actor=facilitator, meeting=cast.meeting, early=True)
     while live.live_state(cast.meeting).phase.kind != "airtime":  # type: ignore[union-attr]
         run = live.live_next(actor=facilitator, meeting=cast.meeting, version=run.version)
     live.live_presenter(actor=facilitator, meeting=cast.meeting, version=run.version, presenter=presenter)
@@ -134,7 +134,7 @@ def test_the_set_sees_its_profile_by_label_without_names_at_the_process_review(p
     presenter = next(e for e in members if e != me)
     other, neighbour = second_member(cast)
     facilitator = cast.users["facilitator"]
-    run = live.live_start(actor=facilitator, meeting=cast.meeting)
+    run = live.live_start(actor=facilitator, meeting=cast.meeting, early=True)
     while live.live_state(cast.meeting).phase.kind != "airtime":  # type: ignore[union-attr]
         run = live.live_next(actor=facilitator, meeting=cast.meeting, version=run.version)
     run = live.live_presenter(actor=facilitator, meeting=cast.meeting, version=run.version, presenter=presenter)
