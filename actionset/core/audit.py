@@ -127,6 +127,7 @@ class AuditAction(models.TextChoices):
     SCHEDULE_CREATED = "schedule.created", _("Meetings scheduled")
     SETS_COMPOSITION_STARTED = "sets.composition_started", _("Set composition started")
     SETS_FACILITATORS_CHANGED = "sets.facilitators_changed", _("Set's facilitators changed")
+    SETS_MEETING_LINK_CHANGED = "sets.meeting_link_changed", _("Set's meeting link changed")
     SETS_MEMBER_MOVED = "sets.member_moved", _("Member moved between sets")
     SETS_PUBLISHED = "sets.published", _("Sets published")
     STAFF_ROLES_CHANGED = "staff_roles.changed", _("Staff roles changed")

@@ -56,6 +56,7 @@ DIRECTORY = "directory"  # an organisation's people directory and its account de
 PROVIDER = "provider"  # the provider's own records: audit log, pipeline, training bookings, instruments
 PUBLIC = "public"  # published pages, the catalogue, credentials meant to be verified by anyone
 SYSTEM = "system"  # codes, states, choices, hashes and keys: no one's words
+SET_LINK = "set_link"  # where a set meets online (whoever holds it can join): the set's page's readers only
 
 TIERS: dict[str, dict[str, str]] = {
     "core.AuditEvent": dict.fromkeys(("actor_email", "target_label", "detail"), PROVIDER)
@@ -80,7 +81,7 @@ TIERS: dict[str, dict[str, str]] = {
     "programmes.EvaluationPoint": {"instrument": SYSTEM, "timing": SYSTEM},
     # Half-day slot codes, kept by the pool's keepers (designers and the organisation's admins).
     "programmes.Enrolment": {"availability": PROGRAMME},
-    "sets.LearningSet": {"name": PROGRAMME, "slot": SYSTEM},
+    "sets.LearningSet": {"name": PROGRAMME, "slot": SYSTEM, "meeting_link": SET_LINK},
     "sets.FacilitatorAssignment": {"role": SYSTEM},
     # The engine's explanation names people and keep-apart pairs: the designers' board (redacted for others).
     "sets.CompositionRun": {"status": SYSTEM, "explanation": PROGRAMME},
@@ -153,10 +154,14 @@ TIERS: dict[str, dict[str, str]] = {
 }
 
 #: Who may read each canaried tier in the canary's world (everyone else must never see it).
-READERS = {SET: {"a_participant", "facilitator"}, PORTFOLIO: {"a_participant", "trainer"}}
+READERS = {
+    SET: {"a_participant", "facilitator"},
+    SET_LINK: {"a_participant", "facilitator", "designer"},
+    PORTFOLIO: {"a_participant", "trainer"},
+}
 #: Personal fields belong to one person: whose, in the canary's world.
 PERSONAL_OWNER = {"meetings.FacilitatorNote": "facilitator"}
-CANARIED = (SET, PERSONAL, PORTFOLIO)
+CANARIED = (SET, SET_LINK, PERSONAL, PORTFOLIO)
 
 
 def text_fields() -> Iterator[tuple[str, str]]:
@@ -207,6 +212,8 @@ def _plant(cast: Cast, words: dict[str, Canary]) -> None:
     learning_set, meeting = cast.learning_set, cast.meeting
     member = cast.people["a_participant"].enrolments.get(programme=cast.programme)
     later = MeetingFactory.create(learning_set=learning_set, number=2)
+    learning_set.meeting_link = f"https://video.example.com/j/{w('sets.LearningSet.meeting_link')}"
+    learning_set.save(update_fields=["meeting_link"])
     ContractVersion.objects.create(
         learning_set=learning_set,
         number=1,
