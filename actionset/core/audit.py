@@ -52,6 +52,8 @@ class AuditAction(models.TextChoices):
     CALL_SLOT_PUBLISHED = "call_slot.published", _("Discovery call slot published")
     CALL_SLOT_WITHDRAWN = "call_slot.withdrawn", _("Discovery call slot withdrawn")
     CONTRACT_CHANGED = "contract.changed", _("Ground rules changed")
+    CONTRACT_PROPOSAL_DECLINED = "contract.proposal_declined", _("Change to the ground rules not agreed")
+    CONTRACT_PROPOSED = "contract.proposed", _("Change to the ground rules proposed")
     EMAIL_SEND_FAILED = "email.send_failed", _("Email could not be sent")
     ENQUIRIES_PRUNED = "enquiries.pruned", _("Old enquiries deleted")
     ENQUIRY_BOOKING_LINK_SENT = "enquiry.booking_link_sent", _("Discovery call link sent")

@@ -37,6 +37,7 @@ from actionset.room.models import (
     AirtimeNotes,
     AirtimeQuestion,
     ConsensusStatement,
+    ContractProposal,
     ContractVersion,
     ProcessReview,
 )
@@ -86,6 +87,7 @@ TIERS: dict[str, dict[str, str]] = {
     # The engine's explanation names people and keep-apart pairs: the designers' board (redacted for others).
     "sets.CompositionRun": {"status": SYSTEM, "explanation": PROGRAMME},
     "room.ContractVersion": {"ground_rules": SET, "sharing_rule": SYSTEM},
+    "room.ContractProposal": {"ground_rules": SET, "sharing_rule": SYSTEM, "status": SYSTEM},
     "room.Action": {"text": SET, "learning": SET, "status": SYSTEM},
     "room.ActionReport": {"learning": SET, "status": SYSTEM},
     "room.AirtimeNotes": {"issue": SET, "insights": SET},
@@ -220,6 +222,12 @@ def _plant(cast: Cast, words: dict[str, Canary]) -> None:
         ground_rules=w("room.ContractVersion.ground_rules"),
         changed_by=cast.users["facilitator"],
     )
+    ContractProposal.objects.create(
+        learning_set=learning_set,
+        based_on=1,
+        ground_rules=w("room.ContractProposal.ground_rules"),
+        proposed_by=member,
+    ).electorate.set([member])
     action = Action.objects.create(
         learning_set=learning_set,
         owner=member,
@@ -321,6 +329,14 @@ def readable_text(response: Any) -> str:
     return body.decode("utf-8", "replace")
 
 
+#: The matrix's feed address is A's participant's own key (a calendar app cannot sign in): whoever holds it reads
+#: that member's calendar. The feed carries the set's meeting link on purpose, for video clients' Join buttons
+#: (docs/architecture.md, "Online sets"), so the link alone is let through there; every other set and personal
+#: word is still looked for in it.
+FEED_KEYS = {"meetings:calendar_feed"}
+FEED_CARRIES = {"sets.LearningSet.meeting_link"}
+
+
 def _requests(cast: Cast) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
     """(label, method, URL, data) for every matrix URL, the directory export in each format, and the admin's pages."""
     for name, case in sorted(all_cases().items()):
@@ -361,7 +377,11 @@ def test_no_set_or_personal_word_reaches_anyone_outside_its_readers(programme_wo
                 found.append(f"{label} as {who}: HTTP {response.status_code}")
                 continue
             text = readable_text(response)
-            found += [f"{label} as {who}: {c.field}" for c in secrets_for_them if c.word in text]
+            found += [
+                f"{label} as {who}: {c.field}"
+                for c in secrets_for_them
+                if c.word in text and not (label in FEED_KEYS and c.field in FEED_CARRIES)
+            ]
     assert requested > 2000
     assert found == []
 
