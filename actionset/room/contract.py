@@ -120,11 +120,18 @@ def contract_state(learning_set: LearningSet) -> ContractState:
 
 
 def contract_save(
-    *, actor: User | None, learning_set: LearningSet, based_on: int, ground_rules: str, sharing_rule: str
+    *,
+    actor: User | None,
+    learning_set: LearningSet,
+    based_on: int,
+    ground_rules: str,
+    sharing_rule: str,
+    tell: bool = True,
 ) -> ContractVersion:
     """Save a new version of the contract, made from version `based_on` (0 for the template).
 
-    `actor` is None only where nobody in particular wrote it (the demo world's sets without a facilitator)."""
+    `actor` is None only where nobody in particular wrote it (the demo world's sets without a facilitator). The set is
+    emailed that its rules changed unless `tell` is false (the demo world's seeding)."""
     with transaction.atomic():
         # The set's row is the lock: two saves from the same version cannot both succeed.
         LearningSet.objects.select_for_update().filter(pk=learning_set.pk).get()
@@ -146,7 +153,7 @@ def contract_save(
         ContractProposal.objects.filter(learning_set=learning_set, status=ContractProposal.Status.OPEN).update(
             status=ContractProposal.Status.SUPERSEDED, decided_at=timezone.now()
         )
-        if actor is not None:  # the demo world's seeding tells nobody
+        if tell:  # the demo world's history is written, not announced
             _tell_set(learning_set, template="contract_changed", context={"version": version})
         return version
 

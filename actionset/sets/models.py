@@ -33,7 +33,8 @@ def validate_meeting_link(value: str) -> None:
     host = authority.rsplit(":", 1)[0] if not authority.endswith("]") else authority
     labels = host.lower().rstrip(".").split(".")
     # URLValidator allows IP addresses and "localhost": neither is a video service people can join from anywhere.
-    if len(labels) < 2 or not labels[-1].isalpha() or host.startswith("["):
+    top = labels[-1]
+    if len(labels) < 2 or not (top.isalpha() or top.startswith("xn--")) or host.startswith("["):
         raise ValidationError(
             _("Enter a link on the video service's own web address (such as zoom.us or teams.microsoft.com).")
         )

@@ -30,6 +30,7 @@ ZOOM = "https://us02web.zoom.us/j/81234567890?pwd=QWERTYabc123"
         "https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0?context=%7b%7d",
         "https://meet.google.com/abc-defg-hij",
         "https://video.example.org:8443/room/set-1",
+        "https://meet.example.xn--p1ai/room",  # an internationalised top-level domain
     ],
 )
 def test_a_video_services_https_link_is_accepted(link: str) -> None:
