@@ -49,6 +49,14 @@ CASES: dict[str, Case] = {
     "sets:facilitators": Case("post", learning_set, SET_DESIGN_ACTION, data=keep_facilitator),
     # The set's own member and facilitator, and designers; everyone else outside the set (sponsors, administrators,
     # other staff) is not told the page exists.
+    # The set's meeting link: its facilitator and designers keep it; its member knows the set (403); everyone else
+    # outside the set is not told the set exists.
+    "sets:meeting_link": Case(
+        "post",
+        learning_set,
+        expect(HIDE, anonymous=LOGIN, a_participant=DENY, facilitator=DONE, designer=DONE),
+        data=lambda c: {"meeting_link": "https://video.example.com/j/123"},
+    ),
     "sets:detail": Case(
         "get", learning_set, expect(HIDE, anonymous=LOGIN, a_participant=OK, facilitator=OK, designer=OK)
     ),

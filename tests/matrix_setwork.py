@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from actionset.room.models import Action, AirtimeNotes, ConsensusStatement
+from actionset.room.models import Action, AirtimeNotes, ConsensusStatement, ContractProposal
 from conftest import Cast
 from tests.factories import MeetingFactory
 from tests.matrix import DENY, DONE, HIDE, LOGIN, OK, Case, expect
@@ -68,6 +68,19 @@ def statement(cast: Cast) -> dict[str, Any]:
     return {"statement": made.pk, "verdict": "close"}
 
 
+def fresh_proposal(cast: Cast) -> dict[str, Any]:
+    """Another member's open proposal to change the ground rules, one for each request, so that one role's answer
+    does not decide it for the next."""
+    assert cast.learning_set is not None
+    author = cast.learning_set.memberships.exclude(enrolment=member(cast)).first()
+    assert author is not None
+    proposal = ContractProposal.objects.create(
+        learning_set=cast.learning_set, based_on=0, ground_rules="Phones away.", proposed_by=author.enrolment
+    )
+    proposal.electorate.set([m.enrolment for m in cast.learning_set.memberships.all()])
+    return {"learning_set": cast.learning_set.public_id, "proposal": proposal.public_id}
+
+
 def set_content(outcome: str, *, facilitator: str | None = None, member_outcome: str | None = None) -> dict[str, str]:
     return expect(
         HIDE,
@@ -81,6 +94,10 @@ CASES: dict[str, Case] = {
     "setwork:contract": Case("get", learning_set, set_content(OK)),
     "setwork:contract_acknowledge": Case(
         "post", learning_set, set_content(DONE, facilitator=DENY), data=lambda c: {"version": 1}
+    ),
+    # Agreeing to a change of the ground rules is each member's own answer: the facilitator is refused.
+    "setwork:contract_proposal_answer": Case(
+        "post", fresh_proposal, set_content(DONE, facilitator=DENY), data=lambda c: {"answer": "agree"}
     ),
     "setwork:fairness": Case("get", learning_set, set_content(OK, member_outcome=DENY)),
     "setwork:work": Case("get", meeting, set_content(OK)),

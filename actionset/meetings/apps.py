@@ -12,8 +12,8 @@ class MeetingsConfig(AppConfig):
         from actionset.core import extensions
         from actionset.meetings import demo, home, live, navigation
         from actionset.meetings.models import MeetingRun
-        from actionset.meetings.services import member_moved_notice
-        from actionset.sets.signals import member_moved
+        from actionset.meetings.services import meeting_link_notice, member_moved_notice
+        from actionset.sets.signals import meeting_link_changed, member_moved
 
         # What this app adds to the navigation, the home page and the demo world (see actionset.core.extensions).
         extensions.contribute(
@@ -30,3 +30,5 @@ class MeetingsConfig(AppConfig):
         # whenever a run is saved, however it is saved.
         post_save.connect(live.version_saved, sender=MeetingRun, dispatch_uid="meetings.live_version_saved")
         post_delete.connect(live.version_deleted, sender=MeetingRun, dispatch_uid="meetings.live_version_deleted")
+        # A new meeting link reaches calendars as an update of the meetings already in them.
+        meeting_link_changed.connect(meeting_link_notice, dispatch_uid="meetings.meeting_link_notice")

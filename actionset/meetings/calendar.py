@@ -4,6 +4,10 @@ Every meeting keeps one UID for its whole life and counts its changes in SEQUENC
 calendar client updates or removes the event it already has instead of adding another. Times
 carry the programme's time zone (TZID with its VTIMEZONE), so the event reads as "09:30 London"
 rather than as a UTC instant that only happens to be right.
+
+A set that meets online has its link in every event twice: as URL, and as LOCATION, which is where
+Outlook, Google Calendar and phone calendars look for a video link to offer a "Join" button. Each
+meeting still to happen carries an alarm a quarter of an hour before it starts.
 """
 
 from __future__ import annotations
@@ -14,13 +18,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from django.utils import timezone
-from icalendar import STATUS, Event
+from django.utils.translation import gettext
+from icalendar import STATUS, Alarm, Event
 
 from actionset.core.ical import calendar_address, calendar_file, provider_organizer
 from actionset.meetings.models import Meeting
 from actionset.meetings.scheduling import zone
 
 PRODID = "-//actionset//Action learning meetings//EN"
+#: How long before a meeting its calendar alarm goes off.
+ALARM_BEFORE = timedelta(minutes=15)
 Method = Literal["REQUEST", "CANCEL", "PUBLISH"]
 
 
@@ -33,9 +40,26 @@ class Recipient:
     time_zone: str
 
 
+def meeting_alarm() -> Alarm:
+    """A reminder on the person's own device, which works offline and wherever they are, unlike our email."""
+    alarm = Alarm()
+    alarm.add("ACTION", "DISPLAY")
+    alarm.add("TRIGGER", -ALARM_BEFORE)
+    alarm.add("DESCRIPTION", gettext("Your action learning set meets in 15 minutes."))
+    return alarm
+
+
 def meeting_event(meeting: Meeting, *, attendees: Sequence[Recipient] = (), stamp: datetime | None = None) -> Event:
-    programme = meeting.learning_set.programme
+    learning_set = meeting.learning_set
+    programme = learning_set.programme
     tz = zone(programme.time_zone)
+    link = learning_set.meeting_link
+    description = gettext("Action learning set meeting, %(programme)s.") % {"programme": programme.title}
+    if link and meeting.location:
+        # LOCATION holds the link for video clients, so a room the set also meets in goes into the description.
+        description += "\n" + gettext("In person: %(place)s") % {"place": meeting.location}
+    if link:
+        description += "\n" + gettext("Join online: %(link)s") % {"link": link}
     event = Event.new(
         uid=meeting.calendar_uid,
         sequence=meeting.sequence,
@@ -43,8 +67,9 @@ def meeting_event(meeting: Meeting, *, attendees: Sequence[Recipient] = (), stam
         start=meeting.starts_at.astimezone(tz),
         end=meeting.ends_at.astimezone(tz),
         summary=meeting.calendar_summary,
-        description=f"Action learning set meeting, {programme.title}.",
-        location=meeting.location or None,
+        description=description,
+        location=link or meeting.location or None,
+        url=link or None,
         status=STATUS.CANCELLED if meeting.is_cancelled else STATUS.CONFIRMED,
         organizer=provider_organizer(),
         attendees=[
@@ -52,6 +77,8 @@ def meeting_event(meeting: Meeting, *, attendees: Sequence[Recipient] = (), stam
             for r in attendees
         ]
         or None,
+        # A cancelled meeting rings nobody's alarm.
+        subcomponents=None if meeting.is_cancelled else [meeting_alarm()],
     )
     return event
 
@@ -77,6 +104,16 @@ def removal_ics(meeting: Meeting, *, attendee: Recipient) -> bytes:
     event.pop("STATUS", None)
     event.add("STATUS", "CANCELLED")
     return _calendar([event], [meeting], method="CANCEL")
+
+
+def series_ics(meetings: Sequence[Meeting]) -> bytes:
+    """Several meetings told at once (a new series, say) as one calendar file to open once, not one file each.
+
+    PUBLISH rather than REQUEST: a scheduling message (REQUEST or CANCEL) is about one event, and calendar clients
+    act on its first event only, so a REQUEST carrying a whole series would add one meeting and drop the rest. A
+    PUBLISH file is imported whole. The events keep their UIDs and SEQUENCEs, so a later change of one meeting,
+    sent as a REQUEST, updates the event already imported. PUBLISH carries no ATTENDEE lines (RFC 5546)."""
+    return _calendar([meeting_event(m) for m in meetings], meetings, method="PUBLISH")
 
 
 def download_ics(meeting: Meeting) -> bytes:

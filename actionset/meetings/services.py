@@ -16,7 +16,7 @@ from django.utils import timezone
 from actionset.accounts.models import User
 from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
-from actionset.meetings.calendar import Recipient, invitation_ics, removal_ics
+from actionset.meetings.calendar import Recipient, invitation_ics, removal_ics, series_ics
 from actionset.meetings.models import CalendarFeed, Meeting
 from actionset.meetings.scheduling import SetPlan, programme_plans, series_times, zone
 from actionset.programmes.models import Enrolment, Programme
@@ -88,18 +88,24 @@ def _ics_name(meeting: Meeting) -> str:
     return f"meeting-{meeting.number}.ics"
 
 
+def calendar_attachment(meetings: Sequence[Meeting], *, attendees: Sequence[Recipient]) -> tuple[str, bytes, str]:
+    """The one calendar file an email carries for `meetings`: an invitation (REQUEST, or CANCEL) for one meeting,
+    or the whole series to import at once for several (see `series_ics` for why not a REQUEST)."""
+    if len(meetings) == 1:
+        (meeting,) = meetings
+        method = "CANCEL" if meeting.is_cancelled else "REQUEST"
+        return _ics_name(meeting), invitation_ics(meeting, attendees=attendees), f"text/calendar; method={method}"
+    return "meetings.ics", series_ics(meetings), "text/calendar; method=PUBLISH"
+
+
 def _send_invitations(meetings: Sequence[Meeting], *, template: str, extra: dict[str, Any] | None = None) -> None:
-    """One email per person, so that each reads the times in their own time zone, with an .ics per meeting."""
+    """One email per person, so that each reads the times in their own time zone, with one calendar file holding
+    every meeting it tells of: one file to open, rather than one per meeting."""
     if not meetings:
         return
     learning_set = meetings[0].learning_set
     recipients = set_recipients(learning_set)
-    attachments = []
-    for meeting in meetings:
-        method = "CANCEL" if meeting.is_cancelled else "REQUEST"
-        attachments.append(
-            (_ics_name(meeting), invitation_ics(meeting, attendees=recipients), f"text/calendar; method={method}")
-        )
+    attachment = calendar_attachment(meetings, attendees=recipients)
     for recipient in recipients:
         email_send(
             to=[recipient.email],
@@ -112,7 +118,7 @@ def _send_invitations(meetings: Sequence[Meeting], *, template: str, extra: dict
                 "meeting": meetings[0],
                 **(extra or {}),
             },
-            attachments=attachments,
+            attachments=[attachment],
         )
 
 
@@ -296,14 +302,14 @@ def member_moved_notice(
     upcoming = Meeting.objects.filter(starts_at__gte=now).exclude(status=Meeting.Status.CANCELLED).order_by("starts_at")
     leaving = list(upcoming.filter(learning_set=old_set).select_related("learning_set__programme"))
     joining = list(upcoming.filter(learning_set=new_set).select_related("learning_set__programme"))
-    attendees = set_recipients(new_set)
+    # Each meeting left is its own CANCEL (a cancellation names one event; it is the only way to take an event out
+    # of someone's calendar), and the new set's meetings come as one file.
     attachments = [
         (f"leaving-meeting-{m.number}.ics", removal_ics(m, attendee=recipient), "text/calendar; method=CANCEL")
         for m in leaving
-    ] + [
-        (f"meeting-{m.number}.ics", invitation_ics(m, attendees=attendees), "text/calendar; method=REQUEST")
-        for m in joining
     ]
+    if joining:
+        attachments.append(calendar_attachment(joining, attendees=set_recipients(new_set)))
     members = [
         m.enrolment.person
         for m in new_set.memberships.filter(enrolment__withdrawn_at__isnull=True).select_related("enrolment__person")
@@ -325,6 +331,29 @@ def member_moved_notice(
         },
         attachments=attachments,
     )
+
+
+def meeting_link_notice(sender: type, *, learning_set: LearningSet, **kwargs: Any) -> None:
+    """Send the set's people their meetings to come again when the set's meeting link changes, so that the link in
+    their calendars (URL and LOCATION) is the one that works. Each meeting's SEQUENCE goes up, so calendars replace
+    the event they hold rather than ignore the update as old news.
+
+    Receives `actionset.sets.signals.meeting_link_changed` (connected in MeetingsConfig.ready()): the link is the
+    sets app's, a layer below, and calendars are ours. Runs after the change is committed."""
+    learning_set = LearningSet.objects.select_related("programme").get(pk=learning_set.pk)
+    if not learning_set.programme.is_published:
+        return
+    with transaction.atomic():
+        upcoming = list(
+            Meeting.objects.select_for_update()
+            .filter(learning_set=learning_set, status=Meeting.Status.SCHEDULED, starts_at__gte=timezone.now())
+            .order_by("starts_at")
+        )
+        for meeting in upcoming:
+            meeting.learning_set = learning_set
+            meeting.sequence += 1
+            meeting.save(update_fields=["sequence", "updated_at"])
+        _after_commit(_send_invitations, upcoming, template="meeting_link_changed")
 
 
 # --- reminders ----------------------------------------------------------------------------

@@ -70,6 +70,7 @@ def build_set_history(learning_set: LearningSet) -> None:
         based_on=0,
         ground_rules=template_for(learning_set.programme.method),
         sharing_rule="all_present",
+        tell=False,
     )
     for enrolment in members:
         contract_acknowledge(enrolment=enrolment, version=version)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from actionset.accounts.models import User
 from actionset.core.models import BaseModel
@@ -65,6 +66,51 @@ class ContractAcknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id} acknowledged v{self.version_id}"
+
+
+class ContractProposal(BaseModel):
+    """A member's change to the ground rules, waiting for the set to agree it (see `room.contract`). It becomes a
+    new `ContractVersion` only when the set agrees; until then the current version stands."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the set")
+        AGREED = "agreed", _("Agreed")
+        DECLINED = "declined", _("Not agreed")
+        SUPERSEDED = "superseded", _("Overtaken by another change")
+
+    learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="contract_proposals")
+    #: The version the change was made from (0: the method's template, before the set first agreed).
+    based_on = models.PositiveIntegerField()
+    ground_rules = models.TextField()
+    sharing_rule = models.CharField(max_length=30, choices=SharingRule.choices, default=SharingRule.ALL_PRESENT)
+    proposed_by = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="+")
+    #: The members asked, fixed when it is proposed: someone joining later does not hold it up.
+    electorate = models.ManyToManyField("programmes.Enrolment", related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    version = models.ForeignKey(ContractVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        # Never the text: labels reach the audit log and admin lists.
+        return f"Ground-rules proposal {str(self.public_id)[:8]}"
+
+
+class ContractProposalAnswer(models.Model):
+    """One member's answer to a proposal: agree, or not."""
+
+    proposal = models.ForeignKey(ContractProposal, on_delete=models.CASCADE, related_name="answers")
+    enrolment = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="+")
+    agrees = models.BooleanField()
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["proposal", "enrolment"], name="answer_proposal_once")]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.proposal_id} by {self.enrolment_id}"
 
 
 class ActionQuerySet(models.QuerySet["Action"]):

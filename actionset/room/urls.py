@@ -9,6 +9,11 @@ app_name = "setwork"
 urlpatterns = [
     path("<uuid:learning_set>/contract/", views.contract_page, name="contract"),
     path("<uuid:learning_set>/contract/acknowledge/", views.contract_acknowledge, name="contract_acknowledge"),
+    path(
+        "<uuid:learning_set>/contract/proposals/<uuid:proposal>/answer/",
+        views.contract_proposal_answer,
+        name="contract_proposal_answer",
+    ),
     path("<uuid:learning_set>/fairness/", views.fairness, name="fairness"),
     path("meetings/<uuid:meeting>/work/", views.work, name="work"),
     path("meetings/<uuid:meeting>/progress/", views.progress_report, name="progress_report"),

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from actionset.accounts.http import Request
@@ -23,7 +24,14 @@ from actionset.core.access import access, actor_for, can
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
 from actionset.room import actions, airtime, contract, review
-from actionset.room.models import Action, AirtimeBid, AirtimeNotes, ConsensusStatement, ContractVersion
+from actionset.room.models import (
+    Action,
+    AirtimeBid,
+    AirtimeNotes,
+    ConsensusStatement,
+    ContractProposal,
+    ContractVersion,
+)
 from actionset.sets.models import LearningSet, SharingRule
 from actionset.sets.views import set_from_url
 
@@ -173,17 +181,29 @@ def contract_page(request: Request, learning_set: LearningSet) -> HttpResponse:
     state = contract.contract_state(learning_set)
     conflict: contract.ContractConflict | None = None
     status = 200
+    is_facilitator = can(actor_for(request), "meeting.facilitate", learning_set)
     if request.method == "POST":
         form = ContractForm(request.POST)
         if form.is_valid():
+            text = form.cleaned_data["ground_rules"].replace("\r\n", "\n").strip()
             try:
-                contract.contract_save(
-                    actor=request.user,
-                    learning_set=learning_set,
-                    based_on=form.cleaned_data["version"],
-                    ground_rules=form.cleaned_data["ground_rules"].replace("\r\n", "\n").strip(),
-                    sharing_rule=form.cleaned_data["sharing_rule"],
-                )
+                if is_facilitator:
+                    # The facilitator holds the contracting: their change applies (see room.contract).
+                    contract.contract_save(
+                        actor=request.user,
+                        learning_set=learning_set,
+                        based_on=form.cleaned_data["version"],
+                        ground_rules=text,
+                        sharing_rule=form.cleaned_data["sharing_rule"],
+                    )
+                else:
+                    proposal = contract.contract_propose(
+                        enrolment=_member(request, learning_set),
+                        learning_set=learning_set,
+                        based_on=form.cleaned_data["version"],
+                        ground_rules=text,
+                        sharing_rule=form.cleaned_data["sharing_rule"],
+                    )
             except contract.ContractConflict as error:
                 conflict = error
                 status = 409
@@ -196,7 +216,16 @@ def contract_page(request: Request, learning_set: LearningSet) -> HttpResponse:
                     }
                 )
             else:
-                messages.success(request, "Ground rules saved. Members are asked to acknowledge the new version.")
+                if is_facilitator:
+                    messages.success(
+                        request, _("Ground rules saved. Members are asked to acknowledge the new version.")
+                    )
+                elif proposal.status == ContractProposal.Status.AGREED:
+                    messages.success(request, _("The set has agreed: these are now its ground rules."))
+                else:
+                    messages.success(
+                        request, _("Your change is proposed to the set. The rules change when the set agrees.")
+                    )
                 return redirect("setwork:contract", learning_set=learning_set.public_id)
         else:
             status = 422
@@ -220,9 +249,42 @@ def contract_page(request: Request, learning_set: LearningSet) -> HttpResponse:
         "viewer_enrolment": viewer,
         "acknowledged_current": bool(ack and state.current and ack.version_id == state.current.pk),
         "members": [{"enrolment": m, "ack": state.acknowledged.get(m.pk)} for m in members],
-        "is_facilitator": can(actor_for(request), "meeting.facilitate", learning_set),
+        "is_facilitator": is_facilitator,
+        "proposals": contract.open_proposals(learning_set, viewer=viewer),
     }
     return render(request, "setwork/contract.html", context, status=status)
+
+
+def proposal_from_url(*, learning_set: UUID, proposal: UUID) -> ContractProposal:
+    return get_object_or_404(
+        ContractProposal.objects.select_related("learning_set__programme__organisation"),
+        public_id=proposal,
+        learning_set__public_id=learning_set,
+    )
+
+
+@require_POST
+@access("meeting.content", load=proposal_from_url)
+def contract_proposal_answer(request: Request, proposal: ContractProposal) -> HttpResponse:
+    """A member agrees to a proposed change of the ground rules, or not."""
+    learning_set = proposal.learning_set
+    enrolment = _member(request, learning_set)
+    answer = request.POST.get("answer")
+    if answer not in ("agree", "object"):
+        messages.error(request, _("Choose whether you agree."))
+        return redirect("setwork:contract", learning_set=learning_set.public_id)
+    try:
+        proposal = contract.contract_answer(enrolment=enrolment, proposal=proposal, agrees=answer == "agree")
+    except contract.ProposalClosed:
+        messages.error(request, _("That change has already been decided. Here are the ground rules as they stand."))
+    else:
+        if proposal.status == ContractProposal.Status.AGREED:
+            messages.success(request, _("The set has agreed: these are now its ground rules."))
+        elif proposal.status == ContractProposal.Status.DECLINED:
+            messages.success(request, _("You did not agree, so the ground rules stay as they are. The set is told."))
+        else:
+            messages.success(request, _("Thank you: your agreement is recorded. The rules change when the set agrees."))
+    return redirect("setwork:contract", learning_set=learning_set.public_id)
 
 
 @require_POST

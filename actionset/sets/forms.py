@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from actionset.accounts.models import User
 from actionset.programmes.models import Enrolment, Programme
-from actionset.sets.models import LearningSet
+from actionset.sets.models import MEETING_LINK_MAX_LENGTH, LearningSet, validate_meeting_link
 from actionset.sets.services import MAX_TIME_LIMIT, facilitator_candidates
 
 
@@ -77,3 +78,19 @@ class FacilitatorsForm(_ProgrammeForm):
             field = self.fields[name]
             field.queryset = queryset  # type: ignore[attr-defined]
             field.label_from_instance = lambda user: user.name or user.email  # type: ignore[attr-defined]
+
+
+class MeetingLinkForm(forms.Form):
+    """The set's meeting link; left empty, the set has none (it meets in person)."""
+
+    meeting_link = forms.CharField(
+        label=_("Meeting link"),
+        required=False,
+        max_length=MEETING_LINK_MAX_LENGTH,
+        strip=True,
+        validators=[validate_meeting_link],
+        help_text=_(
+            "The https:// link people join your online meetings with. Leave it empty if the set meets in person."
+        ),
+        widget=forms.URLInput(attrs={"placeholder": "https://", "autocomplete": "off", "spellcheck": "false"}),
+    )

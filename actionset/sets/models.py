@@ -4,12 +4,40 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from actionset.accounts.models import User
 from actionset.core.models import BaseModel
 from actionset.programmes.models import Enrolment
+
+#: Long enough for any video service's link with its passcode, short enough to stay a link rather than a document.
+MEETING_LINK_MAX_LENGTH = 500
+
+
+def validate_meeting_link(value: str) -> None:
+    """A set's meeting link: https on a real, named host, and nothing else.
+
+    It is shown as a button on people's pages and written into their calendars, so it must never be a script
+    (`javascript:`), inline data (`data:`), plain http (the passcode would travel in the clear), a bare address or a
+    local name, nor carry a user name and password that a calendar client would show."""
+    URLValidator(schemes=["https"], message=_("Enter the meeting's https:// link, as your video service gives it."))(
+        value
+    )
+    authority = value.split("://", 1)[1].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if "@" in authority:
+        raise ValidationError(_("Leave out any user name or password: paste the link people join with."))
+    host = authority.rsplit(":", 1)[0] if not authority.endswith("]") else authority
+    labels = host.lower().rstrip(".").split(".")
+    # URLValidator allows IP addresses and "localhost": neither is a video service people can join from anywhere.
+    top = labels[-1]
+    if len(labels) < 2 or not (top.isalpha() or top.startswith("xn--")) or host.startswith("["):
+        raise ValidationError(
+            _("Enter a link on the video service's own web address (such as zoom.us or teams.microsoft.com).")
+        )
 
 
 class LearningSetQuerySet(models.QuerySet["LearningSet"]):
@@ -32,6 +60,14 @@ class LearningSet(BaseModel):
     slot = models.CharField(max_length=10, blank=True)
     locked = models.BooleanField(default=False, help_text="Kept as it is when the rest are re-optimised.")
     position = models.PositiveSmallIntegerField(default=0)
+    #: Where the set meets online: the same link for every meeting, as sets keep one video room.
+    meeting_link = models.CharField(
+        _("meeting link"),
+        max_length=MEETING_LINK_MAX_LENGTH,
+        blank=True,
+        validators=[validate_meeting_link],
+        help_text=_("The https:// link people join your online meetings with (Zoom, Teams, Meet, …)."),
+    )
 
     objects = LearningSetQuerySet.as_manager()
 

@@ -87,6 +87,15 @@ register_rules(
             either(in_set, designs),
             designs,
         ),
+        # Where the set meets online. Its members see the link (set.view) but do not change it: a link swapped by
+        # anyone in the set could send everyone to a room nobody is holding. The set's facilitators and the
+        # provider's designers keep it. Exactly the readers of the set's page may know it: anyone else is told
+        # nothing (administrators included), since whoever holds the link can join the call.
+        "set.meeting_link": Rule(
+            "Change a set's meeting link",
+            either(in_set, staff(DESIGNER)),
+            either(facilitates_set, staff(DESIGNER)),
+        ),
         # The set tier: what is said and done in a set stays with its members and facilitators. Nobody else is even
         # told the meeting exists — not sponsors, not designers, not provider administrators.
         "meeting.content": Rule(

@@ -18,8 +18,8 @@ from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
 from actionset.organisations.models import Person
 from actionset.programmes.models import Enrolment, Programme
-from actionset.sets.models import CompositionRun, FacilitatorAssignment, LearningSet, Membership
-from actionset.sets.signals import member_moved
+from actionset.sets.models import CompositionRun, FacilitatorAssignment, LearningSet, Membership, validate_meeting_link
+from actionset.sets.signals import meeting_link_changed, member_moved
 from actionset.sets.tasks import composition_execute
 
 #: The longest a designer may ask the engine to search, in seconds.
@@ -300,3 +300,39 @@ def _publication_emails(programme: Programme, sets: Iterable[LearningSet]) -> It
 def _send_all(messages: list[dict[str, Any]]) -> None:
     for message in messages:
         email_send(to=message["to"], template="sets_published", context=message["context"])
+
+
+def meeting_link_change(
+    *, actor: User, learning_set: LearningSet, meeting_link: str, request: HttpRequest | None = None
+) -> LearningSet:
+    """Set or clear where the set meets online. The caller has checked who may (rule `set.meeting_link`).
+
+    The link is validated here as well as in the form, so no other caller can store a script or an http link. The
+    audit log says that the link changed and whether one is set now, never the link itself: video links often carry
+    the room's passcode, and the log is read by people outside the set."""
+    meeting_link = meeting_link.strip()
+    if meeting_link:
+        validate_meeting_link(meeting_link)
+    with transaction.atomic():
+        locked = (
+            LearningSet.objects.select_for_update().select_related("programme__organisation").get(pk=learning_set.pk)
+        )
+        if locked.meeting_link == meeting_link:
+            return locked
+        had_link = bool(locked.meeting_link)
+        locked.meeting_link = meeting_link
+        locked.save(update_fields=["meeting_link", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.SETS_MEETING_LINK_CHANGED,
+            target=locked,
+            organisation=locked.programme.organisation,
+            detail={"before": "set" if had_link else "none", "after": "set" if meeting_link else "none"},
+            request=request,
+        )
+        changed = locked
+        transaction.on_commit(
+            lambda: meeting_link_changed.send(sender=LearningSet, learning_set=changed),
+            robust=True,
+        )
+    return locked

@@ -17,4 +17,5 @@ urlpatterns = [
     path("<uuid:learning_set>/", views.detail, name="detail"),
     path("<uuid:learning_set>/lock/", views.lock, name="lock"),
     path("<uuid:learning_set>/facilitators/", views.facilitators, name="facilitators"),
+    path("<uuid:learning_set>/meeting-link/", views.meeting_link, name="meeting_link"),
 ]

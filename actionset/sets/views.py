@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from actionset.accounts.http import Request
@@ -15,13 +16,14 @@ from actionset.core.access import access, actor_for, can
 from actionset.programmes.models import Programme
 from actionset.programmes.views import programme_page_context
 from actionset.sets import board as board_data
-from actionset.sets.forms import ComposeForm, FacilitatorsForm, LockForm, MemberLockForm, MoveForm
+from actionset.sets.forms import ComposeForm, FacilitatorsForm, LockForm, MeetingLinkForm, MemberLockForm, MoveForm
 from actionset.sets.models import FacilitatorAssignment, LearningSet, Membership
 from actionset.sets.services import (
     SetsError,
     composition_cancel,
     composition_start,
     facilitator_assign,
+    meeting_link_change,
     membership_lock,
     membership_move,
     set_lock,
@@ -182,9 +184,9 @@ def publish(request: Request, programme: Programme) -> HttpResponse:
     return redirect("sets:board", programme=programme.public_id)
 
 
-@require_GET
-@access("set.view", load=set_from_url)
-def detail(request: HttpRequest, learning_set: LearningSet) -> HttpResponse:
+def _detail_context(
+    request: HttpRequest, learning_set: LearningSet, *, link_form: MeetingLinkForm | None = None
+) -> dict[str, Any]:
     learning_set = (
         LearningSet.objects.filter(pk=learning_set.pk)
         .select_related("programme__organisation")
@@ -199,16 +201,41 @@ def detail(request: HttpRequest, learning_set: LearningSet) -> HttpResponse:
         )
         .get()
     )
-    return render(
-        request,
-        "sets/detail.html",
-        {
-            "learning_set": learning_set,
-            "programme": learning_set.programme,
-            "members": [m.enrolment.person for m in learning_set.memberships.all()],
-            "facilitators": list(learning_set.facilitators.all()),
-            "meetings": list(learning_set.meetings.upcoming()),
-            "past_meetings": list(learning_set.meetings.filter(status="held").order_by("-starts_at")),
-            "can_design": can(actor_for(request), "programme.design", learning_set.programme),
-        },
-    )
+    actor = actor_for(request)
+    may_change_link = can(actor, "set.meeting_link", learning_set)
+    if link_form is None and may_change_link:
+        link_form = MeetingLinkForm(initial={"meeting_link": learning_set.meeting_link})
+    return {
+        "learning_set": learning_set,
+        "programme": learning_set.programme,
+        "members": [m.enrolment.person for m in learning_set.memberships.all()],
+        "facilitators": list(learning_set.facilitators.all()),
+        "meetings": list(learning_set.meetings.upcoming()),
+        "past_meetings": list(learning_set.meetings.filter(status="held").order_by("-starts_at")),
+        "can_design": can(actor, "programme.design", learning_set.programme),
+        "link_form": link_form if may_change_link else None,
+    }
+
+
+@require_GET
+@access("set.view", load=set_from_url)
+def detail(request: HttpRequest, learning_set: LearningSet) -> HttpResponse:
+    return render(request, "sets/detail.html", _detail_context(request, learning_set))
+
+
+@require_POST
+@access("set.meeting_link", load=set_from_url)
+def meeting_link(request: Request, learning_set: LearningSet) -> HttpResponse:
+    form = MeetingLinkForm(request.POST)
+    if not form.is_valid():
+        # The set's page again, with the link as typed and what is wrong with it beside the field.
+        return render(request, "sets/detail.html", _detail_context(request, learning_set, link_form=form))
+    link = form.cleaned_data["meeting_link"]
+    meeting_link_change(actor=request.user, learning_set=learning_set, meeting_link=link, request=request)
+    if link:
+        messages.success(
+            request, _("Meeting link saved. Members will see a Join button and find it in their calendars.")
+        )
+    else:
+        messages.success(request, _("Meeting link removed."))
+    return redirect("sets:detail", learning_set=learning_set.public_id)

@@ -11,9 +11,10 @@ from playwright.sync_api import expect
 
 from actionset.meetings.models import Meeting
 from actionset.organisations.models import Organisation
-from actionset.room.models import Action, ContractAcknowledgement
+from actionset.room import contract
+from actionset.room.models import Action, ContractAcknowledgement, ContractProposal
 from actionset.sets.models import LearningSet
-from tests.browser.conftest import PHONE, screenshot, serious_accessibility_violations, sign_in
+from tests.browser.conftest import DESKTOP, PHONE, screenshot, serious_accessibility_violations, sign_in
 from tests.factories import (
     TEST_PASSWORD,
     EnrolmentFactory,
@@ -70,8 +71,23 @@ def test_a_member_agrees_the_contract_commits_an_action_and_reports_on_it(new_pa
     assert "Questions, not advice" in rules.input_value()
     rules.fill(rules.input_value() + "\nPhones away: we give the set our full attention.")
     page.get_by_label("A majority of members approve").check()
-    page.get_by_role("button", name="Agree these ground rules").click()
-    page.get_by_text("Ground rules saved").wait_for()
+    # A member's change is proposed to the set, shown as a difference, and applies once the set agrees.
+    page.get_by_role("button", name="Propose this change to the set").click()
+    page.get_by_text("Your change is proposed to the set. The rules change when the set agrees.").wait_for()
+    proposal = page.get_by_test_id("proposal")
+    proposal.get_by_text("Phones away: we give the set our full attention.").wait_for()
+    proposal.get_by_text("You agree").wait_for()
+    check(page, "set-contract-proposal")
+    page.set_viewport_size(PHONE)
+    check(page, "set-contract-proposal-390")
+    page.set_viewport_size(DESKTOP)
+    # The other members have no logins here: they agree through the same service the page uses.
+    waiting = ContractProposal.objects.get()
+    for enrolment in learning_set.active_members():
+        if enrolment.person.user is None:
+            contract.contract_answer(enrolment=enrolment, proposal=waiting, agrees=True)
+    page.reload()
+    page.get_by_text("version 1, agreed").wait_for()
     page.get_by_role("button", name="I will keep what is said in the set confidential").click()
     page.get_by_text("You have acknowledged confidentiality (version 1)").first.wait_for()
     assert ContractAcknowledgement.objects.get().version.number == 1

@@ -33,6 +33,7 @@ from actionset.meetings.models import Meeting
 from actionset.meetings.services import calendar_feed_create
 from actionset.organisations.models import Organisation, Person
 from actionset.programmes.models import Enrolment, Programme
+from actionset.room.models import ContractProposal
 from actionset.sets.models import LearningSet
 from actionset.site.models import Enquiry
 from actionset.training.models import Booking, Cohort, Course, Material
@@ -447,7 +448,8 @@ RULE_MODELS: dict[str, tuple[type[models.Model], ...]] = {
     "programme.keep_apart": (Programme,),
     "set.view": (LearningSet, Meeting),
     "set.design": (LearningSet, Meeting),
-    "meeting.content": (LearningSet, Meeting),
+    "set.meeting_link": (LearningSet,),
+    "meeting.content": (LearningSet, Meeting, ContractProposal),
     "meeting.facilitate": (LearningSet, Meeting),
     "learning.journal_entry": (JournalEntry,),
     "learning.journal_meeting": (Meeting,),

@@ -18,6 +18,7 @@ from actionset.accreditation.models import Portfolio
 from actionset.accreditation.tests.factories import portfolio_for
 from actionset.learning.models import JournalEntry, SharedItem, Theme
 from actionset.programmes.models import Programme
+from actionset.room.models import ContractProposal
 from actionset.site.tests.factories import EnquiryFactory, held_enquiry
 from actionset.training.models import Material
 from actionset.training.tests.factories import BookingFactory, CohortFactory, CourseFactory
@@ -58,6 +59,15 @@ def _item(learning_set: Any, status: str, kind: str = SharedItem.Kind.QUESTION) 
         author=author,
         status=status,
         released_at=timezone.now() if status == SharedItem.Status.RELEASED else None,
+    )
+
+
+def _proposal(learning_set: Any) -> ContractProposal:
+    return ContractProposal.objects.create(
+        learning_set=learning_set,
+        based_on=0,
+        ground_rules=f"Proposed rules of {learning_set.name}",
+        proposed_by=learning_set.memberships.first().enrolment,
     )
 
 
@@ -116,6 +126,10 @@ def build(cast: Cast) -> World:
         "released_elsewhere": _item(elsewhere, SharedItem.Status.RELEASED, SharedItem.Kind.LESSON),
     }
     items["released_lesson"].themes.add(Theme.objects.create(name="Working across sites"))
+
+    # Changes to ground rules a set is still deciding on, in the member's set and in sets they are not in.
+    for proposing_set in (cast.learning_set, cast.other_set, set_b):
+        _proposal(proposing_set)
 
     # Journals.
     for role in ("a_participant", "a_participant", "facilitator", "b_participant"):

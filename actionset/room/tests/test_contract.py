@@ -36,10 +36,11 @@ def test_wial_sets_get_the_two_ground_rules(programme_world: Cast) -> None:
     assert "the coach may step in whenever there is an opportunity to learn" in page
 
 
-def test_a_member_agrees_then_anyone_in_the_set_changes_it_keeping_history(programme_world: Cast) -> None:
+def test_the_facilitator_records_the_rules_and_each_change_keeps_history(programme_world: Cast) -> None:
+    # A member's change is a proposal the set agrees (test_contract_proposals.py); the facilitator's applies.
     cast = programme_world
     member = cast.client("a_participant")
-    response = member.post(
+    response = cast.client("facilitator").post(
         url(cast), {"version": 0, "ground_rules": "Confidential.\nOn time.", "sharing_rule": SharingRule.MAJORITY}
     )
     assert response.status_code == 302
@@ -49,7 +50,7 @@ def test_a_member_agrees_then_anyone_in_the_set_changes_it_keeping_history(progr
     assert response.status_code == 302
     versions = list(ContractVersion.objects.filter(learning_set=cast.learning_set).order_by("number"))
     assert [v.number for v in versions] == [1, 2]
-    assert versions[0].changed_by == cast.users["a_participant"]
+    assert versions[0].changed_by == cast.users["facilitator"]
     assert versions[1].changed_by == cast.users["facilitator"]
     assert versions[1].sharing_rule == SharingRule.MAJORITY
     page = member.get(url(cast)).content.decode()
@@ -64,7 +65,9 @@ def test_a_member_agrees_then_anyone_in_the_set_changes_it_keeping_history(progr
 def test_a_stale_edit_is_refused_showing_both_texts(programme_world: Cast) -> None:
     cast = programme_world
     first = cast.client("a_participant")
-    first.post(url(cast), {"version": 0, "ground_rules": "Original rules", "sharing_rule": "all_present"})
+    cast.client("facilitator").post(
+        url(cast), {"version": 0, "ground_rules": "Original rules", "sharing_rule": "all_present"}
+    )
     cast.client("facilitator").post(
         url(cast), {"version": 1, "ground_rules": "The facilitator's rules", "sharing_rule": "all_present"}
     )
@@ -102,7 +105,9 @@ def test_the_service_refuses_two_saves_from_the_same_version(programme_world: Ca
 def test_an_acknowledgement_refers_to_a_version_and_a_change_asks_again(programme_world: Cast) -> None:
     cast = programme_world
     member = cast.client("a_participant")
-    member.post(url(cast), {"version": 0, "ground_rules": "Confidential.", "sharing_rule": "all_present"})
+    cast.client("facilitator").post(
+        url(cast), {"version": 0, "ground_rules": "Confidential.", "sharing_rule": "all_present"}
+    )
     assert member.post(url(cast, "setwork:contract_acknowledge"), {"version": 1}).status_code == 302
     ack = ContractAcknowledgement.objects.get()
     assert ack.version.number == 1
