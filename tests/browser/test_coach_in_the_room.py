@@ -60,7 +60,7 @@ def test_on_the_live_page_a_member_sees_their_own_labels_and_the_profile_waits_f
     amara, ben = members["Amara Okafor"], members["Ben Shah"]
     facilitator = learning_set.facilitators.get().user
     airtime.bid_save(meeting=first, enrolment=ben, needs_time=True, minutes=40, urgency=2)
-    run = live.live_start(actor=facilitator, meeting=first)
+    run = live.live_start(actor=facilitator, meeting=first, early=True)
     while live.live_state(first).phase.kind != "airtime":  # type: ignore[union-attr]
         run = live.live_next(actor=facilitator, meeting=first, version=run.version)
     run = live.live_presenter(actor=facilitator, meeting=first, version=run.version, presenter=ben)
