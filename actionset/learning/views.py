@@ -480,7 +480,9 @@ def shared_index(request: Request) -> HttpResponse:
     programmes = list(visible(actor, "learning.programme", published).order_by("organisation__name", "title"))
     if len(programmes) == 1:
         return redirect("learning:programme", programme=programmes[0].public_id)
-    rows = [(p, selectors.sharing_counts(p, actor=actor)) for p in programmes]
+    counts = selectors.sharing_counts_by_programme(programmes, actor=actor)
+    none = selectors.SharingCounts(0, 0, 0, 0, 0)
+    rows = [(p, counts.get(p.pk, none)) for p in programmes]
     return render(request, "learning/shared_index.html", {"rows": rows, "nav_current": "learning-shared"})
 
 
