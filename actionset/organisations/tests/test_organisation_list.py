@@ -31,3 +31,15 @@ def test_the_list_counts_each_directory_and_pages_through_many_organisations(cas
     assert names[-1] == "Zeta client 59"
     assert "Northwind Test" not in names
     assert 'href="?page=1"' in second.content.decode()
+
+
+def test_the_staff_home_shows_the_first_clients_and_links_to_them_all(cast: Cast) -> None:
+    Organisation.objects.bulk_create([Organisation(name=f"Zeta client {n:02d}") for n in range(12)])
+    PersonFactory.create(organisation=cast.org_b, email="b@org.test", user=cast.users["trainer"])
+    home = cast.client("administrator").get(reverse("core:home")).content.decode()
+    panel = home[home.index('id="clients"') :]
+    assert panel.count("<tr><td>") == 10
+    assert "Northwind Test" in panel
+    assert "Zeta client 07" in panel
+    assert "Zeta client 08" not in panel
+    assert "All 14 organisations" in panel
