@@ -43,3 +43,14 @@ def test_the_themes_page_and_the_board_after_their_queries_were_flattened(demo_w
     # Each set's facilitator is still shown chosen in its form, now that the choices are read once for the board.
     expect(page.locator("select[name=lead] option[selected]").first).to_have_text("Rachel Finch")
     screenshot(page, "board-desktop")
+
+
+def test_the_programme_list_keeps_its_stages_on_a_page(demo_world: None, new_page: Any) -> None:
+    for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page = new_page(viewport=viewport)
+        sign_in(page, "designer@provider.example")
+        page.goto("/programmes/")
+        expect(page.get_by_role("heading", name="Running")).to_be_visible()
+        expect(page.get_by_role("link", name="Leading through change")).to_be_visible()
+        assert serious_accessibility_violations(page) == []
+        screenshot(page, f"programme-list-{size}")
