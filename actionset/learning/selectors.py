@@ -14,6 +14,7 @@ Stable API (other apps depend on these names and fields):
   released items, with a count and the items under each, most used first.
 - `released_items_everywhere() -> list[ReleasedItem]` — across all programmes (the provider's developers).
 - `released_page(untagged=False, number=1) -> (Page of ReleasedItem, total, untagged)` — a page of them, with counts.
+- `released_items_with_theme(theme) -> list[ReleasedItem]` — the released items one theme tags.
 - `theme_counts() -> list[ThemeCount]` — each theme with how many released items and programmes it tags.
 - `sharing_counts(programme) -> SharingCounts` — how many items were released, how many questions were
   answered (counts only; nothing awaiting agreement is counted, so nothing leaks about a set's deliberations).
@@ -141,6 +142,11 @@ def released_items(programme: Any, *, kind: str | None = None, actor: Actor | No
 def released_items_everywhere(*, actor: Actor | None = None) -> list[ReleasedItem]:
     """Every released item of every programme: the organisational developer's view across organisations."""
     return [to_released_item(i) for i in _released(None, actor)]
+
+
+def released_items_with_theme(theme: Any, *, actor: Actor | None = None) -> list[ReleasedItem]:
+    """The released items one theme tags, newest first: read by the theme, not picked out of every theme's."""
+    return [to_released_item(i) for i in _released(None, actor).filter(themes=theme)]
 
 
 def leader_questions(programme: Any, *, answered: bool | None = None, actor: Actor | None = None) -> list[ReleasedItem]:

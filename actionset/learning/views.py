@@ -555,9 +555,7 @@ def themes(request: Request) -> HttpResponse:
 @require_GET
 @access("learning.themes", load=theme_from_url)
 def theme(request: Request, theme: Theme) -> HttpResponse:
-    summaries = selectors.themes_summary(actor=actor_for(request))
-    summary = next((s for s in summaries if s.public_id == theme.public_id), None)
-    items = list(summary.items) if summary else []
+    items = selectors.released_items_with_theme(theme, actor=actor_for(request))
     by_programme: dict[tuple[str, str], list[selectors.ReleasedItem]] = {}
     for i in items:
         by_programme.setdefault((i.organisation_name, i.programme_title), []).append(i)
