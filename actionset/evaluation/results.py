@@ -15,12 +15,13 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from actionset.evaluation.models import Answer, Instrument, Item, Occasion, Timing
-from actionset.evaluation.services import eligible_enrolments, occasions_sync
+from actionset.evaluation.models import Answer, Instrument, Item, Occasion, Response, Timing
+from actionset.evaluation.services import occasions_sync
 from actionset.learning import selectors
 from actionset.meetings.models import Attendance, Meeting
-from actionset.programmes.models import Programme
+from actionset.programmes.models import Enrolment, Programme
 from actionset.room.models import Action
+from actionset.sets.models import Membership
 
 #: The fewest people whose answers may be shown, as any aggregate, anywhere: dashboard, charts, PDF, CSV.
 MIN_RESPONSES = 5
@@ -234,7 +235,55 @@ def _score(values: list[tuple[Item, int]], scoring: str) -> float:
     return sum(scored) if scoring == Instrument.Scoring.SUM else sum(scored) / len(scored)
 
 
-def _asked(occasion: Occasion) -> tuple[int, int]:
+@dataclass
+class _Reads:
+    """What every occasion's result is drawn from, read for all of a programme's occasions at once, so that the
+    results page makes as many queries with twenty occasions as with two (issue #21)."""
+
+    #: Active enrolments of the programme, and whether each can be invited (`EnrolmentQuerySet.invitable`).
+    active: dict[int, bool]
+    #: Each active enrolment's set.
+    set_of: dict[int, int]
+    #: Meeting number → the sets that held it, and the enrolments recorded as not present at it.
+    held_by: dict[int, set[int]]
+    away_from: dict[int, set[int]]
+    #: Occasion → its responses as (submitted_at, pk, enrolment), oldest first.
+    responses: dict[int, list[tuple[Any, int, int]]]
+
+    @classmethod
+    def read(cls, programme_id: int) -> _Reads:
+        enrolments = Enrolment.objects.active().filter(programme_id=programme_id)
+        invitable = set(enrolments.invitable().values_list("pk", flat=True))
+        active = {pk: pk in invitable for pk in enrolments.values_list("pk", flat=True)}
+        set_of = dict(
+            Membership.objects.filter(enrolment__in=list(active)).values_list("enrolment_id", "learning_set_id")
+        )
+        held = Meeting.objects.filter(learning_set__programme_id=programme_id, status=Meeting.Status.HELD)
+        held_by: dict[int, set[int]] = defaultdict(set)
+        for number, set_id in held.values_list("number", "learning_set_id"):
+            held_by[number].add(set_id)
+        away_from: dict[int, set[int]] = defaultdict(set)
+        away = Attendance.objects.filter(meeting__in=held).exclude(status=Attendance.Status.PRESENT)
+        for number, enrolment_id in away.values_list("meeting__number", "enrolment_id"):
+            away_from[number].add(enrolment_id)
+        responses: dict[int, list[tuple[Any, int, int]]] = defaultdict(list)
+        rows = Response.objects.filter(occasion__programme_id=programme_id).order_by("submitted_at", "pk")
+        for occasion_id, submitted_at, pk, enrolment_id in rows.values_list(
+            "occasion_id", "submitted_at", "pk", "enrolment_id"
+        ):
+            responses[occasion_id].append((submitted_at, pk, enrolment_id))
+        return cls(active, set_of, held_by, away_from, responses)
+
+    def eligible(self, occasion: Occasion) -> set[int]:
+        """`services.eligible_enrolments`, from what was read."""
+        if occasion.timing != Timing.EACH_MEETING:
+            return set(self.active)
+        number = occasion.meeting_number or 0
+        held, away = self.held_by.get(number, set()), self.away_from.get(number, set())
+        return {e for e in self.active if self.set_of.get(e) in held and e not in away}
+
+
+def _asked(occasion: Occasion, reads: _Reads) -> tuple[int, int]:
     """(asked, not invited) for an occasion that has opened.
 
     Asked means invited: people who can sign in, and people with no login yet, who are sent a link of their own.
@@ -242,43 +291,75 @@ def _asked(occasion: Occasion) -> tuple[int, int]:
     afterwards) never makes "answered" exceed "asked". A person whose login is switched off is not invited and
     is counted apart.
     """
-    eligible = eligible_enrolments(occasion)
-    answered = occasion.responses.values("enrolment_id")
-    reached = set(eligible.invitable().values_list("pk", flat=True))
-    responders = set(answered.values_list("enrolment_id", flat=True))
-    left_out = eligible.exclude(pk__in=reached).exclude(pk__in=answered).count()
+    eligible = reads.eligible(occasion)
+    reached = {e for e in eligible if reads.active[e]}
+    responders = {enrolment for _, _, enrolment in reads.responses.get(occasion.pk, [])}
+    left_out = len(eligible - reached - responders)
     return len(reached | responders), left_out
 
 
 def occasion_result(occasion: Occasion, today: dt.date | None = None) -> OccasionResult:
-    answered = occasion.responses.count()
-    opened = occasion.state(today) != "upcoming"
-    asked, not_invited = _asked(occasion) if opened else (0, 0)
-    result = OccasionResult(
-        occasion=occasion,
-        label=occasion.label,
-        instrument=occasion.instrument,
-        kirkpatrick_level=occasion.kirkpatrick_level,
-        state=occasion.state(today),
-        opens_on=occasion.opens_on,
-        closes_on=occasion.closes_on,
-        asked=asked,
-        answered=answered,
-        not_invited=not_invited,
-    )
-    if not shown(answered):
-        return result
-    result.counted = counted_answers(answered)
-    counted_ids = list(occasion.responses.order_by("submitted_at", "pk").values_list("pk", flat=True)[: result.counted])
-    items = list(occasion.instrument.items.filter(kind=Item.Kind.RATING).select_related("scale"))
+    return occasion_results([occasion], today)[0]
+
+
+def occasion_results(occasions: list[Occasion], today: dt.date | None = None) -> list[OccasionResult]:
+    """Each occasion's result, read together: a fixed number of queries however many occasions there are."""
+    if not occasions:
+        return []
+    reads = _Reads.read(occasions[0].programme_id)
+    assert all(o.programme_id == occasions[0].programme_id for o in occasions), "occasions of one programme"
+    results = []
+    counted_ids: dict[int, list[int]] = {}
+    for occasion in occasions:
+        answered = len(reads.responses.get(occasion.pk, []))
+        opened = occasion.state(today) != "upcoming"
+        asked, not_invited = _asked(occasion, reads) if opened else (0, 0)
+        result = OccasionResult(
+            occasion=occasion,
+            label=occasion.label,
+            instrument=occasion.instrument,
+            kirkpatrick_level=occasion.kirkpatrick_level,
+            state=occasion.state(today),
+            opens_on=occasion.opens_on,
+            closes_on=occasion.closes_on,
+            asked=asked,
+            answered=answered,
+            not_invited=not_invited,
+        )
+        results.append(result)
+        if shown(answered):
+            result.counted = counted_answers(answered)
+            counted_ids[occasion.pk] = [pk for _, pk, _ in reads.responses[occasion.pk][: result.counted]]
+    if not counted_ids:
+        return results
+    instruments = {r.instrument.pk for r in results if r.occasion.pk in counted_ids}
+    items_of: dict[int, list[Item]] = defaultdict(list)
+    for item in Item.objects.filter(instrument__in=instruments, kind=Item.Kind.RATING).select_related("scale"):
+        items_of[item.instrument_id].append(item)
+    answers: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    rows = Answer.objects.filter(response_id__in=[pk for ids in counted_ids.values() for pk in ids])
+    for response_id, item_id, raw in rows.filter(value__isnull=False).values_list("response_id", "item_id", "value"):
+        answers[response_id].append((item_id, int(raw or 0)))
+    for result in results:
+        if result.occasion.pk in counted_ids:
+            items = sorted(items_of[result.instrument.pk], key=lambda i: (i.position, i.pk))
+            _figures(result, items, {pk: answers.get(pk, []) for pk in counted_ids[result.occasion.pk]})
+    return results
+
+
+def _figures(result: OccasionResult, items: list[Item], answers: dict[int, list[tuple[int, int]]]) -> None:
+    """The occasion's scores, per item and per theme, from its counted responses' answers (response → item, value)."""
+    occasion = result.occasion
     by_response: dict[int, list[tuple[Item, int]]] = defaultdict(list)
     by_item: dict[int, list[int]] = defaultdict(list)
     lookup = {i.pk: i for i in items}
-    rows = Answer.objects.filter(response_id__in=counted_ids, item__in=items, value__isnull=False)
-    for response_id, item_id, raw in rows.values_list("response_id", "item_id", "value"):
-        item, value = lookup[item_id], int(raw or 0)
-        by_response[response_id].append((item, value))
-        by_item[item_id].append(item.score(value))
+    for response_id, pairs in answers.items():
+        for item_id, value in pairs:
+            if item_id not in lookup:
+                continue
+            item = lookup[item_id]
+            by_response[response_id].append((item, value))
+            by_item[item_id].append(item.score(value))
     scores = [_score(values, occasion.instrument.scoring) for values in by_response.values() if values]
     if shown(len(scores)):
         result.score = sum(scores) / len(scores)
@@ -301,7 +382,6 @@ def occasion_result(occasion: Occasion, today: dt.date | None = None) -> Occasio
         values_f = groups.get(name, [])
         if shown(len(values_f)):
             result.subscales.append(Figure(label=name, mean=sum(values_f) / len(values_f), n=len(values_f)))
-    return result
 
 
 def _person_scores(occasion: Occasion, items: list[Item]) -> dict[int, tuple[Any, float | None, dict[str, float]]]:
@@ -388,7 +468,7 @@ def programme_results(
     results are for everyone who oversees a programme, its shared learning only for the people it was shared with.
     """
     occasions = occasions_sync(programme=programme)
-    results = [occasion_result(o, today) for o in occasions]
+    results = occasion_results(list(occasions), today)
     series: list[Series] = []
     by_instrument: dict[int, list[OccasionResult]] = defaultdict(list)
     for r in results:

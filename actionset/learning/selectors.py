@@ -13,8 +13,13 @@ Stable API (other apps depend on these names and fields):
 - `themes_for_programme(programme) -> list[ThemeSummary]` — the developer's themes that tag the programme's
   released items, with a count and the items under each, most used first.
 - `released_items_everywhere() -> list[ReleasedItem]` — across all programmes (the provider's developers).
+- `released_page(untagged=False, number=1) -> (Page of ReleasedItem, total, untagged)` — a page of them, with counts.
+- `released_items_with_theme(theme) -> list[ReleasedItem]` — the released items one theme tags.
+- `theme_counts() -> list[ThemeCount]` — each theme with how many released items and programmes it tags.
 - `sharing_counts(programme) -> SharingCounts` — how many items were released, how many questions were
   answered (counts only; nothing awaiting agreement is counted, so nothing leaks about a set's deliberations).
+- `sharing_counts_by_programme(programmes) -> dict[programme pk, SharingCounts]` — the same for a list of
+  programmes, in one query.
 
 Each takes an optional `actor`: given one, only the items the `learning.released` rule lets them read are returned
 (pages listing items for a signed-in reader pass theirs, so the list is decided by the same rule as access).
@@ -27,7 +32,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q
 
 from actionset.core.access import Actor, visible
 
@@ -68,6 +74,17 @@ class ThemeSummary:
     description: str
     count: int
     items: tuple[ReleasedItem, ...]
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    """A theme with how many released items it tags, and in how many programmes: counted, not listed."""
+
+    public_id: Any
+    name: str
+    description: str
+    count: int
+    programmes: int
 
 
 @dataclass(frozen=True)
@@ -127,6 +144,11 @@ def released_items_everywhere(*, actor: Actor | None = None) -> list[ReleasedIte
     return [to_released_item(i) for i in _released(None, actor)]
 
 
+def released_items_with_theme(theme: Any, *, actor: Actor | None = None) -> list[ReleasedItem]:
+    """The released items one theme tags, newest first: read by the theme, not picked out of every theme's."""
+    return [to_released_item(i) for i in _released(None, actor).filter(themes=theme)]
+
+
 def leader_questions(programme: Any, *, answered: bool | None = None, actor: Actor | None = None) -> list[ReleasedItem]:
     questions = released_items(programme, kind=SharedItem.Kind.QUESTION, actor=actor)
     if answered is not None:
@@ -136,7 +158,11 @@ def leader_questions(programme: Any, *, answered: bool | None = None, actor: Act
 
 def themes_summary(programmes: Iterable[Any] | None = None, *, actor: Actor | None = None) -> list[ThemeSummary]:
     """Themes over the released items of `programmes` (all programmes when None), most used first."""
-    items = [to_released_item(i) for i in _released(programmes, actor)]
+    return themes_of([to_released_item(i) for i in _released(programmes, actor)])
+
+
+def themes_of(items: Iterable[ReleasedItem]) -> list[ThemeSummary]:
+    """Themes over released items already read, most used first."""
     by_theme: dict[str, list[ReleasedItem]] = {}
     for item in items:
         for name in item.themes:
@@ -149,17 +175,62 @@ def themes_summary(programmes: Iterable[Any] | None = None, *, actor: Actor | No
     return sorted(summaries, key=lambda s: (-s.count, s.name.lower()))
 
 
+def theme_counts(*, actor: Actor | None = None) -> list[ThemeCount]:
+    """Every theme tagging a released item the actor may read, with its counts, most used first; one query."""
+    rows = (
+        _released(None, actor)
+        .prefetch_related(None)
+        .order_by()
+        .filter(themes__isnull=False)
+        .values("themes__public_id", "themes__name", "themes__description")
+        .annotate(count=Count("pk", distinct=True), programmes=Count("learning_set__programme", distinct=True))
+    )
+    counts = [
+        ThemeCount(r["themes__public_id"], r["themes__name"], r["themes__description"], r["count"], r["programmes"])
+        for r in rows
+    ]
+    return sorted(counts, key=lambda t: (-t.count, t.name.lower()))
+
+
+def released_page(
+    *, actor: Actor | None = None, untagged: bool = False, number: Any = 1, per_page: int = 50
+) -> tuple[Page[Any], int, int]:
+    """One page of the released items of every programme (newest first; only those without a theme when
+    `untagged`), with how many there are in all and how many have no theme, counted by the database."""
+    everything = _released(None, actor)
+    without_theme = everything.filter(themes__isnull=True)
+    page = Paginator(without_theme if untagged else everything, per_page).get_page(number)
+    page.object_list = [to_released_item(i) for i in page.object_list]
+    return page, everything.count(), without_theme.count()
+
+
 def themes_for_programme(programme: Any, *, actor: Actor | None = None) -> list[ThemeSummary]:
     return themes_summary([programme], actor=actor)
 
 
 def sharing_counts(programme: Any, *, actor: Actor | None = None) -> SharingCounts:
-    items = released_items(programme, actor=actor)
-    questions = [i for i in items if i.kind == SharedItem.Kind.QUESTION]
-    return SharingCounts(
-        released=len(items),
-        themes=sum(1 for i in items if i.kind == SharedItem.Kind.THEME),
-        lessons=sum(1 for i in items if i.kind == SharedItem.Kind.LESSON),
-        questions=len(questions),
-        questions_answered=sum(1 for q in questions if q.is_answered),
+    return sharing_counts_by_programme([programme], actor=actor).get(programme.pk, SharingCounts(0, 0, 0, 0, 0))
+
+
+def sharing_counts_by_programme(programmes: Iterable[Any], *, actor: Actor | None = None) -> dict[int, SharingCounts]:
+    """`sharing_counts` for many programmes in one query, counted by the database (a list of programmes would
+    otherwise read every released item of each to count them). Programmes with nothing released are left out."""
+    queryset = _released(programmes, actor).prefetch_related(None).order_by()
+    kind = SharedItem.Kind
+    rows = queryset.values("learning_set__programme_id").annotate(
+        released=Count("pk", distinct=True),
+        themes=Count("pk", filter=Q(kind=kind.THEME), distinct=True),
+        lessons=Count("pk", filter=Q(kind=kind.LESSON), distinct=True),
+        questions=Count("pk", filter=Q(kind=kind.QUESTION), distinct=True),
+        questions_answered=Count("pk", filter=Q(kind=kind.QUESTION, answers__isnull=False), distinct=True),
     )
+    return {
+        row["learning_set__programme_id"]: SharingCounts(
+            released=row["released"],
+            themes=row["themes"],
+            lessons=row["lessons"],
+            questions=row["questions"],
+            questions_answered=row["questions_answered"],
+        )
+        for row in rows
+    }

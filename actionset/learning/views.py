@@ -11,6 +11,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -477,26 +478,31 @@ def attribution(request: Request, item: SharedItem) -> HttpResponse:
 def shared_index(request: Request) -> HttpResponse:
     actor = actor_for(request)
     published = Programme.objects.filter(published_at__isnull=False).select_related("organisation")
-    programmes = list(visible(actor, "learning.programme", published).order_by("organisation__name", "title"))
-    if len(programmes) == 1:
-        return redirect("learning:programme", programme=programmes[0].public_id)
-    rows = [(p, selectors.sharing_counts(p, actor=actor)) for p in programmes]
-    return render(request, "learning/shared_index.html", {"rows": rows, "nav_current": "learning-shared"})
+    listed = visible(actor, "learning.programme", published).order_by("organisation__name", "title", "pk")
+    page = Paginator(listed, 50).get_page(request.GET.get("page"))
+    if page.paginator.count == 1:
+        return redirect("learning:programme", programme=page.object_list[0].public_id)
+    counts = selectors.sharing_counts_by_programme(page.object_list, actor=actor)
+    none = selectors.SharingCounts(0, 0, 0, 0, 0)
+    rows = [(p, counts.get(p.pk, none)) for p in page.object_list]
+    context = {"rows": rows, "page": page, "nav_current": "learning-shared"}
+    return render(request, "learning/shared_index.html", context)
 
 
 @require_GET
 @access("learning.programme", load=programme_from_url)
 def programme_shared(request: Request, programme: Programme) -> HttpResponse:
     actor = actor_for(request)
-    questions = selectors.leader_questions(programme, actor=actor)
+    # The programme's released items are read once, and the questions and themes drawn from them.
     items = selectors.released_items(programme, actor=actor)
+    questions = [i for i in items if i.kind == SharedItem.Kind.QUESTION]
     context = {
         "programme": programme,
         "unanswered": [q for q in questions if not q.is_answered],
         "answered": [q for q in questions if q.is_answered],
         "lessons": [i for i in items if i.kind == SharedItem.Kind.LESSON],
         "set_themes": [i for i in items if i.kind == SharedItem.Kind.THEME],
-        "themes": selectors.themes_for_programme(programme, actor=actor),
+        "themes": selectors.themes_of(items),
         "is_sponsor": programme.is_sponsored_by(request.user),
         "answer_form": AnswerForm(),
         "nav_current": "learning-shared",
@@ -528,14 +534,17 @@ def answer(request: Request, item: SharedItem) -> HttpResponse:
 @access("learning.themes")
 def themes(request: Request) -> HttpResponse:
     actor = actor_for(request)
-    items = selectors.released_items_everywhere(actor=actor)
-    show = request.GET.get("show", "untagged")
-    listed = [i for i in items if not i.themes] if show == "untagged" else items
+    show = "all" if request.GET.get("show") == "all" else "untagged"
+    # Every released item of every organisation grows without bound: a page of them at a time, counted apart.
+    page, total, untagged = selectors.released_page(
+        actor=actor, untagged=show == "untagged", number=request.GET.get("page")
+    )
     context = {
-        "summaries": selectors.themes_summary(actor=actor),
-        "items": listed,
-        "untagged": sum(1 for i in items if not i.themes),
-        "total": len(items),
+        "summaries": selectors.theme_counts(actor=actor),
+        "page": page,
+        "items": page.object_list,
+        "untagged": untagged,
+        "total": total,
         "show": show,
         "all_themes": list(Theme.objects.order_by("name")),
         "nav_current": "learning-themes",
@@ -546,9 +555,7 @@ def themes(request: Request) -> HttpResponse:
 @require_GET
 @access("learning.themes", load=theme_from_url)
 def theme(request: Request, theme: Theme) -> HttpResponse:
-    summaries = selectors.themes_summary(actor=actor_for(request))
-    summary = next((s for s in summaries if s.public_id == theme.public_id), None)
-    items = list(summary.items) if summary else []
+    items = selectors.released_items_with_theme(theme, actor=actor_for(request))
     by_programme: dict[tuple[str, str], list[selectors.ReleasedItem]] = {}
     for i in items:
         by_programme.setdefault((i.organisation_name, i.programme_title), []).append(i)

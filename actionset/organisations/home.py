@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from actionset.accounts.models import Invitation, User
 from actionset.core.access import ORG_ADMIN, Actor, can, visible
 from actionset.core.extensions import HomePanel
 from actionset.organisations.models import Organisation, Person
+
+#: Client organisations listed on a staff home page; the organisations page lists them all, a page at a time.
+CLIENTS_ON_HOME = 10
+
+
+def _counted(rows: QuerySet[Person, Any]) -> Coalesce:
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0)
 
 
 def home_panels(actor: Actor) -> list[HomePanel]:
@@ -54,8 +64,12 @@ def home_panels(actor: Actor) -> list[HomePanel]:
             for org in admin_orgs
         )
     if actor.is_provider_staff:
-        organisations = visible(actor, "organisation.view", Organisation.objects.order_by("name")).annotate(
-            people_count=Count("people"), with_login=Count("people", filter=Q(people__user__isnull=False))
-        )
-        panels.append(HomePanel("organisations/_home_clients.html", {"organisations": organisations}, position=30))
+        # The first clients by name, each directory counted by subqueries of its own; the list page has them all.
+        clients = visible(actor, "organisation.view", Organisation.objects.order_by("name", "pk"))
+        people = Person.objects.filter(organisation=OuterRef("pk")).order_by().values("organisation")
+        shown = clients.annotate(people_count=_counted(people), with_login=_counted(people.filter(user__isnull=False)))[
+            :CLIENTS_ON_HOME
+        ]
+        context = {"organisations": list(shown), "total": clients.count()}
+        panels.append(HomePanel("organisations/_home_clients.html", context, position=30))
     return panels

@@ -112,6 +112,11 @@ class Person(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "email"], name="unique_person_email_per_organisation")
         ]
+        indexes = [
+            # The directory lists one organisation's people by name whatever its case (`in_directory_order`): with
+            # this index a page of a 10,000-person directory is read in order rather than sorted whole.
+            models.Index(models.F("organisation"), Lower("name"), name="person_directory_order"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -4,7 +4,8 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.db.models import Count, Model, Prefetch, Q
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, IntegerField, Model, Prefetch, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -70,12 +71,18 @@ def programme_page_context(request: HttpRequest, programme: Programme, tab: str,
 @access("programmes.list")
 def programme_list(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
-    programmes = visible(actor, "programme.view", Programme.objects.for_listing()).order_by(
-        "organisation__name", "-created_at"
+    # Stage by stage, in the stages' own order, fifty a page: a page's programmes are grouped under their stages.
+    stage = Case(
+        *(When(status=value, then=Value(rank)) for rank, (value, _) in enumerate(Programme.Status.choices)),
+        output_field=IntegerField(),
     )
-    groups = [(label, [p for p in programmes if p.status == value]) for value, label in Programme.Status.choices]
+    programmes = visible(actor, "programme.view", Programme.objects.for_listing()).order_by(
+        stage, "organisation__name", "-created_at", "pk"
+    )
+    page = Paginator(programmes, 50).get_page(request.GET.get("page"))
+    groups = [(label, [p for p in page.object_list if p.status == value]) for value, label in Programme.Status.choices]
     organisations = visible(actor, "programme.create", Organisation.objects.order_by("name"))
-    return render(request, "programmes/list.html", {"groups": groups, "organisations": organisations})
+    return render(request, "programmes/list.html", {"groups": groups, "page": page, "organisations": organisations})
 
 
 @access("programme.create", load=organisation_from_url)

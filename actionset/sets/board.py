@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch
 
 from actionset.composition import upper_bound
+from actionset.organisations.models import Person
 from actionset.programmes.models import Enrolment, Programme
 from actionset.programmes.slots import SLOT_LABELS
 from actionset.sets.composer import (
@@ -20,7 +22,7 @@ from actionset.sets.composer import (
 )
 from actionset.sets.forms import FacilitatorsForm
 from actionset.sets.models import CompositionRun, FacilitatorAssignment, LearningSet, Membership
-from actionset.sets.services import facilitator_candidates, facilitator_problems
+from actionset.sets.services import facilitator_candidates, facilitator_problems_known
 
 
 @dataclass
@@ -85,6 +87,16 @@ def board(
         warnings = set_warnings(composition, evaluation, reveal_keep_apart=reveal_keep_apart)
         placed = len(assignment)
     candidates = list(facilitator_candidates(programme))
+    # What the facilitators' problems are read from, once for the whole board rather than once per set.
+    sets_of: dict[int, set[int]] = defaultdict(set)
+    for user_id, set_id in FacilitatorAssignment.objects.filter(learning_set__programme=programme).values_list(
+        "user_id", "learning_set_id"
+    ):
+        sets_of[user_id].add(set_id)
+    own_of: dict[int, list[Person]] = defaultdict(list)
+    for person in Person.objects.filter(user_id__in=sets_of, organisation=programme.organisation):
+        assert person.user_id is not None
+        own_of[person.user_id].append(person)
     cards = []
     for g, learning_set in enumerate(sets):
         members = list(learning_set.memberships.all())
@@ -95,11 +107,15 @@ def board(
         assigned = list(learning_set.facilitators.all())
         set_notes = [w.text for w in warnings if w.set_index == g]
         for assignment_row in assigned:
-            set_notes += facilitator_problems(user=assignment_row.user, learning_set=learning_set)
+            set_notes += facilitator_problems_known(
+                user=assignment_row.user,
+                learning_set=learning_set,
+                elsewhere=len(sets_of[assignment_row.user_id] - {learning_set.pk}),
+                own=own_of[assignment_row.user_id],
+                members=[m.enrolment.person for m in members],
+            )
         form = (bound_forms or {}).get(learning_set.pk) or FacilitatorsForm(
-            programme=programme,
-            candidates=facilitator_candidates(programme),
-            initial={a.role: str(a.user.public_id) for a in assigned},
+            programme=programme, candidates=candidates, initial={a.role: str(a.user.public_id) for a in assigned}
         )
         cards.append(
             SetCard(

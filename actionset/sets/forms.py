@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from actionset.accounts.models import User
@@ -73,11 +74,17 @@ class FacilitatorsForm(_ProgrammeForm):
 
     def __init__(self, *args: Any, programme: Programme, candidates: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, programme=programme, **kwargs)
-        queryset = candidates if candidates is not None else facilitator_candidates(programme)
+        queryset = candidates if isinstance(candidates, QuerySet) else facilitator_candidates(programme)
         for name in ("lead", "co"):
             field = self.fields[name]
             field.queryset = queryset  # type: ignore[attr-defined]
             field.label_from_instance = lambda user: user.name or user.email  # type: ignore[attr-defined]
+            if isinstance(candidates, list):
+                # Candidates already read (the board shows a form per set): the choices come from them, so that
+                # showing the form asks the database nothing; a submitted form still checks against the queryset.
+                field.choices = [("", field.empty_label)] + [  # type: ignore[attr-defined]
+                    (str(user.public_id), user.name or user.email) for user in candidates
+                ]
 
 
 class MeetingLinkForm(forms.Form):

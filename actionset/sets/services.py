@@ -157,7 +157,6 @@ def facilitator_candidates(programme: Programme) -> QuerySet[User]:
 def facilitator_problems(*, user: User, learning_set: LearningSet) -> list[str]:
     """Why `user` may not facilitate `learning_set`: capacity in the programme and independence from its members."""
     programme = learning_set.programme
-    problems = []
     elsewhere = (
         FacilitatorAssignment.objects.filter(user=user, learning_set__programme=programme)
         .exclude(learning_set=learning_set)
@@ -165,17 +164,36 @@ def facilitator_problems(*, user: User, learning_set: LearningSet) -> list[str]:
         .distinct()
         .count()
     )
+    own = list(Person.objects.filter(user=user, organisation=programme.organisation))
+    members = (
+        list(
+            Person.objects.filter(
+                enrolments__membership__learning_set=learning_set, enrolments__withdrawn_at__isnull=True
+            )
+        )
+        if own
+        else []
+    )
+    return facilitator_problems_known(
+        user=user, learning_set=learning_set, elsewhere=elsewhere, own=own, members=members
+    )
+
+
+def facilitator_problems_known(
+    *, user: User, learning_set: LearningSet, elsewhere: int, own: list[Person], members: list[Person]
+) -> list[str]:
+    """`facilitator_problems` from what the caller has already read: how many other sets of the programme `user`
+    facilitates, their own entries in the programme's organisation, and the set's active members. The board reads
+    these once for every set, rather than once per set."""
+    programme = learning_set.programme
+    problems = []
     if elsewhere >= programme.max_sets_per_facilitator:
         problems.append(
             f"{user.name or user.email} already facilitates {elsewhere} set{'s' if elsewhere != 1 else ''} "
             "in this programme, "
             f"the most one facilitator may take ({programme.max_sets_per_facilitator})."
         )
-    own = list(Person.objects.filter(user=user, organisation=programme.organisation))
     if own:
-        members = Person.objects.filter(
-            enrolments__membership__learning_set=learning_set, enrolments__withdrawn_at__isnull=True
-        )
         own_ids = {p.pk for p in own}
         managers = {p.line_manager_id for p in own if p.line_manager_id}
         for member in members:
