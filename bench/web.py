@@ -714,12 +714,17 @@ def scale_main(args: argparse.Namespace) -> int:
                     sessions = database_sessions(url) - before
             scale_report(costs, load_result, sessions, workers)
     finally:
-        if args.keep:
-            print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
-    print("load average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+        _clean_up(args, workdir)
     return 1 if load_result and load_result.failures else 0
+
+
+def _clean_up(args: argparse.Namespace, workdir: Path) -> None:
+    """Remove the run's files unless asked to keep them; the load average at the end, for reading the figures."""
+    if args.keep:
+        print(f"kept {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print("load average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 def main() -> int:
@@ -791,11 +796,7 @@ def main() -> int:
                 results.append(result)
             report(results, exports)
     finally:
-        if args.keep:
-            print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
-    print("load average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+        _clean_up(args, workdir)
     return 1 if any(r.failures for r in results) else 0
 
 

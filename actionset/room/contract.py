@@ -119,6 +119,16 @@ def contract_state(learning_set: LearningSet) -> ContractState:
     )
 
 
+def _lock_current(learning_set: LearningSet, based_on: int, ground_rules: str) -> ContractVersion | None:
+    """The set's current contract, with the set's row locked for the caller's transaction: two changes made from the
+    same version cannot both succeed. A change made from an older version is refused, with both texts."""
+    LearningSet.objects.select_for_update().filter(pk=learning_set.pk).get()
+    current = ContractVersion.objects.current_for(learning_set)
+    if current is not None and based_on != current.number:
+        raise ContractConflict(current, ground_rules)
+    return current
+
+
 def contract_save(
     *,
     actor: User | None,
@@ -133,17 +143,12 @@ def contract_save(
     `actor` is None only where nobody in particular wrote it (the demo world's sets without a facilitator). The set is
     emailed that its rules changed unless `tell` is false (the demo world's seeding)."""
     with transaction.atomic():
-        # The set's row is the lock: two saves from the same version cannot both succeed.
-        LearningSet.objects.select_for_update().filter(pk=learning_set.pk).get()
-        current = ContractVersion.objects.current_for(learning_set)
-        latest = current.number if current else 0
-        if current is not None and based_on != latest:
-            raise ContractConflict(current, ground_rules)
+        current = _lock_current(learning_set, based_on, ground_rules)
         if current is not None and current.ground_rules == ground_rules and current.sharing_rule == sharing_rule:
             return current
         version = ContractVersion.objects.create(
             learning_set=learning_set,
-            number=latest + 1,
+            number=(current.number if current else 0) + 1,
             ground_rules=ground_rules,
             sharing_rule=sharing_rule,
             changed_by=actor,
@@ -224,11 +229,8 @@ def contract_propose(
     """A member proposes a change. Made from a stale version, it is refused as an edit would be (both texts shown).
     The proposer agrees to their own proposal; the rest of the set is told."""
     with transaction.atomic():
-        LearningSet.objects.select_for_update().filter(pk=learning_set.pk).get()
-        current = ContractVersion.objects.current_for(learning_set)
+        current = _lock_current(learning_set, based_on, ground_rules)
         latest = current.number if current else 0
-        if current is not None and based_on != latest:
-            raise ContractConflict(current, ground_rules)
         proposal = ContractProposal.objects.create(
             learning_set=learning_set,
             based_on=latest,
