@@ -46,6 +46,8 @@ CASES: dict[str, Case] = {
     "programmes:detail": Case("get", programme, org_a_rule(OK, staff=ALL_STAFF, org=("admin", "sponsor"))),
     "programmes:edit": Case("get", programme, DESIGN),
     "programmes:events": Case("get", programme, DESIGN),
+    "programmes:event_edit": Case("get", event, DESIGN),
+    "programmes:clone": Case("get", programme, DESIGN),
     "programmes:evaluation": Case("get", programme, DESIGN),
     "programmes:status": Case(
         "post", programme, org_a_rule(DONE, staff=MAINTAINERS, org=()), data=lambda c: {"status": "closed"}

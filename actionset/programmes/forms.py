@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from actionset.organisations.models import Person
 from actionset.programmes.blueprints import BLUEPRINTS
@@ -176,4 +177,15 @@ class PoolImportForm(forms.Form):
         label="Spreadsheet",
         help_text="CSV or Excel (.xlsx) with columns Email, Availability (e.g. “tue-am; thu-pm”) and, for designers, "
         "Keep apart (emails separated by semicolons).",
+    )
+
+
+class CloneForm(forms.Form):
+    """The next cohort of a programme: its own title, and when its first meetings start."""
+
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    start_date = forms.DateField(
+        label=gettext_lazy("First meetings from"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy("The events are moved by as much as the first meetings move."),
     )

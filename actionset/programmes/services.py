@@ -346,3 +346,76 @@ def pool_import(
             request=request,
         )
     return result
+
+
+# --- the next cohort -----------------------------------------------------------------------------
+
+#: What a programme's design is, and so what its next cohort starts from. Who joins, the sets, the meetings and
+#: everything said in them belong to the cohort that ran, and are never copied.
+DESIGN_FIELDS = (
+    "aims",
+    "brief_context",
+    "brief_why",
+    "brief_tried",
+    "brief_success",
+    "mandate",
+    "method",
+    "format",
+    "set_size_min",
+    "set_size_max",
+    "number_of_meetings",
+    "cadence_weeks",
+    "meeting_minutes",
+    "location",
+    "time_zone",
+    "phase_minutes",
+    "max_sets_per_facilitator",
+)
+
+
+def programme_clone(
+    *, actor: User, programme: Programme, title: str, start_date: dt.date, request: HttpRequest | None = None
+) -> Programme:
+    """A draft programme for the next cohort: the design, sponsors, evaluation plan and events of `programme`,
+    the events moved by as much as the first meetings move. No participants, sets or meetings."""
+    with transaction.atomic():
+        clone = Programme.objects.create(
+            organisation=programme.organisation,
+            title=title,
+            designer=actor,
+            start_date=start_date,
+            **{name: getattr(programme, name) for name in DESIGN_FIELDS},
+        )
+        clone.sponsors.set(programme.sponsors.all())
+        EvaluationPoint.objects.bulk_create(
+            [
+                EvaluationPoint(programme=clone, instrument=p.instrument, timing=p.timing)
+                for p in programme.evaluation_points.all()
+            ]
+        )
+        # Without the original's start there is nothing to move the events by, and dates kept as they were would
+        # be in the past: the designer adds them again.
+        if programme.start_date is not None:
+            shift = start_date - programme.start_date
+            ProgrammeEvent.objects.bulk_create(
+                [
+                    ProgrammeEvent(
+                        programme=clone,
+                        kind=event.kind,
+                        title=event.title,
+                        starts_at=event.starts_at + shift,
+                        ends_at=event.ends_at + shift,
+                        location=event.location,
+                    )
+                    for event in programme.events.all()
+                ]
+            )
+        audit_record(
+            actor=actor,
+            action=AuditAction.PROGRAMME_CREATED,
+            target=clone,
+            organisation=programme.organisation,
+            detail={"cloned_from": str(programme.public_id)},
+            request=request,
+        )
+    return clone

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Model, Prefetch, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actionset.accounts.http import user_of
@@ -16,7 +19,9 @@ from actionset.organisations.models import Organisation, Person
 from actionset.organisations.views import organisation_from_url
 from actionset.programmes import services
 from actionset.programmes.blueprints import BLUEPRINTS
+from actionset.programmes.checks import event_warnings, planned_span
 from actionset.programmes.forms import (
+    CloneForm,
     EnrolForm,
     EnrolmentForm,
     EvaluationPlanForm,
@@ -185,20 +190,41 @@ def programme_status(request: HttpRequest, programme: Programme) -> HttpResponse
 
 @access("programme.design", load=programme_from_url)
 def programme_events(request: HttpRequest, programme: Programme) -> HttpResponse:
-    form = EventForm(request.POST or None)
+    return _events_page(request, programme, None)
+
+
+@access("programme.design", load=event_from_url)
+def event_edit(request: HttpRequest, event: ProgrammeEvent) -> HttpResponse:
+    return _events_page(request, event.programme, event)
+
+
+def _events_page(request: HttpRequest, programme: Programme, event: ProgrammeEvent | None) -> HttpResponse:
+    """The events, checked against the planned meetings, beside a form that adds one or edits `event`."""
+    form = EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
         services.event_save(
             actor=user_of(request),
             programme=programme,
+            event=event,
             data={f: form.cleaned_data[f] for f in EventForm.Meta.fields},
             request=request,
         )
-        messages.success(request, "Event added.")
+        messages.success(request, _("Event saved.") if event else _("Event added."))
         return redirect("programmes:events", programme=programme.public_id)
+    events = list(programme.events.all())
     return render(
         request,
         "programmes/events.html",
-        programme_page_context(request, programme, "design", form=form, events=programme.events.all()),
+        programme_page_context(
+            request,
+            programme,
+            "design",
+            form=form,
+            events=events,
+            editing=event,
+            span=planned_span(programme),
+            warnings=event_warnings(programme, events),
+        ),
     )
 
 
@@ -209,6 +235,34 @@ def event_delete(request: HttpRequest, event: ProgrammeEvent) -> HttpResponse:
     services.event_delete(actor=user_of(request), event=event, request=request)
     messages.success(request, "Event removed.")
     return redirect("programmes:events", programme=programme.public_id)
+
+
+@access("programme.design", load=programme_from_url)
+def programme_clone(request: HttpRequest, programme: Programme) -> HttpResponse:
+    """A draft for the programme's next cohort, from its design (programmes.services.programme_clone)."""
+    if not can(actor_for(request), "programme.create", programme.organisation):
+        raise PermissionDenied
+    start = programme.start_date
+    later = start + dt.timedelta(weeks=programme.number_of_meetings * programme.cadence_weeks) if start else None
+    form = CloneForm(
+        request.POST or None,
+        initial={"title": _("%(title)s (next cohort)") % {"title": programme.title}, "start_date": later},
+    )
+    if request.method == "POST" and form.is_valid():
+        clone = services.programme_clone(
+            actor=user_of(request),
+            programme=programme,
+            title=form.cleaned_data["title"],
+            start_date=form.cleaned_data["start_date"],
+            request=request,
+        )
+        messages.success(
+            request,
+            _("%(title)s is a draft with this design. Add its participants when you are ready.")
+            % {"title": clone.title},
+        )
+        return redirect("programmes:detail", programme=clone.public_id)
+    return render(request, "programmes/clone.html", programme_page_context(request, programme, "design", form=form))
 
 
 @access("programme.design", load=programme_from_url)
