@@ -116,6 +116,7 @@ class AuditAction(models.TextChoices):
     PROGRAMME_EVALUATION_CHANGED = "programme.evaluation_changed", _("Evaluation plan changed")
     PROGRAMME_EVENT_DELETED = "programme.event_deleted", _("Programme event removed")
     PROGRAMME_EVENT_SAVED = "programme.event_saved", _("Programme event saved")
+    VENUE_SAVED = "venue.saved", _("Venue saved")
     PROGRAMME_POOL_IMPORTED = "programme.pool_imported", _("Participant pool imported")
     PROGRAMME_RUN_SHEET = "programme.run_sheet", _("Run sheet timings changed")
     PROGRAMME_STATUS_CHANGED = "programme.status_changed", _("Programme status changed")

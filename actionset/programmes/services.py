@@ -17,7 +17,7 @@ from actionset.core.audit import AuditAction, audit_record
 from actionset.core.spreadsheets import FileProblem, normalise_heading, read_rows
 from actionset.organisations.models import Organisation, Person
 from actionset.programmes.blueprints import BLUEPRINTS
-from actionset.programmes.models import Enrolment, EvaluationPoint, Programme, ProgrammeEvent
+from actionset.programmes.models import Enrolment, EvaluationPoint, Programme, ProgrammeEvent, Venue
 from actionset.programmes.slots import parse_availability
 
 
@@ -367,6 +367,7 @@ DESIGN_FIELDS = (
     "cadence_weeks",
     "meeting_minutes",
     "location",
+    "venue",
     "time_zone",
     "phase_minutes",
     "max_sets_per_facilitator",
@@ -419,3 +420,23 @@ def programme_clone(
             request=request,
         )
     return clone
+
+
+def venue_save(
+    *, actor: User, data: dict[str, Any], venue: Venue | None = None, request: HttpRequest | None = None
+) -> Venue:
+    with transaction.atomic():
+        venue = venue or Venue()
+        for key, value in data.items():
+            setattr(venue, key, value)
+        venue.full_clean()
+        venue.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.VENUE_SAVED,
+            target=venue,
+            organisation=venue.organisation,
+            detail={"rooms": venue.rooms},
+            request=request,
+        )
+    return venue

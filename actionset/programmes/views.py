@@ -29,8 +29,9 @@ from actionset.programmes.forms import (
     NewProgrammeForm,
     PoolImportForm,
     ProgrammeForm,
+    VenueForm,
 )
-from actionset.programmes.models import Enrolment, EvaluationPoint, Programme, ProgrammeEvent
+from actionset.programmes.models import Enrolment, EvaluationPoint, Programme, ProgrammeEvent, Venue
 from actionset.programmes.slots import SLOT_SHORT, SLOTS
 
 TIMING_ORDER = {value: index for index, value in enumerate(EvaluationPoint.Timing.values)}
@@ -425,3 +426,37 @@ def my_enrolment(request: HttpRequest, programme: Programme) -> HttpResponse:
         messages.success(request, "Thank you. The programme's designers will use this when forming the sets.")
         return redirect("core:home")
     return render(request, "programmes/my_enrolment.html", {"programme": programme, "form": form})
+
+
+# --- venues --------------------------------------------------------------------------------------
+
+
+def venue_from_url(*, venue: UUID) -> Venue:
+    return get_object_or_404(Venue, public_id=venue)
+
+
+@access("venues.manage")
+def venues(request: HttpRequest) -> HttpResponse:
+    return _venues_page(request, None)
+
+
+@access("venues.manage", load=venue_from_url)
+def venue_edit(request: HttpRequest, venue: Venue) -> HttpResponse:
+    return _venues_page(request, venue)
+
+
+def _venues_page(request: HttpRequest, venue: Venue | None) -> HttpResponse:
+    """Every venue with the rooms it has and the programmes meeting there, beside a form that adds or edits one."""
+    form = VenueForm(request.POST or None, instance=venue)
+    if request.method == "POST" and form.is_valid():
+        saved = services.venue_save(
+            actor=user_of(request),
+            venue=venue,
+            data={f: form.cleaned_data[f] for f in VenueForm.Meta.fields},
+            request=request,
+        )
+        messages.success(request, _("%(venue)s saved.") % {"venue": saved.name})
+        return redirect("programmes:venues")
+    listed = Venue.objects.select_related("organisation").annotate(programme_count=Count("programmes"))
+    page = Paginator(listed.order_by("name", "pk"), 50).get_page(request.GET.get("page"))
+    return render(request, "programmes/venues.html", {"page": page, "form": form, "editing": venue})

@@ -79,6 +79,7 @@ TIERS: dict[str, dict[str, str]] = {
     )
     | dict.fromkeys(("status", "mandate", "method", "format", "time_zone", "phase_minutes"), SYSTEM),
     "programmes.ProgrammeEvent": {"kind": SYSTEM, "title": PROGRAMME, "location": PROGRAMME},
+    "programmes.Venue": {"name": PROGRAMME, "address": PROGRAMME},
     "programmes.EvaluationPoint": {"instrument": SYSTEM, "timing": SYSTEM},
     # Half-day slot codes, kept by the pool's keepers (designers and the organisation's admins).
     "programmes.Enrolment": {"availability": PROGRAMME},
