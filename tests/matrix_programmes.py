@@ -56,7 +56,11 @@ CASES: dict[str, Case] = {
     "programmes:venue": Case("get", venue, staff_only(OK, *MAINTAINERS)),
     "programmes:evaluation": Case("get", programme, DESIGN),
     "programmes:status": Case(
-        "post", programme, org_a_rule(DONE, staff=MAINTAINERS, org=()), data=lambda c: {"status": "closed"}
+        "post",
+        programme,
+        org_a_rule(DONE, staff=MAINTAINERS, org=()),
+        # Confirmed: the programme's meeting is still to come, which closing would cancel (meetings/closing.py).
+        data=lambda c: {"status": "closed", "confirmed": "yes"},
     ),
     "programmes:event_delete": Case("post", event, org_a_rule(DONE, staff=MAINTAINERS, org=())),
     "programmes:pool": Case("get", programme, POOL),

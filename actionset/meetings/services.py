@@ -307,7 +307,9 @@ def meeting_reschedule(
     return meeting
 
 
-def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "", request: HttpRequest | None = None) -> Meeting:
+def meeting_cancel(
+    *, actor: User | None, meeting: Meeting, reason: str = "", request: HttpRequest | None = None
+) -> Meeting:
     """Cancel a meeting. Calendars are sent METHOD:CANCEL for the same UID, so the event disappears from them."""
     with transaction.atomic():
         meeting = _locked(meeting)

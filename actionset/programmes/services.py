@@ -19,6 +19,7 @@ from actionset.organisations.models import Organisation, Person
 from actionset.programmes.blueprints import BLUEPRINTS
 from actionset.programmes.models import Enrolment, EvaluationPoint, Programme, ProgrammeEvent, Venue
 from actionset.programmes.slots import parse_availability
+from actionset.programmes.transitions import programme_moved
 
 
 class TransitionRefused(Exception):
@@ -132,6 +133,7 @@ def programme_move(*, actor: User, programme: Programme, status: str, request: H
         before = programme.status
         programme.status = status
         programme.save(update_fields=["status", "updated_at"])
+        programme_moved.send(sender=Programme, programme=programme, before=before, after=status, actor=actor)
         audit_record(
             actor=actor,
             action=AuditAction.PROGRAMME_STATUS_CHANGED,

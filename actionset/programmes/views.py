@@ -33,6 +33,7 @@ from actionset.programmes.forms import (
 )
 from actionset.programmes.models import Enrolment, EvaluationPoint, Programme, ProgrammeEvent, Venue
 from actionset.programmes.slots import SLOT_SHORT, SLOTS
+from actionset.programmes.transitions import consequences
 
 TIMING_ORDER = {value: index for index, value in enumerate(EvaluationPoint.Timing.values)}
 
@@ -180,12 +181,23 @@ def programme_status(request: HttpRequest, programme: Programme) -> HttpResponse
     status = request.POST.get("status", "")
     if status not in Programme.Status.values:
         messages.error(request, "That is not a stage a programme can be in.")
-    else:
-        try:
-            services.programme_move(actor=user_of(request), programme=programme, status=status, request=request)
-            messages.success(request, f"The programme is now {Programme.Status(status).label.lower()}.")
-        except services.TransitionRefused as refused:
-            messages.error(request, str(refused))
+        return redirect("programmes:detail", programme=programme.public_id)
+    # What the move would do beyond the stage (cancel meetings still to come, say) is said first, and done only
+    # once the designer confirms; a refused move says why without asking.
+    warnings = consequences(programme, status) if programme.can_move_to(status) else []
+    if warnings and request.POST.get("confirmed") != "yes":
+        return render(
+            request,
+            "programmes/status_confirm.html",
+            programme_page_context(
+                request, programme, "overview", status=status, label=Programme.Status(status).label, warnings=warnings
+            ),
+        )
+    try:
+        services.programme_move(actor=user_of(request), programme=programme, status=status, request=request)
+        messages.success(request, f"The programme is now {Programme.Status(status).label.lower()}.")
+    except services.TransitionRefused as refused:
+        messages.error(request, str(refused))
     return redirect("programmes:detail", programme=programme.public_id)
 
 

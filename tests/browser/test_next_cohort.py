@@ -75,3 +75,18 @@ def test_a_designer_adds_a_venue_and_gives_it_to_a_programme(demo_world: None, n
     programme.refresh_from_db()
     assert programme.venue is not None
     assert programme.venue.rooms == 3
+
+
+def test_closing_a_programme_with_meetings_to_come_is_confirmed_first(demo_world: None, new_page: Any) -> None:
+    programme = Programme.objects.get(title="Leading through change")
+    for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page = new_page(viewport=viewport)
+        sign_in(page, "designer@provider.example")
+        page.goto(f"/programmes/{programme.public_id}/")
+        page.get_by_role("button", name="Move to closed").click()
+        expect(page.get_by_text("Closing the programme cancels them")).to_be_visible()
+        assert serious_accessibility_violations(page) == []
+        screenshot(page, f"close-confirm-{size}")
+    page.get_by_role("link", name="Keep it as it is").click()
+    programme.refresh_from_db()
+    assert programme.status == Programme.Status.RUNNING
