@@ -134,6 +134,7 @@ class AuditAction(models.TextChoices):
     SETS_MEETING_LINK_CHANGED = "sets.meeting_link_changed", _("Set's meeting link changed")
     SETS_MEMBER_MOVED = "sets.member_moved", _("Member moved between sets")
     SETS_PUBLISHED = "sets.published", _("Sets published")
+    SETS_EXPORTED = "sets.exported", _("Set lists exported")
     STAFF_ROLES_CHANGED = "staff_roles.changed", _("Staff roles changed")
     TESTIMONIAL_CONSENT_LAPSED = "testimonial.consent_lapsed", _("Testimonial consent lapsed")
     TESTIMONIAL_CONSENT_RECORDED = "testimonial.consent_recorded", _("Testimonial consent recorded")
