@@ -102,6 +102,7 @@ class AuditAction(models.TextChoices):
         _("Organisation's two-factor policy changed"),
     )
     ORGANISATION_UPDATED = "organisation.updated", _("Organisation details changed")
+    ORGANISATION_ATTRIBUTES_CHANGED = "organisation.attributes_changed", _("Organisation's own attributes changed")
     PAGE_CREATED = "page.created", _("Site page created")
     PAGE_PUBLISHED = "page.published", _("Site page published")
     PAGE_UNPUBLISHED = "page.unpublished", _("Site page unpublished")

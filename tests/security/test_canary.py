@@ -71,8 +71,13 @@ TIERS: dict[str, dict[str, str]] = {
     "accounts.TwoFactorReset": {"email": DIRECTORY, "token_hash": SYSTEM},
     "organisations.Provider": {"name": PUBLIC, "contact_email": PUBLIC},
     "organisations.StaffRole": {"role": SYSTEM},
-    "organisations.Organisation": {"name": PROGRAMME, "sector": PROGRAMME, "notes": PROVIDER},
-    "organisations.Person": dict.fromkeys(("name", "email", "department", "level", "site"), DIRECTORY),
+    "organisations.Organisation": {
+        "name": PROGRAMME,
+        "sector": PROGRAMME,
+        "notes": PROVIDER,
+        "attribute_names": DIRECTORY,
+    },
+    "organisations.Person": dict.fromkeys(("name", "email", "department", "level", "site", "attributes"), DIRECTORY),
     "organisations.OrganisationRole": {"role": SYSTEM},
     "programmes.Programme": dict.fromkeys(
         ("title", "aims", "brief_context", "brief_why", "brief_tried", "brief_success", "location"), PROGRAMME
