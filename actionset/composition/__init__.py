@@ -22,9 +22,12 @@ Command line::
 
     python -m actionset.composition solve FILE [--time-limit SECONDS] [--seed N] [--iterations N] [--out ASSIGNMENT]
 
+    python -m actionset.composition warm     # compile the search into numba's cache ahead of any run
+
 FILE is an MDGPLIB instance (plain or ``.gz``: header ``n m ss|ds a_1 b_1 ... a_m b_m``, then ``i j d_ij`` lines) or a
-JSON problem. The last line printed is ``objective=<number> violations=<count> seconds=<number>``; ``--out`` writes one
-``element group`` line per person (0-based).
+JSON problem. The last line printed is ``objective=<number> violations=<count> seconds=<number>``; the line before it
+says how far the search got (``search: complete; ...``, or ``search: FIRST DRAFT, ...`` when it ran for less than it
+should have, see ``SolveResult.search``); ``--out`` writes one ``element group`` line per person (0-based).
 
 JSON problem format (every key but the sizes is optional)::
 
