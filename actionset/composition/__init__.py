@@ -45,7 +45,9 @@ JSON problem format (every key but the sizes is optional)::
       "distances": [[0, 1.5, ...], ...],        # instead of attributes: a symmetric n x n matrix
       "cannot_link": [[0, 4]],                  # pairs kept apart (line manager and report, keep-apart lists)
       "must_link": [[1, 2]],                    # groups kept together
-      "allowed_sets": {"3": [0]},               # person -> sets they may join (availability, site)
+      "availability": [{"sets": [0, 2], "people": [3, 4]}],
+                                                # people who may join only these sets (a pattern, listed once)
+      "allowed_sets": {"3": [0]},               # person -> sets they may join (for a few people)
       "pinned": {"5": 1},                       # person -> set they stay in
       "past_pairs": [[0, 1]], "past_pair_penalty": 0.5,
       "balance": 0.0                            # > 0 trades total diversity for even sets
@@ -56,13 +58,14 @@ from typing import TYPE_CHECKING, Any
 
 from .bounds import upper_bound
 from .evaluate import Evaluation, evaluate
-from .problem import Attribute, Problem, equal_sets
+from .problem import Attribute, Availability, Problem, equal_sets
 
 if TYPE_CHECKING:
     from .solver import Progress, SolveResult, solve
 
 __all__ = [
     "Attribute",
+    "Availability",
     "Evaluation",
     "Problem",
     "Progress",

@@ -37,6 +37,13 @@ def _allowed_sets(c: Compiled, u: int) -> list[int]:
     return sorted(allowed) if allowed is not None else list(range(m))
 
 
+def _allowed_key(c: Compiled, u: int) -> frozenset[int]:
+    """The sets a restricted unit may join, as a set (shared with every unit of its availability pattern)."""
+    if c.unit_pinned[u] >= 0:
+        return frozenset([c.unit_pinned[u]])
+    return c.unit_allowed[u] or frozenset()
+
+
 def _describe_unit(c: Compiled, u: int) -> str:
     people = c.units[u]
     return f"person {people[0]}" if len(people) == 1 else f"must-link group {people}"
@@ -62,18 +69,22 @@ def precheck(c: Compiled) -> list[str]:
     largest = int(a.size_max.max())
     pinned_load = np.zeros(a.num_sets, dtype=np.int64)
     # Hall's condition for each availability pattern: everyone who may only join sets in S must fit in S.
+    # Restricted units are grouped by their pattern first (units of one pattern share its frozenset), so the work
+    # grows with the patterns' sets, never with people x sets.
     patterns: dict[frozenset[int], int] = {}
+    largest_in: dict[frozenset[int], int] = {}
     for u in range(a.num_units):
         if not _restricted(c, u):
             if a.unit_size[u] > largest:
                 out.append(f"{_describe_unit(c, u)} has {a.unit_size[u]} people, more than any set can hold")
             continue
-        sets = _allowed_sets(c, u)
-        if not sets:
+        key = _allowed_key(c, u)
+        if not key:
             continue
-        if a.unit_size[u] > max(int(a.size_max[g]) for g in sets):
+        if key not in largest_in:
+            largest_in[key] = max(int(a.size_max[g]) for g in key)
+        if a.unit_size[u] > largest_in[key]:
             out.append(f"{_describe_unit(c, u)} has {a.unit_size[u]} people, more than any set they may join can hold")
-        key = frozenset(sets)
         patterns[key] = patterns.get(key, 0) + int(a.unit_size[u])
         if c.unit_pinned[u] >= 0:
             pinned_load[c.unit_pinned[u]] += a.unit_size[u]
@@ -189,12 +200,9 @@ def greedy(c: Compiled, seed: int) -> npt.NDArray[np.int64] | None:
 
 
 def _pairs(c: Compiled) -> int:
-    return sum(
-        choice_count
-        for choice_count in (
-            len(_allowed_sets(c, u)) if _restricted(c, u) else c.arrays.num_sets for u in range(c.arrays.num_units)
-        )
-    )
+    """How many (unit, allowed set) pairs a CP-SAT model would have."""
+    m = c.arrays.num_sets
+    return sum(len(_allowed_key(c, u)) if _restricted(c, u) else m for u in range(c.arrays.num_units))
 
 
 def cpsat_start(c: Compiled, seed: int, time_limit: float) -> Start:
