@@ -106,6 +106,28 @@ def precheck(c: Compiled) -> list[str]:
     return out
 
 
+def _alike_order(c: Compiled) -> list[int]:
+    """Each unit's rank when units are sorted by what they are like (attributes, the heaviest first); all 0 for a
+    distance matrix.
+
+    The greedy placement puts each unit in the emptiest set it may join, so units placed one after another land in
+    different sets: taking people alike one after another deals them out across the sets, a start that is already
+    diverse (0.83 of the bound with a random order at 100,000 people; see docs/benchmarks.md for this order's).
+    """
+    f = c.features
+    if f is None:
+        return [0] * c.arrays.num_units
+    first = c.arrays.mem_idx[c.arrays.mem_ptr[:-1]]
+    columns = [f.codes[first, k] for k in np.argsort(-f.cat_weights, kind="stable")]
+    columns += [f.numeric[first, k] for k in np.argsort(-f.num_weights, kind="stable")]
+    if not columns:
+        return [0] * c.arrays.num_units
+    order = np.lexsort(columns[::-1])  # lexsort sorts by its last key first
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank.tolist()
+
+
 def greedy(c: Compiled, seed: int) -> npt.NDArray[np.int64] | None:
     """Place the most constrained units first, each in the emptiest set it may join; then top up short sets.
 
@@ -119,6 +141,7 @@ def greedy(c: Compiled, seed: int) -> npt.NDArray[np.int64] | None:
     group = np.full(a.num_units, -1, dtype=np.int64)
     occupants: list[set[int]] = [set() for _ in range(m)]
     keys = {u: rng.random() for u in range(a.num_units)}
+    alike = _alike_order(c)
 
     def choice_count(u: int) -> int:
         if c.unit_pinned[u] >= 0:
@@ -128,7 +151,14 @@ def greedy(c: Compiled, seed: int) -> npt.NDArray[np.int64] | None:
 
     order = sorted(
         range(a.num_units),
-        key=lambda u: (c.unit_pinned[u] < 0, choice_count(u), -a.unit_size[u], -len(c.unit_cannot[u]), keys[u]),
+        key=lambda u: (
+            c.unit_pinned[u] < 0,
+            choice_count(u),
+            -a.unit_size[u],
+            alike[u],
+            -len(c.unit_cannot[u]),
+            keys[u],
+        ),
     )
 
     def fits(u: int, g: int) -> bool:
