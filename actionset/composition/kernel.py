@@ -46,7 +46,7 @@ class State(NamedTuple):
     # The units the annealing moved since best_group was last brought up to date: every unit whose set may differ
     # from best_group's is listed (counters[JOURNAL] of them), or counters[JOURNAL] is past the journal's length and
     # nothing is known. Keeping the best then costs the moves since, not a copy of every unit: at 100,000 people the
-    # copies had made each annealing step about six times slower than at 20,000.
+    # copies made the annealing take 2.1 times as long (docs/benchmarks.md).
     journal: I64
 
 
