@@ -168,7 +168,9 @@ def choose_slots(
     return chosen
 
 
-def _attributes(enrolments: Sequence[Enrolment]) -> list[Attribute]:
+def _attributes(enrolments: Sequence[Enrolment], own: Sequence[str] = ()) -> list[Attribute]:
+    """Department, level and site, then the organisation's own attributes (`Organisation.attribute_names`), each
+    mixed as a category; someone with no value for one is "Not recorded", itself a category."""
     attributes = []
     for name, _ in ATTRIBUTES:
         values = [getattr(e.person, name).strip() or NOT_RECORDED for e in enrolments]
@@ -176,6 +178,9 @@ def _attributes(enrolments: Sequence[Enrolment]) -> list[Attribute]:
             attributes.append(Attribute(name, "ordinal", values, levels=list(reversed(KNOWN_LEVELS))))
         else:
             attributes.append(Attribute(name, "categorical", values))
+    for name in own:
+        values = [(e.person.attributes or {}).get(name, "").strip() or NOT_RECORDED for e in enrolments]
+        attributes.append(Attribute(f"own:{name}", "categorical", values))
     return attributes
 
 
@@ -273,7 +278,7 @@ def _problem(
     problem = Problem(
         n=len(enrolments),
         set_sizes=sizes,
-        attributes=_attributes(enrolments),
+        attributes=_attributes(enrolments, programme.organisation.attribute_names),
         cannot_link=sorted(reasons),
         availability=availability,
         pinned=pinned,
