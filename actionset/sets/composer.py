@@ -288,11 +288,14 @@ def _problem(
     return Composition(programme=programme, problem=problem, enrolments=enrolments, sets=planned, pair_reasons=reasons)
 
 
-def problem_for_composing(programme: Programme, *, number_of_sets: int) -> Composition:
+def problem_for_composing(
+    programme: Programme, *, number_of_sets: int, slots: Sequence[str] | None = None
+) -> Composition:
     """The problem a composition run solves: every active enrolment, `number_of_sets` sets.
 
     Locked sets and sets holding locked people are kept with their slot, and their locked people pinned; other
-    existing sets are reused in order, and slots are chosen for every set that is not kept.
+    existing sets are reused in order, and slots are chosen for every set that is not kept: greedily, or as `slots`
+    says (a slot per set, in the order of the composition's sets, as `slot_choice.choose_with_people` gives them).
     """
     enrolments = pool(programme)
     if not enrolments:
@@ -310,13 +313,17 @@ def problem_for_composing(programme: Programme, *, number_of_sets: int) -> Compo
         )
     reusable = [s for s in existing if s not in kept][: number_of_sets - len(kept)]
     fixed_slots = [s.slot for s in kept if s.slot]
-    slots = choose_slots(
-        [e.availability for e in enrolments],
-        meeting_minutes=programme.meeting_minutes,
-        count=number_of_sets - len(kept) + len(fixed_slots),
-        fixed=fixed_slots,
-        set_size_max=programme.set_size_max,
-    )[len(fixed_slots) :]
+    if slots is not None:
+        # Kept sets come first in a composition, and keep their own slots.
+        slots = list(slots[len(kept) :])
+    else:
+        slots = choose_slots(
+            [e.availability for e in enrolments],
+            meeting_minutes=programme.meeting_minutes,
+            count=number_of_sets - len(kept) + len(fixed_slots),
+            fixed=fixed_slots,
+            set_size_max=programme.set_size_max,
+        )[len(fixed_slots) :]
     planned = [PlannedSet(s, s.slot, fixed=True) for s in kept]
     planned += [PlannedSet(s, slot) for s, slot in zip(reusable, slots, strict=False)]
     planned += [PlannedSet(None, slot) for slot in slots[len(reusable) :]]

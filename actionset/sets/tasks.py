@@ -135,8 +135,33 @@ def _execute(run: CompositionRun) -> str:
     )
     if cancelled:
         return CompositionRun.Status.CANCELLED
+    messages: list[str] = []
+    if not result.feasible and any(not planned.fixed for planned in composition.sets):
+        # The slots were chosen before anyone was placed, and may be what no split can keep to: choose them with the
+        # people, and compose again within the slots found; or, when no split exists, say which people and rules.
+        from actionset.sets.slot_choice import choose_with_people
+
+        choice = choose_with_people(composition, meeting_minutes=programme.meeting_minutes)
+        if choice.slots is not None:
+            composition = problem_for_composing(programme, number_of_sets=run.number_of_sets, slots=choice.slots)
+            result = solve(
+                composition.problem,
+                time_limit=run.time_limit,
+                seed=run.seed,
+                iterations=budget,
+                progress=progress,
+                should_stop=should_stop,
+            )
+            if cancelled:
+                return CompositionRun.Status.CANCELLED
+        elif choice.proven_infeasible:
+            messages = [
+                "No split of these people keeps every rule, whatever slots the sets meet at:",
+                *choice.explanation,
+            ]
     if not result.feasible:
-        messages = result.explanation or result.violations or ["The search could not find sets that keep every rule."]
+        messages = messages or result.explanation or result.violations
+        messages = messages or ["The search could not find sets that keep every rule."]
         explanation = [
             {
                 "text": composition.humanise(m, reveal_keep_apart=True),
