@@ -10,7 +10,7 @@ class MeetingsConfig(AppConfig):
         # The app's access rules join the one table first: a view module checks its rules' names on import.
         import actionset.meetings.rules  # noqa: F401
         from actionset.core import extensions
-        from actionset.meetings import closing, demo, home, live, navigation
+        from actionset.meetings import closing, demo, home, live, navigation, tasks
         from actionset.meetings.models import MeetingRun
         from actionset.meetings.services import meeting_link_notice, member_moved_notice
         from actionset.programmes import transitions
@@ -35,4 +35,4 @@ class MeetingsConfig(AppConfig):
         meeting_link_changed.connect(meeting_link_notice, dispatch_uid="meetings.meeting_link_notice")
         # Closing a programme with meetings to come: said on the stage page first, and the meetings cancelled after.
         transitions.register_check(closing.closing_consequences)
-        transitions.programme_moved.connect(closing.programme_moved, dispatch_uid="meetings.programme_closed")
+        transitions.programme_moved.connect(tasks.programme_closed, dispatch_uid="meetings.programme_closed")

@@ -7,9 +7,6 @@ member and facilitator is sent the cancellation for the event already in their c
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,17 +45,6 @@ def closing_consequences(programme: Programme, status: str) -> list[str]:
         + _("Closing the programme cancels them, and everyone in those sets is sent the cancellation."),
         _("Reopening the programme later does not bring them back: they would be scheduled again one by one."),
     ]
-
-
-def programme_moved(sender: type[Programme], *, programme: Programme, after: str, actor: Any, **kwargs: Any) -> None:
-    """Connected to programmes.transitions.programme_moved: a closed programme's meetings are cancelled by the worker,
-    once the close has committed (a few hundred sets' cancellations are too many emails for one request)."""
-    if after != Programme.Status.CLOSED:
-        return
-    from actionset.meetings.tasks import cancel_meetings_to_come
-
-    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    transaction.on_commit(lambda: cancel_meetings_to_come.enqueue(programme.pk, actor_id))
 
 
 def meetings_to_come_cancel(programme_id: int, actor_id: int | None) -> int:

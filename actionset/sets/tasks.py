@@ -139,6 +139,7 @@ def _execute(run: CompositionRun) -> str:
     if not result.feasible and any(not planned.fixed for planned in composition.sets):
         # The slots were chosen before anyone was placed, and may be what no split can keep to: choose them with the
         # people, and compose again within the slots found; or, when no split exists, say which people and rules.
+        # Imported here like the engine above: OR-Tools is for the worker, not for web processes that queue runs.
         from actionset.sets.slot_choice import choose_with_people
 
         choice = choose_with_people(composition, meeting_minutes=programme.meeting_minutes)

@@ -441,6 +441,8 @@ RULE_MODELS: dict[str, tuple[type[models.Model], ...]] = {
     "organisation.two_factor": (Organisation,),
     "provider.admin": (),
     "programme.create": (Organisation,),
+    # Venues are the provider's list, judged by role alone: staff designers and administrators.
+    "venues.manage": (),
     "programme.view": (Programme, LearningSet, Meeting),
     "programme.design": (Programme, Meeting),
     "programme.pool": (Programme, Enrolment),
