@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("actionset.evaluation.urls")),
     path("training/", include("actionset.training.urls")),
     path("", include("actionset.accreditation.urls")),
+    path("privacy/", include("actionset.privacy.urls")),
     path("admin/", admin_site.urls),
     # Last: the public site's pages may live at the top level, after every app prefix above.
     path("", include("actionset.site.urls")),

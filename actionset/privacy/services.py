@@ -1,0 +1,237 @@
+"""People's data rights as workflows: subject access, erasure, legal holds, leavers (retention is `retention.py`)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actionset.accounts.models import User
+from actionset.core.audit import AuditAction, audit_record
+from actionset.organisations.models import Person
+from actionset.organisations.services import account_deactivate
+from actionset.programmes.models import Programme
+from actionset.sets.models import FacilitatorAssignment
+from actionset.site.models import OPEN_STAGES, CallSlot, Enquiry
+from actionset.training.models import Cohort
+
+from .archive import archive_build
+from .held import Subject
+from .models import DataExport, LegalHold
+
+logger = logging.getLogger("actionset.privacy")
+
+
+def _subject_of(export: DataExport) -> Subject:
+    if export.subject_user is not None:
+        return Subject.of_user(export.subject_user)
+    assert export.subject_person is not None
+    return Subject.of_person(export.subject_person)
+
+
+def _audit_target(subject: Subject) -> User | Person:
+    return subject.user if subject.user is not None else subject.people[0]
+
+
+# --- subject access ------------------------------------------------------------------------------------------------
+
+
+def export_request(*, actor: User, subject: Subject, request: HttpRequest | None = None) -> DataExport:
+    """Ask for everything held about `subject`, for `actor` (the person, or staff acting on their request) to
+    download once the worker has built it. Audited whoever asks, so the person can see who asked for their data."""
+    from .tasks import export_build as build_task  # tasks import this module
+
+    with transaction.atomic():
+        export = DataExport.objects.create(
+            subject_user=subject.user,
+            subject_person=subject.people[0] if subject.user is None else None,
+            requested_by=actor,
+            expires_at=timezone.now() + DataExport.KEEP,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.PERSON_DATA_EXPORTED,
+            target=_audit_target(subject),
+            detail={"export": str(export.public_id), "by_the_person": subject.user == actor},
+            request=request,
+        )
+        transaction.on_commit(lambda: build_task.enqueue(export.pk))
+    return export
+
+
+def export_build(*, export_id: int) -> str:
+    """The worker's side: read every section and store the zip on the export."""
+    export = DataExport.objects.select_related("subject_user", "subject_person").filter(pk=export_id).first()
+    if export is None or export.status != DataExport.Status.WAITING:
+        return "gone"
+    try:
+        content = archive_build(_subject_of(export))
+    except Exception:
+        logger.exception("Subject-access archive %s could not be built", export.public_id)
+        export.status = DataExport.Status.FAILED
+        export.save(update_fields=["status", "updated_at"])
+        return "failed"
+    export.archive = content
+    export.status = DataExport.Status.READY
+    export.ready_at = timezone.now()
+    export.save(update_fields=["archive", "status", "ready_at", "updated_at"])
+    return "ready"
+
+
+def export_downloaded(*, actor: User, export: DataExport, request: HttpRequest | None = None) -> None:
+    subject = _subject_of(export)
+    audit_record(
+        actor=actor,
+        action=AuditAction.PERSON_DATA_DOWNLOADED,
+        target=_audit_target(subject),
+        detail={"export": str(export.public_id)},
+        request=request,
+    )
+
+
+# --- legal holds ---------------------------------------------------------------------------------------------------
+
+
+def hold_place(*, actor: User, subject: Subject, reason: str, request: HttpRequest | None = None) -> LegalHold:
+    with transaction.atomic():
+        hold = LegalHold.objects.create(
+            user=subject.user,
+            person=subject.people[0] if subject.people else None,
+            reason=reason,
+            placed_by=actor,
+        )
+        audit_record(
+            actor=actor, action=AuditAction.PERSON_LEGAL_HOLD_PLACED, target=_audit_target(subject), request=request
+        )
+    return hold
+
+
+def hold_release(*, actor: User, hold: LegalHold, request: HttpRequest | None = None) -> None:
+    with transaction.atomic():
+        hold.released_at = timezone.now()
+        hold.save(update_fields=["released_at", "updated_at"])
+        target = hold.user or hold.person
+        audit_record(actor=actor, action=AuditAction.PERSON_LEGAL_HOLD_RELEASED, target=target, request=request)
+
+
+def holds_on(subject: Subject) -> list[LegalHold]:
+    found = Q(person__in=subject.person_ids)
+    if subject.user is not None:
+        found |= Q(user=subject.user)
+    return list(LegalHold.objects.filter(found, released_at__isnull=True))
+
+
+# --- leavers -------------------------------------------------------------------------------------------------------
+
+
+class HandoverRefused(Exception):
+    """Why a leaver's work cannot go to the one named, in words for the administrator."""
+
+
+def handover_refusal(*, leaver: Subject, successor: User | None, successor_person: Person | None) -> str | None:
+    if successor is not None:
+        if not successor.is_active:
+            return _("%(name)s cannot sign in, so cannot take the work on.") % {"name": successor}
+        if leaver.user is not None and successor.pk == leaver.user.pk:
+            return _("Choose someone other than the leaver.")
+    if successor_person is not None:
+        if successor_person.pk in leaver.person_ids:
+            return _("Choose someone other than the leaver.")
+        if not any(p.organisation_id == successor_person.organisation_id for p in leaver.people):
+            return _("Sponsorships go to someone in the same organisation.")
+    return None
+
+
+def open_work(leaver: Subject) -> dict[str, int]:
+    """How much open work the leaver holds, by kind: what `leaver_handover` would move."""
+    now = timezone.now()
+    found = {
+        "sponsorships": Programme.objects.filter(sponsors__in=leaver.person_ids)
+        .exclude(status=Programme.Status.CLOSED)
+        .distinct()
+        .count()
+    }
+    user = leaver.user
+    if user is not None:
+        found |= {
+            "sets_facilitated": FacilitatorAssignment.objects.filter(user=user)
+            .exclude(learning_set__programme__status=Programme.Status.CLOSED)
+            .count(),
+            "enquiries": Enquiry.objects.filter(owner=user, stage__in=OPEN_STAGES).count(),
+            "programmes_designed": Programme.objects.filter(designer=user)
+            .exclude(status=Programme.Status.CLOSED)
+            .count(),
+            "call_slots": CallSlot.objects.filter(host=user, starts_at__gt=now, enquiry__isnull=True).count(),
+            "cohorts": Cohort.objects.filter(trainers=user).exclude(sessions__ends_at__lt=now).distinct().count(),
+        }
+    return found
+
+
+def leaver_handover(
+    *,
+    actor: User,
+    leaver: Subject,
+    successor: User | None,
+    successor_person: Person | None = None,
+    request: HttpRequest | None = None,
+) -> dict[str, int]:
+    """Give a leaver's open work to the one named — the sets they facilitate in programmes not closed, the open
+    enquiries they own, the programmes they design, the courses they train on that have not ended, their discovery
+    call slots to come, and (for a client's member) the programmes they sponsor — then deactivate their login,
+    which ends every session. Their records (what they wrote, what they did) stay as they are."""
+    now = timezone.now()
+    refusal = handover_refusal(leaver=leaver, successor=successor, successor_person=successor_person)
+    if refusal:
+        raise HandoverRefused(refusal)
+    moved: dict[str, int] = {}
+    with transaction.atomic():
+        user = leaver.user
+        if user is not None and successor is not None:
+            open_sets = FacilitatorAssignment.objects.filter(user=user).exclude(
+                learning_set__programme__status=Programme.Status.CLOSED
+            )
+            moved["sets_facilitated"] = 0
+            for assignment in open_sets.select_related("learning_set"):
+                if assignment.learning_set.facilitators.filter(user=successor).exists():
+                    assignment.delete()
+                else:
+                    assignment.user = successor
+                    assignment.save(update_fields=["user"])
+                moved["sets_facilitated"] += 1
+            moved["enquiries"] = Enquiry.objects.filter(owner=user, stage__in=OPEN_STAGES).update(owner=successor)
+            moved["programmes_designed"] = (
+                Programme.objects.filter(designer=user)
+                .exclude(status=Programme.Status.CLOSED)
+                .update(designer=successor)
+            )
+            moved["call_slots"] = CallSlot.objects.filter(host=user, starts_at__gt=now, enquiry__isnull=True).update(
+                host=successor
+            )
+            moved["cohorts"] = 0
+            for cohort in Cohort.objects.filter(trainers=user).exclude(sessions__ends_at__lt=now).distinct():
+                cohort.trainers.remove(user)
+                cohort.trainers.add(successor)
+                moved["cohorts"] += 1
+        if successor_person is not None:
+            moved["sponsorships"] = 0
+            for programme in Programme.objects.filter(sponsors__in=leaver.person_ids).exclude(
+                status=Programme.Status.CLOSED
+            ):
+                programme.sponsors.remove(*leaver.people)
+                programme.sponsors.add(successor_person)
+                moved["sponsorships"] += 1
+        audit_record(
+            actor=actor,
+            action=AuditAction.PERSON_HANDED_OVER,
+            target=_audit_target(leaver),
+            detail={"to": str(successor or successor_person), "moved": moved},
+            request=request,
+        )
+        if user is not None and user.is_active:
+            organisation = leaver.people[0].organisation if leaver.people else None
+            account_deactivate(actor=actor, user=user, organisation=organisation, request=request)
+    return moved
