@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import models
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -31,12 +32,15 @@ from tests.factories import EnrolmentFactory, LearningSetFactory, MeetingFactory
 NOW = timezone.now()
 
 
-def _aged(model: type, pk: int, field: str, months: float) -> None:
+def _aged(model: type[models.Model], pk: int, field: str, months: float) -> None:
     model._default_manager.filter(pk=pk).update(**{field: NOW - months * MONTH})
 
 
 def test_each_kind_goes_after_its_period_and_not_before(programme_world: Cast) -> None:
     cast = programme_world
+    assert cast.learning_set is not None
+    assert cast.meeting is not None
+    assert cast.programme is not None
     user = cast.users["a_participant"]
     months = schedule()
     old_entry = JournalEntry.objects.create(author=user, about_myself="Long ago.")
