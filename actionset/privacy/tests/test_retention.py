@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import models
 from django.core.management import call_command
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
