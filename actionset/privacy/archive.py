@@ -5,11 +5,19 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import capfirst
 
-from .held import SECTIONS, Subject, held
+from .held import SECTIONS, Section, Subject, held
+
+
+def _labelled(section: Section, found: dict[str, Any]) -> list[tuple[str, Any]]:
+    """A row with each field named as people read it ("line manager", not "line_manager")."""
+    meta = section.model._meta
+    return [(capfirst(str(meta.get_field(name).verbose_name)), value) for name, value in found.items()]
 
 
 def archive_build(subject: Subject) -> bytes:
@@ -23,7 +31,7 @@ def archive_build(subject: Subject) -> bytes:
         {
             "subject": subject,
             "made_at": made_at,
-            "sections": [(s.title, data[s.key]) for s in SECTIONS if data[s.key]],
+            "sections": [(s.title, [_labelled(s, found) for found in data[s.key]]) for s in SECTIONS if data[s.key]],
             "empty": [s.title for s in SECTIONS if not data[s.key]],
         },
     )

@@ -56,8 +56,9 @@ class HandoverForm(forms.Form):
         queryset=Person.objects.none(), required=False, label=_("Hand their sponsorships to")
     )
 
-    def __init__(self, *args: Any, staff: Any, people: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: Any, people: Any, has_open_work: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.has_open_work = has_open_work
         self.fields["successor"].queryset = staff  # type: ignore[attr-defined]
         self.fields["successor_person"].queryset = people  # type: ignore[attr-defined]
         if not staff.exists():
@@ -67,6 +68,6 @@ class HandoverForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("successor") and not data.get("successor_person"):
+        if self.has_open_work and not data.get("successor") and not data.get("successor_person"):
             raise forms.ValidationError(_("Name someone to hand their work to."))
         return data

@@ -133,6 +133,11 @@ class HandoverRefused(Exception):
 
 
 def handover_refusal(*, leaver: Subject, successor: User | None, successor_person: Person | None) -> str | None:
+    work = open_work(leaver)
+    if successor is None and any(count for kind, count in work.items() if kind != "sponsorships"):
+        return _("Name a member of staff to take on their sets, enquiries, programmes and courses.")
+    if successor_person is None and work.get("sponsorships"):
+        return _("Name someone of their organisation to sponsor their programmes.")
     if successor is not None:
         if not successor.is_active:
             return _("%(name)s cannot sign in, so cannot take the work on.") % {"name": successor}

@@ -243,7 +243,13 @@ def person_leave(request: HttpRequest, subject: Subject) -> HttpResponse:
     people = Person.objects.filter(organisation__in=[p.organisation_id for p in subject.people]).exclude(
         pk__in=subject.person_ids
     )
-    form = HandoverForm(request.POST or None, staff=staff.order_by("name"), people=people.order_by("name"))
+    open_work = {kind: count for kind, count in services.open_work(subject).items() if count}
+    form = HandoverForm(
+        request.POST if request.method == "POST" else None,
+        staff=staff.order_by("name"),
+        people=people.order_by("name"),
+        has_open_work=bool(open_work),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             moved = services.leaver_handover(
@@ -269,6 +275,6 @@ def person_leave(request: HttpRequest, subject: Subject) -> HttpResponse:
             "subject": subject,
             "subject_id": _subject_id(subject),
             "form": form,
-            "open_work": [(OPEN_WORK[kind], count) for kind, count in services.open_work(subject).items()],
+            "open_work": [(OPEN_WORK[kind], count) for kind, count in open_work.items()],
         },
     )

@@ -134,3 +134,26 @@ def test_an_administrator_hands_over_through_the_page(programme_world: Cast) -> 
     assert response.status_code == 302
     assert cast.learning_set is not None
     assert list(cast.learning_set.facilitators.values_list("user", flat=True)) == [cast.users["designer"].pk]
+
+
+def test_open_work_is_never_left_without_someone_to_take_it(programme_world: Cast) -> None:
+    cast = programme_world
+    with pytest.raises(HandoverRefused, match="member of staff"):
+        leaver_handover(
+            actor=cast.users["administrator"], leaver=Subject.of_user(cast.users["facilitator"]), successor=None
+        )
+    with pytest.raises(HandoverRefused, match="sponsor"):
+        leaver_handover(
+            actor=cast.users["administrator"], leaver=Subject.of_person(cast.people["a_sponsor"]), successor=None
+        )
+    assert cast.users["facilitator"].is_active
+
+
+def test_someone_with_no_open_work_simply_leaves(programme_world: Cast) -> None:
+    cast = programme_world
+    admin = cast.client("administrator")
+    url = reverse("privacy:person_leave", kwargs={"subject": cast.people["a_participant"].public_id})
+    assert "nothing to hand over" in admin.get(url).content.decode()
+    assert admin.post(url, {}).status_code == 302
+    cast.users["a_participant"].refresh_from_db()
+    assert not cast.users["a_participant"].is_active
