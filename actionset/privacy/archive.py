@@ -17,7 +17,8 @@ from .held import SECTIONS, Section, Subject, held
 def _labelled(section: Section, found: dict[str, Any]) -> list[tuple[str, Any]]:
     """A row with each field named as people read it ("line manager", not "line_manager")."""
     meta = section.model._meta
-    return [(capfirst(str(meta.get_field(name).verbose_name)), value) for name, value in found.items()]
+    labels = {name: getattr(meta.get_field(name), "verbose_name", name) for name in found}
+    return [(capfirst(str(labels[name])), value) for name, value in found.items()]
 
 
 def archive_build(subject: Subject) -> bytes:
