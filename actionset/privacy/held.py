@@ -129,11 +129,18 @@ def _by_enrolment(model: type[models.Model], path: str) -> Rows:
     return lambda s: model._default_manager.filter(**{f"{path}__in": s.enrolments()})
 
 
-def _audit_events(s: Subject) -> models.QuerySet[AuditEvent]:
-    about = Q(target_type__in=("user", "person"), target_id__in=s.ids())
-    if s.user is not None:
-        about |= Q(actor=s.user)
-    return AuditEvent.objects.filter(about)
+def _about(s: Subject) -> Q:
+    return Q(target_type__in=("user", "person"), target_id__in=s.ids())
+
+
+def _audit_about(s: Subject) -> models.QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(_about(s))
+
+
+def _audit_by(s: Subject) -> models.QuerySet[AuditEvent]:
+    """What they did, without whom they did it to: the label and detail of an event name its target, who may be
+    someone else (an organisation admin's edits of other people's directory entries)."""
+    return AuditEvent.objects.filter(actor=s.user).exclude(_about(s)) if s.user else _none(AuditEvent)
 
 
 def _invitations(s: Subject) -> models.QuerySet[Invitation]:
@@ -260,7 +267,14 @@ SECTIONS: tuple[Section, ...] = (
     Section("credentials", _("Certificates"), Credential, _by_user(Credential, "portfolio__candidate")),
     Section("buddying", _("Portfolios you are a buddy on"), Buddy, _by_user(Buddy, "user")),
     Section("enquiries", _("Enquiries from your address"), Enquiry, _enquiries),
-    Section("audit", _("Audit log events about you or by you"), AuditEvent, _audit_events),
+    Section("audit", _("Audit log events about you"), AuditEvent, _audit_about),
+    Section(
+        "audit_by",
+        _("Audit log events of what you did"),
+        AuditEvent,
+        _audit_by,
+        leave_out=frozenset({"target_label", "detail"}),
+    ),
 )
 
 

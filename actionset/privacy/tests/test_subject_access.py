@@ -8,12 +8,14 @@ import zipfile
 
 from django.urls import reverse
 
+from actionset.core.audit import AuditAction, audit_record
 from actionset.core.models import AuditEvent
 from actionset.privacy import services
 from actionset.privacy.archive import archive_build
 from actionset.privacy.held import Subject
 from actionset.privacy.models import DataExport
 from conftest import Cast
+from tests.factories import PersonFactory
 
 from .world import directory_fields, subject_and_other
 
@@ -88,3 +90,13 @@ def test_an_administrator_produces_a_copy_on_a_persons_request_and_it_is_audited
     services.export_build(export_id=export.pk)
     response = admin.get(reverse("privacy:download", kwargs={"export": export.public_id}))
     assert subject.words["accreditation.Reflection.text"] in _read(response.content)[0]
+
+
+def test_what_they_did_to_other_people_is_in_their_archive_without_naming_them(programme_world: Cast) -> None:
+    admin = programme_world.users["a_admin"]
+    edited = PersonFactory.create(organisation=programme_world.org_a, name="Ottoline Quarrender")
+    audit_record(actor=admin, action=AuditAction.PERSON_UPDATED, target=edited, detail={"name": [edited.name, "O. Q."]})
+    data, readable = _read(archive_build(Subject.of_user(admin)))
+    assert json.loads(data)["sections"]["audit_by"][0]["action"] == "person.updated"
+    assert "Ottoline" not in data
+    assert "Ottoline" not in readable
