@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -151,29 +152,33 @@ def handover_refusal(*, leaver: Subject, successor: User | None, successor_perso
     return None
 
 
-def open_work(leaver: Subject) -> dict[str, int]:
-    """How much open work the leaver holds, by kind: what `leaver_handover` would move."""
+def _open_work(leaver: Subject) -> dict[str, QuerySet[Any]]:
+    """The leaver's open work, by kind: what `leaver_handover` moves and the handover page counts."""
     now = timezone.now()
-    found = {
-        "sponsorships": Programme.objects.filter(sponsors__in=leaver.person_ids)
-        .exclude(status=Programme.Status.CLOSED)
-        .distinct()
-        .count()
+    not_closed = ~Q(status=Programme.Status.CLOSED)
+    found: dict[str, QuerySet[Any]] = {
+        "sponsorships": Programme.objects.filter(not_closed, sponsors__in=leaver.person_ids).distinct()
     }
     user = leaver.user
     if user is not None:
         found |= {
-            "sets_facilitated": FacilitatorAssignment.objects.filter(user=user)
-            .exclude(learning_set__programme__status=Programme.Status.CLOSED)
-            .count(),
-            "enquiries": Enquiry.objects.filter(owner=user, stage__in=OPEN_STAGES).count(),
-            "programmes_designed": Programme.objects.filter(designer=user)
-            .exclude(status=Programme.Status.CLOSED)
-            .count(),
-            "call_slots": CallSlot.objects.filter(host=user, starts_at__gt=now, enquiry__isnull=True).count(),
-            "cohorts": Cohort.objects.filter(trainers=user).exclude(sessions__ends_at__lt=now).distinct().count(),
+            "sets_facilitated": FacilitatorAssignment.objects.filter(user=user).exclude(
+                learning_set__programme__status=Programme.Status.CLOSED
+            ),
+            "enquiries": Enquiry.objects.filter(owner=user, stage__in=OPEN_STAGES),
+            "programmes_designed": Programme.objects.filter(not_closed, designer=user),
+            "call_slots": CallSlot.objects.filter(host=user, starts_at__gt=now, enquiry__isnull=True),
+            # A course still to finish: a session ending later, or none planned yet.
+            "cohorts": Cohort.objects.filter(trainers=user)
+            .annotate(last_ends=Max("sessions__ends_at"))
+            .filter(Q(last_ends__gte=now) | Q(last_ends__isnull=True)),
         }
     return found
+
+
+def open_work(leaver: Subject) -> dict[str, int]:
+    """How much open work the leaver holds, by kind."""
+    return {kind: rows.count() for kind, rows in _open_work(leaver).items()}
 
 
 def leaver_handover(
@@ -188,44 +193,33 @@ def leaver_handover(
     enquiries they own, the programmes they design, the courses they train on that have not ended, their discovery
     call slots to come, and (for a client's member) the programmes they sponsor — then deactivate their login,
     which ends every session. Their records (what they wrote, what they did) stay as they are."""
-    now = timezone.now()
     refusal = handover_refusal(leaver=leaver, successor=successor, successor_person=successor_person)
     if refusal:
         raise HandoverRefused(refusal)
     moved: dict[str, int] = {}
     with transaction.atomic():
         user = leaver.user
+        work = _open_work(leaver)
         if user is not None and successor is not None:
-            open_sets = FacilitatorAssignment.objects.filter(user=user).exclude(
-                learning_set__programme__status=Programme.Status.CLOSED
-            )
             moved["sets_facilitated"] = 0
-            for assignment in open_sets.select_related("learning_set"):
+            for assignment in work["sets_facilitated"].select_related("learning_set"):
                 if assignment.learning_set.facilitators.filter(user=successor).exists():
                     assignment.delete()
                 else:
                     assignment.user = successor
                     assignment.save(update_fields=["user"])
                 moved["sets_facilitated"] += 1
-            moved["enquiries"] = Enquiry.objects.filter(owner=user, stage__in=OPEN_STAGES).update(owner=successor)
-            moved["programmes_designed"] = (
-                Programme.objects.filter(designer=user)
-                .exclude(status=Programme.Status.CLOSED)
-                .update(designer=successor)
-            )
-            moved["call_slots"] = CallSlot.objects.filter(host=user, starts_at__gt=now, enquiry__isnull=True).update(
-                host=successor
-            )
+            moved["enquiries"] = work["enquiries"].update(owner=successor)
+            moved["programmes_designed"] = work["programmes_designed"].update(designer=successor)
+            moved["call_slots"] = work["call_slots"].update(host=successor)
             moved["cohorts"] = 0
-            for cohort in Cohort.objects.filter(trainers=user).exclude(sessions__ends_at__lt=now).distinct():
+            for cohort in work["cohorts"]:
                 cohort.trainers.remove(user)
                 cohort.trainers.add(successor)
                 moved["cohorts"] += 1
         if successor_person is not None:
             moved["sponsorships"] = 0
-            for programme in Programme.objects.filter(sponsors__in=leaver.person_ids).exclude(
-                status=Programme.Status.CLOSED
-            ):
+            for programme in work["sponsorships"]:
                 programme.sponsors.remove(*leaver.people)
                 programme.sponsors.add(successor_person)
                 moved["sponsorships"] += 1

@@ -52,6 +52,9 @@ def test_a_facilitator_leaves_and_their_open_work_goes_to_the_one_named(programm
     later = timezone.now() + dt.timedelta(days=3)
     slot = CallSlot.objects.create(host=leaver, starts_at=later)
     session = SessionFactory.create()
+    # A course under way (its first day past, its second to come) is still open work.
+    past = timezone.now() - dt.timedelta(days=7)
+    SessionFactory.create(cohort=session.cohort, starts_at=past, ends_at=past + dt.timedelta(hours=6))
     session.cohort.trainers.add(leaver)
     note = FacilitatorNote.objects.create(meeting=cast.meeting, author=leaver, text="Quiet today.")
     rules = ContractVersion.objects.create(
