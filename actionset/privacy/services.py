@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actionset.accounts.models import User
 from actionset.core.audit import AuditAction, audit_record
+from actionset.core.email import email_send
 from actionset.organisations.models import Person
 from actionset.organisations.services import account_deactivate
 from actionset.programmes.models import Programme
@@ -66,7 +69,9 @@ def export_request(*, actor: User, subject: Subject, request: HttpRequest | None
 
 def export_build(*, export_id: int) -> str:
     """The worker's side: read every section and store the zip on the export."""
-    export = DataExport.objects.select_related("subject_user", "subject_person").filter(pk=export_id).first()
+    export = (
+        DataExport.objects.select_related("subject_user", "subject_person", "requested_by").filter(pk=export_id).first()
+    )
     if export is None or export.status != DataExport.Status.WAITING:
         return "gone"
     try:
@@ -76,10 +81,23 @@ def export_build(*, export_id: int) -> str:
         export.status = DataExport.Status.FAILED
         export.save(update_fields=["status", "updated_at"])
         return "failed"
-    export.archive = content
-    export.status = DataExport.Status.READY
-    export.ready_at = timezone.now()
-    export.save(update_fields=["archive", "status", "ready_at", "updated_at"])
+    with transaction.atomic():
+        export.archive = content
+        export.status = DataExport.Status.READY
+        export.ready_at = timezone.now()
+        export.save(update_fields=["archive", "status", "ready_at", "updated_at"])
+        # The asker comes back for it: a link to the page it waits on, never the data itself.
+        asker = export.requested_by
+        page = "privacy:mine" if export.subject_user_id == asker.pk else "privacy:desk"
+        email_send(
+            to=[asker.email],
+            template="data_export_ready",
+            context={
+                "person": asker,
+                "link": settings.SITE_URL + reverse(page),
+                "days": DataExport.KEEP.days,
+            },
+        )
     return "ready"
 
 

@@ -6,6 +6,7 @@ import io
 import json
 import zipfile
 
+from django.core import mail
 from django.urls import reverse
 
 from actionset.core.audit import AuditAction, audit_record
@@ -60,6 +61,12 @@ def test_a_person_asks_for_their_data_and_downloads_it_when_the_worker_has_built
     assert client.get(url).status_code == 404  # not built yet
 
     assert services.export_build(export_id=export.pk) == "ready"
+    # Told by email where to download it; the data itself never travels by email.
+    (message,) = mail.outbox
+    assert message.to == [subject.user.email]
+    assert reverse("privacy:mine") in message.body
+    assert not message.attachments
+    assert subject.words["learning.JournalEntry.notes"] not in message.body
     page = client.get(reverse("privacy:mine"))
     assert url in page.content.decode()
     response = client.get(url)
