@@ -21,6 +21,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django_tasks_db.models import DBTaskResult
 
 from actionset.accounts.models import EmailChange, Invitation, TwoFactorReset, User
 from actionset.accounts.sessions import sessions_end
@@ -249,6 +250,14 @@ def person_erase(*, actor: User, subject: Subject, request: HttpRequest | None =
             person.line_manager = None
             person.save(update_fields=["name", "email", "department", "level", "site", "line_manager", "updated_at"])
             did("directory_entries", 1)
+
+        # Mail to or about them waiting in the queue's table, or kept there a while after sending: it holds their
+        # address and name in the rendered text.
+        queued = DBTaskResult.objects.annotate(text=Cast("args_kwargs", TextField()))
+        did(
+            "queued_mail",
+            DBTaskResult.objects.filter(pk__in=_mentioning(queued, ["text"], terms).values("pk")).delete()[0],
+        )
 
         # Free text elsewhere that names them: the composition engine's explanations and the audit log.
         for run in _mentioning(CompositionRun.objects.all(), ["explanation"], terms):
