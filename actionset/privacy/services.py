@@ -12,10 +12,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from actionset.accounts.models import User
+from actionset.core.access import Actor, can
 from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
+from actionset.organisations.leavers import OpenWork
 from actionset.organisations.models import Person
 from actionset.organisations.services import account_deactivate
 from actionset.programmes.models import Programme
@@ -147,6 +150,17 @@ def holds_on(subject: Subject) -> list[LegalHold]:
 # --- leavers -------------------------------------------------------------------------------------------------------
 
 
+#: What each kind of a leaver's open work is called on the handover and deactivation pages.
+OPEN_WORK = {
+    "sponsorships": gettext_lazy("Programmes they sponsor"),
+    "sets_facilitated": gettext_lazy("Sets facilitated"),
+    "enquiries": gettext_lazy("Open enquiries they own"),
+    "programmes_designed": gettext_lazy("Programmes they design"),
+    "call_slots": gettext_lazy("Discovery call slots to come"),
+    "cohorts": gettext_lazy("Courses they train on"),
+}
+
+
 class HandoverRefused(Exception):
     """Why a leaver's work cannot go to the one named, in words for the administrator."""
 
@@ -252,3 +266,14 @@ def leaver_handover(
             organisation = leaver.people[0].organisation if leaver.people else None
             account_deactivate(actor=actor, user=user, organisation=organisation, request=request)
     return moved
+
+
+def open_work_notice(actor: User, user: User) -> OpenWork | None:
+    """For the deactivation page (`organisations.leavers`): what `user` still holds, and where to hand it over."""
+    work = {kind: count for kind, count in open_work(Subject.of_user(user)).items() if count}
+    if not work:
+        return None
+    summary = ", ".join(f"{OPEN_WORK[kind]}: {count}" for kind, count in work.items())
+    may_hand_over = can(Actor(actor), "privacy.person")
+    url = reverse("privacy:person_leave", kwargs={"subject": user.public_id}) if may_hand_over else ""
+    return OpenWork(summary=summary, handover_url=url)

@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionset.accounts.http import user_of
@@ -25,16 +24,6 @@ from . import retention as retention_schedule
 from .forms import EraseForm, HandoverForm, HoldForm, RetentionForm
 from .held import Subject
 from .models import DataExport, LegalHold
-
-#: What each kind of a leaver's open work is called on the handover page.
-OPEN_WORK = {
-    "sponsorships": gettext_lazy("Programmes they sponsor"),
-    "sets_facilitated": gettext_lazy("Sets facilitated"),
-    "enquiries": gettext_lazy("Open enquiries they own"),
-    "programmes_designed": gettext_lazy("Programmes they design"),
-    "call_slots": gettext_lazy("Discovery call slots to come"),
-    "cohorts": gettext_lazy("Courses they train on"),
-}
 
 # --- loaders -------------------------------------------------------------------------------------------------------
 
@@ -275,6 +264,6 @@ def person_leave(request: HttpRequest, subject: Subject) -> HttpResponse:
             "subject": subject,
             "subject_id": _subject_id(subject),
             "form": form,
-            "open_work": [(OPEN_WORK[kind], count) for kind, count in open_work.items()],
+            "open_work": [(services.OPEN_WORK[kind], count) for kind, count in open_work.items()],
         },
     )

@@ -160,3 +160,29 @@ def test_someone_with_no_open_work_simply_leaves(programme_world: Cast) -> None:
     assert admin.post(url, {}).status_code == 302
     cast.users["a_participant"].refresh_from_db()
     assert not cast.users["a_participant"].is_active
+
+
+def test_deactivating_someone_with_open_work_offers_to_hand_it_over_first(programme_world: Cast) -> None:
+    cast = programme_world
+    leaver = cast.users["facilitator"]
+    page = cast.client("administrator").get(reverse("staff:deactivate", kwargs={"user": leaver.public_id}))
+    text = page.content.decode()
+    assert "still holds open work: Sets facilitated: 1" in text
+    assert reverse("privacy:person_leave", kwargs={"subject": leaver.public_id}) in text
+    # Nothing to say of someone who holds none.
+    idle = cast.client("administrator").get(
+        reverse("staff:deactivate", kwargs={"user": cast.users["developer"].public_id})
+    )
+    assert "still holds open work" not in idle.content.decode()
+
+
+def test_an_organisation_admin_is_told_of_a_sponsors_open_work_and_whom_to_ask(programme_world: Cast) -> None:
+    cast = programme_world
+    sponsor = cast.people["a_sponsor"]
+    url = reverse(
+        "organisations:person_deactivate", kwargs={"organisation": cast.org_a.public_id, "person": sponsor.public_id}
+    )
+    text = cast.client("a_admin").get(url).content.decode()
+    assert "Programmes they sponsor: 1" in text
+    assert "Ask the provider" in text
+    assert "/data-rights/people/" not in text
