@@ -60,6 +60,12 @@ def test_an_administrator_uses_the_privacy_desk(demo_world: None, new_page: Any)
     page.get_by_role("link", name="Erase their data").click()
     screenshot(page, "data-rights-erase")
     assert serious_accessibility_violations(page) == []
+    # Deactivating a facilitator from the staff list says what they still hold and offers the handover.
+    page.goto("/provider/staff/")
+    page.get_by_role("link", name="Deactivate Rachel Finch").click()
+    expect(page.get_by_text("still holds open work")).to_be_visible()
+    screenshot(page, "data-rights-deactivate-open-work")
+    assert serious_accessibility_violations(page) == []
     page.goto("/data-rights/retention/")
     screenshot(page, "data-rights-retention")
     assert serious_accessibility_violations(page) == []
