@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from actionset.accounts.http import user_of
 from actionset.accounts.models import User
-from actionset.accreditation.models import Portfolio
 from actionset.core.access import access, actor_for, visible
 from actionset.organisations.models import Person
 from actionset.organisations.services import AccessChangeRefused
@@ -156,8 +155,6 @@ def person(request: HttpRequest, subject: Subject) -> HttpResponse:
             "subject_id": _subject_id(subject),
             "holds": services.holds_on(subject),
             "hold_form": HoldForm(),
-            "open_assessment": subject.user is not None
-            and Portfolio.objects.filter(candidate=subject.user, status=Portfolio.Status.SUBMITTED).exists(),
             "refusal": erasure.erasure_refusal(actor=user_of(request), subject=subject),
         },
     )
