@@ -118,13 +118,18 @@ def current_version(meeting: Meeting) -> str:
     On a miss the database answers and the cache is filled with `add`, which never overwrites: a change saved
     meanwhile has written its own, newer version, and an older one read here must not replace it.
     """
-    key = _version_key(meeting.pk)
-    cached = cache.get(key)
+    cached = cached_version(meeting.pk)
     if cached is not None:
-        return str(cached)
+        return cached
     tag = version_tag(MeetingRun.objects.filter(meeting=meeting).only("version", "started_at").first())
-    cache.add(key, tag, VERSION_SECONDS)
+    cache.add(_version_key(meeting.pk), tag, VERSION_SECONDS)
     return tag
+
+
+def cached_version(meeting_id: int) -> str | None:
+    """`version_tag` of the meeting's run as the shared cache holds it, or None when it does not."""
+    cached = cache.get(_version_key(meeting_id))
+    return None if cached is None else str(cached)
 
 
 def version_saved(sender: type[MeetingRun], instance: MeetingRun, **kwargs: Any) -> None:

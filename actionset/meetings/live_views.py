@@ -13,7 +13,7 @@ from uuid import UUID
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from actionset.accounts.http import user_of
 from actionset.core.access import access, actor_for, can
-from actionset.meetings import live
+from actionset.meetings import live, poll
 from actionset.meetings.methods import MAX_MINUTES, MIN_MINUTES, Phase, phases_for
 from actionset.meetings.models import Attendance, Meeting, MeetingRun
 from actionset.meetings.views import meeting_from_url, programme_from_url
@@ -78,10 +78,12 @@ def _panel_key(state: live.LiveState) -> str:
     return f"{run.phase_index}-{run.presenter_id or 0}"
 
 
-def _etag(meeting: Meeting, version: str, view: str) -> str:
+def _etag(request: HttpRequest, meeting: Meeting, version: str, view: str) -> str:
     # The facilitator's fragment holds controls and guidance a member's does not, and the room display shows
     # less than either, so each gets its own tag. `version` is live.version_tag's: the run's version and start.
-    return f'"live-{meeting.public_id.hex[:12]}-{version}-{view}"'
+    # The tag is signed for this session (meetings/poll.py), so an unchanged poll is answered before the session
+    # and the access check are read.
+    return poll.issue(request, meeting.pk, meeting.public_id, version, view)
 
 
 def _view_kind(is_facilitator: bool) -> str:
@@ -168,7 +170,7 @@ def _state_context(
         "now_ms": round(state.now.timestamp() * 1000),
         "started_ms": round(run.phase_started_at.timestamp() * 1000) if run else 0,
         "paused_ms": round(run.paused_at.timestamp() * 1000) if run and run.paused_at else "",
-        "etag": _etag(meeting, live.version_tag(run), view or _view_kind(is_facilitator)),
+        "etag": _etag(request, meeting, live.version_tag(run), view or _view_kind(is_facilitator)),
         "error": error,
         "conflict": conflict,
         "confirm": confirm,
@@ -235,18 +237,16 @@ def live_state(request: HttpRequest, meeting: Meeting) -> HttpResponse:
 
 
 def _not_modified(request: HttpRequest, meeting: Meeting, view: str) -> HttpResponse | None:
-    """A bodiless 304 when the device already shows the current version of the meeting, else None."""
-    # From the shared cache: an unchanged poll costs the access check and nothing more (live.current_version).
-    etag = _etag(meeting, live.current_version(meeting), view)
-    # Compared weakly (RFC 9110, as If-None-Match is): a gzipped fragment's tag goes out as W/"…", and a browser
-    # may send it back so.
-    sent = [t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")]
-    if etag not in sent:
-        return None
-    response = HttpResponseNotModified()
-    response["ETag"] = etag
-    response["Cache-Control"] = "private, no-cache"
-    return response
+    """A bodiless 304 when the device already shows the current version of the meeting, else None.
+
+    UnchangedPollMiddleware answers most unchanged polls before this view; this one answers those it could not
+    (the cache had lost the version, or the tag is for another view now), with the access check already made.
+    """
+    version = live.current_version(meeting)
+    for tag in poll.verified(request, meeting.public_id):
+        if tag.meeting_id == meeting.pk and tag.version == version and tag.view == view:
+            return poll.not_modified(tag.etag)
+    return None
 
 
 @access("meeting.content", load=meeting_from_url)

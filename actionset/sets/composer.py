@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from actionset.composition import Attribute, Evaluation, Problem, equal_sets, evaluate
+from actionset.composition import Attribute, Availability, Evaluation, Problem, equal_sets, evaluate
 from actionset.programmes.models import Enrolment, Programme
 from actionset.programmes.slots import SLOT_LABELS, meeting_slots
 from actionset.sets.models import LearningSet, Membership
@@ -216,16 +216,40 @@ def _past_pairs(programme: Programme, enrolments: Sequence[Enrolment]) -> list[t
     return sorted(pairs)
 
 
-def _allowed_sets(
-    enrolments: Sequence[Enrolment], slots: Sequence[str], meeting_minutes: int
-) -> dict[int, Sequence[int]]:
+def _availability(
+    enrolments: Sequence[Enrolment],
+    slots: Sequence[str],
+    meeting_minutes: int,
+    *,
+    closed: frozenset[int] = frozenset(),
+    pinned: Mapping[int, int] | None = None,
+) -> list[Availability]:
+    """Who may join which sets, as patterns: one per distinct set of sets, listing its people.
+
+    The sets a person may join follow from their availability alone (and, for people not pinned, the sets that are
+    locked: those take no one new), so people with the same availability share a pattern; the engine is never given a
+    list of sets per person (at an organisation's size those lists ran to hundreds of millions of entries).
+    """
     needs = dict(meeting_slots(meeting_minutes))
-    allowed: dict[int, Sequence[int]] = {}
+    pinned = pinned or {}
+    by_availability: dict[tuple[str, ...], tuple[int, ...]] = {}
+    without_closed: dict[tuple[int, ...], tuple[int, ...]] = {}
+    people: dict[tuple[int, ...], list[int]] = defaultdict(list)
     for p, e in enumerate(enrolments):
-        sets = [g for g, slot in enumerate(slots) if not slot or _attends(e.availability, needs.get(slot, frozenset()))]
+        key = tuple(sorted(e.availability))
+        sets = by_availability.get(key)
+        if sets is None:
+            sets = tuple(
+                g for g, slot in enumerate(slots) if not slot or _attends(e.availability, needs.get(slot, frozenset()))
+            )
+            by_availability[key] = sets
+        if closed and p not in pinned:
+            if sets not in without_closed:
+                without_closed[sets] = tuple(g for g in sets if g not in closed)
+            sets = without_closed[sets]
         if len(sets) < len(slots):
-            allowed[p] = sets
-    return allowed
+            people[sets].append(p)
+    return [Availability(sets=list(sets), people=members) for sets, members in people.items()]
 
 
 def _problem(
@@ -238,12 +262,9 @@ def _problem(
     """`closed` sets are locked: they keep exactly their pinned members, and no one else may join them."""
     index = {e.pk: i for i, e in enumerate(enrolments)}
     reasons = _cannot_link(programme, enrolments, index)
-    allowed = _allowed_sets(enrolments, [s.slot for s in planned], programme.meeting_minutes)
-    if closed:
-        open_sets = [g for g in range(len(planned)) if g not in closed]
-        for p in range(len(enrolments)):
-            if p not in pinned:
-                allowed[p] = [g for g in allowed.get(p, open_sets) if g not in closed]
+    availability = _availability(
+        enrolments, [s.slot for s in planned], programme.meeting_minutes, closed=closed, pinned=pinned
+    )
     sizes = [(programme.set_size_min, programme.set_size_max)] * len(planned)
     for g in closed:
         # A designer who locks a set takes it as it is, even outside the usual sizes.
@@ -254,7 +275,7 @@ def _problem(
         set_sizes=sizes,
         attributes=_attributes(enrolments),
         cannot_link=sorted(reasons),
-        allowed_sets=allowed,
+        availability=availability,
         pinned=pinned,
         past_pairs=_past_pairs(programme, enrolments),
         past_pair_penalty=PAST_PAIR_PENALTY,

@@ -74,9 +74,13 @@ def test_people_may_join_only_sets_whose_slot_they_can_attend(pool_programme: Pr
     slots = [s.slot for s in composition.sets]
     assert set(slots) == {"tue-am", "thu-pm"}
     for e in enrolments[1:]:
-        allowed = composition.problem.allowed_sets[composition.index_of(e.pk)]
+        allowed = composition.problem.allowed(composition.index_of(e.pk))
+        assert allowed is not None
         assert {slots[g] for g in allowed} == set(e.availability)
-    assert composition.index_of(anyone.pk) not in composition.problem.allowed_sets
+    assert composition.problem.allowed(composition.index_of(anyone.pk)) is None
+    # Availability goes to the engine as patterns, one per distinct set of sets, never as a list per person.
+    assert composition.problem.allowed_sets == {}
+    assert len(composition.problem.availability) == 2
 
 
 def test_a_full_day_meeting_needs_both_halves_of_a_day(pool_programme: Programme) -> None:
@@ -92,7 +96,7 @@ def test_a_full_day_meeting_needs_both_halves_of_a_day(pool_programme: Programme
     morning_only.availability = ["mon-am"]
     morning_only.save()
     composition = problem_for_composing(pool_programme, number_of_sets=3)
-    assert composition.problem.allowed_sets[composition.index_of(morning_only.pk)] == []
+    assert composition.problem.allowed(composition.index_of(morning_only.pk)) == frozenset()
 
 
 def test_slots_are_chosen_so_that_everyone_has_one_they_can_attend() -> None:
@@ -197,4 +201,6 @@ def test_no_one_new_may_join_a_locked_set(pool_programme: Programme) -> None:
     g = next(g for g, s in enumerate(composition.sets) if s.learning_set == kept)
     assert composition.problem.set_sizes[g] == (4, 4)
     for e in enrolments[4:]:
-        assert g not in composition.problem.allowed_sets[composition.index_of(e.pk)]
+        allowed = composition.problem.allowed(composition.index_of(e.pk))
+        assert allowed is not None
+        assert g not in allowed
