@@ -247,8 +247,20 @@ def person_erase(*, actor: User, subject: Subject, request: HttpRequest | None =
             person.name = former
             person.email = _blank_address()
             person.department = person.level = person.site = ""
+            person.attributes = {}
             person.line_manager = None
-            person.save(update_fields=["name", "email", "department", "level", "site", "line_manager", "updated_at"])
+            person.save(
+                update_fields=[
+                    "name",
+                    "email",
+                    "department",
+                    "level",
+                    "site",
+                    "attributes",
+                    "line_manager",
+                    "updated_at",
+                ]
+            )
             did("directory_entries", 1)
 
         # Mail to or about them waiting in the queue's table, or kept there a while after sending: it holds their

@@ -43,13 +43,19 @@ class Planted:
         return {f: w for f, w in self.words.items() if f not in NOT_THEIRS}
 
 
+#: Directory-tier fields that are no one person's: the names of the attributes an organisation records.
+NOT_A_PERSONS = frozenset({"organisations.Organisation.attribute_names"})
+
+
 def directory_fields() -> set[str]:
-    return {
+    """Every directory-tier field of a person's (their login's and their directory entries')."""
+    found = {
         f"{label}.{name}"
         for label, fields in canary.TIERS.items()
         for name, tier in fields.items()
         if tier == canary.DIRECTORY
     }
+    return found - NOT_A_PERSONS
 
 
 def _word() -> str:
@@ -68,6 +74,7 @@ def _plant_directory(user: User, person: Person) -> dict[str, str]:
     person.name, person.email = words["organisations.Person.name"], address("organisations.Person.email")
     person.department = words["organisations.Person.department"]
     person.level, person.site = words["organisations.Person.level"], words["organisations.Person.site"]
+    person.attributes = {"profession": words["organisations.Person.attributes"]}
     person.save()
     later = Invitation.default_expiry()
     Invitation.objects.create(
