@@ -35,6 +35,7 @@ from actionset.organisations.forms import (
     PeopleImportForm,
     PersonForm,
 )
+from actionset.organisations.leavers import open_work_of
 from actionset.organisations.models import Organisation, Person
 from actionset.organisations.services import (
     AccessChangeRefused,
@@ -212,6 +213,7 @@ def person_deactivate(request: HttpRequest, person: Person) -> HttpResponse:
             "person": person,
             "organisation": person.organisation,
             "refusal": account_change_refusal(actor=actor, user=account, organisation=person.organisation),
+            "open_work": open_work_of(actor=actor, user=account),
             "back_url": reverse(
                 "organisations:person",
                 kwargs={"organisation": person.organisation.public_id, "person": person.public_id},

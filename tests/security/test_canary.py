@@ -159,6 +159,11 @@ TIERS: dict[str, dict[str, str]] = {
     | dict.fromkeys(("organisation_size", "timing", "stage", "booking_token_hash"), SYSTEM),
     "site.EnquiryNote": {"text": PROVIDER},
     "site.CallSlot": {"how": PROVIDER},
+    # A subject-access archive is bytes (its download is the asker's alone: tests/matrix_privacy.py).
+    "privacy.DataExport": {"status": SYSTEM},
+    # Why the provider must keep someone's data (a claim, a tribunal): the administrators' record.
+    "privacy.LegalHold": {"reason": PROVIDER},
+    "privacy.RetentionPeriod": {"kind": SYSTEM},
 }
 
 #: Who may read each canaried tier in the canary's world (everyone else must never see it).
