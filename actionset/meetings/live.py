@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from secrets import token_hex
 from typing import Any
 
 from django.core.cache import cache
@@ -137,6 +138,37 @@ def version_saved(sender: type[MeetingRun], instance: MeetingRun, **kwargs: Any)
 
 def version_deleted(sender: type[MeetingRun], instance: MeetingRun, **kwargs: Any) -> None:
     cache.delete(_version_key(instance.meeting_id))
+
+
+def _room_key(learning_set_id: int) -> str:
+    return f"live-room:{learning_set_id}"
+
+
+def room_version(meeting: Meeting) -> str:
+    """A token that changes whenever the set writes anything its panels show (bids, reports, questions, actions,
+    statements, reviews, acknowledgements, attendance): the second half of the live state's tag.
+
+    Read it before the panels' rows, as the fragment does. The token is only ever replaced after the change has
+    committed (`room_changed`), so a device that read the old token may have rendered the new rows, never the other
+    way round: at worst it renders once more. A token the cache has lost is replaced by a new one, which sends
+    every device the panels again rather than leaving any of them behind.
+    """
+    key = _room_key(meeting.learning_set_id)
+    cached = cache.get(key)
+    if cached is None:
+        cache.add(key, token_hex(4), VERSION_SECONDS)
+        cached = cache.get(key) or "0"
+    return str(cached)
+
+
+def room_changed(learning_set_id: int) -> None:
+    """Tell every device in the set's meeting that its panels are out of date, once the change is committed.
+
+    A new random token rather than a count: two changes committing at once cannot leave the token at a value some
+    device already holds, whichever writes it last. Keyed by the set, not the meeting, since the ground rules a
+    meeting shows are the set's.
+    """
+    transaction.on_commit(lambda: cache.set(_room_key(learning_set_id), token_hex(4), VERSION_SECONDS))
 
 
 def run_of(meeting: Meeting) -> MeetingRun | None:
@@ -570,6 +602,7 @@ def attendance_record(
             if enrolment_id not in members or status not in valid:
                 raise LiveError("Attendance can be recorded only for the set's members.")
             Attendance.objects.update_or_create(meeting=meeting, enrolment_id=enrolment_id, defaults={"status": status})
+        room_changed(meeting.learning_set_id)
         counts = {s: list(statuses.values()).count(s) for s in valid}
         audit_record(
             actor=actor,

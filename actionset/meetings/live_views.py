@@ -58,11 +58,24 @@ def _is_facilitator(request: HttpRequest, meeting: Meeting) -> bool:
     return can(actor_for(request), "meeting.facilitate", meeting)
 
 
+#: Kinds of phase that share another kind's panel: whoever holds the set's time (a presenter, a case-giver, a
+#: Troika client) has the airtime panel, where the set notes the issue, the questions asked and the actions named.
+PANEL_OF_KIND = {
+    "presentation": "airtime",
+    "questions": "airtime",
+    "case": "airtime",
+    "clarifying": "airtime",
+    "takes": "airtime",
+    "response": "airtime",
+    "round": "airtime",
+}
+
+
 def _panel_template(phase: Phase | None) -> str | None:
     """The set-content panel for a kind of phase, where one has been written."""
     if phase is None:
         return None
-    name = f"meetings/panels/{phase.kind}.html"
+    name = f"meetings/panels/{PANEL_OF_KIND.get(phase.kind, phase.kind)}.html"
     try:
         get_template(name)
     except TemplateDoesNotExist:
@@ -70,18 +83,20 @@ def _panel_template(phase: Phase | None) -> str | None:
     return name
 
 
-def _panel_key(state: live.LiveState) -> str:
-    """Which panel a device shows: it changes with the phase and the presenter, not with pauses or extensions."""
+def _panel_key(state: live.LiveState, room: str) -> str:
+    """Which panel a device shows, and what the set had written when it was drawn: it changes with the phase, the
+    presenter and anything written in the room (`live.room_version`), not with pauses or extensions."""
     run = state.run
     if run is None or run.is_ended:
-        return "none"
-    return f"{run.phase_index}-{run.presenter_id or 0}"
+        return f"none-{room}"
+    return f"{run.phase_index}-{run.presenter_id or 0}-{room}"
 
 
-def _etag(meeting: Meeting, version: str, view: str) -> str:
+def _etag(meeting: Meeting, version: str, view: str, room: str = "") -> str:
     # The facilitator's fragment holds controls and guidance a member's does not, and the room display shows
-    # less than either, so each gets its own tag. `version` is live.version_tag's: the run's version and start.
-    return f'"live-{meeting.public_id.hex[:12]}-{version}-{view}"'
+    # less than either, so each gets its own tag. `version` is live.version_tag's: the run's version and start;
+    # `room` is live.room_version's, for the views that show the set's panels (the room display shows none).
+    return f'"live-{meeting.public_id.hex[:12]}-{version}-{room}-{view}"'
 
 
 def _view_kind(is_facilitator: bool) -> str:
@@ -143,8 +158,9 @@ def _state_context(
     confirm: dict[str, Any] | None = None,
     notice: str = "",
     view: str = "",
+    room: str = "",
 ) -> dict[str, Any]:
-    panel_key = _panel_key(state)
+    panel_key = _panel_key(state, room)
     shown = request.headers.get("X-Live-Panel")
     viewer = None if is_facilitator else meeting.learning_set.member_enrolment(user_of(request))
     run = state.run
@@ -168,7 +184,7 @@ def _state_context(
         "now_ms": round(state.now.timestamp() * 1000),
         "started_ms": round(run.phase_started_at.timestamp() * 1000) if run else 0,
         "paused_ms": round(run.paused_at.timestamp() * 1000) if run and run.paused_at else "",
-        "etag": _etag(meeting, live.version_tag(run), view or _view_kind(is_facilitator)),
+        "etag": _etag(meeting, live.version_tag(run), view or _view_kind(is_facilitator), room),
         "error": error,
         "conflict": conflict,
         "confirm": confirm,
@@ -196,8 +212,9 @@ def _attendance_context(meeting: Meeting) -> dict[str, Any]:
 
 def _page(request: HttpRequest, meeting: Meeting, *, status: int = 200, **extra: Any) -> HttpResponse:
     is_facilitator = _is_facilitator(request, meeting)
+    room = live.room_version(meeting)  # before the rows it stands for: see live.room_version
     state = live.live_state(meeting)
-    context = _state_context(request, meeting, state, is_facilitator=is_facilitator, **extra)
+    context = _state_context(request, meeting, state, is_facilitator=is_facilitator, room=room, **extra)
     context["panel_oob"] = False
     context.update(_attendance_context(meeting))
     if is_facilitator:
@@ -209,8 +226,12 @@ def _fragment(
     request: HttpRequest, meeting: Meeting, run: MeetingRun | None = None, *, status: int = 200, **extra: Any
 ) -> HttpResponse:
     is_facilitator = _is_facilitator(request, meeting)
+    room = live.room_version(meeting)  # before the rows it stands for: see live.room_version
     state = live.live_state(meeting, run)
-    context = _state_context(request, meeting, state, is_facilitator=is_facilitator, **extra)
+    context = _state_context(request, meeting, state, is_facilitator=is_facilitator, room=room, **extra)
+    if context["panel_oob"]:
+        # The attendance beside the panel is the set's too, and is redrawn with it.
+        context.update(_attendance_context(meeting))
     response = render(request, "meetings/live.html#state", context, status=status)
     response["ETag"] = context["etag"]
     response["Cache-Control"] = "private, no-cache"
@@ -230,14 +251,16 @@ def live_state(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     """The state fragment, or 304 when the device already shows the current version."""
     # The rule has already let the viewer in (`in_set`); only whether they facilitate remains, and the tag is
     # all it decides here. Were the two ever to disagree, the fragment below would just be sent in full.
-    unchanged = _not_modified(request, meeting, _view_kind(facilitates_set(actor_for(request), meeting)))
+    view = _view_kind(facilitates_set(actor_for(request), meeting))
+    unchanged = _not_modified(request, meeting, view, live.room_version(meeting))
     return unchanged or _fragment(request, meeting)
 
 
-def _not_modified(request: HttpRequest, meeting: Meeting, view: str) -> HttpResponse | None:
+def _not_modified(request: HttpRequest, meeting: Meeting, view: str, room: str = "") -> HttpResponse | None:
     """A bodiless 304 when the device already shows the current version of the meeting, else None."""
-    # From the shared cache: an unchanged poll costs the access check and nothing more (live.current_version).
-    etag = _etag(meeting, live.current_version(meeting), view)
+    # From the shared cache: an unchanged poll costs the access check and two cache reads (live.current_version,
+    # live.room_version), and no table.
+    etag = _etag(meeting, live.current_version(meeting), view, room)
     # Compared weakly (RFC 9110, as If-None-Match is): a gzipped fragment's tag goes out as W/"…", and a browser
     # may send it back so.
     sent = [t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")]

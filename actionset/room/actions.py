@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from actionset.meetings import live
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
 from actionset.room.models import Action, ActionReport
@@ -19,9 +20,11 @@ class NotYours(Exception):
 
 
 def action_commit(*, meeting: Meeting, owner: Enrolment, text: str, due_on: dt.date | None) -> Action:
-    return Action.objects.create(
+    action = Action.objects.create(
         learning_set=meeting.learning_set, owner=owner, meeting=meeting, text=text.strip(), due_on=due_on
     )
+    live.room_changed(meeting.learning_set_id)
+    return action
 
 
 def action_report(*, meeting: Meeting, enrolment: Enrolment, action: Action, status: str, learning: str) -> Action:
@@ -42,6 +45,7 @@ def action_report(*, meeting: Meeting, enrolment: Enrolment, action: Action, sta
         action.learning = learning
         action.closed_at = None if status in Action.OPEN_STATUSES else timezone.now()
         action.save(update_fields=["status", "learning", "closed_at", "updated_at"])
+        live.room_changed(meeting.learning_set_id)
     return action
 
 

@@ -33,6 +33,7 @@ def bid_save(*, meeting: Meeting, enrolment: Enrolment, needs_time: bool, minute
         enrolment=enrolment,
         defaults={"needs_time": needs_time, "minutes": minutes if needs_time else 0, "urgency": urgency},
     )
+    live.room_changed(meeting.learning_set_id)
     return bid
 
 
@@ -53,6 +54,7 @@ def order_save(*, meeting: Meeting, positions: dict[int, int | None]) -> None:
             if bid.pk in positions and bid.position != positions[bid.pk]:
                 bid.position = positions[bid.pk]
                 bid.save(update_fields=["position", "updated_at"])
+        live.room_changed(meeting.learning_set_id)
 
 
 def presenter_order(meeting: Meeting) -> list[Enrolment]:
@@ -90,13 +92,18 @@ def notes_save(*, notes: AirtimeNotes, version: int, issue: str, insights: str) 
         notes.refresh_from_db()
         if not updated:
             raise StaleEdit(notes)
+        live.room_changed(notes.meeting.learning_set_id)
     return notes
 
 
 def question_add(*, notes: AirtimeNotes, text: str, asked_by: Enrolment | None) -> AirtimeQuestion:
     text = text.strip()
     label, reason = label_of(text)
-    return AirtimeQuestion.objects.create(notes=notes, text=text, asked_by=asked_by, label=label, reason=reason[:200])
+    question = AirtimeQuestion.objects.create(
+        notes=notes, text=text, asked_by=asked_by, label=label, reason=reason[:200]
+    )
+    live.room_changed(notes.meeting.learning_set_id)
+    return question
 
 
 def labels_shown(questions: Iterable[AirtimeQuestion], viewer: Enrolment | None, *, is_facilitator: bool) -> set[int]:
@@ -150,6 +157,7 @@ def statement_save(*, meeting: Meeting, author: Enrolment, text: str) -> Consens
     statement, _ = ConsensusStatement.objects.update_or_create(
         meeting=meeting, author=author, defaults={"text": text.strip(), "verdict": ""}
     )
+    live.room_changed(meeting.learning_set_id)
     return statement
 
 
@@ -158,6 +166,7 @@ def verdict_save(*, statement: ConsensusStatement, verdict: str) -> ConsensusSta
         raise ValueError(verdict)
     statement.verdict = verdict
     statement.save(update_fields=["verdict"])
+    live.room_changed(statement.meeting.learning_set_id)
     return statement
 
 
