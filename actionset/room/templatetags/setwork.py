@@ -32,12 +32,19 @@ def setwork_panel(
         data["state"] = state
         ack = state.acknowledged.get(viewer.pk) if viewer else None
         data["acknowledged_current"] = bool(ack and state.current and ack.version_id == state.current.pk)
+        # Who has acknowledged the rules as they stand, for everyone in the room to see who is still to.
+        current_pk = state.current.pk if state.current else None
+        data["acknowledgements"] = [
+            (m, bool(current_pk and m.pk in state.acknowledged and state.acknowledged[m.pk].version_id == current_pk))
+            for m in learning_set.active_members()
+        ]
     elif kind == "checkin":
         # How the set said it worked last time, and the trend, to start this meeting from.
         data["look_back"] = review.review_look_back(learning_set, before=meeting)
     elif kind == "progress":
         data["mine"] = actions.progress_round(meeting, viewer) if viewer else []
-        data["everyone"] = actions.progress_round_for_set(meeting) if is_facilitator else []
+        # The round is done aloud in the room: every member, like the facilitator, follows who has reported.
+        data["everyone"] = actions.progress_round_for_set(meeting)
         data["statuses"] = [(v, label) for v, label in Action.Status.choices if v != Action.Status.OPEN]
     elif kind == "bids":
         bids = airtime.bids_for(meeting)
@@ -79,9 +86,10 @@ def setwork_panel(
         data["verdicts"] = [(v, label) for v, label in ConsensusStatement.Verdict.choices if v]
     elif kind == "review":
         data["mine"] = ProcessReview.objects.filter(meeting=meeting, enrolment=viewer).first() if viewer else None
+        reviews = list(ProcessReview.objects.filter(meeting=meeting))
+        # How many have answered is the set's, so the room knows when to move on; the average is the facilitator's.
+        data["responses"] = len(reviews)
         if is_facilitator:
-            reviews = list(ProcessReview.objects.filter(meeting=meeting))
-            data["responses"] = len(reviews)
             data["average"] = round(sum(r.rating for r in reviews) / len(reviews), 1) if reviews else None
         data["scale"] = range(1, 11)
         data["profile"] = airtime.question_profile(meeting)
