@@ -188,10 +188,11 @@
     return input ? input.value : "";
   }
 
-  function enqueue(form) {
+  function enqueue(form, sent) {
     if (!QUEUE) return false;
     var body = [];
-    new FormData(form).forEach(function (value, name) {
+    // What htmx sent, the pressed button's value included (a verdict is the button pressed), else the form.
+    (sent || new FormData(form)).forEach(function (value, name) {
       if (typeof value === "string") body.push([name, value]);
     });
     var items = queue();
@@ -268,7 +269,8 @@
     var elt = event.detail.elt;
     var form = elt && elt.closest && elt.closest("form");
     online = false;
-    if (form && form.matches(KEPT) && (event.detail.requestConfig || {}).verb === "post") enqueue(form);
+    var config = event.detail.requestConfig || {};
+    if (form && form.matches(KEPT) && config.verb === "post") enqueue(form, config.formData);
     showBanner();
   });
   document.addEventListener("htmx:afterRequest", function (event) {
