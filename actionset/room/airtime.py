@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
+from actionset.accounts.models import User
 from actionset.coach.profile import QuestionProfile, label_of, profile
 from actionset.meetings import live
 from actionset.meetings.models import Meeting, PresenterTurn
@@ -27,11 +28,26 @@ class StaleEdit(Exception):
         self.current = current
 
 
-def bid_save(*, meeting: Meeting, enrolment: Enrolment, needs_time: bool, minutes: int, urgency: int) -> AirtimeBid:
+def bid_save(
+    *,
+    meeting: Meeting,
+    enrolment: Enrolment,
+    needs_time: bool,
+    minutes: int,
+    urgency: int,
+    recorded_by: User | None = None,
+) -> AirtimeBid:
+    """A member's bid, or one the facilitator (`recorded_by`) writes down for a member without a device."""
     bid, _ = AirtimeBid.objects.update_or_create(
         meeting=meeting,
         enrolment=enrolment,
-        defaults={"needs_time": needs_time, "minutes": minutes if needs_time else 0, "urgency": urgency},
+        defaults={
+            "needs_time": needs_time,
+            "minutes": minutes if needs_time else 0,
+            "urgency": urgency,
+            "recorded_by": recorded_by,
+            "recorded_for_member": recorded_by is not None,
+        },
     )
     live.room_changed(meeting.learning_set_id)
     return bid
@@ -44,7 +60,9 @@ def bid_minutes(meeting: Meeting, enrolment: Enrolment) -> int | None:
 
 
 def bids_for(meeting: Meeting) -> list[AirtimeBid]:
-    return list(meeting.airtime_bids.select_related("enrolment__person").order_by("enrolment__person__name"))
+    return list(
+        meeting.airtime_bids.select_related("enrolment__person", "recorded_by").order_by("enrolment__person__name")
+    )
 
 
 def order_save(*, meeting: Meeting, positions: dict[int, int | None]) -> None:

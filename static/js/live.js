@@ -44,7 +44,11 @@
     var drafts = window.actionsetDrafts;
     var active = document.activeElement;
     var now = Date.now();
-    kept = { focus: "", start: null, end: null, flashes: [] };
+    kept = { focus: "", start: null, end: null, flashes: [], open: {} };
+    // A section someone opened (or closed) stays so: the redrawn panel would otherwise reset it.
+    document.querySelectorAll("#live-panel details[id], #live-attendance details[id]").forEach(function (d) {
+      kept.open[d.id] = d.open;
+    });
     if (drafts && active && active.closest && active.closest(REDRAWN)) {
       kept.focus = drafts.fieldKey(active);
       try {
@@ -64,6 +68,10 @@
     if (!kept) return;
     var was = kept;
     kept = null;
+    Object.keys(was.open).forEach(function (id) {
+      var details = document.getElementById(id);
+      if (details && details.tagName === "DETAILS") details.open = was.open[id];
+    });
     was.flashes.forEach(function (item) {
       var panel = document.getElementById(item.panel);
       if (!panel || panel.contains(item.flash) || panel.querySelector(".setwork-flash, .saved-note")) return;

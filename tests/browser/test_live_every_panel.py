@@ -206,6 +206,13 @@ def test_a_uk_meeting_every_panel_live(room: tuple[Room, Meeting]) -> None:
     bids.get_by_role("button", name="Bid").click()
     r.sees([r.facilitator], lambda p: p.locator("#panel-bids table"), "20 min")
     r.sees([r.ben], lambda p: p.locator("#panel-bids .presenter-order"), "Amara Okafor")
+    # Chloe has no device: the facilitator records her bid, and the room sees it was recorded for her.
+    behalf = r.facilitator.locator("#bid-on-behalf")
+    behalf.locator("summary").click()
+    behalf.get_by_label("Member").select_option(label="Chloe Brown")
+    behalf.get_by_role("button", name="Record their bid").click()
+    r.sees([r.amara, r.ben], lambda p: p.locator("#panel-bids .presenter-order"), "Chloe Brown")
+    expect(r.facilitator.locator("#panel-bids table")).to_contain_text("recorded by Fola Facilitator")
     r.facilitator.locator("#panel-bids").get_by_label("Position of Amara Okafor").fill("1")
     r.facilitator.locator("#panel-bids").get_by_role("button", name="Agree this order").click()
     r.next(t[3])
@@ -284,5 +291,8 @@ def test_a_troika_meeting_every_panel_live(room: tuple[Room, Meeting]) -> None:
     r.action(r.amara, "Try the rota for a month")
     r.hand_over("Ben Shah")
     r.question(r.amara, "Who decides?")
+    # The facilitator writes down Ben's action as he says it; the room sees who wrote it down.
+    r.action(r.facilitator, "Ask the ward manager")
+    r.sees([r.amara, r.ben], lambda p: p.get_by_test_id("recorded-by"), "recorded by Fola Facilitator")
     r.next(t[2])
     r.end()

@@ -57,9 +57,14 @@ def setwork_panel(
             so_far = {row.enrolment.pk: row for row in airtime.fairness(learning_set, before=meeting)}
             data["so_far"] = so_far
             data["bid_rows"] = [(b, so_far.get(b.enrolment_id)) for b in bids]
+            # Members who have not bid yet, for the facilitator to record a bid for someone without a device.
+            bidders = {b.enrolment_id for b in bids}
+            data["without_bid"] = [m for m in learning_set.active_members() if m.pk not in bidders]
     elif kind == "actions":
         data["all_actions"] = list(
-            Action.objects.filter(meeting=meeting).select_related("owner__person").order_by("owner__person__name")
+            Action.objects.filter(meeting=meeting)
+            .select_related("owner__person", "recorded_by")
+            .order_by("owner__person__name")
         )
         data["members"] = learning_set.active_members()
     elif kind == "airtime":
@@ -71,7 +76,9 @@ def setwork_panel(
             data["notes"] = notes
             data["questions"] = list(notes.questions.select_related("asked_by__person"))
             data["labels_shown"] = airtime.labels_shown(data["questions"], viewer, is_facilitator=is_facilitator)
-            data["actions"] = list(Action.objects.filter(meeting=meeting, owner=presenter))
+            data["actions"] = list(
+                Action.objects.filter(meeting=meeting, owner=presenter).select_related("recorded_by")
+            )
         data["presenters"] = airtime.presenter_order(meeting)
         data["members"] = learning_set.active_members()
     elif kind == "consensus":
