@@ -21,7 +21,7 @@ from actionset.meetings.methods import phases_for
 from actionset.meetings.models import Meeting
 from actionset.organisations.models import Organisation
 from actionset.room.models import Action
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, screenshot
 from tests.factories import (
     EnrolmentFactory,
     FacilitatorAssignmentFactory,
@@ -131,6 +131,15 @@ class Room:
         self.facilitator.get_by_role("button", name="End the meeting now").click()
         self.phase("Meeting ended")
 
+    def screenshots(self, name: str) -> None:
+        """Each view at both widths: the facilitator's and a member's, at 1280 and at 390 px."""
+        screenshot(self.facilitator, f"live-{name}-facilitator-1280")
+        self.facilitator.set_viewport_size(PHONE)
+        screenshot(self.facilitator, f"live-{name}-facilitator-390")
+        self.facilitator.set_viewport_size(DESKTOP)
+        screenshot(self.amara, f"live-{name}-member-1280")
+        screenshot(self.ben, f"live-{name}-member-390")
+
     # --- panel changes, each seen by the other two devices ---
 
     def attendance(self) -> None:
@@ -198,6 +207,7 @@ def test_a_uk_meeting_every_panel_live(room: tuple[Room, Meeting]) -> None:
     r.attendance()
     r.next(t[1])
     r.progress()
+    r.screenshots("uk-progress")
     r.next(t[2])
     # Amara bids from her laptop; the facilitator sees the bid where the order is agreed, Ben sees the order.
     bids = r.amara.locator("#panel-bids")
@@ -213,6 +223,7 @@ def test_a_uk_meeting_every_panel_live(room: tuple[Room, Meeting]) -> None:
     behalf.get_by_role("button", name="Record their bid").click()
     r.sees([r.amara, r.ben], lambda p: p.locator("#panel-bids .presenter-order"), "Chloe Brown")
     expect(r.facilitator.locator("#panel-bids table")).to_contain_text("recorded by Fola Facilitator")
+    r.screenshots("uk-bids")
     r.facilitator.locator("#panel-bids").get_by_label("Position of Amara Okafor").fill("1")
     r.facilitator.locator("#panel-bids").get_by_role("button", name="Agree this order").click()
     r.next(t[3])
@@ -220,6 +231,7 @@ def test_a_uk_meeting_every_panel_live(room: tuple[Room, Meeting]) -> None:
     r.airtime_notes(r.amara, "Night shifts never hear what day shifts decide")
     r.question(r.ben, "What would the night team say?")
     r.action(r.amara, "Sit in on a night handover")
+    r.screenshots("uk-airtime")
     r.next(t[4])
     r.review(r.ben)
     r.next(t[5])
@@ -254,8 +266,10 @@ def test_a_wial_meeting_every_panel_live(room: tuple[Room, Meeting]) -> None:
     r.sees(r.others(r.ben), lambda p: p.locator("#panel-consensus .statements"), "Nobody owns the rota")
     r.amara.locator("#panel-consensus").get_by_role("button", name=re.compile("^Yes")).click()
     r.sees(r.others(r.amara), lambda p: p.locator("#panel-consensus .statements .badge"), "Yes")
+    r.screenshots("wial-consensus")
     r.next(t[4])
     r.action(r.amara, "Name an owner for the rota")
+    r.screenshots("wial-actions")
     r.next(t[5])
     r.next(t[6])
     r.end()
@@ -274,6 +288,7 @@ def test_an_incident_meeting_every_panel_live(room: tuple[Room, Meeting]) -> Non
     r.question(r.facilitator, "Who else was there?")
     r.next(t[3])
     r.action(r.amara, "Call the customer back")
+    r.screenshots("incident-response")
     r.next(t[4])
     r.review(r.ben)
     r.end()
@@ -294,5 +309,6 @@ def test_a_troika_meeting_every_panel_live(room: tuple[Room, Meeting]) -> None:
     # The facilitator writes down Ben's action as he says it; the room sees who wrote it down.
     r.action(r.facilitator, "Ask the ward manager")
     r.sees([r.amara, r.ben], lambda p: p.get_by_test_id("recorded-by"), "recorded by Fola Facilitator")
+    r.screenshots("troika-round")
     r.next(t[2])
     r.end()
