@@ -38,7 +38,6 @@ import os
 import platform
 import random
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -52,7 +51,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from web import _children, database, gunicorn, manage, percentile, production_env
+from web import _children, _clean_up, database, gunicorn, manage, percentile, production_env
 
 REPO = Path(__file__).resolve().parent.parent
 POLL_SECONDS = 1.0  # live.html's hx-trigger="every 1s"
@@ -412,9 +411,7 @@ def main() -> int:
                     rows.append(row)
             report(rows)
     finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
-        print("load average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+        _clean_up(args, workdir)
     return 1 if any(r.failures or r.missed for r in rows) else 0
 
 

@@ -76,11 +76,11 @@ def build_set(method: str) -> tuple[Meeting, User, User, User]:
     return meeting, facilitator, amara, ben
 
 
-def open_live(new_page: Any, live_server: Any, user: User, meeting: Meeting, viewport: dict[str, int]) -> Any:
-    """A browser context signed in as `user` by its session cookie, on the meeting's live page."""
+def sign_in_by_cookie(page: Any, live_server: Any, user: User) -> None:
+    """Sign the page's browser context in as `user` by a session cookie, without the sign-in page."""
     client = Client()
     client.force_login(user)
-    page = new_page(viewport)
+    page.context.clear_cookies()
     page.context.add_cookies(
         [
             {
@@ -90,6 +90,12 @@ def open_live(new_page: Any, live_server: Any, user: User, meeting: Meeting, vie
             }
         ]
     )
+
+
+def open_live(new_page: Any, live_server: Any, user: User, meeting: Meeting, viewport: dict[str, int]) -> Any:
+    """A browser context signed in as `user`, on the meeting's live page."""
+    page = new_page(viewport)
+    sign_in_by_cookie(page, live_server, user)
     page.goto(f"/meetings/{meeting.public_id}/live/")
     return page
 

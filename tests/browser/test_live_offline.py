@@ -7,8 +7,6 @@ import re
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from actionset.meetings.models import Attendance, Meeting
@@ -23,7 +21,7 @@ from actionset.room.models import (
     ProcessReview,
 )
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_live_every_panel import FOLLOW_MS, build_set, open_live, titles
+from tests.browser.test_live_every_panel import FOLLOW_MS, build_set, open_live, sign_in_by_cookie, titles
 
 
 class Device:
@@ -245,18 +243,7 @@ def test_what_one_person_queued_is_never_sent_or_shown_as_someone_else(
     page.unroute("**/review/")
 
     # Ben signs in at the same browser before it is sent.
-    client = Client()
-    client.force_login(ben_user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in_by_cookie(page, live_server, ben_user)
     page.goto(f"/meetings/{meeting.public_id}/live/")
     expect(page.locator("#panel-review").get_by_label("What helped?")).to_have_value("")
     expect(page.get_by_test_id("offline-banner")).to_be_hidden()

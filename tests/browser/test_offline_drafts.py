@@ -14,9 +14,8 @@ from tests.factories import TEST_PASSWORD
 WORDS = "Slower questions helped; nobody rushed to advise."
 
 
-def test_a_review_typed_offline_is_kept_and_saved_when_the_connection_returns(
-    new_page: Any, transactional_db: Any
-) -> None:
+def review_typed(new_page: Any) -> Any:
+    """Amara's phone, on the meeting's work page, with a rating chosen and words typed in her review."""
     meeting, _ = build_world()
     page = new_page(PHONE)
     sign_in(page, "amara@riverford.test", TEST_PASSWORD)
@@ -24,6 +23,14 @@ def test_a_review_typed_offline_is_kept_and_saved_when_the_connection_returns(
     review = page.locator("#panel-review")
     review.get_by_text("7", exact=True).click()
     review.get_by_label("What helped?").fill(WORDS)
+    return page
+
+
+def test_a_review_typed_offline_is_kept_and_saved_when_the_connection_returns(
+    new_page: Any, transactional_db: Any
+) -> None:
+    page = review_typed(new_page)
+    review = page.locator("#panel-review")
 
     page.context.set_offline(True)
     # The save fails in the browser, never reaching the server: wait for that failure, not for a guessed time.
@@ -44,13 +51,8 @@ def test_a_review_typed_offline_is_kept_and_saved_when_the_connection_returns(
 
 
 def test_a_draft_typed_but_not_sent_comes_back_after_a_reload(new_page: Any, transactional_db: Any) -> None:
-    meeting, _ = build_world()
-    page = new_page(PHONE)
-    sign_in(page, "amara@riverford.test", TEST_PASSWORD)
-    page.goto(f"/sets/meetings/{meeting.public_id}/work/")
+    page = review_typed(new_page)
     review = page.locator("#panel-review")
-    review.get_by_text("7", exact=True).click()
-    review.get_by_label("What helped?").fill(WORDS)
     page.reload()
     # The words and the rating chosen are both back, and nothing was sent.
     review = page.locator("#panel-review")
