@@ -21,7 +21,7 @@ from actionset.meetings.methods import phases_for
 from actionset.meetings.models import Meeting
 from actionset.organisations.models import Organisation
 from actionset.room.models import Action
-from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, screenshot, serious_accessibility_violations
 from tests.factories import (
     EnrolmentFactory,
     FacilitatorAssignmentFactory,
@@ -214,6 +214,7 @@ def test_a_uk_meeting_every_panel_live(room: tuple[Room, Meeting]) -> None:
     r.next(t[1])
     r.progress()
     r.screenshots("uk-progress")
+    assert serious_accessibility_violations(r.facilitator) == []
     r.next(t[2])
     # Amara bids from her laptop; the facilitator sees the bid where the order is agreed, Ben sees the order.
     bids = r.amara.locator("#panel-bids")
@@ -230,6 +231,9 @@ def test_a_uk_meeting_every_panel_live(room: tuple[Room, Meeting]) -> None:
     r.sees([r.amara, r.ben], lambda p: p.locator("#panel-bids .presenter-order"), "Chloe Brown")
     expect(r.facilitator.locator("#panel-bids table")).to_contain_text("recorded by Fola Facilitator")
     r.screenshots("uk-bids")
+    behalf.locator("summary").click()  # open again, for the check to read the on-behalf form too
+    assert serious_accessibility_violations(r.facilitator) == []
+    assert serious_accessibility_violations(r.ben) == []
     r.facilitator.locator("#panel-bids").get_by_label("Position of Amara Okafor").fill("1")
     r.facilitator.locator("#panel-bids").get_by_role("button", name="Agree this order").click()
     r.next(t[3])

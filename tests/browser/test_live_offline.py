@@ -20,7 +20,7 @@ from actionset.room.models import (
     ContractAcknowledgement,
     ProcessReview,
 )
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, screenshot
 from tests.browser.test_live_every_panel import FOLLOW_MS, build_set, open_live, sign_in_by_cookie, titles
 
 
@@ -145,6 +145,7 @@ def test_every_uk_room_form_sent_offline_is_sent_when_the_connection_returns(uk:
     panel.get_by_label("Action for Amara Okafor").fill("Write a handover checklist")
     panel.get_by_role("button", name="Add action").click()
     amara.waiting(3)
+    screenshot(amara_page, "live-offline-member-390")
     amara.online()
     amara.sent()
     assert AirtimeNotes.objects.get().issue == "Handovers drop things"
