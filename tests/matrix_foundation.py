@@ -123,6 +123,13 @@ CASES: dict[str, Case] = {
         org_a_rule(OK, staff=("administrator", "designer", "developer"), org=("admin",)),
     ),
     "organisations:people_import": Case("get", org_a, org_a_rule(OK, staff=MAINTAINERS, org=("admin",))),
+    "organisations:people_search": Case(
+        "get", org_a, org_a_rule(OK, staff=("administrator", "designer", "developer"), org=("admin",))
+    ),
+    "organisations:people_attributes": Case("get", org_a, org_a_rule(OK, staff=MAINTAINERS, org=("admin",))),
+    "organisations:people_chart": Case(
+        "get", org_a, org_a_rule(OK, staff=("administrator", "designer", "developer"), org=("admin",))
+    ),
     "organisations:person_new": Case("get", org_a, org_a_rule(OK, staff=MAINTAINERS, org=("admin",))),
     "organisations:person": Case("get", person_in_a, org_a_rule(OK, staff=MAINTAINERS, org=("admin",))),
     "organisations:person_roles": Case(

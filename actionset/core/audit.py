@@ -102,6 +102,7 @@ class AuditAction(models.TextChoices):
         _("Organisation's two-factor policy changed"),
     )
     ORGANISATION_UPDATED = "organisation.updated", _("Organisation details changed")
+    ORGANISATION_ATTRIBUTES_CHANGED = "organisation.attributes_changed", _("Organisation's own attributes changed")
     PAGE_CREATED = "page.created", _("Site page created")
     PAGE_PUBLISHED = "page.published", _("Site page published")
     PAGE_UNPUBLISHED = "page.unpublished", _("Site page unpublished")
@@ -116,6 +117,7 @@ class AuditAction(models.TextChoices):
     PROGRAMME_EVALUATION_CHANGED = "programme.evaluation_changed", _("Evaluation plan changed")
     PROGRAMME_EVENT_DELETED = "programme.event_deleted", _("Programme event removed")
     PROGRAMME_EVENT_SAVED = "programme.event_saved", _("Programme event saved")
+    VENUE_SAVED = "venue.saved", _("Venue saved")
     PROGRAMME_POOL_IMPORTED = "programme.pool_imported", _("Participant pool imported")
     PROGRAMME_RUN_SHEET = "programme.run_sheet", _("Run sheet timings changed")
     PROGRAMME_STATUS_CHANGED = "programme.status_changed", _("Programme status changed")
@@ -133,6 +135,7 @@ class AuditAction(models.TextChoices):
     SETS_MEETING_LINK_CHANGED = "sets.meeting_link_changed", _("Set's meeting link changed")
     SETS_MEMBER_MOVED = "sets.member_moved", _("Member moved between sets")
     SETS_PUBLISHED = "sets.published", _("Sets published")
+    SETS_EXPORTED = "sets.exported", _("Set lists exported")
     STAFF_ROLES_CHANGED = "staff_roles.changed", _("Staff roles changed")
     TESTIMONIAL_CONSENT_LAPSED = "testimonial.consent_lapsed", _("Testimonial consent lapsed")
     TESTIMONIAL_CONSENT_RECORDED = "testimonial.consent_recorded", _("Testimonial consent recorded")

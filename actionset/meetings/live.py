@@ -119,13 +119,18 @@ def current_version(meeting: Meeting) -> str:
     On a miss the database answers and the cache is filled with `add`, which never overwrites: a change saved
     meanwhile has written its own, newer version, and an older one read here must not replace it.
     """
-    key = _version_key(meeting.pk)
-    cached = cache.get(key)
+    cached = cached_version(meeting.pk)
     if cached is not None:
-        return str(cached)
+        return cached
     tag = version_tag(MeetingRun.objects.filter(meeting=meeting).only("version", "started_at").first())
-    cache.add(key, tag, VERSION_SECONDS)
+    cache.add(_version_key(meeting.pk), tag, VERSION_SECONDS)
     return tag
+
+
+def cached_version(meeting_id: int) -> str | None:
+    """`version_tag` of the meeting's run as the shared cache holds it, or None when it does not."""
+    cached = cache.get(_version_key(meeting_id))
+    return None if cached is None else str(cached)
 
 
 def version_saved(sender: type[MeetingRun], instance: MeetingRun, **kwargs: Any) -> None:
@@ -140,20 +145,20 @@ def version_deleted(sender: type[MeetingRun], instance: MeetingRun, **kwargs: An
     cache.delete(_version_key(instance.meeting_id))
 
 
-def _room_key(learning_set_id: int) -> str:
-    return f"live-room:{learning_set_id}"
+def _room_key(meeting_id: int) -> str:
+    return f"live-room:{meeting_id}"
 
 
 def room_version(meeting: Meeting) -> str:
     """A token that changes whenever the set writes anything its panels show (bids, reports, questions, actions,
-    statements, reviews, acknowledgements, attendance): the second half of the live state's tag.
+    statements, reviews, acknowledgements, attendance): the second half of the live state's tag (`poll_tag`).
 
     Read it before the panels' rows, as the fragment does. The token is only ever replaced after the change has
     committed (`room_changed`), so a device that read the old token may have rendered the new rows, never the other
     way round: at worst it renders once more. A token the cache has lost is replaced by a new one, which sends
     every device the panels again rather than leaving any of them behind.
     """
-    key = _room_key(meeting.learning_set_id)
+    key = _room_key(meeting.pk)
     cached = cache.get(key)
     if cached is None:
         cache.add(key, token_hex(4), VERSION_SECONDS)
@@ -162,13 +167,40 @@ def room_version(meeting: Meeting) -> str:
 
 
 def room_changed(learning_set_id: int) -> None:
-    """Tell every device in the set's meeting that its panels are out of date, once the change is committed.
+    """Tell every device in the set's meetings that its panels are out of date, once the change is committed.
 
     A new random token rather than a count: two changes committing at once cannot leave the token at a value some
-    device already holds, whichever writes it last. Keyed by the set, not the meeting, since the ground rules a
-    meeting shows are the set's.
+    device already holds, whichever writes it last. Every meeting of the set, since the ground rules a meeting
+    shows are the set's; keyed by the meeting, so that the unchanged poll (meetings/poll.py), which knows only the
+    meeting, reads it without a query.
     """
-    transaction.on_commit(lambda: cache.set(_room_key(learning_set_id), token_hex(4), VERSION_SECONDS))
+
+    def bump() -> None:
+        token = token_hex(4)
+        meetings = Meeting.objects.filter(learning_set_id=learning_set_id).values_list("pk", flat=True)
+        cache.set_many({_room_key(pk): token for pk in meetings}, VERSION_SECONDS)
+
+    transaction.on_commit(bump)
+
+
+def poll_tag(run: MeetingRun | None, room: str) -> str:
+    """What a device's tag says it shows: the run's `version_tag` and the room's token."""
+    return f"{version_tag(run)}+{room}"
+
+
+def poll_version(meeting: Meeting) -> str:
+    """`poll_tag` of the meeting now, from the shared cache, filling it from the database where it has lost it."""
+    return f"{current_version(meeting)}+{room_version(meeting)}"
+
+
+def cached_poll_version(meeting_id: int) -> str | None:
+    """`poll_tag` of the meeting as the shared cache holds it, or None when it has lost either half."""
+    # One round trip to the cache for both halves.
+    found = cache.get_many([_version_key(meeting_id), _room_key(meeting_id)])
+    run, room = found.get(_version_key(meeting_id)), found.get(_room_key(meeting_id))
+    if run is None or room is None:
+        return None
+    return f"{run}+{room}"
 
 
 def run_of(meeting: Meeting) -> MeetingRun | None:

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from actionset.accounts.http import user_of
 from actionset.core.access import access, actor_for, can
-from actionset.meetings import live
+from actionset.meetings import live, poll
 from actionset.meetings.methods import MAX_MINUTES, MIN_MINUTES, Phase, phases_for
 from actionset.meetings.models import Attendance, Meeting, MeetingRun
 from actionset.meetings.views import meeting_from_url, programme_from_url
@@ -92,11 +92,12 @@ def _panel_key(state: live.LiveState, room: str) -> str:
     return f"{run.phase_index}-{run.presenter_id or 0}-{room}"
 
 
-def _etag(meeting: Meeting, version: str, view: str, room: str = "") -> str:
+def _etag(request: HttpRequest, meeting: Meeting, version: str, view: str) -> str:
     # The facilitator's fragment holds controls and guidance a member's does not, and the room display shows
-    # less than either, so each gets its own tag. `version` is live.version_tag's: the run's version and start;
-    # `room` is live.room_version's, for the views that show the set's panels (the room display shows none).
-    return f'"live-{meeting.public_id.hex[:12]}-{version}-{room}-{view}"'
+    # less than either, so each gets its own tag. `version` is live.poll_tag's: the run's version and start, and
+    # the room's token. The tag is signed for this session (meetings/poll.py), so an unchanged poll is answered
+    # before the session and the access check are read.
+    return poll.issue(request, meeting.pk, meeting.public_id, version, view)
 
 
 def _view_kind(is_facilitator: bool) -> str:
@@ -184,7 +185,7 @@ def _state_context(
         "now_ms": round(state.now.timestamp() * 1000),
         "started_ms": round(run.phase_started_at.timestamp() * 1000) if run else 0,
         "paused_ms": round(run.paused_at.timestamp() * 1000) if run and run.paused_at else "",
-        "etag": _etag(meeting, live.version_tag(run), view or _view_kind(is_facilitator), room),
+        "etag": _etag(request, meeting, live.poll_tag(run, room), view or _view_kind(is_facilitator)),
         "error": error,
         "conflict": conflict,
         "confirm": confirm,
@@ -251,25 +252,22 @@ def live_state(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     """The state fragment, or 304 when the device already shows the current version."""
     # The rule has already let the viewer in (`in_set`); only whether they facilitate remains, and the tag is
     # all it decides here. Were the two ever to disagree, the fragment below would just be sent in full.
-    view = _view_kind(facilitates_set(actor_for(request), meeting))
-    unchanged = _not_modified(request, meeting, view, live.room_version(meeting))
+    unchanged = _not_modified(request, meeting, _view_kind(facilitates_set(actor_for(request), meeting)))
     return unchanged or _fragment(request, meeting)
 
 
-def _not_modified(request: HttpRequest, meeting: Meeting, view: str, room: str = "") -> HttpResponse | None:
-    """A bodiless 304 when the device already shows the current version of the meeting, else None."""
-    # From the shared cache: an unchanged poll costs the access check and two cache reads (live.current_version,
-    # live.room_version), and no table.
-    etag = _etag(meeting, live.current_version(meeting), view, room)
-    # Compared weakly (RFC 9110, as If-None-Match is): a gzipped fragment's tag goes out as W/"…", and a browser
-    # may send it back so.
-    sent = [t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")]
-    if etag not in sent:
-        return None
-    response = HttpResponseNotModified()
-    response["ETag"] = etag
-    response["Cache-Control"] = "private, no-cache"
-    return response
+def _not_modified(request: HttpRequest, meeting: Meeting, view: str) -> HttpResponse | None:
+    """A bodiless 304 when the device already shows the current version of the meeting, else None.
+
+    UnchangedPollMiddleware answers most unchanged polls before this view; this one answers those it could not
+    (the cache had lost the version or the room's token, or the tag is for another view now), with the access check
+    already made.
+    """
+    version = live.poll_version(meeting)
+    for tag in poll.verified(request, meeting.public_id):
+        if tag.meeting_id == meeting.pk and tag.version == version and tag.view == view:
+            return poll.not_modified(tag.etag)
+    return None
 
 
 @access("meeting.content", load=meeting_from_url)
@@ -282,8 +280,11 @@ def live_display(request: HttpRequest, meeting: Meeting) -> HttpResponse:
         unchanged = _not_modified(request, meeting, "d")
         if unchanged is not None:
             return unchanged
+    # The display shows no panel, but its tag carries the room's token like every other view's: the poll's
+    # middleware compares one version for all of them.
+    room = live.room_version(meeting)
     state = live.live_state(meeting)
-    context = _state_context(request, meeting, state, is_facilitator=False, view="d")
+    context = _state_context(request, meeting, state, is_facilitator=False, view="d", room=room)
     context["viewer_enrolment"] = None
     template = "meetings/live_display.html#display" if request.htmx else "meetings/live_display.html"  # type: ignore[attr-defined]
     response = render(request, template, context)

@@ -7,13 +7,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,6 +28,7 @@ from actionset.core import spreadsheets
 from actionset.core.access import access, actor_for, can, visible
 from actionset.organisations import people_io
 from actionset.organisations.forms import (
+    AttributeNamesForm,
     OrganisationForm,
     OrganisationRolesForm,
     OrganisationTwoFactorForm,
@@ -36,10 +38,12 @@ from actionset.organisations.forms import (
 from actionset.organisations.models import Organisation, Person
 from actionset.organisations.services import (
     AccessChangeRefused,
+    AttributesRefused,
     ImportResult,
     account_change_refusal,
     account_deactivate,
     account_reactivate,
+    organisation_attributes_set,
     organisation_create,
     organisation_two_factor_set,
     organisation_update,
@@ -308,9 +312,10 @@ def people_export(request: HttpRequest, export: DirectoryExport) -> HttpResponse
 
 @access("people.manage", load=organisation_from_url)
 def person_new(request: HttpRequest, organisation: Organisation) -> HttpResponse:
-    form = PersonForm(request.POST or None, organisation=organisation)
+    form = PersonForm(request.POST or None, organisation=organisation, search_url=_search_url(organisation))
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in PersonForm.Meta.fields}
+        data["attributes"] = form.attribute_values()
         person = person_save(actor=user_of(request), organisation=organisation, data=data, request=request)
         messages.success(request, f"{person.name} added to the directory.")
         return redirect("organisations:people", organisation=organisation.public_id)
@@ -323,9 +328,12 @@ def person_new(request: HttpRequest, organisation: Organisation) -> HttpResponse
 def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
     organisation = person.organisation
     actor = actor_for(request)
-    form = PersonForm(request.POST or None, instance=person, organisation=organisation)
+    form = PersonForm(
+        request.POST or None, instance=person, organisation=organisation, search_url=_search_url(organisation)
+    )
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in PersonForm.Meta.fields}
+        data["attributes"] = form.attribute_values()
         person.refresh_from_db()
         person_save(actor=user_of(request), organisation=organisation, person=person, data=data, request=request)
         messages.success(request, f"{person.name}'s details saved.")
@@ -344,6 +352,83 @@ def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
             "can_change_roles": can(actor, "people.roles", person),
             "can_help_sign_in": can(actor, "people.recovery", person),
             "invitations": invitations,
+            "reporting_line": reporting_line(person),
+            "reports": person.reports.order_by(Lower("name"), "pk")[:REPORTS_SHOWN],
+            "report_count": person.reports.count(),
+            "can_view_people": can(actor, "people.view", organisation),
+        },
+    )
+
+
+#: Direct reports listed on a person's page; the org chart lists them all, a page at a time.
+REPORTS_SHOWN = 10
+
+
+def reporting_line(person: Person, levels: int = 12) -> list[Person]:
+    """`person`'s manager, their manager, and so on up, nearest first (at most `levels`, and never round a loop)."""
+    line: list[Person] = []
+    seen = {person.pk}
+    current = person.line_manager if person.line_manager_id else None
+    while current is not None and current.pk not in seen and len(line) < levels:
+        line.append(current)
+        seen.add(current.pk)
+        current = Person.objects.select_related("line_manager").get(pk=current.pk).line_manager
+    return line
+
+
+def _search_url(organisation: Organisation) -> str:
+    return reverse("organisations:people_search", kwargs={"organisation": organisation.public_id})
+
+
+#: Suggestions offered as a manager's address is typed: enough to find anyone by a few letters of their name.
+SUGGESTIONS = 20
+
+
+@access("people.view", load=organisation_from_url)
+def people_search(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    """The `<option>`s the line-manager box offers: people whose name or address contains what was typed."""
+    typed = (request.GET.get("line_manager") or request.GET.get("q") or "").strip()
+    found = Person.objects.none()
+    if len(typed) >= 2:
+        people = visible(actor_for(request), "people.view", Person.objects.filter(organisation=organisation))
+        found = people.filter(Q(name__icontains=typed) | Q(email__icontains=typed)).in_directory_order()[:SUGGESTIONS]
+    response = render(request, "organisations/_people_options.html", {"people": found})
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@access("people.view", load=organisation_from_url)
+def people_chart(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    """The organisation as its reporting lines: one person, the line above them, and their direct reports.
+
+    A page at a time, each report with the number of their own, so that a 10,000-person organisation is walked
+    down level by level rather than drawn at once. Without `under`, the people who report to no one are the top.
+    """
+    actor = actor_for(request)
+    people = visible(actor, "people.view", Person.objects.filter(organisation=organisation))
+    under = None
+    if request.GET.get("under"):
+        try:
+            under = people.select_related("line_manager").get(public_id=UUID(request.GET["under"]))
+        except (ValueError, Person.DoesNotExist) as exc:
+            raise Http404 from exc
+    level = people.filter(line_manager=under) if under else people.filter(line_manager__isnull=True)
+    counts = Person.objects.filter(line_manager=OuterRef("pk")).order_by().values("line_manager")
+    level = level.annotate(
+        report_count=Coalesce(Subquery(counts.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0)
+    ).order_by(Lower("name"), "pk")
+    page = Paginator(level, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "organisations/chart.html",
+        {
+            "organisation": organisation,
+            "under": under,
+            "line": list(reversed(reporting_line(under))) if under else [],
+            "page": page,
+            # Kept by the pagination links (includes/pagination.html).
+            "page_query": urlencode({"under": str(under.public_id)}) if under else "",
+            "can_manage": can(actor, "people.manage", organisation),
         },
     )
 
@@ -394,3 +479,23 @@ def person_recovery(request: HttpRequest, person: Person) -> HttpResponse:
     if person.user is None:
         return render(request, "accounts/recovery_start.html", {"login": None, "back": back, **context})
     return recovery_page(request, user=person.user, organisation=person.organisation, back=back, context=context)
+
+
+@access("people.manage", load=organisation_from_url)
+def people_attributes(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    """What else the organisation records about its people (organisation_attributes_set)."""
+    form = AttributeNamesForm(request.POST or None, initial={"names": "\n".join(organisation.attribute_names)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation_attributes_set(
+                actor=user_of(request),
+                organisation=organisation,
+                names=form.cleaned_data["names"].splitlines(),
+                request=request,
+            )
+        except AttributesRefused as refused:
+            form.add_error("names", str(refused))
+        else:
+            messages.success(request, _("Attributes saved."))
+            return redirect("organisations:people", organisation=organisation.public_id)
+    return render(request, "organisations/attributes.html", {"organisation": organisation, "form": form})

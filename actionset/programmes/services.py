@@ -17,8 +17,9 @@ from actionset.core.audit import AuditAction, audit_record
 from actionset.core.spreadsheets import FileProblem, normalise_heading, read_rows
 from actionset.organisations.models import Organisation, Person
 from actionset.programmes.blueprints import BLUEPRINTS
-from actionset.programmes.models import Enrolment, EvaluationPoint, Programme, ProgrammeEvent
+from actionset.programmes.models import Enrolment, EvaluationPoint, Programme, ProgrammeEvent, Venue
 from actionset.programmes.slots import parse_availability
+from actionset.programmes.transitions import programme_moved
 
 
 class TransitionRefused(Exception):
@@ -132,6 +133,7 @@ def programme_move(*, actor: User, programme: Programme, status: str, request: H
         before = programme.status
         programme.status = status
         programme.save(update_fields=["status", "updated_at"])
+        programme_moved.send(sender=Programme, programme=programme, before=before, after=status, actor=actor)
         audit_record(
             actor=actor,
             action=AuditAction.PROGRAMME_STATUS_CHANGED,
@@ -346,3 +348,97 @@ def pool_import(
             request=request,
         )
     return result
+
+
+# --- the next cohort -----------------------------------------------------------------------------
+
+#: What a programme's design is, and so what its next cohort starts from. Who joins, the sets, the meetings and
+#: everything said in them belong to the cohort that ran, and are never copied.
+DESIGN_FIELDS = (
+    "aims",
+    "brief_context",
+    "brief_why",
+    "brief_tried",
+    "brief_success",
+    "mandate",
+    "method",
+    "format",
+    "set_size_min",
+    "set_size_max",
+    "number_of_meetings",
+    "cadence_weeks",
+    "meeting_minutes",
+    "location",
+    "venue",
+    "time_zone",
+    "phase_minutes",
+    "max_sets_per_facilitator",
+)
+
+
+def programme_clone(
+    *, actor: User, programme: Programme, title: str, start_date: dt.date, request: HttpRequest | None = None
+) -> Programme:
+    """A draft programme for the next cohort: the design, sponsors, evaluation plan and events of `programme`,
+    the events moved by as much as the first meetings move. No participants, sets or meetings."""
+    with transaction.atomic():
+        clone = Programme.objects.create(
+            organisation=programme.organisation,
+            title=title,
+            designer=actor,
+            start_date=start_date,
+            **{name: getattr(programme, name) for name in DESIGN_FIELDS},
+        )
+        clone.sponsors.set(programme.sponsors.all())
+        EvaluationPoint.objects.bulk_create(
+            [
+                EvaluationPoint(programme=clone, instrument=p.instrument, timing=p.timing)
+                for p in programme.evaluation_points.all()
+            ]
+        )
+        # Without the original's start there is nothing to move the events by, and dates kept as they were would
+        # be in the past: the designer adds them again.
+        if programme.start_date is not None:
+            shift = start_date - programme.start_date
+            ProgrammeEvent.objects.bulk_create(
+                [
+                    ProgrammeEvent(
+                        programme=clone,
+                        kind=event.kind,
+                        title=event.title,
+                        starts_at=event.starts_at + shift,
+                        ends_at=event.ends_at + shift,
+                        location=event.location,
+                    )
+                    for event in programme.events.all()
+                ]
+            )
+        audit_record(
+            actor=actor,
+            action=AuditAction.PROGRAMME_CREATED,
+            target=clone,
+            organisation=programme.organisation,
+            detail={"cloned_from": str(programme.public_id)},
+            request=request,
+        )
+    return clone
+
+
+def venue_save(
+    *, actor: User, data: dict[str, Any], venue: Venue | None = None, request: HttpRequest | None = None
+) -> Venue:
+    with transaction.atomic():
+        venue = venue or Venue()
+        for key, value in data.items():
+            setattr(venue, key, value)
+        venue.full_clean()
+        venue.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.VENUE_SAVED,
+            target=venue,
+            organisation=venue.organisation,
+            detail={"rooms": venue.rooms},
+            request=request,
+        )
+    return venue

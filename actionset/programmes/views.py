@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Model, Prefetch, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actionset.accounts.http import user_of
@@ -16,7 +19,9 @@ from actionset.organisations.models import Organisation, Person
 from actionset.organisations.views import organisation_from_url
 from actionset.programmes import services
 from actionset.programmes.blueprints import BLUEPRINTS
+from actionset.programmes.checks import event_warnings, planned_span
 from actionset.programmes.forms import (
+    CloneForm,
     EnrolForm,
     EnrolmentForm,
     EvaluationPlanForm,
@@ -24,9 +29,11 @@ from actionset.programmes.forms import (
     NewProgrammeForm,
     PoolImportForm,
     ProgrammeForm,
+    VenueForm,
 )
-from actionset.programmes.models import Enrolment, EvaluationPoint, Programme, ProgrammeEvent
+from actionset.programmes.models import Enrolment, EvaluationPoint, Programme, ProgrammeEvent, Venue
 from actionset.programmes.slots import SLOT_SHORT, SLOTS
+from actionset.programmes.transitions import consequences
 
 TIMING_ORDER = {value: index for index, value in enumerate(EvaluationPoint.Timing.values)}
 
@@ -174,31 +181,63 @@ def programme_status(request: HttpRequest, programme: Programme) -> HttpResponse
     status = request.POST.get("status", "")
     if status not in Programme.Status.values:
         messages.error(request, "That is not a stage a programme can be in.")
-    else:
-        try:
-            services.programme_move(actor=user_of(request), programme=programme, status=status, request=request)
-            messages.success(request, f"The programme is now {Programme.Status(status).label.lower()}.")
-        except services.TransitionRefused as refused:
-            messages.error(request, str(refused))
+        return redirect("programmes:detail", programme=programme.public_id)
+    # What the move would do beyond the stage (cancel meetings still to come, say) is said first, and done only
+    # once the designer confirms; a refused move says why without asking.
+    warnings = consequences(programme, status) if programme.can_move_to(status) else []
+    if warnings and request.POST.get("confirmed") != "yes":
+        return render(
+            request,
+            "programmes/status_confirm.html",
+            programme_page_context(
+                request, programme, "overview", status=status, label=Programme.Status(status).label, warnings=warnings
+            ),
+        )
+    try:
+        services.programme_move(actor=user_of(request), programme=programme, status=status, request=request)
+        messages.success(request, f"The programme is now {Programme.Status(status).label.lower()}.")
+    except services.TransitionRefused as refused:
+        messages.error(request, str(refused))
     return redirect("programmes:detail", programme=programme.public_id)
 
 
 @access("programme.design", load=programme_from_url)
 def programme_events(request: HttpRequest, programme: Programme) -> HttpResponse:
-    form = EventForm(request.POST or None)
+    return _events_page(request, programme, None)
+
+
+@access("programme.design", load=event_from_url)
+def event_edit(request: HttpRequest, event: ProgrammeEvent) -> HttpResponse:
+    return _events_page(request, event.programme, event)
+
+
+def _events_page(request: HttpRequest, programme: Programme, event: ProgrammeEvent | None) -> HttpResponse:
+    """The events, checked against the planned meetings, beside a form that adds one or edits `event`."""
+    form = EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
         services.event_save(
             actor=user_of(request),
             programme=programme,
+            event=event,
             data={f: form.cleaned_data[f] for f in EventForm.Meta.fields},
             request=request,
         )
-        messages.success(request, "Event added.")
+        messages.success(request, _("Event saved.") if event else _("Event added."))
         return redirect("programmes:events", programme=programme.public_id)
+    events = list(programme.events.all())
     return render(
         request,
         "programmes/events.html",
-        programme_page_context(request, programme, "design", form=form, events=programme.events.all()),
+        programme_page_context(
+            request,
+            programme,
+            "design",
+            form=form,
+            events=events,
+            editing=event,
+            span=planned_span(programme),
+            warnings=event_warnings(programme, events),
+        ),
     )
 
 
@@ -209,6 +248,34 @@ def event_delete(request: HttpRequest, event: ProgrammeEvent) -> HttpResponse:
     services.event_delete(actor=user_of(request), event=event, request=request)
     messages.success(request, "Event removed.")
     return redirect("programmes:events", programme=programme.public_id)
+
+
+@access("programme.design", load=programme_from_url)
+def programme_clone(request: HttpRequest, programme: Programme) -> HttpResponse:
+    """A draft for the programme's next cohort, from its design (programmes.services.programme_clone)."""
+    if not can(actor_for(request), "programme.create", programme.organisation):
+        raise PermissionDenied
+    start = programme.start_date
+    later = start + dt.timedelta(weeks=programme.number_of_meetings * programme.cadence_weeks) if start else None
+    form = CloneForm(
+        request.POST or None,
+        initial={"title": _("%(title)s (next cohort)") % {"title": programme.title}, "start_date": later},
+    )
+    if request.method == "POST" and form.is_valid():
+        clone = services.programme_clone(
+            actor=user_of(request),
+            programme=programme,
+            title=form.cleaned_data["title"],
+            start_date=form.cleaned_data["start_date"],
+            request=request,
+        )
+        messages.success(
+            request,
+            _("%(title)s is a draft with this design. Add its participants when you are ready.")
+            % {"title": clone.title},
+        )
+        return redirect("programmes:detail", programme=clone.public_id)
+    return render(request, "programmes/clone.html", programme_page_context(request, programme, "design", form=form))
 
 
 @access("programme.design", load=programme_from_url)
@@ -371,3 +438,37 @@ def my_enrolment(request: HttpRequest, programme: Programme) -> HttpResponse:
         messages.success(request, "Thank you. The programme's designers will use this when forming the sets.")
         return redirect("core:home")
     return render(request, "programmes/my_enrolment.html", {"programme": programme, "form": form})
+
+
+# --- venues --------------------------------------------------------------------------------------
+
+
+def venue_from_url(*, venue: UUID) -> Venue:
+    return get_object_or_404(Venue, public_id=venue)
+
+
+@access("venues.manage")
+def venues(request: HttpRequest) -> HttpResponse:
+    return _venues_page(request, None)
+
+
+@access("venues.manage", load=venue_from_url)
+def venue_edit(request: HttpRequest, venue: Venue) -> HttpResponse:
+    return _venues_page(request, venue)
+
+
+def _venues_page(request: HttpRequest, venue: Venue | None) -> HttpResponse:
+    """Every venue with the rooms it has and the programmes meeting there, beside a form that adds or edits one."""
+    form = VenueForm(request.POST or None, instance=venue)
+    if request.method == "POST" and form.is_valid():
+        saved = services.venue_save(
+            actor=user_of(request),
+            venue=venue,
+            data={f: form.cleaned_data[f] for f in VenueForm.Meta.fields},
+            request=request,
+        )
+        messages.success(request, _("%(venue)s saved.") % {"venue": saved.name})
+        return redirect("programmes:venues")
+    listed = Venue.objects.select_related("organisation").annotate(programme_count=Count("programmes"))
+    page = Paginator(listed.order_by("name", "pk"), 50).get_page(request.GET.get("page"))
+    return render(request, "programmes/venues.html", {"page": page, "form": form, "editing": venue})

@@ -71,21 +71,27 @@ TIERS: dict[str, dict[str, str]] = {
     "accounts.TwoFactorReset": {"email": DIRECTORY, "token_hash": SYSTEM},
     "organisations.Provider": {"name": PUBLIC, "contact_email": PUBLIC},
     "organisations.StaffRole": {"role": SYSTEM},
-    "organisations.Organisation": {"name": PROGRAMME, "sector": PROGRAMME, "notes": PROVIDER},
-    "organisations.Person": dict.fromkeys(("name", "email", "department", "level", "site"), DIRECTORY),
+    "organisations.Organisation": {
+        "name": PROGRAMME,
+        "sector": PROGRAMME,
+        "notes": PROVIDER,
+        "attribute_names": DIRECTORY,
+    },
+    "organisations.Person": dict.fromkeys(("name", "email", "department", "level", "site", "attributes"), DIRECTORY),
     "organisations.OrganisationRole": {"role": SYSTEM},
     "programmes.Programme": dict.fromkeys(
         ("title", "aims", "brief_context", "brief_why", "brief_tried", "brief_success", "location"), PROGRAMME
     )
     | dict.fromkeys(("status", "mandate", "method", "format", "time_zone", "phase_minutes"), SYSTEM),
     "programmes.ProgrammeEvent": {"kind": SYSTEM, "title": PROGRAMME, "location": PROGRAMME},
+    "programmes.Venue": {"name": PROGRAMME, "address": PROGRAMME},
     "programmes.EvaluationPoint": {"instrument": SYSTEM, "timing": SYSTEM},
     # Half-day slot codes, kept by the pool's keepers (designers and the organisation's admins).
     "programmes.Enrolment": {"availability": PROGRAMME},
     "sets.LearningSet": {"name": PROGRAMME, "slot": SYSTEM, "meeting_link": SET_LINK},
     "sets.FacilitatorAssignment": {"role": SYSTEM},
     # The engine's explanation names people and keep-apart pairs: the designers' board (redacted for others).
-    "sets.CompositionRun": {"status": SYSTEM, "explanation": PROGRAMME},
+    "sets.CompositionRun": {"status": SYSTEM, "search": SYSTEM, "explanation": PROGRAMME},
     "room.ContractVersion": {"ground_rules": SET, "sharing_rule": SYSTEM},
     "room.ContractProposal": {"ground_rules": SET, "sharing_rule": SYSTEM, "status": SYSTEM},
     "room.Action": {"text": SET, "learning": SET, "status": SYSTEM},

@@ -91,16 +91,18 @@ def test_anything_written_in_the_room_reaches_the_next_poll_with_its_panel(
     assert meeting is not None
     live.live_start(actor=world.users["facilitator"], meeting=meeting, early=True)
     shown: dict[str, dict[str, str]] = {}
-    for role in ("a_participant", "facilitator"):
-        first = world.client(role).get(_state(world), headers={"HX-Request": "true", "X-Live-Panel": "none"})
+    # One client per role throughout: a device's tag is signed for its session.
+    clients = {role: world.client(role) for role in ("a_participant", "facilitator")}
+    for role, client in clients.items():
+        first = client.get(_state(world), headers={"HX-Request": "true", "X-Live-Panel": "none"})
         panel_key = re.search(r'data-panel-key="([^"]+)"', first.content.decode())
         assert panel_key is not None
         shown[role] = {"HX-Request": "true", "If-None-Match": first["ETag"], "X-Live-Panel": panel_key[1]}
-        assert world.client(role).get(_state(world), headers=shown[role]).status_code == 304
+        assert client.get(_state(world), headers=shown[role]).status_code == 304
     with django_capture_on_commit_callbacks(execute=True):
         WRITES[write](meeting, _member(world))
     for role, headers in shown.items():
-        client = world.client(role)
+        client = clients[role]
         after = client.get(_state(world), headers=headers)
         assert after.status_code == 200, (role, write)
         html = after.content.decode()
