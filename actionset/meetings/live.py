@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from secrets import token_hex
 from typing import Any
 
 from django.core.cache import cache
@@ -142,6 +143,64 @@ def version_saved(sender: type[MeetingRun], instance: MeetingRun, **kwargs: Any)
 
 def version_deleted(sender: type[MeetingRun], instance: MeetingRun, **kwargs: Any) -> None:
     cache.delete(_version_key(instance.meeting_id))
+
+
+def _room_key(meeting_id: int) -> str:
+    return f"live-room:{meeting_id}"
+
+
+def room_version(meeting: Meeting) -> str:
+    """A token that changes whenever the set writes anything its panels show (bids, reports, questions, actions,
+    statements, reviews, acknowledgements, attendance): the second half of the live state's tag (`poll_tag`).
+
+    Read it before the panels' rows, as the fragment does. The token is only ever replaced after the change has
+    committed (`room_changed`), so a device that read the old token may have rendered the new rows, never the other
+    way round: at worst it renders once more. A token the cache has lost is replaced by a new one, which sends
+    every device the panels again rather than leaving any of them behind.
+    """
+    key = _room_key(meeting.pk)
+    cached = cache.get(key)
+    if cached is None:
+        cache.add(key, token_hex(4), VERSION_SECONDS)
+        cached = cache.get(key) or "0"
+    return str(cached)
+
+
+def room_changed(learning_set_id: int) -> None:
+    """Tell every device in the set's meetings that its panels are out of date, once the change is committed.
+
+    A new random token rather than a count: two changes committing at once cannot leave the token at a value some
+    device already holds, whichever writes it last. Every meeting of the set, since the ground rules a meeting
+    shows are the set's; keyed by the meeting, so that the unchanged poll (meetings/poll.py), which knows only the
+    meeting, reads it without a query.
+    """
+
+    def bump() -> None:
+        token = token_hex(4)
+        meetings = Meeting.objects.filter(learning_set_id=learning_set_id).values_list("pk", flat=True)
+        cache.set_many({_room_key(pk): token for pk in meetings}, VERSION_SECONDS)
+
+    transaction.on_commit(bump)
+
+
+def poll_tag(run: MeetingRun | None, room: str) -> str:
+    """What a device's tag says it shows: the run's `version_tag` and the room's token."""
+    return f"{version_tag(run)}+{room}"
+
+
+def poll_version(meeting: Meeting) -> str:
+    """`poll_tag` of the meeting now, from the shared cache, filling it from the database where it has lost it."""
+    return f"{current_version(meeting)}+{room_version(meeting)}"
+
+
+def cached_poll_version(meeting_id: int) -> str | None:
+    """`poll_tag` of the meeting as the shared cache holds it, or None when it has lost either half."""
+    # One round trip to the cache for both halves.
+    found = cache.get_many([_version_key(meeting_id), _room_key(meeting_id)])
+    run, room = found.get(_version_key(meeting_id)), found.get(_room_key(meeting_id))
+    if run is None or room is None:
+        return None
+    return f"{run}+{room}"
 
 
 def run_of(meeting: Meeting) -> MeetingRun | None:
@@ -575,6 +634,7 @@ def attendance_record(
             if enrolment_id not in members or status not in valid:
                 raise LiveError("Attendance can be recorded only for the set's members.")
             Attendance.objects.update_or_create(meeting=meeting, enrolment_id=enrolment_id, defaults={"status": status})
+        room_changed(meeting.learning_set_id)
         counts = {s: list(statuses.values()).count(s) for s in valid}
         audit_record(
             actor=actor,

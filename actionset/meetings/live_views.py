@@ -58,11 +58,24 @@ def _is_facilitator(request: HttpRequest, meeting: Meeting) -> bool:
     return can(actor_for(request), "meeting.facilitate", meeting)
 
 
+#: Kinds of phase that share another kind's panel: whoever holds the set's time (a presenter, a case-giver, a
+#: Troika client) has the airtime panel, where the set notes the issue, the questions asked and the actions named.
+PANEL_OF_KIND = {
+    "presentation": "airtime",
+    "questions": "airtime",
+    "case": "airtime",
+    "clarifying": "airtime",
+    "takes": "airtime",
+    "response": "airtime",
+    "round": "airtime",
+}
+
+
 def _panel_template(phase: Phase | None) -> str | None:
     """The set-content panel for a kind of phase, where one has been written."""
     if phase is None:
         return None
-    name = f"meetings/panels/{phase.kind}.html"
+    name = f"meetings/panels/{PANEL_OF_KIND.get(phase.kind, phase.kind)}.html"
     try:
         get_template(name)
     except TemplateDoesNotExist:
@@ -70,19 +83,20 @@ def _panel_template(phase: Phase | None) -> str | None:
     return name
 
 
-def _panel_key(state: live.LiveState) -> str:
-    """Which panel a device shows: it changes with the phase and the presenter, not with pauses or extensions."""
+def _panel_key(state: live.LiveState, room: str) -> str:
+    """Which panel a device shows, and what the set had written when it was drawn: it changes with the phase, the
+    presenter and anything written in the room (`live.room_version`), not with pauses or extensions."""
     run = state.run
     if run is None or run.is_ended:
-        return "none"
-    return f"{run.phase_index}-{run.presenter_id or 0}"
+        return f"none-{room}"
+    return f"{run.phase_index}-{run.presenter_id or 0}-{room}"
 
 
 def _etag(request: HttpRequest, meeting: Meeting, version: str, view: str) -> str:
     # The facilitator's fragment holds controls and guidance a member's does not, and the room display shows
-    # less than either, so each gets its own tag. `version` is live.version_tag's: the run's version and start.
-    # The tag is signed for this session (meetings/poll.py), so an unchanged poll is answered before the session
-    # and the access check are read.
+    # less than either, so each gets its own tag. `version` is live.poll_tag's: the run's version and start, and
+    # the room's token. The tag is signed for this session (meetings/poll.py), so an unchanged poll is answered
+    # before the session and the access check are read.
     return poll.issue(request, meeting.pk, meeting.public_id, version, view)
 
 
@@ -145,8 +159,9 @@ def _state_context(
     confirm: dict[str, Any] | None = None,
     notice: str = "",
     view: str = "",
+    room: str = "",
 ) -> dict[str, Any]:
-    panel_key = _panel_key(state)
+    panel_key = _panel_key(state, room)
     shown = request.headers.get("X-Live-Panel")
     viewer = None if is_facilitator else meeting.learning_set.member_enrolment(user_of(request))
     run = state.run
@@ -170,7 +185,7 @@ def _state_context(
         "now_ms": round(state.now.timestamp() * 1000),
         "started_ms": round(run.phase_started_at.timestamp() * 1000) if run else 0,
         "paused_ms": round(run.paused_at.timestamp() * 1000) if run and run.paused_at else "",
-        "etag": _etag(request, meeting, live.version_tag(run), view or _view_kind(is_facilitator)),
+        "etag": _etag(request, meeting, live.poll_tag(run, room), view or _view_kind(is_facilitator)),
         "error": error,
         "conflict": conflict,
         "confirm": confirm,
@@ -198,8 +213,9 @@ def _attendance_context(meeting: Meeting) -> dict[str, Any]:
 
 def _page(request: HttpRequest, meeting: Meeting, *, status: int = 200, **extra: Any) -> HttpResponse:
     is_facilitator = _is_facilitator(request, meeting)
+    room = live.room_version(meeting)  # before the rows it stands for: see live.room_version
     state = live.live_state(meeting)
-    context = _state_context(request, meeting, state, is_facilitator=is_facilitator, **extra)
+    context = _state_context(request, meeting, state, is_facilitator=is_facilitator, room=room, **extra)
     context["panel_oob"] = False
     context.update(_attendance_context(meeting))
     if is_facilitator:
@@ -211,8 +227,12 @@ def _fragment(
     request: HttpRequest, meeting: Meeting, run: MeetingRun | None = None, *, status: int = 200, **extra: Any
 ) -> HttpResponse:
     is_facilitator = _is_facilitator(request, meeting)
+    room = live.room_version(meeting)  # before the rows it stands for: see live.room_version
     state = live.live_state(meeting, run)
-    context = _state_context(request, meeting, state, is_facilitator=is_facilitator, **extra)
+    context = _state_context(request, meeting, state, is_facilitator=is_facilitator, room=room, **extra)
+    if context["panel_oob"]:
+        # The attendance beside the panel is the set's too, and is redrawn with it.
+        context.update(_attendance_context(meeting))
     response = render(request, "meetings/live.html#state", context, status=status)
     response["ETag"] = context["etag"]
     response["Cache-Control"] = "private, no-cache"
@@ -240,9 +260,10 @@ def _not_modified(request: HttpRequest, meeting: Meeting, view: str) -> HttpResp
     """A bodiless 304 when the device already shows the current version of the meeting, else None.
 
     UnchangedPollMiddleware answers most unchanged polls before this view; this one answers those it could not
-    (the cache had lost the version, or the tag is for another view now), with the access check already made.
+    (the cache had lost the version or the room's token, or the tag is for another view now), with the access check
+    already made.
     """
-    version = live.current_version(meeting)
+    version = live.poll_version(meeting)
     for tag in poll.verified(request, meeting.public_id):
         if tag.meeting_id == meeting.pk and tag.version == version and tag.view == view:
             return poll.not_modified(tag.etag)
@@ -259,8 +280,11 @@ def live_display(request: HttpRequest, meeting: Meeting) -> HttpResponse:
         unchanged = _not_modified(request, meeting, "d")
         if unchanged is not None:
             return unchanged
+    # The display shows no panel, but its tag carries the room's token like every other view's: the poll's
+    # middleware compares one version for all of them.
+    room = live.room_version(meeting)
     state = live.live_state(meeting)
-    context = _state_context(request, meeting, state, is_facilitator=False, view="d")
+    context = _state_context(request, meeting, state, is_facilitator=False, view="d", room=room)
     context["viewer_enrolment"] = None
     template = "meetings/live_display.html#display" if request.htmx else "meetings/live_display.html"  # type: ignore[attr-defined]
     response = render(request, template, context)

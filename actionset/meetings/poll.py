@@ -5,8 +5,9 @@ and a 304 for them used to cost the session, the user, the actor's roles, the me
 thirty times Django's cheapest request. The tag a device shows is now a small credential instead: when the state
 is sent in full, after the access check, its ETag carries the meeting, the version shown, the kind of view, when it
 was issued, and a keyed MAC over those and the session cookie that asked. A poll whose tag verifies for the same
-session and meeting, is less than `TAG_SECONDS` old and still names the meeting's current version (read from the
-shared cache alone) is answered 304 by `UnchangedPollMiddleware`, before the session middleware runs.
+session and meeting, is less than `TAG_SECONDS` old and still names the meeting's current version and room token
+(`live.poll_tag`, read from the shared cache alone) is answered 304 by `UnchangedPollMiddleware`, before the session
+middleware runs.
 
 What that gives away, and to whom: a 304 has no body. Only a session that was shown the meeting's state can hold
 such a tag, and only for that meeting; another person's replayed tag fails the MAC (their session cookie differs),
@@ -103,7 +104,7 @@ def unchanged(request: HttpRequest) -> HttpResponse | None:
     public_id = match.kwargs["meeting"]
     for tag in verified(request, public_id):
         # The cache alone: on a miss the full path reads the database and fills it.
-        if tag.version == live.cached_version(tag.meeting_id):
+        if tag.version == live.cached_poll_version(tag.meeting_id):
             return not_modified(tag.etag)
     return None
 

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from actionset.accounts.models import User
+from actionset.meetings import live
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
 from actionset.room.models import Action, ActionReport
@@ -18,14 +20,34 @@ class NotYours(Exception):
     """A member may report only on their own actions."""
 
 
-def action_commit(*, meeting: Meeting, owner: Enrolment, text: str, due_on: dt.date | None) -> Action:
-    return Action.objects.create(
-        learning_set=meeting.learning_set, owner=owner, meeting=meeting, text=text.strip(), due_on=due_on
+def action_commit(
+    *, meeting: Meeting, owner: Enrolment, text: str, due_on: dt.date | None, recorded_by: User | None = None
+) -> Action:
+    """The owner's action, or one written down for them by someone else (`recorded_by`: a scribe, the facilitator)."""
+    action = Action.objects.create(
+        learning_set=meeting.learning_set,
+        owner=owner,
+        meeting=meeting,
+        text=text.strip(),
+        due_on=due_on,
+        recorded_by=recorded_by,
+        recorded_for_member=recorded_by is not None,
     )
+    live.room_changed(meeting.learning_set_id)
+    return action
 
 
-def action_report(*, meeting: Meeting, enrolment: Enrolment, action: Action, status: str, learning: str) -> Action:
-    """Record a member's report on their action in `meeting`'s progress round.
+def action_report(
+    *,
+    meeting: Meeting,
+    enrolment: Enrolment,
+    action: Action,
+    status: str,
+    learning: str,
+    recorded_by: User | None = None,
+) -> Action:
+    """Record a member's report on their action in `meeting`'s progress round (written down by the facilitator,
+    `recorded_by`, for a member without a device).
 
     Done and dropped close the action; partly and not done keep it open, so it comes back next time.
     Reporting again in the same meeting corrects the earlier report rather than adding another.
@@ -36,12 +58,20 @@ def action_report(*, meeting: Meeting, enrolment: Enrolment, action: Action, sta
         raise ValueError(f"Not a report: {status!r}")
     with transaction.atomic():
         ActionReport.objects.update_or_create(
-            action=action, meeting=meeting, defaults={"status": status, "learning": learning}
+            action=action,
+            meeting=meeting,
+            defaults={
+                "status": status,
+                "learning": learning,
+                "recorded_by": recorded_by,
+                "recorded_for_member": recorded_by is not None,
+            },
         )
         action.status = status
         action.learning = learning
         action.closed_at = None if status in Action.OPEN_STATUSES else timezone.now()
         action.save(update_fields=["status", "learning", "closed_at", "updated_at"])
+        live.room_changed(meeting.learning_set_id)
     return action
 
 
@@ -61,5 +91,8 @@ def progress_round_for_set(meeting: Meeting) -> list[dict[str, Any]]:
         .select_related("owner__person", "meeting")
         .order_by("owner__person__name", "meeting__number", "created_at")
     )
-    reports = {r.action_id: r for r in ActionReport.objects.filter(meeting=meeting, action__in=ordered)}
+    reports = {
+        r.action_id: r
+        for r in ActionReport.objects.filter(meeting=meeting, action__in=ordered).select_related("recorded_by")
+    }
     return [{"action": a, "report": reports.get(a.pk)} for a in ordered]

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
+from actionset.accounts.models import User
 from actionset.coach.profile import QuestionProfile, label_of, profile
 from actionset.meetings import live
 from actionset.meetings.models import Meeting, PresenterTurn
@@ -27,12 +28,28 @@ class StaleEdit(Exception):
         self.current = current
 
 
-def bid_save(*, meeting: Meeting, enrolment: Enrolment, needs_time: bool, minutes: int, urgency: int) -> AirtimeBid:
+def bid_save(
+    *,
+    meeting: Meeting,
+    enrolment: Enrolment,
+    needs_time: bool,
+    minutes: int,
+    urgency: int,
+    recorded_by: User | None = None,
+) -> AirtimeBid:
+    """A member's bid, or one the facilitator (`recorded_by`) writes down for a member without a device."""
     bid, _ = AirtimeBid.objects.update_or_create(
         meeting=meeting,
         enrolment=enrolment,
-        defaults={"needs_time": needs_time, "minutes": minutes if needs_time else 0, "urgency": urgency},
+        defaults={
+            "needs_time": needs_time,
+            "minutes": minutes if needs_time else 0,
+            "urgency": urgency,
+            "recorded_by": recorded_by,
+            "recorded_for_member": recorded_by is not None,
+        },
     )
+    live.room_changed(meeting.learning_set_id)
     return bid
 
 
@@ -43,7 +60,9 @@ def bid_minutes(meeting: Meeting, enrolment: Enrolment) -> int | None:
 
 
 def bids_for(meeting: Meeting) -> list[AirtimeBid]:
-    return list(meeting.airtime_bids.select_related("enrolment__person").order_by("enrolment__person__name"))
+    return list(
+        meeting.airtime_bids.select_related("enrolment__person", "recorded_by").order_by("enrolment__person__name")
+    )
 
 
 def order_save(*, meeting: Meeting, positions: dict[int, int | None]) -> None:
@@ -53,6 +72,7 @@ def order_save(*, meeting: Meeting, positions: dict[int, int | None]) -> None:
             if bid.pk in positions and bid.position != positions[bid.pk]:
                 bid.position = positions[bid.pk]
                 bid.save(update_fields=["position", "updated_at"])
+        live.room_changed(meeting.learning_set_id)
 
 
 def presenter_order(meeting: Meeting) -> list[Enrolment]:
@@ -90,13 +110,18 @@ def notes_save(*, notes: AirtimeNotes, version: int, issue: str, insights: str) 
         notes.refresh_from_db()
         if not updated:
             raise StaleEdit(notes)
+        live.room_changed(notes.meeting.learning_set_id)
     return notes
 
 
 def question_add(*, notes: AirtimeNotes, text: str, asked_by: Enrolment | None) -> AirtimeQuestion:
     text = text.strip()
     label, reason = label_of(text)
-    return AirtimeQuestion.objects.create(notes=notes, text=text, asked_by=asked_by, label=label, reason=reason[:200])
+    question = AirtimeQuestion.objects.create(
+        notes=notes, text=text, asked_by=asked_by, label=label, reason=reason[:200]
+    )
+    live.room_changed(notes.meeting.learning_set_id)
+    return question
 
 
 def labels_shown(questions: Iterable[AirtimeQuestion], viewer: Enrolment | None, *, is_facilitator: bool) -> set[int]:
@@ -150,6 +175,7 @@ def statement_save(*, meeting: Meeting, author: Enrolment, text: str) -> Consens
     statement, _ = ConsensusStatement.objects.update_or_create(
         meeting=meeting, author=author, defaults={"text": text.strip(), "verdict": ""}
     )
+    live.room_changed(meeting.learning_set_id)
     return statement
 
 
@@ -158,6 +184,7 @@ def verdict_save(*, statement: ConsensusStatement, verdict: str) -> ConsensusSta
         raise ValueError(verdict)
     statement.verdict = verdict
     statement.save(update_fields=["verdict"])
+    live.room_changed(statement.meeting.learning_set_id)
     return statement
 
 

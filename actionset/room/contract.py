@@ -27,6 +27,7 @@ from django.utils import timezone
 from actionset.accounts.models import User
 from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
+from actionset.meetings import live
 from actionset.meetings.services import set_recipients
 from actionset.programmes.models import Enrolment, Method
 from actionset.room.models import ContractAcknowledgement, ContractProposal, ContractProposalAnswer, ContractVersion
@@ -153,6 +154,7 @@ def contract_save(
             sharing_rule=sharing_rule,
             changed_by=actor,
         )
+        live.room_changed(learning_set.pk)
         _version_audit(actor, learning_set, version)
         # Proposals made from an older version would now undo this change: the set is asked again from here.
         ContractProposal.objects.filter(learning_set=learning_set, status=ContractProposal.Status.OPEN).update(
@@ -191,6 +193,7 @@ def _tell_set(learning_set: LearningSet, *, template: str, context: dict[str, An
 
 def contract_acknowledge(*, enrolment: Enrolment, version: ContractVersion) -> ContractAcknowledgement:
     ack, _ = ContractAcknowledgement.objects.get_or_create(version=version, enrolment=enrolment)
+    live.room_changed(version.learning_set_id)
     return ack
 
 
@@ -297,6 +300,7 @@ def _answer(proposal: ContractProposal, *, enrolment: Enrolment, agrees: bool) -
         sharing_rule=proposal.sharing_rule,
         changed_by=proposal.proposed_by.person.user,
     )
+    live.room_changed(learning_set.pk)
     _version_audit(proposal.proposed_by.person.user, learning_set, version)
     proposal.status = ContractProposal.Status.AGREED
     proposal.decided_at = timezone.now()

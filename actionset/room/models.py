@@ -162,6 +162,12 @@ class Action(BaseModel):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     learning = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    #: The facilitator who wrote this down for a member without a device; None when the member did it themself.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: Kept apart from `recorded_by`, so the record still says it was written for the member if that login goes.
+    recorded_for_member = models.BooleanField(default=False)
 
     objects = ActionQuerySet.as_manager()
 
@@ -186,6 +192,12 @@ class ActionReport(models.Model):
     status = models.CharField(max_length=20, choices=Action.Status.choices)
     learning = models.TextField(blank=True)
     reported_at = models.DateTimeField(default=timezone.now)
+    #: The facilitator who wrote this down for a member without a device; None when the member did it themself.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: Kept apart from `recorded_by`, so the record still says it was written for the member if that login goes.
+    recorded_for_member = models.BooleanField(default=False)
 
     class Meta:
         db_table = "sets_actionreport"
@@ -211,6 +223,12 @@ class AirtimeBid(models.Model):
     urgency = models.PositiveSmallIntegerField(choices=Urgency.choices, default=Urgency.MEDIUM)
     position = models.PositiveSmallIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    #: The facilitator who wrote this down for a member without a device; None when the member did it themself.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: Kept apart from `recorded_by`, so the record still says it was written for the member if that login goes.
+    recorded_for_member = models.BooleanField(default=False)
 
     class Meta:
         db_table = "sets_airtimebid"

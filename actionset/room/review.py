@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count
 
+from actionset.meetings import live
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
 from actionset.room.models import ProcessReview
@@ -18,6 +19,7 @@ def review_save(*, meeting: Meeting, enrolment: Enrolment, rating: int, helped: 
     review, _ = ProcessReview.objects.update_or_create(
         meeting=meeting, enrolment=enrolment, defaults={"rating": rating, "helped": helped, "differently": differently}
     )
+    live.room_changed(meeting.learning_set_id)
     return review
 
 

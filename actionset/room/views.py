@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from actionset.accounts.http import Request
+from actionset.accounts.models import User
 from actionset.core.access import access, actor_for, can
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
@@ -104,6 +105,17 @@ def _member(request: Request, learning_set: LearningSet) -> Enrolment:
     if enrolment is None:
         raise PermissionDenied("Only the set's members do this, each for themselves.")
     return enrolment
+
+
+def _for_member(request: Request, meeting: Meeting) -> tuple[Enrolment, User | None]:
+    """Whom a bid or a report is for, and who wrote it down: a member posts their own; the facilitator names a member
+    without a device (`member`) and is recorded as having written it for them. Nobody else speaks for a member."""
+    named = request.POST.get("member")
+    if not named:
+        return _member(request, meeting.learning_set), None
+    if not can(actor_for(request), "meeting.facilitate", meeting):
+        raise PermissionDenied("Only the facilitator records for a member.")
+    return _set_member(meeting.learning_set, named), request.user
 
 
 def _set_member(learning_set: LearningSet, public_id: str | None) -> Enrolment:
@@ -321,7 +333,7 @@ def work(request: Request, meeting: Meeting) -> HttpResponse:
 @require_POST
 @access("meeting.content", load=meeting_from_url)
 def progress_report(request: Request, meeting: Meeting) -> HttpResponse:
-    enrolment = _member(request, meeting.learning_set)
+    enrolment, recorded_by = _for_member(request, meeting)
     form = ReportForm(request.POST)
     if not form.is_valid():
         return _invalid(request, meeting, form)
@@ -333,6 +345,7 @@ def progress_report(request: Request, meeting: Meeting) -> HttpResponse:
             action=action,
             status=form.cleaned_data["status"],
             learning=form.cleaned_data["learning"],
+            recorded_by=recorded_by,
         )
     except actions.NotYours:
         raise PermissionDenied("A member reports on their own actions.") from None
@@ -342,7 +355,7 @@ def progress_report(request: Request, meeting: Meeting) -> HttpResponse:
 @require_POST
 @access("meeting.content", load=meeting_from_url)
 def bid(request: Request, meeting: Meeting) -> HttpResponse:
-    enrolment = _member(request, meeting.learning_set)
+    enrolment, recorded_by = _for_member(request, meeting)
     form = BidForm(request.POST)
     if not form.is_valid():
         return _invalid(request, meeting, form)
@@ -353,7 +366,10 @@ def bid(request: Request, meeting: Meeting) -> HttpResponse:
         needs_time=needs,
         minutes=form.cleaned_data["minutes"] or 30,
         urgency=form.cleaned_data["urgency"] or AirtimeBid.Urgency.MEDIUM,
+        recorded_by=recorded_by,
     )
+    if recorded_by is not None:
+        return _back(request, meeting, _("Bid recorded for %(name)s.") % {"name": enrolment.person.name})
     return _back(request, meeting, "Bid saved." if needs else "Noted: no airtime for you today.")
 
 
@@ -430,8 +446,14 @@ def action_add(request: Request, meeting: Meeting) -> HttpResponse:
     form = ActionForm(request.POST)
     if not form.is_valid():
         return _invalid(request, meeting, form)
+    viewer = _viewer(request, meeting.learning_set)
     actions.action_commit(
-        meeting=meeting, owner=presenter, text=form.cleaned_data["text"], due_on=form.cleaned_data["due_on"]
+        meeting=meeting,
+        owner=presenter,
+        text=form.cleaned_data["text"],
+        due_on=form.cleaned_data["due_on"],
+        # Written by anyone but its owner, the action says who wrote it down.
+        recorded_by=None if viewer is not None and viewer.pk == presenter.pk else request.user,
     )
     return _back(
         request, meeting, f"Action added for {presenter.person.name}.", presenter=presenter, also=("airtime", "actions")

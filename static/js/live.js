@@ -27,6 +27,77 @@
     }
   });
 
+  // --- someone else wrote in the room: the poll redraws the panels, and whoever is typing carries on ---
+  // drafts.js puts back what was typed into the redrawn fields; here the cursor goes back where it was, and a
+  // "saved" message this device was shown a moment ago stays long enough to be read.
+  var FLASH_MS = 6000;
+  var REDRAWN = "#live-panel, #live-attendance";
+  var kept = null;
+
+  function isPoll(event) {
+    var config = event.detail.requestConfig || {};
+    return config.verb === "get" && event.detail.elt && event.detail.elt.id === "live-state";
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (!isPoll(event) || !event.detail.xhr || event.detail.xhr.status !== 200) return;
+    var drafts = window.actionsetDrafts;
+    var active = document.activeElement;
+    var now = Date.now();
+    kept = { focus: "", start: null, end: null, flashes: [], open: {} };
+    // A section someone opened (or closed) stays so: the redrawn panel would otherwise reset it.
+    document.querySelectorAll("#live-panel details[id], #live-attendance details[id]").forEach(function (d) {
+      kept.open[d.id] = d.open;
+    });
+    if (drafts && active && active.closest && active.closest(REDRAWN)) {
+      kept.focus = drafts.fieldKey(active);
+      try {
+        kept.start = active.selectionStart;
+        kept.end = active.selectionEnd;
+      } catch (e) { /* radios and selects have no selection */ }
+    }
+    document.querySelectorAll(".setwork-flash:not(.is-queued), .saved-note").forEach(function (flash) {
+      var panel = flash.closest("[id]");
+      if (!panel || !panel.closest(REDRAWN)) return;
+      if (!flash.dataset.shownAt) flash.dataset.shownAt = String(now);
+      if (now - Number(flash.dataset.shownAt) < FLASH_MS) kept.flashes.push({ panel: panel.id, flash: flash });
+    });
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!kept) return;
+    var was = kept;
+    kept = null;
+    Object.keys(was.open).forEach(function (id) {
+      var details = document.getElementById(id);
+      if (details && details.tagName === "DETAILS") details.open = was.open[id];
+    });
+    was.flashes.forEach(function (item) {
+      var panel = document.getElementById(item.panel);
+      if (!panel || panel.contains(item.flash) || panel.querySelector(".setwork-flash, .saved-note")) return;
+      var heading = panel.querySelector("h2");
+      if (item.flash.classList.contains("saved-note")) {
+        var actions = panel.querySelector(".actions");
+        if (actions) actions.appendChild(item.flash);
+      } else if (heading) {
+        heading.insertAdjacentElement("afterend", item.flash);
+      }
+    });
+    if (!was.focus || !window.actionsetDrafts) return;
+    var fields = document.querySelectorAll(
+      "#live-panel input, #live-panel textarea, #live-panel select, #live-attendance input"
+    );
+    for (var i = 0; i < fields.length; i++) {
+      if (window.actionsetDrafts.fieldKey(fields[i]) === was.focus) {
+        fields[i].focus({ preventScroll: true });
+        if (was.start !== null) {
+          try { fields[i].setSelectionRange(was.start, was.end); } catch (e) { /* not a text field */ }
+        }
+        break;
+      }
+    }
+  });
+
   // --- the timer: computed here from the server's timestamps, with the server's clock as the reference ---
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function clock(seconds) {

@@ -184,7 +184,7 @@ def test_a_facilitator_runs_a_uk_meeting_and_the_members_follow(new_page: Any, t
     start_meeting(facilitator, [amara], titles[0])
     step(facilitator, [amara], titles[1], f"Next: {titles[1]} →")
     progress = amara.locator("#panel-progress")
-    progress.get_by_text("Ask the night team what gets in their way").wait_for()
+    progress.get_by_text("Ask the night team what gets in their way", exact=True).wait_for()
     progress.get_by_label("Done", exact=True).check()
     progress.get_by_label("What did you learn?").fill("They had been asked before, but nobody came back to them.")
     progress.get_by_role("button", name="Report").click()

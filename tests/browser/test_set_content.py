@@ -142,7 +142,7 @@ def test_a_member_agrees_the_contract_commits_an_action_and_reports_on_it(new_pa
     # Meeting 2: the open action comes up in the progress round.
     page.get_by_role("navigation", name="Meetings of the set").get_by_role("link", name="2").click()
     progress = page.locator("#panel-progress")
-    progress.get_by_text("Talk to finance about a shared budget line").wait_for()
+    progress.get_by_text("Talk to finance about a shared budget line", exact=True).wait_for()
     progress.get_by_label("Partly done").check()
     progress.get_by_label("What did you learn?").fill("Finance will only talk once both directors agree.")
     progress.get_by_role("button", name="Report").click()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -215,7 +216,10 @@ def test_a_poll_gets_the_new_phase_s_panel_only_when_the_phase_changed(world: Ca
     member = world.client("a_participant")
     fresh = member.get(url("state", world), headers={"HX-Request": "true", "X-Live-Panel": "none"})
     assert 'hx-swap-oob="outerHTML"' in fresh.content.decode()
-    same = member.get(url("state", world), headers={"HX-Request": "true", "X-Live-Panel": "0-0"})
+    shown = re.search(r'data-panel-key="([^"]+)"', fresh.content.decode())
+    assert shown is not None
+    assert shown[1].startswith("0-0-")
+    same = member.get(url("state", world), headers={"HX-Request": "true", "X-Live-Panel": shown[1]})
     assert 'id="live-panel"' not in same.content.decode()
 
 

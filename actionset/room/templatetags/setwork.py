@@ -32,12 +32,19 @@ def setwork_panel(
         data["state"] = state
         ack = state.acknowledged.get(viewer.pk) if viewer else None
         data["acknowledged_current"] = bool(ack and state.current and ack.version_id == state.current.pk)
+        # Who has acknowledged the rules as they stand, for everyone in the room to see who is still to.
+        current_pk = state.current.pk if state.current else None
+        data["acknowledgements"] = [
+            (m, bool(current_pk and m.pk in state.acknowledged and state.acknowledged[m.pk].version_id == current_pk))
+            for m in learning_set.active_members()
+        ]
     elif kind == "checkin":
         # How the set said it worked last time, and the trend, to start this meeting from.
         data["look_back"] = review.review_look_back(learning_set, before=meeting)
     elif kind == "progress":
         data["mine"] = actions.progress_round(meeting, viewer) if viewer else []
-        data["everyone"] = actions.progress_round_for_set(meeting) if is_facilitator else []
+        # The round is done aloud in the room: every member, like the facilitator, follows who has reported.
+        data["everyone"] = actions.progress_round_for_set(meeting)
         data["statuses"] = [(v, label) for v, label in Action.Status.choices if v != Action.Status.OPEN]
     elif kind == "bids":
         bids = airtime.bids_for(meeting)
@@ -50,9 +57,14 @@ def setwork_panel(
             so_far = {row.enrolment.pk: row for row in airtime.fairness(learning_set, before=meeting)}
             data["so_far"] = so_far
             data["bid_rows"] = [(b, so_far.get(b.enrolment_id)) for b in bids]
+            # Members who have not bid yet, for the facilitator to record a bid for someone without a device.
+            bidders = {b.enrolment_id for b in bids}
+            data["without_bid"] = [m for m in learning_set.active_members() if m.pk not in bidders]
     elif kind == "actions":
         data["all_actions"] = list(
-            Action.objects.filter(meeting=meeting).select_related("owner__person").order_by("owner__person__name")
+            Action.objects.filter(meeting=meeting)
+            .select_related("owner__person", "recorded_by")
+            .order_by("owner__person__name")
         )
         data["members"] = learning_set.active_members()
     elif kind == "airtime":
@@ -64,7 +76,9 @@ def setwork_panel(
             data["notes"] = notes
             data["questions"] = list(notes.questions.select_related("asked_by__person"))
             data["labels_shown"] = airtime.labels_shown(data["questions"], viewer, is_facilitator=is_facilitator)
-            data["actions"] = list(Action.objects.filter(meeting=meeting, owner=presenter))
+            data["actions"] = list(
+                Action.objects.filter(meeting=meeting, owner=presenter).select_related("recorded_by")
+            )
         data["presenters"] = airtime.presenter_order(meeting)
         data["members"] = learning_set.active_members()
     elif kind == "consensus":
@@ -79,9 +93,10 @@ def setwork_panel(
         data["verdicts"] = [(v, label) for v, label in ConsensusStatement.Verdict.choices if v]
     elif kind == "review":
         data["mine"] = ProcessReview.objects.filter(meeting=meeting, enrolment=viewer).first() if viewer else None
+        reviews = list(ProcessReview.objects.filter(meeting=meeting))
+        # How many have answered is the set's, so the room knows when to move on; the average is the facilitator's.
+        data["responses"] = len(reviews)
         if is_facilitator:
-            reviews = list(ProcessReview.objects.filter(meeting=meeting))
-            data["responses"] = len(reviews)
             data["average"] = round(sum(r.rating for r in reviews) / len(reviews), 1) if reviews else None
         data["scale"] = range(1, 11)
         data["profile"] = airtime.question_profile(meeting)

@@ -81,9 +81,12 @@ def test_the_progress_round_shows_only_my_open_actions_from_earlier_meetings(pro
 
     assert [r["action"] for r in actions.progress_round(m2, me)] == [mine]
     page = cast.client("a_participant").get(reverse("setwork:work", kwargs={"meeting": m2.public_id})).content.decode()
-    progress = page.split('id="panel-progress"')[1].split("</section>")[0]
+    panel = page.split('id="panel-progress"')[1].split("</section>")[0]
+    # What I report on; below it, the set's round, which the whole room follows, lists theirs too.
+    progress, round_ = panel.split("The set's round")
     assert "Mine from meeting 1" in progress
     assert "Theirs from meeting 1" not in progress
+    assert "Theirs from meeting 1" in round_
     assert "Mine from today" not in progress
     assert "Closed already" not in progress
 

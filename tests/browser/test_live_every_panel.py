@@ -1,0 +1,324 @@
+"""A whole meeting of every method, run by a facilitator while two members follow (one at 1280 px, one on a phone):
+every change made in a panel on one device reaches the other two within `FOLLOW_MS`.
+
+Three browser contexts per method, each signed in by its session cookie rather than the sign-in page: the suite's
+time goes on the meeting, not on signing in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import expect
+
+from actionset.accounts.models import User
+from actionset.meetings.methods import phases_for
+from actionset.meetings.models import Meeting
+from actionset.organisations.models import Organisation
+from actionset.room.models import Action
+from tests.browser.conftest import DESKTOP, PHONE, screenshot, serious_accessibility_violations
+from tests.factories import (
+    EnrolmentFactory,
+    FacilitatorAssignmentFactory,
+    LearningSetFactory,
+    MeetingFactory,
+    MembershipFactory,
+    PersonFactory,
+    ProgrammeFactory,
+    UserFactory,
+)
+
+#: The issue asks for a change on every device within 1 s of being made. A device polls once a second, so a change
+#: made just after its poll is fetched by the next one, up to a second later: 1 s for the change to travel plus the
+#: 1 s poll interval is the most a device may take, and what the assertions wait.
+POLL_MS = 1000
+FOLLOW_MS = 1000 + POLL_MS
+
+
+def build_set(method: str) -> tuple[Meeting, User, User, User]:
+    """A published set of the method's programme: the facilitator, Amara and Ben with logins, Chloe without a
+    device, and an action Amara took away from the set's earlier meeting."""
+    org = Organisation.objects.create(name="Riverford Council")
+    facilitator = UserFactory.create(email="fola@provider.test", name="Fola Facilitator", staff_roles=["facilitator"])
+    programme = ProgrammeFactory.create(organisation=org, title=f"Leading ({method})", method=method, status="running")
+    programme.published_at = programme.created_at
+    programme.save(update_fields=["published_at"])
+    learning_set = LearningSetFactory.create(programme=programme, name=f"Riverside set ({method})")
+    users = {}
+    enrolments = {}
+    for name, email in (
+        ("Amara Okafor", "amara@riverford.test"),
+        ("Ben Shah", "ben@riverford.test"),
+        ("Chloe Brown", ""),
+    ):
+        user = UserFactory.create(email=email, name=name) if email else None
+        person = PersonFactory.create(organisation=org, name=name, user=user, **({"email": email} if email else {}))
+        enrolment = EnrolmentFactory.create(programme=programme, person=person)
+        MembershipFactory.create(learning_set=learning_set, enrolment=enrolment)
+        users[name] = user
+        enrolments[name] = enrolment
+    FacilitatorAssignmentFactory.create(learning_set=learning_set, user=facilitator)
+    meeting = MeetingFactory.create(learning_set=learning_set, number=2, location="Riverside room 2")
+    earlier = MeetingFactory.create(
+        learning_set=learning_set, number=1, starts_at=meeting.starts_at - dt.timedelta(weeks=4), status="held"
+    )
+    Action.objects.create(
+        learning_set=learning_set, owner=enrolments["Amara Okafor"], meeting=earlier, text="Ring the night team"
+    )
+    amara, ben = users["Amara Okafor"], users["Ben Shah"]
+    assert amara is not None
+    assert ben is not None
+    return meeting, facilitator, amara, ben
+
+
+def sign_in_by_cookie(page: Any, live_server: Any, user: User) -> None:
+    """Sign the page's browser context in as `user` by a session cookie, without the sign-in page."""
+    client = Client()
+    client.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+def open_live(new_page: Any, live_server: Any, user: User, meeting: Meeting, viewport: dict[str, int]) -> Any:
+    """A browser context signed in as `user`, on the meeting's live page."""
+    page = new_page(viewport)
+    sign_in_by_cookie(page, live_server, user)
+    page.goto(f"/meetings/{meeting.public_id}/live/")
+    return page
+
+
+class Room:
+    """The three devices, and the facilitator's commands with every device following each one."""
+
+    def __init__(self, facilitator: Any, amara: Any, ben: Any) -> None:
+        self.facilitator, self.amara, self.ben = facilitator, amara, ben
+        self.all = [facilitator, amara, ben]
+
+    def others(self, page: Any) -> list[Any]:
+        return [p for p in self.all if p is not page]
+
+    def sees(self, pages: list[Any], locate: Any, text: str | re.Pattern[str]) -> None:
+        """`text` appears in what `locate(page)` finds on every one of `pages`, within FOLLOW_MS."""
+        for page in pages:
+            expect(locate(page)).to_contain_text(text, timeout=FOLLOW_MS)
+
+    def phase(self, title: str) -> None:
+        self.sees(self.all, lambda p: p.get_by_test_id("phase-title"), title)
+
+    def start(self, title: str) -> None:
+        self.facilitator.locator("#live-state").get_by_role("button", name="Start the meeting").click()
+        self.facilitator.get_by_role("button", name=re.compile("^Start (early|now)$")).click()
+        self.phase(title)
+
+    def next(self, title: str) -> None:
+        self.facilitator.locator("#live-state").get_by_role("button", name=f"Next: {title} →").click()
+        self.phase(title)
+
+    def hand_over(self, name: str) -> None:
+        self.facilitator.get_by_label("Presenter", exact=True).select_option(label=name)
+        self.facilitator.get_by_role("button", name=re.compile("Hand over airtime|Set presenter")).click()
+        self.sees(self.all, lambda p: p.get_by_test_id("presenter"), name)
+
+    def end(self) -> None:
+        self.facilitator.get_by_role("button", name="End the meeting", exact=True).click()
+        self.facilitator.get_by_role("button", name="End the meeting now").click()
+        self.phase("Meeting ended")
+
+    def screenshots(self, name: str) -> None:
+        """Each view at both widths: the facilitator's and a member's, at 1280 and at 390 px."""
+        screenshot(self.facilitator, f"live-{name}-facilitator-1280")
+        self.facilitator.set_viewport_size(PHONE)
+        screenshot(self.facilitator, f"live-{name}-facilitator-390")
+        self.facilitator.set_viewport_size(DESKTOP)
+        screenshot(self.amara, f"live-{name}-member-1280")
+        screenshot(self.ben, f"live-{name}-member-390")
+
+    # --- panel changes, each seen by the other two devices ---
+
+    def attendance(self) -> None:
+        side = self.facilitator.locator("#live-attendance")
+        side.get_by_role("group", name="Amara Okafor").get_by_label("Present").check()
+        side.get_by_role("group", name="Chloe Brown").get_by_label("Sent apologies").check()
+        side.get_by_role("button", name="Save attendance").click()
+        self.sees([self.amara, self.ben], lambda p: p.locator("#live-attendance"), "Sent apologies")
+
+    def airtime_notes(self, by: Any, issue: str) -> None:
+        panel = by.locator("#live-panel")
+        panel.get_by_label("The issue in a line").fill(issue)
+        panel.get_by_role("button", name="Save notes").click()
+        for page in self.others(by):
+            expect(page.locator("#live-panel").get_by_label("The issue in a line")).to_have_value(
+                issue, timeout=FOLLOW_MS
+            )
+
+    def question(self, by: Any, text: str) -> None:
+        panel = by.locator("#live-panel")
+        panel.get_by_label("A question asked").fill(text)
+        panel.get_by_role("button", name="Note it").click()
+        self.sees(self.others(by), lambda p: p.locator("#live-panel .questions"), text)
+
+    def action(self, by: Any, text: str) -> None:
+        panel = by.locator("#live-panel")
+        panel.get_by_label(re.compile("^Action for")).first.fill(text)
+        panel.get_by_role("button", name="Add action").first.click()
+        self.sees(self.others(by), lambda p: p.locator("#live-panel"), text)
+
+    def review(self, by: Any) -> None:
+        panel = by.locator("#panel-review")
+        panel.get_by_text("8", exact=True).click()
+        panel.get_by_label("What helped?").fill("Slower questions")
+        panel.get_by_role("button", name="Save my review").click()
+        self.sees(self.others(by), lambda p: p.get_by_test_id("review-count"), "1 review so far")
+
+    def progress(self) -> None:
+        panel = self.amara.locator("#panel-progress")
+        panel.get_by_label("Done", exact=True).check()
+        panel.get_by_role("button", name="Report").click()
+        self.sees(self.others(self.amara), lambda p: p.get_by_test_id("round-row"), "Done")
+
+
+@pytest.fixture
+def room(request: Any, new_page: Any, live_server: Any, transactional_db: Any) -> tuple[Room, Meeting]:
+    meeting, facilitator, amara, ben = build_set(request.param)
+    pages = (
+        open_live(new_page, live_server, facilitator, meeting, DESKTOP),
+        open_live(new_page, live_server, amara, meeting, DESKTOP),
+        open_live(new_page, live_server, ben, meeting, PHONE),
+    )
+    return Room(*pages), meeting
+
+
+def titles(method: str) -> list[str]:
+    return [p.title for p in phases_for(method)]
+
+
+@pytest.mark.parametrize("room", ["uk"], indirect=True)
+def test_a_uk_meeting_every_panel_live(room: tuple[Room, Meeting]) -> None:
+    r, _meeting = room
+    t = titles("uk")
+    r.start(t[0])
+    r.attendance()
+    r.next(t[1])
+    r.progress()
+    r.screenshots("uk-progress")
+    assert serious_accessibility_violations(r.facilitator) == []
+    r.next(t[2])
+    # Amara bids from her laptop; the facilitator sees the bid where the order is agreed, Ben sees the order.
+    bids = r.amara.locator("#panel-bids")
+    bids.get_by_label("Yes").check()
+    bids.get_by_label("How many minutes?").fill("20")
+    bids.get_by_role("button", name="Bid").click()
+    r.sees([r.facilitator], lambda p: p.locator("#panel-bids table"), "20 min")
+    r.sees([r.ben], lambda p: p.locator("#panel-bids .presenter-order"), "Amara Okafor")
+    # Chloe has no device: the facilitator records her bid, and the room sees it was recorded for her.
+    behalf = r.facilitator.locator("#bid-on-behalf")
+    behalf.locator("summary").click()
+    behalf.get_by_label("Member").select_option(label="Chloe Brown")
+    behalf.get_by_role("button", name="Record their bid").click()
+    r.sees([r.amara, r.ben], lambda p: p.locator("#panel-bids .presenter-order"), "Chloe Brown")
+    expect(r.facilitator.locator("#panel-bids table")).to_contain_text("recorded by Fola Facilitator")
+    r.screenshots("uk-bids")
+    behalf.locator("summary").click()  # open again, for the check to read the on-behalf form too
+    assert serious_accessibility_violations(r.facilitator) == []
+    assert serious_accessibility_violations(r.ben) == []
+    r.facilitator.locator("#panel-bids").get_by_label("Position of Amara Okafor").fill("1")
+    r.facilitator.locator("#panel-bids").get_by_role("button", name="Agree this order").click()
+    r.next(t[3])
+    r.hand_over("Amara Okafor")
+    r.airtime_notes(r.amara, "Night shifts never hear what day shifts decide")
+    r.question(r.ben, "What would the night team say?")
+    r.action(r.amara, "Sit in on a night handover")
+    r.screenshots("uk-airtime")
+    r.next(t[4])
+    r.review(r.ben)
+    r.next(t[5])
+    r.end()
+
+
+@pytest.mark.parametrize("room", ["wial"], indirect=True)
+def test_a_wial_meeting_every_panel_live(room: tuple[Room, Meeting]) -> None:
+    r, meeting = room
+    t = titles("wial")
+    r.start(t[0])
+    # No rules agreed yet: the facilitator writes them, then Amara acknowledges them in the panel.
+    r.facilitator.goto(f"/sets/{meeting.learning_set.public_id}/contract/")
+    r.facilitator.get_by_role("button", name="Agree these ground rules").click()
+    r.facilitator.goto(f"/meetings/{meeting.public_id}/live/")
+    r.sees([r.amara, r.ben], lambda p: p.locator("#panel-ground-rules"), "Version 1")
+    r.amara.locator("#panel-ground-rules").get_by_role("button", name=re.compile("confidential")).click()
+    r.sees(
+        r.others(r.amara),
+        lambda p: p.get_by_test_id("acknowledgement").filter(has_text="Amara Okafor"),
+        "Acknowledged",
+    )
+    r.next(t[1])
+    r.hand_over("Amara Okafor")
+    r.airtime_notes(r.amara, "The rota keeps breaking")
+    r.next(t[2])
+    r.question(r.ben, "What have you tried so far?")
+    r.next(t[3])
+    consensus = r.ben.locator("#panel-consensus")
+    consensus.get_by_label("The real problem, as I see it").fill("Nobody owns the rota")
+    consensus.get_by_role("button", name="Submit").click()
+    r.sees(r.others(r.ben), lambda p: p.locator("#panel-consensus .statements"), "Nobody owns the rota")
+    r.amara.locator("#panel-consensus").get_by_role("button", name=re.compile("^Yes")).click()
+    r.sees(r.others(r.amara), lambda p: p.locator("#panel-consensus .statements .badge"), "Yes")
+    r.screenshots("wial-consensus")
+    r.next(t[4])
+    r.action(r.amara, "Name an owner for the rota")
+    r.screenshots("wial-actions")
+    r.next(t[5])
+    r.next(t[6])
+    r.end()
+
+
+@pytest.mark.parametrize("room", ["incident"], indirect=True)
+def test_an_incident_meeting_every_panel_live(room: tuple[Room, Meeting]) -> None:
+    r, _meeting = room
+    t = titles("incident")
+    r.start(t[0])
+    r.hand_over("Amara Okafor")
+    r.airtime_notes(r.amara, "A complaint I handled badly")
+    r.next(t[1])
+    r.question(r.ben, "When did it happen?")
+    r.next(t[2])
+    r.question(r.facilitator, "Who else was there?")
+    r.next(t[3])
+    r.action(r.amara, "Call the customer back")
+    r.screenshots("incident-response")
+    r.next(t[4])
+    r.review(r.ben)
+    r.end()
+
+
+@pytest.mark.parametrize("room", ["troika"], indirect=True)
+def test_a_troika_meeting_every_panel_live(room: tuple[Room, Meeting]) -> None:
+    r, _meeting = room
+    t = titles("troika")
+    r.start(t[0])
+    r.attendance()
+    r.next(t[1])
+    r.hand_over("Amara Okafor")
+    r.question(r.ben, "What would good look like?")
+    r.action(r.amara, "Try the rota for a month")
+    r.hand_over("Ben Shah")
+    r.question(r.amara, "Who decides?")
+    # The facilitator writes down Ben's action as he says it; the room sees who wrote it down.
+    r.action(r.facilitator, "Ask the ward manager")
+    r.sees([r.amara, r.ben], lambda p: p.get_by_test_id("recorded-by"), "recorded by Fola Facilitator")
+    r.screenshots("troika-round")
+    r.next(t[2])
+    r.end()
