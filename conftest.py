@@ -6,9 +6,13 @@ organisation A, a participant of organisation B, and one provider user per staff
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -53,6 +57,86 @@ def _fresh_signing_key() -> str:
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     return pem.decode()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory, request: Any
+) -> Iterator[None]:
+    """Each xdist worker's in-memory SQLite test database is a copy of the first one's, migrated once per run.
+
+    Migrating costs each worker about ten CPU-seconds (the data migrations, the cache table); the migrated database is
+    the same for every worker, so the first to get there migrates and saves it, and the others copy it page by page.
+    A single process (`-n 0`) and PostgreSQL migrate as before."""
+    if not hasattr(request.config, "workerinput"):
+        yield
+        return
+    from django.db.backends.sqlite3.creation import DatabaseCreation
+
+    # Every worker's basetemp sits in the one the controller made for this run: shared, and gone with the run's.
+    shared = tmp_path_factory.getbasetemp().parent
+    migrate = DatabaseCreation.create_test_db
+
+    def create_test_db(
+        self: Any, verbosity: int = 1, autoclobber: bool = False, serialize: bool = True, keepdb: bool = False
+    ) -> str:
+        if keepdb or not self.is_in_memory_db(self._get_test_db_name()):
+            return migrate(self, verbosity, autoclobber, serialize, keepdb)
+        template = shared / f"migrated-{self.connection.alias}.sqlite3"
+        with _exclusive(shared / f"migrated-{self.connection.alias}.lock"):
+            if not template.exists():
+                name: str = migrate(self, verbosity, autoclobber, serialize, keepdb)
+                _sqlite_save(self.connection, template)
+                return name
+        return _sqlite_load(self, template, serialize)
+
+    DatabaseCreation.create_test_db = create_test_db  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        DatabaseCreation.create_test_db = migrate  # type: ignore[method-assign]
+
+
+@contextmanager
+def _exclusive(lock: Path) -> Iterator[None]:
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _sqlite_save(connection: Any, path: Path) -> None:
+    connection.ensure_connection()
+    partial = path.with_suffix(".partial")
+    target = sqlite3.connect(partial)
+    try:
+        connection.connection.backup(target)
+    finally:
+        target.close()
+    partial.replace(path)
+
+
+def _sqlite_load(creation: Any, path: Path, serialize: bool) -> str:
+    """What `create_test_db` leaves behind (the settings pointing at the test database, a connection keeping the
+    in-memory database alive), with the migrated database copied in instead of migrated again."""
+    from django.conf import settings
+
+    connection = creation.connection
+    name: str = creation._create_test_db(0, autoclobber=True)
+    connection.close()
+    settings.DATABASES[connection.alias]["NAME"] = name
+    connection.settings_dict["NAME"] = name
+    connection.ensure_connection()
+    source = sqlite3.connect(path)
+    try:
+        source.backup(connection.connection)
+    finally:
+        source.close()
+    if serialize:
+        connection._test_serialized_contents = creation.serialize_db_to_string()
+    return name
 
 
 @dataclass
@@ -141,14 +225,35 @@ _demo_snapshot: list[Any] = []
 
 
 @pytest.fixture
-def demo_world(transactional_db: Any, settings: Any) -> None:
+def demo_world(transactional_db: Any, settings: Any, tmp_path_factory: pytest.TempPathFactory, request: Any) -> None:
     """The world `demo_seed` builds. Building it takes seconds, so the first test in a process builds it and keeps a
-    copy of the database; later tests get the copy back, in a fraction of the time and row for row the same."""
+    copy of the database; later tests get the copy back, in a fraction of the time and row for row the same.
+
+    On SQLite under xdist the first worker to need it also saves it for the others, whose databases are copies of the
+    same migrated one (`django_db_modify_db_settings`): they load it instead of building it again."""
     if _demo_snapshot:
         _database_restore(connection, _demo_snapshot[0])
-    else:
+        return
+    if connection.vendor != "sqlite" or not hasattr(request.config, "workerinput"):
         call_command("demo_seed", verbosity=0)
         _demo_snapshot.append(_database_copy(connection))
+        return
+    shared = tmp_path_factory.getbasetemp().parent
+    saved = shared / "demo-world.sqlite3"
+    with _exclusive(shared / "demo-world.lock"):
+        if not saved.exists():
+            call_command("demo_seed", verbosity=0)
+            _sqlite_save(connection, saved)
+            _demo_snapshot.append(_database_copy(connection))
+            return
+    copy = sqlite3.connect(":memory:", check_same_thread=False)
+    source = sqlite3.connect(saved)
+    try:
+        source.backup(copy)
+    finally:
+        source.close()
+    _demo_snapshot.append(copy)
+    _database_restore(connection, copy)
 
 
 def _database_copy(connection: Any) -> Any:

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
+from django.utils.functional import SimpleLazyObject
 
 from actionset.core import extensions
 from actionset.core.access import actor_for
@@ -14,7 +15,9 @@ from actionset.core.demo import DEMO_LOGINS
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The main navigation, built from what the apps contribute and the same access rules the views enforce."""
     actor = actor_for(request)
-    items = extensions.nav_items(actor) if actor.is_authenticated else []
+    # Asked for only when the template shows the navigation: a fragment (an htmx swap, a live poll) renders without
+    # it, and the apps' entries cost queries (an award or a booking to offer a tab for).
+    items = SimpleLazyObject(lambda: extensions.nav_items(actor) if actor.is_authenticated else [])
     match = getattr(request, "resolver_match", None)
     current = (extensions.nav_section(match) or match.namespace) if match else ""
     return {
