@@ -11,10 +11,13 @@ urlpatterns = [
     path("programme/<uuid:programme>/compose/progress/", views.progress, name="progress"),
     path("programme/<uuid:programme>/compose/cancel/", views.compose_cancel, name="compose_cancel"),
     path("programme/<uuid:programme>/move/", views.move, name="move"),
+    path("programme/<uuid:programme>/move/choices/", views.move_choices, name="move_choices"),
     path("programme/<uuid:programme>/lock-member/", views.member_lock, name="member_lock"),
     path("programme/<uuid:programme>/publish/", views.publish, name="publish"),
+    path("programme/<uuid:programme>/facilitators/fill/", views.facilitators_fill_view, name="facilitators_fill"),
     # One set.
     path("<uuid:learning_set>/", views.detail, name="detail"),
+    path("<uuid:learning_set>/board/", views.set_card, name="set_card"),
     path("<uuid:learning_set>/lock/", views.lock, name="lock"),
     path("<uuid:learning_set>/facilitators/", views.facilitators, name="facilitators"),
     path("<uuid:learning_set>/meeting-link/", views.meeting_link, name="meeting_link"),

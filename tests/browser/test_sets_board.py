@@ -92,7 +92,12 @@ def test_a_designer_composes_edits_and_publishes_sets(new_page: Any, transaction
     before = set_scores(page)
     first_card = page.locator(".set-card").first
     mover = first_card.locator(".member strong").first.inner_text()
-    first_card.get_by_role("button", name=f"Move {mover}").click()
+    first_card.get_by_role("link", name=f"Move {mover}").click()
+    # The chooser offers only the sets that keep every rule, each with the change in its score.
+    chooser = first_card.locator(".move-choices")
+    expect(chooser.get_by_test_id("score-change").first).to_be_visible()
+    screenshot(page, "sets-board-move-chooser")
+    chooser.get_by_role("button", name=f"Move {mover}").click()
     page.wait_for_selector(f"text={mover} moved to")
     # The total may by chance stay the same; the two sets' own scores cannot both.
     assert set_scores(page) != before
