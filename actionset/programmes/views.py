@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Model, Prefetch, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actionset.accounts.http import user_of
@@ -25,7 +26,7 @@ from actionset.programmes.forms import (
     PoolImportForm,
     ProgrammeForm,
 )
-from actionset.programmes.models import Enrolment, EvaluationPoint, Programme, ProgrammeEvent
+from actionset.programmes.models import Enrolment, EvaluationPoint, Programme, ProgrammeEvent, uncovered_text
 from actionset.programmes.slots import SLOT_SHORT, SLOTS
 
 TIMING_ORDER = {value: index for index, value in enumerate(EvaluationPoint.Timing.values)}
@@ -133,6 +134,8 @@ def programme_detail(request: HttpRequest, programme: Programme) -> HttpResponse
         sites=Count("person__site", distinct=True),
     )
     transitions = [(s, Programme.Status(s).label) for s in Programme.TRANSITIONS[programme.status]]
+    # Read from the sets the page lists anyway (their facilitators are prefetched): no query of its own.
+    uncovered = sum(1 for s in sets if not s.facilitators.all()) if Programme.Status.RUNNING in dict(transitions) else 0
     return render(
         request,
         "programmes/detail.html",
@@ -145,6 +148,8 @@ def programme_detail(request: HttpRequest, programme: Programme) -> HttpResponse
             events=programme.events.all(),
             evaluation=sorted(programme.evaluation_points.all(), key=lambda p: (TIMING_ORDER[p.timing], p.instrument)),
             transitions=transitions,
+            uncovered=uncovered,
+            uncovered_warning=uncovered_text(uncovered) if uncovered else "",
             sponsors=programme.sponsors.order_by("name"),
         ),
     )
@@ -172,8 +177,12 @@ def programme_edit(request: HttpRequest, programme: Programme) -> HttpResponse:
 @access("programme.design", load=programme_from_url)
 def programme_status(request: HttpRequest, programme: Programme) -> HttpResponse:
     status = request.POST.get("status", "")
+    uncovered = programme.sets_without_facilitator() if status == Programme.Status.RUNNING else 0
     if status not in Programme.Status.values:
         messages.error(request, "That is not a stage a programme can be in.")
+    elif uncovered and request.POST.get("confirm_uncovered") != str(uncovered):
+        # Starting a programme whose sets would meet without a facilitator is a choice, never an oversight.
+        messages.error(request, uncovered_text(uncovered, _("Tick the confirmation to start it all the same.")))
     else:
         try:
             services.programme_move(actor=user_of(request), programme=programme, status=status, request=request)

@@ -22,7 +22,7 @@ from actionset.accounts.models import User
 from actionset.composition import Evaluation, Problem, evaluate, upper_bound
 from actionset.composition.features import Features, build_features
 from actionset.organisations.models import Person
-from actionset.programmes.models import Enrolment, Programme
+from actionset.programmes.models import Enrolment, Programme, uncovered_text
 from actionset.programmes.slots import SLOT_LABELS
 from actionset.sets.composer import (
     ATTRIBUTES,
@@ -35,7 +35,7 @@ from actionset.sets.composer import (
 )
 from actionset.sets.forms import FacilitatorsForm
 from actionset.sets.models import CompositionRun, FacilitatorAssignment, LearningSet
-from actionset.sets.services import facilitator_candidates, facilitator_load, facilitator_problems_known, uncovered_text
+from actionset.sets.services import facilitator_candidates, facilitator_load, facilitator_problems_known
 
 #: Up to this many sets the board shows every set in full; beyond it, one row a set and a set opened on demand.
 FULL_UP_TO = 12

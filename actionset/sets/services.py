@@ -14,7 +14,6 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import ngettext
 
 from actionset.accounts.models import User
 from actionset.core.audit import AuditAction, audit_record
@@ -352,21 +351,6 @@ def facilitators_fill(*, actor: User, programme: Programme, request: HttpRequest
             )
             filled.append(learning_set)
     return FillResult(filled=filled, left=left)
-
-
-def sets_without_facilitator(programme: Programme) -> int:
-    """How many of the programme's sets have no facilitator: publishing, scheduling and starting ask to confirm."""
-    return programme.sets.filter(facilitators__isnull=True).count()
-
-
-def uncovered_text(count: int, then: str = "") -> str:
-    """The warning publishing, scheduling and starting a programme give while sets have no facilitator."""
-    text = ngettext(
-        "%(count)s set has no facilitator: its members would meet without one.",
-        "%(count)s sets have no facilitator: their members would meet without one.",
-        count,
-    ) % {"count": count}
-    return f"{text} {then}".strip()
 
 
 # --- publishing --------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from actionset.accounts.http import Request
 from actionset.core.access import access, actor_for, can
-from actionset.programmes.models import Enrolment, Programme
+from actionset.programmes.models import Enrolment, Programme, uncovered_text
 from actionset.programmes.views import programme_page_context
 from actionset.sets import board as board_data
 from actionset.sets.forms import ComposeForm, FacilitatorsForm, LockForm, MeetingLinkForm, MemberLockForm, MoveForm
@@ -31,8 +31,6 @@ from actionset.sets.services import (
     membership_move,
     set_lock,
     sets_publish,
-    sets_without_facilitator,
-    uncovered_text,
 )
 
 
@@ -320,7 +318,7 @@ def facilitators(request: Request, learning_set: LearningSet) -> HttpResponse:
 @require_POST
 @access("programme.design", load=programme_from_url)
 def publish(request: Request, programme: Programme) -> HttpResponse:
-    uncovered = sets_without_facilitator(programme)
+    uncovered = programme.sets_without_facilitator()
     if uncovered and request.POST.get("confirm_uncovered") != str(uncovered):
         # The number confirmed must be the number that stands now: a set emptied since the page was shown asks again.
         messages.error(request, uncovered_text(uncovered, _("Confirm to publish anyway.")))
