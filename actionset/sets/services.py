@@ -26,6 +26,8 @@ from actionset.sets.tasks import composition_execute
 
 #: The longest a designer may ask the engine to search, in seconds.
 MAX_TIME_LIMIT = 120
+#: The most sets one composition may ask for: 2,000 people in sets of five to seven is about 300.
+MAX_SETS = 400
 
 
 class SetsError(Exception):
@@ -47,8 +49,8 @@ def composition_start(
     request: HttpRequest | None = None,
 ) -> CompositionRun:
     """Queue a run of the engine over the unlocked sets. Any unfinished earlier run is cancelled."""
-    if not 1 <= number_of_sets <= 100:
-        raise SetsError("Ask for between 1 and 100 sets.")
+    if not 1 <= number_of_sets <= MAX_SETS:
+        raise SetsError(f"Ask for between 1 and {MAX_SETS} sets.")
     if not 1 <= time_limit <= MAX_TIME_LIMIT:
         raise SetsError(f"The time limit must be between 1 and {MAX_TIME_LIMIT} seconds.")
     with transaction.atomic():

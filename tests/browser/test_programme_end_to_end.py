@@ -86,7 +86,8 @@ def test_from_template_to_a_member_with_their_next_meeting_in_their_calendar(
     before = scores(page)
     card = page.locator(".set-card").first
     mover = card.locator(".member strong").first.inner_text()
-    card.get_by_role("button", name=f"Move {mover}").click()
+    card.get_by_role("link", name=f"Move {mover}").click()
+    card.locator(".move-choices").get_by_role("button", name=f"Move {mover}").click()
     page.wait_for_selector(f"text={mover} moved to")
     assert scores(page) != before
 
