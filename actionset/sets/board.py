@@ -319,6 +319,7 @@ def summary_context(data: Board) -> dict[str, Any]:
         "run_active": run is not None and not run.is_finished and not run.is_stalled,
         "default_sets": len(data.sets) or default_number_of_sets(data.programme, pool_size),
         "has_candidates": bool(data.candidates),
+        "full_up_to": FULL_UP_TO,
     }
 
 

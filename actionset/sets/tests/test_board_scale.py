@@ -18,7 +18,7 @@ from actionset.sets.models import CompositionRun, LearningSet
 from actionset.sets.services import composition_start
 from actionset.sets.tests.factories import LargeProgramme, large_programme
 from conftest import Cast
-from tests.factories import LearningSetFactory, MembershipFactory
+from tests.factories import LearningSetFactory, MembershipFactory, PersonFactory
 
 
 def board_url(programme: Programme) -> str:
@@ -280,3 +280,24 @@ def test_progress_polls_one_answer_at_a_time_and_ends_with_the_result_in_place(
     assert "sets:progress" not in html
     assert "/compose/progress/" not in html
     assert "Set 1" in html
+
+
+def test_people_waiting_for_a_set_on_a_large_board_are_placed_with_one_form(cast: Cast, big: LargeProgramme) -> None:
+    waiting = [
+        Enrolment.objects.create(programme=big.programme, person=PersonFactory.create(organisation=cast.org_a))
+        for _ in range(40)
+    ]
+    html = cast.client("designer").get(board_url(big.programme)).content.decode()
+    assert "40 people are not in a set yet" in html
+    # Each set is named once for all 40 people, not once for each of them.
+    assert html.count(f'<option value="{big.sets[0].public_id}">') == 1
+    assert len(html.encode()) < 300_000
+
+    response = cast.client("designer").post(
+        reverse("sets:move", kwargs={"programme": big.programme.public_id}),
+        {"enrolment": waiting[0].public_id, "learning_set": big.sets[3].public_id},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert re.search(r'<section [^>]*id="unplaced"[^>]*hx-swap-oob="true"', html)
+    assert "39 people are not in a set yet" in html
