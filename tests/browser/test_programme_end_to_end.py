@@ -63,6 +63,8 @@ def test_from_template_to_a_member_with_their_next_meeting_in_their_calendar(
     page.get_by_role("button", name="Create draft").click()
     page.get_by_label("Aims").fill("Work on the problems no single department can solve.")
     page.get_by_label("Location").fill("Castlegate, seminar room")
+    # The demo's facilitators already facilitate sets in the demo's running programmes, and capacity counts them.
+    page.get_by_label("Sets per facilitator, at most").fill("6")
     page.get_by_role("button", name="Save design").click()
     page.get_by_role("button", name="Move to recruiting").click()
 
