@@ -11,7 +11,9 @@ tests build them (``actionset/sets/tests/factories.py``). Then, signed in as a d
 - **open a set**: one set's card opened on the board (htmx);
 - **move**: a person moved to the first set the move chooser offers (htmx: only the two sets and the summary return);
 - **chooser**: the move chooser for one person (every other set checked and scored by the engine);
-- **queries** of the board page.
+- **queries** of the board page;
+- **problem**: of the board's time, how much is building the engine's problem for the sets as they stand
+  (``problem_for_board`` in ``sets/composer.py``).
 
 Then **compose to result**: a designer presses *Compose* (``POST .../compose/``); a stand-in worker thread runs the
 queued composition (``composition_execute``, as ``db_worker`` would, with ``--time-limit`` seconds of search) while
@@ -63,7 +65,16 @@ def setup(database_url: str | None) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
+
+    # Pages read their static files' names from the sources, as the tests do, rather than from collectstatic's
+    # manifest: what is measured is the board, not the static files.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_AUTOREFRESH = True
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
@@ -91,7 +102,7 @@ def main() -> int:
 
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.test.utils import override_settings
     from django.urls import reverse
 
     from actionset.accounts.models import User
@@ -125,24 +136,43 @@ def main() -> int:
         plain = Client()
         plain.force_login(designer)
         html = len(plain.get(url).content)
-        with CaptureQueriesContext(connection) as queries:
+        # The part of the board's time spent building the engine's problem (sets/composer.py, the adapter).
+        from actionset.sets.composer import problem_for_board
+
+        sets_now = list(programme.sets.order_by("position", "name"))
+        problem_seconds, _ = median_seconds(lambda p=programme, s=sets_now: problem_for_board(p, s), args.repeat)
+        queries: list[str] = []
+
+        def count(execute: Any, sql: str, params: Any, many: bool, context: Any, queries: list[str] = queries) -> Any:
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
             client.get(url)
         card_url = reverse("sets:set_card", kwargs={"learning_set": big.sets[size // 2].public_id})
         open_seconds, _ = median_seconds(lambda card_url=card_url: client.get(card_url, headers=HX), args.repeat)
-        mover = big.sets[size // 2].memberships.select_related("enrolment").first().enrolment  # type: ignore[union-attr]
+        from actionset.sets.board import board_read, move_chooser
+
+        # The first member of the middle set whom the chooser offers a set to (some can move nowhere: they can make
+        # one slot only, say).
+        data = board_read(programme, reveal_keep_apart=True)
+        home = big.sets[size // 2]
+        offered = None
+        for membership in home.memberships.select_related("enrolment"):
+            offered = move_chooser(data, membership.enrolment, reveal_keep_apart=True)
+            if offered is not None and offered.choices:
+                break
+        assert offered is not None
+        mover = offered.enrolment
         choices_url = reverse("sets:move_choices", kwargs={"programme": programme.public_id})
         chooser_seconds, chooser = median_seconds(
             lambda u=choices_url, e=str(mover.public_id): client.get(u, {"enrolment": e}, headers=HX), args.repeat
         )
         assert chooser.status_code == 200
-        # Move someone there and back again, timing each move.
-        from actionset.sets.board import board_read, move_chooser
-
-        offered = move_chooser(board_read(programme, reveal_keep_apart=True), mover, reveal_keep_apart=True)
         move_seconds = float("nan")
         move_bytes = 0
         if offered is not None and offered.choices:
-            there, home = offered.choices[0].learning_set, big.sets[size // 2]
+            there = offered.choices[0].learning_set
             move_url = reverse("sets:move", kwargs={"programme": programme.public_id})
             times = []
             for k in range(2 * args.repeat):
@@ -163,6 +193,7 @@ def main() -> int:
                 "sent": sent,
                 "html": html,
                 "queries": len(queries),
+                "problem": problem_seconds,
                 "open": open_seconds,
                 "chooser": chooser_seconds,
                 "move": move_seconds,
@@ -175,14 +206,14 @@ def main() -> int:
     print(f"\nBoard ({args.repeat} requests each, median; ratios to the {reference['sets']}-set board of this run)")
     print(
         f"{'sets':>5} {'people':>6} {'board s':>8} {'x':>6} {'sent KB':>8} {'x':>6} {'HTML KB':>8} {'queries':>7} "
-        f"{'open s':>7} {'move s':>7} {'move KB':>7} {'chooser s':>9}"
+        f"{'open s':>7} {'move s':>7} {'move KB':>7} {'chooser s':>9} {'problem s':>9}"
     )
     for row in rows:
         print(
             f"{row['sets']:>5} {row['people']:>6} {row['board']:>8.3f} {row['board'] / reference['board']:>6.1f} "
             f"{row['sent'] / 1000:>8.1f} {row['sent'] / reference['sent']:>6.1f} {row['html'] / 1000:>8.1f} "
             f"{row['queries']:>7} {row['open']:>7.3f} {row['move']:>7.3f} {row['move_bytes'] / 1000:>7.1f} "
-            f"{row['chooser']:>9.3f}"
+            f"{row['chooser']:>9.3f} {row['problem']:>9.3f}"
         )
     print(f"load average {os.getloadavg()[0]:.2f}")
 
@@ -218,6 +249,8 @@ def main() -> int:
                     f"{row['sets']:>5} {row['people']:>6} {seconds:>8.2f} {seconds / reference['board']:>13.0f} "
                     f"{polls:>5} {run.status:>8}"
                 )
+                for item in run.explanation if run.status == CompositionRun.Status.FAILED else []:
+                    print(f"      the engine: {item.get('text', item) if isinstance(item, dict) else item}")
         print(f"load average {os.getloadavg()[0]:.2f}")
     return 0
 
