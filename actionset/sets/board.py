@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from actionset.accounts.models import User
@@ -39,8 +38,8 @@ from actionset.sets.services import facilitator_candidates, facilitator_load, fa
 
 #: Up to this many sets the board shows every set in full; beyond it, one row a set and a set opened on demand.
 FULL_UP_TO = 12
-#: How long the engine's upper bound is kept: it depends only on the people's attributes and the set sizes.
-BOUND_CACHE_SECONDS = 24 * 3600
+#: How many programmes' upper bounds a process keeps (a few hundred bytes each).
+BOUNDS_KEPT = 256
 
 
 @dataclass
@@ -125,19 +124,27 @@ def _profile(members: list[Enrolment]) -> list[tuple[str, list[ProfileRow]]]:
     return out
 
 
+#: The engine's upper bound for each pool and set sizes this process has shown, most recent last.
+_BOUNDS: OrderedDict[str, float | None] = OrderedDict()
+
+
 def cached_upper_bound(problem: Problem) -> float | None:
-    """The engine's upper bound, computed once for a given pool and set sizes (it takes about a second at 2,000
-    people, and nothing a designer does on the board but a change to the pool or the sizes moves it)."""
+    """The engine's upper bound, computed once for a given pool and set sizes: it takes about a second at 2,000
+    people, and nothing a designer does on the board but a change to the pool or the sizes moves it. Kept in the
+    process rather than the shared cache, so that showing the board asks the database nothing more for it."""
     digest = hashlib.sha256(repr((problem.n, list(problem.set_sizes))).encode())
     for a in problem.attributes:
         digest.update(repr((a.name, a.kind, a.weight, a.levels)).encode())
         digest.update("\x1f".join(map(str, a.values)).encode())
-    key = f"sets:bound:{digest.hexdigest()}"
-    bound = cache.get(key)
-    if bound is None:
-        bound = upper_bound(problem)
-        cache.set(key, bound if bound is not None else False, BOUND_CACHE_SECONDS)
-    return bound or None
+    key = digest.hexdigest()
+    if key in _BOUNDS:
+        _BOUNDS.move_to_end(key)
+        return _BOUNDS[key]
+    bound = upper_bound(problem)
+    _BOUNDS[key] = bound
+    while len(_BOUNDS) > BOUNDS_KEPT:
+        _BOUNDS.popitem(last=False)
+    return bound
 
 
 @dataclass
