@@ -52,6 +52,7 @@ CASES: dict[str, Case] = {
     "sets:move_choices": Case("get", programme, DESIGN_PAGE, data=chosen_member),
     "sets:member_lock": Case("post", programme, DESIGN_ACTION, data=member_enrolment),
     "sets:publish": Case("post", programme, DESIGN_ACTION),
+    "sets:facilitators_fill": Case("post", programme, DESIGN_ACTION),
     "sets:lock": Case("post", learning_set, SET_DESIGN_ACTION, data=lambda c: {"locked": "true"}),
     "sets:set_card": Case("get", learning_set, SET_DESIGN_PAGE),
     "sets:facilitators": Case("post", learning_set, SET_DESIGN_ACTION, data=keep_facilitator),
