@@ -24,6 +24,10 @@ def member_enrolment(cast: Cast) -> dict[str, Any]:
     return {"enrolment": enrolment.public_id, "learning_set": cast.learning_set.public_id, "locked": "true"}
 
 
+def chosen_member(cast: Cast) -> dict[str, Any]:
+    return {"enrolment": str(cast.people["a_participant"].enrolments.get().public_id)}
+
+
 def keep_facilitator(cast: Cast) -> dict[str, Any]:
     return {"lead": cast.users["facilitator"].public_id, "co": ""}
 
@@ -35,6 +39,8 @@ DESIGN_ACTION = org_a_rule(DONE, staff=MAINTAINERS, org=())
 SET_DESIGN_ACTION = expect(
     HIDE, anonymous=LOGIN, a_participant=DENY, facilitator=DENY, administrator=DONE, designer=DONE
 )
+#: A set opened on the board: without JavaScript, back to the board with the set open (a redirect).
+SET_DESIGN_PAGE = expect(HIDE, anonymous=LOGIN, a_participant=DENY, facilitator=DENY, administrator=DONE, designer=DONE)
 
 CASES: dict[str, Case] = {
     "sets:set_lists": Case("get", lambda c: {**programme(c), "fmt": "csv"}, DESIGN_PAGE),
@@ -44,9 +50,12 @@ CASES: dict[str, Case] = {
     "sets:compose": Case("post", programme, DESIGN_ACTION, data=lambda c: {"number_of_sets": 2, "time_limit": 1}),
     "sets:compose_cancel": Case("post", programme, DESIGN_ACTION),
     "sets:move": Case("post", programme, DESIGN_ACTION, data=member_enrolment),
+    "sets:move_choices": Case("get", programme, DESIGN_PAGE, data=chosen_member),
     "sets:member_lock": Case("post", programme, DESIGN_ACTION, data=member_enrolment),
     "sets:publish": Case("post", programme, DESIGN_ACTION),
+    "sets:facilitators_fill": Case("post", programme, DESIGN_ACTION),
     "sets:lock": Case("post", learning_set, SET_DESIGN_ACTION, data=lambda c: {"locked": "true"}),
+    "sets:set_card": Case("get", learning_set, SET_DESIGN_PAGE),
     "sets:facilitators": Case("post", learning_set, SET_DESIGN_ACTION, data=keep_facilitator),
     # The set's own member and facilitator, and designers; everyone else outside the set (sponsors, administrators,
     # other staff) is not told the page exists.

@@ -5,7 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -28,7 +28,7 @@ from actionset.meetings.services import (
     meeting_reschedule,
     schedule_create,
 )
-from actionset.programmes.models import Programme
+from actionset.programmes.models import Programme, uncovered_text
 from actionset.programmes.slots import HALF_DAY_MINUTES
 from actionset.programmes.views import programme_page_context
 from actionset.sets.models import LearningSet
@@ -72,7 +72,9 @@ def _schedule_context(
     can_design = can(actor, "programme.design", programme)
     full_day = programme.meeting_minutes > HALF_DAY_MINUTES
     sets = list(
-        programme.sets.order_by("position", "name").prefetch_related(
+        programme.sets.order_by("position", "name")
+        .annotate(facilitator_count=Count("facilitators"))
+        .prefetch_related(
             Prefetch("meetings", queryset=Meeting.objects.order_by("starts_at"), to_attr="scheduled_meetings")
         )
     )
@@ -95,12 +97,15 @@ def _schedule_context(
                 row.form = bound[1]
             else:
                 row.form = SetSlotForm(options=plan.options, initial={"slot": plan.chosen.slot})
+    uncovered = sum(1 for row in unscheduled if not getattr(row.learning_set, "facilitator_count", 0))
     return programme_page_context(
         request,
         programme,
         "schedule",
         rows=rows,
         unscheduled_count=len(unscheduled),
+        uncovered=uncovered,
+        uncovered_warning=uncovered_text(uncovered) if uncovered else "",
         ready=programme.is_published and programme.start_date is not None,
         meeting_length=programme.meeting_length,
     )
@@ -116,6 +121,14 @@ def schedule(request: HttpRequest, programme: Programme) -> HttpResponse:
 def schedule_new(request: HttpRequest, programme: Programme) -> HttpResponse:
     """Schedule every set not yet scheduled, or one set (`learning_set`) at the slot the designer picked."""
     set_id = request.POST.get("learning_set")
+    # Sets about to be scheduled without a facilitator: their members would be invited to meetings nobody runs.
+    waiting = programme.sets.filter(meetings__isnull=True, facilitators__isnull=True)
+    if set_id:
+        waiting = waiting.filter(public_id=_set_of(programme, set_id).public_id)
+    uncovered = waiting.count()
+    if uncovered and request.POST.get("confirm_uncovered") != str(uncovered):
+        messages.error(request, uncovered_text(uncovered, _("Confirm to schedule them all the same.")))
+        return redirect("meetings:schedule", programme=programme.public_id)
     try:
         if set_id:
             learning_set = _set_of(programme, set_id)

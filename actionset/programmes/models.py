@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from actionset.core.models import BaseModel
 from actionset.programmes.library import LibraryInstrument, library
@@ -172,6 +173,10 @@ class Programme(BaseModel):
     def is_published(self) -> bool:
         return self.published_at is not None
 
+    def sets_without_facilitator(self) -> int:
+        """How many of its sets have no facilitator: publishing, scheduling and starting ask to confirm them."""
+        return int(self.sets.filter(facilitators__isnull=True).count())
+
     def is_sponsored_by(self, user: User) -> bool:
         """Whether `user` is one of the programme's sponsors (never someone signed out)."""
         return bool(getattr(user, "is_authenticated", False)) and self.sponsors.filter(user=user).exists()
@@ -326,3 +331,13 @@ class Enrolment(BaseModel):
     @property
     def availability_short(self) -> list[str]:
         return [SLOT_SHORT[s] for s in SLOT_SHORT if s in self.availability]
+
+
+def uncovered_text(count: int, then: str = "") -> str:
+    """The warning publishing, scheduling and starting a programme give while sets have no facilitator."""
+    text = ngettext(
+        "%(count)s set has no facilitator: its members would meet without one.",
+        "%(count)s sets have no facilitator: their members would meet without one.",
+        count,
+    ) % {"count": count}
+    return f"{text} {then}".strip()

@@ -31,7 +31,7 @@ from actionset.programmes.forms import (
     ProgrammeForm,
     VenueForm,
 )
-from actionset.programmes.models import Enrolment, EvaluationPoint, Programme, ProgrammeEvent, Venue
+from actionset.programmes.models import Enrolment, EvaluationPoint, Programme, ProgrammeEvent, Venue, uncovered_text
 from actionset.programmes.slots import SLOT_SHORT, SLOTS
 from actionset.programmes.transitions import consequences
 
@@ -140,6 +140,8 @@ def programme_detail(request: HttpRequest, programme: Programme) -> HttpResponse
         sites=Count("person__site", distinct=True),
     )
     transitions = [(s, Programme.Status(s).label) for s in Programme.TRANSITIONS[programme.status]]
+    # Read from the sets the page lists anyway (their facilitators are prefetched): no query of its own.
+    uncovered = sum(1 for s in sets if not s.facilitators.all()) if Programme.Status.RUNNING in dict(transitions) else 0
     return render(
         request,
         "programmes/detail.html",
@@ -152,6 +154,8 @@ def programme_detail(request: HttpRequest, programme: Programme) -> HttpResponse
             events=programme.events.all(),
             evaluation=sorted(programme.evaluation_points.all(), key=lambda p: (TIMING_ORDER[p.timing], p.instrument)),
             transitions=transitions,
+            uncovered=uncovered,
+            uncovered_warning=uncovered_text(uncovered) if uncovered else "",
             sponsors=programme.sponsors.order_by("name"),
         ),
     )
@@ -179,8 +183,13 @@ def programme_edit(request: HttpRequest, programme: Programme) -> HttpResponse:
 @access("programme.design", load=programme_from_url)
 def programme_status(request: HttpRequest, programme: Programme) -> HttpResponse:
     status = request.POST.get("status", "")
+    uncovered = programme.sets_without_facilitator() if status == Programme.Status.RUNNING else 0
     if status not in Programme.Status.values:
         messages.error(request, "That is not a stage a programme can be in.")
+        return redirect("programmes:detail", programme=programme.public_id)
+    if uncovered and request.POST.get("confirm_uncovered") != str(uncovered):
+        # Starting a programme whose sets would meet without a facilitator is a choice, never an oversight.
+        messages.error(request, uncovered_text(uncovered, _("Tick the confirmation to start it all the same.")))
         return redirect("programmes:detail", programme=programme.public_id)
     # What the move would do beyond the stage (cancel meetings still to come, say) is said first, and done only
     # once the designer confirms; a refused move says why without asking.

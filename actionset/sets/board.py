@@ -1,28 +1,45 @@
-"""What the designers' board shows: the sets as they stand, scored and checked by the engine itself."""
+"""What the designers' board shows: the sets as they stand, scored and checked by the engine itself.
+
+At a whole organisation's size (300 sets, 2,000 people) the board reads everything once and renders little: a row per
+set, with a set's members, profile and facilitator form only for the sets a designer opens (or every set, when there
+are few). The people and their sets come from the engine's own problem (`problem_for_board`), which already holds
+every active member with their person, so no second read of the memberships is needed.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import hashlib
+import re
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
-from actionset.composition import upper_bound
+from actionset.accounts.models import User
+from actionset.composition import Evaluation, Problem, evaluate, upper_bound
+from actionset.composition.features import Features, build_features
 from actionset.organisations.models import Person
-from actionset.programmes.models import Enrolment, Programme
+from actionset.programmes.models import Enrolment, Programme, uncovered_text
 from actionset.programmes.slots import SLOT_LABELS
 from actionset.sets.composer import (
     ATTRIBUTES,
     KNOWN_LEVELS,
+    Composition,
     board_evaluation,
     default_number_of_sets,
     problem_for_board,
     set_warnings,
 )
 from actionset.sets.forms import FacilitatorsForm
-from actionset.sets.models import CompositionRun, FacilitatorAssignment, LearningSet, Membership
-from actionset.sets.services import facilitator_candidates, facilitator_problems_known
+from actionset.sets.models import CompositionRun, FacilitatorAssignment, LearningSet
+from actionset.sets.services import facilitator_candidates, facilitator_load, facilitator_problems_known
+
+#: Up to this many sets the board shows every set in full; beyond it, one row a set and a set opened on demand.
+FULL_UP_TO = 12
+#: How many programmes' upper bounds a process keeps (a few hundred bytes each).
+BOUNDS_KEPT = 256
 
 
 @dataclass
@@ -35,24 +52,69 @@ class ProfileRow:
 @dataclass
 class SetCard:
     learning_set: LearningSet
-    members: list[Membership]
+    index: int
+    members: list[Enrolment]  # each with `.person` and `.membership` read
     slot_label: str
     score: float | None
     share: int | None  # the score as a percentage of an even share of the upper bound
-    profile: list[tuple[str, list[ProfileRow]]]
     warnings: list[str]
     facilitators: list[FacilitatorAssignment]
-    form: FacilitatorsForm
-    other_sets: list[LearningSet] = field(default_factory=list)
+    full: bool = False
+    profile: list[tuple[str, list[ProfileRow]]] = field(default_factory=list)
+    form: FacilitatorsForm | None = None
+
+    @property
+    def member_names(self) -> str:
+        return ", ".join(e.person.name for e in self.members)
 
 
-def _profile(members: list[Membership]) -> list[tuple[str, list[ProfileRow]]]:
+@dataclass
+class Filters:
+    """What the designer narrowed the board to: words (a set's or a member's name), a slot, a facilitator (a user's
+    public id, or "none" for sets without one) and sets with warnings only."""
+
+    q: str = ""
+    slot: str = ""
+    facilitator: str = ""
+    warnings: bool = False
+
+    @classmethod
+    def from_query(cls, query: Any) -> Filters:
+        return cls(
+            q=(query.get("q") or "").strip()[:100],
+            slot=(query.get("slot") or "").strip()[:10],
+            facilitator=(query.get("facilitator") or "").strip()[:40],
+            warnings=query.get("warnings") in ("1", "on", "true"),
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.slot or self.facilitator or self.warnings)
+
+    def keeps(self, card: SetCard) -> bool:
+        if self.q:
+            words = self.q.casefold()
+            if words not in card.learning_set.name.casefold() and not any(
+                words in e.person.name.casefold() for e in card.members
+            ):
+                return False
+        if self.slot and card.learning_set.slot != self.slot:
+            return False
+        if self.facilitator == "none":
+            if card.facilitators:
+                return False
+        elif self.facilitator and not any(str(a.user.public_id) == self.facilitator for a in card.facilitators):
+            return False
+        return not (self.warnings and not card.warnings)
+
+
+def _profile(members: list[Enrolment]) -> list[tuple[str, list[ProfileRow]]]:
     size = len(members) or 1
     out = []
     for name, label in ATTRIBUTES:
         counts: dict[str, int] = {}
-        for m in members:
-            value = getattr(m.enrolment.person, name).strip() or "Not recorded"
+        for e in members:
+            value = getattr(e.person, name).strip() or "Not recorded"
             counts[value] = counts.get(value, 0) + 1
         if name == "level" and set(counts) <= set(KNOWN_LEVELS):
             order = sorted(counts, key=KNOWN_LEVELS.index)
@@ -62,73 +124,131 @@ def _profile(members: list[Membership]) -> list[tuple[str, list[ProfileRow]]]:
     return out
 
 
-def board(
-    programme: Programme,
-    *,
-    reveal_keep_apart: bool,
-    bound_forms: dict[int, FacilitatorsForm] | None = None,
-) -> dict[str, Any]:
-    sets = list(
-        programme.sets.order_by("position", "name").prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.filter(enrolment__withdrawn_at__isnull=True)
-                .select_related("enrolment__person")
-                .order_by("enrolment__person__name"),
-            ),
-            Prefetch("facilitators", queryset=FacilitatorAssignment.objects.select_related("user").order_by("role")),
+#: The engine's upper bound for each pool and set sizes this process has shown, most recent last.
+_BOUNDS: OrderedDict[str, float | None] = OrderedDict()
+
+
+def cached_upper_bound(problem: Problem) -> float | None:
+    """The engine's upper bound, computed once for a given pool and set sizes: it takes about a second at 2,000
+    people, and nothing a designer does on the board but a change to the pool or the sizes moves it. Kept in the
+    process rather than the shared cache, so that showing the board asks the database nothing more for it."""
+    digest = hashlib.sha256(repr((problem.n, list(problem.set_sizes))).encode())
+    for a in problem.attributes:
+        digest.update(repr((a.name, a.kind, a.weight, a.levels)).encode())
+        digest.update("\x1f".join(map(str, a.values)).encode())
+    key = digest.hexdigest()
+    if key in _BOUNDS:
+        _BOUNDS.move_to_end(key)
+        return _BOUNDS[key]
+    bound = upper_bound(problem)
+    _BOUNDS[key] = bound
+    while len(_BOUNDS) > BOUNDS_KEPT:
+        _BOUNDS.popitem(last=False)
+    return bound
+
+
+@dataclass
+class Board:
+    """Everything the board knows about a programme's sets, read once. Cards for every set, full or not."""
+
+    programme: Programme
+    sets: list[LearningSet]
+    composition: Composition | None
+    assignment: list[int]
+    evaluation: Evaluation | None
+    bound: float | None
+    general_warnings: list[str]
+    cards: list[SetCard]
+    candidates: list[User]
+    unplaced: list[Enrolment]
+    run: CompositionRun | None
+
+    def card_of(self, learning_set_id: int) -> SetCard | None:
+        return next((c for c in self.cards if c.learning_set.pk == learning_set_id), None)
+
+    @property
+    def covered(self) -> int:
+        return sum(1 for c in self.cards if c.facilitators)
+
+    @property
+    def warning_count(self) -> int:
+        return (
+            len(self.general_warnings)
+            + sum(len(c.warnings) for c in self.cards)
+            + (1 if self.unplaced and self.sets else 0)
         )
-    )
-    evaluation, bound, warnings, placed = None, None, [], 0
+
+    def open(self, card: SetCard, *, bound_form: FacilitatorsForm | None = None) -> SetCard:
+        """Fill in what only a set shown in full needs: its profile and its facilitator form."""
+        card.full = True
+        card.profile = _profile(card.members)
+        card.form = bound_form or FacilitatorsForm(
+            programme=self.programme,
+            candidates=self.candidates,
+            initial={a.role: str(a.user.public_id) for a in card.facilitators},
+        )
+        return card
+
+
+def board_read(programme: Programme, *, reveal_keep_apart: bool) -> Board:
+    sets = list(programme.sets.order_by("position", "name"))
+    evaluation, bound, warnings = None, None, []
+    composition: Composition | None = None
+    assignment: list[int] = []
+    members: dict[int, list[Enrolment]] = defaultdict(list)
     if sets:  # the engine needs at least one set to speak of
         composition, assignment = problem_for_board(programme, sets)
         evaluation = board_evaluation(composition, assignment)
-        bound = upper_bound(composition.problem) if evaluation is not None else None
+        bound = cached_upper_bound(composition.problem) if evaluation is not None else None
         warnings = set_warnings(composition, evaluation, reveal_keep_apart=reveal_keep_apart)
-        placed = len(assignment)
+        for p, g in enumerate(assignment):
+            members[g].append(composition.enrolments[p])
     candidates = list(facilitator_candidates(programme))
-    # What the facilitators' problems are read from, once for the whole board rather than once per set.
-    sets_of: dict[int, set[int]] = defaultdict(set)
-    for user_id, set_id in FacilitatorAssignment.objects.filter(learning_set__programme=programme).values_list(
-        "user_id", "learning_set_id"
-    ):
-        sets_of[user_id].add(set_id)
+    assignments = list(
+        FacilitatorAssignment.objects.filter(learning_set__programme=programme)
+        .select_related("user")
+        .order_by("role", "pk")
+    )
+    facilitators_of: dict[int, list[FacilitatorAssignment]] = defaultdict(list)
+    for a in assignments:
+        facilitators_of[a.learning_set_id].append(a)
+    # What the facilitators' problems are read from, once for the whole board rather than once per set: each
+    # facilitator's sets in every programme not closed, as capacity counts them.
+    sets_of = facilitator_load({a.user_id for a in assignments})
     own_of: dict[int, list[Person]] = defaultdict(list)
     for person in Person.objects.filter(user_id__in=sets_of, organisation=programme.organisation):
         assert person.user_id is not None
         own_of[person.user_id].append(person)
+    by_set: dict[int | None, list[str]] = defaultdict(list)
+    for w in warnings:
+        by_set[w.set_index].append(w.text)
     cards = []
     for g, learning_set in enumerate(sets):
-        members = list(learning_set.memberships.all())
+        learning_set.programme = programme  # read once, not once per set by the facilitators' checks
         score = evaluation.set_scores[g] if evaluation is not None and g < len(evaluation.set_scores) else None
         share = None
         if score is not None and bound:
             share = max(0, min(100, round(100 * score / (bound / len(sets)))))
-        assigned = list(learning_set.facilitators.all())
-        set_notes = [w.text for w in warnings if w.set_index == g]
-        for assignment_row in assigned:
+        assigned = facilitators_of[learning_set.pk]
+        set_notes = list(by_set[g])
+        for row in assigned:
             set_notes += facilitator_problems_known(
-                user=assignment_row.user,
+                user=row.user,
                 learning_set=learning_set,
-                elsewhere=len(sets_of[assignment_row.user_id] - {learning_set.pk}),
-                own=own_of[assignment_row.user_id],
-                members=[m.enrolment.person for m in members],
+                elsewhere=len(sets_of[row.user_id] - {learning_set.pk}),
+                own=own_of[row.user_id],
+                members=[e.person for e in members[g]],
             )
-        form = (bound_forms or {}).get(learning_set.pk) or FacilitatorsForm(
-            programme=programme, candidates=candidates, initial={a.role: str(a.user.public_id) for a in assigned}
-        )
         cards.append(
             SetCard(
                 learning_set=learning_set,
-                members=members,
+                index=g,
+                members=members[g],
                 slot_label=SLOT_LABELS.get(learning_set.slot, ""),
                 score=score,
                 share=share,
-                profile=_profile(members),
                 warnings=set_notes,
                 facilitators=assigned,
-                form=form,
-                other_sets=[s for s in sets if s.pk != learning_set.pk],
             )
         )
     unplaced = list(
@@ -137,27 +257,235 @@ def board(
         .select_related("person")
         .order_by("person__name")
     )
-    pool_size = placed + len(unplaced)
-    run = programme.composition_runs.first()
+    return Board(
+        programme=programme,
+        sets=sets,
+        composition=composition,
+        assignment=assignment,
+        evaluation=evaluation,
+        bound=bound,
+        general_warnings=by_set[None],
+        cards=cards,
+        candidates=candidates,
+        unplaced=unplaced,
+        run=programme.composition_runs.first(),
+    )
+
+
+def board_context(
+    data: Board,
+    *,
+    filters: Filters | None = None,
+    open_sets: Iterable[int] = (),
+    bound_forms: dict[int, FacilitatorsForm] | None = None,
+) -> dict[str, Any]:
+    """What the board's template needs: every card that passes the filters, in full when few are shown or when the
+    designer opened it."""
+    filters = filters or Filters()
+    shown = [c for c in data.cards if filters.keeps(c)]
+    opened = set(open_sets) | set(bound_forms or ())
+    for card in shown:
+        if len(shown) <= FULL_UP_TO or card.learning_set.pk in opened:
+            data.open(card, bound_form=(bound_forms or {}).get(card.learning_set.pk))
     return {
-        "programme": programme,
-        "cards": cards,
-        "sets": sets,
-        "unplaced": unplaced,
+        **summary_context(data),
+        "cards": shown,
+        "compact": len(shown) > FULL_UP_TO,
+        "filters": filters,
+        "slot_choices": sorted(
+            {(s.slot, SLOT_LABELS.get(s.slot, s.slot)) for s in data.sets if s.slot},
+            key=lambda item: list(SLOT_LABELS).index(item[0]) if item[0] in SLOT_LABELS else 99,
+        ),
+        "facilitator_choices": sorted(
+            {(str(a.user.public_id), a.user.name or a.user.email) for c in data.cards for a in c.facilitators},
+            key=lambda item: item[1],
+        ),
+    }
+
+
+def summary_context(data: Board) -> dict[str, Any]:
+    """The board's figures, its warnings and its people not yet in a set: what any change may alter."""
+    evaluation, bound, run = data.evaluation, data.bound, data.run
+    pool_size = len(data.assignment) + len(data.unplaced)
+    return {
+        "programme": data.programme,
+        "set_count": len(data.cards),
+        "sets": data.sets,
+        "unplaced": data.unplaced,
         "pool_size": pool_size,
+        "covered": data.covered,
+        "coverage": coverage_text(data.covered, len(data.cards)),
+        "uncovered": len(data.cards) - data.covered,
+        "uncovered_warning": uncovered_text(len(data.cards) - data.covered),
         "objective": evaluation.objective if evaluation is not None else None,
         "upper_bound": bound,
         "bound_percent": round(100 * evaluation.objective / bound) if evaluation is not None and bound else None,
-        "general_warnings": [w.text for w in warnings if w.set_index is None],
-        "warning_count": sum(w.set_index is None for w in warnings)
-        + sum(len(c.warnings) for c in cards)
-        + (1 if unplaced and sets else 0),
+        "general_warnings": data.general_warnings,
+        "warning_count": data.warning_count,
         "run": run,
         "run_active": run is not None and not run.is_finished and not run.is_stalled,
-        "default_sets": len(sets) or default_number_of_sets(programme, pool_size),
-        "has_candidates": bool(candidates),
+        "default_sets": len(data.sets) or default_number_of_sets(data.programme, pool_size),
+        "has_candidates": bool(data.candidates),
+        "full_up_to": FULL_UP_TO,
     }
+
+
+def board(
+    programme: Programme,
+    *,
+    reveal_keep_apart: bool,
+    filters: Filters | None = None,
+    open_sets: Iterable[int] = (),
+    bound_forms: dict[int, FacilitatorsForm] | None = None,
+) -> dict[str, Any]:
+    return board_context(
+        board_read(programme, reveal_keep_apart=reveal_keep_apart),
+        filters=filters,
+        open_sets=open_sets,
+        bound_forms=bound_forms,
+    )
 
 
 def latest_run(programme: Programme) -> CompositionRun | None:
     return programme.composition_runs.first()
+
+
+# --- the move chooser --------------------------------------------------------------------------------
+
+
+@dataclass
+class MoveChoice:
+    learning_set: LearningSet
+    slot_label: str
+    size_after: int
+    score_before: float
+    score_after: float
+    total_change: float  # the change in the whole board's score: this set's and the set left behind
+
+    @property
+    def change(self) -> float:
+        return self.score_after - self.score_before
+
+
+@dataclass
+class MoveChooser:
+    enrolment: Enrolment
+    current: LearningSet | None
+    choices: list[MoveChoice]
+    #: Why the other sets are not offered, in names: each distinct reason once, with how many sets it rules out.
+    refused: list[tuple[str, int]]
+
+
+_PEOPLE = re.compile(r"\bpeople (\d+) and (\d+)\b")
+_PERSON = re.compile(r"\bperson (\d+)\b")
+_SET = re.compile(r"\bset (\d+)\b")
+_SETS = re.compile(r"\bsets \[([\d, ]*)\]")
+
+
+def _in_full(message: str, people: Sequence[int], sets: Sequence[int]) -> str:
+    """A message about the sub-problem, with its people and sets numbered as in the whole problem, so that the
+    adapter can name them."""
+    message = _PEOPLE.sub(lambda m: f"people {people[int(m.group(1))]} and {people[int(m.group(2))]}", message)
+    message = _PERSON.sub(lambda m: f"person {people[int(m.group(1))]}", message)
+    message = _SETS.sub(
+        lambda m: "sets [" + ", ".join(str(sets[int(g)]) for g in m.group(1).split(",") if g.strip()) + "]", message
+    )
+    return _SET.sub(lambda m: f"set {sets[int(m.group(1))]}", message)
+
+
+def _sub_problem(
+    problem: Problem, features: Features, people: list[int], sets: list[int]
+) -> tuple[Problem, Features, dict[int, int]]:
+    """The part of `problem` that holds only `people` and `sets` (in that order): the same rules and the same
+    features, so that the engine's `evaluate` scores and checks these sets exactly as in the whole problem."""
+    local = {p: k for k, p in enumerate(people)}
+    local_set = {g: k for k, g in enumerate(sets)}
+
+    def pairs(source: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+        return [(local[i], local[j]) for i, j in source if i in local and j in local]
+
+    sub = Problem(
+        n=len(people),
+        set_sizes=[problem.set_sizes[g] for g in sets],
+        attributes=[
+            type(a)(a.name, a.kind, [a.values[p] for p in people], weight=a.weight, levels=a.levels)
+            for a in problem.attributes
+        ],
+        cannot_link=pairs(problem.cannot_link),
+        allowed_sets={
+            local[p]: [local_set[g] for g in allowed if g in local_set]
+            for p, allowed in problem.allowed_sets.items()
+            if p in local
+        },
+        past_pairs=pairs(problem.past_pairs),
+        past_pair_penalty=problem.past_pair_penalty,
+    )
+    index = list(people)
+    sub_features = Features(
+        codes=features.codes[index],
+        offsets=features.offsets,
+        cat_weights=features.cat_weights,
+        numeric=features.numeric[index],
+        num_weights=features.num_weights,
+    )
+    return sub, sub_features, local
+
+
+def move_chooser(data: Board, enrolment: Enrolment, *, reveal_keep_apart: bool) -> MoveChooser | None:
+    """The sets `enrolment`'s person may move to without breaking any rule the sets keep now, each with the change
+    in its score. Only the set left and the set joined change, so each candidate is checked and scored by the
+    engine's `evaluate` on those two sets alone (the same features, rules and sizes as the whole problem), which
+    keeps a 300-set board's chooser to a fraction of a second. Returns None for someone not in a set: placing them
+    is the board's unplaced list."""
+    composition = data.composition
+    if composition is None:
+        return None
+    try:
+        p = composition.index_of(enrolment.pk)
+    except KeyError:
+        return None
+    problem = composition.problem
+    features = build_features(problem)
+    here = data.assignment[p]
+    members: dict[int, list[int]] = defaultdict(list)
+    for person, g in enumerate(data.assignment):
+        members[g].append(person)
+    choices: list[MoveChoice] = []
+    reasons: dict[str, int] = {}
+    for card in data.cards:
+        there = card.index
+        if there == here:
+            continue
+        people = members[here] + members[there]
+        sub, sub_features, local = _sub_problem(problem, features, people, [here, there])
+        before = [0] * len(members[here]) + [1] * len(members[there])
+        after = list(before)
+        after[local[p]] = 1
+        was = evaluate(sub, before, sub_features)
+        now = evaluate(sub, after, sub_features)
+        new = list(now.violations)
+        for message in was.violations:
+            if message in new:
+                new.remove(message)
+        if new:
+            # The engine numbers people and sets from 0 in the sub-problem: name them as in the whole programme.
+            reason = composition.humanise(_in_full(new[0], people, [here, there]), reveal_keep_apart=reveal_keep_apart)
+            reasons[reason] = reasons.get(reason, 0) + 1
+            continue
+        choices.append(
+            MoveChoice(
+                learning_set=card.learning_set,
+                slot_label=card.slot_label,
+                size_after=len(members[there]) + 1,
+                score_before=was.set_scores[1],
+                score_after=now.set_scores[1],
+                total_change=now.objective - was.objective,
+            )
+        )
+    choices.sort(key=lambda c: (-c.total_change, c.learning_set.position, c.learning_set.name))
+    refused = sorted(reasons.items(), key=lambda item: -item[1])
+    return MoveChooser(enrolment=enrolment, current=data.sets[here], choices=choices, refused=refused)
+
+
+def coverage_text(covered: int, total: int) -> str:
+    return _("%(covered)s of %(total)s sets have a facilitator") % {"covered": covered, "total": total}

@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from actionset.accounts.models import User
 from actionset.programmes.models import Enrolment, Programme
 from actionset.sets.models import MEETING_LINK_MAX_LENGTH, LearningSet, validate_meeting_link
-from actionset.sets.services import MAX_TIME_LIMIT, facilitator_candidates
+from actionset.sets.services import MAX_SETS, MAX_TIME_LIMIT, facilitator_candidates
 
 
 class ComposeForm(forms.Form):
-    number_of_sets = forms.IntegerField(label="Number of sets", min_value=1, max_value=100)
+    number_of_sets = forms.IntegerField(label="Number of sets", min_value=1, max_value=MAX_SETS)
     time_limit = forms.IntegerField(
         label="Search time (seconds)",
         min_value=1,

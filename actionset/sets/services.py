@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +26,8 @@ from actionset.sets.tasks import composition_execute
 
 #: The longest a designer may ask the engine to search, in seconds.
 MAX_TIME_LIMIT = 120
+#: The most sets one composition may ask for: 2,000 people in sets of five to seven is about 300.
+MAX_SETS = 400
 
 
 class SetsError(Exception):
@@ -45,8 +49,8 @@ def composition_start(
     request: HttpRequest | None = None,
 ) -> CompositionRun:
     """Queue a run of the engine over the unlocked sets. Any unfinished earlier run is cancelled."""
-    if not 1 <= number_of_sets <= 100:
-        raise SetsError("Ask for between 1 and 100 sets.")
+    if not 1 <= number_of_sets <= MAX_SETS:
+        raise SetsError(f"Ask for between 1 and {MAX_SETS} sets.")
     if not 1 <= time_limit <= MAX_TIME_LIMIT:
         raise SetsError(f"The time limit must be between 1 and {MAX_TIME_LIMIT} seconds.")
     with transaction.atomic():
@@ -154,16 +158,24 @@ def facilitator_candidates(programme: Programme) -> QuerySet[User]:
     )
 
 
+def facilitator_load(users: Iterable[int]) -> dict[int, set[int]]:
+    """The sets each of `users` facilitates in every programme that is not closed: a facilitator's capacity is what
+    they carry at once, whichever programmes it comes from."""
+    load: dict[int, set[int]] = {u: set() for u in users}
+    for user_id, set_id in (
+        FacilitatorAssignment.objects.filter(user_id__in=load)
+        .exclude(learning_set__programme__status=Programme.Status.CLOSED)
+        .values_list("user_id", "learning_set_id")
+    ):
+        load[user_id].add(set_id)
+    return load
+
+
 def facilitator_problems(*, user: User, learning_set: LearningSet) -> list[str]:
-    """Why `user` may not facilitate `learning_set`: capacity in the programme and independence from its members."""
+    """Why `user` may not facilitate `learning_set`: capacity across their programmes and independence from its
+    members."""
     programme = learning_set.programme
-    elsewhere = (
-        FacilitatorAssignment.objects.filter(user=user, learning_set__programme=programme)
-        .exclude(learning_set=learning_set)
-        .values("learning_set")
-        .distinct()
-        .count()
-    )
+    elsewhere = len(facilitator_load([user.pk])[user.pk] - {learning_set.pk})
     own = list(Person.objects.filter(user=user, organisation=programme.organisation))
     members = (
         list(
@@ -182,15 +194,15 @@ def facilitator_problems(*, user: User, learning_set: LearningSet) -> list[str]:
 def facilitator_problems_known(
     *, user: User, learning_set: LearningSet, elsewhere: int, own: list[Person], members: list[Person]
 ) -> list[str]:
-    """`facilitator_problems` from what the caller has already read: how many other sets of the programme `user`
-    facilitates, their own entries in the programme's organisation, and the set's active members. The board reads
-    these once for every set, rather than once per set."""
+    """`facilitator_problems` from what the caller has already read: how many other sets `user` facilitates (in
+    every programme not closed), their own entries in the programme's organisation, and the set's active members.
+    The board reads these once for every set, rather than once per set."""
     programme = learning_set.programme
     problems = []
     if elsewhere >= programme.max_sets_per_facilitator:
         problems.append(
             f"{user.name or user.email} already facilitates {elsewhere} set{'s' if elsewhere != 1 else ''} "
-            "in this programme, "
+            "across their programmes, "
             f"the most one facilitator may take ({programme.max_sets_per_facilitator})."
         )
     if own:
@@ -256,6 +268,91 @@ def _facilitator_names(learning_set: LearningSet) -> dict[str, str]:
         a.role: a.user.name or a.user.email
         for a in FacilitatorAssignment.objects.filter(learning_set=learning_set).select_related("user")
     }
+
+
+@dataclass
+class FillResult:
+    filled: list[LearningSet]
+    #: Sets still without a facilitator, because no candidate had capacity, was free at the set's time and was
+    #: independent of its members.
+    left: list[LearningSet]
+
+
+def facilitators_fill(*, actor: User, programme: Programme, request: HttpRequest | None = None) -> FillResult:
+    """Give every set without a facilitator one, in one go: the candidate carrying the fewest sets (across all their
+    programmes not closed) who still has capacity, facilitates no other set meeting at the same time, and is
+    independent of the set's members (never one of them, nor their line manager or report). Each set filled is
+    audited as a facilitator change, as when it is chosen by hand."""
+    with transaction.atomic():
+        programme = _locked_programme(programme)
+        sets = list(programme.sets.order_by("position", "name"))
+        covered = set(
+            FacilitatorAssignment.objects.filter(learning_set__programme=programme).values_list(
+                "learning_set_id", flat=True
+            )
+        )
+        uncovered = [s for s in sets if s.pk not in covered]
+        if not uncovered:
+            return FillResult(filled=[], left=[])
+        candidates = list(facilitator_candidates(programme))
+        load = facilitator_load(c.pk for c in candidates)
+        # When each candidate already meets: a set of theirs in the same slot is a clash, whatever its programme.
+        busy: dict[int, set[str]] = defaultdict(set)
+        for user_id, slot in (
+            LearningSet.objects.filter(pk__in={s for held in load.values() for s in held})
+            .exclude(slot="")
+            .values_list("facilitators__user_id", "slot")
+        ):
+            if user_id in load:
+                busy[user_id].add(slot)
+        own: dict[int, list[Person]] = defaultdict(list)
+        for person in Person.objects.filter(user__in=candidates, organisation=programme.organisation):
+            assert person.user_id is not None
+            own[person.user_id].append(person)
+        members: dict[int, list[Person]] = defaultdict(list)
+        if own:  # only internal facilitators can be a member's colleague
+            for membership in Membership.objects.filter(
+                learning_set__in=uncovered, enrolment__withdrawn_at__isnull=True
+            ).select_related("enrolment__person"):
+                members[membership.learning_set_id].append(membership.enrolment.person)
+        filled, left = [], []
+        for learning_set in uncovered:
+            learning_set.programme = programme
+            chosen = None
+            for user in sorted(candidates, key=lambda u: (len(load[u.pk]), u.name or u.email, u.pk)):
+                if len(load[user.pk]) >= programme.max_sets_per_facilitator:
+                    continue
+                if learning_set.slot and learning_set.slot in busy[user.pk]:
+                    continue
+                if own[user.pk] and facilitator_problems_known(
+                    user=user,
+                    learning_set=learning_set,
+                    elsewhere=0,
+                    own=own[user.pk],
+                    members=members[learning_set.pk],
+                ):
+                    continue
+                chosen = user
+                break
+            if chosen is None:
+                left.append(learning_set)
+                continue
+            FacilitatorAssignment.objects.create(
+                learning_set=learning_set, user=chosen, role=FacilitatorAssignment.Role.LEAD
+            )
+            load[chosen.pk].add(learning_set.pk)
+            if learning_set.slot:
+                busy[chosen.pk].add(learning_set.slot)
+            audit_record(
+                actor=actor,
+                action=AuditAction.SETS_FACILITATORS_CHANGED,
+                target=learning_set,
+                organisation=programme.organisation,
+                detail={"before": {}, "after": {"lead": chosen.name or chosen.email}, "filled": True},
+                request=request,
+            )
+            filled.append(learning_set)
+    return FillResult(filled=filled, left=left)
 
 
 # --- publishing --------------------------------------------------------------------------------------

@@ -82,6 +82,9 @@ def test_a_designer_schedules_and_moves_a_meeting_and_a_member_takes_it_to_their
     screenshot(designer, "schedule-plan")
     assert serious_accessibility_violations(designer) == []
 
+    # The second set has no facilitator yet: scheduling it is a choice the designer confirms.
+    expect(designer.get_by_text("1 set has no facilitator: its members would meet without one.")).to_be_visible()
+    designer.get_by_label("Schedule them all the same").check()
     designer.get_by_role("button", name="Schedule all sets").click()
     expect(designer.get_by_text("Scheduled 2 sets.")).to_be_visible()
     assert Meeting.objects.filter(learning_set=set_one).count() == 4

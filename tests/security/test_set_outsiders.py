@@ -24,7 +24,7 @@ from tests.matrix import all_cases
 from tests.security.world import outsiders_of_the_set
 
 #: Designing a set: its members and facilitator may be refused (403), since they know the set.
-DESIGN_URLS = {"sets:lock", "sets:facilitators", "meetings:meeting_change", "meetings:meeting_cancel"}
+DESIGN_URLS = {"sets:lock", "sets:set_card", "sets:facilitators", "meetings:meeting_change", "meetings:meeting_cancel"}
 #: The set's own page, its meetings' calendar files and its meeting link: the designers who composed the set are
 #: insiders too.
 SET_VIEW_URLS = {"sets:detail", "meetings:meeting_ics", "sets:meeting_link"}

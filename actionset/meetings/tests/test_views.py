@@ -16,7 +16,7 @@ from actionset.meetings.models import Meeting
 from actionset.meetings.services import schedule_create
 from actionset.meetings.tests.conftest import add_set, published_programme
 from conftest import Cast
-from tests.factories import MeetingFactory
+from tests.factories import FacilitatorAssignmentFactory, MeetingFactory
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -39,11 +39,33 @@ def test_schedule_all_sets_makes_the_meetings_and_says_so(cast: Cast, run_on_com
     learning_set = add_set(programme, [["thu-pm"], []])
     with run_on_commit():
         response = cast.client("designer").post(
-            reverse("meetings:schedule_new", kwargs={"programme": programme.public_id}), follow=True
+            reverse("meetings:schedule_new", kwargs={"programme": programme.public_id}),
+            {"confirm_uncovered": "1"},  # the set has no facilitator, and the designer confirmed that
+            follow=True,
         )
     assert "Scheduled 1 set." in response.content.decode()
     assert learning_set.meetings.count() == 2
     assert len(mail.outbox) == 2
+
+
+def test_scheduling_sets_without_a_facilitator_needs_a_confirmation(cast: Cast, run_on_commit: Any) -> None:
+    programme = published_programme(cast, number_of_meetings=2)
+    uncovered = add_set(programme, [["thu-pm"]], name="Set Alpha")
+    covered = add_set(programme, [["thu-pm"]], name="Set Beta")
+    FacilitatorAssignmentFactory.create(learning_set=covered, user=cast.users["facilitator"])
+    client = cast.client("designer")
+    page = client.get(schedule_url(programme)).content.decode()
+    assert "1 set has no facilitator: its members would meet without one." in page
+    url = reverse("meetings:schedule_new", kwargs={"programme": programme.public_id})
+
+    refused = client.post(url, follow=True)
+    assert "1 set has no facilitator" in refused.content.decode()
+    assert not Meeting.objects.filter(learning_set__programme=programme).exists()
+
+    with run_on_commit():
+        client.post(url, {"confirm_uncovered": "1"})
+    assert uncovered.meetings.count() == 2
+    assert covered.meetings.count() == 2
 
 
 def test_a_designer_schedules_one_set_at_the_slot_they_pick(cast: Cast, run_on_commit: Any) -> None:
@@ -51,12 +73,12 @@ def test_a_designer_schedules_one_set_at_the_slot_they_pick(cast: Cast, run_on_c
     learning_set = add_set(programme, [["thu-pm"], ["mon-am"]])
     url = reverse("meetings:schedule_new", kwargs={"programme": programme.public_id})
     client = cast.client("designer")
-    bad = client.post(url, {"learning_set": str(learning_set.public_id), "slot": "sun-am"})
+    bad = client.post(url, {"learning_set": str(learning_set.public_id), "slot": "sun-am", "confirm_uncovered": "1"})
     assert bad.status_code == 200
     assert "Select a valid choice" in bad.content.decode()
     assert not learning_set.meetings.exists()
     with run_on_commit():
-        client.post(url, {"learning_set": str(learning_set.public_id), "slot": "mon-am"})
+        client.post(url, {"learning_set": str(learning_set.public_id), "slot": "mon-am", "confirm_uncovered": "1"})
     assert {m.starts_at.astimezone(LONDON).strftime("%a %H:%M") for m in learning_set.meetings.all()} == {"Mon 09:30"}
 
 

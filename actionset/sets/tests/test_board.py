@@ -69,9 +69,13 @@ def test_moving_a_person_updates_the_scores_and_flags_a_broken_rule(
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'id="board"' in html
+    # Only what the move touched comes back: the two sets and the summary, each swapped in place.
+    assert 'id="board"' not in html
     assert "<html" not in html
-    assert scores(html) != scores(before)
+    assert html.count('hx-swap-oob="true"') == 3
+    assert f'id="set-{one.public_id}"' in html
+    assert f'id="set-{_two.public_id}"' in html
+    assert scores(html) != scores(before)[:2]
     assert "Person 00 and Person 10 (line manager and report)" in html
     assert "Person 10 moved to Set 1" in html
     assert AuditEvent.objects.filter(action="sets.member_moved", detail__to="Set 1").exists()
@@ -80,14 +84,15 @@ def test_moving_a_person_updates_the_scores_and_flags_a_broken_rule(
 def test_moving_works_without_javascript(
     cast: Cast, pool_programme: Programme, two_sets: tuple[LearningSet, LearningSet]
 ) -> None:
-    _, two = two_sets
+    one, two = two_sets
     person = enrolment(pool_programme, "Person 01")
     response = cast.client("designer").post(
         reverse("sets:move", kwargs={"programme": pool_programme.public_id}),
         {"enrolment": person.public_id, "learning_set": two.public_id},
     )
+    # Back to the board, at the set the person was moved from.
     assert response.status_code == 302
-    assert response["Location"] == board_url(pool_programme)
+    assert response["Location"] == f"{board_url(pool_programme)}?open={one.public_id}#set-{one.public_id}"
     person.refresh_from_db()
     assert person.membership.learning_set == two
 
@@ -186,7 +191,7 @@ def test_a_facilitator_beyond_their_capacity_is_refused_with_a_clear_error(
     response = cast.client("designer").post(facilitators_url(two), {"lead": facilitator.public_id})
 
     assert response.status_code == 200
-    assert "already facilitates 1 set in this programme" in response.content.decode()
+    assert "already facilitates 1 set across their programmes" in response.content.decode()
     assert not FacilitatorAssignment.objects.filter(learning_set=two).exists()
 
 
@@ -241,7 +246,10 @@ def test_members_see_their_set_only_once_it_is_published_and_are_told_by_email(
     assert participant.get(detail).status_code == 404
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = cast.client("designer").post(reverse("sets:publish", kwargs={"programme": pool_programme.public_id}))
+        response = cast.client("designer").post(
+            reverse("sets:publish", kwargs={"programme": pool_programme.public_id}),
+            {"confirm_uncovered": "2"},  # neither set has a facilitator yet: the designer confirmed that
+        )
 
     assert response.status_code == 302
     pool_programme.refresh_from_db()
@@ -268,8 +276,8 @@ def test_publishing_twice_is_refused(
 ) -> None:
     client = cast.client("designer")
     url = reverse("sets:publish", kwargs={"programme": pool_programme.public_id})
-    client.post(url)
-    response = client.post(url, follow=True)
+    client.post(url, {"confirm_uncovered": "2"})
+    response = client.post(url, {"confirm_uncovered": "2"}, follow=True)
     assert "already published" in response.content.decode()
 
 

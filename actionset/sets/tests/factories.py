@@ -1,0 +1,106 @@
+"""A whole organisation's programme, built in bulk: for the board's scale tests and `bench/board.py`.
+
+The services create people, enrolments and sets one at a time (with audit events and mail) for the designers who use
+them; a test or benchmark at 2,000 people bulk-creates the rows instead, as `bench/webscale.py` does.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from actionset.accounts.models import User
+from actionset.organisations.models import Organisation, Person, StaffRole
+from actionset.programmes.models import Enrolment, Programme
+from actionset.programmes.slots import SLOTS
+from actionset.sets.models import FacilitatorAssignment, LearningSet, Membership
+
+DEPARTMENTS = ("Finance", "Housing", "Social care", "Planning", "Digital", "Legal", "Children's services", "Waste")
+LEVELS = ("Director", "Head of service", "Manager", "Team leader", "Specialist")
+SITES = ("Town hall", "Riverside", "Depot", "Library", "Civic centre")
+FIRST = ("Amara", "Ben", "Chloe", "Dev", "Ella", "Femi", "Grace", "Hari", "Isla", "Jonah", "Kemi", "Liam", "Maya")
+LAST = ("Okafor", "Shah", "Brown", "Nowak", "Evans", "Lee", "Singh", "Murphy", "Khan", "Jones", "Patel", "Reid")
+
+
+@dataclass
+class LargeProgramme:
+    programme: Programme
+    sets: list[LearningSet]
+    facilitators: list[User]
+
+
+def large_programme(
+    organisation: Organisation,
+    *,
+    sets: int,
+    set_size: int = 7,
+    facilitated: float = 0.5,
+    facilitators: int | None = None,
+    designer: User | None = None,
+    seed: int = 1,
+    title: str = "Leading the whole council",
+) -> LargeProgramme:
+    """A programme of `sets` sets of `set_size` people each (so 300 sets of 7 is 2,100 people), composed the way a
+    designer would leave it: each set meets in one slot its members can attend, and line managers sit apart from
+    their reports. About `facilitated` of the sets have a provider facilitator (each taking at most two)."""
+    rng = random.Random(seed)
+    size = sets * set_size
+    programme = Programme.objects.create(
+        organisation=organisation,
+        title=title,
+        designer=designer,
+        set_size_min=max(2, set_size - 2),
+        set_size_max=set_size + 1,
+        meeting_minutes=180,
+        max_sets_per_facilitator=2,
+    )
+    start = Person.objects.filter(organisation=organisation).count()
+    people = Person.objects.bulk_create(
+        Person(
+            organisation=organisation,
+            name=f"{FIRST[k % len(FIRST)]} {LAST[(k // len(FIRST)) % len(LAST)]} {k + start:04d}",
+            email=f"person{k + start}@{organisation.pk}.scale.test",
+            department=DEPARTMENTS[rng.randrange(len(DEPARTMENTS))],
+            level=LEVELS[min(len(LEVELS) - 1, int(rng.expovariate(0.6)))],
+            site=SITES[rng.randrange(len(SITES))],
+        )
+        for k in range(size)
+    )
+    # Each person's line manager is someone `sets + 1` places earlier, which lands them in the set before theirs.
+    for k, person in enumerate(people):
+        if k > sets and k % 3 == 0:
+            person.line_manager_id = people[k - sets - 1].pk
+    Person.objects.bulk_update(people, ["line_manager"], batch_size=500)
+    codes = [code for code, _ in SLOTS]
+    slot_of_set = [codes[g % len(codes)] for g in range(sets)]
+    enrolments = Enrolment.objects.bulk_create(
+        Enrolment(
+            programme=programme,
+            person=person,
+            # Everyone can attend their own set's slot and one other.
+            availability=sorted({slot_of_set[k % sets], codes[rng.randrange(len(codes))]}),
+        )
+        for k, person in enumerate(people)
+    )
+    learning_sets = LearningSet.objects.bulk_create(
+        LearningSet(programme=programme, name=f"Set {g + 1}", position=g, slot=slot_of_set[g]) for g in range(sets)
+    )
+    Membership.objects.bulk_create(
+        Membership(enrolment=e, learning_set=learning_sets[k % sets]) for k, e in enumerate(enrolments)
+    )
+    wanted = round(sets * facilitated)
+    count = facilitators if facilitators is not None else max(1, -(-wanted // 2))
+    staff = []
+    for f in range(count):
+        user = User.objects.create_user(
+            email=f"facilitator{f}.{programme.pk}@provider.scale.test",
+            password=None,
+            name=f"{FIRST[f % len(FIRST)]} Facilitator {f + 1}",
+        )
+        StaffRole.objects.create(user=user, role="facilitator")
+        staff.append(user)
+    FacilitatorAssignment.objects.bulk_create(
+        FacilitatorAssignment(learning_set=learning_sets[g], user=staff[g // 2], role=FacilitatorAssignment.Role.LEAD)
+        for g in range(min(wanted, 2 * len(staff)))
+    )
+    return LargeProgramme(programme=programme, sets=learning_sets, facilitators=staff)
