@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Single sign-on: each organisation's OpenID Connect provider, configured in the app (accounts/sso.py).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     # Records each login's sessions, so that deactivating a login ends them all at once.
     "allauth.usersessions",
     "actionset.core",
@@ -157,6 +160,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "actionset.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"reset_password": "actionset.accounts.forms.SingleSignOnAwareResetPasswordForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
@@ -168,6 +172,16 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key,20/d/key",
     "login_failed_account": "200/d/key",
 }
+# Single sign-on: identity providers are rows of `accounts.SingleSignOn`, handed to allauth by the adapter, which also
+# decides which login a sign-in may reach (only an existing directory entry's; nobody signs up through it).
+SOCIALACCOUNT_ADAPTER = "actionset.accounts.sso.SingleSignOnAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+# Tokens are not kept: the app calls nothing at the identity provider after the sign-in.
+SOCIALACCOUNT_STORE_TOKENS = False
+# The button is a form that POSTs (with its CSRF token), so a third-party page cannot start a sign-in.
+SOCIALACCOUNT_LOGIN_ON_GET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="actionset")
 LOGIN_URL = "account_login"

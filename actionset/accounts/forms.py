@@ -2,11 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.forms import ResetPasswordForm
 from django import forms
 from django.contrib.auth import password_validation
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from actionset.accounts.models import TIME_ZONE_CHOICES, User
+from actionset.accounts.sso import sso_for_email, sso_only_for
+from actionset.core.audit import AuditAction, audit_record
+from actionset.core.email import email_send
 
 
 class AcceptInvitationForm(forms.Form):
@@ -101,3 +106,43 @@ class TwoFactorResetForm(forms.Form):
     password = forms.CharField(
         label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
+
+
+class SingleSignOnAwareResetPasswordForm(ResetPasswordForm):
+    """Password reset, refused where single sign-on is the only way in.
+
+    An address in a domain whose identity provider is "single sign-on only" is told so (the domain is the
+    organisation's, not a secret). A login that is single sign-on only for another reason (its directory entry's
+    organisation) is told by email, at its own address, to use its identity provider's button: the form answers as
+    for any address, so it tells no stranger whose it is.
+    """
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        sso = sso_for_email(email)
+        if sso is not None and sso.only:
+            raise forms.ValidationError(
+                _(
+                    "Addresses at this domain sign in with %(provider)s only, so there is no password to reset. Use "
+                    "the “Sign in with %(provider)s” button on the sign-in page."
+                )
+                % {"provider": sso.name},
+                code="sso_only",
+            )
+        self.sso_only = [(user, sso) for user in self.users if (sso := sso_only_for(user)) is not None]
+        return email
+
+    def save(self, request: HttpRequest, **kwargs: Any) -> str:
+        if not self.sso_only:
+            return str(super().save(request, **kwargs))
+        for user, sso in self.sso_only:
+            audit_record(
+                actor=None,
+                action=AuditAction.SSO_PASSWORD_REFUSED,
+                target=user,
+                organisation=sso.organisation,
+                detail={"provider": sso.name, "by": "password_reset"},
+                request=request,
+            )
+            email_send(to=[user.email], template="sso_only_reset", context={"user": user, "sso_name": sso.name})
+        return str(self.cleaned_data["email"])

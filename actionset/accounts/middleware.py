@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
+from actionset.accounts.sso import signed_in_through_sso
 from actionset.accounts.two_factor import has_two_factor, two_factor_policies
 from actionset.core.access import actor_for
 
@@ -55,6 +56,10 @@ class TwoFactorPolicyMiddleware:
         if match is not None and match.view_name in OPEN_WHILE_HELD:
             return None
         if not two_factor_policies(actor) or has_two_factor(actor.user):
+            return None
+        # A session begun through single sign-on has passed the identity provider's own second factor, which the
+        # organisation (or the provider, for its staff) sets there: see docs/user-guide.md.
+        if signed_in_through_sso(request):
             return None
         url = reverse("accounts:two_factor_required")
         if getattr(request, "htmx", False):
