@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "actionset.accounts.middleware.TwoFactorPolicyMiddleware",
+    "actionset.accounts.middleware.SingleSignOnFormActionMiddleware",
     "actionset.core.access.AccessMiddleware",
 ]
 

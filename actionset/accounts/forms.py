@@ -166,8 +166,10 @@ class SingleSignOnForm(forms.Form):
         label=_("Issuer URL"),
         max_length=300,
         assume_scheme="https",
+        # A text box like the others (the stylesheet styles no url inputs), with the keyboard for addresses.
+        widget=forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false", "autocomplete": "off"}),
         help_text=_(
-            "For Entra ID: https://login.microsoftonline.com/<tenant ID>/v2.0. For Google Workspace: "
+            "For Entra ID: https://login.microsoftonline.com/TENANT-ID/v2.0. For Google Workspace: "
             "https://accounts.google.com."
         ),
     )

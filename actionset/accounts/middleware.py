@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from actionset.accounts.sso import signed_in_through_sso
+from actionset.accounts.sso import signed_in_through_sso, sso_form_action_origins
 from actionset.accounts.two_factor import has_two_factor, two_factor_policies
 from actionset.core.access import actor_for
 
@@ -84,4 +84,30 @@ class ClearSiteDataOnSignOutMiddleware:
         response = self.get_response(request)
         if before is not None and (not request.user.is_authenticated or request.user.pk != before):
             response["Clear-Site-Data"] = '"storage"'
+        return response
+
+
+class SingleSignOnFormActionMiddleware:
+    """Let the sign-in pages' "Sign in with …" buttons reach the identity provider.
+
+    The button posts to allauth, which answers with a redirect to the identity provider's sign-in page; browsers hold
+    that redirect to the submitting page's Content Security Policy `form-action`, which is otherwise 'self'. So the
+    pages that show the button allow the enabled providers' origins, and no other page does. Below django-csp's
+    middleware, which reads what is set here when it writes the header.
+    """
+
+    PAGES = frozenset({"account_login", "accounts:sso_discover"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        match = request.resolver_match
+        if match is not None and match.view_name in self.PAGES:
+            origins = sso_form_action_origins()
+            if origins:
+                update = {"form-action": origins}
+                response._csp_update = update  # type: ignore[attr-defined]
+                response._csp_update_ro = update  # type: ignore[attr-defined]
         return response

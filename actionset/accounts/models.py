@@ -274,7 +274,7 @@ class SingleSignOn(BaseModel):
         _("issuer URL"),
         max_length=300,
         help_text=_(
-            "The identity provider's issuer, e.g. https://login.microsoftonline.com/<tenant>/v2.0 or "
+            "The identity provider's issuer, e.g. https://login.microsoftonline.com/TENANT-ID/v2.0 or "
             "https://accounts.google.com. Its discovery document is read from /.well-known/openid-configuration."
         ),
     )
@@ -296,6 +296,9 @@ class SingleSignOn(BaseModel):
     checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     check_ok = models.BooleanField(null=True, editable=False)
     check_message = models.CharField(max_length=300, blank=True, editable=False)
+    # Where the discovery document sends browsers to sign in, when it is not the issuer's own origin: the sign-in
+    # pages allow it as a form's destination (accounts.middleware.SingleSignOnFormActionMiddleware).
+    authorization_origin = models.CharField(max_length=300, blank=True, editable=False)
 
     objects = SingleSignOnQuerySet.as_manager()
 
@@ -337,7 +340,11 @@ class SingleSignOn(BaseModel):
         """What is shown of the secret: enough to tell which one is stored, not enough to use."""
         return f"••••{self.secret_last4}" if self.secret_encrypted else ""
 
-    def check_record(self, *, ok: bool, message: str) -> None:
+    def check_record(self, *, ok: bool, message: str, authorization_origin: str = "") -> None:
         """What the last test of the connection found (accounts/tasks.py)."""
         self.checked_at, self.check_ok, self.check_message = timezone.now(), ok, message[:300]
-        self.save(update_fields=["checked_at", "check_ok", "check_message", "updated_at"])
+        fields = ["checked_at", "check_ok", "check_message", "updated_at"]
+        if ok:
+            self.authorization_origin = authorization_origin[:300]
+            fields.append("authorization_origin")
+        self.save(update_fields=fields)

@@ -36,7 +36,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from actionset.accounts.models import SingleSignOn, User
-from actionset.accounts.tasks import sso_check
+from actionset.accounts.tasks import origin, sso_check
 from actionset.core.audit import AuditAction, audit_record
 from actionset.organisations.models import Organisation, Person, StaffRole
 
@@ -98,6 +98,15 @@ def sso_only_for(user: Any) -> SingleSignOn | None:
     if staff is not None and StaffRole.objects.filter(user=user.pk).exists():
         return staff
     return only.filter(organisation__people__user=user.pk).order_by("organisation__name").first()
+
+
+def sso_form_action_origins() -> list[str]:
+    """Where the sign-in pages' buttons lead: each enabled provider's issuer origin, and its authorization endpoint's
+    when the last test of the connection found it elsewhere."""
+    origins: set[str] = set()
+    for issuer, authorization in SingleSignOn.objects.enabled().values_list("issuer", "authorization_origin"):
+        origins.update(o for o in (origin(issuer), authorization) if o)
+    return sorted(origins)
 
 
 def signed_in_through_sso(request: HttpRequest) -> bool:

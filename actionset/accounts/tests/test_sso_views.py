@@ -110,3 +110,20 @@ def test_a_provider_that_is_off_offers_no_button(cast: Cast, page: str, client: 
     cast.client("administrator").post(page, settings_form(enabled=""))
     response = client.get(reverse("accounts:sso_discover"), {"login": "a@nw.example"})
     assert "Sign in with Northwind" not in response.content.decode()
+
+
+def test_the_sign_in_pages_let_the_button_reach_the_identity_provider_and_no_other_page_does(
+    cast: Cast, page: str, client: Any
+) -> None:
+    """The button's form is answered with a redirect to the identity provider, which browsers hold to the page's
+    `form-action`: without the provider's origin there, pressing it does nothing (as tests/browser/test_sso.py
+    found)."""
+    cast.client("administrator").post(page, settings_form())
+    SingleSignOn.objects.update(authorization_origin="https://login.example")
+    login = client.get(reverse("account_login"))["Content-Security-Policy"]
+    form_action = next(d for d in login.split(";") if d.strip().startswith("form-action"))
+    assert form_action.split()[1:] == ["'self'", "https://login.example", "https://login.microsoftonline.com"]
+    discover = client.get(reverse("accounts:sso_discover"))["Content-Security-Policy"]
+    assert "https://login.microsoftonline.com" in discover
+    home = cast.client("a_participant").get(reverse("core:home"))["Content-Security-Policy"]
+    assert "login.microsoftonline.com" not in home
