@@ -26,6 +26,9 @@ DEBUG = env.bool("DEBUG", default=False)
 # it: only development (DEBUG=1) may fall back on it. The tests set a key of their own (pyproject.toml).
 _INSECURE_KEY = "insecure-development-key-do-not-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default="").strip() or (_INSECURE_KEY if DEBUG else "")
+# Earlier keys, still accepted after SECRET_KEY is rotated: sessions, signed links and the identity providers' stored
+# client secrets (accounts.models.SingleSignOn) made under them keep working.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 if not DEBUG and SECRET_KEY in ("", _INSECURE_KEY):
     raise ImproperlyConfigured(
         "SECRET_KEY is not set (or is the development key published with the code), and with DEBUG off actionset "

@@ -21,6 +21,7 @@ as the invitation's link is otherwise.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,7 @@ from allauth.account.authentication import get_authentication_records
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialLogin
+from cryptography.fernet import InvalidToken
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest
@@ -39,6 +41,8 @@ from actionset.accounts.models import SingleSignOn, User
 from actionset.accounts.tasks import origin, sso_check
 from actionset.core.audit import AuditAction, audit_record
 from actionset.organisations.models import Organisation, Person, StaffRole
+
+logger = logging.getLogger("actionset.accounts")
 
 PROVIDER = "openid_connect"
 PREFIX = "sso-"
@@ -303,7 +307,15 @@ class SingleSignOnAdapter(DefaultSocialAccountAdapter):
             rows = rows.filter(pk=sso.pk)
         if client_id:
             rows = rows.filter(client_id=client_id)
-        return [social_app(sso) for sso in rows]
+        apps = []
+        for sso in rows:
+            try:
+                apps.append(social_app(sso))
+            except InvalidToken:
+                # Stored under a SECRET_KEY that is neither current nor among SECRET_KEY_FALLBACKS: the button stays
+                # away until an administrator enters the secret again, rather than every sign-in page failing.
+                logger.error("The client secret of single sign-on %s cannot be decrypted", sso.public_id)
+        return apps
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         # Every sign-in reaches an existing login or a directory entry's (sso_login_for): nobody signs up here.
@@ -403,7 +415,7 @@ def sso_save(
         for field, value in values.items():
             setattr(sso, field, value)
         if data.secret:
-            if created or data.secret != sso.secret:
+            if created or not _same_secret(sso, data.secret):
                 changed.append("secret")
             sso.set_secret(data.secret)
         if "issuer" in changed or "client_id" in changed or "secret" in changed:
@@ -427,6 +439,13 @@ def sso_save(
                 request=request,
             )
     return sso
+
+
+def _same_secret(sso: SingleSignOn, secret: str) -> bool:
+    try:
+        return sso.secret == secret
+    except InvalidToken:
+        return False
 
 
 def sso_check_requested(*, actor: User, sso: SingleSignOn, request: HttpRequest | None = None) -> None:

@@ -10,7 +10,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import requests
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.socialaccount.models import SocialAccount
+from cryptography.fernet import InvalidToken
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -383,3 +385,27 @@ def test_a_person_cannot_be_linked_to_an_identity_by_hand(idp: IdentityProvider,
 def test_an_unknown_organisation_has_no_provider(cast: Cast) -> None:
     OrganisationFactory.create()
     assert Client().post(reverse("openid_connect_login", kwargs={"provider_id": "sso-nonsense"})).status_code == 404
+
+
+def test_an_authenticator_app_set_up_here_is_still_asked_for_after_single_sign_on(
+    idp: IdentityProvider, sso: SingleSignOn, northwind: Organisation
+) -> None:
+    user = UserFactory.create(email="fay@northwind.test")
+    PersonFactory.create(organisation=northwind, user=user, email="fay@northwind.test")
+    TOTP.activate(user, generate_totp_secret())
+    idp.add_person("fay@northwind.test")
+    client = Client()
+    response = sso_sign_in(client, sso, "fay@northwind.test")
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert signed_in_as(client) is None
+
+
+def test_a_stored_secret_still_opens_after_the_secret_key_is_rotated(sso: SingleSignOn, settings: Any) -> None:
+    secret = sso.secret
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY = "a-new-key-for-the-rotation-test-only"
+    settings.SECRET_KEY_FALLBACKS = [old]
+    assert SingleSignOn.objects.get(pk=sso.pk).secret == secret
+    settings.SECRET_KEY_FALLBACKS = []
+    with pytest.raises(InvalidToken):
+        _ = SingleSignOn.objects.get(pk=sso.pk).secret
