@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from actionset.accounts.services import password_changed
-from actionset.accounts.sso import sso_only_for
+from actionset.accounts.sso import sso_only_for, sso_password_refused
 from actionset.accounts.throttling import SignInThrottlingAdapter
 from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import QueuedMailAdapter
@@ -23,14 +23,7 @@ class AccountAdapter(SignInThrottlingAdapter, QueuedMailAdapter):
         # Told only after the right password, so the refusal says nothing about an address to someone who guesses.
         sso = sso_only_for(user) if user is not None else None
         if sso is not None:
-            audit_record(
-                actor=None,
-                action=AuditAction.SSO_PASSWORD_REFUSED,
-                target=user,
-                organisation=sso.organisation,
-                detail={"provider": sso.name, "by": "sign_in"},
-                request=request,
-            )
+            sso_password_refused(user=user, sso=sso, by="sign_in", request=request)
             raise forms.ValidationError(sso_only_message(sso.name), code="sso_only")
         return user
 

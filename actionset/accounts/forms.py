@@ -11,8 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from actionset.accounts.models import TIME_ZONE_CHOICES, SingleSignOn, User
-from actionset.accounts.sso import sso_for_email, sso_only_for
-from actionset.core.audit import AuditAction, audit_record
+from actionset.accounts.sso import sso_for_email, sso_only_for, sso_password_refused
 from actionset.core.email import email_send
 
 
@@ -138,14 +137,7 @@ class SingleSignOnAwareResetPasswordForm(ResetPasswordForm):
         if not self.sso_only:
             return str(super().save(request, **kwargs))
         for user, sso in self.sso_only:
-            audit_record(
-                actor=None,
-                action=AuditAction.SSO_PASSWORD_REFUSED,
-                target=user,
-                organisation=sso.organisation,
-                detail={"provider": sso.name, "by": "password_reset"},
-                request=request,
-            )
+            sso_password_refused(user=user, sso=sso, by="password_reset", request=request)
             email_send(to=[user.email], template="sso_only_reset", context={"user": user, "sso_name": sso.name})
         return str(self.cleaned_data["email"])
 

@@ -38,6 +38,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from actionset.accounts.models import SingleSignOn, User
+from actionset.accounts.services import person_link
 from actionset.accounts.tasks import origin, sso_check
 from actionset.core.audit import AuditAction, audit_record
 from actionset.organisations.models import Organisation, Person, StaffRole
@@ -111,6 +112,18 @@ def sso_form_action_origins() -> list[str]:
     for issuer, authorization in SingleSignOn.objects.enabled().values_list("issuer", "authorization_origin"):
         origins.update(o for o in (origin(issuer), authorization) if o)
     return sorted(origins)
+
+
+def sso_password_refused(*, user: Any, sso: SingleSignOn, by: str, request: HttpRequest | None) -> None:
+    """Audit a password sign-in (`by="sign_in"`) or reset (`"password_reset"`) refused: single sign-on only."""
+    audit_record(
+        actor=None,
+        action=AuditAction.SSO_PASSWORD_REFUSED,
+        target=user,
+        organisation=sso.organisation,
+        detail={"provider": sso.name, "by": by},
+        request=request,
+    )
 
 
 def signed_in_through_sso(request: HttpRequest) -> bool:
@@ -272,16 +285,7 @@ def sso_login_for(*, sso: SingleSignOn | None, sociallogin: SocialLogin, request
                 detail={"by": "single_sign_on", "provider": sso.name},
                 request=request,
             )
-            person.user = user
-            person.save(update_fields=["user", "updated_at"])
-            audit_record(
-                actor=user,
-                action=AuditAction.PERSON_LINKED,
-                target=person,
-                organisation=person.organisation,
-                detail={"login": str(user.public_id), "by": "single_sign_on"},
-                request=request,
-            )
+            person_link(person=person, user=user, by="single_sign_on", request=request)
         if not sociallogin.is_existing:
             sociallogin.connect(request, user)
             audit_record(
