@@ -439,6 +439,8 @@ RULE_MODELS: dict[str, tuple[type[models.Model], ...]] = {
     "people.recovery": (Person,),
     "people.deactivate": (Person,),
     "organisation.two_factor": (Organisation,),
+    "organisation.sso": (Organisation,),
+    "provider.sso": (),
     "provider.admin": (),
     "programme.create": (Organisation,),
     "programme.view": (Programme, LearningSet, Meeting),

@@ -127,3 +127,10 @@ def test_the_sign_in_pages_let_the_button_reach_the_identity_provider_and_no_oth
     assert "https://login.microsoftonline.com" in discover
     home = cast.client("a_participant").get(reverse("core:home"))["Content-Security-Policy"]
     assert "login.microsoftonline.com" not in home
+
+
+def test_the_list_of_ones_own_links_names_no_other_organisations_provider(cast: Cast, page: str) -> None:
+    cast.client("administrator").post(page, settings_form())
+    response = cast.client("b_participant").get(reverse("socialaccount_connections"))
+    assert response.status_code == 200
+    assert "Northwind Microsoft account" not in response.content.decode()
