@@ -96,7 +96,7 @@ class SingleSignOnFormActionMiddleware:
     middleware, which reads what is set here when it writes the header.
     """
 
-    PAGES = frozenset({"account_login", "accounts:sso_discover"})
+    PAGES = frozenset({"account_login", "accounts:sso_discover", "accounts:invitation"})
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -126,6 +126,16 @@ def sso_password_refused(*, user: Any, sso: SingleSignOn, by: str, request: Http
     )
 
 
+def sso_only_for_invitation(invitation: Any) -> SingleSignOn | None:
+    """The identity provider that is the only way in for the directory entry an invitation is for, if one is.
+
+    Staff invitations keep their password: the staff provider reaches only an existing staff login, which accepting
+    the invitation is what creates."""
+    if invitation.organisation_id is None or invitation.person_id is None:
+        return None
+    return SingleSignOn.objects.enabled().filter(only=True, organisation=invitation.organisation_id).first()
+
+
 def signed_in_through_sso(request: HttpRequest) -> bool:
     """This session was begun by one of our identity providers: its second factor is the identity provider's."""
     return any(

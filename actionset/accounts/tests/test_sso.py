@@ -17,7 +17,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from actionset.accounts.models import SingleSignOn, User
+from actionset.accounts.models import Invitation, SingleSignOn, User
 from actionset.accounts.sso import SingleSignOnData, sso_save
 from actionset.accounts.tasks import sso_check
 from actionset.core.audit import AuditAction, AuditEvent
@@ -409,3 +409,30 @@ def test_a_stored_secret_still_opens_after_the_secret_key_is_rotated(sso: Single
     settings.SECRET_KEY_FALLBACKS = []
     with pytest.raises(InvalidToken):
         _ = SingleSignOn.objects.get(pk=sso.pk).secret
+
+
+def test_an_invitation_to_an_organisation_with_single_sign_on_only_offers_the_button_not_a_password(
+    idp: IdentityProvider, cast: Cast, northwind: Organisation
+) -> None:
+    sso = configure(idp, northwind, actor=cast.users["administrator"], only=True)
+    person = PersonFactory.create(organisation=northwind, email="gil@northwind.test")
+    token, token_hash = Invitation.new_token()
+    Invitation.objects.create(
+        email=person.email,
+        organisation=northwind,
+        person=person,
+        token_hash=token_hash,
+        expires_at=Invitation.default_expiry(),
+    )
+    client = Client()
+    url = reverse("accounts:invitation", kwargs={"token": token})
+    page = client.get(url).content.decode()
+    assert "Sign in with Northwind ID" in page
+    assert 'type="password"' not in page
+    client.post(url, {"name": "Gil", "password1": "a-long-new-password", "password2": "a-long-new-password"})
+    assert not User.objects.filter(email="gil@northwind.test").exists()
+
+    idp.add_person("gil@northwind.test")
+    sso_sign_in(client, sso, "gil@northwind.test")
+    person.refresh_from_db()
+    assert signed_in_as(client) == person.user
