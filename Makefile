@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# numba compiles the composition search once and keeps it here, outside the checkout, so a fresh clone, a CI run that
+# keeps ~/.cache, or a deployment that keeps this directory does not compile it again. Every target uses it: `install`
+# fills it, so that no composition (and no test) pays for compiling the search inside its time limit.
+export NUMBA_CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(if $(HOME),$(HOME)/.cache,$(CURDIR)/.venv))/actionset/numba
 
 .PHONY: demo test lint typecheck install serve worker scheduler clean
 
@@ -14,6 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+	$(BIN)/python -m actionset.composition warm
 
 ## Run the app with demo data on SQLite at http://127.0.0.1:8000
 demo: install
@@ -41,10 +46,6 @@ serve: install
 	$(BIN)/python manage.py scheduler & scheduler=$$!; \
 	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	PORT=$${PORT:-8000} $(BIN)/gunicorn -c python:actionset.gunicorn_conf actionset.wsgi
-
-# numba compiles the composition search once and keeps it here, outside the checkout, so a fresh clone or a CI run
-# that keeps ~/.cache does not compile it again.
-test: export NUMBA_CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(if $(HOME),$(HOME)/.cache,$(CURDIR)/.venv))/actionset/numba
 
 ## Run the whole test suite, one worker per core (set DATABASE_URL to run it on PostgreSQL; PYTEST_ARGS to add options)
 # Each worker has its own test database; worksteal lets an idle worker take tests queued for a busy one, as the

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "actionset.training",
     "actionset.accreditation",
     "actionset.site",
+    "actionset.privacy",
     "django_tasks",
     "django_tasks_db",
 ]

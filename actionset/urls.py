@@ -27,6 +27,8 @@ urlpatterns = [
     path("", include("actionset.evaluation.urls")),
     path("training/", include("actionset.training.urls")),
     path("", include("actionset.accreditation.urls")),
+    # Not "privacy/": that is the public privacy notice, a page of the provider's site.
+    path("data-rights/", include("actionset.privacy.urls")),
     path("admin/", admin_site.urls),
     # Last: the public site's pages may live at the top level, after every app prefix above.
     path("", include("actionset.site.urls")),

@@ -7,13 +7,14 @@ itself, so a figure here is never the engine's word alone.
 Parts (all by default):
   small       every n = 10 and n = 12 MDGPLIB instance must reach the exact optimum in optima_small.csv
   literature  n = 120 (3 s) and n = 240 (20 s): ratio to the best TPSDP value in best_known_tpsdp.csv
-  org         synthetic organisations (bench/orggen.py) of 2,000 and 20,000 people, 60 s: violations, ratio to the
-              engine's upper bound, peak memory
+  org         synthetic organisations (bench/orggen.py) of 2,000, 20,000 and 100,000 people with every rule
+              (availability, manager-report and keep-apart pairs, pinned people), 50 s limit: wall time, peak
+              memory, ratio to the engine's upper bound, violations, setup and search seconds
 
 Usage:
   python bench/composition.py [--data ../shared/data/mdgplib] [--parts small,literature,org]
                               [--families RanReal,RanInt,Geo] [--sizes 120,240] [--kinds ss,ds] [--limit K]
-                              [--seed N] [--org-sizes 2000,20000] [--org-time 60]
+                              [--seed N] [--org-sizes 2000,20000,100000] [--org-time 50]
   python bench/composition.py --smoke     # a cut-down run of under two minutes, for CI
 """
 
@@ -23,8 +24,10 @@ import argparse
 import csv
 import gzip
 import json
+import math
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -42,6 +45,11 @@ import orggen  # noqa: E402
 
 LIMITS = {120: 3.0, 240: 20.0}
 SMALL_LIMIT = 1.0
+# The organisation targets (issue #22): 100,000 people with every rule within 60 s from start to finish and 2 GB,
+# at 0.99 of the bound or better.
+ORG_WALL = 60.0
+ORG_MB = 2048
+ORG_RATIO = 0.99
 
 
 @dataclass
@@ -52,6 +60,7 @@ class Run:
     wall: float
     peak_mb: float
     assignment: list[int]
+    search: str = ""  # the CLI's "search: ..." line: how far the search got, and the setup's seconds
 
 
 def run_cli(path: Path, time_limit: float, seed: int) -> Run:
@@ -84,6 +93,7 @@ def run_cli(path: Path, time_limit: float, seed: int) -> Run:
     lines = out_path.read_text().splitlines() if out_path.exists() else []
     out_path.unlink(missing_ok=True)
     assignment = [int(line.split()[1]) for line in lines]
+    search = next((line for line in stdout.splitlines() if line.startswith("search: ")), "")
     return Run(
         float(fields["objective"]),
         int(fields["violations"]),
@@ -91,6 +101,7 @@ def run_cli(path: Path, time_limit: float, seed: int) -> Run:
         wall,
         usage.ru_maxrss / 1024,
         assignment,
+        search,
     )
 
 
@@ -193,15 +204,24 @@ def literature(data: Path, args: argparse.Namespace) -> bool:
 
 
 def org(args: argparse.Namespace) -> bool:
+    """Whole organisations with every rule, each solved in a fresh process; targets: at most ORG_WALL seconds from
+    start to finish, ORG_MB of peak memory, ORG_RATIO of the bound, no broken rule, and a searched (not a first
+    draft) answer."""
     from actionset.composition import evaluate, upper_bound
     from actionset.composition.io import parse_json
 
-    print(f"\n# org: synthetic organisations (bench/orggen.py, seed {args.seed}), {args.org_time:g} s limit")
     print(
-        f"{'people':>7} {'sets':>5} {'objective':>12} {'bound':>12} {'ratio':>7} {'viol':>4} {'seconds':>7} "
-        f"{'wall':>6} {'peak MB':>8}"
+        f"\n# org: synthetic organisations (bench/orggen.py, seed {args.seed}) with every rule, {args.org_time:g} s"
+        f" limit; targets: wall <= {ORG_WALL:g} s, peak <= {ORG_MB} MB, ratio >= {ORG_RATIO}, no violation"
     )
+    header = (
+        f"{'people':>7} {'sets':>5} {'cannot':>7} {'avail':>6} {'pinned':>6} {'objective':>12} {'bound':>12} "
+        f"{'ratio':>7} {'viol':>4} {'setup':>6} {'search':>7} {'wall':>6} {'peak MB':>8} {'target':>7} {'load':>5}"
+    )
+    print(header)
+    # load: the 1-minute load average as the run ended (2 cores; the machine may be shared).
     ok = True
+    details = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.org_sizes:
             data = orggen.generate(n, args.seed)
@@ -213,12 +233,26 @@ def org(args: argparse.Namespace) -> bool:
             checked = evaluate(problem, run.assignment)
             violations = len(checked.violations) + run.violations
             ratio = checked.objective / bound if bound else float("nan")
-            ok &= violations == 0 and ratio >= 0.98 and run.peak_mb <= 2048 and run.wall <= args.org_time + 10
+            timing = re.search(r"in ([\d.]+) s after ([\d.]+) s of setup", run.search)
+            search_s, setup_s = (float(timing.group(1)), float(timing.group(2))) if timing else (math.nan, math.nan)
+            met = (
+                violations == 0
+                and ratio >= ORG_RATIO
+                and run.peak_mb <= ORG_MB
+                and run.wall <= ORG_WALL
+                and "FIRST DRAFT" not in run.search
+            )
+            ok &= met
+            restricted = sum(len(pattern.people) for pattern in problem.availability)
             print(
-                f"{n:7d} {problem.num_sets:5d} {checked.objective:12.2f} {bound or float('nan'):12.2f} {ratio:7.4f} "
-                f"{violations:4d} {run.seconds:7.2f} {run.wall:6.1f} {run.peak_mb:8.0f}",
+                f"{n:7d} {problem.num_sets:5d} {len(problem.cannot_link):7d} {restricted:6d} {len(problem.pinned):6d} "
+                f"{checked.objective:12.2f} {bound or float('nan'):12.2f} {ratio:7.4f} {violations:4d} "
+                f"{setup_s:6.2f} {search_s:7.2f} {run.wall:6.1f} {run.peak_mb:8.0f} {'met' if met else 'MISSED':>7} "
+                f"{os.getloadavg()[0]:5.2f}",
                 flush=True,
             )
+            details.append(f"{n:7d}: {run.search}")
+    print("\n".join(details))
     return ok
 
 
@@ -233,8 +267,9 @@ def main() -> int:
     parser.add_argument("--kinds", default="ss,ds")
     parser.add_argument("--limit", type=int, default=0, help="at most this many instances per part")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--org-sizes", default="2000,20000")
-    parser.add_argument("--org-time", type=float, default=55.0)
+    parser.add_argument("--org-sizes", default="2000,20000,100000")
+    # Starting Python, importing the engine, reading the file and writing the answer take the rest of the 60 s.
+    parser.add_argument("--org-time", type=float, default=50.0)
     parser.add_argument("--smoke", action="store_true", help="a short run for CI (under two minutes)")
     args = parser.parse_args()
     args.families = args.families.split(",")
@@ -248,8 +283,7 @@ def main() -> int:
     # Other work on the machine slows single-threaded runs under a fixed time limit: say how busy it was.
     print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print("warming the compiled-code cache (not timed)...", flush=True)
-    warm = instances(args.data, ["RanReal"], [10], ["ss"])[0][1]
-    run_cli(warm, 0.5, 0)
+    subprocess.run([sys.executable, "-m", "actionset.composition", "warm"], cwd=REPO, check=True)
     clock = time.perf_counter()
     ok = True
     if "small" in parts:

@@ -12,7 +12,8 @@
 - gender (categorical, weight 1): 51% / 47% / 2%;
 - keep-apart lists: 1% of people, each with one colleague from their department;
 - availability: sets meet on one of five weekdays (set g on day g mod 5); 15% of people cannot make one or two of
-  the days and may only join sets that meet on the others;
+  the days and may only join sets that meet on the others (as patterns: one per combination of days, with its people);
+- pinned people: 0.5%, each pinned to a set of their own that meets on a day they can make (a designer's locks);
 - sets of 5 to 7 people, about 6 on average.
 
 The same n and seed always give the same organisation.
@@ -99,10 +100,23 @@ def generate(n: int, seed: int = 0) -> dict[str, Any]:
 
     num_sets = max(1, round(n / 6))
     num_sets = min(max(num_sets, -(-n // 7)), max(1, n // 5))
-    allowed: dict[str, list[int]] = {}
+    blocked_days: dict[int, frozenset[int]] = {}
     for p in rng.sample(range(n), int(0.15 * n)):
-        blocked = set(rng.sample(range(DAYS), rng.choice([1, 1, 2])))
-        allowed[str(p)] = [g for g in range(num_sets) if g % DAYS not in blocked]
+        blocked_days[p] = frozenset(rng.sample(range(DAYS), rng.choice([1, 1, 2])))
+    # Availability as patterns (one per combination of days someone cannot make), never a list of sets per person.
+    by_days: dict[frozenset[int], list[int]] = {}
+    for p, blocked in blocked_days.items():
+        by_days.setdefault(blocked, []).append(p)
+    availability = [
+        {"sets": [g for g in range(num_sets) if g % DAYS not in blocked], "people": sorted(people)}
+        for blocked, people in sorted(by_days.items(), key=lambda item: sorted(item[0]))
+    ]
+    # Pinned people, as a designer's locked people: 0.5 %, each in a set of their own that meets on a day they can.
+    pinned: dict[str, int] = {}
+    targets = rng.sample(range(num_sets), min(num_sets, n // 200))
+    for p, g in zip(rng.sample(range(n), len(targets)), targets, strict=True):
+        if g % DAYS not in blocked_days.get(p, frozenset()):
+            pinned[str(p)] = g
 
     people = [
         {"department": department[p], "grade": grade[p], "site": list(site[p]), "years": years[p], "gender": gender[p]}
@@ -122,7 +136,8 @@ def generate(n: int, seed: int = 0) -> dict[str, Any]:
             {"name": "gender", "kind": "categorical", "weight": 1},
         ],
         "cannot_link": sorted(managed | keep_apart),
-        "allowed_sets": allowed,
+        "availability": availability,
+        "pinned": pinned,
     }
 
 

@@ -126,6 +126,7 @@ CASES: dict[str, Case] = {
     "organisations:people_search": Case(
         "get", org_a, org_a_rule(OK, staff=("administrator", "designer", "developer"), org=("admin",))
     ),
+    "organisations:people_attributes": Case("get", org_a, org_a_rule(OK, staff=MAINTAINERS, org=("admin",))),
     "organisations:people_chart": Case(
         "get", org_a, org_a_rule(OK, staff=("administrator", "designer", "developer"), org=("admin",))
     ),

@@ -7,10 +7,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from actionset.programmes.models import ProgrammeEvent
+from actionset.programmes.models import ProgrammeEvent, Venue
 from conftest import Cast
 from tests.factories import EnrolmentFactory
-from tests.matrix import ALL_STAFF, DENY, DONE, LOGIN, MAINTAINERS, OK, Case, expect, org_a, org_a_rule
+from tests.matrix import ALL_STAFF, DENY, DONE, LOGIN, MAINTAINERS, OK, Case, expect, org_a, org_a_rule, staff_only
 
 
 def programme(cast: Cast) -> dict[str, Any]:
@@ -31,6 +31,10 @@ def event(cast: Cast) -> dict[str, Any]:
     return {**programme(cast), "event": created.public_id}
 
 
+def venue(cast: Cast) -> dict[str, Any]:
+    return {"venue": Venue.objects.create(name="Main hall", rooms=2).public_id}
+
+
 def enrolment(cast: Cast) -> dict[str, Any]:
     assert cast.programme is not None
     created = EnrolmentFactory.create(programme=cast.programme)
@@ -48,9 +52,15 @@ CASES: dict[str, Case] = {
     "programmes:events": Case("get", programme, DESIGN),
     "programmes:event_edit": Case("get", event, DESIGN),
     "programmes:clone": Case("get", programme, DESIGN),
+    "programmes:venues": Case("get", lambda c: {}, staff_only(OK, *MAINTAINERS)),
+    "programmes:venue": Case("get", venue, staff_only(OK, *MAINTAINERS)),
     "programmes:evaluation": Case("get", programme, DESIGN),
     "programmes:status": Case(
-        "post", programme, org_a_rule(DONE, staff=MAINTAINERS, org=()), data=lambda c: {"status": "closed"}
+        "post",
+        programme,
+        org_a_rule(DONE, staff=MAINTAINERS, org=()),
+        # Confirmed: the programme's meeting is still to come, which closing would cancel (meetings/closing.py).
+        data=lambda c: {"status": "closed", "confirmed": "yes"},
     ),
     "programmes:event_delete": Case("post", event, org_a_rule(DONE, staff=MAINTAINERS, org=())),
     "programmes:pool": Case("get", programme, POOL),

@@ -37,6 +37,7 @@ SET_DESIGN_ACTION = expect(
 )
 
 CASES: dict[str, Case] = {
+    "sets:set_lists": Case("get", lambda c: {**programme(c), "fmt": "csv"}, DESIGN_PAGE),
     "sets:board": Case("get", programme, DESIGN_PAGE),
     "sets:progress": Case("get", programme, DESIGN_PAGE),
     # The programme is published, so composing is refused with a message: still a redirect for those allowed.

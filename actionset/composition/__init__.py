@@ -22,9 +22,12 @@ Command line::
 
     python -m actionset.composition solve FILE [--time-limit SECONDS] [--seed N] [--iterations N] [--out ASSIGNMENT]
 
+    python -m actionset.composition warm     # compile the search into numba's cache ahead of any run
+
 FILE is an MDGPLIB instance (plain or ``.gz``: header ``n m ss|ds a_1 b_1 ... a_m b_m``, then ``i j d_ij`` lines) or a
-JSON problem. The last line printed is ``objective=<number> violations=<count> seconds=<number>``; ``--out`` writes one
-``element group`` line per person (0-based).
+JSON problem. The last line printed is ``objective=<number> violations=<count> seconds=<number>``; the line before it
+says how far the search got (``search: complete; ...``, or ``search: FIRST DRAFT, ...`` when it ran for less than it
+should have, see ``SolveResult.search``); ``--out`` writes one ``element group`` line per person (0-based).
 
 JSON problem format (every key but the sizes is optional)::
 
@@ -42,7 +45,9 @@ JSON problem format (every key but the sizes is optional)::
       "distances": [[0, 1.5, ...], ...],        # instead of attributes: a symmetric n x n matrix
       "cannot_link": [[0, 4]],                  # pairs kept apart (line manager and report, keep-apart lists)
       "must_link": [[1, 2]],                    # groups kept together
-      "allowed_sets": {"3": [0]},               # person -> sets they may join (availability, site)
+      "availability": [{"sets": [0, 2], "people": [3, 4]}],
+                                                # people who may join only these sets (a pattern, listed once)
+      "allowed_sets": {"3": [0]},               # person -> sets they may join (for a few people)
       "pinned": {"5": 1},                       # person -> set they stay in
       "past_pairs": [[0, 1]], "past_pair_penalty": 0.5,
       "balance": 0.0                            # > 0 trades total diversity for even sets
@@ -53,13 +58,14 @@ from typing import TYPE_CHECKING, Any
 
 from .bounds import upper_bound
 from .evaluate import Evaluation, evaluate
-from .problem import Attribute, Problem, equal_sets
+from .problem import Attribute, Availability, Problem, equal_sets
 
 if TYPE_CHECKING:
     from .solver import Progress, SolveResult, solve
 
 __all__ = [
     "Attribute",
+    "Availability",
     "Evaluation",
     "Problem",
     "Progress",

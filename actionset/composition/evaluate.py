@@ -50,6 +50,14 @@ def check_constraints(problem: Problem, assignment: Sequence[int]) -> list[str]:
     for p, sets in problem.allowed_sets.items():
         if assignment[p] not in sets:
             out.append(f"person {p} is in set {assignment[p]}, not one of their allowed sets {sorted(sets)}")
+    groups = np.asarray(assignment, dtype=np.int64)
+    for pattern in problem.availability:
+        # One mask per pattern and one vectorised look-up for its people: never a scan of each person's sets.
+        allowed = np.zeros(m, dtype=bool)
+        allowed[np.asarray(pattern.sets, dtype=np.int64)] = True
+        people = np.asarray(pattern.people, dtype=np.int64)
+        for p in people[~allowed[groups[people]]].tolist():
+            out.append(f"person {p} is in set {assignment[p]}, not one of their allowed sets {sorted(pattern.sets)}")
     for p, g in problem.pinned.items():
         if assignment[p] != g:
             out.append(f"person {p} is pinned to set {g} but is in set {assignment[p]}")

@@ -38,8 +38,14 @@ def eligible(c: Compiled) -> bool:
     return a.num_units <= MAX_UNITS and a.balance <= 0.0 and a.num_sets > 1
 
 
-def solve_exact(c: Compiled, time_limit: float, seed: int) -> npt.NDArray[np.int64] | None:
-    """The units' sets in a proven optimal assignment, or None (not proven within ``time_limit``, or not exact)."""
+def solve_exact(
+    c: Compiled, time_limit: float, seed: int, *, deterministic: bool = False, wall: float | None = None
+) -> npt.NDArray[np.int64] | None:
+    """The units' sets in a proven optimal assignment, or None (not proven within ``time_limit``, or not exact).
+
+    ``deterministic``: ``time_limit`` is counted on CP-SAT's deterministic clock, so whether a proof comes does not
+    depend on the machine's load (a run with an iterations budget must give the same answer every time); ``wall``
+    seconds remain a hard stop."""
     a = c.arrays
     n, m = a.num_units, a.num_sets
     pairs = list(itertools.combinations(range(n), 2))
@@ -94,7 +100,11 @@ def solve_exact(c: Compiled, time_limit: float, seed: int) -> npt.NDArray[np.int
     model.maximize(cp_model.LinearExpr.weighted_sum(terms, coefficients))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = time_limit
+    if deterministic:
+        solver.parameters.max_deterministic_time = time_limit
+        solver.parameters.max_time_in_seconds = max(wall if wall is not None else time_limit, 0.01)
+    else:
+        solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.random_seed = seed
     if solver.solve(model) != cp_model.OPTIMAL:
         return None

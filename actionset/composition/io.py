@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .problem import Attribute, Problem, equal_sets
+from .problem import Attribute, Availability, Problem, equal_sets
 
 
 def _open_text(path: Path) -> str:
@@ -69,6 +69,10 @@ def parse_json(data: dict[str, Any]) -> Problem:
         cannot_link=_pairs(data.get("cannot_link", [])),
         must_link=[[int(p) for p in group] for group in data.get("must_link", [])],
         allowed_sets={int(p): [int(g) for g in sets] for p, sets in data.get("allowed_sets", {}).items()},
+        availability=[
+            Availability(sets=[int(g) for g in pattern["sets"]], people=[int(p) for p in pattern["people"]])
+            for pattern in data.get("availability", [])
+        ],
         pinned={int(p): int(g) for p, g in data.get("pinned", {}).items()},
         past_pairs=_pairs(data.get("past_pairs", [])),
         past_pair_penalty=float(data.get("past_pair_penalty", 0.0)),

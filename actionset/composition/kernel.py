@@ -25,9 +25,9 @@ I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 
 # sums: [sum of scores, sum of squared scores, temperature, best objective]
-# counters: [iterations, iterations into this cycle, pending best (0/1), accepted moves]
+# counters: [iterations, iterations into this cycle, pending best (0/1), accepted moves, entries in journal]
 S1, S2, TEMP, BEST = 0, 1, 2, 3
-ITER, CYCLE_ITER, PENDING, ACCEPTED = 0, 1, 2, 3
+ITER, CYCLE_ITER, PENDING, ACCEPTED, JOURNAL = 0, 1, 2, 3, 4
 
 
 class State(NamedTuple):
@@ -43,6 +43,11 @@ class State(NamedTuple):
     counters: I64
     rng: npt.NDArray[np.uint64]
     best_group: I64
+    # The units the annealing moved since best_group was last brought up to date: every unit whose set may differ
+    # from best_group's is listed (counters[JOURNAL] of them), or counters[JOURNAL] is past the journal's length and
+    # nothing is known. Keeping the best then costs the moves since, not a copy of every unit: at 100,000 people the
+    # copies made the annealing take 2.1 times as long (docs/benchmarks.md).
+    journal: I64
 
 
 def new_state(a: Arrays, group: I64, seed: int) -> State:
@@ -59,11 +64,13 @@ def new_state(a: Arrays, group: I64, seed: int) -> State:
         position=np.zeros(u, dtype=np.int64),
         counts=np.zeros((m, a.num_values) if a.mode != MATRIX else (1, 1), dtype=np.int64),
         sums=np.zeros(4, dtype=np.float64),
-        counters=np.zeros(4, dtype=np.int64),
+        counters=np.zeros(5, dtype=np.int64),
         rng=rng,
         best_group=group.astype(np.int64).copy(),
+        journal=np.zeros(max(u, 16), dtype=np.int64),
     )
     rebuild(a, state)
+    state.counters[JOURNAL] = 0  # group and best_group are the same assignment
     state.sums[BEST] = objective(a, state)
     return state
 
@@ -200,6 +207,8 @@ def rebuild(a: Arrays, s: State) -> None:
                 p = a.mem_idx[ia]
                 for c in range(a.codes.shape[1]):
                     s.counts[g, a.codes[p, c]] += 1
+    # The assignment may have been set from outside: whether it is the best one is not known here.
+    s.counters[JOURNAL] = s.journal.shape[0] + 1
     s1 = 0.0
     s2 = 0.0
     for g in range(m):
@@ -247,6 +256,8 @@ def _move(a: Arrays, s: State, u: int, g2: int) -> None:
     s.set_size[g1] -= a.unit_size[u]
     s.set_size[g2] += a.unit_size[u]
     s.group[u] = g2
+    # Moves made from outside the annealing are not journalled.
+    s.counters[JOURNAL] = s.journal.shape[0] + 1
 
 
 @njit(cache=True)
@@ -262,8 +273,25 @@ def _balance_delta(a: Arrays, s: State, g1: int | np.int64, g2: int | np.int64, 
 @njit(cache=True)
 def _keep_best(s: State) -> None:
     if s.counters[PENDING] != 0:
-        s.best_group[:] = s.group[:]
+        length = s.counters[JOURNAL]
+        if length > s.journal.shape[0]:
+            s.best_group[:] = s.group[:]
+        else:
+            for i in range(length):
+                x = s.journal[i]
+                s.best_group[x] = s.group[x]
+        s.counters[JOURNAL] = 0
         s.counters[PENDING] = 0
+
+
+@njit(cache=True)
+def _journal(s: State, unit: int) -> None:
+    length = s.counters[JOURNAL]
+    if length < s.journal.shape[0]:
+        s.journal[length] = unit
+        s.counters[JOURNAL] = length + 1
+    else:
+        s.counters[JOURNAL] = s.journal.shape[0] + 1
 
 
 @njit(cache=True)
@@ -333,6 +361,7 @@ def _run(
                 _keep_best(s)
                 group[:] = s.best_group[:]
                 rebuild(a, s)
+                counters[JOURNAL] = 0
                 current = objective(a, s)
                 sums[TEMP] = t_start
                 counters[CYCLE_ITER] = 0
@@ -485,6 +514,7 @@ def _run(
             set_size[source] -= unit_size[mover]
             set_size[target] += unit_size[mover]
             group[mover] = target
+            _journal(s, mover)
         counters[ACCEPTED] += 1
         current += delta
         if current > sums[BEST] + 1e-9:
@@ -525,6 +555,7 @@ def restart(a: Arrays, s: State, t_start: float) -> None:
     _keep_best(s)
     s.group[:] = s.best_group[:]
     rebuild(a, s)
+    s.counters[JOURNAL] = 0
     s.sums[TEMP] = t_start
     s.counters[CYCLE_ITER] = 0
 

@@ -86,14 +86,24 @@ def compile_problem(problem: Problem) -> Compiled:
             units.append([p])
     num_units = len(units)
 
+    # Units of one availability pattern share one frozenset object: memory grows with the patterns, not with
+    # people x sets, and the pattern rows below are found by a hash computed once per pattern.
     unit_allowed: list[frozenset[int] | None] = [None] * num_units
-    for p, sets in problem.allowed_sets.items():
+
+    def restrict(p: int, sets: frozenset[int]) -> None:
         u = int(unit_of[p])
         current = unit_allowed[u]
-        unit_allowed[u] = frozenset(sets) if current is None else current & frozenset(sets)
+        unit_allowed[u] = sets if current is None else current & sets
         if not unit_allowed[u]:
             who = f"must-link group {units[u]}" if len(units[u]) > 1 else f"person {p}"
             problems.append(f"{who} has no set they are all allowed to join")
+
+    for p, sets in problem.allowed_sets.items():
+        restrict(p, frozenset(sets))
+    for pattern in problem.availability:
+        shared = frozenset(pattern.sets)
+        for p in pattern.people:
+            restrict(int(p), shared)
     unit_pinned = [-1] * num_units
     for p, g in sorted(problem.pinned.items()):
         u = int(unit_of[p])

@@ -6,6 +6,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
@@ -14,7 +15,7 @@ from .bounds import max_pairs_mix, pairs, upper_bound
 from .evaluate import evaluate
 from .feasibility import find_start
 from .model import MATRIX, compile_problem
-from .problem import Problem
+from .problem import Attribute, Problem
 
 # Annealing schedule, tuned on MDGPLIB (see docs/benchmarks.md): each cycle cools from T_START_FACTOR times the mean
 # worsening move of the start to END_RATIO of that, then restarts from the best assignment found.
@@ -43,6 +44,17 @@ RESTART_STRENGTH = 0.5
 RESTART_PATIENCE_PER_PAIR = 3.0
 PATIENCE_MIN = 1000
 PATIENCE_MAX = 50_000
+# A tabu step weighs every insert and swap where an annealing step weighs one move: in an ``iterations`` budget and in
+# ``SolveResult.iterations`` it counts as this many steps, so that both phases are measured in one unit of work.
+TABU_STEP_COST = 1000
+# A run whose search had less than this share of its time limit (its setup took the rest) and did not finish an
+# ``iterations`` budget is only a first draft, and says so (``SolveResult.first_draft``).
+MIN_SEARCH_SHARE = 0.5
+
+#: How far a run got. ``optimal``: proven optimal by CP-SAT. ``fixed``: nothing could move (every unit pinned, or one
+#: set), so there was nothing to search. ``searched``: the search ran for its budget or most of its time limit.
+#: ``short``: it ran, but for less than it should have. ``unsearched``: the result is the first feasible assignment.
+Search = Literal["optimal", "fixed", "searched", "short", "unsearched"]
 
 
 @dataclass(frozen=True)
@@ -57,7 +69,14 @@ class Progress:
 class SolveResult:
     """``assignment[p]`` is person p's set. ``violations`` is always empty when ``feasible``; when not, ``explanation``
     names rules that cannot all hold (or says the search could not find a way to keep them). ``proven_optimal`` is
-    True when CP-SAT proved the assignment optimal (small problems only, see ``exact``)."""
+    True when CP-SAT proved the assignment optimal (small problems only, see ``exact``).
+
+    How far the search got is part of the answer, never left to be guessed from the objective: ``search`` (see
+    ``Search``), ``iterations`` (work done, in annealing steps, a tabu step counting ``TABU_STEP_COST``), and the time
+    spent: ``compile_seconds`` making the compiled search ready before the clock started (outside the time limit;
+    near zero once numba's cache is warm), ``setup_seconds`` compiling the problem, finding a start and computing the
+    bound, ``search_seconds`` searching (both inside the limit). ``first_draft`` is True when the search ran for
+    less than it should have: the sets are then a first draft, not a searched answer."""
 
     assignment: list[int]
     objective: float
@@ -70,6 +89,30 @@ class SolveResult:
     iterations: int = 0
     proven_infeasible: bool = False
     proven_optimal: bool = False
+    search: Search = "unsearched"
+    compile_seconds: float = 0.0
+    setup_seconds: float = 0.0
+    search_seconds: float = 0.0
+
+    @property
+    def first_draft(self) -> bool:
+        return self.feasible and self.search in ("short", "unsearched")
+
+    def describe(self) -> str:
+        """One line on how far the run got, for people: the CLI prints it and the benchmark logs it."""
+        timing = (
+            f"{self.iterations} steps in {self.search_seconds:.2f} s after {self.setup_seconds:.2f} s of setup"
+            f" ({self.compile_seconds:.2f} s compiling the search beforehand)"
+        )
+        if self.search == "optimal":
+            return f"search: proven optimal; {timing}"
+        if self.search == "fixed":
+            return f"search: nothing to move (every person pinned, or one set); {timing}"
+        if self.search == "searched":
+            return f"search: complete; {timing}"
+        if self.search == "short":
+            return f"search: FIRST DRAFT, the search ran for less than it should have; {timing}"
+        return f"search: FIRST DRAFT, no search ran: this is the unsearched start; {timing}"
 
 
 def solve(
@@ -82,15 +125,75 @@ def solve(
     should_stop: Callable[[], bool] | None = None,
     exact_seconds: float = EXACT_SECONDS,
 ) -> SolveResult:
-    """Best composition found within ``time_limit`` seconds (or ``iterations`` search steps, whichever ends first).
+    """Best composition found within ``time_limit`` seconds (or ``iterations`` steps of work, whichever ends first).
+
+    The compiled search is made ready first (``warm``), before the clock starts: compiling it is not allowed to eat
+    the time limit and leave the answer unsearched. Compiling the problem, the first assignment and the bound run
+    inside the limit; the result says how long each took and how far the search got (``SolveResult.search``).
 
     Small problems are first given to CP-SAT for a proof of optimality, for ``exact_seconds`` at most (and no more
-    than a share of the time limit); whether a proof comes in that time depends on the machine's load.
+    than a share of the time limit); whether a proof comes in that time depends on the machine's load, except with an
+    ``iterations`` budget, when CP-SAT's own deterministic clock is used instead.
 
-    The search path depends only on ``seed``; with an ``iterations`` budget and a generous time limit the result is
-    exactly reproducible. ``should_stop`` is polled about twenty times a second; the best assignment so far is
-    returned when it answers True.
+    The search path depends only on ``seed``; with an ``iterations`` budget that ends well within the time limit the
+    result is exactly reproducible. ``should_stop`` is polled about twenty times a second; the best assignment so far
+    is returned when it answers True.
     """
+    compile_seconds = warm()
+    return _solve(problem, time_limit, seed, iterations, progress, should_stop, exact_seconds, compile_seconds)
+
+
+_warm = False
+
+
+def warm() -> float:
+    """Compile (or load from numba's cache) every compiled function of the search, once a process; the seconds it took.
+
+    numba compiles a function on its first call, with the argument types of that call: a tiny problem of each kind,
+    with every rule, takes each function the search uses through the same types a real problem does (a test checks
+    that a real solve compiles nothing more). With the cache warm (``NUMBA_CACHE_DIR``, filled by ``python -m
+    actionset.composition warm`` at install or at a worker's start) this loads in about a second.
+    """
+    global _warm
+    if _warm:
+        return 0.0
+    clock = time.perf_counter()
+    d = np.arange(64, dtype=np.float64).reshape(8, 8) % 7
+    d = d + d.T
+    np.fill_diagonal(d, 0.0)
+    sizes = [(1, 4), (2, 3), (2, 4)]
+    values = [float(p % 3) for p in range(8)]
+    every_rule = {"cannot_link": [(0, 1)], "must_link": [[2, 3]], "allowed_sets": {4: [0, 1]}, "pinned": {5: 2}}
+    problems = [
+        Problem(n=8, set_sizes=sizes, distances=d, **every_rule),  # type: ignore[arg-type]
+        # Single people and mixed sizes: the restarts resize towards the mix with the most pairs (``_resize``).
+        Problem(n=8, set_sizes=sizes, distances=d, cannot_link=[(0, 1)]),
+        Problem(
+            n=8,
+            set_sizes=sizes,
+            attributes=[Attribute("a", "categorical", values), Attribute("b", "numeric", values)],
+            past_pairs=[(0, 2)],
+            past_pair_penalty=0.5,
+            **every_rule,  # type: ignore[arg-type]
+        ),
+    ]
+    for warm_problem in problems:
+        # exact_seconds=0: the exact model is built (kernel.pair) but not solved, so the search runs too.
+        _solve(warm_problem, 60.0, 0, 20_000, None, None, 0.0, 0.0)
+    _warm = True
+    return time.perf_counter() - clock
+
+
+def _solve(
+    problem: Problem,
+    time_limit: float,
+    seed: int,
+    iterations: int | None,
+    progress: Callable[[Progress], None] | None,
+    should_stop: Callable[[], bool] | None,
+    exact_seconds: float,
+    compile_seconds: float,
+) -> SolveResult:
     started = time.perf_counter()
     deadline = started + time_limit
     compiled = compile_problem(problem)
@@ -106,6 +209,8 @@ def solve(
             explanation=start.explanation,
             seconds=time.perf_counter() - started,
             proven_infeasible=start.proven_infeasible,
+            compile_seconds=compile_seconds,
+            setup_seconds=time.perf_counter() - started,
         )
     a = compiled.arrays
     state = kernel.new_state(a, start.group, seed)
@@ -119,15 +224,21 @@ def solve(
         ],
         dtype=np.int64,
     )
+    searching = time.perf_counter()
     done = 0
     proven = None
     if exact.eligible(compiled):
-        allowance = min(EXACT_SHARE * (deadline - time.perf_counter()), exact_seconds)
-        proven = exact.solve_exact(compiled, allowance, seed)
+        # With an iterations budget the allowance must not depend on how long the setup took.
+        left = time_limit if iterations is not None else deadline - time.perf_counter()
+        allowance = min(EXACT_SHARE * left, exact_seconds)
+        proven = exact.solve_exact(
+            compiled, allowance, seed, deterministic=iterations is not None, wall=deadline - time.perf_counter()
+        )
+    searchable = len(movable) > 0 and a.num_sets > 1
+    use_tabu = a.mode == MATRIX and a.balance <= 0 and TABU_SHARE > 0
     if proven is not None:
         state.best_group[:] = proven
-    elif len(movable) > 0 and a.num_sets > 1:
-        use_tabu = a.mode == MATRIX and a.balance <= 0 and TABU_SHARE > 0
+    elif searchable:
         first = deadline if not use_tabu else time.perf_counter() + (1 - TABU_SHARE) * (deadline - time.perf_counter())
         budget = iterations
         if use_tabu and iterations is not None:
@@ -135,8 +246,24 @@ def solve(
         if not use_tabu or TABU_SHARE < 1:
             done = _search(a, state, movable, first, budget, started, bound, progress, should_stop)
         if use_tabu and not (should_stop is not None and should_stop()):
-            tabu_budget = None if iterations is None else max(iterations - done, 0) // 1000
-            done += _restarts(a, state, movable, deadline, tabu_budget, started, bound, progress, should_stop)
+            tabu_budget = None if iterations is None else max(iterations - done, 0) // TABU_STEP_COST
+            steps = _restarts(a, state, movable, deadline, tabu_budget, started, bound, progress, should_stop, done)
+            done += TABU_STEP_COST * steps
+    search_seconds = time.perf_counter() - searching
+    # A budget is met when the tabu phase made its last whole step (it is spent TABU_STEP_COST at a time).
+    search: Search
+    if proven is not None:
+        search = "optimal"
+    elif not searchable:
+        search = "fixed"
+    elif done == 0:
+        search = "unsearched"
+    elif (
+        iterations is not None and done > iterations - (TABU_STEP_COST if use_tabu else 1)
+    ) or search_seconds >= MIN_SEARCH_SHARE * time_limit:
+        search = "searched"
+    else:
+        search = "short"
     unit_group = state.best_group
     assignment = [int(unit_group[u]) for u in a.unit_of]
     checked = evaluate(problem, assignment, compiled.features)
@@ -150,6 +277,10 @@ def solve(
         seconds=time.perf_counter() - started,
         iterations=done,
         proven_optimal=proven is not None and not checked.violations,
+        search=search,
+        compile_seconds=compile_seconds,
+        setup_seconds=searching - started,
+        search_seconds=search_seconds,
     )
 
 
@@ -176,13 +307,14 @@ def _search(
         cycle = max(MIN_CYCLE, iterations // CYCLES)
         cooling = math.exp(math.log(END_RATIO) / cycle)
         done = 0
-        while done < iterations:
+        # The clock is checked before each chunk as well: a setup that used up the limit leaves no search to run.
+        while done < iterations and time.perf_counter() < deadline:
             chunk = min(1_000_000, iterations - done)
             kernel.anneal(a, state, movable, chunk, p_insert, t_start, cooling, cycle)
             done += chunk
             if progress is not None:
                 progress(Progress(time.perf_counter() - started, float(state.sums[kernel.BEST]), done, bound))
-            if time.perf_counter() >= deadline or (should_stop is not None and should_stop()):
+            if should_stop is not None and should_stop():
                 break
         return done
     # A time budget: the temperature follows the clock, so every cycle ends cold whatever the machine's speed.
@@ -228,8 +360,11 @@ def _restarts(
     bound: float | None,
     progress: Callable[[Progress], None] | None,
     should_stop: Callable[[], bool] | None,
+    offset: int = 0,
 ) -> int:
-    """Plain tabu searches, each from a strongly perturbed anchor with a fresh tabu list, keeping the best of all."""
+    """Plain tabu searches, each from a strongly perturbed anchor with a fresh tabu list, keeping the best of all.
+
+    Returns the tabu steps made; progress is reported in steps of work after ``offset`` (the annealing's)."""
     swaps = len(movable) * (len(movable) - 1) // 2
     patience = int(min(PATIENCE_MAX, max(PATIENCE_MIN, RESTART_PATIENCE_PER_PAIR * swaps)))
     strength = max(2, int(RESTART_STRENGTH * len(movable)))
@@ -272,7 +407,7 @@ def _restarts(
                 best_value = float(state.sums[kernel.BEST])
                 best = state.best_group.copy()
             if progress is not None:
-                progress(Progress(time.perf_counter() - started, best_value, done, bound))
+                progress(Progress(time.perf_counter() - started, best_value, offset + TABU_STEP_COST * done, bound))
             if made < chunk or (iterations is not None and done >= iterations):
                 break
             if time.perf_counter() >= deadline or (should_stop is not None and should_stop()):

@@ -53,6 +53,7 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("send_reminders", dt.timedelta(hours=1), "send_reminders"),
     PeriodicJob("evaluation_notices", dt.timedelta(hours=1), "evaluation_notices"),
     PeriodicJob("site_prune", dt.timedelta(days=1), "site_prune"),
+    PeriodicJob("retention_apply", dt.timedelta(days=1), "retention_apply"),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 

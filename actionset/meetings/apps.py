@@ -10,9 +10,10 @@ class MeetingsConfig(AppConfig):
         # The app's access rules join the one table first: a view module checks its rules' names on import.
         import actionset.meetings.rules  # noqa: F401
         from actionset.core import extensions
-        from actionset.meetings import demo, home, live, navigation
+        from actionset.meetings import closing, demo, home, live, navigation, tasks
         from actionset.meetings.models import MeetingRun
         from actionset.meetings.services import meeting_link_notice, member_moved_notice
+        from actionset.programmes import transitions
         from actionset.sets.signals import meeting_link_changed, member_moved
 
         # What this app adds to the navigation, the home page and the demo world (see actionset.core.extensions).
@@ -32,3 +33,6 @@ class MeetingsConfig(AppConfig):
         post_delete.connect(live.version_deleted, sender=MeetingRun, dispatch_uid="meetings.live_version_deleted")
         # A new meeting link reaches calendars as an update of the meetings already in them.
         meeting_link_changed.connect(meeting_link_notice, dispatch_uid="meetings.meeting_link_notice")
+        # Closing a programme with meetings to come: said on the stage page first, and the meetings cancelled after.
+        transitions.register_check(closing.closing_consequences)
+        transitions.programme_moved.connect(tasks.programme_closed, dispatch_uid="meetings.programme_closed")

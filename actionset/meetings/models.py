@@ -51,6 +51,10 @@ class Meeting(BaseModel):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     location = models.CharField(max_length=200, blank=True)
+    #: The venue booked, whose rooms bound how many meetings it holds at once (meetings/venues.py).
+    venue = models.ForeignKey(
+        "programmes.Venue", null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings"
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     sequence = models.PositiveIntegerField(default=0)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)

@@ -12,13 +12,15 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from actionset.accounts.models import User
 from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
 from actionset.meetings.calendar import Recipient, invitation_ics, removal_ics, series_ics
 from actionset.meetings.models import CalendarFeed, Meeting
-from actionset.meetings.scheduling import SetPlan, programme_plans, series_times, zone
+from actionset.meetings.scheduling import SetPlan, SlotOption, programme_plans, series_times, zone
+from actionset.meetings.venues import clashes
 from actionset.programmes.models import Enrolment, Programme
 from actionset.sets.models import LearningSet
 
@@ -33,6 +35,8 @@ class ScheduleError(Exception):
 @dataclass
 class ScheduleResult:
     scheduled: list[SetPlan] = field(default_factory=list)
+    #: Sets that meet at another slot than their people's best, because the venue was full then: (set, best, used).
+    moved_for_venue: list[tuple[LearningSet, str, str]] = field(default_factory=list)
     #: Sets left alone because they already have meetings: changes go meeting by meeting.
     skipped: list[LearningSet] = field(default_factory=list)
 
@@ -167,20 +171,24 @@ def schedule_create(
         plans = programme_plans(programme, candidates)
         if slot and plans and not plans[0].fixed:
             raise ScheduleError("That slot does not fit a meeting of this length.")
+        venue = programme.venue
         for plan in plans:
             target = plan.learning_set
+            best = plan.chosen
+            times = _series_at_free_venue(programme, plan)
+            if plan.chosen != best:
+                result.moved_for_venue.append((target, best.label, plan.chosen.label))
             target.slot = plan.chosen.slot
             target.save(update_fields=["slot"])
-            times = series_times(
-                start=programme.start_date,
-                slot=plan.chosen.slot,
-                number=programme.number_of_meetings,
-                cadence_weeks=programme.cadence_weeks,
-                meeting_minutes=programme.meeting_minutes,
-                time_zone=programme.time_zone,
-            )
             meetings = Meeting.objects.bulk_create(
-                Meeting(learning_set=target, number=i, starts_at=begins, ends_at=ends, location=programme.location)
+                Meeting(
+                    learning_set=target,
+                    number=i,
+                    starts_at=begins,
+                    ends_at=ends,
+                    location=programme.location or (venue.where if venue else ""),
+                    venue=venue,
+                )
                 for i, (begins, ends) in enumerate(times, start=1)
             )
             audit_record(
@@ -201,6 +209,41 @@ def schedule_create(
     return result
 
 
+def _series_at_free_venue(programme: Programme, plan: SetPlan) -> list[tuple[datetime, datetime]]:
+    """The set's meeting times at its plan's slot or, when the programme's venue is full then, at the next slot in
+    its people's order of preference that has a room every time (`plan.chosen` is changed to it).
+
+    A slot the designer chose is kept or refused, never swapped. Meetings laid out earlier in the same call are
+    already booked, so two sets of one programme are not put in one room either.
+    """
+    assert programme.start_date is not None
+
+    def series(option: SlotOption) -> list[tuple[datetime, datetime]]:
+        assert programme.start_date is not None
+        return series_times(
+            start=programme.start_date,
+            slot=option.slot,
+            number=programme.number_of_meetings,
+            cadence_weeks=programme.cadence_weeks,
+            meeting_minutes=programme.meeting_minutes,
+            time_zone=programme.time_zone,
+        )
+
+    options = [plan.chosen] if plan.fixed else [plan.chosen, *(o for o in plan.options if o != plan.chosen)]
+    first_clash = None
+    for option in options:
+        times = series(option)
+        found = clashes(programme.venue, times)
+        if not found:
+            plan.chosen = option
+            return times
+        first_clash = first_clash or found[0]
+    raise ScheduleError(
+        _("%(set)s cannot be scheduled at %(venue)s: %(clash)s Choose another slot or venue, or add rooms.")
+        % {"set": plan.learning_set.name, "venue": programme.venue, "clash": first_clash}
+    )
+
+
 def _locked(meeting: Meeting) -> Meeting:
     locked = (
         Meeting.objects.select_for_update().select_related("learning_set__programme__organisation").get(pk=meeting.pk)
@@ -210,6 +253,10 @@ def _locked(meeting: Meeting) -> Meeting:
 
 class MeetingUnchangeable(ScheduleError):
     pass
+
+
+class VenueFull(ScheduleError):
+    """The venue's rooms are all taken at the new time."""
 
 
 def meeting_reschedule(
@@ -236,6 +283,9 @@ def meeting_reschedule(
         }
         if (meeting.starts_at, meeting.ends_at, meeting.location) == (starts_at, ends_at, location):
             return meeting
+        found = clashes(meeting.venue, [(starts_at, ends_at)], exclude=[meeting.pk])
+        if found:
+            raise VenueFull(str(found[0]))
         meeting.starts_at, meeting.ends_at, meeting.location = starts_at, ends_at, location
         meeting.sequence += 1
         # A reminder sent for the old time says nothing useful about the new one.
@@ -257,7 +307,9 @@ def meeting_reschedule(
     return meeting
 
 
-def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "", request: HttpRequest | None = None) -> Meeting:
+def meeting_cancel(
+    *, actor: User | None, meeting: Meeting, reason: str = "", request: HttpRequest | None = None
+) -> Meeting:
     """Cancel a meeting. Calendars are sent METHOD:CANCEL for the same UID, so the event disappears from them."""
     with transaction.atomic():
         meeting = _locked(meeting)

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actionset.accounts.http import user_of
@@ -137,6 +138,12 @@ def schedule_new(request: HttpRequest, programme: Programme) -> HttpResponse:
                 request,
                 f"Scheduled {count} set{pluralize(count)}. Members and facilitators have been sent their invitations.",
             )
+            for moved, best, used in result.moved_for_venue:
+                messages.info(
+                    request,
+                    _("%(set)s meets on %(used)s: %(venue)s had no room free on %(best)s.")
+                    % {"set": moved.name, "used": used, "best": best, "venue": programme.venue},
+                )
         elif result.skipped:
             messages.info(request, "Every set already has its meetings. Change them one at a time below.")
         else:

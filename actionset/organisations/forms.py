@@ -77,6 +77,21 @@ class PersonForm(forms.ModelForm[Person]):
         )
         # The instance's own initial value is the manager's key, which means nothing in a text box.
         self.initial["line_manager"] = manager.email if manager else ""
+        # The organisation's own attributes, a box each, after the built-in ones.
+        held = self.instance.attributes or {}
+        for index, name in enumerate(organisation.attribute_names):
+            self.fields[f"attribute_{index}"] = forms.CharField(
+                label=name, required=False, max_length=100, initial=held.get(name, "")
+            )
+
+    def attribute_values(self) -> dict[str, str]:
+        """The organisation's own attributes as entered, blank ones left out."""
+        values = {}
+        for index, name in enumerate(self.organisation.attribute_names):
+            value = " ".join(str(self.cleaned_data.get(f"attribute_{index}") or "").split())
+            if value:
+                values[name] = value
+        return values
 
     def clean_email(self) -> str:
         email = str(self.cleaned_data["email"]).strip().lower()
@@ -160,4 +175,17 @@ class PeopleImportForm(forms.Form):
         ),
         error_messages={"required": "Choose a file to import.", "empty": "The file is empty."},
         widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,text/csv," + spreadsheets.EXPORT_FORMATS["xlsx"]}),
+    )
+
+
+class AttributeNamesForm(forms.Form):
+    names = forms.CharField(
+        label=gettext_lazy("Attributes of your own"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy(
+            "One per line, such as Profession, Years in post or Region: at most six. Each becomes a column of the "
+            "directory's import and export and a box on each person's page, and composing sets mixes people by it. "
+            "Taking one away removes everyone's values for it."
+        ),
     )

@@ -74,6 +74,11 @@ class Organisation(BaseModel):
         ),
     )
 
+    #: What else the organisation records about its people (profession, tenure, location…), in its own words: a
+    #: column each in the directory's import and export, a box each on a person's page, and mixed in composition
+    #: beside department, level and site. Changed only through `organisation_attributes_set`, which audits it.
+    attribute_names: models.JSONField[list[str], list[str]] = models.JSONField(default=list, blank=True)
+
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
@@ -104,6 +109,8 @@ class Person(BaseModel):
     level = models.CharField(max_length=100, blank=True)
     site = models.CharField(max_length=100, blank=True)
     line_manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    #: Attribute name (one of the organisation's `attribute_names`) → this person's value; a blank value is left out.
+    attributes: models.JSONField[dict[str, str], dict[str, str]] = models.JSONField(default=dict, blank=True)
 
     objects = PersonQuerySet.as_manager()
 

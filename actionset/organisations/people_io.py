@@ -55,6 +55,14 @@ HEADING_ALIASES: dict[str, str] = {
 }
 #: The model's field lengths: checked here so that a long cell is a row error, not a database error.
 MAX_LENGTHS: dict[str, int] = {"name": 150, "email": 254, "department": 100, "level": 100, "site": 100}
+#: The longest value of one of the organisation's own attributes.
+ATTRIBUTE_MAX_LENGTH = 100
+#: Column keys of the organisation's own attributes are this and the attribute's name.
+ATTRIBUTE_PREFIX = "attribute:"
+
+
+def attribute_key(name: str) -> str:
+    return ATTRIBUTE_PREFIX + name
 
 
 @dataclass(frozen=True)
@@ -77,8 +85,12 @@ class PersonRow:
     level: str | None = None
     site: str | None = None
     manager_email: str | None = None
+    #: The organisation's own attributes the file has a column for (`attribute_key`) → the cell, blank included.
+    attributes: dict[str, str] = field(default_factory=dict)
 
     def value(self, column: str) -> str | None:
+        if column.startswith(ATTRIBUTE_PREFIX):
+            return self.attributes.get(column)
         return getattr(self, column)
 
 
@@ -97,28 +109,31 @@ class ParsedFile:
         return frozenset(self.headings)
 
     def heading(self, column: str) -> str:
-        return self.headings.get(column, HEADINGS[column])
+        return self.headings.get(column) or HEADINGS.get(column) or column.removeprefix(ATTRIBUTE_PREFIX)
 
 
 # --- reading -------------------------------------------------------------------------------
 
 
-def read_people(upload: IO[bytes], filename: str) -> ParsedFile:
-    """Read a CSV or XLSX upload into rows. Checks the file's shape, not the people in it."""
+def read_people(upload: IO[bytes], filename: str, attribute_names: Sequence[str] = ()) -> ParsedFile:
+    """Read a CSV or XLSX upload into rows. Checks the file's shape, not the people in it.
+
+    A column headed with one of the organisation's own `attribute_names` (in any case and spacing) is that attribute.
+    """
     try:
-        return _parse_table(read_rows(upload, filename))
+        return _parse_table(read_rows(upload, filename), attribute_names)
     except FileProblem as problem:
         return ParsedFile(errors=[RowError(None, "", str(problem))])
 
 
-def _parse_table(rows: Iterator[tuple[int, list[str]]]) -> ParsedFile:
+def _parse_table(rows: Iterator[tuple[int, list[str]]], attribute_names: Sequence[str] = ()) -> ParsedFile:
     parsed = ParsedFile()
     header: list[str | None] | None = None
     for number, cells in rows:
         if not any(cells):
             continue  # blank rows, and the trailing ",,,,," lines Excel leaves, are not people
         if header is None:
-            header = _read_header(cells, parsed)
+            header = _read_header(cells, parsed, attribute_names)
             if parsed.errors:
                 return parsed
             continue
@@ -137,6 +152,7 @@ def _parse_table(rows: Iterator[tuple[int, list[str]]]) -> ParsedFile:
                 level=values.get("level"),
                 site=values.get("site"),
                 manager_email=values["manager_email"].lower() if "manager_email" in values else None,
+                attributes={k: v for k, v in values.items() if k.startswith(ATTRIBUTE_PREFIX)},
             )
         )
     if header is None:
@@ -146,11 +162,12 @@ def _parse_table(rows: Iterator[tuple[int, list[str]]]) -> ParsedFile:
     return parsed
 
 
-def _read_header(cells: list[str], parsed: ParsedFile) -> list[str | None]:
+def _read_header(cells: list[str], parsed: ParsedFile, attribute_names: Sequence[str] = ()) -> list[str | None]:
     """Map each column position to a column key (None for a column we do not know)."""
+    own = {normalise_heading(name): attribute_key(name) for name in attribute_names}
     header: list[str | None] = []
     for cell in cells:
-        key = HEADING_ALIASES.get(normalise_heading(cell))
+        key = own.get(normalise_heading(cell)) or HEADING_ALIASES.get(normalise_heading(cell))
         if key is not None and key in parsed.headings:
             parsed.errors.append(
                 RowError(None, cell, f"“{parsed.headings[key]}” and “{cell}” are the same column. Keep only one.")
@@ -224,7 +241,8 @@ def _row_errors(
         others = [r for r in rows_of[person.email] if r != person.row]
         if others:
             yield error("email", f"{person.email} appears more than once: also on {_rows_phrase(others)}.")
-    for column, limit in MAX_LENGTHS.items():
+    limits = {**MAX_LENGTHS, **dict.fromkeys(person.attributes, ATTRIBUTE_MAX_LENGTH)}
+    for column, limit in limits.items():
         value = person.value(column)
         if value and len(value) > limit:
             yield error(column, f"Too long: at most {limit} characters, this has {len(value)}.")
@@ -277,8 +295,9 @@ def _rows_phrase(rows: Sequence[int]) -> str:
 # --- writing -------------------------------------------------------------------------------
 
 
-def directory_rows(people: Iterable[Any]) -> Iterator[list[str]]:
-    """Cells for each person, in `COLUMNS` order. `people` need `line_manager` loaded."""
+def directory_rows(people: Iterable[Any], attribute_names: Sequence[str] = ()) -> Iterator[list[str]]:
+    """Cells for each person, in `COLUMNS` order, then the organisation's own attributes. `people` need `line_manager`
+    loaded."""
     for person in people:
         manager = person.line_manager
         yield [
@@ -288,14 +307,22 @@ def directory_rows(people: Iterable[Any]) -> Iterator[list[str]]:
             person.level,
             person.site,
             manager.email if manager is not None else "",
+            *((person.attributes or {}).get(name, "") for name in attribute_names),
         ]
 
 
-def write_csv(rows: Iterable[Sequence[str]]) -> bytes:
-    return spreadsheets.write_csv([HEADINGS[c] for c in COLUMNS], rows)
+def _headings(attribute_names: Sequence[str]) -> list[str]:
+    return [*(HEADINGS[c] for c in COLUMNS), *attribute_names]
 
 
-def write_xlsx(rows: Iterable[Sequence[str]]) -> bytes:
+def write_csv(rows: Iterable[Sequence[str]], attribute_names: Sequence[str] = ()) -> bytes:
+    return spreadsheets.write_csv(_headings(attribute_names), rows)
+
+
+def write_xlsx(rows: Iterable[Sequence[str]], attribute_names: Sequence[str] = ()) -> bytes:
     return spreadsheets.write_xlsx(
-        [HEADINGS[c] for c in COLUMNS], rows, title="People", widths=(28, 34, 22, 16, 18, 34)
+        _headings(attribute_names),
+        rows,
+        title="People",
+        widths=(28, 34, 22, 16, 18, 34, *(20 for _ in attribute_names)),
     )

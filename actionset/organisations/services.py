@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from actionset.accounts.models import Invitation, User
 from actionset.accounts.sessions import sessions_end
+from actionset.core import spreadsheets
 from actionset.core.access import ADMINISTRATOR, Actor, visible
 from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
@@ -337,8 +338,9 @@ _IMPORTED_FIELDS = ("name", "department", "level", "site")
 def people_export(*, actor: User, organisation: Organisation, fmt: str, request: HttpRequest | None = None) -> bytes:
     """The directory as a spreadsheet. Audited: it is a list of people's names and email addresses."""
     listed = visible(Actor(actor), "people.view", Person.objects.filter(organisation=organisation))
-    rows = list(people_io.directory_rows(listed.in_directory_order()))
-    content = people_io.write_csv(rows) if fmt == "csv" else people_io.write_xlsx(rows)
+    names = organisation.attribute_names
+    rows = list(people_io.directory_rows(listed.in_directory_order(), names))
+    content = people_io.write_csv(rows, names) if fmt == "csv" else people_io.write_xlsx(rows, names)
     audit_record(
         actor=actor,
         action=AuditAction.PEOPLE_EXPORTED,
@@ -360,7 +362,7 @@ def people_import(
     field as it is; a blank cell in a column it has clears the field.
     """
     filename = str(getattr(upload, "name", "") or "")
-    parsed = people_io.read_people(upload, filename)
+    parsed = people_io.read_people(upload, filename, organisation.attribute_names)
     if parsed.errors:
         return ImportResult(errors=parsed.errors)
     try:
@@ -424,6 +426,18 @@ def _people_write(
             if getattr(person, f) != value:
                 setattr(person, f, value)
                 changed.setdefault(row.email, set()).add(f)
+        if row.attributes:
+            # A blank cell clears the attribute, as it does a built-in column; a column the file lacks is left alone.
+            attributes = dict(person.attributes or {})
+            for key, value in row.attributes.items():
+                name = key.removeprefix(people_io.ATTRIBUTE_PREFIX)
+                if value.strip():
+                    attributes[name] = value.strip()
+                else:
+                    attributes.pop(name, None)
+            if attributes != (person.attributes or {}):
+                person.attributes = attributes
+                changed.setdefault(row.email, set()).add("attributes")
     Person.objects.bulk_create(new, batch_size=500)
 
     # Pass 2: line managers, now that every manager has a primary key.
@@ -451,3 +465,65 @@ def _people_write(
         unchanged=len(parsed.rows) - len(new) - len(for_update),
         ignored_headings=parsed.ignored_headings,
     )
+
+
+#: How many attributes of its own an organisation may keep: enough for profession, tenure, location and a few more,
+#: few enough that composition still weighs each.
+MAX_OWN_ATTRIBUTES = 6
+
+
+class AttributesRefused(ValueError):
+    pass
+
+
+def organisation_attributes_set(
+    *, actor: User, organisation: Organisation, names: list[str], request: HttpRequest | None = None
+) -> Organisation:
+    """Set what else an organisation records about its people. A name taken away takes its values with it."""
+    cleaned: list[str] = []
+    seen: set[str] = set()
+    built_in = set(people_io.HEADING_ALIASES)
+    for raw in names:
+        name = " ".join(raw.split())
+        if not name:
+            continue
+        key = spreadsheets.normalise_heading(name)
+        if len(name) > 40:
+            raise AttributesRefused(_("“%(name)s” is too long: at most 40 characters.") % {"name": name})
+        if key in built_in:
+            raise AttributesRefused(_("“%(name)s” is already a column of the directory.") % {"name": name})
+        if key in seen:
+            raise AttributesRefused(_("“%(name)s” is there twice.") % {"name": name})
+        seen.add(key)
+        cleaned.append(name)
+    if len(cleaned) > MAX_OWN_ATTRIBUTES:
+        raise AttributesRefused(
+            _("At most %(count)d attributes of your own: choose those that matter most for mixing sets.")
+            % {"count": MAX_OWN_ATTRIBUTES}
+        )
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        before = list(organisation.attribute_names)
+        if before == cleaned:
+            return organisation
+        removed = set(before) - set(cleaned)
+        if removed:
+            holders = [
+                p
+                for p in Person.objects.filter(organisation=organisation).exclude(attributes={})
+                if set(p.attributes) & removed
+            ]
+            for person in holders:
+                person.attributes = {k: v for k, v in person.attributes.items() if k not in removed}
+            Person.objects.bulk_update(holders, ["attributes"], batch_size=500)
+        organisation.attribute_names = cleaned
+        organisation.save(update_fields=["attribute_names", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.ORGANISATION_ATTRIBUTES_CHANGED,
+            target=organisation,
+            organisation=organisation,
+            detail={"before": before, "after": cleaned},
+            request=request,
+        )
+    return organisation

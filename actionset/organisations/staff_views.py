@@ -19,6 +19,7 @@ from actionset.accounts.services import invitation_send
 from actionset.accounts.two_factor import with_two_factor
 from actionset.core.access import ADMINISTRATOR, access, actor_for, can
 from actionset.organisations.forms import ProviderTwoFactorForm, StaffInviteForm, StaffRolesForm
+from actionset.organisations.leavers import open_work_of
 from actionset.organisations.models import Provider, StaffRole
 from actionset.organisations.services import (
     AccessChangeRefused,
@@ -124,6 +125,7 @@ def staff_deactivate(request: HttpRequest, member: User) -> HttpResponse:
         {
             "account": member,
             "refusal": account_change_refusal(actor=actor, user=member),
+            "open_work": open_work_of(actor=actor, user=member),
             "back_url": reverse("staff:list"),
             "back_label": _("Provider staff"),
         },

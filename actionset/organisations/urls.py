@@ -17,6 +17,7 @@ urlpatterns = [
     path("<uuid:organisation>/people/new/", views.person_new, name="person_new"),
     path("<uuid:organisation>/people/search/", views.people_search, name="people_search"),
     path("<uuid:organisation>/people/chart/", views.people_chart, name="people_chart"),
+    path("<uuid:organisation>/people/attributes/", views.people_attributes, name="people_attributes"),
     path("<uuid:organisation>/people/import/", views.people_import, name="people_import"),
     path("<uuid:organisation>/people/export.<str:fmt>", views.people_export, name="people_export"),
     path("<uuid:organisation>/people/<uuid:person>/", views.person_edit, name="person"),

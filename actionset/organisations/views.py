@@ -28,19 +28,23 @@ from actionset.core import spreadsheets
 from actionset.core.access import access, actor_for, can, visible
 from actionset.organisations import people_io
 from actionset.organisations.forms import (
+    AttributeNamesForm,
     OrganisationForm,
     OrganisationRolesForm,
     OrganisationTwoFactorForm,
     PeopleImportForm,
     PersonForm,
 )
+from actionset.organisations.leavers import open_work_of
 from actionset.organisations.models import Organisation, Person
 from actionset.organisations.services import (
     AccessChangeRefused,
+    AttributesRefused,
     ImportResult,
     account_change_refusal,
     account_deactivate,
     account_reactivate,
+    organisation_attributes_set,
     organisation_create,
     organisation_two_factor_set,
     organisation_update,
@@ -216,6 +220,7 @@ def person_deactivate(request: HttpRequest, person: Person) -> HttpResponse:
             "person": person,
             "organisation": person.organisation,
             "refusal": account_change_refusal(actor=actor, user=account, organisation=person.organisation),
+            "open_work": open_work_of(actor=actor, user=account),
             "back_url": reverse(
                 "organisations:person",
                 kwargs={"organisation": person.organisation.public_id, "person": person.public_id},
@@ -319,6 +324,7 @@ def person_new(request: HttpRequest, organisation: Organisation) -> HttpResponse
     form = PersonForm(request.POST or None, organisation=organisation, search_url=_search_url(organisation))
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in PersonForm.Meta.fields}
+        data["attributes"] = form.attribute_values()
         person = person_save(actor=user_of(request), organisation=organisation, data=data, request=request)
         messages.success(request, f"{person.name} added to the directory.")
         return redirect("organisations:people", organisation=organisation.public_id)
@@ -336,6 +342,7 @@ def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in PersonForm.Meta.fields}
+        data["attributes"] = form.attribute_values()
         person.refresh_from_db()
         person_save(actor=user_of(request), organisation=organisation, person=person, data=data, request=request)
         messages.success(request, f"{person.name}'s details saved.")
@@ -481,3 +488,23 @@ def person_recovery(request: HttpRequest, person: Person) -> HttpResponse:
     if person.user is None:
         return render(request, "accounts/recovery_start.html", {"login": None, "back": back, **context})
     return recovery_page(request, user=person.user, organisation=person.organisation, back=back, context=context)
+
+
+@access("people.manage", load=organisation_from_url)
+def people_attributes(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    """What else the organisation records about its people (organisation_attributes_set)."""
+    form = AttributeNamesForm(request.POST or None, initial={"names": "\n".join(organisation.attribute_names)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation_attributes_set(
+                actor=user_of(request),
+                organisation=organisation,
+                names=form.cleaned_data["names"].splitlines(),
+                request=request,
+            )
+        except AttributesRefused as refused:
+            form.add_error("names", str(refused))
+        else:
+            messages.success(request, _("Attributes saved."))
+            return redirect("organisations:people", organisation=organisation.public_id)
+    return render(request, "organisations/attributes.html", {"organisation": organisation, "form": form})

@@ -3,11 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 from actionset.organisations.models import Person
 from actionset.programmes.blueprints import BLUEPRINTS
-from actionset.programmes.models import EvaluationPoint, Programme, ProgrammeEvent
+from actionset.programmes.models import EvaluationPoint, Programme, ProgrammeEvent, Venue
 from actionset.programmes.slots import SLOTS
 
 
@@ -36,6 +37,7 @@ PROGRAMME_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "cadence_weeks",
             "meeting_minutes",
             "start_date",
+            "venue",
             "location",
             "max_sets_per_facilitator",
         ),
@@ -78,6 +80,13 @@ class ProgrammeForm(forms.ModelForm[Programme]):
             organisation=self.instance.organisation, roles__role="sponsor"
         ).order_by("name")
         sponsors.initial = list(self.instance.sponsors.all()) if self.instance.pk else []
+        venue = self.fields["venue"]
+        assert isinstance(venue, forms.ModelChoiceField)
+        # The provider's venues and the client's own; never another client's premises.
+        venue.queryset = Venue.objects.filter(
+            Q(organisation__isnull=True) | Q(organisation=self.instance.organisation_id)
+        ).order_by("name")
+        venue.empty_label = gettext_lazy("None of the venues (online, or somewhere else)")
 
     def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [(title, [self[name] for name in names]) for title, names in PROGRAMME_SECTIONS]
@@ -189,3 +198,17 @@ class CloneForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=gettext_lazy("The events are moved by as much as the first meetings move."),
     )
+
+
+class VenueForm(forms.ModelForm[Venue]):
+    class Meta:
+        model = Venue
+        fields = ["name", "address", "rooms", "organisation"]
+        labels = {"organisation": gettext_lazy("Client's premises")}
+        help_texts = {"organisation": gettext_lazy("Leave empty for a venue any programme may use.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisation = self.fields["organisation"]
+        assert isinstance(organisation, forms.ModelChoiceField)
+        organisation.empty_label = gettext_lazy("The provider's (any programme)")

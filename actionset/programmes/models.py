@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from actionset.core.models import BaseModel
 from actionset.programmes.library import LibraryInstrument, library
@@ -49,6 +50,37 @@ class ProgrammeQuerySet(models.QuerySet["Programme"]):
             ),
             set_count=_count_per_programme(learning_set._default_manager.filter(programme=models.OuterRef("pk"))),
         )
+
+
+class Venue(BaseModel):
+    """A place sets meet, as a resource: how many sets it can hold at once.
+
+    A client's own premises belong to that organisation (offered for its programmes only); a venue without one is the
+    provider's, offered for every programme. Scheduling never puts more of its meetings at one time than `rooms`.
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="venues"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    rooms = models.PositiveSmallIntegerField(
+        _("sets at once"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("How many sets can meet here at the same time: one per room."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def where(self) -> str:
+        """What a calendar invitation's location says."""
+        return f"{self.name}, {self.address}" if self.address else self.name
 
 
 class Programme(BaseModel):
@@ -104,6 +136,14 @@ class Programme(BaseModel):
     )
     start_date = models.DateField("First meetings from", null=True, blank=True)
     location = models.CharField(max_length=200, blank=True, help_text="Venue, or how to join online.")
+    venue = models.ForeignKey(
+        Venue,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="programmes",
+        help_text=_("Where the sets meet, if at one of the venues: scheduling keeps to its rooms."),
+    )
     time_zone = models.CharField(max_length=64, default="Europe/London")
     #: Run-sheet phase key → minutes, where the programme departs from its method's defaults.
     phase_minutes: models.JSONField[Any, Any] = models.JSONField(default=dict, blank=True)

@@ -56,6 +56,7 @@ register_rules(
             either(staff(), admin_or_sponsor_anywhere),
         ),
         "programme.create": Rule("Design a new programme for an organisation", knows_organisation, designs),
+        "venues.manage": Rule("Add and change the venues sets meet at, and how many sets each holds", staff(), designs),
         "programme.view": Rule(
             "See a programme: its design, sets' names and schedule, attendance — never set content",
             knows_organisation,

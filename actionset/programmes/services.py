@@ -17,8 +17,9 @@ from actionset.core.audit import AuditAction, audit_record
 from actionset.core.spreadsheets import FileProblem, normalise_heading, read_rows
 from actionset.organisations.models import Organisation, Person
 from actionset.programmes.blueprints import BLUEPRINTS
-from actionset.programmes.models import Enrolment, EvaluationPoint, Programme, ProgrammeEvent
+from actionset.programmes.models import Enrolment, EvaluationPoint, Programme, ProgrammeEvent, Venue
 from actionset.programmes.slots import parse_availability
+from actionset.programmes.transitions import programme_moved
 
 
 class TransitionRefused(Exception):
@@ -132,6 +133,7 @@ def programme_move(*, actor: User, programme: Programme, status: str, request: H
         before = programme.status
         programme.status = status
         programme.save(update_fields=["status", "updated_at"])
+        programme_moved.send(sender=Programme, programme=programme, before=before, after=status, actor=actor)
         audit_record(
             actor=actor,
             action=AuditAction.PROGRAMME_STATUS_CHANGED,
@@ -367,6 +369,7 @@ DESIGN_FIELDS = (
     "cadence_weeks",
     "meeting_minutes",
     "location",
+    "venue",
     "time_zone",
     "phase_minutes",
     "max_sets_per_facilitator",
@@ -419,3 +422,23 @@ def programme_clone(
             request=request,
         )
     return clone
+
+
+def venue_save(
+    *, actor: User, data: dict[str, Any], venue: Venue | None = None, request: HttpRequest | None = None
+) -> Venue:
+    with transaction.atomic():
+        venue = venue or Venue()
+        for key, value in data.items():
+            setattr(venue, key, value)
+        venue.full_clean()
+        venue.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.VENUE_SAVED,
+            target=venue,
+            organisation=venue.organisation,
+            detail={"rooms": venue.rooms},
+            request=request,
+        )
+    return venue

@@ -29,9 +29,11 @@ from actionset.programmes.forms import (
     NewProgrammeForm,
     PoolImportForm,
     ProgrammeForm,
+    VenueForm,
 )
-from actionset.programmes.models import Enrolment, EvaluationPoint, Programme, ProgrammeEvent
+from actionset.programmes.models import Enrolment, EvaluationPoint, Programme, ProgrammeEvent, Venue
 from actionset.programmes.slots import SLOT_SHORT, SLOTS
+from actionset.programmes.transitions import consequences
 
 TIMING_ORDER = {value: index for index, value in enumerate(EvaluationPoint.Timing.values)}
 
@@ -179,12 +181,23 @@ def programme_status(request: HttpRequest, programme: Programme) -> HttpResponse
     status = request.POST.get("status", "")
     if status not in Programme.Status.values:
         messages.error(request, "That is not a stage a programme can be in.")
-    else:
-        try:
-            services.programme_move(actor=user_of(request), programme=programme, status=status, request=request)
-            messages.success(request, f"The programme is now {Programme.Status(status).label.lower()}.")
-        except services.TransitionRefused as refused:
-            messages.error(request, str(refused))
+        return redirect("programmes:detail", programme=programme.public_id)
+    # What the move would do beyond the stage (cancel meetings still to come, say) is said first, and done only
+    # once the designer confirms; a refused move says why without asking.
+    warnings = consequences(programme, status) if programme.can_move_to(status) else []
+    if warnings and request.POST.get("confirmed") != "yes":
+        return render(
+            request,
+            "programmes/status_confirm.html",
+            programme_page_context(
+                request, programme, "overview", status=status, label=Programme.Status(status).label, warnings=warnings
+            ),
+        )
+    try:
+        services.programme_move(actor=user_of(request), programme=programme, status=status, request=request)
+        messages.success(request, f"The programme is now {Programme.Status(status).label.lower()}.")
+    except services.TransitionRefused as refused:
+        messages.error(request, str(refused))
     return redirect("programmes:detail", programme=programme.public_id)
 
 
@@ -425,3 +438,37 @@ def my_enrolment(request: HttpRequest, programme: Programme) -> HttpResponse:
         messages.success(request, "Thank you. The programme's designers will use this when forming the sets.")
         return redirect("core:home")
     return render(request, "programmes/my_enrolment.html", {"programme": programme, "form": form})
+
+
+# --- venues --------------------------------------------------------------------------------------
+
+
+def venue_from_url(*, venue: UUID) -> Venue:
+    return get_object_or_404(Venue, public_id=venue)
+
+
+@access("venues.manage")
+def venues(request: HttpRequest) -> HttpResponse:
+    return _venues_page(request, None)
+
+
+@access("venues.manage", load=venue_from_url)
+def venue_edit(request: HttpRequest, venue: Venue) -> HttpResponse:
+    return _venues_page(request, venue)
+
+
+def _venues_page(request: HttpRequest, venue: Venue | None) -> HttpResponse:
+    """Every venue with the rooms it has and the programmes meeting there, beside a form that adds or edits one."""
+    form = VenueForm(request.POST or None, instance=venue)
+    if request.method == "POST" and form.is_valid():
+        saved = services.venue_save(
+            actor=user_of(request),
+            venue=venue,
+            data={f: form.cleaned_data[f] for f in VenueForm.Meta.fields},
+            request=request,
+        )
+        messages.success(request, _("%(venue)s saved.") % {"venue": saved.name})
+        return redirect("programmes:venues")
+    listed = Venue.objects.select_related("organisation").annotate(programme_count=Count("programmes"))
+    page = Paginator(listed.order_by("name", "pk"), 50).get_page(request.GET.get("page"))
+    return render(request, "programmes/venues.html", {"page": page, "form": form, "editing": venue})

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from actionset.composition import Attribute, Evaluation, Problem, equal_sets, evaluate
+from actionset.composition import Attribute, Availability, Evaluation, Problem, equal_sets, evaluate
 from actionset.programmes.models import Enrolment, Programme
 from actionset.programmes.slots import SLOT_LABELS, meeting_slots
 from actionset.sets.models import LearningSet, Membership
@@ -168,7 +168,9 @@ def choose_slots(
     return chosen
 
 
-def _attributes(enrolments: Sequence[Enrolment]) -> list[Attribute]:
+def _attributes(enrolments: Sequence[Enrolment], own: Sequence[str] = ()) -> list[Attribute]:
+    """Department, level and site, then the organisation's own attributes (`Organisation.attribute_names`), each
+    mixed as a category; someone with no value for one is "Not recorded", itself a category."""
     attributes = []
     for name, _ in ATTRIBUTES:
         values = [getattr(e.person, name).strip() or NOT_RECORDED for e in enrolments]
@@ -176,6 +178,9 @@ def _attributes(enrolments: Sequence[Enrolment]) -> list[Attribute]:
             attributes.append(Attribute(name, "ordinal", values, levels=list(reversed(KNOWN_LEVELS))))
         else:
             attributes.append(Attribute(name, "categorical", values))
+    for name in own:
+        values = [(e.person.attributes or {}).get(name, "").strip() or NOT_RECORDED for e in enrolments]
+        attributes.append(Attribute(f"own:{name}", "categorical", values))
     return attributes
 
 
@@ -216,16 +221,40 @@ def _past_pairs(programme: Programme, enrolments: Sequence[Enrolment]) -> list[t
     return sorted(pairs)
 
 
-def _allowed_sets(
-    enrolments: Sequence[Enrolment], slots: Sequence[str], meeting_minutes: int
-) -> dict[int, Sequence[int]]:
+def _availability(
+    enrolments: Sequence[Enrolment],
+    slots: Sequence[str],
+    meeting_minutes: int,
+    *,
+    closed: frozenset[int] = frozenset(),
+    pinned: Mapping[int, int] | None = None,
+) -> list[Availability]:
+    """Who may join which sets, as patterns: one per distinct set of sets, listing its people.
+
+    The sets a person may join follow from their availability alone (and, for people not pinned, the sets that are
+    locked: those take no one new), so people with the same availability share a pattern; the engine is never given a
+    list of sets per person (at an organisation's size those lists ran to hundreds of millions of entries).
+    """
     needs = dict(meeting_slots(meeting_minutes))
-    allowed: dict[int, Sequence[int]] = {}
+    pinned = pinned or {}
+    by_availability: dict[tuple[str, ...], tuple[int, ...]] = {}
+    without_closed: dict[tuple[int, ...], tuple[int, ...]] = {}
+    people: dict[tuple[int, ...], list[int]] = defaultdict(list)
     for p, e in enumerate(enrolments):
-        sets = [g for g, slot in enumerate(slots) if not slot or _attends(e.availability, needs.get(slot, frozenset()))]
+        key = tuple(sorted(e.availability))
+        sets = by_availability.get(key)
+        if sets is None:
+            sets = tuple(
+                g for g, slot in enumerate(slots) if not slot or _attends(e.availability, needs.get(slot, frozenset()))
+            )
+            by_availability[key] = sets
+        if closed and p not in pinned:
+            if sets not in without_closed:
+                without_closed[sets] = tuple(g for g in sets if g not in closed)
+            sets = without_closed[sets]
         if len(sets) < len(slots):
-            allowed[p] = sets
-    return allowed
+            people[sets].append(p)
+    return [Availability(sets=list(sets), people=members) for sets, members in people.items()]
 
 
 def _problem(
@@ -238,12 +267,9 @@ def _problem(
     """`closed` sets are locked: they keep exactly their pinned members, and no one else may join them."""
     index = {e.pk: i for i, e in enumerate(enrolments)}
     reasons = _cannot_link(programme, enrolments, index)
-    allowed = _allowed_sets(enrolments, [s.slot for s in planned], programme.meeting_minutes)
-    if closed:
-        open_sets = [g for g in range(len(planned)) if g not in closed]
-        for p in range(len(enrolments)):
-            if p not in pinned:
-                allowed[p] = [g for g in allowed.get(p, open_sets) if g not in closed]
+    availability = _availability(
+        enrolments, [s.slot for s in planned], programme.meeting_minutes, closed=closed, pinned=pinned
+    )
     sizes = [(programme.set_size_min, programme.set_size_max)] * len(planned)
     for g in closed:
         # A designer who locks a set takes it as it is, even outside the usual sizes.
@@ -252,9 +278,9 @@ def _problem(
     problem = Problem(
         n=len(enrolments),
         set_sizes=sizes,
-        attributes=_attributes(enrolments),
+        attributes=_attributes(enrolments, programme.organisation.attribute_names),
         cannot_link=sorted(reasons),
-        allowed_sets=allowed,
+        availability=availability,
         pinned=pinned,
         past_pairs=_past_pairs(programme, enrolments),
         past_pair_penalty=PAST_PAIR_PENALTY,
@@ -262,11 +288,14 @@ def _problem(
     return Composition(programme=programme, problem=problem, enrolments=enrolments, sets=planned, pair_reasons=reasons)
 
 
-def problem_for_composing(programme: Programme, *, number_of_sets: int) -> Composition:
+def problem_for_composing(
+    programme: Programme, *, number_of_sets: int, slots: Sequence[str] | None = None
+) -> Composition:
     """The problem a composition run solves: every active enrolment, `number_of_sets` sets.
 
     Locked sets and sets holding locked people are kept with their slot, and their locked people pinned; other
-    existing sets are reused in order, and slots are chosen for every set that is not kept.
+    existing sets are reused in order, and slots are chosen for every set that is not kept: greedily, or as `slots`
+    says (a slot per set, in the order of the composition's sets, as `slot_choice.choose_with_people` gives them).
     """
     enrolments = pool(programme)
     if not enrolments:
@@ -284,13 +313,17 @@ def problem_for_composing(programme: Programme, *, number_of_sets: int) -> Compo
         )
     reusable = [s for s in existing if s not in kept][: number_of_sets - len(kept)]
     fixed_slots = [s.slot for s in kept if s.slot]
-    slots = choose_slots(
-        [e.availability for e in enrolments],
-        meeting_minutes=programme.meeting_minutes,
-        count=number_of_sets - len(kept) + len(fixed_slots),
-        fixed=fixed_slots,
-        set_size_max=programme.set_size_max,
-    )[len(fixed_slots) :]
+    if slots is not None:
+        # Kept sets come first in a composition, and keep their own slots.
+        slots = list(slots[len(kept) :])
+    else:
+        slots = choose_slots(
+            [e.availability for e in enrolments],
+            meeting_minutes=programme.meeting_minutes,
+            count=number_of_sets - len(kept) + len(fixed_slots),
+            fixed=fixed_slots,
+            set_size_max=programme.set_size_max,
+        )[len(fixed_slots) :]
     planned = [PlannedSet(s, s.slot, fixed=True) for s in kept]
     planned += [PlannedSet(s, slot) for s, slot in zip(reusable, slots, strict=False)]
     planned += [PlannedSet(None, slot) for slot in slots[len(reusable) :]]

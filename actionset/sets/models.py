@@ -156,6 +156,12 @@ class CompositionRun(BaseModel):
     explanation: models.JSONField[Any, Any] = models.JSONField(default=list, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # How far the engine's search got (its SolveResult): a designer is told when the sets are only a first draft.
+    search = models.CharField(max_length=20, blank=True, help_text="optimal, fixed, searched, short or unsearched")
+    iterations = models.PositiveBigIntegerField(null=True, blank=True, help_text="search work, in annealing steps")
+    setup_seconds = models.FloatField(null=True, blank=True)
+    search_seconds = models.FloatField(null=True, blank=True)
+    compile_seconds = models.FloatField(null=True, blank=True, help_text="making the search ready, before the clock")
 
     class Meta:
         ordering = ["-created_at"]
@@ -180,6 +186,11 @@ class CompositionRun(BaseModel):
     @property
     def percent(self) -> int:
         return round(100 * max(0.0, min(self.progress, 1.0)))
+
+    @property
+    def is_first_draft(self) -> bool:
+        """Done, but the search ran for less than it should have (or not at all): the sets are only a first draft."""
+        return self.status == self.Status.DONE and self.search in ("short", "unsearched")
 
 
 # --- The set's content (set tier: its members and facilitators only) -------------------------------------------

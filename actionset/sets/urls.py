@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actionset.sets import views
+from actionset.sets import export_views, views
 
 app_name = "sets"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("programme/<uuid:programme>/move/", views.move, name="move"),
     path("programme/<uuid:programme>/lock-member/", views.member_lock, name="member_lock"),
     path("programme/<uuid:programme>/publish/", views.publish, name="publish"),
+    path("programme/<uuid:programme>/sets.<str:fmt>", export_views.set_lists_export, name="set_lists"),
     # One set.
     path("<uuid:learning_set>/", views.detail, name="detail"),
     path("<uuid:learning_set>/lock/", views.lock, name="lock"),

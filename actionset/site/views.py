@@ -17,6 +17,7 @@ from actionset.core.bots import seconds_since
 from actionset.core.network import client_ip
 from actionset.programmes.blueprints import BLUEPRINTS
 from actionset.site import services
+from actionset.site.addenda import addendum_for
 from actionset.site.content import RESERVED_SLUGS, url_prefixes
 from actionset.site.forms import (
     ConvertForm,
@@ -103,7 +104,7 @@ def home_page(request: HttpRequest, *, preview: Page | None = None) -> HttpRespo
 
 @access("public", load=page_from_slug)
 def page(request: HttpRequest, page: Page) -> HttpResponse:
-    return render(request, "site/page.html", {"page": page})
+    return render(request, "site/page.html", {"page": page, "addendum": addendum_for(page.slug)})
 
 
 @access("public")

@@ -51,3 +51,42 @@ def test_a_designer_fixes_an_event_and_clones_the_programme(demo_world: None, ne
     clone = Programme.objects.get(title="Leading through change, cohort 2")
     assert clone.status == Programme.Status.DRAFT
     assert clone.events.count() == programme.events.count()
+
+
+def test_a_designer_adds_a_venue_and_gives_it_to_a_programme(demo_world: None, new_page: Any) -> None:
+    programme = Programme.objects.get(title="Leading through change")
+    for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page = new_page(viewport=viewport)
+        sign_in(page, "designer@provider.example")
+        page.goto("/programmes/venues/")
+        if size == "desktop":
+            expect(page.get_by_text("No venues yet")).to_be_visible()
+            page.get_by_label("Name").fill("Harbour Road conference centre")
+            page.get_by_label("Address").fill("2 Harbour Road")
+            page.get_by_label("Sets at once").fill("3")
+            page.get_by_role("button", name="Add venue").click()
+            expect(page.get_by_text("Harbour Road conference centre saved.")).to_be_visible()
+        assert serious_accessibility_violations(page) == []
+        screenshot(page, f"venues-{size}")
+    page.goto(f"/programmes/{programme.public_id}/edit/")
+    page.get_by_label("Venue").select_option(label="Harbour Road conference centre")
+    page.get_by_role("button", name="Save design").click()
+    expect(page.get_by_text("Programme design saved.")).to_be_visible()
+    programme.refresh_from_db()
+    assert programme.venue is not None
+    assert programme.venue.rooms == 3
+
+
+def test_closing_a_programme_with_meetings_to_come_is_confirmed_first(demo_world: None, new_page: Any) -> None:
+    programme = Programme.objects.get(title="Leading through change")
+    for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page = new_page(viewport=viewport)
+        sign_in(page, "designer@provider.example")
+        page.goto(f"/programmes/{programme.public_id}/")
+        page.get_by_role("button", name="Move to closed").click()
+        expect(page.get_by_text("Closing the programme cancels them")).to_be_visible()
+        assert serious_accessibility_violations(page) == []
+        screenshot(page, f"close-confirm-{size}")
+    page.get_by_role("link", name="Keep it as it is").click()
+    programme.refresh_from_db()
+    assert programme.status == Programme.Status.RUNNING

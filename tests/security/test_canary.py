@@ -74,21 +74,27 @@ TIERS: dict[str, dict[str, str]] = {
     "accounts.TwoFactorReset": {"email": DIRECTORY, "token_hash": SYSTEM},
     "organisations.Provider": {"name": PUBLIC, "contact_email": PUBLIC},
     "organisations.StaffRole": {"role": SYSTEM},
-    "organisations.Organisation": {"name": PROGRAMME, "sector": PROGRAMME, "notes": PROVIDER},
-    "organisations.Person": dict.fromkeys(("name", "email", "department", "level", "site"), DIRECTORY),
+    "organisations.Organisation": {
+        "name": PROGRAMME,
+        "sector": PROGRAMME,
+        "notes": PROVIDER,
+        "attribute_names": DIRECTORY,
+    },
+    "organisations.Person": dict.fromkeys(("name", "email", "department", "level", "site", "attributes"), DIRECTORY),
     "organisations.OrganisationRole": {"role": SYSTEM},
     "programmes.Programme": dict.fromkeys(
         ("title", "aims", "brief_context", "brief_why", "brief_tried", "brief_success", "location"), PROGRAMME
     )
     | dict.fromkeys(("status", "mandate", "method", "format", "time_zone", "phase_minutes"), SYSTEM),
     "programmes.ProgrammeEvent": {"kind": SYSTEM, "title": PROGRAMME, "location": PROGRAMME},
+    "programmes.Venue": {"name": PROGRAMME, "address": PROGRAMME},
     "programmes.EvaluationPoint": {"instrument": SYSTEM, "timing": SYSTEM},
     # Half-day slot codes, kept by the pool's keepers (designers and the organisation's admins).
     "programmes.Enrolment": {"availability": PROGRAMME},
     "sets.LearningSet": {"name": PROGRAMME, "slot": SYSTEM, "meeting_link": SET_LINK},
     "sets.FacilitatorAssignment": {"role": SYSTEM},
     # The engine's explanation names people and keep-apart pairs: the designers' board (redacted for others).
-    "sets.CompositionRun": {"status": SYSTEM, "explanation": PROGRAMME},
+    "sets.CompositionRun": {"status": SYSTEM, "search": SYSTEM, "explanation": PROGRAMME},
     "room.ContractVersion": {"ground_rules": SET, "sharing_rule": SYSTEM},
     "room.ContractProposal": {"ground_rules": SET, "sharing_rule": SYSTEM, "status": SYSTEM},
     "room.Action": {"text": SET, "learning": SET, "status": SYSTEM},
@@ -156,6 +162,11 @@ TIERS: dict[str, dict[str, str]] = {
     | dict.fromkeys(("organisation_size", "timing", "stage", "booking_token_hash"), SYSTEM),
     "site.EnquiryNote": {"text": PROVIDER},
     "site.CallSlot": {"how": PROVIDER},
+    # A subject-access archive is bytes (its download is the asker's alone: tests/matrix_privacy.py).
+    "privacy.DataExport": {"status": SYSTEM},
+    # Why the provider must keep someone's data (a claim, a tribunal): the administrators' record.
+    "privacy.LegalHold": {"reason": PROVIDER},
+    "privacy.RetentionPeriod": {"kind": SYSTEM},
 }
 
 #: Who may read each canaried tier in the canary's world (everyone else must never see it).

@@ -32,6 +32,7 @@ from actionset.learning.models import JournalEntry, SharedItem, Theme
 from actionset.meetings.models import Meeting
 from actionset.meetings.services import calendar_feed_create
 from actionset.organisations.models import Organisation, Person
+from actionset.privacy.models import DataExport
 from actionset.programmes.models import Enrolment, Programme
 from actionset.room.models import ContractProposal
 from actionset.sets.models import LearningSet
@@ -443,6 +444,8 @@ RULE_MODELS: dict[str, tuple[type[models.Model], ...]] = {
     "provider.sso": (),
     "provider.admin": (),
     "programme.create": (Organisation,),
+    # Venues are the provider's list, judged by role alone: staff designers and administrators.
+    "venues.manage": (),
     "programme.view": (Programme, LearningSet, Meeting),
     "programme.design": (Programme, Meeting),
     "programme.pool": (Programme, Enrolment),
@@ -473,6 +476,10 @@ RULE_MODELS: dict[str, tuple[type[models.Model], ...]] = {
     "portfolio.observe": (Portfolio,),
     "portfolio.assess": (Portfolio,),
     "credential.revoke": (Credential,),
+    "privacy.own": (),
+    "privacy.export": (DataExport,),
+    "privacy.person": (),
+    "privacy.retention": (),
 }
 
 

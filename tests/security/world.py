@@ -17,6 +17,7 @@ from django.utils import timezone
 from actionset.accreditation.models import Portfolio
 from actionset.accreditation.tests.factories import portfolio_for
 from actionset.learning.models import JournalEntry, SharedItem, Theme
+from actionset.privacy.models import DataExport
 from actionset.programmes.models import Programme
 from actionset.room.models import ContractProposal
 from actionset.site.tests.factories import EnquiryFactory, held_enquiry
@@ -168,6 +169,12 @@ def build(cast: Cast) -> World:
     EnquiryFactory.create()
     EnquiryFactory.create(stage="proposal", next_step_on=timezone.localdate() - dt.timedelta(days=2))
     held_enquiry()
+
+    # Subject-access archives: one the participant asked for, one an administrator asked for on their behalf.
+    for asker in (users["a_participant"], users["administrator"]):
+        DataExport.objects.create(
+            subject_user=users["a_participant"], requested_by=asker, expires_at=timezone.now() + DataExport.KEEP
+        )
 
     return World(
         cast=cast,

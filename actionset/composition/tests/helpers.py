@@ -59,7 +59,7 @@ def naive_feasible(problem: Problem, assignment: Sequence[int]) -> bool:
         return False
     if any(len({assignment[p] for p in group}) > 1 for group in problem.must_link):
         return False
-    if any(assignment[p] not in sets for p, sets in problem.allowed_sets.items()):
+    if any((allowed := problem.allowed(p)) is not None and assignment[p] not in allowed for p in range(problem.n)):
         return False
     return all(assignment[p] == g for p, g in problem.pinned.items())
 

@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from actionset.composition import Attribute, Problem, solve, upper_bound
+from actionset.composition import Attribute, Availability, Problem, solve, upper_bound
 
 from .helpers import all_assignments, naive_feasible, naive_objective
 
@@ -33,6 +33,19 @@ def problems(draw: st.DrawFn) -> Problem:
         st.dictionaries(people, st.lists(st.integers(0, m - 1), min_size=1, max_size=m, unique=True), max_size=3)
     )
     pinned = draw(st.dictionaries(people, st.integers(0, m - 1), max_size=2))
+    # Availability patterns: people who may join only some sets, alone or together with allowed_sets above.
+    availability = [
+        Availability(sets=sets, people=members)
+        for sets, members in draw(
+            st.lists(
+                st.tuples(
+                    st.lists(st.integers(0, m - 1), min_size=1, max_size=m, unique=True),
+                    st.lists(people, min_size=1, max_size=3, unique=True),
+                ),
+                max_size=2,
+            )
+        )
+    ]
     past = draw(pairs)
     if draw(st.booleans()):
         values = draw(st.lists(st.integers(0, 20), min_size=n * n, max_size=n * n))
@@ -44,6 +57,7 @@ def problems(draw: st.DrawFn) -> Problem:
             cannot_link=cannot,
             must_link=must,
             allowed_sets=allowed,
+            availability=availability,
             pinned=pinned,
             past_pairs=past,
             past_pair_penalty=draw(st.sampled_from([0.0, 2.5])),
@@ -65,6 +79,7 @@ def problems(draw: st.DrawFn) -> Problem:
         cannot_link=cannot,
         must_link=must,
         allowed_sets=allowed,
+        availability=availability,
         pinned=pinned,
         past_pairs=past,
         past_pair_penalty=draw(st.sampled_from([0.0, 1.0])),

@@ -163,3 +163,28 @@ def test_resizing_says_so_when_the_rules_forbid_the_mix() -> None:
     state = kernel.new_state(compiled.arrays, np.array([0, 1, 1, 0, 0, 1], dtype=np.int64), 0)
     # Set 0 (people 0, 3, 4) can only grow by person 5: 1 and 2 must be kept apart from 0.
     assert not solver._resize(compiled.arrays, state, np.arange(6, dtype=np.int64), np.array([5, 1], dtype=np.int64))
+
+
+def test_the_best_assignment_kept_through_the_journal_is_the_best_found() -> None:
+    # Keeping the best copies only the units moved since it was last kept; a journal of one entry overflows at once
+    # and falls back to copying every unit: both must keep exactly the same best assignment, and it must score what
+    # the search says it does.
+    n = 300
+    problem = Problem(n=n, set_sizes=equal_sets(n, 5, 7), attributes=team(n), cannot_link=[(0, 1), (2, 3)])
+    compiled = compile_problem(problem)
+    a = compiled.arrays
+    start = solver.find_start(compiled, 1, 10.0).group
+    assert start is not None
+    movable = np.arange(a.num_units, dtype=np.int64)
+    kept = []
+    for journal in (None, np.zeros(1, dtype=np.int64)):
+        state = kernel.new_state(a, start, 4)
+        if journal is not None:
+            state = state._replace(journal=journal)
+        worse, _ = kernel.sample_worsening(a, state, movable, 0.0, 2_000)
+        state.sums[kernel.TEMP] = worse
+        kernel.anneal(a, state, movable, 200_000, 0.0, worse, 0.99995, 1 << 62)
+        best = evaluate(problem, [int(state.best_group[u]) for u in a.unit_of])
+        assert best.objective == pytest.approx(state.sums[kernel.BEST])
+        kept.append(state.best_group.tolist())
+    assert kept[0] == kept[1]

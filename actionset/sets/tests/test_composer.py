@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from actionset.composition import solve
 from actionset.programmes.models import Programme
 from actionset.sets.composer import (
     KEEP_APART,
@@ -74,9 +75,13 @@ def test_people_may_join_only_sets_whose_slot_they_can_attend(pool_programme: Pr
     slots = [s.slot for s in composition.sets]
     assert set(slots) == {"tue-am", "thu-pm"}
     for e in enrolments[1:]:
-        allowed = composition.problem.allowed_sets[composition.index_of(e.pk)]
+        allowed = composition.problem.allowed(composition.index_of(e.pk))
+        assert allowed is not None
         assert {slots[g] for g in allowed} == set(e.availability)
-    assert composition.index_of(anyone.pk) not in composition.problem.allowed_sets
+    assert composition.problem.allowed(composition.index_of(anyone.pk)) is None
+    # Availability goes to the engine as patterns, one per distinct set of sets, never as a list per person.
+    assert composition.problem.allowed_sets == {}
+    assert len(composition.problem.availability) == 2
 
 
 def test_a_full_day_meeting_needs_both_halves_of_a_day(pool_programme: Programme) -> None:
@@ -92,7 +97,7 @@ def test_a_full_day_meeting_needs_both_halves_of_a_day(pool_programme: Programme
     morning_only.availability = ["mon-am"]
     morning_only.save()
     composition = problem_for_composing(pool_programme, number_of_sets=3)
-    assert composition.problem.allowed_sets[composition.index_of(morning_only.pk)] == []
+    assert composition.problem.allowed(composition.index_of(morning_only.pk)) == frozenset()
 
 
 def test_slots_are_chosen_so_that_everyone_has_one_they_can_attend() -> None:
@@ -197,4 +202,30 @@ def test_no_one_new_may_join_a_locked_set(pool_programme: Programme) -> None:
     g = next(g for g, s in enumerate(composition.sets) if s.learning_set == kept)
     assert composition.problem.set_sizes[g] == (4, 4)
     for e in enrolments[4:]:
-        assert g not in composition.problem.allowed_sets[composition.index_of(e.pk)]
+        allowed = composition.problem.allowed(composition.index_of(e.pk))
+        assert allowed is not None
+        assert g not in allowed
+
+
+def test_the_organisation_s_own_attributes_are_mixed_like_department_level_and_site(
+    pool_programme: Programme,
+) -> None:
+    organisation = pool_programme.organisation
+    organisation.attribute_names = ["Profession"]
+    organisation.save()
+    pool_programme.enrolments.all().delete()
+    # Alike in everything else, so only the profession can make one split better than another.
+    people = enrol_pool(pool_programme, 12, department="Housing", level="Manager", site="Depot")
+    for k, enrolment in enumerate(people):
+        enrolment.person.attributes = {"Profession": "Nurse" if k < 6 else "Doctor"}
+        enrolment.person.save()
+    pool_programme.set_size_min = pool_programme.set_size_max = 6
+    pool_programme.save()
+    composition = problem_for_composing(pool_programme, number_of_sets=2)
+    names = [a.name for a in composition.problem.attributes]
+    assert names[-1] == "own:Profession"
+    result = solve(composition.problem, time_limit=2, seed=1)
+    by_set: dict[int, list[str]] = {}
+    for enrolment, group in zip(composition.enrolments, result.assignment, strict=True):
+        by_set.setdefault(group, []).append(enrolment.person.attributes["Profession"])
+    assert sorted(sorted(v) for v in by_set.values()) == [["Doctor"] * 3 + ["Nurse"] * 3] * 2

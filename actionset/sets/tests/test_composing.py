@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from actionset.programmes.models import Programme
 from actionset.sets.models import CompositionRun, LearningSet, Membership
 from actionset.sets.services import SetsError, composition_cancel, composition_start
-from actionset.sets.tasks import composition_execute
+from actionset.sets.tasks import composition_budget, composition_execute
 from conftest import Cast
 from tests.factories import LearningSetFactory, MembershipFactory
 
@@ -150,3 +151,57 @@ def test_published_sets_cannot_be_recomposed(cast: Cast, pool_programme: Program
     pool_programme.save()
     with pytest.raises(SetsError):
         composition_start(actor=cast.users["designer"], programme=pool_programme, number_of_sets=3)
+
+
+def test_a_run_records_how_far_its_search_got(
+    cast: Cast, pool_programme: Programme, django_capture_on_commit_callbacks: Any
+) -> None:
+    run = compose(cast, pool_programme, django_capture_on_commit_callbacks)
+    assert run.status == CompositionRun.Status.DONE
+    # The run ends on its budget of steps, not on the clock: that is what makes it repeatable.
+    assert run.search == "searched"
+    assert run.iterations == composition_budget(1)
+    assert run.setup_seconds is not None
+    assert run.search_seconds is not None
+    assert run.compile_seconds is not None
+    assert not run.is_first_draft
+
+
+def test_the_same_input_recomposed_gives_the_same_sets(
+    cast: Cast, pool_programme: Programme, django_capture_on_commit_callbacks: Any
+) -> None:
+    enrolments = list(pool_programme.enrolments.select_related("person"))
+    enrolments[0].keep_apart.add(enrolments[1].person)
+    for k, e in enumerate(enrolments):
+        e.availability = ["tue-am", "wed-pm"] if k % 4 else ["wed-pm"]
+        e.save()
+    compose(cast, pool_programme, django_capture_on_commit_callbacks)
+    first = members_by_set(pool_programme)
+    for _ in range(2):
+        run = compose(cast, pool_programme, django_capture_on_commit_callbacks)
+        assert run.status == CompositionRun.Status.DONE
+        assert members_by_set(pool_programme) == first
+
+
+def test_a_first_draft_is_recorded_and_the_designer_is_told(cast: Cast, pool_programme: Programme) -> None:
+    # A limit far too short for any search: what a cold, overloaded worker used to return silently.
+    run = CompositionRun.objects.create(
+        programme=pool_programme, requested_by=cast.users["designer"], number_of_sets=3, time_limit=1e-6
+    )
+    composition_execute.call(run.pk)
+    run.refresh_from_db()
+    assert run.status == CompositionRun.Status.DONE
+    assert run.search == "unsearched"
+    assert run.iterations == 0
+    assert run.is_first_draft
+    board = cast.client("designer").get(reverse("sets:board", kwargs={"programme": pool_programme.public_id}))
+    assert "This is only a first draft." in board.content.decode()
+
+
+def test_a_searched_run_is_not_called_a_first_draft_on_the_board(
+    cast: Cast, pool_programme: Programme, django_capture_on_commit_callbacks: Any
+) -> None:
+    compose(cast, pool_programme, django_capture_on_commit_callbacks)
+    board = cast.client("designer").get(reverse("sets:board", kwargs={"programme": pool_programme.public_id}))
+    assert board.status_code == 200
+    assert "first draft" not in board.content.decode()
