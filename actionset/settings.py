@@ -26,6 +26,9 @@ DEBUG = env.bool("DEBUG", default=False)
 # it: only development (DEBUG=1) may fall back on it. The tests set a key of their own (pyproject.toml).
 _INSECURE_KEY = "insecure-development-key-do-not-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default="").strip() or (_INSECURE_KEY if DEBUG else "")
+# Earlier keys, still accepted after SECRET_KEY is rotated: sessions, signed links and the identity providers' stored
+# client secrets (accounts.models.SingleSignOn) made under them keep working.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 if not DEBUG and SECRET_KEY in ("", _INSECURE_KEY):
     raise ImproperlyConfigured(
         "SECRET_KEY is not set (or is the development key published with the code), and with DEBUG off actionset "
@@ -58,6 +61,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Single sign-on: each organisation's OpenID Connect provider, configured in the app (accounts/sso.py).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     # Records each login's sessions, so that deactivating a login ends them all at once.
     "allauth.usersessions",
     "actionset.core",
@@ -102,6 +108,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "actionset.accounts.middleware.TwoFactorPolicyMiddleware",
+    "actionset.accounts.middleware.SingleSignOnFormActionMiddleware",
     "actionset.core.access.AccessMiddleware",
 ]
 
@@ -158,6 +165,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "actionset.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"reset_password": "actionset.accounts.forms.SingleSignOnAwareResetPasswordForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
@@ -169,6 +177,16 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key,20/d/key",
     "login_failed_account": "200/d/key",
 }
+# Single sign-on: identity providers are rows of `accounts.SingleSignOn`, handed to allauth by the adapter, which also
+# decides which login a sign-in may reach (only an existing directory entry's; nobody signs up through it).
+SOCIALACCOUNT_ADAPTER = "actionset.accounts.sso.SingleSignOnAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+# Tokens are not kept: the app calls nothing at the identity provider after the sign-in.
+SOCIALACCOUNT_STORE_TOKENS = False
+# The button is a form that POSTs (with its CSRF token), so a third-party page cannot start a sign-in.
+SOCIALACCOUNT_LOGIN_ON_GET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="actionset")
 LOGIN_URL = "account_login"

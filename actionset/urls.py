@@ -5,7 +5,13 @@ from actionset.core.admin import admin_site
 urlpatterns = [
     path("", include("actionset.core.urls")),
     path("accounts/", include("actionset.accounts.urls")),
-    path("accounts/", include("allauth.urls")),
+    # allauth's pages as `allauth.urls` lists them, less its deprecated "social/" redirects, which no page links to.
+    path("accounts/", include("allauth.account.urls")),
+    path("accounts/2fa/", include("allauth.mfa.urls")),
+    path("accounts/3rdparty/", include("allauth.socialaccount.urls")),
+    # Single sign-on: /accounts/oidc/<provider id>/login/ and its callback, the address identity providers return to.
+    path("accounts/", include("allauth.socialaccount.providers.openid_connect.urls")),
+    path("accounts/sessions/", include("allauth.usersessions.urls")),
     path("organisations/", include("actionset.organisations.urls")),
     path("provider/staff/", include("actionset.organisations.staff_urls")),
     path("programmes/", include("actionset.programmes.urls")),

@@ -64,6 +64,15 @@ ALLAUTH = {
     "mfa_generate_recovery_codes",
     "mfa_download_recovery_codes",
     "usersessions_list",
+    # Single sign-on (accounts/sso.py decides who a sign-in reaches): the list of one's own linked identities, the
+    # pages a refused or cancelled sign-in lands on, the sign-up page that is always closed, and each identity
+    # provider's start and return addresses.
+    "socialaccount_connections",
+    "socialaccount_login_cancelled",
+    "socialaccount_login_error",
+    "socialaccount_signup",
+    "openid_connect_login",
+    "openid_connect_callback",
 }
 
 
@@ -149,6 +158,8 @@ def test_allauth_pages_never_fail(cast: Cast, name: str) -> None:
         kwargs = {"key": "nonsense"}
     elif name == "account_reset_password_from_key":
         kwargs = {"uidb36": "1", "key": "nonsense"}
+    elif name.startswith("openid_connect_"):
+        kwargs = {"provider_id": "sso-nonsense"}
     url = reverse(name, kwargs=kwargs)
     for role in ("anonymous", "a_participant", "administrator"):
         response = cast.client(role).get(url)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
+from actionset.accounts.sso import signed_in_through_sso, sso_form_action_origins
 from actionset.accounts.two_factor import has_two_factor, two_factor_policies
 from actionset.core.access import actor_for
 
@@ -56,6 +57,10 @@ class TwoFactorPolicyMiddleware:
             return None
         if not two_factor_policies(actor) or has_two_factor(actor.user):
             return None
+        # A session begun through single sign-on has passed the identity provider's own second factor, which the
+        # organisation (or the provider, for its staff) sets there: see docs/user-guide.md.
+        if signed_in_through_sso(request):
+            return None
         url = reverse("accounts:two_factor_required")
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(url)
@@ -79,4 +84,30 @@ class ClearSiteDataOnSignOutMiddleware:
         response = self.get_response(request)
         if before is not None and (not request.user.is_authenticated or request.user.pk != before):
             response["Clear-Site-Data"] = '"storage"'
+        return response
+
+
+class SingleSignOnFormActionMiddleware:
+    """Let the sign-in pages' "Sign in with …" buttons reach the identity provider.
+
+    The button posts to allauth, which answers with a redirect to the identity provider's sign-in page; browsers hold
+    that redirect to the submitting page's Content Security Policy `form-action`, which is otherwise 'self'. So the
+    pages that show the button allow the enabled providers' origins, and no other page does. Below django-csp's
+    middleware, which reads what is set here when it writes the header.
+    """
+
+    PAGES = frozenset({"account_login", "accounts:sso_discover", "accounts:invitation"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        match = request.resolver_match
+        if match is not None and match.view_name in self.PAGES:
+            origins = sso_form_action_origins()
+            if origins:
+                update = {"form-action": origins}
+                response._csp_update = update  # type: ignore[attr-defined]
+                response._csp_update_ro = update  # type: ignore[attr-defined]
         return response

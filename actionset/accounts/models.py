@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 import uuid
@@ -7,10 +8,14 @@ import zoneinfo
 from datetime import timedelta
 from typing import Any, ClassVar, Generic, TypeVar
 
+from cryptography.fernet import Fernet, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from actionset.core.models import BaseModel
 
@@ -212,3 +217,134 @@ class TwoFactorReset(OneTimeLink):
 
     def __str__(self) -> str:
         return f"Two-factor reset for {self.user_id}"
+
+
+def _secret_keys() -> list[bytes]:
+    """Fernet keys for identity providers' client secrets, derived from SECRET_KEY and then its fallbacks, so that a
+    rotated key (moved to SECRET_KEY_FALLBACKS) still opens the secrets stored under it."""
+    keys = []
+    for secret in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]:
+        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"actionset.sso.client_secret").derive(
+            secret.encode()
+        )
+        keys.append(base64.urlsafe_b64encode(derived))
+    return keys
+
+
+class SingleSignOnQuerySet(models.QuerySet["SingleSignOn"]):
+    def enabled(self) -> SingleSignOnQuerySet:
+        return self.filter(enabled=True)
+
+    def for_domain(self, domain: str) -> SingleSignOnQuerySet:
+        """The enabled providers that vouch for addresses at `domain` (matched whole, in the comma-separated list)."""
+        domain = domain.strip().lower()
+        if not domain or "," in domain:
+            return self.none()
+        return self.enabled().filter(
+            models.Q(domains=domain)
+            | models.Q(domains__startswith=f"{domain},")
+            | models.Q(domains__endswith=f",{domain}")
+            | models.Q(domains__contains=f",{domain},")
+        )
+
+
+class SingleSignOn(BaseModel):
+    """An OpenID Connect identity provider people sign in through: one per client organisation, for its people, and
+    one for the provider's own staff (`for_staff`, with no organisation).
+
+    Configured in the app by a provider administrator (`accounts/sso.py`), not in settings: allauth is handed each
+    row as an unsaved `SocialApp` by the social account adapter. The client secret is stored encrypted under a key
+    derived from SECRET_KEY and never shown back whole; only its last four characters are kept in the clear.
+    """
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="single_sign_on",
+    )
+    for_staff = models.BooleanField(default=False, editable=False)
+    name = models.CharField(
+        _("name on the sign-in button"),
+        max_length=80,
+        help_text=_("People see “Sign in with” followed by this, e.g. “Northwind Microsoft account”."),
+    )
+    issuer = models.URLField(
+        _("issuer URL"),
+        max_length=300,
+        help_text=_(
+            "The identity provider's issuer, e.g. https://login.microsoftonline.com/TENANT-ID/v2.0 or "
+            "https://accounts.google.com. Its discovery document is read from /.well-known/openid-configuration."
+        ),
+    )
+    client_id = models.CharField(_("client ID"), max_length=200)
+    secret_encrypted = models.TextField(editable=False)
+    secret_last4 = models.CharField(max_length=4, editable=False)
+    domains = models.CharField(
+        _("email domains"),
+        max_length=500,
+        help_text=_("The domains whose addresses this provider vouches for, separated by commas."),
+    )
+    enabled = models.BooleanField(_("on"), default=False)
+    only = models.BooleanField(
+        _("single sign-on only"),
+        default=False,
+        help_text=_("Password sign-in and password reset are refused to the people it covers."),
+    )
+    # The last "test the connection", run in the background (accounts/tasks.py).
+    checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    check_ok = models.BooleanField(null=True, editable=False)
+    check_message = models.CharField(max_length=300, blank=True, editable=False)
+    # Where the discovery document sends browsers to sign in, when it is not the issuer's own origin: the sign-in
+    # pages allow it as a form's destination (accounts.middleware.SingleSignOnFormActionMiddleware).
+    authorization_origin = models.CharField(max_length=300, blank=True, editable=False)
+
+    objects = SingleSignOnQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["for_staff"], condition=models.Q(for_staff=True), name="one_staff_sso"),
+            models.CheckConstraint(
+                condition=models.Q(for_staff=True, organisation__isnull=True)
+                | models.Q(for_staff=False, organisation__isnull=False),
+                name="sso_for_staff_or_one_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def provider_id(self) -> str:
+        """allauth's id for this provider: in its URLs and on every linked `SocialAccount`."""
+        return f"sso-{self.public_id}"
+
+    @property
+    def domain_list(self) -> list[str]:
+        return [d for d in self.domains.split(",") if d]
+
+    def covers(self, email: str) -> bool:
+        return email.rpartition("@")[2].lower() in self.domain_list
+
+    def set_secret(self, secret: str) -> None:
+        self.secret_encrypted = Fernet(_secret_keys()[0]).encrypt(secret.encode()).decode()
+        self.secret_last4 = secret[-4:]
+
+    @property
+    def secret(self) -> str:
+        return MultiFernet([Fernet(k) for k in _secret_keys()]).decrypt(self.secret_encrypted.encode()).decode()
+
+    @property
+    def secret_hint(self) -> str:
+        """What is shown of the secret: enough to tell which one is stored, not enough to use."""
+        return f"••••{self.secret_last4}" if self.secret_encrypted else ""
+
+    def check_record(self, *, ok: bool, message: str, authorization_origin: str = "") -> None:
+        """What the last test of the connection found (accounts/tasks.py)."""
+        self.checked_at, self.check_ok, self.check_message = timezone.now(), ok, message[:300]
+        fields = ["checked_at", "check_ok", "check_message", "updated_at"]
+        if ok:
+            self.authorization_origin = authorization_origin[:300]
+            fields.append("authorization_origin")
+        self.save(update_fields=fields)

@@ -204,22 +204,27 @@ def invitation_accept_as(*, invitation: Invitation, user: User, request: HttpReq
         _invitation_complete(invitation=invitation, user=user, request=request)
 
 
+def person_link(*, person: Person, user: User, by: str, request: HttpRequest | None = None) -> None:
+    """Make `user` the login of the directory entry `person` (locked by the caller), audited with how it happened."""
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    audit_record(
+        actor=user,
+        action=AuditAction.PERSON_LINKED,
+        target=person,
+        organisation=person.organisation,
+        detail={"login": str(user.public_id), "by": by},
+        request=request,
+    )
+
+
 def _invitation_complete(*, invitation: Invitation, user: User, request: HttpRequest | None) -> None:
     person = None
     if invitation.person_id is not None:
         person = Person.objects.select_for_update().select_related("organisation").get(pk=invitation.person_id)
         if person.user_id is not None:
             raise InvitationUnusable("linked")
-        person.user = user
-        person.save(update_fields=["user", "updated_at"])
-        audit_record(
-            actor=user,
-            action=AuditAction.PERSON_LINKED,
-            target=person,
-            organisation=person.organisation,
-            detail={"login": str(user.public_id), "by": "invitation"},
-            request=request,
-        )
+        person_link(person=person, user=user, by="invitation", request=request)
     granted = []
     for role in invitation.staff_roles:
         _, created = StaffRole.objects.get_or_create(user=user, role=role)

@@ -41,6 +41,7 @@ from actionset.accounts.services import (
     two_factor_reset_complete,
     two_factor_reset_start,
 )
+from actionset.accounts.sso import sso_only_for_invitation
 from actionset.accounts.two_factor import two_factor_policies
 from actionset.core.access import access, actor_for
 from actionset.core.audit import AuditAction, audit_record
@@ -72,6 +73,10 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.user.is_authenticated:
         # A new login is set up signed out, so that nobody ends up acting as two people in one browser.
         return render(request, "accounts/invitation_sign_in.html", {"invitation": found, "state": "sign_out"})
+    sso = sso_only_for_invitation(found)
+    if sso is not None:
+        # No password to choose: the first sign-in through the organisation's identity provider makes the login.
+        return render(request, "accounts/invitation_sso.html", {"invitation": found, "sso": sso})
     form = AcceptInvitationForm(request.POST or None, email=found.email)
     if request.method == "POST" and form.is_valid():
         try:

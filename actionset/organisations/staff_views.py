@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actionset.accounts.http import user_of
-from actionset.accounts.models import Invitation, User
+from actionset.accounts.models import Invitation, SingleSignOn, User
 from actionset.accounts.services import invitation_send
 from actionset.accounts.two_factor import with_two_factor
-from actionset.core.access import ADMINISTRATOR, access
+from actionset.core.access import ADMINISTRATOR, access, actor_for, can
 from actionset.organisations.forms import ProviderTwoFactorForm, StaffInviteForm, StaffRolesForm
 from actionset.organisations.leavers import open_work_of
 from actionset.organisations.models import Provider, StaffRole
@@ -52,6 +52,9 @@ def staff_list(request: HttpRequest) -> HttpResponse:
             "two_factor_form": ProviderTwoFactorForm(instance=Provider.current()),
             "active_count": len(active),
             "two_factor_count": sum(1 for m in active if m.has_two_factor),
+            "sso": SingleSignOn.objects.filter(for_staff=True).first(),
+            "sso_url": reverse("staff:sso") if can(actor_for(request), "provider.sso") else None,
+            "for_staff": True,
         },
     )
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from actionset.accounts import sso_views
 from actionset.organisations import views
 
 app_name = "organisations"
@@ -10,6 +11,8 @@ urlpatterns = [
     path("<uuid:organisation>/", views.organisation_detail, name="detail"),
     path("<uuid:organisation>/edit/", views.organisation_edit, name="edit"),
     path("<uuid:organisation>/two-factor/", views.organisation_two_factor, name="two_factor"),
+    path("<uuid:organisation>/sso/", sso_views.organisation_sso, name="sso"),
+    path("<uuid:organisation>/sso/check/", sso_views.organisation_sso_check, name="sso_check"),
     path("<uuid:organisation>/people/", views.people, name="people"),
     path("<uuid:organisation>/people/new/", views.person_new, name="person_new"),
     path("<uuid:organisation>/people/search/", views.people_search, name="people_search"),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actionset.accounts.http import Request, user_of
-from actionset.accounts.models import Invitation
+from actionset.accounts.models import Invitation, SingleSignOn
 from actionset.accounts.services import invitation_send
 from actionset.accounts.two_factor import with_two_factor
 from actionset.accounts.views import recovery_page
@@ -141,6 +141,13 @@ def organisation_detail(request: HttpRequest, organisation: Organisation) -> Htt
             "can_manage_people": can(actor, "people.manage", organisation),
             "can_keep_sign_in": can_keep_sign_in,
             "two_factor_form": OrganisationTwoFactorForm(instance=organisation) if can_keep_sign_in else None,
+            # Its admins see how their people sign in; only the provider's administrators change it.
+            "sso": SingleSignOn.objects.filter(organisation=organisation).first() if can_keep_sign_in else None,
+            "sso_url": (
+                reverse("organisations:sso", kwargs={"organisation": organisation.public_id})
+                if can(actor, "organisation.sso", organisation)
+                else None
+            ),
         },
     )
 

@@ -68,6 +68,9 @@ TIERS: dict[str, dict[str, str]] = {
     "accounts.User": {"password": SYSTEM, "email": DIRECTORY, "name": DIRECTORY, "time_zone": SYSTEM},
     "accounts.Invitation": {"email": DIRECTORY, "token_hash": SYSTEM, "staff_roles": SYSTEM},
     "accounts.EmailChange": {"old_email": DIRECTORY, "new_email": DIRECTORY, "token_hash": SYSTEM},
+    # An identity provider's configuration: the provider's administrators' (the secret only encrypted, never shown).
+    "accounts.SingleSignOn": dict.fromkeys(("name", "issuer", "client_id", "domains", "check_message"), PROVIDER)
+    | dict.fromkeys(("secret_encrypted", "secret_last4", "authorization_origin"), SYSTEM),
     "accounts.TwoFactorReset": {"email": DIRECTORY, "token_hash": SYSTEM},
     "organisations.Provider": {"name": PUBLIC, "contact_email": PUBLIC},
     "organisations.StaffRole": {"role": SYSTEM},

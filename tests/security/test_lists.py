@@ -440,6 +440,8 @@ RULE_MODELS: dict[str, tuple[type[models.Model], ...]] = {
     "people.recovery": (Person,),
     "people.deactivate": (Person,),
     "organisation.two_factor": (Organisation,),
+    "organisation.sso": (Organisation,),
+    "provider.sso": (),
     "provider.admin": (),
     "programme.create": (Organisation,),
     # Venues are the provider's list, judged by role alone: staff designers and administrators.
