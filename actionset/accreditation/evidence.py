@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from actionset.accounts.models import User
 from actionset.accreditation.models import EntryKind, Portfolio
-from actionset.meetings.models import Meeting
-from actionset.sets.models import FacilitatorAssignment
+from actionset.meetings.models import FacilitatorPresence, Meeting
 
 
 @dataclass(frozen=True)
@@ -39,28 +38,32 @@ class EvidenceLine:
 
 
 def meeting_lines(user: User) -> list[EvidenceLine]:
-    """Every held meeting of a set `user` is assigned to facilitate, as facilitating or co-facilitating time.
+    """Every held meeting `user` facilitated, as facilitating or co-facilitating time.
+
+    Facilitated means present and assigned to the set before the meeting began (meetings.FacilitatorPresence,
+    recorded as it happens): not every meeting of a set they hold now, which would credit a facilitator who joined
+    late with meetings held before them, and take a former facilitator's hours away.
 
     The duration is the meeting's actual run (started to ended) where it was run live in actionset, else its
     scheduled length. The organisation is shown because a set's facilitator may see which organisation it serves.
     """
-    roles = dict(FacilitatorAssignment.objects.filter(user=user).values_list("learning_set_id", "role"))
-    if not roles:
-        return []
-    meetings = (
-        Meeting.objects.filter(learning_set_id__in=roles, status=Meeting.Status.HELD, starts_at__lte=timezone.now())
-        .select_related("run", "learning_set__programme__organisation")
+    presences = (
+        FacilitatorPresence.objects.filter(
+            user=user, meeting__status=Meeting.Status.HELD, meeting__starts_at__lte=timezone.now()
+        )
+        .select_related("meeting__run", "meeting__learning_set__programme__organisation")
         .annotate(
             set_size=Count(
-                "learning_set__memberships",
-                filter=Q(learning_set__memberships__enrolment__withdrawn_at__isnull=True),
+                "meeting__learning_set__memberships",
+                filter=Q(meeting__learning_set__memberships__enrolment__withdrawn_at__isnull=True),
                 distinct=True,
             )
         )
-        .order_by("starts_at")
+        .order_by("meeting__starts_at")
     )
     lines = []
-    for meeting in meetings:
+    for presence in presences:
+        meeting = presence.meeting
         run = getattr(meeting, "run", None)
         if run is not None and run.ended_at is not None:
             seconds = (run.ended_at - run.started_at).total_seconds()
@@ -69,14 +72,14 @@ def meeting_lines(user: User) -> list[EvidenceLine]:
         minutes = max(0, round(seconds / 60))
         if not minutes:
             continue
-        kind = EntryKind.FACILITATING if roles[meeting.learning_set_id] == "lead" else EntryKind.CO_FACILITATING
+        kind = EntryKind.FACILITATING if presence.role == "lead" else EntryKind.CO_FACILITATING
         lines.append(
             EvidenceLine(
                 kind=kind.value,
                 kind_label=kind.label,
                 happened_on=timezone.localdate(meeting.starts_at),
                 minutes=minutes,
-                set_size=meeting.set_size,  # type: ignore[attr-defined]
+                set_size=presence.set_size,
                 organisation_name=meeting.learning_set.programme.organisation.name,
                 source="actionset",
             )

@@ -8,13 +8,14 @@ import datetime as dt
 from django.utils import timezone
 
 from actionset.accounts.models import User
+from actionset.meetings import presence
 from actionset.meetings.models import Meeting
 from actionset.meetings.services import schedule_create
 from actionset.organisations.models import Organisation, Person
 from actionset.programmes import services as programmes
 from actionset.programmes.models import Programme
 from actionset.sets import services as sets
-from actionset.sets.models import CompositionRun, LearningSet
+from actionset.sets.models import CompositionRun, FacilitatorAssignment, LearningSet
 from actionset.sets.tasks import composition_execute
 
 
@@ -84,6 +85,15 @@ def build_running_programme(organisation: Organisation) -> Programme:
 
     # What the sets did in their held meetings is the room's part of the demo world (actionset/room/demo.py).
     Meeting.objects.filter(learning_set__programme=programme, ends_at__lt=timezone.now()).update(status="held")
+    # The facilitators held their sets from before the first meeting, and facilitated every meeting held so far:
+    # the hours their portfolios credit (meetings/presence.py).
+    meetings = Meeting.objects.filter(learning_set__programme=programme)
+    first = min(m.starts_at for m in meetings)
+    FacilitatorAssignment.objects.filter(learning_set__programme=programme).update(
+        assigned_at=first - dt.timedelta(days=7)
+    )
+    for held in meetings.filter(status="held"):
+        presence.present_set(held, presence.assigned_before(held))
     # Sam's set meets today, in an hour: a meeting ready to start.
     starts = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
     next_meeting = member_set.meetings.filter(status="scheduled").order_by("starts_at").first()

@@ -12,7 +12,7 @@ signal receiver, so no way of saving a run can forget it): an unchanged poll is 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from secrets import token_hex
@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 
 from actionset.accounts.models import User
 from actionset.core.audit import AuditAction, audit_record
+from actionset.meetings import presence
 from actionset.meetings.methods import MAX_MINUTES, MIN_MINUTES, Phase, phases_for, run_sheet
 from actionset.meetings.models import Attendance, FacilitatorNote, Meeting, MeetingRun, PresenterTurn
 from actionset.meetings.scheduling import zone
@@ -421,6 +422,8 @@ def live_start(
         run = MeetingRun.objects.create(
             meeting=locked, method=programme.method, phase_started_at=now, started_at=now, version=1
         )
+        # Whoever starts it is in the room: facilitating, if they hold the set's process (evidence for their hours).
+        presence.present(locked, actor)
         audit_record(
             actor=actor,
             action=AuditAction.MEETING_STARTED,
@@ -624,9 +627,15 @@ def note_save(*, author: User, meeting: Meeting, text: str, version: int) -> Fac
 
 
 def attendance_record(
-    *, actor: User, meeting: Meeting, statuses: Mapping[int, str], request: HttpRequest | None = None
+    *,
+    actor: User,
+    meeting: Meeting,
+    statuses: Mapping[int, str],
+    facilitators: Iterable[int] | None = None,
+    request: HttpRequest | None = None,
 ) -> None:
-    """Record attendance: `statuses` maps a member's enrolment pk to present, apologies or absent."""
+    """Record attendance: `statuses` maps a member's enrolment pk to present, apologies or absent; `facilitators`,
+    when given, are the users facilitating who are here (presence.py: only those assigned before it began count)."""
     valid = set(Attendance.Status.values)
     members = {e.pk for e in meeting.learning_set.active_members()}
     with transaction.atomic():
@@ -634,6 +643,8 @@ def attendance_record(
             if enrolment_id not in members or status not in valid:
                 raise LiveError("Attendance can be recorded only for the set's members.")
             Attendance.objects.update_or_create(meeting=meeting, enrolment_id=enrolment_id, defaults={"status": status})
+        if facilitators is not None:
+            presence.present_set(meeting, facilitators)
         room_changed(meeting.learning_set_id)
         counts = {s: list(statuses.values()).count(s) for s in valid}
         audit_record(

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from actionset.accounts.http import user_of
 from actionset.core.access import access, actor_for, can
-from actionset.meetings import live, poll
+from actionset.meetings import live, poll, presence
 from actionset.meetings.methods import MAX_MINUTES, MIN_MINUTES, Phase, phases_for
 from actionset.meetings.models import Attendance, Meeting, MeetingRun
 from actionset.meetings.views import meeting_from_url, programme_from_url
@@ -204,10 +204,12 @@ def _attendance_context(meeting: Meeting) -> dict[str, Any]:
         (e, recorded.get(e.pk, ""), labels.get(recorded.get(e.pk, ""), ""))
         for e in meeting.learning_set.active_members()
     ]
+    here = set(meeting.facilitator_presence.values_list("user_id", flat=True))
     return {
         "attendance_rows": rows,
         "attendance_statuses": Attendance.Status.choices,
         "attendance_recorded": bool(recorded),
+        "facilitator_rows": [(a, a.user_id in here) for a in presence.assigned_before(meeting).values()],
     }
 
 
@@ -432,9 +434,19 @@ def live_attendance(request: HttpRequest, meeting: Meeting) -> HttpResponse:
         value = request.POST.get(f"attendance-{enrolment.public_id}", "")
         if value:
             statuses[enrolment.pk] = value
+    # Facilitators present, when the form listed them (an older page that did not leaves them as recorded).
+    facilitators = None
+    if request.POST.get("facilitators-listed"):
+        facilitators = [
+            a.user_id
+            for a in presence.assigned_before(meeting).values()
+            if request.POST.get(f"facilitator-{a.user.public_id}") == "present"
+        ]
     error = ""
     try:
-        live.attendance_record(actor=user_of(request), meeting=meeting, statuses=statuses, request=request)
+        live.attendance_record(
+            actor=user_of(request), meeting=meeting, statuses=statuses, facilitators=facilitators, request=request
+        )
     except live.LiveError as exc:
         error = str(exc)
     if request.htmx:  # type: ignore[attr-defined]

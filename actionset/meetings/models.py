@@ -221,6 +221,26 @@ class FacilitatorNote(models.Model):
         return f"Notes on {self.meeting}"
 
 
+class FacilitatorPresence(models.Model):
+    """A facilitator who facilitated a meeting, present and assigned to its set when it began.
+
+    What a facilitator's portfolio credits as hours (accreditation/evidence.py): kept with the meeting, so a later
+    change of facilitator neither takes the hours away nor gives them to the newcomer. Recorded when they start the
+    meeting live, and by the attendance record (a co-facilitator, say); only for someone assigned before it began.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="facilitator_presence")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meetings_facilitated")
+    role = models.CharField(max_length=10)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="facilitator_present_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} facilitated {self.meeting}"
+
+
 class Attendance(models.Model):
     """Who came to a meeting, recorded by its facilitator."""
 

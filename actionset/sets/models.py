@@ -123,6 +123,8 @@ class FacilitatorAssignment(models.Model):
     learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="facilitators")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="facilitations")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.LEAD)
+    #: From when they hold the set's process: meetings before it are not theirs to be credited with.
+    assigned_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [

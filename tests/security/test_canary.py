@@ -104,6 +104,7 @@ TIERS: dict[str, dict[str, str]] = {
     "room.ConsensusStatement": {"text": SET, "verdict": SYSTEM},
     "room.ProcessReview": {"helped": SET, "differently": SET},
     "meetings.Meeting": {"location": PROGRAMME, "status": SYSTEM},
+    "meetings.FacilitatorPresence": {"role": SYSTEM},
     "meetings.CalendarFeed": {"token_hash": SYSTEM},
     "meetings.MeetingRun": {"method": SYSTEM},
     "meetings.PresenterTurn": {"phase_key": SYSTEM},

@@ -13,6 +13,7 @@ from actionset.accreditation.evidence import meeting_lines
 from actionset.accreditation.models import Award, Requirement
 from actionset.accreditation.progress import portfolio_progress, progress_for
 from actionset.accreditation.tests.factories import complete, portfolio_for
+from actionset.meetings import presence
 from actionset.meetings.models import Meeting, MeetingRun
 from tests.factories import (
     FacilitatorAssignmentFactory,
@@ -58,9 +59,10 @@ def test_hours_come_from_held_meetings_the_candidate_facilitated_using_actual_ru
     elsewhere = published_set()
     for _ in range(5):
         MembershipFactory.create(learning_set=led)
-    FacilitatorAssignmentFactory.create(learning_set=led, user=candidate, role="lead")
-    FacilitatorAssignmentFactory.create(learning_set=co, user=candidate, role="co")
-    held_meeting(led, days_ago=100)
+    long_ago = timezone.now() - dt.timedelta(days=365)
+    FacilitatorAssignmentFactory.create(learning_set=led, user=candidate, role="lead", assigned_at=long_ago)
+    FacilitatorAssignmentFactory.create(learning_set=co, user=candidate, role="co", assigned_at=long_ago)
+    first = held_meeting(led, days_ago=100)
     run_meeting = held_meeting(led, days_ago=10)
     MeetingRun.objects.create(
         meeting=run_meeting,
@@ -69,9 +71,11 @@ def test_hours_come_from_held_meetings_the_candidate_facilitated_using_actual_ru
         started_at=run_meeting.starts_at,
         ended_at=run_meeting.starts_at + dt.timedelta(hours=2, minutes=15),
     )
-    held_meeting(co, days_ago=20, hours=2)
-    MeetingFactory.create(learning_set=led)  # still to come: not counted
+    co_meeting = held_meeting(co, days_ago=20, hours=2)
+    to_come = MeetingFactory.create(learning_set=led)  # still to come: not counted
     held_meeting(elsewhere, days_ago=5)  # someone else's set: not counted
+    for meeting in (first, run_meeting, co_meeting, to_come):
+        assert presence.present(meeting, candidate)
 
     lines = meeting_lines(candidate)
 
@@ -128,3 +132,29 @@ def test_the_awards_command_loads_them_after_a_flush() -> None:
     call_command("accreditation_awards", stdout=out)
     assert "2 awards loaded." in out.getvalue()
     assert Requirement.objects.filter(award__slug="advanced").count() == 6
+
+
+def test_only_meetings_facilitated_while_assigned_and_present_are_credited() -> None:
+    """A facilitator who joins a set late is not credited with its earlier meetings; one who was not there is not
+    credited with that meeting; and hours stay with whoever facilitated, after the set changes facilitator."""
+    late, absent, former = UserFactory.create(), UserFactory.create(), UserFactory.create()
+    learning_set = published_set()
+    before = held_meeting(learning_set, days_ago=60)
+    missed = held_meeting(learning_set, days_ago=30)
+    assignment = FacilitatorAssignmentFactory.create(
+        learning_set=learning_set, user=former, role="lead", assigned_at=timezone.now() - dt.timedelta(days=90)
+    )
+    assert presence.present(before, former)
+    FacilitatorAssignmentFactory.create(
+        learning_set=learning_set, user=absent, role="co", assigned_at=timezone.now() - dt.timedelta(days=90)
+    )
+    # Joined after both meetings: nothing is recorded for them, whatever is asked.
+    assignment.delete()  # the former lead hands over to someone new
+    FacilitatorAssignmentFactory.create(learning_set=learning_set, user=late, role="lead")
+    assert not presence.present(before, late)
+    assert not presence.present(missed, late)
+    presence.present_set(missed, [late.pk])  # an attendance form naming them changes nothing either
+
+    assert meeting_lines(late) == []
+    assert meeting_lines(absent) == []
+    assert [line.minutes for line in meeting_lines(former)] == [180]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from actionset.accreditation import services
 from actionset.accreditation.models import Portfolio
 from actionset.accreditation.tests.factories import FEEDBACK, complete, portfolio_for
+from actionset.meetings import presence
 from actionset.meetings.models import Meeting
 from tests.factories import (
     FacilitatorAssignmentFactory,
@@ -177,11 +178,14 @@ def test_meetings_facilitated_in_actionset_appear_with_no_member_names_in_the_pa
         )
         for i in range(4)
     ]
-    FacilitatorAssignmentFactory.create(learning_set=learning_set, user=candidate)
     starts = timezone.now() - dt.timedelta(days=14)
-    MeetingFactory.create(
+    FacilitatorAssignmentFactory.create(
+        learning_set=learning_set, user=candidate, assigned_at=starts - dt.timedelta(days=30)
+    )
+    meeting = MeetingFactory.create(
         learning_set=learning_set, starts_at=starts, ends_at=starts + dt.timedelta(hours=3), status=Meeting.Status.HELD
     )
+    assert presence.present(meeting, candidate)
     portfolio = portfolio_for(candidate)
     client = client_for(candidate)
     page = client.get(reverse("accreditation:portfolio", kwargs={"portfolio": portfolio.public_id})).content.decode()
