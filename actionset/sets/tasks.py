@@ -123,16 +123,19 @@ def _execute(run: CompositionRun) -> str:
 
     # Imported here, not with the module: web processes import this module to queue a composition, and the search
     # brings numba and OR-Tools (about 120 MB, and seconds to load) that only the worker running the composition needs.
-    from actionset.composition import solve
+    from actionset.composition import SolveResult, solve
 
-    result = solve(
-        composition.problem,
-        time_limit=run.time_limit,
-        seed=run.seed,
-        iterations=budget,
-        progress=progress,
-        should_stop=should_stop,
-    )
+    def search(planned: Composition) -> SolveResult:
+        return solve(
+            planned.problem,
+            time_limit=run.time_limit,
+            seed=run.seed,
+            iterations=budget,
+            progress=progress,
+            should_stop=should_stop,
+        )
+
+    result = search(composition)
     if cancelled:
         return CompositionRun.Status.CANCELLED
     messages: list[str] = []
@@ -145,14 +148,7 @@ def _execute(run: CompositionRun) -> str:
         choice = choose_with_people(composition, meeting_minutes=programme.meeting_minutes)
         if choice.slots is not None:
             composition = problem_for_composing(programme, number_of_sets=run.number_of_sets, slots=choice.slots)
-            result = solve(
-                composition.problem,
-                time_limit=run.time_limit,
-                seed=run.seed,
-                iterations=budget,
-                progress=progress,
-                should_stop=should_stop,
-            )
+            result = search(composition)
             if cancelled:
                 return CompositionRun.Status.CANCELLED
         elif choice.proven_infeasible:
