@@ -18,7 +18,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from actionset.accounts.models import User
-from actionset.composition import Evaluation, Problem, evaluate, upper_bound
+from actionset.composition import Availability, Evaluation, Problem, evaluate, upper_bound
 from actionset.composition.features import Features, build_features
 from actionset.organisations.models import Person
 from actionset.programmes.models import Enrolment, Programme, uncovered_text
@@ -417,6 +417,16 @@ def _sub_problem(
             for p, allowed in problem.allowed_sets.items()
             if p in local
         },
+        # Availability as the engine takes it, patterns of sets with their people: each pattern cut to these sets
+        # and these people, so a set meeting when the person cannot is refused here as in the whole problem.
+        availability=[
+            Availability(
+                sets=[local_set[g] for g in pattern.sets if g in local_set],
+                people=[local[p] for p in pattern.people if p in local],
+            )
+            for pattern in problem.availability
+            if any(p in local for p in pattern.people)
+        ],
         past_pairs=pairs(problem.past_pairs),
         past_pair_penalty=problem.past_pair_penalty,
     )
