@@ -46,9 +46,11 @@ def composition_start(
     number_of_sets: int,
     time_limit: float = 10.0,
     seed: int = 1,
+    sizes: str = "diverse",
     request: HttpRequest | None = None,
 ) -> CompositionRun:
-    """Queue a run of the engine over the unlocked sets. Any unfinished earlier run is cancelled."""
+    """Queue a run of the engine over the unlocked sets. Any unfinished earlier run is cancelled. `sizes` is "even"
+    (sets within one person of each other) or "diverse" (any sizes the programme allows)."""
     if not 1 <= number_of_sets <= MAX_SETS:
         raise SetsError(f"Ask for between 1 and {MAX_SETS} sets.")
     if not 1 <= time_limit <= MAX_TIME_LIMIT:
@@ -66,12 +68,13 @@ def composition_start(
             number_of_sets=number_of_sets,
             time_limit=time_limit,
             seed=seed,
+            sizes=sizes,
         )
         audit_record(
             actor=actor,
             action=AuditAction.SETS_COMPOSITION_STARTED,
             target=programme,
-            detail={"number_of_sets": number_of_sets, "time_limit": time_limit},
+            detail={"number_of_sets": number_of_sets, "time_limit": time_limit, "sizes": sizes},
             request=request,
         )
         # Enqueue once the run row is committed, so that a worker on another machine can see it.

@@ -18,6 +18,7 @@ from actionset.core.access import access, actor_for, can
 from actionset.programmes.models import Enrolment, Programme, uncovered_text
 from actionset.programmes.views import programme_page_context
 from actionset.sets import board as board_data
+from actionset.sets.composer import SIZES_DIVERSE
 from actionset.sets.forms import ComposeForm, FacilitatorsForm, LockForm, MeetingLinkForm, MemberLockForm, MoveForm
 from actionset.sets.models import FacilitatorAssignment, LearningSet, Membership
 from actionset.sets.services import (
@@ -76,7 +77,11 @@ def _board_context(
     )
     run = context["run"]
     context["compose_form"] = ComposeForm(
-        initial={"number_of_sets": run.number_of_sets if run else context["default_sets"], "time_limit": 10}
+        initial={
+            "number_of_sets": run.number_of_sets if run else context["default_sets"],
+            "time_limit": 10,
+            "sizes": run.sizes if run else SIZES_DIVERSE,
+        }
     )
     context["reveal_keep_apart"] = reveal
     return {**context, **programme_page_context(request, programme, "sets")}
@@ -186,6 +191,7 @@ def compose(request: Request, programme: Programme) -> HttpResponse:
             programme=programme,
             number_of_sets=form.cleaned_data["number_of_sets"],
             time_limit=form.cleaned_data["time_limit"],
+            sizes=form.cleaned_data["sizes"] or SIZES_DIVERSE,
             request=request,
         )
     except SetsError as error:
