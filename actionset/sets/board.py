@@ -36,7 +36,13 @@ from actionset.sets.composer import (
 from actionset.sets.explain import Explainer, SetExplanation, SizesExplanation, sizes_explanation
 from actionset.sets.forms import FacilitatorsForm
 from actionset.sets.models import CompositionRun, FacilitatorAssignment, LearningSet
-from actionset.sets.services import facilitator_candidates, facilitator_load, facilitator_problems_known
+from actionset.sets.services import (
+    WaitingFacilitator,
+    facilitator_candidates,
+    facilitator_load,
+    facilitator_problems_known,
+    facilitators_without_login,
+)
 
 #: Up to this many sets the board shows every set in full; beyond it, one row a set and a set opened on demand.
 FULL_UP_TO = 12
@@ -169,6 +175,7 @@ class Board:
     candidates: list[User]
     unplaced: list[Enrolment]
     run: CompositionRun | None
+    waiting: list[WaitingFacilitator] = field(default_factory=list)
 
     @property
     def sizes(self) -> SizesExplanation | None:
@@ -289,6 +296,7 @@ def board_read(programme: Programme, *, reveal_keep_apart: bool) -> Board:
         candidates=candidates,
         unplaced=unplaced,
         run=programme.composition_runs.first(),
+        waiting=facilitators_without_login(programme),
     )
 
 
@@ -347,6 +355,7 @@ def summary_context(data: Board) -> dict[str, Any]:
         "run_active": run is not None and not run.is_finished and not run.is_stalled,
         "default_sets": len(data.sets) or default_number_of_sets(data.programme, pool_size),
         "has_candidates": bool(data.candidates),
+        "waiting_facilitators": data.waiting,
         "full_up_to": FULL_UP_TO,
     }
 

@@ -84,7 +84,13 @@ def _board_context(
         }
     )
     context["reveal_keep_apart"] = reveal
+    context["may_invite"] = _may_invite(actor, context["waiting_facilitators"])
     return {**context, **programme_page_context(request, programme, "sets")}
+
+
+def _may_invite(actor: Any, waiting: list[Any]) -> bool:
+    # One organisation's directory: whoever may invite one of its people may invite them all.
+    return bool(waiting) and can(actor, "people.manage", waiting[0].person)
 
 
 def _changed_response(
@@ -122,6 +128,7 @@ def _changed_response(
         compact=len(data.cards) > board_data.FULL_UP_TO,
         show_unplaced=unplaced,
         reveal_keep_apart=reveal,
+        may_invite=_may_invite(actor, data.waiting),
         **programme_page_context(request, programme, "sets"),
     )
     return render(request, "sets/_changed.html", context)

@@ -165,3 +165,57 @@ def test_composing_as_evenly_as_possible_is_remembered(cast: Cast, pool_programm
     )
     run = pool_programme.composition_runs.get()
     assert run.sizes == SIZES_EVEN
+
+
+# --- internal facilitators without a login -------------------------------------------------------------
+
+
+def test_internal_facilitators_without_a_login_appear_with_what_they_need_to_do(
+    cast: Cast, pool_programme: Programme
+) -> None:
+    from actionset.accounts.models import Invitation
+    from tests.factories import PersonFactory
+
+    _sets(pool_programme, [6, 6, 6])
+    waiting = PersonFactory.create(organisation=cast.org_a, name="Wanda Waiting", roles=["facilitator"])
+    invited = PersonFactory.create(organisation=cast.org_a, name="Ivor Invited", roles=["facilitator"])
+    Invitation.objects.create(
+        email=invited.email,
+        token_hash="x" * 64,
+        organisation=cast.org_a,
+        person=invited,
+        expires_at=Invitation.default_expiry(),
+    )
+    # Someone else's internal facilitator, and a participant without a login, are not offered.
+    PersonFactory.create(organisation=cast.org_b, name="Other Org", roles=["facilitator"])
+    PersonFactory.create(organisation=cast.org_a, name="Pat Participant", roles=["participant"])
+
+    html = cast.client("designer").get(board_url(pool_programme)).content.decode()
+
+    assert "2 internal facilitators without a login" in html
+    assert "Other Org" not in html
+    assert "Pat Participant" not in html
+    # In every set's facilitator choices, but not choosable until they sign in.
+    assert html.count("<option disabled>Wanda Waiting (internal facilitator): invite to sign in first</option>") == 6
+    invite = reverse(
+        "organisations:person_invite", kwargs={"organisation": cast.org_a.public_id, "person": waiting.public_id}
+    )
+    assert f'action="{invite}"' in html
+    assert "Invite to sign in<span" in html
+    assert "Invited: waiting for them to sign in" in html
+    assert "Invite again<span" in html
+
+
+def test_inviting_from_the_board_sends_the_invitation(cast: Cast, pool_programme: Programme) -> None:
+    from tests.factories import PersonFactory
+
+    waiting = PersonFactory.create(organisation=cast.org_a, name="Wanda Waiting", roles=["facilitator"])
+    url = reverse(
+        "organisations:person_invite", kwargs={"organisation": cast.org_a.public_id, "person": waiting.public_id}
+    )
+    response = cast.client("designer").post(url)
+    assert response.status_code == 302
+    assert waiting.invitations.pending().exists()
+    # Invited: the board now says they are waiting to sign in, and offers to invite again.
+    html = cast.client("designer").get(board_url(pool_programme)).content.decode()
+    assert "Invited: waiting for them to sign in" in html
