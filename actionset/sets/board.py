@@ -176,6 +176,8 @@ class Board:
     unplaced: list[Enrolment]
     run: CompositionRun | None
     waiting: list[WaitingFacilitator] = field(default_factory=list)
+    explainer: Explainer | None = None
+    indices: dict[int, list[int]] = field(default_factory=dict)  # each set's members, as the problem numbers them
 
     @property
     def sizes(self) -> SizesExplanation | None:
@@ -205,6 +207,8 @@ class Board:
     def open(self, card: SetCard, *, bound_form: FacilitatorsForm | None = None) -> SetCard:
         """Fill in what only a set shown in full needs: its profile and its facilitator form."""
         card.full = True
+        if self.explainer is not None and card.explanation is not None:
+            card.explanation = self.explainer.explain(self.indices[card.index], card.score)
         card.profile = _profile(card.members, self.programme.organisation.attribute_names)
         card.form = bound_form or FacilitatorsForm(
             programme=self.programme,
@@ -254,7 +258,9 @@ def board_read(programme: Programme, *, reveal_keep_apart: bool) -> Board:
     for g, learning_set in enumerate(sets):
         learning_set.programme = programme  # read once, not once per set by the facilitators' checks
         score = evaluation.set_scores[g] if evaluation is not None and g < len(evaluation.set_scores) else None
-        explanation = explainer.explain(indices[g], score) if explainer is not None and indices[g] else None
+        explanation = (
+            explainer.explain(indices[g], score, detail=False) if explainer is not None and indices[g] else None
+        )
         assigned = facilitators_of[learning_set.pk]
         set_notes = list(by_set[g])
         for row in assigned:
@@ -297,6 +303,8 @@ def board_read(programme: Programme, *, reveal_keep_apart: bool) -> Board:
         unplaced=unplaced,
         run=programme.composition_runs.first(),
         waiting=facilitators_without_login(programme),
+        explainer=explainer,
+        indices=indices,
     )
 
 

@@ -108,7 +108,9 @@ class Explainer:
                 out.append(_category_score(list(Counter(values).values()), column.weight))
         return out
 
-    def explain(self, members: Sequence[int], score: float | None) -> SetExplanation:
+    def explain(self, members: Sequence[int], score: float | None, *, detail: bool = True) -> SetExplanation:
+        """The set's share of its best and its sentence; with `detail`, what raises and lowers it too (only a set
+        shown in full needs those, so a 300-set board's rows go without)."""
         size = len(members)
         best = self.best(size)
         got = self.scores(members)
@@ -118,7 +120,10 @@ class Explainer:
         share = None
         if score is not None and total_best > 0:
             share = max(0, min(100, round(100 * score / total_best)))
-        raises, lowers = [], []
+        raises: list[str] = []
+        lowers: list[tuple[float, str]] = []
+        if not detail:
+            return SetExplanation(best=total_best, share=share, raises=[], lowers=[], sentence=self.sentence(members))
         for column, b, g in zip(self.columns, best, got, strict=True):
             values = [column.values[p] for p in members]
             if b <= 0:
