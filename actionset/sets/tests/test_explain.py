@@ -233,8 +233,18 @@ def test_the_board_reads_its_members_without_what_it_does_not_show(pool_programm
         composition, _assignment = problem_for_board(pool_programme, sets)
         # Everything the board and the facilitators' checks use is read already: no query per member.
         read = [
-            (e.person.name, e.person.department, e.person.level, e.person.site, e.person.attributes)
-            + (e.person.line_manager_id, e.person.user_id, e.public_id, e.membership.locked, e.availability)
+            (
+                e.person.name,
+                e.person.department,
+                e.person.level,
+                e.person.site,
+                e.person.attributes,
+                e.person.line_manager_id,
+                e.person.user_id,
+                e.public_id,
+                e.membership.locked,
+                e.availability,
+            )
             for e in composition.enrolments
         ]
     assert len(read) == 18
