@@ -161,7 +161,12 @@ class Explainer:
     def _lower_text(self, column: _Column, values: list[object]) -> str:
         label = _attribute_label(column.name).lower()
         if column.ordinal:
-            return _("levels close together (%(span)s)") % {"span": _level_span(column, values)}
+            recorded = [v for v in values if v != NOT_RECORDED]
+            if len(set(recorded)) <= 1:
+                return _("everyone at one level (%(span)s)") % {"span": _level_span(column, values)}
+            return _("levels from %(span)s only, short of the pool's whole range") % {
+                "span": _level_span(column, values)
+            }
         value, count = Counter(values).most_common(1)[0]
         return _("%(count)d of %(size)d share one %(attribute)s (%(value)s)") % {
             "count": count,
