@@ -125,14 +125,17 @@ def _execute(run: CompositionRun) -> str:
     # brings numba and OR-Tools (about 120 MB, and seconds to load) that only the worker running the composition needs.
     from actionset.composition import solve
 
-    result = solve(
-        composition.problem,
-        time_limit=run.time_limit,
-        seed=run.seed,
-        iterations=budget,
-        progress=progress,
-        should_stop=should_stop,
-    )
+    def search(problem: Any) -> Any:
+        return solve(
+            problem,
+            time_limit=run.time_limit,
+            seed=run.seed,
+            iterations=budget,
+            progress=progress,
+            should_stop=should_stop,
+        )
+
+    result = search(composition.problem)
     if cancelled:
         return CompositionRun.Status.CANCELLED
     messages: list[str] = []
@@ -147,14 +150,7 @@ def _execute(run: CompositionRun) -> str:
             composition = problem_for_composing(
                 programme, number_of_sets=run.number_of_sets, slots=choice.slots, sizes=run.sizes
             )
-            result = solve(
-                composition.problem,
-                time_limit=run.time_limit,
-                seed=run.seed,
-                iterations=budget,
-                progress=progress,
-                should_stop=should_stop,
-            )
+            result = search(composition.problem)
             if cancelled:
                 return CompositionRun.Status.CANCELLED
         elif choice.proven_infeasible:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -253,3 +254,20 @@ def test_the_board_reads_its_members_without_what_it_does_not_show(pool_programm
     assert "created_at" not in pool_sql
     assert "sets_learningset" not in pool_sql
     assert len(queries.captured_queries) <= 4
+
+
+@pytest.mark.usefixtures("immediate_tasks")
+def test_composing_as_evenly_as_possible_gives_sets_within_one_person(
+    cast: Cast, pool_programme: Programme, django_capture_on_commit_callbacks: Any
+) -> None:
+    # 18 people in sets of 5 to 7: the most pairs are in sets of 5, 6 and 7 (46 against 45 for three sets of 6).
+    with django_capture_on_commit_callbacks(execute=True):
+        cast.client("designer").post(
+            reverse("sets:compose", kwargs={"programme": pool_programme.public_id}),
+            {"number_of_sets": 3, "time_limit": 1, "sizes": SIZES_EVEN},
+        )
+    assert pool_programme.composition_runs.get().status == "done"
+    sizes = sorted(s.memberships.count() for s in pool_programme.sets.all())
+    assert sizes == [6, 6, 6]
+    html = cast.client("designer").get(board_url(pool_programme)).content.decode()
+    assert "You asked for sets as even as possible: 18 people in 3 sets." in html
