@@ -164,6 +164,15 @@ class Explainer:
             recorded = [v for v in values if v != NOT_RECORDED]
             if len(set(recorded)) <= 1:
                 return _("everyone at one level (%(span)s)") % {"span": _level_span(column, values)}
+            pool = {v for v in column.values if v != NOT_RECORDED}
+            if pool <= set(recorded) or _level_span(column, list(pool)) == _level_span(column, values):
+                # The set spans the pool's range: what holds it back is members bunched at one level.
+                level, count = Counter(recorded).most_common(1)[0]
+                return _("%(count)d of %(size)d at one level (%(level)s)") % {
+                    "count": count,
+                    "size": len(values),
+                    "level": level,
+                }
             return _("levels from %(span)s only, short of the pool's whole range") % {
                 "span": _level_span(column, values)
             }

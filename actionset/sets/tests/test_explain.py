@@ -271,3 +271,16 @@ def test_composing_as_evenly_as_possible_gives_sets_within_one_person(
     assert sizes == [6, 6, 6]
     html = cast.client("designer").get(board_url(pool_programme)).content.decode()
     assert "You asked for sets as even as possible: 18 people in 3 sets." in html
+
+
+def test_a_set_spanning_the_pool_s_levels_but_bunched_says_so() -> None:
+    problem = _problem(
+        ["A", "B", "C", "D", "E", "F", "G", "H"],
+        ["Specialist", "Manager", "Manager", "Director", "Specialist", "Specialist", "Director", "Director"],
+    )
+    explainer = Explainer(problem)
+    score = evaluate(problem, [0, 0, 0, 0, 1, 1, 1, 1]).set_scores[0]
+    explained = explainer.explain([0, 1, 2, 3], score)
+    assert "2 of 4 at one level (Manager)" in explained.lowers
+    narrow = explainer.explain([1, 2], evaluate(problem, [1, 0, 0, 1, 1, 1, 1, 1]).set_scores[0])
+    assert any(text.startswith("everyone at one level (Manager)") for text in narrow.lowers)
