@@ -411,8 +411,9 @@ def compose(run: Run) -> None:
     progress = board.url + "compose/progress/"
 
     def finished() -> bool:
-        # What the board's progress bar asks every second (htmx): the answer says to reload once the run is over.
-        return client.get(progress, headers={"HX-Request": "true"}).headers.get("hx-refresh") == "true"
+        # What the board's progress bar asks (htmx): once the run is over, the answer is the whole board, put in
+        # place of the progress (sets/views.py::progress), and nothing is left to poll.
+        return client.get(progress, headers={"HX-Request": "true"}).headers.get("hx-retarget") == "#board"
 
     started = time.monotonic()
     wait_for("the composition to finish", finished, timeout=90)

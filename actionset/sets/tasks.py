@@ -123,11 +123,11 @@ def _execute(run: CompositionRun) -> str:
 
     # Imported here, not with the module: web processes import this module to queue a composition, and the search
     # brings numba and OR-Tools (about 120 MB, and seconds to load) that only the worker running the composition needs.
-    from actionset.composition import solve
+    from actionset.composition import SolveResult, solve
 
-    def search(problem: Any) -> Any:
+    def search(planned: Composition) -> SolveResult:
         return solve(
-            problem,
+            planned.problem,
             time_limit=run.time_limit,
             seed=run.seed,
             iterations=budget,
@@ -135,7 +135,7 @@ def _execute(run: CompositionRun) -> str:
             should_stop=should_stop,
         )
 
-    result = search(composition.problem)
+    result = search(composition)
     if cancelled:
         return CompositionRun.Status.CANCELLED
     messages: list[str] = []
@@ -150,7 +150,7 @@ def _execute(run: CompositionRun) -> str:
             composition = problem_for_composing(
                 programme, number_of_sets=run.number_of_sets, slots=choice.slots, sizes=run.sizes
             )
-            result = search(composition.problem)
+            result = search(composition)
             if cancelled:
                 return CompositionRun.Status.CANCELLED
         elif choice.proven_infeasible:
