@@ -26,15 +26,23 @@ from actionset.programmes.slots import SLOT_LABELS
 from actionset.sets.composer import (
     ATTRIBUTES,
     KNOWN_LEVELS,
+    NOT_RECORDED,
     Composition,
     board_evaluation,
     default_number_of_sets,
     problem_for_board,
     set_warnings,
 )
+from actionset.sets.explain import Explainer, SetExplanation, SizesExplanation, sizes_explanation
 from actionset.sets.forms import FacilitatorsForm
 from actionset.sets.models import CompositionRun, FacilitatorAssignment, LearningSet
-from actionset.sets.services import facilitator_candidates, facilitator_load, facilitator_problems_known
+from actionset.sets.services import (
+    WaitingFacilitator,
+    facilitator_candidates,
+    facilitator_load,
+    facilitator_problems_known,
+    facilitators_without_login,
+)
 
 #: Up to this many sets the board shows every set in full; beyond it, one row a set and a set opened on demand.
 FULL_UP_TO = 12
@@ -56,12 +64,13 @@ class SetCard:
     members: list[Enrolment]  # each with `.person` and `.membership` read
     slot_label: str
     score: float | None
-    share: int | None  # the score as a percentage of an even share of the upper bound
+    share: int | None  # the score as a percentage of the best a set of its size could be (`explain.Explainer`)
     warnings: list[str]
     facilitators: list[FacilitatorAssignment]
     full: bool = False
     profile: list[tuple[str, list[ProfileRow]]] = field(default_factory=list)
     form: FacilitatorsForm | None = None
+    explanation: SetExplanation | None = None
 
     @property
     def member_names(self) -> str:
@@ -108,13 +117,17 @@ class Filters:
         return not (self.warnings and not card.warnings)
 
 
-def _profile(members: list[Enrolment]) -> list[tuple[str, list[ProfileRow]]]:
+def _profile(members: list[Enrolment], own: Sequence[str] = ()) -> list[tuple[str, list[ProfileRow]]]:
+    """Department, level and site, then the organisation's own attributes, as the engine mixes them."""
     size = len(members) or 1
     out = []
-    for name, label in ATTRIBUTES:
+    for name, label in [*ATTRIBUTES, *((f"own:{n}", n) for n in own)]:
         counts: dict[str, int] = {}
         for e in members:
-            value = getattr(e.person, name).strip() or "Not recorded"
+            if name.startswith("own:"):
+                value = (e.person.attributes or {}).get(name[4:], "").strip() or NOT_RECORDED
+            else:
+                value = getattr(e.person, name).strip() or NOT_RECORDED
             counts[value] = counts.get(value, 0) + 1
         if name == "level" and set(counts) <= set(KNOWN_LEVELS):
             order = sorted(counts, key=KNOWN_LEVELS.index)
@@ -162,6 +175,19 @@ class Board:
     candidates: list[User]
     unplaced: list[Enrolment]
     run: CompositionRun | None
+    waiting: list[WaitingFacilitator] = field(default_factory=list)
+    explainer: Explainer | None = None
+    indices: dict[int, list[int]] = field(default_factory=dict)  # each set's members, as the problem numbers them
+
+    @property
+    def sizes(self) -> SizesExplanation | None:
+        run = self.run
+        return sizes_explanation(
+            [len(c.members) for c in self.cards if c.members],
+            choice=run.sizes if run is not None else "",
+            low=self.programme.set_size_min,
+            high=self.programme.set_size_max,
+        )
 
     def card_of(self, learning_set_id: int) -> SetCard | None:
         return next((c for c in self.cards if c.learning_set.pk == learning_set_id), None)
@@ -181,7 +207,9 @@ class Board:
     def open(self, card: SetCard, *, bound_form: FacilitatorsForm | None = None) -> SetCard:
         """Fill in what only a set shown in full needs: its profile and its facilitator form."""
         card.full = True
-        card.profile = _profile(card.members)
+        if self.explainer is not None and card.explanation is not None:
+            card.explanation = self.explainer.explain(self.indices[card.index], card.score)
+        card.profile = _profile(card.members, self.programme.organisation.attribute_names)
         card.form = bound_form or FacilitatorsForm(
             programme=self.programme,
             candidates=self.candidates,
@@ -196,6 +224,8 @@ def board_read(programme: Programme, *, reveal_keep_apart: bool) -> Board:
     composition: Composition | None = None
     assignment: list[int] = []
     members: dict[int, list[Enrolment]] = defaultdict(list)
+    indices: dict[int, list[int]] = defaultdict(list)
+    explainer = None
     if sets:  # the engine needs at least one set to speak of
         composition, assignment = problem_for_board(programme, sets)
         evaluation = board_evaluation(composition, assignment)
@@ -203,6 +233,8 @@ def board_read(programme: Programme, *, reveal_keep_apart: bool) -> Board:
         warnings = set_warnings(composition, evaluation, reveal_keep_apart=reveal_keep_apart)
         for p, g in enumerate(assignment):
             members[g].append(composition.enrolments[p])
+            indices[g].append(p)
+        explainer = Explainer(composition.problem)
     candidates = list(facilitator_candidates(programme))
     assignments = list(
         FacilitatorAssignment.objects.filter(learning_set__programme=programme)
@@ -226,9 +258,9 @@ def board_read(programme: Programme, *, reveal_keep_apart: bool) -> Board:
     for g, learning_set in enumerate(sets):
         learning_set.programme = programme  # read once, not once per set by the facilitators' checks
         score = evaluation.set_scores[g] if evaluation is not None and g < len(evaluation.set_scores) else None
-        share = None
-        if score is not None and bound:
-            share = max(0, min(100, round(100 * score / (bound / len(sets)))))
+        explanation = (
+            explainer.explain(indices[g], score, detail=False) if explainer is not None and indices[g] else None
+        )
         assigned = facilitators_of[learning_set.pk]
         set_notes = list(by_set[g])
         for row in assigned:
@@ -246,7 +278,8 @@ def board_read(programme: Programme, *, reveal_keep_apart: bool) -> Board:
                 members=members[g],
                 slot_label=SLOT_LABELS.get(learning_set.slot, ""),
                 score=score,
-                share=share,
+                share=explanation.share if explanation is not None else None,
+                explanation=explanation,
                 warnings=set_notes,
                 facilitators=assigned,
             )
@@ -269,6 +302,9 @@ def board_read(programme: Programme, *, reveal_keep_apart: bool) -> Board:
         candidates=candidates,
         unplaced=unplaced,
         run=programme.composition_runs.first(),
+        waiting=facilitators_without_login(programme),
+        explainer=explainer,
+        indices=indices,
     )
 
 
@@ -319,6 +355,7 @@ def summary_context(data: Board) -> dict[str, Any]:
         "uncovered_warning": uncovered_text(len(data.cards) - data.covered),
         "objective": evaluation.objective if evaluation is not None else None,
         "upper_bound": bound,
+        "sizes": data.sizes,
         "bound_percent": round(100 * evaluation.objective / bound) if evaluation is not None and bound else None,
         "general_warnings": data.general_warnings,
         "warning_count": data.warning_count,
@@ -326,6 +363,7 @@ def summary_context(data: Board) -> dict[str, Any]:
         "run_active": run is not None and not run.is_finished and not run.is_stalled,
         "default_sets": len(data.sets) or default_number_of_sets(data.programme, pool_size),
         "has_candidates": bool(data.candidates),
+        "waiting_facilitators": data.waiting,
         "full_up_to": FULL_UP_TO,
     }
 
@@ -412,10 +450,12 @@ def _sub_problem(
             for a in problem.attributes
         ],
         cannot_link=pairs(problem.cannot_link),
+        # Each person's sets from both the per-person lists and the availability patterns (`Problem.allowed`):
+        # the board's problem gives availability as patterns, which a sub-problem must keep too.
         allowed_sets={
             local[p]: [local_set[g] for g in allowed if g in local_set]
-            for p, allowed in problem.allowed_sets.items()
-            if p in local
+            for p in people
+            if (allowed := problem.allowed(p)) is not None
         },
         # Availability as the engine takes it, patterns of sets with their people: each pattern cut to these sets
         # and these people, so a set meeting when the person cannot is refused here as in the whole problem.

@@ -26,6 +26,21 @@ ATTRIBUTES = (("department", "Department"), ("level", "Level"), ("site", "Site")
 #: differ by (one per attribute), so it steers the search without overruling diversity.
 PAST_PAIR_PENALTY = 1.0
 
+#: How a composition sizes its sets: each within one person of the others, or anywhere in the programme's range
+#: (sets of uneven size hold more pairs of different people, so they can be more diverse).
+SIZES_EVEN = "even"
+SIZES_DIVERSE = "diverse"
+
+
+def even_size_range(people: int, sets: int, low: int, high: int) -> tuple[int, int]:
+    """The narrowest sizes that split `people` into `sets` within `low`..`high`: every set within one of the others.
+    When that is impossible within the programme's sizes, the programme's own range (the engine then says why)."""
+    if sets <= 0 or people <= 0:
+        return low, high
+    lo, hi = max(low, people // sets), min(high, -(-people // sets))
+    return (lo, hi) if lo <= hi else (low, high)
+
+
 MANAGER = "manager"
 KEEP_APART = "keep_apart"
 
@@ -263,14 +278,20 @@ def _problem(
     planned: list[PlannedSet],
     pinned: dict[int, int],
     closed: frozenset[int] = frozenset(),
+    sizes_choice: str = SIZES_DIVERSE,
 ) -> Composition:
-    """`closed` sets are locked: they keep exactly their pinned members, and no one else may join them."""
+    """`closed` sets are locked: they keep exactly their pinned members, and no one else may join them. With
+    `SIZES_EVEN`, the other sets share the people not locked in as evenly as the programme's sizes allow."""
     index = {e.pk: i for i, e in enumerate(enrolments)}
     reasons = _cannot_link(programme, enrolments, index)
     availability = _availability(
         enrolments, [s.slot for s in planned], programme.meeting_minutes, closed=closed, pinned=pinned
     )
-    sizes = [(programme.set_size_min, programme.set_size_max)] * len(planned)
+    low, high = programme.set_size_min, programme.set_size_max
+    if sizes_choice == SIZES_EVEN:
+        free = len(enrolments) - sum(1 for g in pinned.values() if g in closed)
+        low, high = even_size_range(free, len(planned) - len(closed), low, high)
+    sizes = [(low, high)] * len(planned)
     for g in closed:
         # A designer who locks a set takes it as it is, even outside the usual sizes.
         k = sum(1 for h in pinned.values() if h == g)
@@ -289,7 +310,11 @@ def _problem(
 
 
 def problem_for_composing(
-    programme: Programme, *, number_of_sets: int, slots: Sequence[str] | None = None
+    programme: Programme,
+    *,
+    number_of_sets: int,
+    slots: Sequence[str] | None = None,
+    sizes: str = SIZES_DIVERSE,
 ) -> Composition:
     """The problem a composition run solves: every active enrolment, `number_of_sets` sets.
 
@@ -339,15 +364,46 @@ def problem_for_composing(
     closed = frozenset(
         g for g, planned_set in enumerate(planned) if planned_set.learning_set and planned_set.learning_set.locked
     )
-    return _problem(programme, enrolments, planned, pinned, closed)
+    return _problem(programme, enrolments, planned, pinned, closed, sizes_choice=sizes)
+
+
+#: What the board reads of each member: what the engine's problem, the set cards and the facilitators' checks use,
+#: and no more. At 2,100 people, reading whole rows (timestamps, and each membership's set again) was most of the
+#: board's time.
+BOARD_FIELDS = (
+    "public_id",
+    "programme_id",
+    "person_id",
+    "availability",
+    "person__name",
+    "person__department",
+    "person__level",
+    "person__site",
+    "person__attributes",
+    "person__line_manager_id",
+    "person__user_id",
+    "membership__locked",
+    "membership__learning_set_id",
+    "membership__enrolment_id",
+)
+
+
+def board_pool(programme: Programme) -> list[Enrolment]:
+    """The active members of the programme's sets, with only the fields the board uses (`BOARD_FIELDS`)."""
+    return list(
+        Enrolment.objects.active()
+        .filter(programme=programme, membership__isnull=False)
+        .select_related("person", "membership")
+        .only(*BOARD_FIELDS)
+        .order_by("person__name", "pk")
+    )
 
 
 def problem_for_board(programme: Programme, sets: Sequence[LearningSet]) -> tuple[Composition, list[int]]:
     """The problem behind the sets as they stand, with the current assignment, so that the engine's own checks and
     scores describe a designer's hand edits. People not yet in a set are left out (the board lists them)."""
     position = {s.pk: g for g, s in enumerate(sets)}
-    enrolments = [e for e in pool(programme) if getattr(e, "membership", None) is not None]
-    enrolments = [e for e in enrolments if e.membership.learning_set_id in position]
+    enrolments = [e for e in board_pool(programme) if e.membership.learning_set_id in position]
     planned = [PlannedSet(s, s.slot) for s in sets]
     composition = _problem(programme, enrolments, planned, pinned={})
     assignment = [position[e.membership.learning_set_id] for e in enrolments]

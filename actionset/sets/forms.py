@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actionset.accounts.models import User
 from actionset.programmes.models import Enrolment, Programme
+from actionset.sets.composer import SIZES_DIVERSE, SIZES_EVEN
 from actionset.sets.models import MEETING_LINK_MAX_LENGTH, LearningSet, validate_meeting_link
 from actionset.sets.services import MAX_SETS, MAX_TIME_LIMIT, facilitator_candidates
 
@@ -20,6 +21,17 @@ class ComposeForm(forms.Form):
         max_value=MAX_TIME_LIMIT,
         initial=10,
         help_text="Longer searches find slightly more diverse sets.",
+    )
+    sizes = forms.ChoiceField(
+        label=_("Set sizes"),
+        choices=[
+            (SIZES_DIVERSE, _("Most diverse: any sizes the programme allows")),
+            (SIZES_EVEN, _("As even as possible: every set within one person of the others")),
+        ],
+        initial=SIZES_DIVERSE,
+        required=False,  # a form without the choice composes as before: most diverse
+        widget=forms.RadioSelect,
+        help_text=_("Sets of uneven size hold more pairs of different people, so they can be more diverse."),
     )
 
 

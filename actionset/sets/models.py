@@ -151,6 +151,9 @@ class CompositionRun(BaseModel):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     number_of_sets = models.PositiveSmallIntegerField()
     time_limit = models.FloatField(default=10.0)
+    #: How the sets are sized: "even" (within one person of each other) or "diverse" (anywhere in the programme's
+    #: range, for the most pairs of different people); see `composer.SIZES_EVEN`.
+    sizes = models.CharField(max_length=10, default="diverse")
     seed = models.PositiveIntegerField(default=1)
     progress = models.FloatField(default=0.0, help_text="0 to 1")
     objective = models.FloatField(null=True, blank=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,10 +16,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from actionset.accounts.models import User
+from actionset.accounts.models import Invitation, User
 from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
-from actionset.organisations.models import Person
+from actionset.organisations.models import OrganisationRole, Person
 from actionset.programmes.models import Enrolment, Programme
 from actionset.sets.models import CompositionRun, FacilitatorAssignment, LearningSet, Membership, validate_meeting_link
 from actionset.sets.signals import meeting_link_changed, member_moved
@@ -46,9 +47,11 @@ def composition_start(
     number_of_sets: int,
     time_limit: float = 10.0,
     seed: int = 1,
+    sizes: str = "diverse",
     request: HttpRequest | None = None,
 ) -> CompositionRun:
-    """Queue a run of the engine over the unlocked sets. Any unfinished earlier run is cancelled."""
+    """Queue a run of the engine over the unlocked sets. Any unfinished earlier run is cancelled. `sizes` is "even"
+    (sets within one person of each other) or "diverse" (any sizes the programme allows)."""
     if not 1 <= number_of_sets <= MAX_SETS:
         raise SetsError(f"Ask for between 1 and {MAX_SETS} sets.")
     if not 1 <= time_limit <= MAX_TIME_LIMIT:
@@ -66,12 +69,13 @@ def composition_start(
             number_of_sets=number_of_sets,
             time_limit=time_limit,
             seed=seed,
+            sizes=sizes,
         )
         audit_record(
             actor=actor,
             action=AuditAction.SETS_COMPOSITION_STARTED,
             target=programme,
-            detail={"number_of_sets": number_of_sets, "time_limit": time_limit},
+            detail={"number_of_sets": number_of_sets, "time_limit": time_limit, "sizes": sizes},
             request=request,
         )
         # Enqueue once the run row is committed, so that a worker on another machine can see it.
@@ -156,6 +160,33 @@ def facilitator_candidates(programme: Programme) -> QuerySet[User]:
         .distinct()
         .order_by("name", "email")
     )
+
+
+@dataclass(frozen=True)
+class WaitingFacilitator:
+    """An internal facilitator the board cannot offer yet: they have no login, so they cannot be assigned to a set
+    (a set's facilitator is a login, who sees the set's meetings and run sheet) until they accept an invitation."""
+
+    person: Person
+    invited_until: dt.datetime | None  # when their pending invitation expires; None: not invited, or it lapsed
+
+
+def facilitators_without_login(programme: Programme) -> list[WaitingFacilitator]:
+    """The organisation's internal facilitators who cannot sign in yet, each with their invitation's state."""
+    people = list(
+        Person.objects.filter(
+            organisation=programme.organisation, roles__role=OrganisationRole.Role.FACILITATOR, user__isnull=True
+        )
+        .distinct()
+        .order_by("name", "pk")
+    )
+    until: dict[int, dt.datetime] = {}
+    for person_id, expires_at in (
+        Invitation.objects.pending().filter(person__in=people).values_list("person_id", "expires_at")
+    ):
+        if person_id is not None:
+            until[person_id] = max(expires_at, until.get(person_id, expires_at))
+    return [WaitingFacilitator(person=p, invited_until=until.get(p.pk)) for p in people]
 
 
 def facilitator_load(users: Iterable[int]) -> dict[int, set[int]]:

@@ -91,7 +91,7 @@ def _finish(run: CompositionRun, status: str, **fields: Any) -> None:
 def _execute(run: CompositionRun) -> str:
     programme = run.programme
     try:
-        composition = problem_for_composing(programme, number_of_sets=run.number_of_sets)
+        composition = problem_for_composing(programme, number_of_sets=run.number_of_sets, sizes=run.sizes)
     except CompositionInputError as error:
         _finish(run, CompositionRun.Status.FAILED, explanation=[_same(str(error))])
         return CompositionRun.Status.FAILED
@@ -147,7 +147,9 @@ def _execute(run: CompositionRun) -> str:
 
         choice = choose_with_people(composition, meeting_minutes=programme.meeting_minutes)
         if choice.slots is not None:
-            composition = problem_for_composing(programme, number_of_sets=run.number_of_sets, slots=choice.slots)
+            composition = problem_for_composing(
+                programme, number_of_sets=run.number_of_sets, slots=choice.slots, sizes=run.sizes
+            )
             result = search(composition)
             if cancelled:
                 return CompositionRun.Status.CANCELLED

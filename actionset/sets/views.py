@@ -18,6 +18,7 @@ from actionset.core.access import access, actor_for, can
 from actionset.programmes.models import Enrolment, Programme, uncovered_text
 from actionset.programmes.views import programme_page_context
 from actionset.sets import board as board_data
+from actionset.sets.composer import SIZES_DIVERSE
 from actionset.sets.forms import ComposeForm, FacilitatorsForm, LockForm, MeetingLinkForm, MemberLockForm, MoveForm
 from actionset.sets.models import FacilitatorAssignment, LearningSet, Membership
 from actionset.sets.services import (
@@ -76,10 +77,20 @@ def _board_context(
     )
     run = context["run"]
     context["compose_form"] = ComposeForm(
-        initial={"number_of_sets": run.number_of_sets if run else context["default_sets"], "time_limit": 10}
+        initial={
+            "number_of_sets": run.number_of_sets if run else context["default_sets"],
+            "time_limit": 10,
+            "sizes": run.sizes if run else SIZES_DIVERSE,
+        }
     )
     context["reveal_keep_apart"] = reveal
+    context["may_invite"] = _may_invite(actor, context["waiting_facilitators"])
     return {**context, **programme_page_context(request, programme, "sets")}
+
+
+def _may_invite(actor: Any, waiting: list[Any]) -> bool:
+    # One organisation's directory: whoever may invite one of its people may invite them all.
+    return bool(waiting) and can(actor, "people.manage", waiting[0].person)
 
 
 def _changed_response(
@@ -117,6 +128,7 @@ def _changed_response(
         compact=len(data.cards) > board_data.FULL_UP_TO,
         show_unplaced=unplaced,
         reveal_keep_apart=reveal,
+        may_invite=_may_invite(actor, data.waiting),
         **programme_page_context(request, programme, "sets"),
     )
     return render(request, "sets/_changed.html", context)
@@ -186,6 +198,7 @@ def compose(request: Request, programme: Programme) -> HttpResponse:
             programme=programme,
             number_of_sets=form.cleaned_data["number_of_sets"],
             time_limit=form.cleaned_data["time_limit"],
+            sizes=form.cleaned_data["sizes"] or SIZES_DIVERSE,
             request=request,
         )
     except SetsError as error:

@@ -94,7 +94,7 @@ TIERS: dict[str, dict[str, str]] = {
     "sets.LearningSet": {"name": PROGRAMME, "slot": SYSTEM, "meeting_link": SET_LINK},
     "sets.FacilitatorAssignment": {"role": SYSTEM},
     # The engine's explanation names people and keep-apart pairs: the designers' board (redacted for others).
-    "sets.CompositionRun": {"status": SYSTEM, "search": SYSTEM, "explanation": PROGRAMME},
+    "sets.CompositionRun": {"status": SYSTEM, "search": SYSTEM, "sizes": SYSTEM, "explanation": PROGRAMME},
     "room.ContractVersion": {"ground_rules": SET, "sharing_rule": SYSTEM},
     "room.ContractProposal": {"ground_rules": SET, "sharing_rule": SYSTEM, "status": SYSTEM},
     "room.Action": {"text": SET, "learning": SET, "status": SYSTEM},
