@@ -17,6 +17,7 @@ from actionset.accreditation.awards import awards_load
 from actionset.accreditation.models import Credential, Portfolio
 from actionset.accreditation.services import word_count
 from actionset.core.demo import DEMO_PASSWORD
+from actionset.meetings import presence
 from actionset.organisations.models import StaffRole
 from actionset.training import demo
 from actionset.training.models import Cohort, Course
@@ -59,13 +60,17 @@ def world(transactional_db: Any, settings: Any, tmp_path: Any) -> User:
     learning_set = LearningSetFactory.create(programme=programme, name="Set Heron")
     for _ in range(5):
         MembershipFactory.create(learning_set=learning_set, enrolment__programme=programme)
-    FacilitatorAssignmentFactory.create(learning_set=learning_set, user=candidate)
+    FacilitatorAssignmentFactory.create(
+        learning_set=learning_set, user=candidate, assigned_at=timezone.now() - dt.timedelta(days=31 * 8)
+    )
     # Six monthly meetings she has facilitated: eighteen hours over seven months, counted without her typing them.
     for months_ago in range(7, 1, -1):
         held = timezone.now() - dt.timedelta(days=31 * months_ago)
-        MeetingFactory.create(
+        meeting = MeetingFactory.create(
             learning_set=learning_set, starts_at=held, ends_at=held + dt.timedelta(hours=3), status="held"
         )
+        # She was there: recorded when she started it in the live room (meetings/presence.py).
+        assert presence.present(meeting, candidate)
     mail.outbox.clear()
     return candidate
 
