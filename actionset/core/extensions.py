@@ -6,6 +6,7 @@ Each app contributes from its own `AppConfig.ready()`:
     contribute(
         "learning",
         nav_items=navigation.nav_items,     # (actor) -> list[NavItem]: entries in the main navigation
+        nav_inputs=(Booking,),              # the models whose rows (besides roles) decide those entries
         home_panels=home.home_panels,       # (actor) -> list[HomePanel]: panels on the signed-in home page
         demo=demo.seed,                     # () -> None: the app's part of the demo world
     )
@@ -158,10 +159,11 @@ def cached_nav_items(actor: Actor) -> list[NavItem]:
         cache.set(_NAV_GENERATION, generation, None)
     kept = found.get(key)
     if kept is not None and kept[0] == generation:
-        items: list[NavItem] = kept[1]
-        return items
+        return [NavItem(*fields) for fields in kept[1]]
     items = nav_items(actor)
-    cache.set(key, (generation, items), NAV_KEPT_SECONDS)
+    # Kept as plain values, not NavItems: an entry kept by an older release must still read after a deploy.
+    fields = [(item.label, item.url, item.section, item.position) for item in items]
+    cache.set(key, (generation, fields), NAV_KEPT_SECONDS)
     return items
 
 
