@@ -87,6 +87,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every line logged while a request is handled, redirects included, carries its id.
     "actionset.core.logging.RequestIdMiddleware",
+    # Rows several parts of a request ask for (the provider's) are read once a request (core/request_memo.py).
+    "actionset.core.request_memo.RequestMemoMiddleware",
     # Compresses what every middleware below has finished writing, so it comes before them all: a response passes
     # through the list bottom-up. Only text is compressed, with Django's own BREACH padding (core/compression.py);
     # WhiteNoise's static files come precompressed and are left alone.

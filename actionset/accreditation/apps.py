@@ -17,7 +17,11 @@ class AccreditationConfig(AppConfig):
 
         # What this app adds to the navigation, the home page and the demo world (see actionset.core.extensions).
         extensions.contribute(
-            "accreditation", nav_items=navigation.nav_items, home_panels=home.home_panels, demo=demo.seed
+            "accreditation",
+            nav_items=navigation.nav_items,
+            nav_inputs=navigation.NAV_INPUTS,
+            home_panels=home.home_panels,
+            demo=demo.seed,
         )
         # The trainer's cohort page (training, a layer below) shows each candidate's portfolio progress from here.
         training_progress.progress_source = progress.portfolio_progress

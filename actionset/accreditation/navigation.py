@@ -9,7 +9,11 @@ from actionset.accounts.models import User
 from actionset.accreditation.models import Award, Buddy, Portfolio
 from actionset.core.access import Actor, can, visible
 from actionset.core.extensions import NavItem
-from actionset.training.models import Booking
+from actionset.training.models import Booking, Cohort, Course
+
+#: What, besides the actor's roles, decides the entries (see extensions.cached_nav_items): the reasons an award is
+#: offered (a portfolio, a buddy's request, a place on a course that leads to an award).
+NAV_INPUTS = (Award, Portfolio, Buddy, Booking, Cohort, Course)
 
 
 def nav_items(actor: Actor) -> list[NavItem]:

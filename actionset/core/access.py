@@ -53,10 +53,10 @@ PARTICIPANT = "participant"
 class RoleSource(Protocol):
     """Where an actor's roles are read from. The organisations app, which stores them, registers one."""
 
-    def staff_roles(self, user: AbstractBaseUser) -> frozenset[str]: ...
-
-    def organisation_roles(self, user: AbstractBaseUser) -> dict[int, frozenset[str]]:
-        """Organisation pk → the roles held there; membership without a role still counts as membership."""
+    def roles(self, user: AbstractBaseUser) -> tuple[frozenset[str], dict[int, frozenset[str]]]:
+        """(staff roles, organisation pk → the roles held there), read together: every signed-in request asks for
+        both (the two-factor policy and the navigation do), so they are one query, not two. Membership of an
+        organisation without a role still counts as membership."""
         ...
 
 
@@ -88,19 +88,20 @@ class Actor:
         return self.user if self.is_authenticated and isinstance(self.user, AbstractBaseUser) else None
 
     @cached_property
-    def staff_roles(self) -> frozenset[str]:
+    def _roles(self) -> tuple[frozenset[str], dict[int, frozenset[str]]]:
         user = self._signed_in_user()
         if user is None or not _role_source:
-            return frozenset()
-        return _role_source[0].staff_roles(user)
+            return frozenset(), {}
+        return _role_source[0].roles(user)
 
-    @cached_property
+    @property
+    def staff_roles(self) -> frozenset[str]:
+        return self._roles[0]
+
+    @property
     def organisation_roles(self) -> dict[int, frozenset[str]]:
         """Organisation pk → the roles held there. Membership without a role still counts as membership."""
-        user = self._signed_in_user()
-        if user is None or not _role_source:
-            return {}
-        return _role_source[0].organisation_roles(user)
+        return self._roles[1]
 
     def remember(self, key: Any, compute: Callable[[], T]) -> T:
         """A fact about this actor kept for the rest of the request: a live page asks several rules about one set."""

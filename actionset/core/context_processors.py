@@ -16,8 +16,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """The main navigation, built from what the apps contribute and the same access rules the views enforce."""
     actor = actor_for(request)
     # Asked for only when the template shows the navigation: a fragment (an htmx swap, a live poll) renders without
-    # it, and the apps' entries cost queries (an award or a booking to offer a tab for).
-    items = SimpleLazyObject(lambda: extensions.nav_items(actor) if actor.is_authenticated else [])
+    # it, and the apps' entries cost a cache read, or queries when they are built (extensions.cached_nav_items).
+    items = SimpleLazyObject(lambda: extensions.cached_nav_items(actor))
     match = getattr(request, "resolver_match", None)
     current = (extensions.nav_section(match) or match.namespace) if match else ""
     return {

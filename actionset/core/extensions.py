@@ -6,6 +6,7 @@ Each app contributes from its own `AppConfig.ready()`:
     contribute(
         "learning",
         nav_items=navigation.nav_items,     # (actor) -> list[NavItem]: entries in the main navigation
+        nav_inputs=(Booking,),              # the models whose rows (besides roles) decide those entries
         home_panels=home.home_panels,       # (actor) -> list[HomePanel]: panels on the signed-in home page
         demo=demo.seed,                     # () -> None: the app's part of the demo world
     )
@@ -19,9 +20,16 @@ Access still lives in the one rules table: a nav item or panel is offered only w
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_migrate, post_save
+from django.utils.translation import get_language
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
@@ -56,6 +64,9 @@ class HomePanel:
 class Contribution:
     app: str
     nav_items: Callable[[Actor], list[NavItem]] | None = None
+    #: The models, besides the actor's roles, whose rows decide which of `nav_items` an actor is offered (a booking
+    #: for a "Your courses" tab): a change to any of them rebuilds everyone's navigation at their next page.
+    nav_inputs: tuple[type[models.Model], ...] = ()
     home_panels: Callable[[Actor], list[HomePanel]] | None = None
     demo: Callable[[], None] | None = None
     #: What every page and every email may speak of (the provider's name and contact): () -> dict.
@@ -73,7 +84,11 @@ _contributions: dict[str, Contribution] = {}
 
 def contribute(app: str, **parts: Any) -> None:
     """Record what `app` adds. Called once per app from its AppConfig.ready(); a second call replaces the first."""
-    _contributions[app] = Contribution(app, **parts)
+    contribution = Contribution(app, **parts)
+    _contributions[app] = contribution
+    for model in contribution.nav_inputs:
+        post_save.connect(_nav_input_changed, sender=model, dispatch_uid=f"nav-input-{model._meta.label}")
+        post_delete.connect(_nav_input_changed, sender=model, dispatch_uid=f"nav-input-{model._meta.label}")
 
 
 def contributions() -> list[Contribution]:
@@ -83,6 +98,73 @@ def contributions() -> list[Contribution]:
 def nav_items(actor: Actor) -> list[NavItem]:
     found = [item for c in contributions() if c.nav_items for item in c.nav_items(actor)]
     return sorted(found, key=lambda item: item.position)
+
+
+# --- the navigation, kept per person --------------------------------------------------------------------------------
+#
+# Every full page shows the navigation, and deciding its entries asked the database a question or two per page (an
+# award or a booking to offer a tab for) and cost more CPU in building those queries than the rest of a light page.
+# So each person's entries are kept in the shared cache, under a key made of:
+# - their login's id, so that the next person at a shared computer gets their own, never the previous person's;
+# - their roles, read afresh on every request (the access checks need them anyway), so a role granted or taken away
+#   shows in the navigation at the very next page, with nothing to invalidate;
+# - the language, since the labels are translated;
+# and each entry remembers the navigation's generation: a change to any app's `nav_inputs` makes a new one (at once,
+# and again when the transaction commits, so that a page built from the old rows meanwhile is not kept), and
+# everybody's entries are built afresh at their next page. A change made without signals (a queryset's update)
+# shows within NAV_KEPT_SECONDS. The entries decide only which tabs are shown: every page behind them still checks
+# access itself.
+
+NAV_KEPT_SECONDS = 300
+_NAV_GENERATION = "nav:generation"
+
+
+def _nav_input_changed(**kwargs: Any) -> None:
+    nav_changed()
+    transaction.on_commit(nav_changed)
+
+
+def nav_changed() -> None:
+    """Build everyone's navigation afresh at their next page."""
+    cache.set(_NAV_GENERATION, uuid.uuid4().hex, None)
+
+
+def _nav_key(actor: Actor) -> str:
+    roles = (sorted(actor.staff_roles), sorted((org, sorted(r)) for org, r in actor.organisation_roles.items()))
+    # The login's address too: some entries follow it (bookings made for an address before it had a login).
+    held = repr((roles, actor.user.email, get_language())).encode()
+    return f"nav:{actor.user.pk}:{hashlib.sha256(held).hexdigest()[:32]}"
+
+
+def _database_replaced(**kwargs: Any) -> None:
+    # A flush (between transactional tests) or a migration changes rows without a model's signals: ids may be given
+    # out again, so nothing kept from before may be used.
+    nav_changed()
+
+
+post_migrate.connect(_database_replaced, dispatch_uid="nav-database-replaced")
+
+
+def cached_nav_items(actor: Actor) -> list[NavItem]:
+    """`nav_items(actor)`, kept per person in the shared cache (one cache read a page) until something it was
+    built from changes."""
+    if not actor.is_authenticated:
+        return []
+    key = _nav_key(actor)
+    found = cache.get_many([key, _NAV_GENERATION])
+    generation = found.get(_NAV_GENERATION)
+    if generation is None:
+        # Never set, or dropped by the cache: a new generation, so that no entry kept under an old one is used.
+        generation = uuid.uuid4().hex
+        cache.set(_NAV_GENERATION, generation, None)
+    kept = found.get(key)
+    if kept is not None and kept[0] == generation:
+        return [NavItem(*fields) for fields in kept[1]]
+    items = nav_items(actor)
+    # Kept as plain values, not NavItems: an entry kept by an older release must still read after a deploy.
+    fields = [(item.label, item.url, item.section, item.position) for item in items]
+    cache.set(key, (generation, fields), NAV_KEPT_SECONDS)
+    return items
 
 
 def home_panels(actor: Actor) -> list[HomePanel]:

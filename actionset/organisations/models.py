@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -8,9 +8,14 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from actionset.core.models import BaseModel
+from actionset.core.request_memo import for_request_copy, forget
 
 if TYPE_CHECKING:
     from actionset.accounts.models import User
+
+
+#: The provider's row is read once a request under this name (core/request_memo.py).
+PROVIDER_KEPT = "organisations.provider"
 
 
 class Provider(models.Model):
@@ -28,8 +33,19 @@ class Provider(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        # Not domain logic: the rest of this request must read what was just saved (core/request_memo.py).
+        forget(PROVIDER_KEPT)
+
     @classmethod
     def current(cls) -> Provider:
+        """The one row, read once a request: the two-factor policy, every page's header and some pages ask for it.
+        Each caller gets its own copy (a form may write into it before its service decides to save)."""
+        return for_request_copy(PROVIDER_KEPT, cls._read)
+
+    @classmethod
+    def _read(cls) -> Provider:
         provider, _ = cls.objects.get_or_create(pk=1)
         return provider
 

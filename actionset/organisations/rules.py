@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
+from django.db.models import IntegerField, Value
 
 from actionset.core.access import (
     ADMINISTRATOR,
@@ -41,16 +42,26 @@ from actionset.organisations.models import Organisation, Person, StaffRole
 class StoredRoles:
     """The actor's roles as this app stores them: staff roles at the provider, and roles per organisation."""
 
-    def staff_roles(self, user: AbstractBaseUser) -> frozenset[str]:
-        return frozenset(StaffRole.objects.filter(user=user.pk).values_list("role", flat=True))
-
-    def organisation_roles(self, user: AbstractBaseUser) -> dict[int, frozenset[str]]:
-        roles: dict[int, set[str]] = {}
-        for org_id, role in Person.objects.filter(user=user.pk).values_list("organisation_id", "roles__role"):
-            roles.setdefault(org_id, set())
+    def roles(self, user: AbstractBaseUser) -> tuple[frozenset[str], dict[int, frozenset[str]]]:
+        # One query for both kinds: a staff role comes back with no organisation, a directory entry with its
+        # organisation and each of its roles (or none, for membership without a role).
+        # (The models' default orderings are dropped: SQLite allows no ORDER BY inside a UNION's parts.)
+        staff = (
+            StaffRole.objects.filter(user=user.pk)
+            .order_by()
+            .values_list(Value(None, output_field=IntegerField()), "role")
+        )
+        people = Person.objects.filter(user=user.pk).order_by().values_list("organisation_id", "roles__role")
+        staff_roles: set[str] = set()
+        organisation_roles: dict[int, set[str]] = {}
+        for org_id, role in staff.union(people, all=True):
+            if org_id is None:
+                staff_roles.add(role)
+                continue
+            organisation_roles.setdefault(org_id, set())
             if role:
-                roles[org_id].add(role)
-        return {k: frozenset(v) for k, v in roles.items()}
+                organisation_roles[org_id].add(role)
+        return frozenset(staff_roles), {k: frozenset(v) for k, v in organisation_roles.items()}
 
 
 register_role_source(StoredRoles())

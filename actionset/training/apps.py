@@ -17,4 +17,10 @@ class TrainingConfig(AppConfig):
         )
 
         # What this app adds to the navigation, the home page and the demo world (see actionset.core.extensions).
-        extensions.contribute("training", nav_items=navigation.nav_items, home_panels=home.home_panels, demo=demo.seed)
+        extensions.contribute(
+            "training",
+            nav_items=navigation.nav_items,
+            nav_inputs=navigation.NAV_INPUTS,
+            home_panels=home.home_panels,
+            demo=demo.seed,
+        )

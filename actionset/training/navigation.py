@@ -8,6 +8,9 @@ from actionset.core.access import Actor, can, visible
 from actionset.core.extensions import NavItem
 from actionset.training.models import Booking
 
+#: What, besides the actor's roles, decides the entry (see extensions.cached_nav_items): one's bookings.
+NAV_INPUTS = (Booking,)
+
 
 def nav_items(actor: Actor) -> list[NavItem]:
     if can(actor, "training.manage"):

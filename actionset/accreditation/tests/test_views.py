@@ -240,8 +240,12 @@ def test_the_assessments_page_takes_the_same_queries_however_many_portfolios(
     # 13: the page's own queries plus the provider's two-factor policy, read on every staff request.
     with django_assert_max_num_queries(13) as few:
         assert client.get(url).status_code == 200
+    limit = len(few.captured_queries)  # read now: the next request empties the log it reads from
     add(5)
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    # The first page after portfolios change also rebuilds the trainer's kept navigation (core/extensions.py): not the
+    # page's own work, so compared after one request, as above.
+    client.get(url)
+    with django_assert_max_num_queries(limit):
         page = client.get(url)
     assert page.content.decode().count("/portfolio/") >= 12
 

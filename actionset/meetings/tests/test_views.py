@@ -114,6 +114,7 @@ def test_the_schedule_page_costs_the_same_queries_for_more_sets(cast: Cast, run_
         with run_on_commit():
             schedule_create(actor=cast.users["designer"], learning_set=add_set(programme, [[], []]))
         add_set(programme, [["mon-am"], ["tue-am"]])
+    count()  # the first page also builds the designer's kept navigation (core/extensions.py), not the page's own work
     few = count()
     for _ in range(3):
         with run_on_commit():
