@@ -218,7 +218,8 @@ def _staff_login(sso: SingleSignOn, email: str, uid: str) -> User:
 
 def _organisation_login(sso: SingleSignOn, organisation: Organisation, email: str, uid: str) -> tuple[User, Person]:
     person = (
-        Person.objects.select_for_update()
+        # The entry's row only: PostgreSQL cannot lock the nullable side of the join to its login.
+        Person.objects.select_for_update(of=("self",))
         .select_related("user")
         .filter(organisation=organisation, email__iexact=email)
         .first()

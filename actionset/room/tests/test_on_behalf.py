@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from actionset.room import actions
 from actionset.room.models import Action, ActionReport, AirtimeBid
@@ -32,7 +33,7 @@ def test_the_facilitator_records_a_bid_for_a_member_without_a_device(programme_w
     assert bid.recorded_for_member
     html = response.content.decode()
     assert f"Bid recorded for {chloe.person.name}." in html
-    assert f"recorded by {cast.users['facilitator'].name}" in html
+    assert f"recorded by {escape(cast.users['facilitator'].name)}" in html
 
 
 def test_a_member_s_own_bid_is_not_marked_as_recorded_for_them(programme_world: Cast) -> None:
@@ -88,7 +89,7 @@ def test_the_facilitator_records_a_progress_report_given_aloud(programme_world: 
         cast.users["facilitator"],
         True,
     )
-    assert f"recorded by {cast.users['facilitator'].name}" in response.content.decode()
+    assert f"recorded by {escape(cast.users['facilitator'].name)}" in response.content.decode()
 
 
 @pytest.mark.parametrize(("role", "marked"), [("facilitator", True), ("a_participant", False)])
