@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from actionset.learning import services
 from actionset.learning.models import Decision, SharedItem
@@ -35,9 +36,9 @@ def test_a_facilitator_records_what_was_said_and_the_set_sees_who_recorded_it() 
     url = reverse("learning:record", kwargs={"item": item.public_id})
     facilitator = client_for(world.facilitator)
     page = facilitator.get(url).content.decode()
-    assert offline.person.name in page
-    assert world.members[1].person.name in page
-    assert world.members[0].person.name + "</legend>" not in page, "the author approves by proposing"
+    assert escape(offline.person.name) in page
+    assert escape(world.members[1].person.name) in page
+    assert escape(world.members[0].person.name) + "</legend>" not in page, "the author approves by proposing"
     response = facilitator.post(url, {f"m-{offline.public_id}": "approve", f"m-{world.members[1].public_id}": "none"})
     assert response.status_code == 302
     assert Decision.objects.get(item=item, enrolment=offline).recorded_by == world.facilitator
@@ -114,7 +115,7 @@ def test_the_home_page_tells_a_member_a_decision_was_recorded_for_them_until_the
     recorder = world.facilitator.name or world.facilitator.email
     home = member.get("/").content.decode()
     assert "1 decision recorded for you in the room" in home
-    assert f"by {recorder} in {world.learning_set.name}" in home
+    assert f"by {escape(recorder)} in {world.learning_set.name}" in home
     assert "recorded for you in the room" not in client_for(user_of(world.members[2])).get("/").content.decode()
     services.item_decide(actor=user_of(world.members[2]), item=item, verdict="approve")
     item.refresh_from_db()

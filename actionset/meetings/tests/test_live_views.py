@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from actionset.core.admin import admin_site
 from actionset.meetings import live
@@ -234,7 +235,7 @@ def test_the_page_includes_the_panel_for_the_current_phase_when_one_exists(
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
     command(world.client("facilitator"), world, "start", 0)
     html = world.client("a_participant").get(url("live", world)).content.decode()
-    assert f"Panel for checkin: False {world.people['a_participant'].name}" in html
+    assert f"Panel for checkin: False {escape(world.people['a_participant'].name)}" in html
 
 
 def test_the_facilitator_cannot_end_a_wial_meeting_before_the_reflection(world: Cast) -> None:
@@ -266,7 +267,7 @@ def test_handing_over_airtime_by_the_member_s_public_id(world: Cast) -> None:
     member = _meeting(world).learning_set.active_members()[1]
     response = command(facilitator, world, "presenter", 1, htmx=True, presenter=str(member.public_id))
     assert response.status_code == 200
-    assert member.person.name in response.content.decode()
+    assert escape(member.person.name) in response.content.decode()
 
 
 # --- notes -------------------------------------------------------------------------------------

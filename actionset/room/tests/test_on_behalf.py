@@ -32,7 +32,7 @@ def test_the_facilitator_records_a_bid_for_a_member_without_a_device(programme_w
     assert bid.recorded_by == cast.users["facilitator"]
     assert bid.recorded_for_member
     html = response.content.decode()
-    assert f"Bid recorded for {chloe.person.name}." in html
+    assert f"Bid recorded for {escape(chloe.person.name)}." in html
     assert f"recorded by {escape(cast.users['facilitator'].name)}" in html
 
 

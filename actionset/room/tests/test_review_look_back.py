@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
+from django.utils.html import escape
 
 from actionset.meetings import live
 from actionset.meetings.models import Meeting
@@ -67,7 +68,7 @@ def test_the_next_meeting_s_check_in_shows_the_set_and_its_facilitator_the_last_
         assert "8.0 out of 10 from 2 reviews" in html
         # Unsigned: the answers are the set's, not a list of who said what.
         for member in programme_world.learning_set.active_members()[:2]:  # type: ignore[union-attr]
-            assert f"{member.person.name}: " not in html
+            assert f"{escape(member.person.name)}: " not in html
 
 
 def test_the_set_s_page_shows_the_review_to_the_set_and_not_to_a_designer(programme_world: Cast) -> None:
