@@ -7,12 +7,13 @@ them; a test or benchmark at 2,000 people bulk-creates the rows instead, as `ben
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass
 
 from actionset.accounts.models import User
 from actionset.organisations.models import Organisation, Person, StaffRole
 from actionset.programmes.models import Enrolment, Programme
-from actionset.programmes.slots import SLOTS
+from actionset.programmes.slots import SLOTS, meeting_slots
 from actionset.sets.models import FacilitatorAssignment, LearningSet, Membership
 
 DEPARTMENTS = ("Finance", "Housing", "Social care", "Planning", "Digital", "Legal", "Children's services", "Waste")
@@ -104,3 +105,92 @@ def large_programme(
         for g in range(min(wanted, 2 * len(staff)))
     )
     return LargeProgramme(programme=programme, sets=learning_sets, facilitators=staff)
+
+
+def large_pool(
+    organisation: Organisation,
+    *,
+    people: int,
+    designer: User | None = None,
+    seed: int = 1,
+    title: str = "Leading the whole organisation",
+    keep_apart: int = 0,
+    limited: float = 0.0,
+) -> Programme:
+    """A programme of sets of 5 to 7 with `people` enrolled and no sets yet, as a designer has it before composing.
+
+    About a third of the people report to someone enrolled earlier; `keep_apart` people each have one person they
+    are to be kept apart from; a `limited` share can make only two of the ten weekly slots (everyone else has ruled
+    nothing out)."""
+    rng = random.Random(seed)
+    programme = Programme.objects.create(
+        organisation=organisation,
+        title=title,
+        designer=designer,
+        set_size_min=5,
+        set_size_max=7,
+        meeting_minutes=180,
+        max_sets_per_facilitator=2,
+    )
+    start = Person.objects.filter(organisation=organisation).count()
+    persons = Person.objects.bulk_create(
+        Person(
+            organisation=organisation,
+            name=f"{FIRST[k % len(FIRST)]} {LAST[(k // len(FIRST)) % len(LAST)]} {k + start:04d}",
+            email=f"person{k + start}@{organisation.pk}.scale.test",
+            department=DEPARTMENTS[rng.randrange(len(DEPARTMENTS))],
+            level=LEVELS[min(len(LEVELS) - 1, int(rng.expovariate(0.6)))],
+            site=SITES[rng.randrange(len(SITES))],
+        )
+        for k in range(people)
+    )
+    for k, person in enumerate(persons):
+        if k >= 10 and rng.random() < 1 / 3:
+            person.line_manager_id = persons[rng.randrange(k // 2)].pk
+    Person.objects.bulk_update(persons, ["line_manager"], batch_size=500)
+    codes = [code for code, _ in SLOTS]
+    enrolments = Enrolment.objects.bulk_create(
+        Enrolment(
+            programme=programme,
+            person=person,
+            availability=sorted(rng.sample(codes, 2)) if rng.random() < limited else [],
+        )
+        for person in persons
+    )
+    through = Enrolment.keep_apart.through
+    through.objects.bulk_create(
+        through(enrolment_id=enrolments[k].pk, person_id=persons[(k + people // 2) % people].pk)
+        for k in rng.sample(range(people), keep_apart)
+    )
+    return programme
+
+
+def broken_rules(programme: Programme) -> list[str]:
+    """Every hard rule the programme's sets break, read from the database: everyone active in one set, sizes within
+    the programme's (locked sets excepted), line managers apart from their reports, keep-apart lists kept, and each
+    member able to attend their set's slot."""
+    needs = dict(meeting_slots(programme.meeting_minutes))
+    enrolments = list(
+        Enrolment.objects.active()
+        .filter(programme=programme)
+        .select_related("person", "membership__learning_set")
+        .prefetch_related("keep_apart")
+    )
+    where = {e.person_id: e.membership.learning_set for e in enrolments if hasattr(e, "membership")}
+    broken = [f"{e.person.name} is in no set" for e in enrolments if e.person_id not in where]
+    sizes = Counter(s.pk for s in where.values())
+    for learning_set in programme.sets.all():
+        if not learning_set.locked and not programme.set_size_min <= sizes[learning_set.pk] <= programme.set_size_max:
+            broken.append(f"{learning_set.name} holds {sizes[learning_set.pk]}")
+    for e in enrolments:
+        mine = where.get(e.person_id)
+        if mine is None:
+            continue
+        if e.person.line_manager_id and where.get(e.person.line_manager_id) == mine:
+            broken.append(f"{e.person.name} shares {mine.name} with their line manager")
+        broken += [
+            f"{e.person.name} shares {mine.name} with {o.name}" for o in e.keep_apart.all() if where.get(o.pk) == mine
+        ]
+        if e.availability and not needs[mine.slot] <= set(e.availability):
+            broken.append(f"{e.person.name} cannot attend {mine.name} ({mine.slot})")
+    return broken

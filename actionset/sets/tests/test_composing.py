@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from actionset.programmes.models import Programme
 from actionset.sets.models import CompositionRun, LearningSet, Membership
 from actionset.sets.services import SetsError, composition_cancel, composition_start
 from actionset.sets.tasks import composition_budget, composition_execute
+from actionset.sets.tests.factories import broken_rules, large_programme
 from conftest import Cast
 from tests.factories import LearningSetFactory, MembershipFactory
 
@@ -205,3 +207,25 @@ def test_a_searched_run_is_not_called_a_first_draft_on_the_board(
     board = cast.client("designer").get(reverse("sets:board", kwargs={"programme": pool_programme.public_id}))
     assert board.status_code == 200
     assert "first draft" not in board.content.decode()
+
+
+def test_a_whole_organisation_composes_with_the_boards_own_settings(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    """2,100 people who can each make two of ten slots, a third of them reporting to someone enrolled: the start of
+    the search once failed on such a pool, and the designer got no sets."""
+    big = large_programme(cast.org_a, sets=300, designer=cast.users["designer"])
+    client = cast.client("designer")
+    board = client.get(reverse("sets:board", kwargs={"programme": big.programme.public_id})).content.decode()
+    # What the designer is offered: the compose form as the board fills it in.
+    form = {
+        name: re.search(rf'name="{name}"[^>]*value="([^"]+)"', board).group(1)  # type: ignore[union-attr]
+        for name in ("number_of_sets", "time_limit")
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("sets:compose", kwargs={"programme": big.programme.public_id}), form)
+    run = CompositionRun.objects.get(programme=big.programme)
+    assert run.status == CompositionRun.Status.DONE, run.explanation
+    assert run.number_of_sets == int(form["number_of_sets"])
+    assert big.programme.sets.count() == run.number_of_sets
+    assert broken_rules(big.programme) == []
