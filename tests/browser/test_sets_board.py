@@ -10,11 +10,14 @@ from typing import Any
 from django.core import mail
 from playwright.sync_api import expect
 
-from actionset.organisations.models import Organisation, Person
+from actionset.accounts.models import User
+from actionset.organisations.models import Organisation, Person, StaffRole
 from actionset.programmes.models import Programme
+from actionset.sets.board import board_read, move_chooser
+from actionset.sets.composer import default_number_of_sets
 from actionset.sets.models import CompositionRun, LearningSet
 from actionset.sets.tasks import composition_execute
-from actionset.sets.tests.factories import large_programme
+from actionset.sets.tests.factories import broken_rules, large_pool, large_programme
 from tests.browser.conftest import PHONE, SCREENSHOTS, screenshot, serious_accessibility_violations, sign_in
 from tests.factories import TEST_PASSWORD, EnrolmentFactory, PersonFactory, ProgrammeFactory, UserFactory
 
@@ -235,6 +238,87 @@ def test_a_designer_adjusts_and_staffs_a_2100_person_programme(new_page: Any, tr
     phone.goto(f"{board}?open={big.sets[6].public_id}#set-{big.sets[6].public_id}")
     phone.locator(f"#set-{big.sets[6].public_id}").screenshot(path=str(SCREENSHOTS / "sets-board-300-phone-set.png"))
     assert serious_accessibility_violations(phone) == []
+
+
+def test_a_designer_composes_adjusts_and_staffs_a_1000_person_programme(new_page: Any, transactional_db: Any) -> None:
+    """A pool of 1,000 with no sets yet (a third report to someone in it, 40 keep-apart pairs, one in ten can make
+    only two slots a week) composed from the board as the worker runs it: the result shows in place and the sets
+    saved keep every rule. Then a person is moved where the chooser offers, a set locked, and every set given a
+    facilitator in one click."""
+    org = Organisation.objects.create(name="Greater Riverford Council")
+    designer = UserFactory.create(email="designer@provider.test", name="Dana Designer", staff_roles=["designer"])
+    programme = large_pool(org, people=1000, designer=designer, keep_apart=40, limited=0.1)
+    for f in range(90):
+        user = User.objects.create_user(email=f"facilitator{f}@provider.test", password=None, name=f"Fac {f + 1:02d}")
+        StaffRole.objects.create(user=user, role="facilitator")
+    board = f"/sets/programme/{programme.public_id}/"
+    page = new_page()
+    page.set_default_timeout(30_000)  # a board of 1,000 people on a shared machine
+    sign_in(page, "designer@provider.test", TEST_PASSWORD)
+    page.goto(board)
+    expect(page.locator(".empty")).to_contain_text("No sets yet")
+    expect(page.locator(".empty")).to_contain_text("Compose sets from the 1000 people in the pool.")
+    asked = int(page.get_by_label("Number of sets").input_value())
+    assert asked == default_number_of_sets(programme, 1000)
+    screenshot(page, "sets-board-1000-pool")
+
+    page.get_by_label("Search time (seconds)").fill("2")
+    page.get_by_role("button", name="Compose sets").click()
+    expect(page.locator("progress#composition-bar")).to_be_visible()
+    run_queued_composition().join()
+    # The result replaces the progress on the board: a row for each set.
+    expect(page.locator(".set-row")).to_have_count(asked)
+    expect(page.locator("progress#composition-bar")).to_have_count(0)
+    run = CompositionRun.objects.get(programme=programme)
+    assert run.status == CompositionRun.Status.DONE, run.explanation
+    assert programme.sets.count() == asked
+    assert broken_rules(programme) == []
+    expect(page.get_by_test_id("warning-count")).to_have_text("0")
+    screenshot(page, "sets-board-1000-composed")
+    page.screenshot(path=str(SCREENSHOTS / "sets-board-1000-composed-top.png"))
+    assert serious_accessibility_violations(page) == []
+
+    # Adjust: find someone whom the chooser can move, by name, and move them to the first set it offers.
+    data = board_read(programme, reveal_keep_apart=True)
+    assert data.composition is not None
+    offered = next(
+        chooser
+        for enrolment in data.composition.enrolments
+        if (chooser := move_chooser(data, enrolment, reveal_keep_apart=True)) is not None and chooser.choices
+    )
+    person = offered.enrolment.person
+    home = LearningSet.objects.get(memberships__enrolment=offered.enrolment)
+    page.get_by_label("Person or set").fill(person.name)
+    expect(page.locator(".set-row")).to_have_count(0)
+    card = page.locator(f"#set-{home.public_id}")
+    card.get_by_role("link", name=f"Move {person.name}").click()
+    chooser = card.locator(".move-choices")
+    first_choice = chooser.locator(".choice-list strong").first
+    expect(first_choice).to_be_visible()
+    chosen = first_choice.inner_text()
+    chooser.get_by_role("button", name=f"Move {person.name}").click()
+    expect(page.get_by_text(f"{person.name} moved to {chosen}.")).to_be_visible()
+    assert LearningSet.objects.get(memberships__enrolment__person=person).name == chosen
+
+    # Lock a set opened from its row.
+    page.get_by_label("Person or set").fill("")
+    expect(page.locator(".set-row")).to_have_count(asked)
+    page.get_by_role("link", name="Set 7", exact=True).click()
+    seventh = programme.sets.get(name="Set 7")
+    page.locator(f"#set-{seventh.public_id}").get_by_role("button", name="Lock Set 7").click()
+    expect(page.get_by_text("Set 7 locked: it is kept as it is")).to_be_visible()
+
+    # Staff: every set given a facilitator in one click.
+    expect(page.get_by_text(f"0 of {asked} sets have a facilitator")).to_be_visible()
+    page.get_by_role("button", name="Give every set a facilitator").click()
+    expect(page.get_by_text(f"{asked} sets were given a facilitator.")).to_be_visible()
+    expect(page.get_by_text(f"{asked} of {asked} sets have a facilitator")).to_be_visible()
+    assert not programme.sets.filter(facilitators__isnull=True).exists()
+    assert programme.sets.get(pk=seventh.pk).locked
+    # The move and the lock kept every rule.
+    assert broken_rules(programme) == []
+    screenshot(page, "sets-board-1000-staffed")
+    assert serious_accessibility_violations(page) == []
 
 
 def test_a_finished_composition_shows_its_result_once_however_slow_the_network(
