@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -263,26 +264,31 @@ def sizes_explanation(set_sizes: Sequence[int], *, choice: str, low: int, high: 
     even = [people // number + (1 if g < people % number else 0) for g in range(number)]
     if sorted(even) == sorted(set_sizes):
         why = _(
-            "%(people)d people in %(sets)d sets: this is as even as the sizes can be. Sets of uneven size hold more "
+            "%(people)s people in %(sets)s sets: this is as even as the sizes can be. Sets of uneven size hold more "
             "pairs of different people, so “most diverse” on the compose form may score higher."
-        ) % {"people": people, "sets": number}
+        ) % {"people": _count(people), "sets": _count(number)}
         if choice == SIZES_EVEN:
-            why = _("You asked for sets as even as possible: %(people)d people in %(sets)d sets.") % {
-                "people": people,
-                "sets": number,
+            why = _("You asked for sets as even as possible: %(people)s people in %(sets)s sets.") % {
+                "people": _count(people),
+                "sets": _count(number),
             }
         return SizesExplanation(sizes, why)
     why = _(
-        "Sets may hold %(low)d to %(high)d people. These sizes give %(pairs)d pairs of people who meet in a set, "
-        "against %(even)d if the sets were as even as possible, and more pairs of different people make the sets more "
+        "Sets may hold %(low)d to %(high)d people. These sizes give %(pairs)s pairs of people who meet in a set, "
+        "against %(even)s if the sets were as even as possible, and more pairs of different people make the sets more "
         "diverse. Choose “as even as possible” on the compose form for sets within one person of each other."
-    ) % {"low": low, "high": high, "pairs": pairs(set_sizes), "even": pairs(even)}
+    ) % {"low": low, "high": high, "pairs": _count(pairs(set_sizes)), "even": _count(pairs(even))}
     if choice == SIZES_EVEN:
         why = _(
             "You asked for sets as even as possible, but locked sets, or people who can attend only some meeting "
             "times, kept these sizes."
         )
     return SizesExplanation(sizes, why)
+
+
+def _count(number: int) -> str:
+    """A count as the reader's language writes it: 2,100 people, not 2100."""
+    return number_format(number, force_grouping=True)
 
 
 def _and(items: list[str]) -> str:

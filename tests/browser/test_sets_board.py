@@ -233,7 +233,8 @@ def test_a_designer_adjusts_and_staffs_a_2100_person_programme(new_page: Any, tr
     phone.goto(board)
     expect(phone.locator(".set-row")).to_have_count(300)
     phone.screenshot(path=str(SCREENSHOTS / "sets-board-300-phone-top.png"))
-    phone.locator("#set-list").scroll_into_view_if_needed()
+    # From the filters down: the first rows of the list as a designer reaches them (the list's own middle otherwise).
+    phone.locator(".board-filters").evaluate("element => element.scrollIntoView()")
     phone.screenshot(path=str(SCREENSHOTS / "sets-board-300-phone-rows.png"))
     phone.goto(f"{board}?open={big.sets[6].public_id}#set-{big.sets[6].public_id}")
     phone.locator(f"#set-{big.sets[6].public_id}").screenshot(path=str(SCREENSHOTS / "sets-board-300-phone-set.png"))
@@ -257,7 +258,7 @@ def test_a_designer_composes_adjusts_and_staffs_a_1000_person_programme(new_page
     sign_in(page, "designer@provider.test", TEST_PASSWORD)
     page.goto(board)
     expect(page.locator(".empty")).to_contain_text("No sets yet")
-    expect(page.locator(".empty")).to_contain_text("Compose sets from the 1000 people in the pool.")
+    expect(page.locator(".empty")).to_contain_text("Compose sets from the 1,000 people in the pool.")
     asked = int(page.get_by_label("Number of sets").input_value())
     assert asked == default_number_of_sets(programme, 1000)
     screenshot(page, "sets-board-1000-pool")

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from actionset.core.models import AuditEvent
 from actionset.programmes.models import Enrolment, Programme
-from actionset.sets.models import FacilitatorAssignment, LearningSet
+from actionset.sets.models import FacilitatorAssignment, LearningSet, Membership
 from actionset.sets.services import composition_start, membership_move
 from conftest import Cast
 from tests.factories import (
@@ -137,6 +137,21 @@ def test_locking_a_set_and_a_person(
     client.post(reverse("sets:lock", kwargs={"learning_set": one.public_id}), {"locked": "false"})
     one.refresh_from_db()
     assert not one.locked
+
+
+def test_a_locked_sets_members_are_not_offered_a_lock_of_their_own(
+    cast: Cast, pool_programme: Programme, two_sets: tuple[LearningSet, LearningSet]
+) -> None:
+    one, _ = two_sets
+    LearningSet.objects.filter(pk=one.pk).update(locked=True)
+    held = enrolment(pool_programme, "Person 01")  # in Set 1, locked before the set was
+    Membership.objects.filter(enrolment=held).update(locked=True)
+    html = cast.client("designer").get(board_url(pool_programme)).content.decode()
+    lock_buttons = re.findall(r">(Lock|Unlock)<span class=\"visually-hidden\"> (Person \d\d)</span>", html)
+    # Everyone in the locked set stays already; only a person locked on their own can be unlocked.
+    assert ("Unlock", "Person 01") in lock_buttons
+    assert [who for _, who in lock_buttons if who < "Person 09"] == ["Person 01"]
+    assert ("Lock", "Person 12") in lock_buttons
 
 
 def test_keep_apart_names_never_appear_for_an_administrator_who_is_not_a_designer(

@@ -44,7 +44,7 @@ def test_a_300_set_board_is_one_row_a_set_and_stays_small(cast: Cast, big: Large
     assert full_cards(html) == []
     # 2,100 people in 300 sets: the page once held every member with a choice of 299 sets, 52 MB.
     assert len(html.encode()) < 300_000
-    assert "2100 people in the pool" in html
+    assert "2,100 people in the pool" in html
     assert "150 of 300 sets have a facilitator" in html
 
 
