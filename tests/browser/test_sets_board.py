@@ -259,6 +259,7 @@ def test_a_designer_composes_adjusts_and_staffs_a_1000_person_programme(new_page
     page.goto(board)
     expect(page.locator(".empty")).to_contain_text("No sets yet")
     expect(page.locator(".empty")).to_contain_text("Compose sets from the 1,000 people in the pool.")
+    expect(page.locator("#board-summary")).to_be_hidden()  # no figures about sets that do not exist yet
     asked = int(page.get_by_label("Number of sets").input_value())
     assert asked == default_number_of_sets(programme, 1000)
     screenshot(page, "sets-board-1000-pool")
@@ -274,6 +275,7 @@ def test_a_designer_composes_adjusts_and_staffs_a_1000_person_programme(new_page
     assert run.status == CompositionRun.Status.DONE, run.explanation
     assert programme.sets.count() == asked
     assert broken_rules(programme) == []
+    expect(page.locator("#board-summary")).to_be_visible()
     expect(page.get_by_test_id("warning-count")).to_have_text("0")
     screenshot(page, "sets-board-1000-composed")
     page.screenshot(path=str(SCREENSHOTS / "sets-board-1000-composed-top.png"))
