@@ -68,6 +68,14 @@ def statement(cast: Cast) -> dict[str, Any]:
     return {"statement": made.pk, "verdict": "close"}
 
 
+def case_of_another(cast: Cast) -> dict[str, Any]:
+    """A take on another member's case (the case-giver listens, so the cast's member is not its case-giver)."""
+    assert cast.learning_set is not None
+    giver = cast.learning_set.memberships.exclude(enrolment=member(cast)).first()
+    assert giver is not None
+    return {"presenter": giver.enrolment.public_id, "text": "It sounds like two problems."}
+
+
 def fresh_proposal(cast: Cast) -> dict[str, Any]:
     """Another member's open proposal to change the ground rules, one for each request, so that one role's answer
     does not decide it for the next."""
@@ -109,6 +117,8 @@ CASES: dict[str, Case] = {
     "setwork:airtime_notes": Case("post", meeting, set_content(DONE), data=presenter),
     "setwork:question": Case("post", meeting, set_content(DONE), data=presenter),
     "setwork:action_add": Case("post", meeting, set_content(DONE), data=presenter),
+    # A take is a member's own: the facilitator names the member they record it for (not here), so is refused.
+    "setwork:take": Case("post", meeting, set_content(DONE, facilitator=DENY), data=case_of_another),
     "setwork:consensus": Case(
         "post", meeting, set_content(DONE, facilitator=DENY), data=lambda c: {"text": "Who decides?"}
     ),

@@ -58,16 +58,11 @@ def _is_facilitator(request: HttpRequest, meeting: Meeting) -> bool:
     return can(actor_for(request), "meeting.facilitate", meeting)
 
 
-#: Kinds of phase that share another kind's panel: whoever holds the set's time (a presenter, a case-giver, a
-#: Troika client) has the airtime panel, where the set notes the issue, the questions asked and the actions named.
+#: Kinds of phase that share another kind's panel: WIAL's presentation is a presenter's airtime (the problem noted,
+#: questions, actions), and the incident method's clarifying questions are noted like WIAL's questions.
 PANEL_OF_KIND = {
     "presentation": "airtime",
-    "questions": "airtime",
-    "case": "airtime",
-    "clarifying": "airtime",
-    "takes": "airtime",
-    "response": "airtime",
-    "round": "airtime",
+    "clarifying": "questions",
 }
 
 

@@ -246,6 +246,8 @@ class AirtimeNotes(models.Model):
     meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="airtime_notes")
     presenter = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="airtime_notes")
     issue = models.CharField(max_length=300, blank=True)
+    #: The incident method's case-giver's question about their case: what they want the set's takes to help with.
+    question = models.CharField(max_length=300, blank=True)
     insights = models.TextField(blank=True)
     #: Minutes given, when the live meeting's own record of turns is not there to say.
     minutes = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -319,3 +321,36 @@ class ProcessReview(models.Model):
 
     def __str__(self) -> str:
         return f"Process review {self.pk}"
+
+
+class RecordedForMember(models.Model):
+    """Something a member contributes that the facilitator may write down for a member without a device."""
+
+    #: The facilitator who wrote this down for a member without a device; None when the member did it themself.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: Kept apart from `recorded_by`, so the record still says it was written for the member if that login goes.
+    recorded_for_member = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class CaseTake(RecordedForMember):
+    """The incident method: one member's take on the case-giver's case, said in turn while the case-giver listens."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="case_takes")
+    case_giver = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "case_giver", "author"], name="one_take_per_member_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"Take {self.pk}"

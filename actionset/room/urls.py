@@ -22,6 +22,7 @@ urlpatterns = [
     path("meetings/<uuid:meeting>/airtime/", views.airtime_notes, name="airtime_notes"),
     path("meetings/<uuid:meeting>/airtime/questions/", views.question, name="question"),
     path("meetings/<uuid:meeting>/actions/", views.action_add, name="action_add"),
+    path("meetings/<uuid:meeting>/takes/", views.take, name="take"),
     path("meetings/<uuid:meeting>/consensus/", views.consensus, name="consensus"),
     path("meetings/<uuid:meeting>/consensus/answer/", views.consensus_verdict, name="consensus_verdict"),
     path("meetings/<uuid:meeting>/review/", views.process_review, name="review"),

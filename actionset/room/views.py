@@ -24,7 +24,7 @@ from actionset.accounts.models import User
 from actionset.core.access import access, actor_for, can
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
-from actionset.room import actions, airtime, contract, review
+from actionset.room import actions, airtime, contract, incident, review
 from actionset.room.models import (
     Action,
     AirtimeBid,
@@ -36,7 +36,19 @@ from actionset.room.models import (
 from actionset.sets.models import LearningSet, SharingRule
 from actionset.sets.views import set_from_url
 
-PANELS = ("ground_rules", "progress", "bids", "airtime", "actions", "consensus", "review")
+PANELS = (
+    "ground_rules",
+    "progress",
+    "bids",
+    "airtime",
+    "actions",
+    "consensus",
+    "review",
+    "case",
+    "questions",
+    "takes",
+    "response",
+)
 
 
 def meeting_from_url(*, meeting: UUID) -> Meeting:
@@ -69,7 +81,16 @@ class BidForm(forms.Form):
 class NotesForm(forms.Form):
     version = forms.IntegerField(min_value=1)
     issue = forms.CharField(required=False, max_length=300)
+    question = forms.CharField(required=False, max_length=300)
     insights = forms.CharField(required=False, max_length=10_000)
+
+    def sent(self, name: str) -> str | None:
+        """A field's value if the form had it, else None: each panel sends only the notes it shows."""
+        return self.cleaned_data[name] if name in self.data else None
+
+
+class TakeForm(forms.Form):
+    text = forms.CharField(max_length=5000)
 
 
 class TextForm(forms.Form):
@@ -400,8 +421,9 @@ def airtime_notes(request: Request, meeting: Meeting) -> HttpResponse:
         airtime.notes_save(
             notes=notes,
             version=form.cleaned_data["version"],
-            issue=form.cleaned_data["issue"],
-            insights=form.cleaned_data["insights"],
+            issue=form.sent("issue"),
+            insights=form.sent("insights"),
+            question=form.sent("question"),
         )
     except airtime.StaleEdit as stale:
         return _notes_conflict(request, meeting, presenter, stale.current, form)
@@ -415,10 +437,12 @@ def _notes_conflict(
         request,
         meeting,
         presenter=presenter,
-        notes_conflict={"issue": form.cleaned_data["issue"], "insights": form.cleaned_data["insights"]},
+        notes_conflict={name: form.cleaned_data[name] for name in ("issue", "question", "insights")},
     )
     if request.htmx:
-        return render(request, "meetings/panels/airtime.html", context, status=409)
+        panel = request.POST.get("panel", "")
+        panel = panel if panel in ("case", "response") else "airtime"
+        return render(request, f"meetings/panels/{panel}.html", context, status=409)
     context["learning_set"] = meeting.learning_set
     return render(request, "setwork/notes_conflict.html", context, status=409)
 
@@ -458,6 +482,32 @@ def action_add(request: Request, meeting: Meeting) -> HttpResponse:
     return _back(
         request, meeting, f"Action added for {presenter.person.name}.", presenter=presenter, also=("airtime", "actions")
     )
+
+
+@require_POST
+@access("meeting.content", load=meeting_from_url)
+def take(request: Request, meeting: Meeting) -> HttpResponse:
+    """A member's take on the case, or the facilitator's record of one for a member without a device."""
+    author, recorded_by = _for_member(request, meeting)
+    case_giver = _presenter(request, meeting)
+    form = TakeForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, meeting, form)
+    try:
+        incident.take_save(
+            meeting=meeting,
+            case_giver=case_giver,
+            author=author,
+            text=form.cleaned_data["text"],
+            recorded_by=recorded_by,
+        )
+    except incident.CaseGiverListens:
+        raise PermissionDenied("The case-giver listens to the takes on their case.") from None
+    if recorded_by is not None:
+        message = _("Take recorded for %(name)s.") % {"name": author.person.name}
+    else:
+        message = _("Your take is in.")
+    return _back(request, meeting, message, presenter=case_giver)
 
 
 @require_POST

@@ -12,7 +12,7 @@ from django.urls import reverse
 from actionset.meetings import live
 from actionset.meetings.models import Attendance, Meeting
 from actionset.programmes.models import Enrolment
-from actionset.room import actions, airtime, contract, review
+from actionset.room import actions, airtime, contract, incident, review
 from actionset.room.models import Action, ConsensusStatement
 from conftest import Cast
 
@@ -72,6 +72,12 @@ WRITES: dict[str, Callable[[Meeting, Enrolment], Any]] = {
     "action": lambda m, e: actions.action_commit(meeting=m, owner=e, text="Ask the night team", due_on=None),
     "progress report": lambda m, e: actions.action_report(
         meeting=m, enrolment=e, action=_earlier_action(m, e), status="done", learning="Ask sooner"
+    ),
+    "take on a case": lambda m, e: incident.take_save(
+        meeting=m,
+        case_giver=next(x for x in m.learning_set.active_members() if x.pk != e.pk),
+        author=e,
+        text="Two gaps",
     ),
     "consensus statement": lambda m, e: airtime.statement_save(meeting=m, author=e, text="The rota"),
     "verdict": _verdict,

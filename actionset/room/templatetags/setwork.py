@@ -10,7 +10,7 @@ from django import template
 from actionset.core.access import actor_for, can
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment, Method
-from actionset.room import actions, airtime, contract, review
+from actionset.room import actions, airtime, contract, incident, review
 from actionset.room.models import Action, AirtimeBid, ConsensusStatement, ProcessReview
 from actionset.sets.models import SharingRule
 
@@ -67,7 +67,7 @@ def setwork_panel(
             .order_by("owner__person__name")
         )
         data["members"] = learning_set.active_members()
-    elif kind == "airtime":
+    elif kind in ("airtime", "case", "questions", "takes", "response"):
         presenter = presenter or airtime.current_presenter(meeting)
         data["presenter"] = presenter
         data["is_presenter"] = bool(viewer and presenter and viewer.pk == presenter.pk)
@@ -81,6 +81,13 @@ def setwork_panel(
             )
         data["presenters"] = airtime.presenter_order(meeting)
         data["members"] = learning_set.active_members()
+        if kind == "takes" and presenter is not None:
+            takes = incident.takes_for(meeting, presenter)
+            data["takes"] = takes
+            data["mine"] = next((t for t in takes if viewer and t.author_id == viewer.pk), None)
+            given = {t.author_id for t in takes}
+            # Members still to give their take, for the facilitator to record one for a member without a device.
+            data["without_take"] = [m for m in data["members"] if m.pk != presenter.pk and m.pk not in given]
     elif kind == "consensus":
         statements = list(
             ConsensusStatement.objects.filter(meeting=meeting).select_related("author__person").order_by("pk")
@@ -103,6 +110,7 @@ def setwork_panel(
         data["profile_open"] = is_facilitator or airtime.profile_is_open(meeting)
         data["my_profile"] = airtime.member_question_profile(learning_set, viewer) if viewer else None
     data["sharing_rules"] = SharingRule.choices
+    data["method"] = learning_set.programme.method
     data["is_wial"] = learning_set.programme.method == Method.WIAL
     return data
 
