@@ -119,6 +119,14 @@ CASES: dict[str, Case] = {
     "setwork:action_add": Case("post", meeting, set_content(DONE), data=presenter),
     # A take is a member's own: the facilitator names the member they record it for (not here), so is refused.
     "setwork:take": Case("post", meeting, set_content(DONE, facilitator=DENY), data=case_of_another),
+    # Answers to the coach and learning reflections are each member's own; the facilitator records them only for a
+    # member named in the form.
+    "setwork:coach_answer": Case(
+        "post", meeting, set_content(DONE, facilitator=DENY), data=lambda c: {"rating": 7, "doing_well": "Pace"}
+    ),
+    "setwork:reflection": Case(
+        "post", meeting, set_content(DONE, facilitator=DENY), data=lambda c: {"text": "I rush to solutions."}
+    ),
     "setwork:consensus": Case(
         "post", meeting, set_content(DONE, facilitator=DENY), data=lambda c: {"text": "Who decides?"}
     ),

@@ -354,3 +354,35 @@ class CaseTake(RecordedForMember):
 
     def __str__(self) -> str:
         return f"Take {self.pk}"
+
+
+class CoachAnswer(RecordedForMember):
+    """WIAL's coach intervention: one member's answers to "How are we doing as a team, 1 to 10? What are we doing
+    well? What could we do better?" Read back to the room without names, like a process review."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="coach_answers")
+    enrolment = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="+")
+    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(10)])
+    doing_well = models.TextField(blank=True)
+    do_better = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "enrolment"], name="one_coach_answer_per_member")]
+
+    def __str__(self) -> str:
+        return f"Coach answer {self.pk}"
+
+
+class LearningReflection(RecordedForMember):
+    """WIAL's closing learning reflection: what one member learned about themselves, the set and the problem, and
+    how they will apply it. Read back to the set without names, like a process review."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="learning_reflections")
+    enrolment = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "enrolment"], name="one_reflection_per_member")]
+
+    def __str__(self) -> str:
+        return f"Learning reflection {self.pk}"

@@ -24,7 +24,7 @@ from actionset.accounts.models import User
 from actionset.core.access import access, actor_for, can
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
-from actionset.room import actions, airtime, contract, incident, review
+from actionset.room import actions, airtime, contract, incident, review, wial
 from actionset.room.models import (
     Action,
     AirtimeBid,
@@ -48,6 +48,8 @@ PANELS = (
     "questions",
     "takes",
     "response",
+    "coach",
+    "reflection",
 )
 
 
@@ -87,6 +89,16 @@ class NotesForm(forms.Form):
     def sent(self, name: str) -> str | None:
         """A field's value if the form had it, else None: each panel sends only the notes it shows."""
         return self.cleaned_data[name] if name in self.data else None
+
+
+class CoachAnswerForm(forms.Form):
+    rating = forms.IntegerField(min_value=1, max_value=10)
+    doing_well = forms.CharField(required=False, max_length=5000)
+    do_better = forms.CharField(required=False, max_length=5000)
+
+
+class ReflectionForm(forms.Form):
+    text = forms.CharField(max_length=10_000)
 
 
 class TakeForm(forms.Form):
@@ -508,6 +520,36 @@ def take(request: Request, meeting: Meeting) -> HttpResponse:
     else:
         message = _("Your take is in.")
     return _back(request, meeting, message, presenter=case_giver)
+
+
+def _said_for(author: Enrolment, recorded_by: User | None, own: str) -> str:
+    if recorded_by is not None:
+        return _("Recorded for %(name)s.") % {"name": author.person.name}
+    return own
+
+
+@require_POST
+@access("meeting.content", load=meeting_from_url)
+def coach_answer(request: Request, meeting: Meeting) -> HttpResponse:
+    """A member's answers to the coach's intervention, or the facilitator's record of them for a member."""
+    enrolment, recorded_by = _for_member(request, meeting)
+    form = CoachAnswerForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, meeting, form)
+    wial.coach_answer_save(meeting=meeting, enrolment=enrolment, recorded_by=recorded_by, **form.cleaned_data)
+    return _back(request, meeting, _said_for(enrolment, recorded_by, _("Thank you: your answers are in.")))
+
+
+@require_POST
+@access("meeting.content", load=meeting_from_url)
+def reflection(request: Request, meeting: Meeting) -> HttpResponse:
+    """A member's learning reflection, or the facilitator's record of it for a member without a device."""
+    enrolment, recorded_by = _for_member(request, meeting)
+    form = ReflectionForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, meeting, form)
+    wial.reflection_save(meeting=meeting, enrolment=enrolment, text=form.cleaned_data["text"], recorded_by=recorded_by)
+    return _back(request, meeting, _said_for(enrolment, recorded_by, _("Your reflection is saved.")))
 
 
 @require_POST

@@ -12,7 +12,7 @@ from django.urls import reverse
 from actionset.meetings import live
 from actionset.meetings.models import Attendance, Meeting
 from actionset.programmes.models import Enrolment
-from actionset.room import actions, airtime, contract, incident, review
+from actionset.room import actions, airtime, contract, incident, review, wial
 from actionset.room.models import Action, ConsensusStatement
 from conftest import Cast
 
@@ -79,6 +79,10 @@ WRITES: dict[str, Callable[[Meeting, Enrolment], Any]] = {
         author=e,
         text="Two gaps",
     ),
+    "coach answer": lambda m, e: wial.coach_answer_save(
+        meeting=m, enrolment=e, rating=6, doing_well="Pace", do_better=""
+    ),
+    "learning reflection": lambda m, e: wial.reflection_save(meeting=m, enrolment=e, text="I rush"),
     "consensus statement": lambda m, e: airtime.statement_save(meeting=m, author=e, text="The rota"),
     "verdict": _verdict,
     "process review": lambda m, e: review.review_save(meeting=m, enrolment=e, rating=8, helped="Pace", differently=""),

@@ -10,8 +10,15 @@ from django import template
 from actionset.core.access import actor_for, can
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment, Method
-from actionset.room import actions, airtime, contract, incident, review
-from actionset.room.models import Action, AirtimeBid, ConsensusStatement, ProcessReview
+from actionset.room import actions, airtime, contract, incident, review, wial
+from actionset.room.models import (
+    Action,
+    AirtimeBid,
+    CoachAnswer,
+    ConsensusStatement,
+    LearningReflection,
+    ProcessReview,
+)
 from actionset.sets.models import SharingRule
 
 register = template.Library()
@@ -98,6 +105,24 @@ def setwork_panel(
         data["mine"] = next((s for s in statements if viewer and s.author_id == viewer.pk), None)
         data["may_answer"] = is_facilitator or bool(viewer and presenter and viewer.pk == presenter.pk)
         data["verdicts"] = [(v, label) for v, label in ConsensusStatement.Verdict.choices if v]
+    elif kind == "coach":
+        data["mine"] = CoachAnswer.objects.filter(meeting=meeting, enrolment=viewer).first() if viewer else None
+        data["round"] = wial.coach_round(meeting)
+        data["scale"] = range(1, 11)
+        answers = {a.enrolment_id: a for a in CoachAnswer.objects.filter(meeting=meeting).select_related("recorded_by")}
+        # Who has answered (never what): the room knows when to move on, and what the facilitator wrote down.
+        data["who"] = [(m, answers.get(m.pk)) for m in learning_set.active_members()]
+        data["unanswered"] = [m for m, a in data["who"] if a is None]
+    elif kind == "reflection":
+        reflections = list(
+            LearningReflection.objects.filter(meeting=meeting).select_related("recorded_by").order_by("pk")
+        )
+        data["mine"] = next((r for r in reflections if viewer and r.enrolment_id == viewer.pk), None)
+        # Read back without names, as a process review's answers are; who has reflected is the room's to see.
+        data["reflections"] = [r.text for r in reflections]
+        by_member = {r.enrolment_id: r for r in reflections}
+        data["who"] = [(m, by_member.get(m.pk)) for m in learning_set.active_members()]
+        data["unanswered"] = [m for m, r in data["who"] if r is None]
     elif kind == "review":
         data["mine"] = ProcessReview.objects.filter(meeting=meeting, enrolment=viewer).first() if viewer else None
         reviews = list(ProcessReview.objects.filter(meeting=meeting))
