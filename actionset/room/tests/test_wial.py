@@ -69,7 +69,7 @@ def test_the_facilitator_records_coach_answers_and_reflections_for_a_member_with
     assert f"recorded by {escape(cast.users['facilitator'].name)}" in response.content.decode()
     client.post(_url("reflection", cast), {"member": str(chloe.public_id), "text": "I jump to fixes."})
     for model in (CoachAnswer, LearningReflection):
-        row = model.objects.get()  # type: ignore[attr-defined]
+        row = model.objects.get()
         assert (row.enrolment, row.recorded_by, row.recorded_for_member) == (chloe, cast.users["facilitator"], True)
 
 
