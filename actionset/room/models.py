@@ -386,3 +386,37 @@ class LearningReflection(RecordedForMember):
 
     def __str__(self) -> str:
         return f"Learning reflection {self.pk}"
+
+
+class TrioPlace(models.Model):
+    """Troika consulting: a member's place in one of the meeting's trios. In round n each trio's member at seat n is
+    its client. Stored once the facilitator adjusts the trios; until then the set is split by `room.trios.split`."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="trio_places")
+    enrolment = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="+")
+    trio = models.PositiveSmallIntegerField()
+    seat = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["trio", "seat"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "enrolment"], name="one_trio_place_per_member")]
+
+    def __str__(self) -> str:
+        return f"Trio place {self.pk}"
+
+
+class TrioNotes(models.Model):
+    """What one trio noted in its rounds. `version` guards against two of its members overwriting each other."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="trio_notes")
+    trio = models.PositiveSmallIntegerField()
+    text = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "trio notes"
+        constraints = [models.UniqueConstraint(fields=["meeting", "trio"], name="one_notes_per_trio")]
+
+    def __str__(self) -> str:
+        return f"Trio notes {self.pk}"

@@ -24,7 +24,7 @@ from actionset.accounts.models import User
 from actionset.core.access import access, actor_for, can
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
-from actionset.room import actions, airtime, contract, incident, review, wial
+from actionset.room import actions, airtime, contract, incident, review, trios, wial
 from actionset.room.models import (
     Action,
     AirtimeBid,
@@ -50,6 +50,7 @@ PANELS = (
     "response",
     "coach",
     "reflection",
+    "round",
 )
 
 
@@ -99,6 +100,12 @@ class CoachAnswerForm(forms.Form):
 
 class ReflectionForm(forms.Form):
     text = forms.CharField(max_length=10_000)
+
+
+class TrioNotesForm(forms.Form):
+    trio = forms.IntegerField(min_value=1, max_value=99)
+    version = forms.IntegerField(min_value=1)
+    text = forms.CharField(required=False, strip=False, max_length=20_000)
 
 
 class TakeForm(forms.Form):
@@ -550,6 +557,50 @@ def reflection(request: Request, meeting: Meeting) -> HttpResponse:
         return _invalid(request, meeting, form)
     wial.reflection_save(meeting=meeting, enrolment=enrolment, text=form.cleaned_data["text"], recorded_by=recorded_by)
     return _back(request, meeting, _said_for(enrolment, recorded_by, _("Your reflection is saved.")))
+
+
+@require_POST
+@access("meeting.facilitate", load=meeting_from_url)
+def trios_arrange(request: Request, meeting: Meeting) -> HttpResponse:
+    """The facilitator's trios: a trio number for each member (none: not in a trio today)."""
+    placement: dict[int, int] = {}
+    for enrolment in meeting.learning_set.active_members():
+        raw = request.POST.get(f"trio-{enrolment.public_id}", "").strip()
+        placement[enrolment.pk] = int(raw) if raw.isdigit() and int(raw) < 100 else 0
+    trios.trios_save(meeting=meeting, placement=placement)
+    return _back(request, meeting, _("The trios are set."))
+
+
+@require_POST
+@access("meeting.content", load=meeting_from_url)
+def trio_notes(request: Request, meeting: Meeting) -> HttpResponse:
+    """A trio's notes: written by its own members, or by the facilitator for any trio."""
+    form = TrioNotesForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, meeting, form)
+    number = form.cleaned_data["trio"]
+    if not can(actor_for(request), "meeting.facilitate", meeting):
+        own = trios.trio_of(meeting, _member(request, meeting.learning_set))
+        if own is None or own.number != number:
+            raise PermissionDenied("A trio's notes are written by its own members.")
+    try:
+        trios.notes_save(
+            meeting=meeting, trio=number, version=form.cleaned_data["version"], text=form.cleaned_data["text"]
+        )
+    except trios.StaleTrioNotes:
+        message = _("Someone else in the trio saved the notes while you were writing: yours are kept below theirs.")
+        if request.htmx and request.POST.get("panel") == "round":
+            context = _panel_context(
+                request,
+                meeting,
+                flash_error=message,
+                trio_conflict={"trio": number, "text": form.cleaned_data["text"]},
+                next_url=request.htmx.current_url_abs_path,
+            )
+            return render(request, "meetings/panels/round.html", context, status=409)
+        messages.error(request, message)
+        return _back(request, meeting)
+    return _back(request, meeting, _("Trio notes saved."))
 
 
 @require_POST

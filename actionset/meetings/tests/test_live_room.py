@@ -12,7 +12,7 @@ from django.urls import reverse
 from actionset.meetings import live
 from actionset.meetings.models import Attendance, Meeting
 from actionset.programmes.models import Enrolment
-from actionset.room import actions, airtime, contract, incident, review, wial
+from actionset.room import actions, airtime, contract, incident, review, trios, wial
 from actionset.room.models import Action, ConsensusStatement
 from conftest import Cast
 
@@ -83,6 +83,8 @@ WRITES: dict[str, Callable[[Meeting, Enrolment], Any]] = {
         meeting=m, enrolment=e, rating=6, doing_well="Pace", do_better=""
     ),
     "learning reflection": lambda m, e: wial.reflection_save(meeting=m, enrolment=e, text="I rush"),
+    "trios": lambda m, e: trios.trios_save(meeting=m, placement={e.pk: 1}),
+    "trio notes": lambda m, e: trios.notes_save(meeting=m, trio=1, version=1, text="Pilot"),
     "consensus statement": lambda m, e: airtime.statement_save(meeting=m, author=e, text="The rota"),
     "verdict": _verdict,
     "process review": lambda m, e: review.review_save(meeting=m, enrolment=e, rating=8, helped="Pace", differently=""),

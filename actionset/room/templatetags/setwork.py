@@ -10,7 +10,7 @@ from django import template
 from actionset.core.access import actor_for, can
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment, Method
-from actionset.room import actions, airtime, contract, incident, review, wial
+from actionset.room import actions, airtime, contract, incident, review, trios, wial
 from actionset.room.models import (
     Action,
     AirtimeBid,
@@ -18,6 +18,7 @@ from actionset.room.models import (
     ConsensusStatement,
     LearningReflection,
     ProcessReview,
+    TrioNotes,
 )
 from actionset.sets.models import SharingRule
 
@@ -123,6 +124,33 @@ def setwork_panel(
         by_member = {r.enrolment_id: r for r in reflections}
         data["who"] = [(m, by_member.get(m.pk)) for m in learning_set.active_members()]
         data["unanswered"] = [m for m, r in data["who"] if r is None]
+    elif kind == "round":
+        run = getattr(meeting, "run", None)
+        round_ = run.round if run is not None else 1
+        groups = trios.trios_for(meeting)
+        own = next((t for t in groups if viewer and any(m.pk == viewer.pk for m in t.members)), None)
+        data["round"] = round_
+        data["rounds"] = max((len(t.members) for t in groups), default=1)
+        trio_notes = {n.trio: n for n in TrioNotes.objects.filter(meeting=meeting)}
+        shown = groups if is_facilitator else ([own] if own else [])
+        client_actions: dict[int, list[Action]] = {}
+        for action in Action.objects.filter(meeting=meeting).select_related("recorded_by").order_by("created_at"):
+            client_actions.setdefault(action.owner_id, []).append(action)
+        data["trios"] = [
+            {
+                "trio": t,
+                "client": t.client(round_),
+                "mine": own is not None and t.number == own.number,
+                "notes": trio_notes.get(t.number) or TrioNotes(meeting=meeting, trio=t.number),
+                "actions": [a for m in t.members for a in client_actions.get(m.pk, [])],
+            }
+            for t in shown
+        ]
+        data["others"] = [t for t in groups if own is None or t.number != own.number] if not is_facilitator else []
+        if is_facilitator:
+            placed = {m.pk: t.number for t in groups for m in t.members}
+            data["placement"] = [(m, placed.get(m.pk, 0)) for m in learning_set.active_members()]
+            data["choices"] = range(1, len(groups) + 2)
     elif kind == "review":
         data["mine"] = ProcessReview.objects.filter(meeting=meeting, enrolment=viewer).first() if viewer else None
         reviews = list(ProcessReview.objects.filter(meeting=meeting))
