@@ -150,8 +150,13 @@ def _rhythm(state: live.LiveState) -> list[dict[str, Any]]:
     )
     total, start, parts = sum(phase.rhythm), 0.0, []
     elapsed = state.elapsed_seconds
+    # Scaled to the round's length on the run sheet: five more minutes lengthen the last part, where the client says
+    # what was useful, rather than moving the moment the client turns their back.
+    extension = state.run.extension_seconds if state.run is not None else 0
     for index, minutes in enumerate(phase.rhythm):
-        length = state.allotted_seconds * minutes / total
+        length = (state.allotted_seconds - extension) * minutes / total
+        if index == len(phase.rhythm) - 1:
+            length += extension
         parts.append(
             {
                 "label": labels[index] if index < len(labels) else "",

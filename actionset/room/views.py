@@ -365,7 +365,15 @@ def work(request: Request, meeting: Meeting) -> HttpResponse:
     context = _panel_context(request, meeting)
     context["learning_set"] = meeting.learning_set
     context["presenters"] = airtime.presenter_order(meeting)
-    context["is_wial"] = meeting.learning_set.programme.method == "wial"
+    context["method"] = method = meeting.learning_set.programme.method
+    context["is_wial"] = method == "wial"
+    if method == "incident":
+        # Whoever gave a case at this meeting (noted in the room), or the case-giver named in the live meeting.
+        givers = [n.presenter for n in AirtimeNotes.objects.filter(meeting=meeting).select_related("presenter__person")]
+        current = airtime.current_presenter(meeting)
+        if current is not None and current.pk not in {g.pk for g in givers}:
+            givers.append(current)
+        context["case_givers"] = givers
     context["meetings"] = list(meeting.learning_set.meetings.order_by("number"))
     return render(request, "setwork/work.html", context)
 

@@ -150,6 +150,7 @@ def setwork_panel(
         if is_facilitator:
             placed = {m.pk: t.number for t in groups for m in t.members}
             data["placement"] = [(m, placed.get(m.pk, 0)) for m in learning_set.active_members()]
+            data["left_out"] = [m for m, trio in data["placement"] if not trio]
             data["choices"] = range(1, len(groups) + 2)
     elif kind == "review":
         data["mine"] = ProcessReview.objects.filter(meeting=meeting, enrolment=viewer).first() if viewer else None

@@ -134,3 +134,20 @@ def test_the_case_giver_sees_that_they_listen_during_the_takes(programme_world: 
     assert "You listen." in page
     assert "Give my take" not in page
     assert "What did I miss?" in page
+
+
+def test_the_meeting_s_record_shows_each_case_with_its_takes_and_response(programme_world: Cast) -> None:
+    cast = programme_world
+    assert cast.meeting is not None
+    assert cast.programme is not None
+    cast.programme.method = "incident"
+    cast.programme.save(update_fields=["method"])
+    giver = other_member(cast)
+    airtime.notes_save(notes=airtime.notes_for(cast.meeting, giver), version=1, issue="A complaint", insights="Listen")
+    cast.client("a_participant").post(_url("take", cast), {"presenter": str(giver.public_id), "text": "Two gaps."})
+    page = cast.client("a_participant").get(reverse("setwork:work", kwargs={"meeting": cast.meeting.public_id}))
+    html = page.content.decode()
+    assert f'id="panel-case-{giver.pk}"' in html
+    assert "Two gaps." in html
+    assert f'id="panel-response-{giver.pk}"' in html
+    assert 'id="panel-bids"' not in html

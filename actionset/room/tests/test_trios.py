@@ -112,3 +112,24 @@ def test_the_live_round_shows_each_member_their_trio_its_client_and_the_rhythm(p
     assert 'id="presenter-choice"' not in facilitator_page
     live.live_round(actor=cast.users["facilitator"], meeting=cast.meeting, version=run.version)
     assert "Round 2 of 4" in cast.client("a_participant").get(url).content.decode()
+
+
+def test_the_meeting_s_record_shows_the_trios(programme_world: Cast) -> None:
+    cast = programme_world
+    assert cast.meeting is not None
+    assert cast.programme is not None
+    cast.programme.method = "troika"
+    cast.programme.save(update_fields=["method"])
+    html = cast.client("a_participant").get(reverse("setwork:work", kwargs={"meeting": cast.meeting.public_id}))
+    assert "Your trio (1)" in html.content.decode()
+
+
+def test_five_more_minutes_lengthen_the_last_part_of_the_rhythm_not_the_turn(programme_world: Cast) -> None:
+    cast = programme_world
+    assert cast.meeting is not None
+    run = _in_round(cast)
+    live.live_extend(actor=cast.users["facilitator"], meeting=cast.meeting, version=run.version)
+    from actionset.meetings.live_views import _rhythm
+
+    parts = _rhythm(live.live_state(cast.meeting))
+    assert [(p["start"], p["end"]) for p in parts] == [(0, 120), (120, 480), (480, 900)]

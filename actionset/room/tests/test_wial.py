@@ -113,3 +113,15 @@ def test_in_the_questions_phase_a_label_is_seen_by_its_asker_and_the_facilitator
         .content.decode()
     )
     assert "coach-label" in facilitator_page
+
+
+def test_the_meeting_s_record_shows_the_coach_answers_and_reflections(programme_world: Cast) -> None:
+    cast = programme_world
+    assert cast.meeting is not None
+    assert cast.programme is not None
+    cast.programme.method = "wial"
+    cast.programme.save(update_fields=["method"])
+    cast.client("a_participant").post(_url("reflection", cast), {"text": "I rush to solutions."})
+    html = cast.client("facilitator").get(reverse("setwork:work", kwargs={"meeting": cast.meeting.public_id})).content
+    assert b'id="panel-coach"' in html
+    assert b"I rush to solutions." in html
