@@ -13,6 +13,7 @@ from actionset.core.models import AuditEvent
 from actionset.meetings import live
 from actionset.meetings.models import Attendance, Meeting, MeetingRun, PresenterTurn
 from actionset.programmes.models import Enrolment
+from actionset.room.models import Action
 from conftest import Cast
 
 
@@ -265,8 +266,6 @@ def test_the_run_sheet_stores_only_departures_from_the_defaults(world: Cast) -> 
 def test_every_method_s_progress_round_shows_each_member_their_earlier_actions(
     world: Cast, client: Any, method: str
 ) -> None:
-    from actionset.room.models import Action
-
     meeting = _meeting(world)
     member = meeting.learning_set.member_enrolment(world.users["a_participant"])
     assert member is not None

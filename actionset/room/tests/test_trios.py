@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from actionset.meetings import live
+from actionset.meetings.live_views import _rhythm
 from actionset.meetings.models import MeetingRun
 from actionset.room import trios
 from actionset.room.models import TrioNotes, TrioPlace
@@ -129,7 +130,5 @@ def test_five_more_minutes_lengthen_the_last_part_of_the_rhythm_not_the_turn(pro
     assert cast.meeting is not None
     run = _in_round(cast)
     live.live_extend(actor=cast.users["facilitator"], meeting=cast.meeting, version=run.version)
-    from actionset.meetings.live_views import _rhythm
-
     parts = _rhythm(live.live_state(cast.meeting))
     assert [(p["start"], p["end"]) for p in parts] == [(0, 120), (120, 480), (480, 900)]
