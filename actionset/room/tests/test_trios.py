@@ -132,3 +132,17 @@ def test_five_more_minutes_lengthen_the_last_part_of_the_rhythm_not_the_turn(pro
     live.live_extend(actor=cast.users["facilitator"], meeting=cast.meeting, version=run.version)
     parts = _rhythm(live.live_state(cast.meeting))
     assert [(p["start"], p["end"]) for p in parts] == [(0, 120), (120, 480), (480, 900)]
+
+
+def test_the_room_display_shows_the_round_and_the_turn_your_back_cue(programme_world: Cast) -> None:
+    cast = programme_world
+    assert cast.meeting is not None
+    run = _in_round(cast)
+    url = reverse("live:display", kwargs={"meeting": cast.meeting.public_id})
+    page = cast.client("a_participant").get(url).content.decode()
+    assert "Round 1 of 4" in page
+    assert "Clients: turn your back now" in page
+    assert "data-turn-cue hidden" in page
+    MeetingRun.objects.filter(pk=run.pk).update(phase_started_at=run.phase_started_at - dt.timedelta(minutes=3))
+    page = cast.client("a_participant").get(url).content.decode()
+    assert "data-turn-cue>" in page
