@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from actionset.room.models import Action, AirtimeNotes, ConsensusStatement, ContractProposal
+from actionset.room.models import Action, AirtimeNotes, ConsensusStatement, ContractProposal, TrioNotes
 from conftest import Cast
 from tests.factories import MeetingFactory
 from tests.matrix import DENY, DONE, HIDE, LOGIN, OK, Case, expect
@@ -68,6 +68,20 @@ def statement(cast: Cast) -> dict[str, Any]:
     return {"statement": made.pk, "verdict": "close"}
 
 
+def case_of_another(cast: Cast) -> dict[str, Any]:
+    """A take on another member's case (the case-giver listens, so the cast's member is not its case-giver)."""
+    assert cast.learning_set is not None
+    giver = cast.learning_set.memberships.exclude(enrolment=member(cast)).first()
+    assert giver is not None
+    return {"presenter": giver.enrolment.public_id, "text": "It sounds like two problems."}
+
+
+def trio_notes(cast: Cast) -> dict[str, Any]:
+    """The current version of trio 1's notes, so that each role's save is a fresh edit rather than a stale one."""
+    notes = TrioNotes.objects.filter(meeting=cast.meeting, trio=1).first()
+    return {"trio": 1, "version": notes.version if notes else 1, "text": "Try a pilot"}
+
+
 def fresh_proposal(cast: Cast) -> dict[str, Any]:
     """Another member's open proposal to change the ground rules, one for each request, so that one role's answer
     does not decide it for the next."""
@@ -109,6 +123,20 @@ CASES: dict[str, Case] = {
     "setwork:airtime_notes": Case("post", meeting, set_content(DONE), data=presenter),
     "setwork:question": Case("post", meeting, set_content(DONE), data=presenter),
     "setwork:action_add": Case("post", meeting, set_content(DONE), data=presenter),
+    # A take is a member's own: the facilitator names the member they record it for (not here), so is refused.
+    "setwork:take": Case("post", meeting, set_content(DONE, facilitator=DENY), data=case_of_another),
+    # Answers to the coach and learning reflections are each member's own; the facilitator records them only for a
+    # member named in the form.
+    "setwork:coach_answer": Case(
+        "post", meeting, set_content(DONE, facilitator=DENY), data=lambda c: {"rating": 7, "doing_well": "Pace"}
+    ),
+    "setwork:reflection": Case(
+        "post", meeting, set_content(DONE, facilitator=DENY), data=lambda c: {"text": "I rush to solutions."}
+    ),
+    # Trios are the facilitator's to arrange; a trio's notes are its members' (the cast's member is in trio 1 of the
+    # set's split) and the facilitator's.
+    "setwork:trios": Case("post", meeting, set_content(DONE, member_outcome=DENY)),
+    "setwork:trio_notes": Case("post", meeting, set_content(DONE), data=trio_notes),
     "setwork:consensus": Case(
         "post", meeting, set_content(DONE, facilitator=DENY), data=lambda c: {"text": "Who decides?"}
     ),

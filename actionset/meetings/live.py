@@ -223,6 +223,11 @@ presenter_order_source: Callable[[Meeting], Sequence[Enrolment]] | None = None
 presenter_minutes_source: Callable[[Meeting, Enrolment], int | None] | None = None
 
 
+#: How many rounds a phase run in rounds has (Troika: the size of the largest trio or quad the set is split into).
+#: The groups are the room's, so the room's AppConfig.ready() fills it in, like `presenter_order_source`.
+rounds_source: Callable[[Meeting], int] | None = None
+
+
 def presenter_choices(meeting: Meeting) -> list[Enrolment]:
     """Members in the order the facilitator will hand them airtime.
 
@@ -473,6 +478,7 @@ def _move(run: MeetingRun, sheet: list[Phase], to: int, meeting: Meeting, now: d
     leaving = sheet[run.phase_index]
     _close_turn(meeting, now)
     run.phase_index = to
+    run.round = 1
     # A per-presenter phase hands airtime round; once it is over, nobody holds it. In a single-problem
     # method the presenter keeps the set's attention from phase to phase.
     if leaving.per_presenter:
@@ -529,6 +535,24 @@ def live_presenter(*, actor: User, meeting: Meeting, version: int, presenter: En
             _restart_clock(run, now)
             run.airtime_seconds = _bid_seconds(meeting, presenter)
         _open_turn(run, phase, now)
+        return _save(run)
+
+
+def rounds_in(meeting: Meeting) -> int:
+    """How many rounds a phase run in rounds has: one for each member of the largest group (`rounds_source`)."""
+    return rounds_source(meeting) if rounds_source is not None else 3
+
+
+def live_round(*, actor: User, meeting: Meeting, version: int) -> MeetingRun:
+    """The next round of a phase run in rounds (Troika): each group's next member is its client; the clock restarts."""
+    with transaction.atomic():
+        run, sheet = _locked_run(meeting, version)
+        if not sheet[run.phase_index].in_rounds:
+            raise LiveError(_("This phase is not run in rounds."))
+        if run.round >= rounds_in(meeting):
+            raise LiveError(_("Every member has had their round. Move on when the set is ready."))
+        run.round += 1
+        _restart_clock(run, timezone.now())
         return _save(run)
 
 
@@ -595,6 +619,7 @@ COMMANDS: dict[str, Callable[..., MeetingRun]] = {
     "pause": live_pause,
     "resume": live_resume,
     "extend": live_extend,
+    "round": live_round,
 }
 
 

@@ -58,16 +58,11 @@ def _is_facilitator(request: HttpRequest, meeting: Meeting) -> bool:
     return can(actor_for(request), "meeting.facilitate", meeting)
 
 
-#: Kinds of phase that share another kind's panel: whoever holds the set's time (a presenter, a case-giver, a
-#: Troika client) has the airtime panel, where the set notes the issue, the questions asked and the actions named.
+#: Kinds of phase that share another kind's panel: WIAL's presentation is a presenter's airtime (the problem noted,
+#: questions, actions), and the incident method's clarifying questions are noted like WIAL's questions.
 PANEL_OF_KIND = {
     "presentation": "airtime",
-    "questions": "airtime",
-    "case": "airtime",
-    "clarifying": "airtime",
-    "takes": "airtime",
-    "response": "airtime",
-    "round": "airtime",
+    "clarifying": "questions",
 }
 
 
@@ -89,7 +84,7 @@ def _panel_key(state: live.LiveState, room: str) -> str:
     run = state.run
     if run is None or run.is_ended:
         return f"none-{room}"
-    return f"{run.phase_index}-{run.presenter_id or 0}-{room}"
+    return f"{run.phase_index}-{run.presenter_id or 0}-{run.round}-{room}"
 
 
 def _etag(request: HttpRequest, meeting: Meeting, version: str, view: str) -> str:
@@ -140,6 +135,40 @@ def _meeting_clock(state: live.LiveState) -> SafeString | None:
         )
     # The sentence is escaped before the (already escaped) time is put in it, so a translation cannot inject markup.
     return mark_safe(escape(text) % {"count": count, "time": time})
+
+
+def _rhythm(state: live.LiveState) -> list[dict[str, Any]]:
+    """The parts of a round with a rhythm (Troika's 2/6/2), scaled to the round's length, with the one the room is in
+    now marked: live.js moves the mark as the clock runs, and a redraw puts it right again."""
+    phase = state.phase
+    if phase is None or not phase.rhythm:
+        return []
+    labels = (
+        _("The client states their challenge and question"),
+        _("Turn your back: the consultants talk, the client listens"),
+        _("Turn back: the client says what was useful"),
+    )
+    total, start, parts = sum(phase.rhythm), 0.0, []
+    elapsed = state.elapsed_seconds
+    # Scaled to the round's length on the run sheet: five more minutes lengthen the last part, where the client says
+    # what was useful, rather than moving the moment the client turns their back.
+    extension = state.run.extension_seconds if state.run is not None else 0
+    for index, minutes in enumerate(phase.rhythm):
+        length = (state.allotted_seconds - extension) * minutes / total
+        if index == len(phase.rhythm) - 1:
+            length += extension
+        parts.append(
+            {
+                "label": labels[index] if index < len(labels) else "",
+                "minutes": round(length / 60),
+                "start": round(start),
+                "end": round(start + length),
+                "current": start <= elapsed < start + length or (index == len(phase.rhythm) - 1 and elapsed >= start),
+                "turn_back": index == 1,
+            }
+        )
+        start += length
+    return parts
 
 
 def _clock(seconds: int) -> str:
@@ -194,6 +223,8 @@ def _state_context(
         "meeting_ends_ms": round(state.meeting_ends_at.timestamp() * 1000),
         "undo_until_ms": round(state.undo_until.timestamp() * 1000) if state.undo_until else "",
         "bid_minutes": _bid_minutes(state),
+        "rhythm": _rhythm(state),
+        "rounds": live.rounds_in(meeting) if state.phase is not None and state.phase.in_rounds else 0,
     }
 
 

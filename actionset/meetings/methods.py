@@ -51,6 +51,12 @@ class Phase:
     #: Repeats for each presenter: the clock restarts when the facilitator hands airtime to the next one.
     per_presenter: bool = False
     skippable: bool = True
+    #: Runs as numbered rounds, each with the clock restarted (Troika: in round n, each trio's n-th member is its
+    #: client), rather than handing the set's time to one presenter after another.
+    in_rounds: bool = False
+    #: How the round's time divides, in minutes at the default length (Troika's 2/6/2): the live page shows which
+    #: part the room is in, scaled to the round's actual length.
+    rhythm: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -63,6 +69,19 @@ class Phase:
     @property
     def gives_airtime(self) -> bool:
         return self.kind in AIRTIME_KINDS
+
+
+def _progress(minutes: int) -> Phase:
+    """The progress round every method has: actions come back whatever the method, until done or dropped."""
+    return Phase(
+        "progress",
+        "progress",
+        "Progress round",
+        minutes,
+        "Each member reports on the actions they took away from earlier meetings: what they did, what they did "
+        "not, and what they learned either way. Keep it to reporting; anything that needs the set's time can be "
+        "brought as today's problem or case.",
+    )
 
 
 UK = (
@@ -126,6 +145,7 @@ WIAL = (
         "step in whenever there is a chance to learn.",
         skippable=False,
     ),
+    _progress(10),
     Phase(
         "presentation",
         "presentation",
@@ -177,6 +197,7 @@ WIAL = (
 )
 
 INCIDENT = (
+    _progress(10),
     Phase(
         "case",
         "case",
@@ -221,17 +242,20 @@ TROIKA = (
         "checkin",
         "Check-in",
         3,
-        "A quick word from each of the three on how they are arriving. Agree who brings a challenge first.",
+        "A quick word from each member on how they are arriving. The set splits into trios for the rounds.",
     ),
+    _progress(10),
     Phase(
         "round",
         "round",
         "Consulting round",
         10,
-        "The client states their challenge and question (two minutes), then turns away while the two "
-        "consultants talk about it together (six minutes); the client turns back and says what was useful "
-        "(two minutes). Each of the three takes a turn as client.",
-        per_presenter=True,
+        "Every trio works at once. In each round one member of each trio is the client: they state their "
+        "challenge and question (two minutes), then turn their back while the two consultants talk about it "
+        "together (six minutes); the client turns back and says what was useful and what they will do (two "
+        "minutes). Start the next round when the trios are ready, until each member has been the client once.",
+        in_rounds=True,
+        rhythm=(2, 6, 2),
     ),
     Phase(
         "checkout",

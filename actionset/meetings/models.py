@@ -155,6 +155,8 @@ class MeetingRun(models.Model):
     #: Seconds the current phase has spent paused, not counting a pause still going on.
     paused_seconds = models.PositiveIntegerField(default=0)
     extension_seconds = models.PositiveIntegerField(default=0)
+    #: In a phase run as rounds (Troika's trios), which round the room is in: 1 at the start of every phase.
+    round = models.PositiveSmallIntegerField(default=1)
     #: The current presenter's airtime as they bid for it; None uses the run sheet's minutes.
     airtime_seconds = models.PositiveIntegerField(null=True, blank=True)
     started_at = models.DateTimeField()

@@ -102,11 +102,23 @@ def notes_for(meeting: Meeting, presenter: Enrolment) -> AirtimeNotes:
     return notes
 
 
-def notes_save(*, notes: AirtimeNotes, version: int, issue: str, insights: str) -> AirtimeNotes:
+def notes_save(
+    *,
+    notes: AirtimeNotes,
+    version: int,
+    issue: str | None = None,
+    insights: str | None = None,
+    question: str | None = None,
+) -> AirtimeNotes:
+    """Save what a form sent (None leaves a field as it is: the incident method's response panel sends only what the
+    case-giver now sees), if nobody else has saved since `version`; else `StaleEdit`."""
+    fields = {
+        name: value
+        for name, value in (("issue", issue), ("insights", insights), ("question", question))
+        if value is not None
+    }
     with transaction.atomic():
-        updated = AirtimeNotes.objects.filter(pk=notes.pk, version=version).update(
-            issue=issue, insights=insights, version=F("version") + 1
-        )
+        updated = AirtimeNotes.objects.filter(pk=notes.pk, version=version).update(**fields, version=F("version") + 1)
         notes.refresh_from_db()
         if not updated:
             raise StaleEdit(notes)

@@ -17,8 +17,10 @@ class RoomConfig(AppConfig):
         from actionset.meetings import live
         from actionset.room import demo
         from actionset.room.airtime import bid_minutes, presenter_order
+        from actionset.room.trios import rounds
 
         live.presenter_order_source = presenter_order
         live.presenter_minutes_source = bid_minutes
+        live.rounds_source = rounds
         # What this app adds to the demo world (see actionset.core.extensions).
         extensions.contribute("room", demo=demo.seed)

@@ -246,6 +246,8 @@ class AirtimeNotes(models.Model):
     meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="airtime_notes")
     presenter = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="airtime_notes")
     issue = models.CharField(max_length=300, blank=True)
+    #: The incident method's case-giver's question about their case: what they want the set's takes to help with.
+    question = models.CharField(max_length=300, blank=True)
     insights = models.TextField(blank=True)
     #: Minutes given, when the live meeting's own record of turns is not there to say.
     minutes = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -319,3 +321,102 @@ class ProcessReview(models.Model):
 
     def __str__(self) -> str:
         return f"Process review {self.pk}"
+
+
+class RecordedForMember(models.Model):
+    """Something a member contributes that the facilitator may write down for a member without a device."""
+
+    #: The facilitator who wrote this down for a member without a device; None when the member did it themself.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: Kept apart from `recorded_by`, so the record still says it was written for the member if that login goes.
+    recorded_for_member = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class CaseTake(RecordedForMember):
+    """The incident method: one member's take on the case-giver's case, said in turn while the case-giver listens."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="case_takes")
+    case_giver = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "case_giver", "author"], name="one_take_per_member_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"Take {self.pk}"
+
+
+class CoachAnswer(RecordedForMember):
+    """WIAL's coach intervention: one member's answers to "How are we doing as a team, 1 to 10? What are we doing
+    well? What could we do better?" Read back to the room without names, like a process review."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="coach_answers")
+    enrolment = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="+")
+    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(10)])
+    doing_well = models.TextField(blank=True)
+    do_better = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "enrolment"], name="one_coach_answer_per_member")]
+
+    def __str__(self) -> str:
+        return f"Coach answer {self.pk}"
+
+
+class LearningReflection(RecordedForMember):
+    """WIAL's closing learning reflection: what one member learned about themselves, the set and the problem, and
+    how they will apply it. Read back to the set without names, like a process review."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="learning_reflections")
+    enrolment = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "enrolment"], name="one_reflection_per_member")]
+
+    def __str__(self) -> str:
+        return f"Learning reflection {self.pk}"
+
+
+class TrioPlace(models.Model):
+    """Troika consulting: a member's place in one of the meeting's trios. In round n each trio's member at seat n is
+    its client. Stored once the facilitator adjusts the trios; until then the set is split by `room.trios.split`."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="trio_places")
+    enrolment = models.ForeignKey("programmes.Enrolment", on_delete=models.CASCADE, related_name="+")
+    trio = models.PositiveSmallIntegerField()
+    seat = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["trio", "seat"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "enrolment"], name="one_trio_place_per_member")]
+
+    def __str__(self) -> str:
+        return f"Trio place {self.pk}"
+
+
+class TrioNotes(models.Model):
+    """What one trio noted in its rounds. `version` guards against two of its members overwriting each other."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="trio_notes")
+    trio = models.PositiveSmallIntegerField()
+    text = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "trio notes"
+        constraints = [models.UniqueConstraint(fields=["meeting", "trio"], name="one_notes_per_trio")]
+
+    def __str__(self) -> str:
+        return f"Trio notes {self.pk}"

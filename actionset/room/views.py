@@ -24,7 +24,7 @@ from actionset.accounts.models import User
 from actionset.core.access import access, actor_for, can
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment
-from actionset.room import actions, airtime, contract, review
+from actionset.room import actions, airtime, contract, incident, review, trios, wial
 from actionset.room.models import (
     Action,
     AirtimeBid,
@@ -36,7 +36,22 @@ from actionset.room.models import (
 from actionset.sets.models import LearningSet, SharingRule
 from actionset.sets.views import set_from_url
 
-PANELS = ("ground_rules", "progress", "bids", "airtime", "actions", "consensus", "review")
+PANELS = (
+    "ground_rules",
+    "progress",
+    "bids",
+    "airtime",
+    "actions",
+    "consensus",
+    "review",
+    "case",
+    "questions",
+    "takes",
+    "response",
+    "coach",
+    "reflection",
+    "round",
+)
 
 
 def meeting_from_url(*, meeting: UUID) -> Meeting:
@@ -69,7 +84,32 @@ class BidForm(forms.Form):
 class NotesForm(forms.Form):
     version = forms.IntegerField(min_value=1)
     issue = forms.CharField(required=False, max_length=300)
+    question = forms.CharField(required=False, max_length=300)
     insights = forms.CharField(required=False, max_length=10_000)
+
+    def sent(self, name: str) -> str | None:
+        """A field's value if the form had it, else None: each panel sends only the notes it shows."""
+        return self.cleaned_data[name] if name in self.data else None
+
+
+class CoachAnswerForm(forms.Form):
+    rating = forms.IntegerField(min_value=1, max_value=10)
+    doing_well = forms.CharField(required=False, max_length=5000)
+    do_better = forms.CharField(required=False, max_length=5000)
+
+
+class ReflectionForm(forms.Form):
+    text = forms.CharField(max_length=10_000)
+
+
+class TrioNotesForm(forms.Form):
+    trio = forms.IntegerField(min_value=1, max_value=99)
+    version = forms.IntegerField(min_value=1)
+    text = forms.CharField(required=False, strip=False, max_length=20_000)
+
+
+class TakeForm(forms.Form):
+    text = forms.CharField(max_length=5000)
 
 
 class TextForm(forms.Form):
@@ -325,7 +365,15 @@ def work(request: Request, meeting: Meeting) -> HttpResponse:
     context = _panel_context(request, meeting)
     context["learning_set"] = meeting.learning_set
     context["presenters"] = airtime.presenter_order(meeting)
-    context["is_wial"] = meeting.learning_set.programme.method == "wial"
+    context["method"] = method = meeting.learning_set.programme.method
+    context["is_wial"] = method == "wial"
+    if method == "incident":
+        # Whoever gave a case at this meeting (noted in the room), or the case-giver named in the live meeting.
+        givers = [n.presenter for n in AirtimeNotes.objects.filter(meeting=meeting).select_related("presenter__person")]
+        current = airtime.current_presenter(meeting)
+        if current is not None and current.pk not in {g.pk for g in givers}:
+            givers.append(current)
+        context["case_givers"] = givers
     context["meetings"] = list(meeting.learning_set.meetings.order_by("number"))
     return render(request, "setwork/work.html", context)
 
@@ -400,8 +448,9 @@ def airtime_notes(request: Request, meeting: Meeting) -> HttpResponse:
         airtime.notes_save(
             notes=notes,
             version=form.cleaned_data["version"],
-            issue=form.cleaned_data["issue"],
-            insights=form.cleaned_data["insights"],
+            issue=form.sent("issue"),
+            insights=form.sent("insights"),
+            question=form.sent("question"),
         )
     except airtime.StaleEdit as stale:
         return _notes_conflict(request, meeting, presenter, stale.current, form)
@@ -415,10 +464,12 @@ def _notes_conflict(
         request,
         meeting,
         presenter=presenter,
-        notes_conflict={"issue": form.cleaned_data["issue"], "insights": form.cleaned_data["insights"]},
+        notes_conflict={name: form.cleaned_data[name] for name in ("issue", "question", "insights")},
     )
     if request.htmx:
-        return render(request, "meetings/panels/airtime.html", context, status=409)
+        panel = request.POST.get("panel", "")
+        panel = panel if panel in ("case", "response") else "airtime"
+        return render(request, f"meetings/panels/{panel}.html", context, status=409)
     context["learning_set"] = meeting.learning_set
     return render(request, "setwork/notes_conflict.html", context, status=409)
 
@@ -458,6 +509,106 @@ def action_add(request: Request, meeting: Meeting) -> HttpResponse:
     return _back(
         request, meeting, f"Action added for {presenter.person.name}.", presenter=presenter, also=("airtime", "actions")
     )
+
+
+@require_POST
+@access("meeting.content", load=meeting_from_url)
+def take(request: Request, meeting: Meeting) -> HttpResponse:
+    """A member's take on the case, or the facilitator's record of one for a member without a device."""
+    author, recorded_by = _for_member(request, meeting)
+    case_giver = _presenter(request, meeting)
+    form = TakeForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, meeting, form)
+    try:
+        incident.take_save(
+            meeting=meeting,
+            case_giver=case_giver,
+            author=author,
+            text=form.cleaned_data["text"],
+            recorded_by=recorded_by,
+        )
+    except incident.CaseGiverListens:
+        raise PermissionDenied("The case-giver listens to the takes on their case.") from None
+    if recorded_by is not None:
+        message = _("Take recorded for %(name)s.") % {"name": author.person.name}
+    else:
+        message = _("Your take is in.")
+    return _back(request, meeting, message, presenter=case_giver)
+
+
+def _said_for(author: Enrolment, recorded_by: User | None, own: str) -> str:
+    if recorded_by is not None:
+        return _("Recorded for %(name)s.") % {"name": author.person.name}
+    return own
+
+
+@require_POST
+@access("meeting.content", load=meeting_from_url)
+def coach_answer(request: Request, meeting: Meeting) -> HttpResponse:
+    """A member's answers to the coach's intervention, or the facilitator's record of them for a member."""
+    enrolment, recorded_by = _for_member(request, meeting)
+    form = CoachAnswerForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, meeting, form)
+    wial.coach_answer_save(meeting=meeting, enrolment=enrolment, recorded_by=recorded_by, **form.cleaned_data)
+    return _back(request, meeting, _said_for(enrolment, recorded_by, _("Thank you: your answers are in.")))
+
+
+@require_POST
+@access("meeting.content", load=meeting_from_url)
+def reflection(request: Request, meeting: Meeting) -> HttpResponse:
+    """A member's learning reflection, or the facilitator's record of it for a member without a device."""
+    enrolment, recorded_by = _for_member(request, meeting)
+    form = ReflectionForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, meeting, form)
+    wial.reflection_save(meeting=meeting, enrolment=enrolment, text=form.cleaned_data["text"], recorded_by=recorded_by)
+    return _back(request, meeting, _said_for(enrolment, recorded_by, _("Your reflection is saved.")))
+
+
+@require_POST
+@access("meeting.facilitate", load=meeting_from_url)
+def trios_arrange(request: Request, meeting: Meeting) -> HttpResponse:
+    """The facilitator's trios: a trio number for each member (none: not in a trio today)."""
+    placement: dict[int, int] = {}
+    for enrolment in meeting.learning_set.active_members():
+        raw = request.POST.get(f"trio-{enrolment.public_id}", "").strip()
+        placement[enrolment.pk] = int(raw) if raw.isdigit() and int(raw) < 100 else 0
+    trios.trios_save(meeting=meeting, placement=placement)
+    return _back(request, meeting, _("The trios are set."))
+
+
+@require_POST
+@access("meeting.content", load=meeting_from_url)
+def trio_notes(request: Request, meeting: Meeting) -> HttpResponse:
+    """A trio's notes: written by its own members, or by the facilitator for any trio."""
+    form = TrioNotesForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, meeting, form)
+    number = form.cleaned_data["trio"]
+    if not can(actor_for(request), "meeting.facilitate", meeting):
+        own = trios.trio_of(meeting, _member(request, meeting.learning_set))
+        if own is None or own.number != number:
+            raise PermissionDenied("A trio's notes are written by its own members.")
+    try:
+        trios.notes_save(
+            meeting=meeting, trio=number, version=form.cleaned_data["version"], text=form.cleaned_data["text"]
+        )
+    except trios.StaleTrioNotes:
+        message = _("Someone else in the trio saved the notes while you were writing: yours are kept below theirs.")
+        if request.htmx and request.POST.get("panel") == "round":
+            context = _panel_context(
+                request,
+                meeting,
+                flash_error=message,
+                trio_conflict={"trio": number, "text": form.cleaned_data["text"]},
+                next_url=request.htmx.current_url_abs_path,
+            )
+            return render(request, "meetings/panels/round.html", context, status=409)
+        messages.error(request, message)
+        return _back(request, meeting)
+    return _back(request, meeting, _("Trio notes saved."))
 
 
 @require_POST

@@ -123,7 +123,23 @@
       if (bar) bar.style.width = Math.min(100, allotted ? (100 * elapsed) / allotted : 100) + "%";
       el.classList.toggle("is-overrun", over);
       el.classList.toggle("is-ending", !over && remaining <= 60);
+      rhythm(elapsed);
     });
+  }
+
+  // A round with a rhythm (Troika's 2/6/2): mark the part the room is in, and cue the client to turn their back.
+  function rhythm(elapsed) {
+    var parts = document.querySelectorAll("[data-rhythm] li");
+    if (!parts.length) return;
+    var turned = false;
+    parts.forEach(function (li, index) {
+      var from = Number(li.dataset.from), to = Number(li.dataset.to);
+      var current = elapsed >= from && (elapsed < to || index === parts.length - 1);
+      li.classList.toggle("is-current", current);
+      if (current) li.setAttribute("aria-current", "step"); else li.removeAttribute("aria-current");
+      if (current && li.hasAttribute("data-turn-back")) turned = true;
+    });
+    document.querySelectorAll("[data-turn-cue]").forEach(function (cue) { cue.hidden = !turned; });
   }
 
   // --- the whole meeting's clock and the undo's ten minutes, both counted against the server's clock ---

@@ -183,6 +183,14 @@ class Room:
         panel.get_by_role("button", name="Save my review").click()
         self.sees(self.others(by), lambda p: p.get_by_test_id("review-count"), "1 review so far")
 
+    def fill_and_save(self, by: Any, label: str, text: str, button: str) -> None:
+        panel = by.locator("#live-panel")
+        panel.get_by_label(label).fill(text)
+        panel.get_by_role("button", name=button).click()
+
+    def everyone_else_sees(self, by: Any, text: str) -> None:
+        self.sees(self.others(by), lambda p: p.locator("#live-panel"), text)
+
     def progress(self) -> None:
         panel = self.amara.locator("#panel-progress")
         panel.get_by_label("Done", exact=True).check()
@@ -265,11 +273,16 @@ def test_a_wial_meeting_every_panel_live(room: tuple[Room, Meeting]) -> None:
         "Acknowledged",
     )
     r.next(t[1])
+    r.progress()
+    r.next(t[2])
     r.hand_over("Amara Okafor")
     r.airtime_notes(r.amara, "The rota keeps breaking")
-    r.next(t[2])
-    r.question(r.ben, "What have you tried so far?")
     r.next(t[3])
+    # The questions phase: the problem is in front of everyone, and questions noted reach every device.
+    r.sees([r.ben], lambda p: p.get_by_test_id("case-summary"), "The rota keeps breaking")
+    r.question(r.ben, "What have you tried so far?")
+    r.screenshots("wial-questions")
+    r.next(t[4])
     consensus = r.ben.locator("#panel-consensus")
     consensus.get_by_label("The real problem, as I see it").fill("Nobody owns the rota")
     consensus.get_by_role("button", name="Submit").click()
@@ -277,11 +290,34 @@ def test_a_wial_meeting_every_panel_live(room: tuple[Room, Meeting]) -> None:
     r.amara.locator("#panel-consensus").get_by_role("button", name=re.compile("^Yes")).click()
     r.sees(r.others(r.amara), lambda p: p.locator("#panel-consensus .statements .badge"), "Yes")
     r.screenshots("wial-consensus")
-    r.next(t[4])
+    r.next(t[5])
     r.action(r.amara, "Name an owner for the rota")
     r.screenshots("wial-actions")
-    r.next(t[5])
     r.next(t[6])
+    # The coach's intervention: Ben answers from his phone; the facilitator records Chloe's answers.
+    coach = r.ben.locator("#panel-coach")
+    coach.get_by_text("7", exact=True).click()
+    coach.get_by_label("What could we do better?").fill("Fewer stories, more questions")
+    coach.get_by_role("button", name="Save my answers").click()
+    r.everyone_else_sees(r.ben, "Fewer stories, more questions")
+    behalf = r.facilitator.locator("#coach-on-behalf")
+    behalf.locator("summary").click()
+    behalf.get_by_label("Member").select_option(label="Chloe Brown")
+    behalf.get_by_label("1 to 10").fill("9")
+    behalf.get_by_role("button", name="Record their answers").click()
+    r.sees([r.amara, r.ben], lambda p: p.get_by_test_id("coach-count"), "2 answers so far")
+    r.sees(
+        [r.amara, r.ben],
+        lambda p: p.get_by_test_id("answered").filter(has_text="Chloe Brown"),
+        "recorded by Fola Facilitator",
+    )
+    r.screenshots("wial-coach")
+    assert serious_accessibility_violations(r.ben) == []
+    r.next(t[7])
+    r.fill_and_save(r.amara, "My learning today", "I jump to solutions when I am anxious", "Save my reflection")
+    r.everyone_else_sees(r.amara, "I jump to solutions when I am anxious")
+    r.screenshots("wial-reflection")
+    assert serious_accessibility_violations(r.facilitator) == []
     r.end()
 
 
@@ -290,16 +326,46 @@ def test_an_incident_meeting_every_panel_live(room: tuple[Room, Meeting]) -> Non
     r, _meeting = room
     t = titles("incident")
     r.start(t[0])
-    r.hand_over("Amara Okafor")
-    r.airtime_notes(r.amara, "A complaint I handled badly")
+    r.progress()
     r.next(t[1])
-    r.question(r.ben, "When did it happen?")
+    r.hand_over("Amara Okafor")
+    panel = r.amara.locator("#live-panel")
+    panel.get_by_label("The case in a line").fill("A complaint I handled badly")
+    panel.get_by_label("The case-giver's question").fill("What did I miss?")
+    panel.get_by_role("button", name="Save the case").click()
+    for page in r.others(r.amara):
+        expect(page.locator("#live-panel").get_by_label("The case-giver's question")).to_have_value(
+            "What did I miss?", timeout=FOLLOW_MS
+        )
+    r.screenshots("incident-case")
     r.next(t[2])
-    r.question(r.facilitator, "Who else was there?")
+    r.question(r.ben, "When did it happen?")
+    r.screenshots("incident-clarifying")
     r.next(t[3])
+    # Each member's take: the case-giver listens; Ben gives his; the facilitator records Chloe's.
+    expect(r.amara.locator("#live-panel")).to_contain_text("You listen.")
+    r.fill_and_save(r.ben, re.compile("^My take"), "It sounds like a handover gap", "Give my take")
+    r.everyone_else_sees(r.ben, "It sounds like a handover gap")
+    behalf = r.facilitator.locator("#live-panel details.on-behalf")
+    behalf.locator("summary").click()
+    behalf.get_by_label("Member").select_option(label="Chloe Brown")
+    behalf.get_by_label("Their take, as they give it").fill("Ask who else saw it")
+    behalf.get_by_role("button", name="Record their take").click()
+    r.sees([r.amara, r.ben], lambda p: p.get_by_test_id("takes"), "recorded by Fola Facilitator")
+    r.screenshots("incident-takes")
+    assert serious_accessibility_violations(r.facilitator) == []
+    r.next(t[4])
+    r.fill_and_save(
+        r.amara, "What struck me, and what I take from it", "I stopped listening early", "Save the response"
+    )
+    for page in r.others(r.amara):
+        expect(page.locator("#live-panel textarea[name=insights]")).to_have_value(
+            "I stopped listening early", timeout=FOLLOW_MS
+        )
     r.action(r.amara, "Call the customer back")
     r.screenshots("incident-response")
-    r.next(t[4])
+    assert serious_accessibility_violations(r.ben) == []
+    r.next(t[5])
     r.review(r.ben)
     r.end()
 
@@ -311,14 +377,35 @@ def test_a_troika_meeting_every_panel_live(room: tuple[Room, Meeting]) -> None:
     r.start(t[0])
     r.attendance()
     r.next(t[1])
-    r.hand_over("Amara Okafor")
-    r.question(r.ben, "What would good look like?")
-    r.action(r.amara, "Try the rota for a month")
-    r.hand_over("Ben Shah")
-    r.question(r.amara, "Who decides?")
+    r.progress()
+    r.next(t[2])
+    # Three members make one trio, by name: Amara is the client in round 1, Ben in round 2.
+    r.sees(r.all, lambda p: p.get_by_test_id("live-round"), "Round 1 of 3")
+    r.sees([r.amara], lambda p: p.get_by_test_id("trio"), "Your trio (1)")
+    expect(r.amara.get_by_test_id("trio-client").locator("xpath=..")).to_contain_text("Amara Okafor")
+    expect(r.amara.locator("[data-rhythm] li.is-current")).to_contain_text("states their challenge")
+    expect(r.amara.get_by_test_id("turn-cue")).to_be_hidden()
+    panel = r.ben.locator("#live-panel")
+    panel.get_by_test_id("trio-notes").fill("Try the rota for a month")
+    panel.get_by_role("button", name="Save the notes").click()
+    for page in r.others(r.ben):
+        expect(page.get_by_test_id("trio-notes")).to_have_value("Try the rota for a month", timeout=FOLLOW_MS)
+    r.action(r.amara, "Run the rota trial in March")
+    r.screenshots("troika-round")
+    assert serious_accessibility_violations(r.ben) == []
+    r.facilitator.locator("#live-state").get_by_role("button", name="Start round 2").click()
+    r.sees(r.all, lambda p: p.get_by_test_id("live-round"), "Round 2 of 3")
+    expect(r.ben.get_by_test_id("trio-client").locator("xpath=..")).to_contain_text("Ben Shah")
     # The facilitator writes down Ben's action as he says it; the room sees who wrote it down.
     r.action(r.facilitator, "Ask the ward manager")
-    r.sees([r.amara, r.ben], lambda p: p.get_by_test_id("recorded-by"), "recorded by Fola Facilitator")
-    r.screenshots("troika-round")
-    r.next(t[2])
+    r.sees([r.amara, r.ben], lambda p: p.get_by_test_id("trio-actions"), "recorded by Fola Facilitator")
+    # The facilitator can move people between trios.
+    arrange = r.facilitator.locator("#trios-arrange")
+    arrange.locator("summary").click()
+    arrange.get_by_label("Chloe Brown").select_option(label="Not in a trio today")
+    arrange.get_by_role("button", name="Set the trios").click()
+    r.sees([r.amara, r.ben], lambda p: p.get_by_test_id("live-round"), "Round 2 of 2")
+    r.screenshots("troika-round-2")
+    assert serious_accessibility_violations(r.facilitator) == []
+    r.next(t[3])
     r.end()

@@ -6,12 +6,14 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from actionset.core.models import AuditEvent
 from actionset.meetings import live
 from actionset.meetings.models import Attendance, Meeting, MeetingRun, PresenterTurn
 from actionset.programmes.models import Enrolment
+from actionset.room.models import Action
 from conftest import Cast
 
 
@@ -170,7 +172,7 @@ def test_a_wial_meeting_cannot_end_or_skip_before_its_learning_reflection(world:
     facilitator = _facilitator(world)
     with pytest.raises(live.LiveError, match="Learning reflection"):
         live.live_end(actor=facilitator, meeting=meeting, version=run.version)
-    while run.phase_index < 5:  # the coach intervention, just before the reflection
+    while live.sheet_of(meeting, run)[run.phase_index].kind != "coach":  # just before the reflection
         run = live.live_next(actor=facilitator, meeting=meeting, version=run.version)
     with pytest.raises(live.LiveError, match="cannot be skipped"):
         live.live_skip(actor=facilitator, meeting=meeting, version=run.version)
@@ -258,3 +260,50 @@ def test_the_run_sheet_stores_only_departures_from_the_defaults(world: Cast) -> 
     assert stored == {"reflection": 25, "airtime": 35}
     with pytest.raises(live.LiveError):
         live.run_sheet_update(actor=world.users["designer"], programme=programme, minutes={"airtime": 0})
+
+
+@pytest.mark.parametrize("method", ["uk", "wial", "incident", "troika"])
+def test_every_method_s_progress_round_shows_each_member_their_earlier_actions(
+    world: Cast, client: Any, method: str
+) -> None:
+    meeting = _meeting(world)
+    member = meeting.learning_set.member_enrolment(world.users["a_participant"])
+    assert member is not None
+    earlier = Meeting.objects.create(
+        learning_set=meeting.learning_set,
+        number=meeting.number - 1,
+        starts_at=meeting.starts_at - dt.timedelta(weeks=4),
+        ends_at=meeting.ends_at - dt.timedelta(weeks=4),
+        status=Meeting.Status.HELD,
+    )
+    Action.objects.create(learning_set=meeting.learning_set, owner=member, meeting=earlier, text="Ring the night team")
+    run = _started(world, method=method)
+    while live.sheet_of(meeting, run)[run.phase_index].kind != "progress":
+        run = live.live_next(actor=_facilitator(world), meeting=meeting, version=run.version)
+    client.force_login(world.users["a_participant"])
+    page = client.get(reverse("live:live", kwargs={"meeting": meeting.public_id})).content.decode()
+    assert 'id="panel-progress"' in page
+    assert "Ring the night team" in page
+
+
+def test_a_phase_in_rounds_counts_its_rounds_and_restarts_the_clock_for_each(world: Cast) -> None:
+    meeting = _meeting(world)
+    facilitator = _facilitator(world)
+    run = _started(world, method="troika")
+    with pytest.raises(live.LiveError, match="not run in rounds"):
+        live.live_round(actor=facilitator, meeting=meeting, version=run.version)
+    while not live.sheet_of(meeting, run)[run.phase_index].in_rounds:
+        run = live.live_next(actor=facilitator, meeting=meeting, version=run.version)
+    assert run.round == 1
+    _rewind(run, 300)
+    run = live.live_round(actor=facilitator, meeting=meeting, version=run.version)
+    assert run.round == 2
+    assert live.live_state(meeting).elapsed_seconds < 60
+    for _ in range(live.rounds_in(meeting) - 2):
+        run = live.live_round(actor=facilitator, meeting=meeting, version=run.version)
+    with pytest.raises(live.LiveError, match="Every member has had their round"):
+        live.live_round(actor=facilitator, meeting=meeting, version=run.version)
+    # Back and forth again starts from the first round.
+    run = live.live_previous(actor=facilitator, meeting=meeting, version=run.version)
+    run = live.live_next(actor=facilitator, meeting=meeting, version=run.version)
+    assert run.round == 1

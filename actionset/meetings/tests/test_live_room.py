@@ -12,7 +12,7 @@ from django.urls import reverse
 from actionset.meetings import live
 from actionset.meetings.models import Attendance, Meeting
 from actionset.programmes.models import Enrolment
-from actionset.room import actions, airtime, contract, review
+from actionset.room import actions, airtime, contract, incident, review, trios, wial
 from actionset.room.models import Action, ConsensusStatement
 from conftest import Cast
 
@@ -73,6 +73,18 @@ WRITES: dict[str, Callable[[Meeting, Enrolment], Any]] = {
     "progress report": lambda m, e: actions.action_report(
         meeting=m, enrolment=e, action=_earlier_action(m, e), status="done", learning="Ask sooner"
     ),
+    "take on a case": lambda m, e: incident.take_save(
+        meeting=m,
+        case_giver=next(x for x in m.learning_set.active_members() if x.pk != e.pk),
+        author=e,
+        text="Two gaps",
+    ),
+    "coach answer": lambda m, e: wial.coach_answer_save(
+        meeting=m, enrolment=e, rating=6, doing_well="Pace", do_better=""
+    ),
+    "learning reflection": lambda m, e: wial.reflection_save(meeting=m, enrolment=e, text="I rush"),
+    "trios": lambda m, e: trios.trios_save(meeting=m, placement={e.pk: 1}),
+    "trio notes": lambda m, e: trios.notes_save(meeting=m, trio=1, version=1, text="Pilot"),
     "consensus statement": lambda m, e: airtime.statement_save(meeting=m, author=e, text="The rota"),
     "verdict": _verdict,
     "process review": lambda m, e: review.review_save(meeting=m, enrolment=e, rating=8, helped="Pace", differently=""),

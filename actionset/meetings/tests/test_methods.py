@@ -31,8 +31,19 @@ def test_the_wial_closing_reflection_can_never_be_skipped() -> None:
 
 
 def test_the_incident_method_and_troika_have_their_rounds() -> None:
-    assert [p.kind for p in phases_for("incident")][:4] == ["case", "clarifying", "takes", "response"]
-    assert any(p.per_presenter for p in phases_for("troika"))
+    assert [p.kind for p in phases_for("incident")][1:5] == ["case", "clarifying", "takes", "response"]
+    (round_,) = [p for p in phases_for("troika") if p.in_rounds]
+    assert round_.rhythm == (2, 6, 2)
+    assert sum(round_.rhythm) == round_.minutes
+
+
+@pytest.mark.parametrize("method", sorted(METHODS))
+def test_every_method_has_a_progress_round_before_anyone_presents(method: str) -> None:
+    """Actions come back whatever the method: members report on earlier ones before today's problem or case."""
+    kinds = [p.kind for p in phases_for(method)]
+    assert kinds.count("progress") == 1
+    first_presenting = min(i for i, p in enumerate(phases_for(method)) if p.gives_airtime)
+    assert kinds.index("progress") < first_presenting
 
 
 def test_an_unknown_kind_is_refused() -> None:

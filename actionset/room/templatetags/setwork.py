@@ -10,8 +10,16 @@ from django import template
 from actionset.core.access import actor_for, can
 from actionset.meetings.models import Meeting
 from actionset.programmes.models import Enrolment, Method
-from actionset.room import actions, airtime, contract, review
-from actionset.room.models import Action, AirtimeBid, ConsensusStatement, ProcessReview
+from actionset.room import actions, airtime, contract, incident, review, trios, wial
+from actionset.room.models import (
+    Action,
+    AirtimeBid,
+    CoachAnswer,
+    ConsensusStatement,
+    LearningReflection,
+    ProcessReview,
+    TrioNotes,
+)
 from actionset.sets.models import SharingRule
 
 register = template.Library()
@@ -67,7 +75,7 @@ def setwork_panel(
             .order_by("owner__person__name")
         )
         data["members"] = learning_set.active_members()
-    elif kind == "airtime":
+    elif kind in ("airtime", "case", "questions", "takes", "response"):
         presenter = presenter or airtime.current_presenter(meeting)
         data["presenter"] = presenter
         data["is_presenter"] = bool(viewer and presenter and viewer.pk == presenter.pk)
@@ -81,6 +89,13 @@ def setwork_panel(
             )
         data["presenters"] = airtime.presenter_order(meeting)
         data["members"] = learning_set.active_members()
+        if kind == "takes" and presenter is not None:
+            takes = incident.takes_for(meeting, presenter)
+            data["takes"] = takes
+            data["mine"] = next((t for t in takes if viewer and t.author_id == viewer.pk), None)
+            given = {t.author_id for t in takes}
+            # Members still to give their take, for the facilitator to record one for a member without a device.
+            data["without_take"] = [m for m in data["members"] if m.pk != presenter.pk and m.pk not in given]
     elif kind == "consensus":
         statements = list(
             ConsensusStatement.objects.filter(meeting=meeting).select_related("author__person").order_by("pk")
@@ -91,6 +106,52 @@ def setwork_panel(
         data["mine"] = next((s for s in statements if viewer and s.author_id == viewer.pk), None)
         data["may_answer"] = is_facilitator or bool(viewer and presenter and viewer.pk == presenter.pk)
         data["verdicts"] = [(v, label) for v, label in ConsensusStatement.Verdict.choices if v]
+    elif kind == "coach":
+        data["mine"] = CoachAnswer.objects.filter(meeting=meeting, enrolment=viewer).first() if viewer else None
+        data["round"] = wial.coach_round(meeting)
+        data["scale"] = range(1, 11)
+        answers = {a.enrolment_id: a for a in CoachAnswer.objects.filter(meeting=meeting).select_related("recorded_by")}
+        # Who has answered (never what): the room knows when to move on, and what the facilitator wrote down.
+        data["who"] = [(m, answers.get(m.pk)) for m in learning_set.active_members()]
+        data["unanswered"] = [m for m, a in data["who"] if a is None]
+    elif kind == "reflection":
+        reflections = list(
+            LearningReflection.objects.filter(meeting=meeting).select_related("recorded_by").order_by("pk")
+        )
+        data["mine"] = next((r for r in reflections if viewer and r.enrolment_id == viewer.pk), None)
+        # Read back without names, as a process review's answers are; who has reflected is the room's to see.
+        data["reflections"] = [r.text for r in reflections]
+        by_member = {r.enrolment_id: r for r in reflections}
+        data["who"] = [(m, by_member.get(m.pk)) for m in learning_set.active_members()]
+        data["unanswered"] = [m for m, r in data["who"] if r is None]
+    elif kind == "round":
+        run = getattr(meeting, "run", None)
+        round_ = run.round if run is not None else 1
+        groups = trios.trios_for(meeting)
+        own = next((t for t in groups if viewer and any(m.pk == viewer.pk for m in t.members)), None)
+        data["round"] = round_
+        data["rounds"] = max((len(t.members) for t in groups), default=1)
+        trio_notes = {n.trio: n for n in TrioNotes.objects.filter(meeting=meeting)}
+        shown = groups if is_facilitator else ([own] if own else [])
+        client_actions: dict[int, list[Action]] = {}
+        for action in Action.objects.filter(meeting=meeting).select_related("recorded_by").order_by("created_at"):
+            client_actions.setdefault(action.owner_id, []).append(action)
+        data["trios"] = [
+            {
+                "trio": t,
+                "client": t.client(round_),
+                "mine": own is not None and t.number == own.number,
+                "notes": trio_notes.get(t.number) or TrioNotes(meeting=meeting, trio=t.number),
+                "actions": [a for m in t.members for a in client_actions.get(m.pk, [])],
+            }
+            for t in shown
+        ]
+        data["others"] = [t for t in groups if own is None or t.number != own.number] if not is_facilitator else []
+        if is_facilitator:
+            placed = {m.pk: t.number for t in groups for m in t.members}
+            data["placement"] = [(m, placed.get(m.pk, 0)) for m in learning_set.active_members()]
+            data["left_out"] = [m for m, trio in data["placement"] if not trio]
+            data["choices"] = range(1, len(groups) + 2)
     elif kind == "review":
         data["mine"] = ProcessReview.objects.filter(meeting=meeting, enrolment=viewer).first() if viewer else None
         reviews = list(ProcessReview.objects.filter(meeting=meeting))
@@ -103,6 +164,7 @@ def setwork_panel(
         data["profile_open"] = is_facilitator or airtime.profile_is_open(meeting)
         data["my_profile"] = airtime.member_question_profile(learning_set, viewer) if viewer else None
     data["sharing_rules"] = SharingRule.choices
+    data["method"] = learning_set.programme.method
     data["is_wial"] = learning_set.programme.method == Method.WIAL
     return data
 
