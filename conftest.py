@@ -97,6 +97,16 @@ def django_db_modify_db_settings(
         DatabaseCreation.create_test_db = migrate  # type: ignore[method-assign]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None) -> Iterator[None]:
+    """pytest-django's, and before the test database is dropped, the live meetings' listener lets its connection go
+    (PostgreSQL refuses to drop a database someone is connected to)."""
+    yield
+    from actionset.meetings.events import hub
+
+    hub.stop()
+
+
 @contextmanager
 def _exclusive(lock: Path) -> Iterator[None]:
     with lock.open("a") as handle:

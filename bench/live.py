@@ -32,6 +32,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import math
 import os
@@ -46,12 +47,13 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from web import _children, _clean_up, database, gunicorn, manage, percentile, production_env
+from web import Server, _children, _clean_up, database, gunicorn, manage, percentile, production_env
 
 REPO = Path(__file__).resolve().parent.parent
 POLL_SECONDS = 1.0  # live.html's hx-trigger="every 1s"
@@ -186,6 +188,46 @@ def keep_polling(device: Device, until: float, offset: float) -> None:
         next_at += POLL_SECONDS
 
 
+#: As live.js: with a stream open, a device still asks now and then, in case an event was lost on the way.
+SAFETY_SECONDS = 15.0
+
+
+def keep_listening(device: Device, events_url: str, until: float, refused: list[int]) -> None:
+    """As live.js with an event stream: ask for the state on each "changed", and every SAFETY_SECONDS anyway."""
+    parts = urllib.parse.urlsplit(events_url)
+    # The stream's heartbeat comes every 15 s, so a read never waits longer than that past `until`.
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
+    try:
+        connection.request(
+            "GET",
+            parts.path,
+            headers={
+                "Cookie": f"sessionid={device.session}",
+                "Accept": "text/event-stream",
+                "X-Forwarded-For": "10.9.0.1",
+            },
+        )
+        response = connection.getresponse()
+        if response.status != 200:
+            refused.append(response.status)
+            keep_polling(device, until, random.random() * POLL_SECONDS)
+            return
+        last = time.monotonic()
+        while time.monotonic() < until:
+            line = response.fp.readline()
+            if not line:
+                refused.append(0)  # the stream ended early: poll, as the page would until it reconnects
+                keep_polling(device, until, 0.0)
+                return
+            if line.startswith(b"event: changed") or time.monotonic() - last >= SAFETY_SECONDS:
+                device.poll()
+                last = time.monotonic()
+    except OSError:
+        refused.append(0)
+    finally:
+        connection.close()
+
+
 def keep_asking(url: str, until: float, offset: float, out: list[tuple[int, float]]) -> None:
     next_at = time.monotonic() + offset
     while next_at < until:
@@ -252,12 +294,17 @@ class Row:
     poll_ms: list[float]
     poll_cpu_ms: float
     reach_ms: list[float]
+    #: The servers' CPU (web, and the event streams' when there are streams) per device per second of the meeting.
+    device_cpu_ms: float
+    polls: int
     changes: int
     failures: int
     missed: int
 
 
-def measure(base: str, master: int, world: dict[str, Any], count: int, args: argparse.Namespace) -> Row:
+def measure(
+    base: str, master: int, world: dict[str, Any], count: int, args: argparse.Namespace, events: Server | None = None
+) -> Row:
     meetings = world["meetings"][: math.ceil(count / args.per_meeting)]
     sessions = [(i, m) for i, meeting in enumerate(meetings) for m in meeting["members"]][:count]
 
@@ -280,12 +327,23 @@ def measure(base: str, master: int, world: dict[str, Any], count: int, args: arg
     for device in devices:
         device.poll()  # each device has loaded its page: it holds the current tag
     changes: dict[int, list[Any]] = {i: [] for i in range(len(meetings))}
-    cpu = gunicorn_cpu(master)
+    refused: list[int] = []
+    cpu = gunicorn_cpu(master) + (gunicorn_cpu(events.process.pid) if events else 0.0)
     started = time.monotonic()
     until = started + args.seconds
-    threads = [
-        threading.Thread(target=keep_polling, args=(d, until, random.random() * POLL_SECONDS)) for d in devices
-    ] + [
+    if events:
+        listeners = [
+            threading.Thread(
+                target=keep_listening,
+                args=(d, f"{events.url}/meetings/{meetings[d.meeting]['meeting']}/live/events/", until, refused),
+            )
+            for d in devices
+        ]
+    else:
+        listeners = [
+            threading.Thread(target=keep_polling, args=(d, until, random.random() * POLL_SECONDS)) for d in devices
+        ]
+    threads = listeners + [
         threading.Thread(
             target=facilitate,
             args=(
@@ -304,9 +362,11 @@ def measure(base: str, master: int, world: dict[str, Any], count: int, args: arg
         t.start()
     for t in threads:
         t.join()
+    elapsed = time.monotonic() - started
     polls = sum(len(d.log) for d in devices) - len(devices)
     requests = polls + sum(len(c) for c in changes.values())
-    poll_cpu = (gunicorn_cpu(master) - cpu) / max(1, requests) * 1000
+    used = gunicorn_cpu(master) + (gunicorn_cpu(events.process.pid) if events else 0.0) - cpu
+    poll_cpu = used / max(1, requests) * 1000
 
     # From each change to each device of its meeting holding a tag it did not hold when the change was sent.
     reach: list[float] = []
@@ -322,8 +382,10 @@ def measure(base: str, master: int, world: dict[str, Any], count: int, args: arg
                 missed += 1
             else:
                 reach.append((seen - sent) * 1000)
-    failures = sum(1 for d in devices for _, status, _ in d.log if status not in (200, 304)) + sum(
-        1 for c in changes.values() for _, status in c if status != 200
+    failures = (
+        sum(1 for d in devices for _, status, _ in d.log if status not in (200, 304))
+        + sum(1 for c in changes.values() for _, status in c if status != 200)
+        + len(refused)
     )
     return Row(
         devices=len(devices),
@@ -333,6 +395,8 @@ def measure(base: str, master: int, world: dict[str, Any], count: int, args: arg
         poll_ms=[s * 1000 for d in devices for s in d.seconds[1:]],
         poll_cpu_ms=poll_cpu,
         reach_ms=reach,
+        device_cpu_ms=used / max(1, len(devices)) / elapsed * 1000,
+        polls=polls,
         changes=sum(len(c) for c in changes.values()),
         failures=failures,
         missed=missed,
@@ -343,16 +407,17 @@ def report(rows: list[Row]) -> None:
     print()
     print(
         "| devices (meetings) | change reaches a device: p50 / p95 / max | poll p95 ÷ /healthz p95 | "
-        "app CPU per poll ÷ /healthz | app CPU per poll | changes | not 200/304 | missed |"
+        "app CPU per request ÷ /healthz | app CPU per request | server CPU per device-second | polls | changes | "
+        "not 200/304 | missed |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         p95_ratio = percentile(r.poll_ms, 95) / percentile(r.health_ms, 95)
         print(
             f"| {r.devices} ({r.meetings}) | {percentile(r.reach_ms, 50):.0f} / {percentile(r.reach_ms, 95):.0f} / "
             f"{max(r.reach_ms, default=float('nan')):.0f} ms | {percentile(r.poll_ms, 95):.0f} ÷ "
             f"{percentile(r.health_ms, 95):.0f} ms = {p95_ratio:.1f} | {r.poll_cpu_ms / r.health_cpu_ms:.2f} | "
-            f"{r.poll_cpu_ms:.2f} ms | {r.changes} | "
+            f"{r.poll_cpu_ms:.2f} ms | {r.device_cpu_ms:.2f} ms | {r.polls} | {r.changes} | "
             f"{r.failures} | {r.missed} |"
         )
 
@@ -366,6 +431,12 @@ def main() -> int:
     parser.add_argument("--every", type=float, default=3.0, help="seconds between one facilitator's changes")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (WEB_CONCURRENCY)")
     parser.add_argument("--cache-url", help="CACHE_URL for the served app (the database's cache table without it)")
+    parser.add_argument(
+        "--events",
+        action="store_true",
+        help="devices hold the meeting's event stream (a second gunicorn, actionset.gunicorn_events_conf) and poll "
+        "when it says a change, as live.js does where streams are served; without it they poll every second",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database and the working directory")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
@@ -375,8 +446,9 @@ def main() -> int:
     print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(
         f"{args.workers} gunicorn workers on PostgreSQL; cache: {args.cache_url or 'the database'}; devices "
-        f"{args.devices}, {args.per_meeting} a meeting, polling every {POLL_SECONDS:g} s; a change every "
-        f"{args.every:g} s in each meeting; {args.seconds:g} s each",
+        f"{args.devices}, {args.per_meeting} a meeting, "
+        f"{'event streams, polling on each change' if args.events else f'polling every {POLL_SECONDS:g} s'}; "
+        f"a change every {args.every:g} s in each meeting; {args.seconds:g} s each",
         flush=True,
     )
     workdir = Path(tempfile.mkdtemp(prefix="actionset-livebench-"))
@@ -400,9 +472,14 @@ def main() -> int:
                 text=True,
             ).stdout
             world = json.loads(out.split("BUILT ", 1)[1])
-            with gunicorn(env, args.workers, workdir) as server:
+            with gunicorn(env, args.workers, workdir) as server, ExitStack() as stack:
+                events = (
+                    stack.enter_context(gunicorn(env, 1, workdir, config="actionset.gunicorn_events_conf"))
+                    if args.events
+                    else None
+                )
                 for count in counts:
-                    row = measure(server.url, server.process.pid, world, count, args)
+                    row = measure(server.url, server.process.pid, world, count, args, events)
                     print(
                         f"{row.devices} devices: change reaches a device p95 {percentile(row.reach_ms, 95):.0f} ms; "
                         f"load average {os.getloadavg()[0]:.2f}",

@@ -240,14 +240,26 @@ class Server:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], workers: int, workdir: Path) -> Iterator[Server]:
+def gunicorn(
+    env: dict[str, str], workers: int, workdir: Path, config: str = "actionset.gunicorn_conf"
+) -> Iterator[Server]:
+    """gunicorn with `config` on a free port, once it answers /healthz with all its workers started.
+
+    The port and worker count reach the config through the environment, under the names both configs read
+    (the web process's PORT and WEB_CONCURRENCY, the event streams' EVENTS_PORT and EVENTS_WORKERS)."""
     port = free_port()
-    log = workdir / f"gunicorn-{workers}.log"
+    log = workdir / f"gunicorn-{config.rsplit('.', 1)[-1]}-{workers}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "python:actionset.gunicorn_conf", "actionset.wsgi"],
+            [sys.executable, "-m", "gunicorn", "-c", f"python:{config}", "actionset.wsgi"],
             cwd=REPO,
-            env={**env, "PORT": str(port), "WEB_CONCURRENCY": str(workers)},
+            env={
+                **env,
+                "PORT": str(port),
+                "WEB_CONCURRENCY": str(workers),
+                "EVENTS_PORT": str(port),
+                "EVENTS_WORKERS": str(workers),
+            },
             stdout=out,
             stderr=subprocess.STDOUT,
         )

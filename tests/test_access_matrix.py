@@ -6,6 +6,7 @@ Each classified URL of ours is requested as every role in the shared cast, with 
 programme in organisation A (`programme_world`), and must give exactly the expected outcome:
 
     OK    200 — allowed, page shown
+    EMPTY 204 — allowed, nothing to send (a live meeting's event stream, from a server that serves none)
     DONE  302 — allowed, action done and redirected
     LOGIN 302 to the sign-in page — anonymous
     DENY  403 — known but not allowed

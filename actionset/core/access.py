@@ -36,7 +36,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 
 #: The roles rules are written in. The organisations app stores them (`StaffRole`, `OrganisationRole`) with these
 #: values; the framework keeps the names so that every app's rules speak one vocabulary.
@@ -357,7 +357,7 @@ def check(actor: Actor, name: str, target: Any = None) -> None:
         raise PermissionDenied
 
 
-V = TypeVar("V", bound=Callable[..., HttpResponse])
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
 
 def access(name: str, *, load: Callable[..., Any] | None = None) -> Callable[[V], V]:
@@ -370,7 +370,7 @@ def access(name: str, *, load: Callable[..., Any] | None = None) -> Callable[[V]
 
     def decorator(view: V) -> V:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             actor = actor_for(request)
             target = None
             if load is not None:

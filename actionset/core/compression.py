@@ -16,8 +16,15 @@ from django.middleware.gzip import GZipMiddleware
 COMPRESSIBLE = ("application/json", "application/javascript", "application/xml", "image/svg+xml")
 
 
+#: Text that must reach the browser as it is written: gzip holds bytes back until it has a block to send, and a
+#: live meeting's event stream (meetings/events.py) is a few bytes per event.
+STREAMED = frozenset({"text/event-stream"})
+
+
 def is_compressible(content_type: str) -> bool:
     kind = content_type.split(";", 1)[0].strip().lower()
+    if kind in STREAMED:
+        return False
     return kind.startswith("text/") or kind in COMPRESSIBLE or kind.endswith("+xml") or kind.endswith("+json")
 
 

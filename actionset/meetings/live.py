@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 
 from actionset.accounts.models import User
 from actionset.core.audit import AuditAction, audit_record
-from actionset.meetings import presence
+from actionset.meetings import events, presence
 from actionset.meetings.methods import MAX_MINUTES, MIN_MINUTES, Phase, phases_for, run_sheet
 from actionset.meetings.models import Attendance, FacilitatorNote, Meeting, MeetingRun, PresenterTurn
 from actionset.meetings.scheduling import zone
@@ -138,12 +138,15 @@ def version_saved(sender: type[MeetingRun], instance: MeetingRun, **kwargs: Any)
     """Connected to MeetingRun's post_save (apps.py). It runs inside the saving transaction, while the command still
     holds the run's row lock: versions reach the cache in the order they were made, which writing after commit, from
     processes racing each other, would not promise. A device that reads the new version a moment before the commit
-    is sent the state in full, and gets the new one on its next poll."""
+    is sent the state in full, and gets the new one on its next poll. The devices holding an event stream are told
+    at commit, when the new version is already in the cache."""
     cache.set(_version_key(instance.meeting_id), version_tag(instance), VERSION_SECONDS)
+    events.announce([instance.meeting_id])
 
 
 def version_deleted(sender: type[MeetingRun], instance: MeetingRun, **kwargs: Any) -> None:
     cache.delete(_version_key(instance.meeting_id))
+    events.announce([instance.meeting_id])
 
 
 def _room_key(meeting_id: int) -> str:
@@ -178,8 +181,9 @@ def room_changed(learning_set_id: int) -> None:
 
     def bump() -> None:
         token = token_hex(4)
-        meetings = Meeting.objects.filter(learning_set_id=learning_set_id).values_list("pk", flat=True)
+        meetings = list(Meeting.objects.filter(learning_set_id=learning_set_id).values_list("pk", flat=True))
         cache.set_many({_room_key(pk): token for pk in meetings}, VERSION_SECONDS)
+        events.announce(meetings)
 
     transaction.on_commit(bump)
 

@@ -13,7 +13,8 @@ from uuid import UUID
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -25,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from actionset.accounts.http import user_of
 from actionset.core.access import access, actor_for, can
-from actionset.meetings import live, poll, presence
+from actionset.meetings import events, live, poll, presence
 from actionset.meetings.methods import MAX_MINUTES, MIN_MINUTES, Phase, phases_for
 from actionset.meetings.models import Attendance, Meeting, MeetingRun
 from actionset.meetings.views import meeting_from_url, programme_from_url
@@ -287,6 +288,26 @@ def live_state(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     # all it decides here. Were the two ever to disagree, the fragment below would just be sent in full.
     unchanged = _not_modified(request, meeting, _view_kind(facilitates_set(actor_for(request), meeting)))
     return unchanged or _fragment(request, meeting)
+
+
+@access("meeting.content", load=meeting_from_url)
+def live_events(request: HttpRequest, meeting: Meeting) -> HttpResponseBase:
+    """A stream that says "changed" the moment the meeting does (meetings/events.py); the device then polls.
+
+    204 from a server with one thread per worker, where the stream would hold the whole worker: the browser's
+    EventSource then stops trying, and the page polls every second as it would without it.
+    """
+    if not request.META.get("wsgi.multithread"):
+        return HttpResponse(status=204)
+    if not connection.in_atomic_block:
+        # The stream may stay open for minutes and needs no database: its connection goes back now rather than
+        # being held, one per device, until the stream ends.
+        connection.close()
+    response = StreamingHttpResponse(events.stream(meeting.pk), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    # A proxy that buffers responses (nginx does by default) would hold the events back.
+    response["X-Accel-Buffering"] = "no"
+    return response
 
 
 def _not_modified(request: HttpRequest, meeting: Meeting, view: str) -> HttpResponse | None:

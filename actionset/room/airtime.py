@@ -98,8 +98,16 @@ def presenter_order(meeting: Meeting) -> list[Enrolment]:
 
 
 def notes_for(meeting: Meeting, presenter: Enrolment) -> AirtimeNotes:
+    """The presenter's notes for this meeting, made if there are none yet: for writing to."""
     notes, _ = AirtimeNotes.objects.get_or_create(meeting=meeting, presenter=presenter)
     return notes
+
+
+def notes_shown(meeting: Meeting, presenter: Enrolment) -> AirtimeNotes:
+    """The presenter's notes for this meeting, or empty ones not yet saved: for showing. Every device in the room
+    draws the panel at once when something changes, and showing must not write (nor count as a turn taken)."""
+    found = AirtimeNotes.objects.filter(meeting=meeting, presenter=presenter).first()
+    return found or AirtimeNotes(meeting=meeting, presenter=presenter)
 
 
 def notes_save(

@@ -27,6 +27,95 @@
     }
   });
 
+  // --- learning of changes: told at once by the meeting's event stream, or by asking every second ---
+  // The stream (meetings/events.py) says only "changed"; the state itself, and the access check, come from the
+  // usual poll. While a stream is open the page still asks now and then, in case an event was lost on the way;
+  // where there is no stream (a server that does not offer one answers 204, or the browser has no EventSource)
+  // it asks every second, as it always did. A poll already on its way when a change is announced is followed by
+  // one more, since it may have left before the change was made.
+  var POLL_MS = 1000;
+  var SAFETY_MS = 15000;
+  var RETRY_STREAM_MS = 60000;
+  var source = null;
+  var streaming = false;
+  var streamUrl = "";
+  var retryStreamAt = 0;
+  var lastPoll = 0;
+  var polling = false;
+  var pollAgain = false;
+
+  function liveState() {
+    var state = document.getElementById("live-state");
+    return state && state.getAttribute("hx-get") ? state : null;
+  }
+
+  function poll() {
+    var state = liveState();
+    if (!state || !window.htmx) return;
+    // A poll that never ended (its request lost) stops counting as on its way after a few seconds.
+    if (polling && Date.now() - lastPoll < 5000) {
+      pollAgain = true;
+      return;
+    }
+    lastPoll = Date.now();
+    htmx.trigger(state, "live-poll");
+  }
+
+  function closeStream() {
+    if (source) source.close();
+    source = null;
+    streaming = false;
+    streamUrl = "";
+  }
+
+  function connect() {
+    var state = liveState();
+    var url = state ? state.dataset.events || "" : "";
+    if (!url || !window.EventSource) {
+      closeStream();
+      return;
+    }
+    if (source && streamUrl === url) return;
+    if (Date.now() < retryStreamAt) return;
+    closeStream();
+    streamUrl = url;
+    source = new EventSource(url);
+    source.addEventListener("open", function () {
+      streaming = true;
+      poll(); // whatever changed before the stream opened
+    });
+    source.addEventListener("changed", poll);
+    source.addEventListener("error", function () {
+      streaming = false;
+      // CONNECTING: the browser tries again by itself. CLOSED: refused (204 where streams are not served, or the
+      // session ended); poll every second, and try a stream again in a minute.
+      if (source && source.readyState === EventSource.CLOSED) {
+        closeStream();
+        retryStreamAt = Date.now() + RETRY_STREAM_MS;
+      }
+    });
+  }
+
+  // A poll's end is heard on its request, not its element: an answer that is swapped in replaces the element, and
+  // events fired on the old one no longer reach the document.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (!isPoll(event) || !event.detail.xhr) return;
+    polling = true;
+    event.detail.xhr.addEventListener("loadend", function () {
+      polling = false;
+      if (pollAgain) {
+        pollAgain = false;
+        // After the swap, so that the next poll is sent by the new element with the new tag.
+        setTimeout(poll, 0);
+      }
+    });
+  });
+
+  function keepUp() {
+    connect();
+    if (!streaming || Date.now() - lastPoll >= SAFETY_MS) poll();
+  }
+
   // --- someone else wrote in the room: the poll redraws the panels, and whoever is typing carries on ---
   // drafts.js puts back what was typed into the redrawn fields; here the cursor goes back where it was, and a
   // "saved" message this device was shown a moment ago stays long enough to be read.
@@ -39,12 +128,36 @@
     return config.verb === "get" && event.detail.elt && event.detail.elt.id === "live-state";
   }
 
+  // A poll answered just before this device's own command, but arriving after the command's answer, would put the
+  // older state back (the presenter just handed over, or the pause just lifted, seemingly undone). The same run's
+  // versions only ever grow, so an older one is not swapped in.
+  function isOlder(html) {
+    var shown = document.getElementById("live-state");
+    if (!shown) return false;
+    var run = /data-run="([^"]*)"/.exec(html);
+    var version = /data-version="(\d+)"/.exec(html);
+    if (!run || !version || run[1] !== shown.dataset.run) return false;
+    return Number(version[1]) < Number(shown.dataset.version);
+  }
+
   document.addEventListener("htmx:beforeSwap", function (event) {
     if (!isPoll(event) || !event.detail.xhr || event.detail.xhr.status !== 200) return;
+    if (isOlder(event.detail.serverResponse || "")) {
+      event.detail.shouldSwap = false;
+      return;
+    }
     var drafts = window.actionsetDrafts;
     var active = document.activeElement;
     var now = Date.now();
-    kept = { focus: "", start: null, end: null, flashes: [], open: {} };
+    kept = { focus: "", start: null, end: null, flashes: [], open: {}, chosen: [] };
+    // A choice made in the facilitator's controls but not yet sent (the next presenter, say) stays made: the
+    // redrawn controls would otherwise put the old one back just before the button is pressed.
+    document.querySelectorAll("#live-state select[name]").forEach(function (select) {
+      var chosen = select.options[select.selectedIndex];
+      if (chosen && !chosen.defaultSelected) {
+        kept.chosen.push({ form: select.form ? select.form.getAttribute("action") : "", name: select.name, value: select.value });
+      }
+    });
     // A section someone opened (or closed) stays so: the redrawn panel would otherwise reset it.
     document.querySelectorAll("#live-panel details[id], #live-attendance details[id]").forEach(function (d) {
       kept.open[d.id] = d.open;
@@ -68,6 +181,18 @@
     if (!kept) return;
     var was = kept;
     kept = null;
+    was.chosen.forEach(function (item) {
+      document.querySelectorAll("#live-state select[name]").forEach(function (select) {
+        var form = select.form ? select.form.getAttribute("action") : "";
+        if (select.name !== item.name || form !== item.form) return;
+        for (var i = 0; i < select.options.length; i++) {
+          if (select.options[i].value === item.value) {
+            select.value = item.value;
+            break;
+          }
+        }
+      });
+    });
     Object.keys(was.open).forEach(function (id) {
       var details = document.getElementById(id);
       if (details && details.tagName === "DETAILS") details.open = was.open[id];
@@ -287,6 +412,8 @@
     tickMeeting();
     setInterval(tick, 250);
     setInterval(tickMeeting, 1000);
+    connect();
+    setInterval(keepUp, POLL_MS);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

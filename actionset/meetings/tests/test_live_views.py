@@ -258,7 +258,9 @@ def test_ending_shows_the_meeting_held(world: Cast) -> None:
     assert command(facilitator, world, "end", 1).status_code == 302
     html = world.client("a_participant").get(url("live", world)).content.decode()
     assert "Meeting ended" in html
-    assert 'hx-trigger="every 1s"' not in html  # nothing more to wait for
+    # Nothing more to wait for: no poll and no stream.
+    assert 'hx-trigger="live-poll"' not in html
+    assert "data-events=" not in html
 
 
 def test_handing_over_airtime_by_the_member_s_public_id(world: Cast) -> None:

@@ -80,9 +80,9 @@ def setwork_panel(
         data["presenter"] = presenter
         data["is_presenter"] = bool(viewer and presenter and viewer.pk == presenter.pk)
         if presenter is not None:
-            notes = airtime.notes_for(meeting, presenter)
+            notes = airtime.notes_shown(meeting, presenter)
             data["notes"] = notes
-            data["questions"] = list(notes.questions.select_related("asked_by__person"))
+            data["questions"] = list(notes.questions.select_related("asked_by__person")) if notes.pk else []
             data["labels_shown"] = airtime.labels_shown(data["questions"], viewer, is_facilitator=is_facilitator)
             data["actions"] = list(
                 Action.objects.filter(meeting=meeting, owner=presenter).select_related("recorded_by")
