@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, connections, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 
 logger = logging.getLogger(__name__)
 
@@ -193,3 +194,20 @@ def stream(
                 yield "event: changed\ndata: \n\n"
             else:
                 yield ": still here\n\n"
+
+
+def stream_response(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
+    """The stream for a device already let in to the meeting; 204 from a server with one thread per worker, where
+    the stream would hold the whole worker: the browser's EventSource then stops trying, and the page polls every
+    second as it would without it."""
+    if not request.META.get("wsgi.multithread"):
+        return HttpResponse(status=204)
+    if not connection.in_atomic_block:
+        # The stream may stay open for minutes and needs no database: a connection the access check opened goes
+        # back now rather than being held, one per device, until the stream ends.
+        connection.close()
+    response = StreamingHttpResponse(stream(meeting_id), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    # A proxy that buffers responses (nginx does by default) would hold the events back.
+    response["X-Accel-Buffering"] = "no"
+    return response

@@ -13,8 +13,7 @@ from uuid import UUID
 
 from django import forms
 from django.contrib import messages
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -294,20 +293,10 @@ def live_state(request: HttpRequest, meeting: Meeting) -> HttpResponse:
 def live_events(request: HttpRequest, meeting: Meeting) -> HttpResponseBase:
     """A stream that says "changed" the moment the meeting does (meetings/events.py); the device then polls.
 
-    204 from a server with one thread per worker, where the stream would hold the whole worker: the browser's
-    EventSource then stops trying, and the page polls every second as it would without it.
+    Most streams are opened with the state's signed tag and admitted before the session is read
+    (`poll.EventStreamMiddleware`); this is the way in for the others, through the access check.
     """
-    if not request.META.get("wsgi.multithread"):
-        return HttpResponse(status=204)
-    if not connection.in_atomic_block:
-        # The stream may stay open for minutes and needs no database: its connection goes back now rather than
-        # being held, one per device, until the stream ends.
-        connection.close()
-    response = StreamingHttpResponse(events.stream(meeting.pk), content_type="text/event-stream")
-    response["Cache-Control"] = "no-cache"
-    # A proxy that buffers responses (nginx does by default) would hold the events back.
-    response["X-Accel-Buffering"] = "no"
-    return response
+    return events.stream_response(request, meeting.pk)
 
 
 def _not_modified(request: HttpRequest, meeting: Meeting, view: str) -> HttpResponse | None:

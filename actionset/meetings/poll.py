@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from actionset.meetings import live
+from actionset.meetings import events, live
 
 #: How long a tag stands in for the access check. Past it the device is sent the state in full once (the access
 #: check runs), with a new tag: one full answer in 600 polls.
@@ -63,11 +63,14 @@ def issue(request: HttpRequest, meeting_id: int, public_id: UUID, version: str, 
     return f'"live:{body}:{_mac(request, public_id, body)}"'
 
 
-def verified(request: HttpRequest, public_id: UUID) -> list[Tag]:
-    """The tags in the request's If-None-Match that this session was issued for this meeting, and are not too old."""
+def verified(request: HttpRequest, public_id: UUID, sent_tags: str | None = None) -> list[Tag]:
+    """The tags in `sent_tags` (by default the request's If-None-Match) that this session was issued for this
+    meeting, and are not too old."""
     tags = []
     now = time.time()
-    for sent in request.headers.get("If-None-Match", "").split(","):
+    if sent_tags is None:
+        sent_tags = request.headers.get("If-None-Match", "")
+    for sent in sent_tags.split(","):
         # Compared weakly (RFC 9110, as If-None-Match is): a gzipped fragment's tag goes out as W/"…", and a
         # browser may send it back so.
         text = sent.strip().removeprefix("W/").strip('"')
@@ -109,11 +112,34 @@ def unchanged(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-class UnchangedPollMiddleware:
-    """Sits before the session middleware: an unchanged poll costs a MAC and one read of the shared cache."""
+def stream_admitted(request: HttpRequest) -> HttpResponseBase | None:
+    """A meeting's event stream for a device that shows its tag (`?tag=`, as the live page asks for it), without a
+    query; None to take the full path through the session and the access check.
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+    The tag stands in for the access check exactly as it does for an unchanged poll, for as long
+    (`TAG_SECONDS`): a device that has just been sent the state may hear when it changes. Hundreds of devices
+    opening their streams at once then cost no database connection each.
+    """
+    if request.method != "GET" or "tag" not in request.GET:
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    if match.view_name != "live:events":
+        return None
+    tags = verified(request, match.kwargs["meeting"], request.GET["tag"])
+    if not tags:
+        return None
+    return events.stream_response(request, tags[0].meeting_id)
+
+
+class UnchangedPollMiddleware:
+    """Sits before the session middleware: an unchanged poll costs a MAC and one read of the shared cache, and a
+    device's event stream (`stream_admitted`) a MAC."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return unchanged(request) or self.get_response(request)
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return unchanged(request) or stream_admitted(request) or self.get_response(request)

@@ -36,6 +36,7 @@
   var POLL_MS = 1000;
   var SAFETY_MS = 15000;
   var RETRY_STREAM_MS = 60000;
+  var RECONNECT_MS = 2000;
   var source = null;
   var streaming = false;
   var streamUrl = "";
@@ -75,10 +76,13 @@
       closeStream();
       return;
     }
-    if (source && streamUrl === url) return;
+    // The address carries the tag of the state shown (it lets the server admit the stream without a query), so it
+    // changes with every state: the same meeting's stream is kept, whatever its tag.
+    var path = url.split("?")[0];
+    if (source && streamUrl === path) return;
     if (Date.now() < retryStreamAt) return;
     closeStream();
-    streamUrl = url;
+    streamUrl = path;
     source = new EventSource(url);
     source.addEventListener("open", function () {
       streaming = true;
@@ -87,12 +91,13 @@
     source.addEventListener("changed", poll);
     source.addEventListener("error", function () {
       streaming = false;
-      // CONNECTING: the browser tries again by itself. CLOSED: refused (204 where streams are not served, or the
-      // session ended); poll every second, and try a stream again in a minute.
-      if (source && source.readyState === EventSource.CLOSED) {
-        closeStream();
-        retryStreamAt = Date.now() + RETRY_STREAM_MS;
-      }
+      if (!source) return;
+      // CLOSED: refused (204 where streams are not served, or the session ended): poll every second, and try a
+      // stream again in a minute. Otherwise the stream ended or the network dropped: open it again shortly, with
+      // the tag of the state shown now rather than the one the browser would retry with.
+      var refused = source.readyState === EventSource.CLOSED;
+      closeStream();
+      retryStreamAt = Date.now() + (refused ? RETRY_STREAM_MS : RECONNECT_MS);
     });
   }
 

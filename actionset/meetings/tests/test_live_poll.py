@@ -147,3 +147,51 @@ def test_a_change_is_seen_by_the_next_poll(world: Cast) -> None:
     moved = _poll(client, world, tag)
     assert moved.status_code == 200
     assert "Progress round" in moved.content.decode()
+
+
+# --- the event stream, admitted by the same tag ---------------------------------------------------------------------
+
+
+def _stream(client: Client, cast: Cast, tag: str) -> Any:
+    """Open the meeting's event stream with `tag`, as a threaded server would serve it."""
+    return client.get(url("events", cast), {"tag": tag}, **{"wsgi.multithread": True})  # type: ignore[arg-type]
+
+
+def test_a_device_shown_the_state_opens_its_stream_without_a_query(world: Cast) -> None:
+    client = world.client("a_participant")
+    tag = _tag(client, world)
+    with CaptureQueriesContext(connection) as queries:
+        response = _stream(client, world, tag)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/event-stream"
+    assert queries.captured_queries == []
+    response.close()
+
+
+@pytest.mark.parametrize("thief", ["b_participant", "a_sponsor", "anonymous"])
+def test_a_members_tag_opens_no_stream_for_anyone_else(world: Cast, thief: str) -> None:
+    tag = _tag(world.client("a_participant"), world)
+    stolen = _stream(world.client(thief), world, tag)
+    # The full way, through the session and the access check: told nothing, or asked to sign in.
+    assert stolen.status_code in (302, 404)
+
+
+def test_an_old_tag_opens_the_stream_only_after_the_access_check(world: Cast, monkeypatch: Any) -> None:
+    client = world.client("a_participant")
+    tag = _tag(client, world)
+    later = poll.time.time() + poll.TAG_SECONDS + 1
+    monkeypatch.setattr(poll.time, "time", lambda: later)
+    with CaptureQueriesContext(connection) as queries:
+        response = _stream(client, world, tag)
+    assert response.status_code == 200
+    assert queries.captured_queries, "the access check ran"
+    response.close()
+
+
+def test_a_member_taken_off_the_set_with_an_old_tag_gets_no_stream(world: Cast, monkeypatch: Any) -> None:
+    client = world.client("a_participant")
+    tag = _tag(client, world)
+    Membership.objects.filter(enrolment__person=world.people["a_participant"]).delete()
+    later = poll.time.time() + poll.TAG_SECONDS + 1
+    monkeypatch.setattr(poll.time, "time", lambda: later)
+    assert _stream(client, world, tag).status_code in (403, 404)
