@@ -8,7 +8,8 @@
  * in; it is forgotten when the server accepts the form.
  *
  * A form sent while the connection is down is queued (also in localStorage, under the same person) and sent
- * again, in order, when it returns; a banner says how many changes are waiting. The queue and the drafts belong to
+ * again, in order, when it returns; a banner says how many changes are waiting. Each submission carries an id,
+ * kept with it in the queue, so that one whose answer was lost but which was done is not done twice. The queue and the drafts belong to
  * one signed-in person: the server names them in `<meta name="draft-owner">` with an opaque key (an HMAC of their
  * id: it names nobody and cannot be made up for someone else). Every page load deletes what belongs to anyone but
  * the person signed in (a page with nobody signed in keeps none), and signing out deletes it all as the form is
@@ -188,6 +189,22 @@
     return input ? input.value : "";
   }
 
+  /* An id for one submission of a form, sent with it and with every copy of it sent again from the queue: the
+     server does it once (core/submissions.py), so an answer lost on the way never adds an action twice. */
+  function submissionId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    var form = elt && elt.closest && elt.closest("form");
+    if (!form || !form.matches(KEPT) || event.detail.verb !== "post") return;
+    form._submission = submissionId();
+    event.detail.headers["X-Submission-Id"] = form._submission;
+  });
+
   function enqueue(form, sent) {
     if (!QUEUE) return false;
     var body = [];
@@ -196,7 +213,14 @@
       if (typeof value === "string") body.push([name, value]);
     });
     var items = queue();
-    items.push({ owner: owner, url: path(form.getAttribute("action")), form: formKey(form), body: body });
+    items.push({
+      owner: owner,
+      url: path(form.getAttribute("action")),
+      form: formKey(form),
+      body: body,
+      // The id of the submission that failed: it may have been done, and only its answer lost.
+      submission: form._submission || submissionId(),
+    });
     setQueue(items);
     var d = texts();
     if (d) {
@@ -239,7 +263,12 @@
       method: "POST",
       body: body,
       credentials: "same-origin",
-      headers: { "HX-Request": "true", "HX-Current-URL": location.href, "X-CSRFToken": csrfToken() },
+      headers: {
+        "HX-Request": "true",
+        "HX-Current-URL": location.href,
+        "X-CSRFToken": csrfToken(),
+        "X-Submission-Id": item.submission || "",
+      },
     })
       .then(function (response) {
         // The server has answered, yes or no: the change leaves the queue either way. A refusal keeps the draft,
