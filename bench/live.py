@@ -198,9 +198,11 @@ def keep_listening(device: Device, events_url: str, until: float, refused: list[
     # The stream's heartbeat comes every 15 s, so a read never waits longer than that past `until`.
     connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
     try:
+        # As the page: the address carries the tag of the state the device holds, which admits the stream without
+        # a query (meetings/poll.py, `stream_admitted`).
         connection.request(
             "GET",
-            parts.path,
+            f"{parts.path}?tag={urllib.parse.quote(device.etag)}",
             headers={
                 "Cookie": f"sessionid={device.session}",
                 "Accept": "text/event-stream",
