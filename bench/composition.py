@@ -291,6 +291,8 @@ def org(args: argparse.Namespace) -> bool:
     start to finish, ORG_MB of peak memory, ORG_RATIO of the bound, no broken rule, and a searched (not a first
     draft) answer."""
     from actionset.composition import evaluate, upper_bound
+    from actionset.composition.bounds import independent_attribute_bound
+    from actionset.composition.features import build_features
     from actionset.composition.io import parse_json
 
     print(
@@ -299,7 +301,8 @@ def org(args: argparse.Namespace) -> bool:
     )
     header = (
         f"{'people':>7} {'sets':>5} {'cannot':>7} {'avail':>6} {'pinned':>6} {'objective':>12} {'bound':>12} "
-        f"{'ratio':>7} {'viol':>4} {'setup':>6} {'search':>7} {'wall':>6} {'peak MB':>8} {'target':>7} {'load':>5}"
+        f"{'ratio':>7} {'before':>7} {'viol':>4} {'setup':>6} {'search':>7} {'wall':>6} {'peak MB':>8} "
+        f"{'target':>7} {'load':>5}"
     )
     print(header)
     # load: the 1-minute load average as the run ended (2 cores; the machine may be shared).
@@ -312,6 +315,8 @@ def org(args: argparse.Namespace) -> bool:
             path.write_text(json.dumps(data))
             problem = parse_json(data)
             bound = upper_bound(problem)
+            # The ratio to the bound before issue #22's tightening, for comparison (bounds.py).
+            loose = independent_attribute_bound(problem, build_features(problem))
             run = run_cli(path, args.org_time, args.seed)
             checked = evaluate(problem, run.assignment)
             violations = len(checked.violations) + run.violations
@@ -329,7 +334,8 @@ def org(args: argparse.Namespace) -> bool:
             restricted = sum(len(pattern.people) for pattern in problem.availability)
             print(
                 f"{n:7d} {problem.num_sets:5d} {len(problem.cannot_link):7d} {restricted:6d} {len(problem.pinned):6d} "
-                f"{checked.objective:12.2f} {bound or float('nan'):12.2f} {ratio:7.4f} {violations:4d} "
+                f"{checked.objective:12.2f} {bound or float('nan'):12.2f} {ratio:7.4f} "
+                f"{checked.objective / loose if loose else float('nan'):7.4f} {violations:4d} "
                 f"{setup_s:6.2f} {search_s:7.2f} {run.wall:6.1f} {run.peak_mb:8.0f} {'met' if met else 'MISSED':>7} "
                 f"{os.getloadavg()[0]:5.2f}",
                 flush=True,
