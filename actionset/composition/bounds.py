@@ -27,9 +27,11 @@ the bounds added; the bound is the best over every mix the size limits allow.
 
   is a lower bound at every lambda (weak duality), so the bound stays valid however lambda is chosen; with integer
   costs the flow has integer optimal prices, and steepest ascent in steps of +-1 on sets of sizes finds them (the
-  dual is L-natural concave), so at the mix where it matters the column's part is exact for the column alone. At
-  lambda = 0 every place of layer k costs k wherever it is: every value spread evenly over all the sets whatever their
-  sizes, which was the whole bound before issue #22. When sizes differ that is loose for a value most people share:
+  dual is L-natural concave, for which such steps suffice; with one categorical attribute the bound is the optimum
+  on every small problem the tests try), so at the mix where it matters the column is exact for itself alone. At
+  lambda = 0 every place of layer k costs k wherever it is: every value spread evenly over all the sets, except that
+  no set holds more than its size, so at least the count of the bound before issue #22 (every value spread evenly
+  over all the sets whatever their sizes). When sizes differ, the old count is loose for a value most people share:
   on a 2,000-person organisation of sets of 5 and 7, spreading the 51 % / 47 % / 2 % of a gender attribute evenly
   would put about 3 women and 3 men in every set, but a set of 7 holds 7; the dual's same-value pairs are 103 more,
   the bound 103 lower (docs/benchmarks.md).
@@ -161,6 +163,10 @@ def attribute_bound(problem: Problem, features: Features) -> float | None:
     if parts is None:
         return None
     table, size_range, base, counts = parts
+    work = int(size_range.sum()) * len(table) * max((len(np.unique(c)) for c in counts), default=0)
+    if work > DUAL_WORK:
+        # Very wide size limits with many mixes and many distinct counts: the even spread alone (still valid).
+        return independent_attribute_bound(problem, features)
     weights = [float(w) for w in features.cat_weights]
     # Per column, the best lower bound on its same-value pairs found so far, for every mix.
     lower = [_same_pairs_dual(c, table, size_range, np.zeros(len(size_range))) for c in counts]
@@ -198,6 +204,8 @@ def independent_attribute_bound(problem: Problem, features: Features) -> float |
 
 DUAL_ROUNDS = 6
 ASCENT_STEPS = 200
+# Places x mixes x distinct value counts above which the dual is not computed: about a second of numpy.
+DUAL_WORK = 50_000_000
 
 
 def _weighted(weights: list[float], lower: list[F64], mixes: int) -> F64:
@@ -296,10 +304,11 @@ def _ascend(counts: I64, row: I64, size_range: I64, start: F64) -> F64:
 
     The dual of a min-cost flow with integer costs has integer optimal multipliers, and its objective is L-natural
     concave in them, where steps of +-1 on any subset of the set sizes reach the maximum; only the sizes this mix uses
-    are moved (moving all of them at once changes nothing). Any result is valid; this only makes it tight."""
+    are moved (moving all of them at once changes nothing), and with more than four of them only one at a time, which
+    may stop short of the maximum. Any result is valid; this only makes it tight."""
     active = [i for i in range(len(size_range)) if row[0, i] > 0]
     moves: list[F64] = []
-    if len(active) <= 8:
+    if len(active) <= 4:
         for mask in range(1, (1 << len(active)) - 1):
             step = np.zeros(len(size_range))
             for b, i in enumerate(active):
