@@ -10,11 +10,19 @@ Parts (all by default):
   org         synthetic organisations (bench/orggen.py) of 2,000, 20,000 and 100,000 people with every rule
               (availability, manager-report and keep-apart pairs, pinned people), 50 s limit: wall time, peak
               memory, ratio to the engine's upper bound, violations, setup and search seconds
+  large       generated instances of the RanReal n = 960 shape (24 sets of exactly 40, distances uniform in
+              [0, 100) with three decimals, seeded; MDGPLIB here stops at n = 240), --large-time each (60 s by
+              default; the literature allows 600 s). No published value exists for them: compare with --against.
+
+--against REV runs every literature and large instance a second time with the engine as it was at git revision REV
+(exported to a temporary directory, its compiled search warmed first), alternating which goes first, and prints both:
+old and new at equal time in the same run, on the same (shared) machine.
 
 Usage:
   python bench/composition.py [--data ../shared/data/mdgplib] [--parts small,literature,org]
                               [--families RanReal,RanInt,Geo] [--sizes 120,240] [--kinds ss,ds] [--limit K]
                               [--seed N] [--org-sizes 2000,20000,100000] [--org-time 50]
+                              [--large-count 2] [--large-time 60] [--against REV]
   python bench/composition.py --smoke     # a cut-down run of under two minutes, for CI
 """
 
@@ -63,7 +71,8 @@ class Run:
     search: str = ""  # the CLI's "search: ..." line: how far the search got, and the setup's seconds
 
 
-def run_cli(path: Path, time_limit: float, seed: int) -> Run:
+def run_cli(path: Path, time_limit: float, seed: int, engine: Path = REPO) -> Run:
+    """One run through the command line of the engine in ``engine`` (this checkout, or an older one: --against)."""
     with tempfile.NamedTemporaryFile("r", suffix=".txt", delete=False) as out:
         out_path = Path(out.name)
     command = [
@@ -80,7 +89,7 @@ def run_cli(path: Path, time_limit: float, seed: int) -> Run:
         str(out_path),
     ]
     clock = time.perf_counter()
-    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, cwd=engine, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     # wait4 gives this child's own peak memory (ru_maxrss, kilobytes on Linux).
     _, _, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - clock
@@ -167,14 +176,17 @@ def literature(data: Path, args: argparse.Namespace) -> bool:
     chosen = instances(data, args.families, [s for s in args.sizes if s in LIMITS], args.kinds)
     chosen = spread(chosen, args.limit)
     print("\n# literature: ratio to TPSDP best, single-threaded, 3 s (n=120) / 20 s (n=240)")
-    print(f"{'instance':<22} {'objective':>14} {'tpsdp best':>14} {'ratio':>7} {'viol':>4} {'seconds':>7}")
+    old_header = f" {'old ratio':>9} {'new/old':>8}" if args.against else ""
+    print(f"{'instance':<22} {'objective':>14} {'tpsdp best':>14} {'ratio':>7} {'viol':>4} {'seconds':>7}{old_header}")
     groups: dict[tuple[str, int, str], list[float]] = defaultdict(list)
+    olds: list[float] = []
     ok = True
     for name, path in chosen:
         family, size, kind, _ = name.split("_")
         n = int(size[1:])
-        run = run_cli(path, LIMITS[n], args.seed)
+        run, old = run_pair(path, LIMITS[n], args, len(groups))
         checked, broken = mdgp_check(path, run.assignment)
+        old_checked = mdgp_check(path, old.assignment)[0] if old is not None else math.nan
         ok &= broken == 0 and run.violations == 0 and abs(run.objective - checked) <= 1e-6 * abs(checked) + 1e-3
         if name not in best:
             # best_known_tpsdp.csv has no row for a few instances: report the run, leave it out of the ratios.
@@ -182,9 +194,12 @@ def literature(data: Path, args: argparse.Namespace) -> bool:
             continue
         ratio = checked / best[name]
         groups[family, n, kind].append(ratio)
+        if old is not None:
+            olds.append(old_checked / best[name])
+        versus = f" {old_checked / best[name]:9.4f} {checked / old_checked:8.5f}" if old is not None else ""
         print(
             f"{name:<22} {checked:14.3f} {best[name]:14.3f} {ratio:7.4f} {run.violations + broken:4d} "
-            f"{run.seconds:7.2f}",
+            f"{run.seconds:7.2f}{versus}",
             flush=True,
         )
     print(f"\n{'family':<8} {'n':>4} {'kind':>4} {'runs':>4} {'mean':>7} {'min':>7} {'target':>8}")
@@ -200,7 +215,75 @@ def literature(data: Path, args: argparse.Namespace) -> bool:
             f"literature: mean ratio {statistics.mean(everything):.4f}, lowest {min(everything):.4f}, "
             f"{len(everything)} runs"
         )
+    if olds:
+        print(
+            f"literature, old engine ({args.against}): mean ratio {statistics.mean(olds):.4f}, lowest {min(olds):.4f}"
+        )
     return ok
+
+
+def ranreal(path: Path, n: int, m: int, seed: int) -> None:
+    """An MDGPLIB file of the RanReal shape: m sets of exactly n / m, every distance uniform in [0, 100), three
+    decimals. The same n, m and seed always give the same file."""
+    rng = np.random.default_rng(seed)
+    i, j = np.triu_indices(n, 1)
+    d = np.floor(rng.random(len(i)) * 100_000) / 1000
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        f.write(f"{n} {m} ss " + " ".join([str(n // m)] * (2 * m)) + "\n")
+        f.write("\n".join(f"{a} {b} {x:.3f}" for a, b, x in zip(i.tolist(), j.tolist(), d.tolist(), strict=True)))
+        f.write("\n")
+
+
+def run_pair(path: Path, time_limit: float, args: argparse.Namespace, index: int) -> tuple[Run, Run | None]:
+    """This engine's run and, with --against, the old engine's on the same file; which goes first alternates, so
+    that a machine growing busier during the run does not favour one of them."""
+    if args.against_root is None:
+        return run_cli(path, time_limit, args.seed), None
+    if index % 2 == 0:
+        new = run_cli(path, time_limit, args.seed)
+        return new, run_cli(path, time_limit, args.seed, args.against_root)
+    old = run_cli(path, time_limit, args.seed, args.against_root)
+    return run_cli(path, time_limit, args.seed), old
+
+
+def large(args: argparse.Namespace) -> bool:
+    """RanReal-shaped instances of 960 people in 24 sets of 40, generated (seeds 1, 2, ...), at --large-time."""
+    n, m = 960, 24
+    print(
+        f"\n# large: generated RanReal-shaped instances, n = {n} in {m} sets of {n // m}, {args.large_time:g} s each"
+        + (f"; against the engine at {args.against}" if args.against else "")
+    )
+    print(f"{'instance':<16} {'objective':>14} {'old':>14} {'new/old':>8} {'viol':>4} {'seconds':>7} {'load':>5}")
+    ok = True
+    details = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in range(1, args.large_count + 1):
+            name = f"ranreal{n}_{k:02d}"
+            path = Path(tmp) / f"{name}.txt.gz"
+            ranreal(path, n, m, k)
+            run, old = run_pair(path, args.large_time, args, k - 1)
+            checked, broken = mdgp_check(path, run.assignment)
+            ok &= broken == 0 and run.violations == 0 and abs(run.objective - checked) <= 1e-6 * abs(checked) + 1e-3
+            old_checked = mdgp_check(path, old.assignment)[0] if old is not None else math.nan
+            print(
+                f"{name:<16} {checked:14.3f} {old_checked:14.3f} {checked / old_checked:8.5f} "
+                f"{run.violations + broken:4d} {run.seconds:7.2f} {os.getloadavg()[0]:5.2f}",
+                flush=True,
+            )
+            details.append(f"{name} new: {run.search}")
+            if old is not None:
+                details.append(f"{name} old: {old.search}")
+    print("\n".join(details))
+    return ok
+
+
+def export_engine(revision: str, into: Path) -> Path:
+    """The repository at ``revision``, exported (``git archive``) for --against, with its compiled search warmed."""
+    archive = subprocess.run(["git", "archive", revision], cwd=REPO, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    print(f"warming the engine at {revision} (not timed)...", flush=True)
+    subprocess.run([sys.executable, "-m", "actionset.composition", "warm"], cwd=into, check=True)
+    return into
 
 
 def org(args: argparse.Namespace) -> bool:
@@ -208,6 +291,8 @@ def org(args: argparse.Namespace) -> bool:
     start to finish, ORG_MB of peak memory, ORG_RATIO of the bound, no broken rule, and a searched (not a first
     draft) answer."""
     from actionset.composition import evaluate, upper_bound
+    from actionset.composition.bounds import independent_attribute_bound
+    from actionset.composition.features import build_features
     from actionset.composition.io import parse_json
 
     print(
@@ -216,7 +301,8 @@ def org(args: argparse.Namespace) -> bool:
     )
     header = (
         f"{'people':>7} {'sets':>5} {'cannot':>7} {'avail':>6} {'pinned':>6} {'objective':>12} {'bound':>12} "
-        f"{'ratio':>7} {'viol':>4} {'setup':>6} {'search':>7} {'wall':>6} {'peak MB':>8} {'target':>7} {'load':>5}"
+        f"{'ratio':>7} {'before':>7} {'viol':>4} {'setup':>6} {'search':>7} {'wall':>6} {'peak MB':>8} "
+        f"{'target':>7} {'load':>5}"
     )
     print(header)
     # load: the 1-minute load average as the run ended (2 cores; the machine may be shared).
@@ -229,6 +315,8 @@ def org(args: argparse.Namespace) -> bool:
             path.write_text(json.dumps(data))
             problem = parse_json(data)
             bound = upper_bound(problem)
+            # The ratio to the bound before issue #22's tightening, for comparison (bounds.py).
+            loose = independent_attribute_bound(problem, build_features(problem))
             run = run_cli(path, args.org_time, args.seed)
             checked = evaluate(problem, run.assignment)
             violations = len(checked.violations) + run.violations
@@ -246,7 +334,8 @@ def org(args: argparse.Namespace) -> bool:
             restricted = sum(len(pattern.people) for pattern in problem.availability)
             print(
                 f"{n:7d} {problem.num_sets:5d} {len(problem.cannot_link):7d} {restricted:6d} {len(problem.pinned):6d} "
-                f"{checked.objective:12.2f} {bound or float('nan'):12.2f} {ratio:7.4f} {violations:4d} "
+                f"{checked.objective:12.2f} {bound or float('nan'):12.2f} {ratio:7.4f} "
+                f"{checked.objective / loose if loose else float('nan'):7.4f} {violations:4d} "
                 f"{setup_s:6.2f} {search_s:7.2f} {run.wall:6.1f} {run.peak_mb:8.0f} {'met' if met else 'MISSED':>7} "
                 f"{os.getloadavg()[0]:5.2f}",
                 flush=True,
@@ -270,6 +359,9 @@ def main() -> int:
     parser.add_argument("--org-sizes", default="2000,20000,100000")
     # Starting Python, importing the engine, reading the file and writing the answer take the rest of the 60 s.
     parser.add_argument("--org-time", type=float, default=50.0)
+    parser.add_argument("--large-count", type=int, default=2)
+    parser.add_argument("--large-time", type=float, default=60.0)
+    parser.add_argument("--against", default=None, help="also run the engine as it was at this git revision")
     parser.add_argument("--smoke", action="store_true", help="a short run for CI (under two minutes)")
     args = parser.parse_args()
     args.families = args.families.split(",")
@@ -284,14 +376,18 @@ def main() -> int:
     print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print("warming the compiled-code cache (not timed)...", flush=True)
     subprocess.run([sys.executable, "-m", "actionset.composition", "warm"], cwd=REPO, check=True)
-    clock = time.perf_counter()
-    ok = True
-    if "small" in parts:
-        ok &= small(args.data, args)
-    if "literature" in parts:
-        ok &= literature(args.data, args)
-    if "org" in parts:
-        ok &= org(args)
+    with tempfile.TemporaryDirectory() as old_engine:
+        args.against_root = export_engine(args.against, Path(old_engine)) if args.against else None
+        clock = time.perf_counter()
+        ok = True
+        if "small" in parts:
+            ok &= small(args.data, args)
+        if "literature" in parts:
+            ok &= literature(args.data, args)
+        if "org" in parts:
+            ok &= org(args)
+        if "large" in parts:
+            ok &= large(args)
     print("load average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(f"\nsummary: {'all targets met' if ok else 'some targets MISSED'} in {time.perf_counter() - clock:.0f} s")
     return 0 if ok else 1

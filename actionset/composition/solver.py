@@ -44,6 +44,11 @@ RESTART_STRENGTH = 0.5
 RESTART_PATIENCE_PER_PAIR = 3.0
 PATIENCE_MIN = 1000
 PATIENCE_MAX = 50_000
+# Above PATIENCE_SCALE_FROM units the most patience grows in proportion to the units: at n = 960, a restart from a
+# half-perturbed anchor seldom caught up with the long first walk within 60 s, and 200,000 steps (four times the
+# cap) ended ahead of 50,000 in each of 4 side-by-side pairs, by 0.005-0.18 % (docs/benchmarks.md). At n = 240 and
+# below nothing changes.
+PATIENCE_SCALE_FROM = 240
 # A tabu step weighs every insert and swap where an annealing step weighs one move: in an ``iterations`` budget and in
 # ``SolveResult.iterations`` it counts as this many steps, so that both phases are measured in one unit of work.
 TABU_STEP_COST = 1000
@@ -366,7 +371,8 @@ def _restarts(
 
     Returns the tabu steps made; progress is reported in steps of work after ``offset`` (the annealing's)."""
     swaps = len(movable) * (len(movable) - 1) // 2
-    patience = int(min(PATIENCE_MAX, max(PATIENCE_MIN, RESTART_PATIENCE_PER_PAIR * swaps)))
+    most = PATIENCE_MAX * max(1.0, len(movable) / PATIENCE_SCALE_FROM)
+    patience = int(min(most, max(PATIENCE_MIN, RESTART_PATIENCE_PER_PAIR * swaps)))
     strength = max(2, int(RESTART_STRENGTH * len(movable)))
     tabu_until = np.zeros(a.num_units * a.num_sets, dtype=np.int64)
     kernel.restart(a, state, 0.0)
