@@ -161,8 +161,8 @@ hub = Hub()
 def announce(meeting_ids: list[int]) -> None:
     """Tell every device in these meetings that something changed, once the current transaction commits.
 
-    On PostgreSQL the `NOTIFY` is part of the transaction: sent at commit, never if it rolls back. Elsewhere the
-    process's own streams are woken after commit (outside a transaction, at once).
+    On PostgreSQL the `NOTIFY` is part of the transaction: sent at commit, never if it rolls back. Elsewhere (SQLite:
+    one process) the process's own streams are woken at once and again after commit.
     """
     if not meeting_ids:
         return
@@ -176,6 +176,11 @@ def announce(meeting_ids: list[int]) -> None:
         for meeting_id in meeting_ids:
             hub.deliver(meeting_id)
 
+    # Now and again after commit. A device woken now may read the state before the change commits; the second
+    # wake-up sends it back for the new one. The first is there because after-commit callbacks are not always run
+    # where SQLite is shared between threads (Django's test server shares one connection, and one thread's rollback
+    # of a savepoint drops the callbacks another thread registered meanwhile).
+    wake()
     transaction.on_commit(wake)
 
 

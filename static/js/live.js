@@ -44,6 +44,7 @@
   var lastPoll = 0;
   var polling = false;
   var pollAgain = false;
+  var busyWaits = 0;
 
   function liveState() {
     var state = document.getElementById("live-state");
@@ -58,6 +59,13 @@
       pollAgain = true;
       return;
     }
+    // Its answer still being swapped in: htmx would drop a new request from the element, so wait for the swap.
+    if (state.classList.contains("htmx-request") && busyWaits < 100) {
+      busyWaits += 1;
+      setTimeout(poll, 30);
+      return;
+    }
+    busyWaits = 0;
     lastPoll = Date.now();
     htmx.trigger(state, "live-poll");
   }
@@ -110,8 +118,7 @@
       polling = false;
       if (pollAgain) {
         pollAgain = false;
-        // After the swap, so that the next poll is sent by the new element with the new tag.
-        setTimeout(poll, 0);
+        poll();
       }
     });
   });

@@ -101,7 +101,8 @@ def test_someone_outside_the_set_is_not_told_the_stream_exists(programme_world: 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_facilitators_command_reaches_a_waiting_stream_when_it_commits(programme_world: Cast) -> None:
-    """Through PostgreSQL's NOTIFY and this process's listener on PostgreSQL; after commit, in process, on SQLite."""
+    """Through PostgreSQL's NOTIFY and this process's listener on PostgreSQL, only once the change commits; in
+    process on SQLite, at once and again after commit (a device woken early asks again)."""
     cast = programme_world
     meeting = cast.meeting
     assert meeting is not None
@@ -109,7 +110,11 @@ def test_a_facilitators_command_reaches_a_waiting_stream_when_it_commits(program
     with hub.subscription(meeting.pk) as waiting:
         with transaction.atomic():
             live.live_start(actor=cast.users["facilitator"], meeting=meeting, version=0, early=True)
-            assert not waiting.wait(0.2), "told before the change committed"
+            if connection.vendor == "postgresql":
+                assert not waiting.wait(0.2), "told before the change committed"
+            else:
+                assert waiting.wait(0), "SQLite: told at once"
+                assert not waiting.wait(0.2)
         assert waiting.wait(10), "not told after the change committed"
 
 
@@ -129,6 +134,8 @@ def started_then_failed(cast: Cast) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_change_rolled_back_is_never_announced(programme_world: Cast) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL announces a change at commit; SQLite's one process wakes its streams at once as well")
     cast = programme_world
     assert cast.meeting is not None
     hub = listening()
