@@ -4,6 +4,7 @@ wait, and is sent when the connection returns; what was queued belongs to the pe
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -280,3 +281,189 @@ def test_a_take_sent_offline_are_sent_when_the_connection_returns(
     ben.online()
     ben.sent()
     assert CaseTake.objects.get().text == "It sounds like a handover gap"
+
+
+# --- every other room form: queued offline, kept through a phase change and a reload, sent once on reconnect ---
+
+
+def move_on_and_back(meeting: Meeting, facilitator_user: Any) -> None:
+    """Another of the facilitator's devices moves the meeting to the next phase and back (the last phase: back and
+    on again), as a facilitator does who moves on too soon."""
+    from actionset.meetings import live
+
+    run = live.run_of(meeting)
+    assert run is not None
+    last = run.phase_index + 1 >= len(live.sheet_of(meeting, run))
+    first, then = (live.live_previous, live.live_next) if last else (live.live_next, live.live_previous)
+    run = first(actor=facilitator_user, meeting=meeting, version=run.version)
+    then(actor=facilitator_user, meeting=meeting, version=run.version)
+
+
+def sent_once_after_a_phase_change_and_a_reload(
+    page: Any,
+    meeting: Meeting,
+    facilitator_user: Any,
+    *,
+    address: str,
+    form: Callable[[Any], Any],
+    fill: Callable[[Any], None],
+    button: str,
+    kept: Callable[[Any], None],
+) -> None:
+    """The person on `page` fills the form that `form(page)` finds and presses `button` while offline. It waits,
+    saying so, even when pressed twice; the meeting moves to another phase and back, and the page is reloaded,
+    while the server is still out of reach: what was typed is still in the form (`kept`) and still waits. When
+    the connection returns, it is sent once (one POST to `address` answered), and the banner goes."""
+    device = Device(page)
+    device.offline()
+    fill(form(page))
+    form(page).get_by_role("button", name=button).click()
+    device.waiting(1)
+    # Pressed again, as people do when nothing seems to happen: it still waits once.
+    form(page).get_by_role("button", name=button).click()
+    device.waiting(1)
+    expect(form(page).get_by_text("Not sent yet")).to_be_visible()
+
+    # The connection comes back for everything but this form's address, so the page follows the meeting and can be
+    # reloaded while the change still cannot get through.
+    answered: list[str] = []
+    page.on(
+        "response",
+        lambda r: answered.append(r.url) if r.request.method == "POST" and r.url.endswith(address) else None,
+    )
+    pattern = f"**/{address}"
+    page.route(pattern, lambda route: route.abort() if route.request.method == "POST" else route.continue_())
+    device.online()
+    phase = page.get_by_test_id("phase-title").inner_text()
+    move_on_and_back(meeting, facilitator_user)
+    expect(page.get_by_test_id("phase-title")).to_have_text(phase)
+    kept(form(page))
+    expect(form(page).get_by_text("Not sent yet")).to_be_visible()
+    page.reload()
+    kept(form(page))
+    expect(form(page).get_by_text("Not sent yet")).to_be_visible()
+    expect(page.get_by_test_id("offline-banner")).to_contain_text("1 change")
+
+    page.unroute(pattern)
+    device.sent()
+    expect(form(page).get_by_text("Not sent yet")).to_have_count(0)
+    assert len(answered) == 1, answered
+
+
+def opened(details: Any) -> Any:
+    """A facilitator's on-behalf form, its section opened (a reload draws it closed)."""
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+    return details
+
+
+def test_every_incident_room_form_sent_offline_is_sent_once_when_the_connection_returns(
+    new_page: Any, live_server: Any, transactional_db: Any
+) -> None:
+    from actionset.meetings import live
+    from actionset.room.models import CaseTake
+
+    meeting, facilitator_user, amara_user, ben_user = build_set("incident")
+    amara = meeting.learning_set.member_enrolment(amara_user)
+    run = live.live_start(actor=facilitator_user, meeting=meeting, early=True)
+    run = live.live_next(actor=facilitator_user, meeting=meeting, version=run.version)
+    live.live_presenter(actor=facilitator_user, meeting=meeting, version=run.version, presenter=amara)
+    fola = open_live(new_page, live_server, facilitator_user, meeting, DESKTOP)
+    amara_page = open_live(new_page, live_server, amara_user, meeting, PHONE)
+    ben_page = open_live(new_page, live_server, ben_user, meeting, DESKTOP)
+    t = titles("incident")
+    panel: Callable[[Any], Any] = lambda p: p.locator("#live-panel")  # noqa: E731
+
+    # The case, by the case-giver on her phone.
+    def case(form: Any) -> None:
+        form.get_by_label("The case in a line").fill("A complaint I handled badly")
+        form.get_by_label("The case-giver's question").fill("What did I miss?")
+
+    def case_kept(form: Any) -> None:
+        expect(form.get_by_label("The case in a line")).to_have_value("A complaint I handled badly")
+        expect(form.get_by_label("The case-giver's question")).to_have_value("What did I miss?")
+
+    sent_once_after_a_phase_change_and_a_reload(
+        amara_page,
+        meeting,
+        facilitator_user,
+        address="airtime/",
+        form=panel,
+        fill=case,
+        button="Save the case",
+        kept=case_kept,
+    )
+    for page in (fola, ben_page):
+        expect(panel(page).get_by_label("The case-giver's question")).to_have_value("What did I miss?")
+
+    # A clarifying question, by Ben.
+    next_phase(fola, t[2])
+    sent_once_after_a_phase_change_and_a_reload(
+        ben_page,
+        meeting,
+        facilitator_user,
+        address="airtime/questions/",
+        form=panel,
+        fill=lambda f: f.get_by_label("A question asked").fill("When did it happen?"),
+        button="Note it",
+        kept=lambda f: expect(f.get_by_label("A question asked")).to_have_value("When did it happen?"),
+    )
+    for page in (fola, amara_page):
+        expect(panel(page).locator(".questions")).to_contain_text("When did it happen?")
+    assert AirtimeQuestion.objects.get().text == "When did it happen?"
+
+    # A take recorded by the facilitator for Chloe, who has no device.
+    next_phase(fola, t[3])
+    behalf: Callable[[Any], Any] = lambda p: opened(p.locator("#live-panel details.on-behalf"))  # noqa: E731
+
+    def take(form: Any) -> None:
+        form.get_by_label("Member").select_option(label="Chloe Brown")
+        form.get_by_label("Their take, as they give it").fill("Ask who else saw it")
+
+    def take_kept(form: Any) -> None:
+        expect(form.get_by_label("Member").locator("option:checked")).to_have_text("Chloe Brown")
+        expect(form.get_by_label("Their take, as they give it")).to_have_value("Ask who else saw it")
+
+    sent_once_after_a_phase_change_and_a_reload(
+        fola,
+        meeting,
+        facilitator_user,
+        address="takes/",
+        form=behalf,
+        fill=take,
+        button="Record their take",
+        kept=take_kept,
+    )
+    for page in (amara_page, ben_page):
+        expect(page.get_by_test_id("takes")).to_contain_text("Ask who else saw it")
+    assert CaseTake.objects.get().text == "Ask who else saw it"
+
+    # The case-giver's response, then her action.
+    next_phase(fola, t[4])
+    label = "What struck me, and what I take from it"
+    sent_once_after_a_phase_change_and_a_reload(
+        amara_page,
+        meeting,
+        facilitator_user,
+        address="airtime/",
+        form=lambda p: panel(p).locator("form").first,
+        fill=lambda f: f.get_by_label(label).fill("I stopped listening early"),
+        button="Save the response",
+        kept=lambda f: expect(f.get_by_label(label)).to_have_value("I stopped listening early"),
+    )
+    for page in (fola, ben_page):
+        expect(panel(page).locator("textarea[name=insights]")).to_have_value("I stopped listening early")
+    action_form: Callable[[Any], Any] = lambda p: p.locator("#live-panel form.action-form")  # noqa: E731
+    sent_once_after_a_phase_change_and_a_reload(
+        amara_page,
+        meeting,
+        facilitator_user,
+        address="actions/",
+        form=action_form,
+        fill=lambda f: f.get_by_label("Action for Amara Okafor").fill("Call the customer back"),
+        button="Add action",
+        kept=lambda f: expect(f.get_by_label("Action for Amara Okafor")).to_have_value("Call the customer back"),
+    )
+    for page in (fola, ben_page):
+        expect(page.get_by_test_id("case-actions")).to_contain_text("Call the customer back")
+    assert Action.objects.filter(meeting=meeting).get().text == "Call the customer back"
