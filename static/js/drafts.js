@@ -131,7 +131,11 @@
 
   function restore(root) {
     if (!mine) return;
+    var waiting = {};
+    queue().forEach(function (item) { waiting[item.form] = true; });
     (root || document).querySelectorAll(KEPT).forEach(function (form) {
+      // A form drawn again (a reload, a phase change and back) still says its change has not been sent.
+      if (waiting[formKey(form)]) markQueued(form);
       var draft = read(draftKey(form), null);
       if (!draft) return;
       Object.keys(draft).forEach(function (name) { put(form, name, draft[name]); });
@@ -205,6 +209,35 @@
     event.detail.headers["X-Submission-Id"] = form._submission;
   });
 
+  /* Say in the form itself that what was sent from it waits on this device. */
+  function markQueued(form) {
+    var d = texts();
+    if (!d) return;
+    var note = form.querySelector("[data-queued]") || document.createElement("p");
+    note.className = "setwork-flash is-queued";
+    note.setAttribute("data-queued", "");
+    note.setAttribute("role", "status");
+    note.textContent = d.queued;
+    form.appendChild(note);
+  }
+
+  /* The server has answered for this form: unless another change from it still waits, it no longer says so. */
+  function unmarkSent(key) {
+    if (queue().some(function (item) { return item.form === key; })) return;
+    document.querySelectorAll(KEPT).forEach(function (form) {
+      var note = form.querySelector("[data-queued]");
+      if (note && formKey(form) === key) note.remove();
+    });
+  }
+
+  /* What a queued change says, without the CSRF token, which differs from one drawing of the page to the next. */
+  function sameChange(a, b) {
+    function said(item) {
+      return JSON.stringify(item.body.filter(function (pair) { return pair[0] !== "csrfmiddlewaretoken"; }));
+    }
+    return a.url === b.url && a.form === b.form && said(a) === said(b);
+  }
+
   function enqueue(form, sent) {
     if (!QUEUE) return false;
     var body = [];
@@ -213,24 +246,21 @@
       if (typeof value === "string") body.push([name, value]);
     });
     var items = queue();
-    items.push({
+    var item = {
       owner: owner,
       url: path(form.getAttribute("action")),
       form: formKey(form),
       body: body,
       // The id of the submission that failed: it may have been done, and only its answer lost.
       submission: form._submission || submissionId(),
-    });
-    setQueue(items);
-    var d = texts();
-    if (d) {
-      var note = form.querySelector("[data-queued]") || document.createElement("p");
-      note.className = "setwork-flash is-queued";
-      note.setAttribute("data-queued", "");
-      note.setAttribute("role", "status");
-      note.textContent = d.queued;
-      form.appendChild(note);
+    };
+    // Pressed again while nothing seems to happen: the same change waits once, or a question or an action
+    // would be added twice when the connection returns.
+    if (!items.some(function (queued) { return sameChange(queued, item); })) {
+      items.push(item);
+      setQueue(items);
     }
+    markQueued(form);
     showBanner();
     return true;
   }
@@ -274,6 +304,7 @@
         // The server has answered, yes or no: the change leaves the queue either way. A refusal keeps the draft,
         // so what was typed is still in the form to correct and send again.
         setQueue(queue().slice(1));
+        unmarkSent(item.form);
         return response.text().then(function (html) {
           if (response.ok) write(mine + "form:" + item.form, null);
           else failed += 1;

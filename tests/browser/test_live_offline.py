@@ -4,6 +4,7 @@ wait, and is sent when the connection returns; what was queued belongs to the pe
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -280,3 +281,436 @@ def test_a_take_sent_offline_are_sent_when_the_connection_returns(
     ben.online()
     ben.sent()
     assert CaseTake.objects.get().text == "It sounds like a handover gap"
+
+
+# --- every other room form: queued offline, kept through a phase change and a reload, sent once on reconnect ---
+
+
+def move_on_and_back(meeting: Meeting, facilitator_user: Any) -> None:
+    """Another of the facilitator's devices moves the meeting to the next phase and back (the last phase: back and
+    on again), as a facilitator does who moves on too soon."""
+    from actionset.meetings import live
+
+    run = live.run_of(meeting)
+    assert run is not None
+    last = run.phase_index + 1 >= len(live.sheet_of(meeting, run))
+    first, then = (live.live_previous, live.live_next) if last else (live.live_next, live.live_previous)
+    run = first(actor=facilitator_user, meeting=meeting, version=run.version)
+    then(actor=facilitator_user, meeting=meeting, version=run.version)
+
+
+def sent_once_after_a_phase_change_and_a_reload(
+    page: Any,
+    meeting: Meeting,
+    facilitator_user: Any,
+    *,
+    address: str,
+    form: Callable[[Any], Any],
+    fill: Callable[[Any], None],
+    button: str,
+    kept: Callable[[Any], None],
+) -> None:
+    """The person on `page` fills the form that `form(page)` finds and presses `button` while offline. It waits,
+    saying so, even when pressed twice; the meeting moves to another phase and back, and the page is reloaded,
+    while the server is still out of reach: what was typed is still in the form (`kept`) and still waits. When
+    the connection returns, it is sent once (one POST to `address` answered), and the banner goes."""
+    device = Device(page)
+    device.offline()
+    fill(form(page))
+    form(page).get_by_role("button", name=button).click()
+    device.waiting(1)
+    # Pressed again, as people do when nothing seems to happen: it still waits once.
+    form(page).get_by_role("button", name=button).click()
+    device.waiting(1)
+    expect(form(page).get_by_text("Not sent yet")).to_be_visible()
+
+    # The connection comes back for everything but this form's address, so the page follows the meeting and can be
+    # reloaded while the change still cannot get through.
+    answered: list[str] = []
+    page.on(
+        "response",
+        lambda r: answered.append(r.url) if r.request.method == "POST" and r.url.endswith(address) else None,
+    )
+    pattern = f"**/{address}"
+    page.route(pattern, lambda route: route.abort() if route.request.method == "POST" else route.continue_())
+    device.online()
+    phase = page.get_by_test_id("phase-title").inner_text()
+    move_on_and_back(meeting, facilitator_user)
+    expect(page.get_by_test_id("phase-title")).to_have_text(phase)
+    kept(form(page))
+    expect(form(page).get_by_text("Not sent yet")).to_be_visible()
+    page.reload()
+    kept(form(page))
+    expect(form(page).get_by_text("Not sent yet")).to_be_visible()
+    expect(page.get_by_test_id("offline-banner")).to_contain_text("1 change")
+
+    page.unroute(pattern)
+    device.sent()
+    expect(page.locator("form .is-queued")).to_have_count(0)
+    assert len(answered) == 1, answered
+
+
+def opened(details: Any) -> Any:
+    """A facilitator's on-behalf form, its section opened (a reload draws it closed)."""
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+    return details
+
+
+def test_every_incident_room_form_sent_offline_is_sent_once_when_the_connection_returns(
+    new_page: Any, live_server: Any, transactional_db: Any
+) -> None:
+    from actionset.meetings import live
+    from actionset.room.models import CaseTake
+
+    meeting, facilitator_user, amara_user, ben_user = build_set("incident")
+    amara = meeting.learning_set.member_enrolment(amara_user)
+    run = live.live_start(actor=facilitator_user, meeting=meeting, early=True)
+    run = live.live_next(actor=facilitator_user, meeting=meeting, version=run.version)
+    live.live_presenter(actor=facilitator_user, meeting=meeting, version=run.version, presenter=amara)
+    fola = open_live(new_page, live_server, facilitator_user, meeting, DESKTOP)
+    amara_page = open_live(new_page, live_server, amara_user, meeting, PHONE)
+    ben_page = open_live(new_page, live_server, ben_user, meeting, DESKTOP)
+    t = titles("incident")
+    panel: Callable[[Any], Any] = lambda p: p.locator("#live-panel")  # noqa: E731
+
+    # The case, by the case-giver on her phone.
+    def case(form: Any) -> None:
+        form.get_by_label("The case in a line").fill("A complaint I handled badly")
+        form.get_by_label("The case-giver's question").fill("What did I miss?")
+
+    def case_kept(form: Any) -> None:
+        expect(form.get_by_label("The case in a line")).to_have_value("A complaint I handled badly")
+        expect(form.get_by_label("The case-giver's question")).to_have_value("What did I miss?")
+
+    sent_once_after_a_phase_change_and_a_reload(
+        amara_page,
+        meeting,
+        facilitator_user,
+        address="airtime/",
+        form=panel,
+        fill=case,
+        button="Save the case",
+        kept=case_kept,
+    )
+    for page in (fola, ben_page):
+        expect(panel(page).get_by_label("The case-giver's question")).to_have_value("What did I miss?")
+
+    # A clarifying question, by Ben.
+    next_phase(fola, t[2])
+    sent_once_after_a_phase_change_and_a_reload(
+        ben_page,
+        meeting,
+        facilitator_user,
+        address="airtime/questions/",
+        form=panel,
+        fill=lambda f: f.get_by_label("A question asked").fill("When did it happen?"),
+        button="Note it",
+        kept=lambda f: expect(f.get_by_label("A question asked")).to_have_value("When did it happen?"),
+    )
+    for page in (fola, amara_page):
+        expect(panel(page).locator(".questions")).to_contain_text("When did it happen?")
+    assert AirtimeQuestion.objects.get().text == "When did it happen?"
+
+    # A take recorded by the facilitator for Chloe, who has no device.
+    next_phase(fola, t[3])
+    behalf: Callable[[Any], Any] = lambda p: opened(p.locator("#live-panel details.on-behalf"))  # noqa: E731
+
+    def take(form: Any) -> None:
+        form.get_by_label("Member").select_option(label="Chloe Brown")
+        form.get_by_label("Their take, as they give it").fill("Ask who else saw it")
+
+    def take_kept(form: Any) -> None:
+        expect(form.get_by_label("Member").locator("option:checked")).to_have_text("Chloe Brown")
+        expect(form.get_by_label("Their take, as they give it")).to_have_value("Ask who else saw it")
+
+    sent_once_after_a_phase_change_and_a_reload(
+        fola,
+        meeting,
+        facilitator_user,
+        address="takes/",
+        form=behalf,
+        fill=take,
+        button="Record their take",
+        kept=take_kept,
+    )
+    for page in (amara_page, ben_page):
+        expect(page.get_by_test_id("takes")).to_contain_text("Ask who else saw it")
+    assert CaseTake.objects.get().text == "Ask who else saw it"
+
+    # The case-giver's response, then her action.
+    next_phase(fola, t[4])
+    label = "What struck me, and what I take from it"
+    sent_once_after_a_phase_change_and_a_reload(
+        amara_page,
+        meeting,
+        facilitator_user,
+        address="airtime/",
+        form=lambda p: panel(p).locator("form").first,
+        fill=lambda f: f.get_by_label(label).fill("I stopped listening early"),
+        button="Save the response",
+        kept=lambda f: expect(f.get_by_label(label)).to_have_value("I stopped listening early"),
+    )
+    for page in (fola, ben_page):
+        expect(panel(page).locator("textarea[name=insights]")).to_have_value("I stopped listening early")
+    action_form: Callable[[Any], Any] = lambda p: p.locator("#live-panel form.action-form")  # noqa: E731
+    sent_once_after_a_phase_change_and_a_reload(
+        amara_page,
+        meeting,
+        facilitator_user,
+        address="actions/",
+        form=action_form,
+        fill=lambda f: f.get_by_label("Action for Amara Okafor").fill("Call the customer back"),
+        button="Add action",
+        kept=lambda f: expect(f.get_by_label("Action for Amara Okafor")).to_have_value("Call the customer back"),
+    )
+    for page in (fola, ben_page):
+        expect(page.get_by_test_id("case-actions")).to_contain_text("Call the customer back")
+    assert Action.objects.filter(meeting=meeting).get().text == "Call the customer back"
+
+
+def test_every_other_wial_room_form_sent_offline_is_sent_once_when_the_connection_returns(
+    new_page: Any, live_server: Any, transactional_db: Any
+) -> None:
+    from actionset.meetings import live
+    from actionset.room.models import CoachAnswer, LearningReflection
+
+    meeting, facilitator_user, amara_user, ben_user = build_set("wial")
+    amara = meeting.learning_set.member_enrolment(amara_user)
+    run = live.live_start(actor=facilitator_user, meeting=meeting, early=True)
+    while live.sheet_of(meeting, run)[run.phase_index].kind != "questions":
+        run = live.live_next(actor=facilitator_user, meeting=meeting, version=run.version)
+    live.live_presenter(actor=facilitator_user, meeting=meeting, version=run.version, presenter=amara)
+    fola = open_live(new_page, live_server, facilitator_user, meeting, DESKTOP)
+    amara_page = open_live(new_page, live_server, amara_user, meeting, DESKTOP)
+    ben_page = open_live(new_page, live_server, ben_user, meeting, PHONE)
+    t = titles("wial")
+
+    # A question noted in the questions phase, by Ben on his phone.
+    panel: Callable[[Any], Any] = lambda p: p.locator("#live-panel")  # noqa: E731
+    sent_once_after_a_phase_change_and_a_reload(
+        ben_page,
+        meeting,
+        facilitator_user,
+        address="airtime/questions/",
+        form=panel,
+        fill=lambda f: f.get_by_label("A question asked").fill("What have you tried so far?"),
+        button="Note it",
+        kept=lambda f: expect(f.get_by_label("A question asked")).to_have_value("What have you tried so far?"),
+    )
+    for page in (fola, amara_page):
+        expect(panel(page).locator(".questions")).to_contain_text("What have you tried so far?")
+
+    # An action in the actions phase, by the presenter.
+    next_phase(fola, t[4])
+    next_phase(fola, t[5])
+    action_form: Callable[[Any], Any] = lambda p: p.locator("#panel-actions form.action-form")  # noqa: E731
+    sent_once_after_a_phase_change_and_a_reload(
+        amara_page,
+        meeting,
+        facilitator_user,
+        address="actions/",
+        form=action_form,
+        fill=lambda f: f.get_by_label("Action for Amara Okafor").fill("Name an owner for the rota"),
+        button="Add action",
+        kept=lambda f: expect(f.get_by_label("Action for Amara Okafor")).to_have_value("Name an owner for the rota"),
+    )
+    for page in (fola, ben_page):
+        expect(page.locator("#panel-actions")).to_contain_text("Name an owner for the rota")
+
+    # The coach's intervention: Ben's answers (a rating chosen, as well as text), then Chloe's, by the facilitator.
+    next_phase(fola, t[6])
+
+    def answers(form: Any) -> None:
+        form.get_by_text("7", exact=True).click()
+        form.get_by_label("What could we do better?").fill("Fewer stories, more questions")
+
+    def answers_kept(form: Any) -> None:
+        expect(form.get_by_label("7", exact=True)).to_be_checked()
+        expect(form.get_by_label("What could we do better?")).to_have_value("Fewer stories, more questions")
+
+    sent_once_after_a_phase_change_and_a_reload(
+        ben_page,
+        meeting,
+        facilitator_user,
+        address="coach/",
+        form=lambda p: p.locator("#panel-coach form").first,
+        fill=answers,
+        button="Save my answers",
+        kept=answers_kept,
+    )
+    for page in (fola, amara_page):
+        expect(page.locator("#panel-coach")).to_contain_text("Fewer stories, more questions")
+
+    def for_chloe(form: Any) -> None:
+        form.get_by_label("Member").select_option(label="Chloe Brown")
+        form.get_by_label("1 to 10").fill("9")
+
+    def for_chloe_kept(form: Any) -> None:
+        expect(form.get_by_label("Member").locator("option:checked")).to_have_text("Chloe Brown")
+        expect(form.get_by_label("1 to 10")).to_have_value("9")
+
+    sent_once_after_a_phase_change_and_a_reload(
+        fola,
+        meeting,
+        facilitator_user,
+        address="coach/",
+        form=lambda p: opened(p.locator("#coach-on-behalf")),
+        fill=for_chloe,
+        button="Record their answers",
+        kept=for_chloe_kept,
+    )
+    for page in (amara_page, ben_page):
+        expect(page.get_by_test_id("coach-count")).to_contain_text("2 answers so far")
+    assert sorted(CoachAnswer.objects.values_list("rating", flat=True)) == [7, 9]
+
+    # The learning reflection (the last phase): Amara's, then Chloe's, by the facilitator.
+    next_phase(fola, t[7])
+    sent_once_after_a_phase_change_and_a_reload(
+        amara_page,
+        meeting,
+        facilitator_user,
+        address="reflection/",
+        form=lambda p: p.locator("#panel-reflection form").first,
+        fill=lambda f: f.get_by_label("My learning today").fill("I jump to solutions when I am anxious"),
+        button="Save my reflection",
+        kept=lambda f: expect(f.get_by_label("My learning today")).to_have_value(
+            "I jump to solutions when I am anxious"
+        ),
+    )
+    for page in (fola, ben_page):
+        expect(page.locator("#panel-reflection")).to_contain_text("I jump to solutions when I am anxious")
+    their = "Their reflection, as they say it"
+
+    def reflection_for_chloe(form: Any) -> None:
+        form.get_by_label("Member").select_option(label="Chloe Brown")
+        form.get_by_label(their).fill("Listening is harder than talking")
+
+    sent_once_after_a_phase_change_and_a_reload(
+        fola,
+        meeting,
+        facilitator_user,
+        address="reflection/",
+        form=lambda p: opened(p.locator("#reflection-on-behalf")),
+        fill=reflection_for_chloe,
+        button="Record their reflection",
+        kept=lambda f: expect(f.get_by_label(their)).to_have_value("Listening is harder than talking"),
+    )
+    for page in (amara_page, ben_page):
+        expect(page.locator("#panel-reflection")).to_contain_text("Listening is harder than talking")
+    assert LearningReflection.objects.count() == 2
+
+
+def test_every_troika_room_form_sent_offline_is_sent_once_when_the_connection_returns(
+    new_page: Any, live_server: Any, transactional_db: Any
+) -> None:
+    from actionset.meetings import live
+    from actionset.room.models import TrioNotes
+
+    meeting, facilitator_user, amara_user, ben_user = build_set("troika")
+    run = live.live_start(actor=facilitator_user, meeting=meeting, early=True)
+    while live.sheet_of(meeting, run)[run.phase_index].kind != "round":
+        run = live.live_next(actor=facilitator_user, meeting=meeting, version=run.version)
+    fola = open_live(new_page, live_server, facilitator_user, meeting, DESKTOP)
+    amara_page = open_live(new_page, live_server, amara_user, meeting, PHONE)
+    ben_page = open_live(new_page, live_server, ben_user, meeting, DESKTOP)
+
+    # The trio's notes, by Ben; then the action of Amara, the client this round.
+    notes_form: Callable[[Any], Any] = lambda p: p.locator("#live-panel form").filter(  # noqa: E731
+        has=p.get_by_test_id("trio-notes")
+    )
+    sent_once_after_a_phase_change_and_a_reload(
+        ben_page,
+        meeting,
+        facilitator_user,
+        address="trios/notes/",
+        form=notes_form,
+        fill=lambda f: f.get_by_test_id("trio-notes").fill("Try the rota for a month"),
+        button="Save the notes",
+        kept=lambda f: expect(f.get_by_test_id("trio-notes")).to_have_value("Try the rota for a month"),
+    )
+    for page in (fola, amara_page):
+        expect(page.get_by_test_id("trio-notes")).to_have_value("Try the rota for a month")
+    action_form: Callable[[Any], Any] = lambda p: p.locator("#live-panel form.action-form")  # noqa: E731
+    sent_once_after_a_phase_change_and_a_reload(
+        amara_page,
+        meeting,
+        facilitator_user,
+        address="actions/",
+        form=action_form,
+        fill=lambda f: f.get_by_label("Action for Amara Okafor").fill("Run the rota trial in March"),
+        button="Add action",
+        kept=lambda f: expect(f.get_by_label("Action for Amara Okafor")).to_have_value("Run the rota trial in March"),
+    )
+    for page in (fola, ben_page):
+        expect(page.get_by_test_id("trio-actions")).to_contain_text("Run the rota trial in March")
+
+    # The facilitator takes Chloe out of the trios.
+    sent_once_after_a_phase_change_and_a_reload(
+        fola,
+        meeting,
+        facilitator_user,
+        address="trios/",
+        form=lambda p: opened(p.locator("#trios-arrange")),
+        fill=lambda f: f.get_by_label("Chloe Brown").select_option(label="Not in a trio today"),
+        button="Set the trios",
+        kept=lambda f: expect(f.get_by_label("Chloe Brown").locator("option:checked")).to_have_text(
+            "Not in a trio today"
+        ),
+    )
+    for page in (amara_page, ben_page):
+        expect(page.get_by_test_id("live-round")).to_contain_text("Round 1 of 2")
+    assert TrioNotes.objects.get().text == "Try the rota for a month"
+    assert Action.objects.filter(meeting=meeting).get().text == "Run the rota trial in March"
+
+
+def test_the_facilitators_uk_forms_for_members_without_a_device_sent_offline_are_sent_once(
+    new_page: Any, live_server: Any, transactional_db: Any
+) -> None:
+    from actionset.meetings import live
+
+    meeting, facilitator_user, amara_user, _ben_user = build_set("uk")
+    run = live.live_start(actor=facilitator_user, meeting=meeting, early=True)
+    run = live.live_next(actor=facilitator_user, meeting=meeting, version=run.version)
+    fola = open_live(new_page, live_server, facilitator_user, meeting, DESKTOP)
+    amara_page = open_live(new_page, live_server, amara_user, meeting, PHONE)
+    t = titles("uk")
+
+    # Amara's report, as she gives it aloud, recorded by the facilitator.
+    report_label = "Amara Okafor's report, as they give it in the room"
+    sent_once_after_a_phase_change_and_a_reload(
+        fola,
+        meeting,
+        facilitator_user,
+        address="progress/",
+        form=lambda p: p.locator("#panel-progress form.on-behalf"),
+        fill=lambda f: f.get_by_label(report_label).select_option(label="Done"),
+        button="Record",
+        kept=lambda f: expect(f.get_by_label(report_label).locator("option:checked")).to_have_text("Done"),
+    )
+    expect(amara_page.get_by_test_id("round-row")).to_contain_text("recorded by Fola Facilitator")
+    assert ActionReport.objects.get().status == "done"
+
+    # Chloe's bid.
+    next_phase(fola, t[2])
+
+    def bid(form: Any) -> None:
+        form.get_by_label("Member").select_option(label="Chloe Brown")
+        form.get_by_label("Minutes").fill("15")
+
+    def bid_kept(form: Any) -> None:
+        expect(form.get_by_label("Member").locator("option:checked")).to_have_text("Chloe Brown")
+        expect(form.get_by_label("Minutes")).to_have_value("15")
+
+    sent_once_after_a_phase_change_and_a_reload(
+        fola,
+        meeting,
+        facilitator_user,
+        address="bids/",
+        form=lambda p: opened(p.locator("#bid-on-behalf")),
+        fill=bid,
+        button="Record their bid",
+        kept=bid_kept,
+    )
+    expect(amara_page.locator("#panel-bids .presenter-order")).to_contain_text("Chloe Brown")
+    assert AirtimeBid.objects.get().minutes == 15
