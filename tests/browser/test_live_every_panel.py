@@ -183,7 +183,7 @@ class Room:
         panel.get_by_role("button", name="Save my review").click()
         self.sees(self.others(by), lambda p: p.get_by_test_id("review-count"), "1 review so far")
 
-    def fill_and_save(self, by: Any, label: str, text: str, button: str) -> None:
+    def fill_and_save(self, by: Any, label: str | re.Pattern[str], text: str, button: str) -> None:
         panel = by.locator("#live-panel")
         panel.get_by_label(label).fill(text)
         panel.get_by_role("button", name=button).click()
