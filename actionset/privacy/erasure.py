@@ -47,8 +47,11 @@ from actionset.room.models import (
     ActionReport,
     AirtimeNotes,
     AirtimeQuestion,
+    CaseTake,
+    CoachAnswer,
     ConsensusStatement,
     ContractProposal,
+    LearningReflection,
     ProcessReview,
 )
 from actionset.sets.models import CompositionRun
@@ -157,8 +160,17 @@ def person_erase(*, actor: User, subject: Subject, request: HttpRequest | None =
         did("actions", Action.objects.filter(owner__in=enrolments).update(text=erased, learning=erased))
         did("action_reports", ActionReport.objects.filter(action__owner__in=enrolments).update(learning=erased))
         did(
-            "airtime_notes", AirtimeNotes.objects.filter(presenter__in=enrolments).update(issue=erased, insights=erased)
+            "airtime_notes",
+            AirtimeNotes.objects.filter(presenter__in=enrolments).update(
+                issue=erased, insights=erased, question=erased
+            ),
         )
+        did("case_takes", CaseTake.objects.filter(author__in=enrolments).update(text=erased))
+        did(
+            "coach_answers",
+            CoachAnswer.objects.filter(enrolment__in=enrolments).update(doing_well=erased, do_better=erased),
+        )
+        did("learning_reflections", LearningReflection.objects.filter(enrolment__in=enrolments).update(text=erased))
         did(
             "airtime_questions",
             AirtimeQuestion.objects.filter(Q(notes__presenter__in=enrolments) | Q(asked_by__in=enrolments)).update(

@@ -43,11 +43,14 @@ from actionset.room.models import (
     AirtimeBid,
     AirtimeNotes,
     AirtimeQuestion,
+    CaseTake,
+    CoachAnswer,
     ConsensusStatement,
     ContractAcknowledgement,
     ContractProposal,
     ContractProposalAnswer,
     ContractVersion,
+    LearningReflection,
     ProcessReview,
 )
 from actionset.sets.models import FacilitatorAssignment, Membership
@@ -206,6 +209,14 @@ SECTIONS: tuple[Section, ...] = (
         "consensus", _("Your consensus statements"), ConsensusStatement, _by_enrolment(ConsensusStatement, "author")
     ),
     Section("process_reviews", _("Your process reviews"), ProcessReview, _by_enrolment(ProcessReview, "enrolment")),
+    Section("case_takes", _("Your takes on others' cases"), CaseTake, _by_enrolment(CaseTake, "author")),
+    Section("coach_answers", _("Your answers to the coach"), CoachAnswer, _by_enrolment(CoachAnswer, "enrolment")),
+    Section(
+        "learning_reflections",
+        _("Your learning reflections"),
+        LearningReflection,
+        _by_enrolment(LearningReflection, "enrolment"),
+    ),
     Section(
         "contract_versions",
         _("Ground rules you wrote down"),

@@ -23,10 +23,14 @@ from actionset.room.models import (
     Action,
     AirtimeBid,
     AirtimeNotes,
+    CaseTake,
+    CoachAnswer,
     ConsensusStatement,
     ContractProposal,
     ContractVersion,
+    LearningReflection,
     ProcessReview,
+    TrioNotes,
 )
 from actionset.site.models import Enquiry, Stage
 from actionset.training.models import Booking
@@ -98,6 +102,10 @@ def _set_content_of(programmes: list[int]) -> dict[str, int]:
         "airtime_notes": AirtimeNotes.objects.filter(meetings).delete()[0],
         "consensus": ConsensusStatement.objects.filter(meetings).delete()[0],
         "process_reviews": ProcessReview.objects.filter(meetings).delete()[0],
+        "case_takes": CaseTake.objects.filter(meetings).delete()[0],
+        "coach_answers": CoachAnswer.objects.filter(meetings).delete()[0],
+        "learning_reflections": LearningReflection.objects.filter(meetings).delete()[0],
+        "trio_notes": TrioNotes.objects.filter(meetings).delete()[0],
         "facilitator_notes": FacilitatorNote.objects.filter(meetings).delete()[0],
         # Released items are the programme's shared learning, read by its sponsors: they stay with the programme.
         "shared_items": SharedItem.objects.filter(sets).exclude(status=SharedItem.Status.RELEASED).delete()[0],

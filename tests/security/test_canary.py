@@ -36,10 +36,14 @@ from actionset.room.models import (
     ActionReport,
     AirtimeNotes,
     AirtimeQuestion,
+    CaseTake,
+    CoachAnswer,
     ConsensusStatement,
     ContractProposal,
     ContractVersion,
+    LearningReflection,
     ProcessReview,
+    TrioNotes,
 )
 from conftest import ROLES, Cast
 from tests.factories import (
@@ -99,7 +103,11 @@ TIERS: dict[str, dict[str, str]] = {
     "room.ContractProposal": {"ground_rules": SET, "sharing_rule": SYSTEM, "status": SYSTEM},
     "room.Action": {"text": SET, "learning": SET, "status": SYSTEM},
     "room.ActionReport": {"learning": SET, "status": SYSTEM},
-    "room.AirtimeNotes": {"issue": SET, "insights": SET},
+    "room.AirtimeNotes": {"issue": SET, "insights": SET, "question": SET},
+    "room.CaseTake": {"text": SET},
+    "room.CoachAnswer": {"doing_well": SET, "do_better": SET},
+    "room.LearningReflection": {"text": SET},
+    "room.TrioNotes": {"text": SET},
     "room.AirtimeQuestion": {"text": SET, "reason": SET, "label": SYSTEM},
     "room.ConsensusStatement": {"text": SET, "verdict": SYSTEM},
     "room.ProcessReview": {"helped": SET, "differently": SET},
@@ -252,8 +260,22 @@ def _plant(cast: Cast, words: dict[str, Canary]) -> None:
     )
     ActionReport.objects.create(action=action, meeting=later, status="partly", learning=w("room.ActionReport.learning"))
     notes = AirtimeNotes.objects.create(
-        meeting=meeting, presenter=member, issue=w("room.AirtimeNotes.issue"), insights=w("room.AirtimeNotes.insights")
+        meeting=meeting,
+        presenter=member,
+        issue=w("room.AirtimeNotes.issue"),
+        insights=w("room.AirtimeNotes.insights"),
+        question=w("room.AirtimeNotes.question"),
     )
+    CaseTake.objects.create(meeting=meeting, case_giver=member, author=member, text=w("room.CaseTake.text"))
+    CoachAnswer.objects.create(
+        meeting=meeting,
+        enrolment=member,
+        rating=7,
+        doing_well=w("room.CoachAnswer.doing_well"),
+        do_better=w("room.CoachAnswer.do_better"),
+    )
+    LearningReflection.objects.create(meeting=meeting, enrolment=member, text=w("room.LearningReflection.text"))
+    TrioNotes.objects.create(meeting=meeting, trio=1, text=w("room.TrioNotes.text"))
     AirtimeQuestion.objects.create(
         notes=notes, text=w("room.AirtimeQuestion.text"), reason=w("room.AirtimeQuestion.reason"), label="open"
     )

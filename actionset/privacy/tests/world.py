@@ -23,9 +23,15 @@ from tests.factories import EnrolmentFactory, MembershipFactory, PersonFactory, 
 from tests.security import test_canary as canary
 
 #: Canaried fields planted in the subject's world that are someone else's: the set's agreed ground rules (written
-#: down by its facilitator), where the set meets online, and the facilitator's private notes.
+#: down by its facilitator), where the set meets online, the facilitator's private notes, and a Troika trio's notes
+#: (the trio's together, written by whichever of them held the pen).
 NOT_THEIRS = frozenset(
-    {"room.ContractVersion.ground_rules", "sets.LearningSet.meeting_link", "meetings.FacilitatorNote.text"}
+    {
+        "room.ContractVersion.ground_rules",
+        "sets.LearningSet.meeting_link",
+        "meetings.FacilitatorNote.text",
+        "room.TrioNotes.text",
+    }
 )
 
 #: Provider-tier fields that are about the person: their course bookings, and the audit log's events about them.
