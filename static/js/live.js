@@ -45,6 +45,8 @@
   var polling = false;
   var pollAgain = false;
   var busyWaits = 0;
+  var posting = 0;
+  var postedAt = 0;
 
   function liveState() {
     var state = document.getElementById("live-state");
@@ -55,6 +57,12 @@
     var state = liveState();
     if (!state || !window.htmx) return;
     // A poll that never ended (its request lost) stops counting as on its way after a few seconds.
+    // A form of this device on its way (a command, an action): its answer is swapped into the element it was sent
+    // from, which a poll's redraw would replace meanwhile, leaving the answer nowhere to be seen. Poll after it.
+    if (posting > 0 && Date.now() - postedAt < 10000) {
+      pollAgain = true;
+      return;
+    }
     if (polling && Date.now() - lastPoll < 5000) {
       pollAgain = true;
       return;
@@ -112,6 +120,20 @@
   // A poll's end is heard on its request, not its element: an answer that is swapped in replaces the element, and
   // events fired on the old one no longer reach the document.
   document.addEventListener("htmx:beforeRequest", function (event) {
+    var config = event.detail.requestConfig || {};
+    if (config.verb === "post" && event.detail.xhr) {
+      posting += 1;
+      postedAt = Date.now();
+      event.detail.xhr.addEventListener("loadend", function () {
+        posting = Math.max(0, posting - 1);
+        if (posting === 0 && pollAgain) {
+          pollAgain = false;
+          // After its answer is swapped in.
+          setTimeout(poll, 0);
+        }
+      });
+      return;
+    }
     if (!isPoll(event) || !event.detail.xhr) return;
     polling = true;
     event.detail.xhr.addEventListener("loadend", function () {
