@@ -239,8 +239,12 @@ def keep_asking(url: str, until: float, offset: float, out: list[tuple[int, floa
         next_at += POLL_SECONDS
 
 
-def csrf_of(base: str, meeting: str, session: str) -> tuple[str, str]:
-    """The CSRF cookie and form token a signed-in facilitator's page carries."""
+def csrf_of(base: str, meeting: str, session: str) -> tuple[str, str, int]:
+    """The CSRF cookie and form token a signed-in facilitator's page carries, and the run's version it shows.
+
+    The version matters when a meeting is measured again at the next device count: its run has moved on, and a
+    command sent with the first run's version would be refused as a conflict, as the page refuses a stale one.
+    """
     status, headers, body, _ = request(f"{base}/meetings/{meeting}/live/", session)
     if status != 200:
         sys.exit(f"the facilitator's live page answered {status}")
@@ -248,16 +252,16 @@ def csrf_of(base: str, meeting: str, session: str) -> tuple[str, str]:
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
     if not cookie or not token:
         sys.exit("no CSRF token on the facilitator's live page")
-    return cookie[1], token[1]
+    version = re.search(r'data-version="(\d+)"', body)
+    return cookie[1], token[1], int(version[1]) if version else 1
 
 
 def facilitate(
     base: str, meeting: dict[str, Any], session: str, until: float, every: float, offset: float, changes: list[Any]
 ) -> None:
     """Every `every` seconds, a change: +5 min (the run's version) and a bid recorded for a member (the room's)."""
-    cookie, token = csrf_of(base, meeting["meeting"], session)
+    cookie, token, version = csrf_of(base, meeting["meeting"], session)
     headers = {"Cookie": f"; csrftoken={cookie}", "X-CSRFToken": token, "HX-Request": "true", "Referer": base + "/"}
-    version = 1
     turn = 0
     next_at = time.monotonic() + offset
     while next_at < until:
