@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls our tests make around it
 # are ordinary synchronous code, so Django's async-safety guard does not apply here.
@@ -80,6 +82,45 @@ def browser() -> Iterator[Any]:
         if not _chromium["users"]:
             _chromium.pop("browser").close()
             _chromium.pop("playwright").stop()
+
+
+class _OneRequestAtATime(StaticFilesHandler):
+    """The test server's handler when its threads share one SQLite connection: one request at a time.
+
+    Django hands an in-memory SQLite database's single connection to every thread of the test server, and SQLite
+    answers a read that meets another thread's open write at once with "database table is locked": a live page's
+    poll, woken by the very change being written, then failed with a 500 and the device missed the change for a
+    while. A connection is one conversation, so its requests take turns, as they would on a server with one
+    connection. A response streamed afterwards (a meeting's event stream) is sent outside the turn.
+    On PostgreSQL each thread has its own connection, and requests run side by side as in production.
+    """
+
+    turn = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        with self.turn:
+            return super().__call__(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest, django_db_setup: None) -> Iterator[Any]:
+    """pytest-django's live server, made after the test database and taking requests one at a time where they share
+    one SQLite connection.
+
+    Made before the test database (pytest-django's own does not ask for it), the server saw the settings' database
+    rather than the in-memory test database, shared nothing, and each of its threads opened a connection of its own
+    to the in-memory database, whose shared cache locks whole tables: whether a worker's browser tests ran that way
+    or shared the connection hung on whether another test had set the database up first.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    address = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    server = LiveServer(address, start=False)
+    if server.thread.connections_override:
+        server.thread.static_handler = _OneRequestAtATime
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
