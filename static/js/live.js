@@ -136,11 +136,16 @@
     }
     if (!isPoll(event) || !event.detail.xhr) return;
     polling = true;
-    event.detail.xhr.addEventListener("loadend", function () {
+    var xhr = event.detail.xhr;
+    xhr.addEventListener("loadend", function () {
       polling = false;
       if (pollAgain) {
         pollAgain = false;
         poll();
+      } else if (xhr.status === 0 || xhr.status >= 500) {
+        // Lost on the way or failed at the server: with a stream open the next poll would be the safety net's,
+        // up to 15 s away, and the change that woke this one would wait for it. Ask again in a second.
+        setTimeout(poll, POLL_MS);
       }
     });
   });
