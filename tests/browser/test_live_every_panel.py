@@ -1,5 +1,5 @@
 """A whole meeting of every method, run by a facilitator while two members follow (one at 1280 px, one on a phone):
-every change made in a panel on one device reaches the other two within `FOLLOW_MS`.
+every change made in a panel on one device reaches the other two within `LIVE_MS` (one second).
 
 Three browser contexts per method, each signed in by its session cookie rather than the sign-in page: the suite's
 time goes on the meeting, not on signing in.
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -33,11 +35,15 @@ from tests.factories import (
     UserFactory,
 )
 
-#: The issue asks for a change on every device within 1 s of being made. A device polls once a second, so a change
-#: made just after its poll is fetched by the next one, up to a second later: 1 s for the change to travel plus the
-#: 1 s poll interval is the most a device may take, and what the assertions wait.
+#: The issue asks for a change on every device within 1 s of being made. Each device holds the meeting's event stream
+#: (meetings/events.py), which says "changed" the moment the change commits; the device then asks for the state. So
+#: every device must show the change within LIVE_MS of the click that made it: one deadline for all of them, not a
+#: second each in turn.
+LIVE_MS = 1000
+#: A device without its stream (offline and back, or reconnecting) learns of a change at its next poll, a second
+#: later at most: what the offline tests, which take the stream away, allow.
 POLL_MS = 1000
-FOLLOW_MS = 1000 + POLL_MS
+FOLLOW_MS = LIVE_MS + POLL_MS
 
 
 def build_set(method: str) -> tuple[Meeting, User, User, User]:
@@ -106,14 +112,32 @@ class Room:
     def __init__(self, facilitator: Any, amara: Any, ben: Any) -> None:
         self.facilitator, self.amara, self.ben = facilitator, amara, ben
         self.all = [facilitator, amara, ben]
+        self.slowest_ms = 0.0
 
     def others(self, page: Any) -> list[Any]:
         return [p for p in self.all if p is not page]
 
     def sees(self, pages: list[Any], locate: Any, text: str | re.Pattern[str]) -> None:
-        """`text` appears in what `locate(page)` finds on every one of `pages`, within FOLLOW_MS."""
+        """`text` appears in what `locate(page)` finds on every one of `pages`, within LIVE_MS of the change."""
+        self.within(pages, lambda page, ms: expect(locate(page)).to_contain_text(text, timeout=ms))
+
+    def sees_value(self, pages: list[Any], locate: Any, value: str) -> None:
+        """The field `locate(page)` finds holds `value` on every one of `pages`, within LIVE_MS of the change."""
+        self.within(pages, lambda page, ms: expect(locate(page)).to_have_value(value, timeout=ms))
+
+    def within(self, pages: list[Any], check: Any) -> None:
+        """`check(page, ms)` passes on every page by one deadline, LIVE_MS after the change was made.
+
+        Called straight after the click that makes the change, so the deadline counts from the change (a little
+        after it, by the time the click takes to reach the page). Each page is given what is left of the second,
+        so the last page to be checked has no more time than the first; the slowest is kept in `slowest_ms`.
+        """
+        started = time.monotonic()
         for page in pages:
-            expect(locate(page)).to_contain_text(text, timeout=FOLLOW_MS)
+            left = LIVE_MS - (time.monotonic() - started) * 1000
+            # Playwright reads a timeout of 0 as "no limit": a page checked after the second is up gets 1 ms.
+            check(page, max(1.0, left))
+        self.slowest_ms = max(self.slowest_ms, (time.monotonic() - started) * 1000)
 
     def phase(self, title: str) -> None:
         self.sees(self.all, lambda p: p.get_by_test_id("phase-title"), title)
@@ -159,10 +183,7 @@ class Room:
         panel = by.locator("#live-panel")
         panel.get_by_label("The issue in a line").fill(issue)
         panel.get_by_role("button", name="Save notes").click()
-        for page in self.others(by):
-            expect(page.locator("#live-panel").get_by_label("The issue in a line")).to_have_value(
-                issue, timeout=FOLLOW_MS
-            )
+        self.sees_value(self.others(by), lambda p: p.locator("#live-panel").get_by_label("The issue in a line"), issue)
 
     def question(self, by: Any, text: str) -> None:
         panel = by.locator("#live-panel")
@@ -199,14 +220,18 @@ class Room:
 
 
 @pytest.fixture
-def room(request: Any, new_page: Any, live_server: Any, transactional_db: Any) -> tuple[Room, Meeting]:
+def room(request: Any, new_page: Any, live_server: Any, transactional_db: Any) -> Iterator[tuple[Room, Meeting]]:
     meeting, facilitator, amara, ben = build_set(request.param)
     pages = (
         open_live(new_page, live_server, facilitator, meeting, DESKTOP),
         open_live(new_page, live_server, amara, meeting, DESKTOP),
         open_live(new_page, live_server, ben, meeting, PHONE),
     )
-    return Room(*pages), meeting
+    r = Room(*pages)
+    yield r, meeting
+    # How close to the second the slowest change came, in the report (`-rA`) and the JUnit properties.
+    request.node.user_properties.append(("slowest_follow_ms", round(r.slowest_ms)))
+    print(f"slowest change to reach every device: {r.slowest_ms:.0f} ms")
 
 
 def titles(method: str) -> list[str]:
@@ -333,10 +358,11 @@ def test_an_incident_meeting_every_panel_live(room: tuple[Room, Meeting]) -> Non
     panel.get_by_label("The case in a line").fill("A complaint I handled badly")
     panel.get_by_label("The case-giver's question").fill("What did I miss?")
     panel.get_by_role("button", name="Save the case").click()
-    for page in r.others(r.amara):
-        expect(page.locator("#live-panel").get_by_label("The case-giver's question")).to_have_value(
-            "What did I miss?", timeout=FOLLOW_MS
-        )
+    r.sees_value(
+        r.others(r.amara),
+        lambda p: p.locator("#live-panel").get_by_label("The case-giver's question"),
+        "What did I miss?",
+    )
     r.screenshots("incident-case")
     r.next(t[2])
     r.question(r.ben, "When did it happen?")
@@ -358,10 +384,9 @@ def test_an_incident_meeting_every_panel_live(room: tuple[Room, Meeting]) -> Non
     r.fill_and_save(
         r.amara, "What struck me, and what I take from it", "I stopped listening early", "Save the response"
     )
-    for page in r.others(r.amara):
-        expect(page.locator("#live-panel textarea[name=insights]")).to_have_value(
-            "I stopped listening early", timeout=FOLLOW_MS
-        )
+    r.sees_value(
+        r.others(r.amara), lambda p: p.locator("#live-panel textarea[name=insights]"), "I stopped listening early"
+    )
     r.action(r.amara, "Call the customer back")
     r.screenshots("incident-response")
     assert serious_accessibility_violations(r.ben) == []
@@ -388,8 +413,7 @@ def test_a_troika_meeting_every_panel_live(room: tuple[Room, Meeting]) -> None:
     panel = r.ben.locator("#live-panel")
     panel.get_by_test_id("trio-notes").fill("Try the rota for a month")
     panel.get_by_role("button", name="Save the notes").click()
-    for page in r.others(r.ben):
-        expect(page.get_by_test_id("trio-notes")).to_have_value("Try the rota for a month", timeout=FOLLOW_MS)
+    r.sees_value(r.others(r.ben), lambda p: p.get_by_test_id("trio-notes"), "Try the rota for a month")
     r.action(r.amara, "Run the rota trial in March")
     r.screenshots("troika-round")
     assert serious_accessibility_violations(r.ben) == []
