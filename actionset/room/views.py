@@ -7,6 +7,7 @@ everyone else with a redirect back to the page they came from, so every form wor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -172,6 +173,28 @@ def _set_member(learning_set: LearningSet, public_id: str | None) -> Enrolment:
     if enrolment is None:
         raise Http404
     return enrolment
+
+
+def _said_by_member(
+    request: Request,
+    meeting: Meeting,
+    speaker: tuple[Enrolment, User | None],
+    form: forms.Form,
+    save: Callable[[Enrolment, User | None, dict[str, Any]], object],
+    *,
+    own: str,
+    recorded: str,
+    presenter: Enrolment | None = None,
+) -> HttpResponse:
+    """What a member says for themselves, or the facilitator writes down for a member without a device (`speaker`,
+    from `_for_member`, is read by the caller first: who may speak for whom is settled before the form is).
+    The answer is the member's own words (`own`), or names the member it was recorded for (`recorded`)."""
+    if not form.is_valid():
+        return _invalid(request, meeting, form)
+    enrolment, recorded_by = speaker
+    save(enrolment, recorded_by, form.cleaned_data)
+    message = own if recorded_by is None else recorded % {"name": enrolment.person.name}
+    return _back(request, meeting, message, presenter=presenter)
 
 
 def _panel_context(request: Request, meeting: Meeting, **extra: Any) -> dict[str, Any]:
@@ -515,56 +538,61 @@ def action_add(request: Request, meeting: Meeting) -> HttpResponse:
 @access("meeting.content", load=meeting_from_url)
 def take(request: Request, meeting: Meeting) -> HttpResponse:
     """A member's take on the case, or the facilitator's record of one for a member without a device."""
-    author, recorded_by = _for_member(request, meeting)
+    speaker = _for_member(request, meeting)
     case_giver = _presenter(request, meeting)
-    form = TakeForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, meeting, form)
-    try:
-        incident.take_save(
-            meeting=meeting,
-            case_giver=case_giver,
-            author=author,
-            text=form.cleaned_data["text"],
-            recorded_by=recorded_by,
-        )
-    except incident.CaseGiverListens:
-        raise PermissionDenied("The case-giver listens to the takes on their case.") from None
-    if recorded_by is not None:
-        message = _("Take recorded for %(name)s.") % {"name": author.person.name}
-    else:
-        message = _("Your take is in.")
-    return _back(request, meeting, message, presenter=case_giver)
 
+    def save(author: Enrolment, recorded_by: User | None, data: dict[str, Any]) -> None:
+        try:
+            incident.take_save(
+                meeting=meeting, case_giver=case_giver, author=author, text=data["text"], recorded_by=recorded_by
+            )
+        except incident.CaseGiverListens:
+            raise PermissionDenied("The case-giver listens to the takes on their case.") from None
 
-def _said_for(author: Enrolment, recorded_by: User | None, own: str) -> str:
-    if recorded_by is not None:
-        return _("Recorded for %(name)s.") % {"name": author.person.name}
-    return own
+    return _said_by_member(
+        request,
+        meeting,
+        speaker,
+        TakeForm(request.POST),
+        save,
+        own=_("Your take is in."),
+        recorded=_("Take recorded for %(name)s."),
+        presenter=case_giver,
+    )
 
 
 @require_POST
 @access("meeting.content", load=meeting_from_url)
 def coach_answer(request: Request, meeting: Meeting) -> HttpResponse:
     """A member's answers to the coach's intervention, or the facilitator's record of them for a member."""
-    enrolment, recorded_by = _for_member(request, meeting)
-    form = CoachAnswerForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, meeting, form)
-    wial.coach_answer_save(meeting=meeting, enrolment=enrolment, recorded_by=recorded_by, **form.cleaned_data)
-    return _back(request, meeting, _said_for(enrolment, recorded_by, _("Thank you: your answers are in.")))
+    return _said_by_member(
+        request,
+        meeting,
+        _for_member(request, meeting),
+        CoachAnswerForm(request.POST),
+        lambda enrolment, recorded_by, data: wial.coach_answer_save(
+            meeting=meeting, enrolment=enrolment, recorded_by=recorded_by, **data
+        ),
+        own=_("Thank you: your answers are in."),
+        recorded=_("Recorded for %(name)s."),
+    )
 
 
 @require_POST
 @access("meeting.content", load=meeting_from_url)
 def reflection(request: Request, meeting: Meeting) -> HttpResponse:
     """A member's learning reflection, or the facilitator's record of it for a member without a device."""
-    enrolment, recorded_by = _for_member(request, meeting)
-    form = ReflectionForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, meeting, form)
-    wial.reflection_save(meeting=meeting, enrolment=enrolment, text=form.cleaned_data["text"], recorded_by=recorded_by)
-    return _back(request, meeting, _said_for(enrolment, recorded_by, _("Your reflection is saved.")))
+    return _said_by_member(
+        request,
+        meeting,
+        _for_member(request, meeting),
+        ReflectionForm(request.POST),
+        lambda enrolment, recorded_by, data: wial.reflection_save(
+            meeting=meeting, enrolment=enrolment, text=data["text"], recorded_by=recorded_by
+        ),
+        own=_("Your reflection is saved."),
+        recorded=_("Recorded for %(name)s."),
+    )
 
 
 @require_POST
