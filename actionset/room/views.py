@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from actionset.accounts.http import Request
@@ -66,7 +67,7 @@ class ContractForm(forms.Form):
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     ground_rules = forms.CharField(widget=forms.Textarea(attrs={"rows": 14}), max_length=10_000)
     sharing_rule = forms.ChoiceField(
-        label="What may leave the set, and how", choices=SharingRule.choices, widget=forms.RadioSelect
+        label=gettext_lazy("What may leave the set, and how"), choices=SharingRule.choices, widget=forms.RadioSelect
     )
 
 
@@ -77,7 +78,9 @@ class ReportForm(forms.Form):
 
 
 class BidForm(forms.Form):
-    needs_time = forms.TypedChoiceField(coerce=lambda v: v == "yes", choices=[("yes", "Yes"), ("no", "No")])
+    needs_time = forms.TypedChoiceField(
+        coerce=lambda v: v == "yes", choices=[("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
+    )
     minutes = forms.IntegerField(min_value=0, max_value=120, required=False)
     urgency = forms.TypedChoiceField(coerce=int, choices=AirtimeBid.Urgency.choices, required=False)
 
@@ -369,10 +372,13 @@ def contract_acknowledge(request: Request, learning_set: LearningSet) -> HttpRes
     current = ContractVersion.objects.current_for(learning_set)
     version = request.POST.get("version", "")
     if current is None or not version.isdigit() or int(version) != current.number:
-        messages.error(request, "The ground rules have changed since you read them. Please read them again.")
+        messages.error(request, _("The ground rules have changed since you read them. Please read them again."))
     else:
         contract.contract_acknowledge(enrolment=enrolment, version=current)
-        messages.success(request, f"You have acknowledged the set's confidentiality (version {current.number}).")
+        messages.success(
+            request,
+            _("You have acknowledged the set's confidentiality (version %(number)s).") % {"number": current.number},
+        )
     meeting_id = request.POST.get("meeting")
     if meeting_id:
         meeting = get_object_or_404(Meeting, public_id=meeting_id, learning_set=learning_set)
@@ -420,7 +426,7 @@ def progress_report(request: Request, meeting: Meeting) -> HttpResponse:
         )
     except actions.NotYours:
         raise PermissionDenied("A member reports on their own actions.") from None
-    return _back(request, meeting, f"Reported: {action.get_status_display().lower()}.")
+    return _back(request, meeting, _("Reported: %(status)s.") % {"status": action.get_status_display().lower()})
 
 
 @require_POST
@@ -441,7 +447,7 @@ def bid(request: Request, meeting: Meeting) -> HttpResponse:
     )
     if recorded_by is not None:
         return _back(request, meeting, _("Bid recorded for %(name)s.") % {"name": enrolment.person.name})
-    return _back(request, meeting, "Bid saved." if needs else "Noted: no airtime for you today.")
+    return _back(request, meeting, _("Bid saved.") if needs else _("Noted: no airtime for you today."))
 
 
 @require_POST
@@ -452,7 +458,7 @@ def order(request: Request, meeting: Meeting) -> HttpResponse:
         raw = request.POST.get(f"position-{bid_.pk}", "").strip()
         positions[bid_.pk] = int(raw) if raw.isdigit() and 0 < int(raw) < 100 else None
     airtime.order_save(meeting=meeting, positions=positions)
-    return _back(request, meeting, "Airtime order agreed.")
+    return _back(request, meeting, _("Airtime order agreed."))
 
 
 def _presenter(request: Request, meeting: Meeting) -> Enrolment:
@@ -477,7 +483,7 @@ def airtime_notes(request: Request, meeting: Meeting) -> HttpResponse:
         )
     except airtime.StaleEdit as stale:
         return _notes_conflict(request, meeting, presenter, stale.current, form)
-    return _back(request, meeting, "Airtime notes saved.", presenter=presenter)
+    return _back(request, meeting, _("Airtime notes saved."), presenter=presenter)
 
 
 def _notes_conflict(
@@ -509,7 +515,7 @@ def question(request: Request, meeting: Meeting) -> HttpResponse:
     chosen = request.POST.get("asked_by", "")
     asked_by = next((e for e in meeting.learning_set.active_members() if str(e.public_id) == chosen), None)
     airtime.question_add(notes=notes, text=form.cleaned_data["text"], asked_by=asked_by)
-    return _back(request, meeting, "Question noted.", presenter=presenter)
+    return _back(request, meeting, _("Question noted."), presenter=presenter)
 
 
 @require_POST
@@ -529,9 +535,8 @@ def action_add(request: Request, meeting: Meeting) -> HttpResponse:
         # Written by anyone but its owner, the action says who wrote it down.
         recorded_by=None if viewer is not None and viewer.pk == presenter.pk else request.user,
     )
-    return _back(
-        request, meeting, f"Action added for {presenter.person.name}.", presenter=presenter, also=("airtime", "actions")
-    )
+    added = _("Action added for %(name)s.") % {"name": presenter.person.name}
+    return _back(request, meeting, added, presenter=presenter, also=("airtime", "actions"))
 
 
 @require_POST
@@ -647,7 +652,7 @@ def consensus(request: Request, meeting: Meeting) -> HttpResponse:
     if not form.is_valid():
         return _invalid(request, meeting, form)
     airtime.statement_save(meeting=meeting, author=enrolment, text=form.cleaned_data["text"])
-    return _back(request, meeting, "Your view of the problem is in.")
+    return _back(request, meeting, _("Your view of the problem is in."))
 
 
 @require_POST
@@ -663,7 +668,7 @@ def consensus_verdict(request: Request, meeting: Meeting) -> HttpResponse:
         raise PermissionDenied("The presenter answers, or the facilitator records their answer.")
     statement = get_object_or_404(ConsensusStatement, pk=form.cleaned_data["statement"], meeting=meeting)
     airtime.verdict_save(statement=statement, verdict=form.cleaned_data["verdict"])
-    return _back(request, meeting, "Answer recorded.")
+    return _back(request, meeting, _("Answer recorded."))
 
 
 @require_POST
@@ -674,7 +679,7 @@ def process_review(request: Request, meeting: Meeting) -> HttpResponse:
     if not form.is_valid():
         return _invalid(request, meeting, form)
     review.review_save(meeting=meeting, enrolment=enrolment, **form.cleaned_data)
-    return _back(request, meeting, "Thank you: your process review is saved.")
+    return _back(request, meeting, _("Thank you: your process review is saved."))
 
 
 # --- the facilitator's view across meetings ----------------------------------------------------------------
