@@ -62,6 +62,21 @@ def hand_over(facilitator: Any, name: str) -> None:
     expect(facilitator.get_by_test_id("presenter")).to_contain_text(name)
 
 
+def started_at(method: str, kind: str, *, presenter: bool = False) -> tuple[Meeting, Any, Any, Any]:
+    """A set of the method whose meeting is started early and moved on to its first phase of `kind`, with Amara
+    presenting if `presenter`: the meeting, the facilitator, Amara and Ben (as `build_set` gives them)."""
+    from actionset.meetings import live
+
+    meeting, facilitator_user, amara_user, ben_user = build_set(method)
+    run = live.live_start(actor=facilitator_user, meeting=meeting, early=True)
+    while live.sheet_of(meeting, run)[run.phase_index].kind != kind:
+        run = live.live_next(actor=facilitator_user, meeting=meeting, version=run.version)
+    if presenter:
+        amara = meeting.learning_set.member_enrolment(amara_user)
+        live.live_presenter(actor=facilitator_user, meeting=meeting, version=run.version, presenter=amara)
+    return meeting, facilitator_user, amara_user, ben_user
+
+
 @pytest.fixture
 def uk(new_page: Any, live_server: Any, transactional_db: Any) -> tuple[Any, Any, Meeting]:
     meeting, facilitator, amara, _ = build_set("uk")
@@ -229,16 +244,7 @@ def test_every_wial_room_form_sent_offline_is_sent_when_the_connection_returns(
 def test_what_one_person_queued_is_never_sent_or_shown_as_someone_else(
     new_page: Any, live_server: Any, transactional_db: Any
 ) -> None:
-    meeting, facilitator_user, amara_user, ben_user = build_set("incident")
-    from actionset.meetings import live
-
-    live.live_start(actor=facilitator_user, meeting=meeting, early=True)
-    while True:  # to the process review
-        run = live.run_of(meeting)
-        assert run is not None
-        if live.sheet_of(meeting, run)[run.phase_index].kind == "review":
-            break
-        live.live_next(actor=facilitator_user, meeting=meeting, version=run.version)
+    meeting, _facilitator_user, amara_user, ben_user = started_at("incident", "review")
     page = open_live(new_page, live_server, amara_user, meeting, PHONE)
     review = page.locator("#panel-review")
     # Amara's review cannot get through (the network is down for this address only), so it waits on the device.
@@ -262,15 +268,9 @@ def test_a_take_sent_offline_are_sent_when_the_connection_returns(
     new_page: Any, live_server: Any, transactional_db: Any
 ) -> None:
     """The new methods' forms queue offline like every room form: a take in the incident method."""
-    from actionset.meetings import live
     from actionset.room.models import CaseTake
 
-    meeting, facilitator_user, amara_user, ben_user = build_set("incident")
-    amara = meeting.learning_set.member_enrolment(amara_user)
-    run = live.live_start(actor=facilitator_user, meeting=meeting, early=True)
-    while live.sheet_of(meeting, run)[run.phase_index].kind != "takes":
-        run = live.live_next(actor=facilitator_user, meeting=meeting, version=run.version)
-    live.live_presenter(actor=facilitator_user, meeting=meeting, version=run.version, presenter=amara)
+    meeting, _facilitator_user, _amara_user, ben_user = started_at("incident", "takes", presenter=True)
     ben_page = open_live(new_page, live_server, ben_user, meeting, PHONE)
     ben = Device(ben_page)
     takes = ben_page.locator("#live-panel")
@@ -436,14 +436,9 @@ def panel(page: Any) -> Any:
 def test_every_incident_room_form_sent_offline_is_sent_once_when_the_connection_returns(
     new_page: Any, live_server: Any, transactional_db: Any
 ) -> None:
-    from actionset.meetings import live
     from actionset.room.models import CaseTake
 
-    meeting, facilitator_user, amara_user, ben_user = build_set("incident")
-    amara = meeting.learning_set.member_enrolment(amara_user)
-    run = live.live_start(actor=facilitator_user, meeting=meeting, early=True)
-    run = live.live_next(actor=facilitator_user, meeting=meeting, version=run.version)
-    live.live_presenter(actor=facilitator_user, meeting=meeting, version=run.version, presenter=amara)
+    meeting, facilitator_user, amara_user, ben_user = started_at("incident", "case", presenter=True)
     fola = open_live(new_page, live_server, facilitator_user, meeting, DESKTOP)
     amara_page = open_live(new_page, live_server, amara_user, meeting, PHONE)
     ben_page = open_live(new_page, live_server, ben_user, meeting, DESKTOP)
@@ -524,15 +519,9 @@ def test_every_incident_room_form_sent_offline_is_sent_once_when_the_connection_
 def test_every_other_wial_room_form_sent_offline_is_sent_once_when_the_connection_returns(
     new_page: Any, live_server: Any, transactional_db: Any
 ) -> None:
-    from actionset.meetings import live
     from actionset.room.models import CoachAnswer, LearningReflection
 
-    meeting, facilitator_user, amara_user, ben_user = build_set("wial")
-    amara = meeting.learning_set.member_enrolment(amara_user)
-    run = live.live_start(actor=facilitator_user, meeting=meeting, early=True)
-    while live.sheet_of(meeting, run)[run.phase_index].kind != "questions":
-        run = live.live_next(actor=facilitator_user, meeting=meeting, version=run.version)
-    live.live_presenter(actor=facilitator_user, meeting=meeting, version=run.version, presenter=amara)
+    meeting, facilitator_user, amara_user, ben_user = started_at("wial", "questions", presenter=True)
     fola = open_live(new_page, live_server, facilitator_user, meeting, DESKTOP)
     amara_page = open_live(new_page, live_server, amara_user, meeting, DESKTOP)
     ben_page = open_live(new_page, live_server, ben_user, meeting, PHONE)
@@ -619,13 +608,9 @@ def test_every_other_wial_room_form_sent_offline_is_sent_once_when_the_connectio
 def test_every_troika_room_form_sent_offline_is_sent_once_when_the_connection_returns(
     new_page: Any, live_server: Any, transactional_db: Any
 ) -> None:
-    from actionset.meetings import live
     from actionset.room.models import TrioNotes
 
-    meeting, facilitator_user, amara_user, ben_user = build_set("troika")
-    run = live.live_start(actor=facilitator_user, meeting=meeting, early=True)
-    while live.sheet_of(meeting, run)[run.phase_index].kind != "round":
-        run = live.live_next(actor=facilitator_user, meeting=meeting, version=run.version)
+    meeting, facilitator_user, amara_user, ben_user = started_at("troika", "round")
     fola = open_live(new_page, live_server, facilitator_user, meeting, DESKTOP)
     amara_page = open_live(new_page, live_server, amara_user, meeting, PHONE)
     ben_page = open_live(new_page, live_server, ben_user, meeting, DESKTOP)
@@ -674,11 +659,7 @@ def test_every_troika_room_form_sent_offline_is_sent_once_when_the_connection_re
 def test_the_facilitators_uk_forms_for_members_without_a_device_sent_offline_are_sent_once(
     new_page: Any, live_server: Any, transactional_db: Any
 ) -> None:
-    from actionset.meetings import live
-
-    meeting, facilitator_user, amara_user, _ben_user = build_set("uk")
-    run = live.live_start(actor=facilitator_user, meeting=meeting, early=True)
-    run = live.live_next(actor=facilitator_user, meeting=meeting, version=run.version)
+    meeting, facilitator_user, amara_user, _ben_user = started_at("uk", "progress")
     fola = open_live(new_page, live_server, facilitator_user, meeting, DESKTOP)
     amara_page = open_live(new_page, live_server, amara_user, meeting, PHONE)
     t = titles("uk")
