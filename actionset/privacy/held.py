@@ -124,12 +124,16 @@ def _none(model: type[models.Model]) -> models.QuerySet[Any]:
     return model._default_manager.none()
 
 
-def _by_user(model: type[models.Model], path: str) -> Rows:
-    return lambda s: model._default_manager.filter(**{path: s.user}) if s.user else _none(model)
+def _enrolled(key: str, title: Any, model: type[models.Model], path: str) -> Section:
+    """A section of the rows of `model` that `path` leads from to one of the person's enrolments."""
+    return Section(key, title, model, lambda s: model._default_manager.filter(**{f"{path}__in": s.enrolments()}))
 
 
-def _by_enrolment(model: type[models.Model], path: str) -> Rows:
-    return lambda s: model._default_manager.filter(**{f"{path}__in": s.enrolments()})
+def _owned(key: str, title: Any, model: type[models.Model], path: str) -> Section:
+    """A section of the rows of `model` that `path` leads from to the person's login (none without one)."""
+    return Section(
+        key, title, model, lambda s: model._default_manager.filter(**{path: s.user}) if s.user else _none(model)
+    )
 
 
 def _about(s: Subject) -> Q:
@@ -176,27 +180,25 @@ SECTIONS: tuple[Section, ...] = (
         OrganisationRole,
         lambda s: OrganisationRole.objects.filter(person__in=s.person_ids),
     ),
-    Section("staff_roles", _("Staff roles"), StaffRole, _by_user(StaffRole, "user")),
+    _owned("staff_roles", _("Staff roles"), StaffRole, "user"),
     Section("invitations", _("Invitations"), Invitation, _invitations),
-    Section("email_changes", _("Changes of sign-in address"), EmailChange, _by_user(EmailChange, "user")),
-    Section("two_factor_resets", _("Two-factor help"), TwoFactorReset, _by_user(TwoFactorReset, "user")),
-    Section("calendar_feeds", _("Calendar feeds"), CalendarFeed, _by_user(CalendarFeed, "user")),
+    _owned("email_changes", _("Changes of sign-in address"), EmailChange, "user"),
+    _owned("two_factor_resets", _("Two-factor help"), TwoFactorReset, "user"),
+    _owned("calendar_feeds", _("Calendar feeds"), CalendarFeed, "user"),
     Section(
         "enrolments",
         _("Programme enrolments and availability"),
         Enrolment,
         lambda s: s.enrolments(),
     ),
-    Section("memberships", _("Set memberships"), Membership, _by_enrolment(Membership, "enrolment")),
-    Section("facilitating", _("Sets facilitated"), FacilitatorAssignment, _by_user(FacilitatorAssignment, "user")),
-    Section("attendance", _("Meeting attendance"), Attendance, _by_enrolment(Attendance, "enrolment")),
-    Section("presenter_turns", _("Airtime given"), PresenterTurn, _by_enrolment(PresenterTurn, "enrolment")),
-    Section("actions", _("Your actions"), Action, _by_enrolment(Action, "owner")),
-    Section(
-        "action_reports", _("Progress on your actions"), ActionReport, _by_enrolment(ActionReport, "action__owner")
-    ),
-    Section("airtime_bids", _("Airtime bids"), AirtimeBid, _by_enrolment(AirtimeBid, "enrolment")),
-    Section("airtime_notes", _("Notes of your airtime"), AirtimeNotes, _by_enrolment(AirtimeNotes, "presenter")),
+    _enrolled("memberships", _("Set memberships"), Membership, "enrolment"),
+    _owned("facilitating", _("Sets facilitated"), FacilitatorAssignment, "user"),
+    _enrolled("attendance", _("Meeting attendance"), Attendance, "enrolment"),
+    _enrolled("presenter_turns", _("Airtime given"), PresenterTurn, "enrolment"),
+    _enrolled("actions", _("Your actions"), Action, "owner"),
+    _enrolled("action_reports", _("Progress on your actions"), ActionReport, "action__owner"),
+    _enrolled("airtime_bids", _("Airtime bids"), AirtimeBid, "enrolment"),
+    _enrolled("airtime_notes", _("Notes of your airtime"), AirtimeNotes, "presenter"),
     Section(
         "airtime_questions",
         _("Questions you asked or were asked"),
@@ -205,43 +207,16 @@ SECTIONS: tuple[Section, ...] = (
         # Who asked a question of the presenter is the asker's to know.
         leave_out=frozenset({"asked_by"}),
     ),
-    Section(
-        "consensus", _("Your consensus statements"), ConsensusStatement, _by_enrolment(ConsensusStatement, "author")
-    ),
-    Section("process_reviews", _("Your process reviews"), ProcessReview, _by_enrolment(ProcessReview, "enrolment")),
-    Section("case_takes", _("Your takes on others' cases"), CaseTake, _by_enrolment(CaseTake, "author")),
-    Section("coach_answers", _("Your answers to the coach"), CoachAnswer, _by_enrolment(CoachAnswer, "enrolment")),
-    Section(
-        "learning_reflections",
-        _("Your learning reflections"),
-        LearningReflection,
-        _by_enrolment(LearningReflection, "enrolment"),
-    ),
-    Section(
-        "contract_versions",
-        _("Ground rules you wrote down"),
-        ContractVersion,
-        _by_user(ContractVersion, "changed_by"),
-    ),
-    Section(
-        "contract_proposals",
-        _("Changes to ground rules you proposed"),
-        ContractProposal,
-        _by_enrolment(ContractProposal, "proposed_by"),
-    ),
-    Section(
-        "contract_answers",
-        _("Your answers on proposed ground rules"),
-        ContractProposalAnswer,
-        _by_enrolment(ContractProposalAnswer, "enrolment"),
-    ),
-    Section(
-        "contract_acknowledgements",
-        _("Ground rules you acknowledged"),
-        ContractAcknowledgement,
-        _by_enrolment(ContractAcknowledgement, "enrolment"),
-    ),
-    Section("shared_items", _("What you proposed the set share"), SharedItem, _by_enrolment(SharedItem, "author")),
+    _enrolled("consensus", _("Your consensus statements"), ConsensusStatement, "author"),
+    _enrolled("process_reviews", _("Your process reviews"), ProcessReview, "enrolment"),
+    _enrolled("case_takes", _("Your takes on others' cases"), CaseTake, "author"),
+    _enrolled("coach_answers", _("Your answers to the coach"), CoachAnswer, "enrolment"),
+    _enrolled("learning_reflections", _("Your learning reflections"), LearningReflection, "enrolment"),
+    _owned("contract_versions", _("Ground rules you wrote down"), ContractVersion, "changed_by"),
+    _enrolled("contract_proposals", _("Changes to ground rules you proposed"), ContractProposal, "proposed_by"),
+    _enrolled("contract_answers", _("Your answers on proposed ground rules"), ContractProposalAnswer, "enrolment"),
+    _enrolled("contract_acknowledgements", _("Ground rules you acknowledged"), ContractAcknowledgement, "enrolment"),
+    _enrolled("shared_items", _("What you proposed the set share"), SharedItem, "author"),
     Section(
         "sharing_decisions",
         _("Your decisions on what the set shares"),
@@ -250,17 +225,12 @@ SECTIONS: tuple[Section, ...] = (
         # Who recorded a decision given in the room is a facilitator's name, not the person's.
         leave_out=frozenset({"recorded_by", "recorded_by_name"}),
     ),
-    Section("leader_answers", _("Your answers to sets' questions"), LeaderAnswer, _by_user(LeaderAnswer, "author")),
-    Section("journal", _("Your learning journal"), JournalEntry, _by_user(JournalEntry, "author")),
-    Section(
-        "facilitator_notes",
-        _("Your private notes as a facilitator"),
-        FacilitatorNote,
-        _by_user(FacilitatorNote, "author"),
-    ),
-    Section("survey_responses", _("Surveys you answered"), Response, _by_enrolment(Response, "enrolment")),
-    Section("survey_answers", _("Your survey answers"), Answer, _by_enrolment(Answer, "response__enrolment")),
-    Section("survey_notices", _("Survey invitations and reminders"), Notice, _by_enrolment(Notice, "enrolment")),
+    _owned("leader_answers", _("Your answers to sets' questions"), LeaderAnswer, "author"),
+    _owned("journal", _("Your learning journal"), JournalEntry, "author"),
+    _owned("facilitator_notes", _("Your private notes as a facilitator"), FacilitatorNote, "author"),
+    _enrolled("survey_responses", _("Surveys you answered"), Response, "enrolment"),
+    _enrolled("survey_answers", _("Your survey answers"), Answer, "response__enrolment"),
+    _enrolled("survey_notices", _("Survey invitations and reminders"), Notice, "enrolment"),
     Section("bookings", _("Course bookings"), Booking, _bookings),
     Section(
         "course_attendance",
@@ -268,15 +238,13 @@ SECTIONS: tuple[Section, ...] = (
         TrainingAttendance,
         lambda s: TrainingAttendance.objects.filter(booking__in=_bookings(s)),
     ),
-    Section("portfolios", _("Portfolios"), Portfolio, _by_user(Portfolio, "candidate")),
-    Section("evidence", _("Portfolio evidence"), EvidenceEntry, _by_user(EvidenceEntry, "portfolio__candidate")),
-    Section("reflections", _("Reflective log"), Reflection, _by_user(Reflection, "portfolio__candidate")),
-    Section(
-        "observations", _("Observations of your practice"), Observation, _by_user(Observation, "portfolio__candidate")
-    ),
-    Section("submissions", _("Submissions for assessment"), Submission, _by_user(Submission, "portfolio__candidate")),
-    Section("credentials", _("Certificates"), Credential, _by_user(Credential, "portfolio__candidate")),
-    Section("buddying", _("Portfolios you are a buddy on"), Buddy, _by_user(Buddy, "user")),
+    _owned("portfolios", _("Portfolios"), Portfolio, "candidate"),
+    _owned("evidence", _("Portfolio evidence"), EvidenceEntry, "portfolio__candidate"),
+    _owned("reflections", _("Reflective log"), Reflection, "portfolio__candidate"),
+    _owned("observations", _("Observations of your practice"), Observation, "portfolio__candidate"),
+    _owned("submissions", _("Submissions for assessment"), Submission, "portfolio__candidate"),
+    _owned("credentials", _("Certificates"), Credential, "portfolio__candidate"),
+    _owned("buddying", _("Portfolios you are a buddy on"), Buddy, "user"),
     Section("enquiries", _("Enquiries from your address"), Enquiry, _enquiries),
     Section("audit", _("Audit log events about you"), AuditEvent, _audit_about),
     Section(

@@ -7,6 +7,7 @@ everyone else with a redirect back to the page they came from, so every form wor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -17,6 +18,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from actionset.accounts.http import Request
@@ -65,7 +67,7 @@ class ContractForm(forms.Form):
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     ground_rules = forms.CharField(widget=forms.Textarea(attrs={"rows": 14}), max_length=10_000)
     sharing_rule = forms.ChoiceField(
-        label="What may leave the set, and how", choices=SharingRule.choices, widget=forms.RadioSelect
+        label=gettext_lazy("What may leave the set, and how"), choices=SharingRule.choices, widget=forms.RadioSelect
     )
 
 
@@ -76,7 +78,9 @@ class ReportForm(forms.Form):
 
 
 class BidForm(forms.Form):
-    needs_time = forms.TypedChoiceField(coerce=lambda v: v == "yes", choices=[("yes", "Yes"), ("no", "No")])
+    needs_time = forms.TypedChoiceField(
+        coerce=lambda v: v == "yes", choices=[("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
+    )
     minutes = forms.IntegerField(min_value=0, max_value=120, required=False)
     urgency = forms.TypedChoiceField(coerce=int, choices=AirtimeBid.Urgency.choices, required=False)
 
@@ -172,6 +176,28 @@ def _set_member(learning_set: LearningSet, public_id: str | None) -> Enrolment:
     if enrolment is None:
         raise Http404
     return enrolment
+
+
+def _said_by_member(
+    request: Request,
+    meeting: Meeting,
+    speaker: tuple[Enrolment, User | None],
+    form: forms.Form,
+    save: Callable[[Enrolment, User | None, dict[str, Any]], object],
+    *,
+    own: str,
+    recorded: str,
+    presenter: Enrolment | None = None,
+) -> HttpResponse:
+    """What a member says for themselves, or the facilitator writes down for a member without a device (`speaker`,
+    from `_for_member`, is read by the caller first: who may speak for whom is settled before the form is).
+    The answer is the member's own words (`own`), or names the member it was recorded for (`recorded`)."""
+    if not form.is_valid():
+        return _invalid(request, meeting, form)
+    enrolment, recorded_by = speaker
+    save(enrolment, recorded_by, form.cleaned_data)
+    message = own if recorded_by is None else recorded % {"name": enrolment.person.name}
+    return _back(request, meeting, message, presenter=presenter)
 
 
 def _panel_context(request: Request, meeting: Meeting, **extra: Any) -> dict[str, Any]:
@@ -346,10 +372,13 @@ def contract_acknowledge(request: Request, learning_set: LearningSet) -> HttpRes
     current = ContractVersion.objects.current_for(learning_set)
     version = request.POST.get("version", "")
     if current is None or not version.isdigit() or int(version) != current.number:
-        messages.error(request, "The ground rules have changed since you read them. Please read them again.")
+        messages.error(request, _("The ground rules have changed since you read them. Please read them again."))
     else:
         contract.contract_acknowledge(enrolment=enrolment, version=current)
-        messages.success(request, f"You have acknowledged the set's confidentiality (version {current.number}).")
+        messages.success(
+            request,
+            _("You have acknowledged the set's confidentiality (version %(number)s).") % {"number": current.number},
+        )
     meeting_id = request.POST.get("meeting")
     if meeting_id:
         meeting = get_object_or_404(Meeting, public_id=meeting_id, learning_set=learning_set)
@@ -397,7 +426,7 @@ def progress_report(request: Request, meeting: Meeting) -> HttpResponse:
         )
     except actions.NotYours:
         raise PermissionDenied("A member reports on their own actions.") from None
-    return _back(request, meeting, f"Reported: {action.get_status_display().lower()}.")
+    return _back(request, meeting, _("Reported: %(status)s.") % {"status": action.get_status_display().lower()})
 
 
 @require_POST
@@ -418,7 +447,7 @@ def bid(request: Request, meeting: Meeting) -> HttpResponse:
     )
     if recorded_by is not None:
         return _back(request, meeting, _("Bid recorded for %(name)s.") % {"name": enrolment.person.name})
-    return _back(request, meeting, "Bid saved." if needs else "Noted: no airtime for you today.")
+    return _back(request, meeting, _("Bid saved.") if needs else _("Noted: no airtime for you today."))
 
 
 @require_POST
@@ -429,7 +458,7 @@ def order(request: Request, meeting: Meeting) -> HttpResponse:
         raw = request.POST.get(f"position-{bid_.pk}", "").strip()
         positions[bid_.pk] = int(raw) if raw.isdigit() and 0 < int(raw) < 100 else None
     airtime.order_save(meeting=meeting, positions=positions)
-    return _back(request, meeting, "Airtime order agreed.")
+    return _back(request, meeting, _("Airtime order agreed."))
 
 
 def _presenter(request: Request, meeting: Meeting) -> Enrolment:
@@ -454,7 +483,7 @@ def airtime_notes(request: Request, meeting: Meeting) -> HttpResponse:
         )
     except airtime.StaleEdit as stale:
         return _notes_conflict(request, meeting, presenter, stale.current, form)
-    return _back(request, meeting, "Airtime notes saved.", presenter=presenter)
+    return _back(request, meeting, _("Airtime notes saved."), presenter=presenter)
 
 
 def _notes_conflict(
@@ -486,7 +515,7 @@ def question(request: Request, meeting: Meeting) -> HttpResponse:
     chosen = request.POST.get("asked_by", "")
     asked_by = next((e for e in meeting.learning_set.active_members() if str(e.public_id) == chosen), None)
     airtime.question_add(notes=notes, text=form.cleaned_data["text"], asked_by=asked_by)
-    return _back(request, meeting, "Question noted.", presenter=presenter)
+    return _back(request, meeting, _("Question noted."), presenter=presenter)
 
 
 @require_POST
@@ -506,65 +535,69 @@ def action_add(request: Request, meeting: Meeting) -> HttpResponse:
         # Written by anyone but its owner, the action says who wrote it down.
         recorded_by=None if viewer is not None and viewer.pk == presenter.pk else request.user,
     )
-    return _back(
-        request, meeting, f"Action added for {presenter.person.name}.", presenter=presenter, also=("airtime", "actions")
-    )
+    added = _("Action added for %(name)s.") % {"name": presenter.person.name}
+    return _back(request, meeting, added, presenter=presenter, also=("airtime", "actions"))
 
 
 @require_POST
 @access("meeting.content", load=meeting_from_url)
 def take(request: Request, meeting: Meeting) -> HttpResponse:
     """A member's take on the case, or the facilitator's record of one for a member without a device."""
-    author, recorded_by = _for_member(request, meeting)
+    speaker = _for_member(request, meeting)
     case_giver = _presenter(request, meeting)
-    form = TakeForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, meeting, form)
-    try:
-        incident.take_save(
-            meeting=meeting,
-            case_giver=case_giver,
-            author=author,
-            text=form.cleaned_data["text"],
-            recorded_by=recorded_by,
-        )
-    except incident.CaseGiverListens:
-        raise PermissionDenied("The case-giver listens to the takes on their case.") from None
-    if recorded_by is not None:
-        message = _("Take recorded for %(name)s.") % {"name": author.person.name}
-    else:
-        message = _("Your take is in.")
-    return _back(request, meeting, message, presenter=case_giver)
 
+    def save(author: Enrolment, recorded_by: User | None, data: dict[str, Any]) -> None:
+        try:
+            incident.take_save(
+                meeting=meeting, case_giver=case_giver, author=author, text=data["text"], recorded_by=recorded_by
+            )
+        except incident.CaseGiverListens:
+            raise PermissionDenied("The case-giver listens to the takes on their case.") from None
 
-def _said_for(author: Enrolment, recorded_by: User | None, own: str) -> str:
-    if recorded_by is not None:
-        return _("Recorded for %(name)s.") % {"name": author.person.name}
-    return own
+    return _said_by_member(
+        request,
+        meeting,
+        speaker,
+        TakeForm(request.POST),
+        save,
+        own=_("Your take is in."),
+        recorded=_("Take recorded for %(name)s."),
+        presenter=case_giver,
+    )
 
 
 @require_POST
 @access("meeting.content", load=meeting_from_url)
 def coach_answer(request: Request, meeting: Meeting) -> HttpResponse:
     """A member's answers to the coach's intervention, or the facilitator's record of them for a member."""
-    enrolment, recorded_by = _for_member(request, meeting)
-    form = CoachAnswerForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, meeting, form)
-    wial.coach_answer_save(meeting=meeting, enrolment=enrolment, recorded_by=recorded_by, **form.cleaned_data)
-    return _back(request, meeting, _said_for(enrolment, recorded_by, _("Thank you: your answers are in.")))
+    return _said_by_member(
+        request,
+        meeting,
+        _for_member(request, meeting),
+        CoachAnswerForm(request.POST),
+        lambda enrolment, recorded_by, data: wial.coach_answer_save(
+            meeting=meeting, enrolment=enrolment, recorded_by=recorded_by, **data
+        ),
+        own=_("Thank you: your answers are in."),
+        recorded=_("Recorded for %(name)s."),
+    )
 
 
 @require_POST
 @access("meeting.content", load=meeting_from_url)
 def reflection(request: Request, meeting: Meeting) -> HttpResponse:
     """A member's learning reflection, or the facilitator's record of it for a member without a device."""
-    enrolment, recorded_by = _for_member(request, meeting)
-    form = ReflectionForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, meeting, form)
-    wial.reflection_save(meeting=meeting, enrolment=enrolment, text=form.cleaned_data["text"], recorded_by=recorded_by)
-    return _back(request, meeting, _said_for(enrolment, recorded_by, _("Your reflection is saved.")))
+    return _said_by_member(
+        request,
+        meeting,
+        _for_member(request, meeting),
+        ReflectionForm(request.POST),
+        lambda enrolment, recorded_by, data: wial.reflection_save(
+            meeting=meeting, enrolment=enrolment, text=data["text"], recorded_by=recorded_by
+        ),
+        own=_("Your reflection is saved."),
+        recorded=_("Recorded for %(name)s."),
+    )
 
 
 @require_POST
@@ -619,7 +652,7 @@ def consensus(request: Request, meeting: Meeting) -> HttpResponse:
     if not form.is_valid():
         return _invalid(request, meeting, form)
     airtime.statement_save(meeting=meeting, author=enrolment, text=form.cleaned_data["text"])
-    return _back(request, meeting, "Your view of the problem is in.")
+    return _back(request, meeting, _("Your view of the problem is in."))
 
 
 @require_POST
@@ -635,7 +668,7 @@ def consensus_verdict(request: Request, meeting: Meeting) -> HttpResponse:
         raise PermissionDenied("The presenter answers, or the facilitator records their answer.")
     statement = get_object_or_404(ConsensusStatement, pk=form.cleaned_data["statement"], meeting=meeting)
     airtime.verdict_save(statement=statement, verdict=form.cleaned_data["verdict"])
-    return _back(request, meeting, "Answer recorded.")
+    return _back(request, meeting, _("Answer recorded."))
 
 
 @require_POST
@@ -646,7 +679,7 @@ def process_review(request: Request, meeting: Meeting) -> HttpResponse:
     if not form.is_valid():
         return _invalid(request, meeting, form)
     review.review_save(meeting=meeting, enrolment=enrolment, **form.cleaned_data)
-    return _back(request, meeting, "Thank you: your process review is saved.")
+    return _back(request, meeting, _("Thank you: your process review is saved."))
 
 
 # --- the facilitator's view across meetings ----------------------------------------------------------------

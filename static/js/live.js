@@ -283,7 +283,12 @@
       var labelEl = el.querySelector("[data-timer-label]");
       var bar = el.querySelector("[data-timer-bar]");
       if (clockEl) clockEl.textContent = (over ? "+" : "") + clock(remaining);
-      if (labelEl) labelEl.textContent = over ? "over time" : "left of " + clock(allotted);
+      // The words come from the page, in its language; "%(time)s" stands where the allotted time goes.
+      if (labelEl) {
+        labelEl.textContent = over
+          ? d.labelOver || "over time"
+          : (d.labelLeft || "left of %(time)s").replace("%(time)s", clock(allotted));
+      }
       if (bar) bar.style.width = Math.min(100, allotted ? (100 * elapsed) / allotted : 100) + "%";
       el.classList.toggle("is-overrun", over);
       el.classList.toggle("is-ending", !over && remaining <= 60);
@@ -421,7 +426,9 @@
       var note = document.createElement("span");
       note.className = "note-offline";
       note.dataset.testid = "note-offline";
-      note.textContent = "Offline. Your notes are kept on this device and will be saved when the connection returns.";
+      note.textContent =
+        form.dataset.offlineNote ||
+        "Offline. Your notes are kept on this device and will be saved when the connection returns.";
       status.appendChild(note);
     });
     window.addEventListener("online", function () { if ((draft() || {}).dirty) save(); });

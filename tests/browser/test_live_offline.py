@@ -4,7 +4,8 @@ wait, and is sent when the connection returns; what was queued belongs to the pe
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -59,6 +60,21 @@ def hand_over(facilitator: Any, name: str) -> None:
     facilitator.get_by_label("Presenter", exact=True).select_option(label=name)
     facilitator.get_by_role("button", name=re.compile("Hand over airtime|Set presenter")).click()
     expect(facilitator.get_by_test_id("presenter")).to_contain_text(name)
+
+
+def started_at(method: str, kind: str, *, presenter: bool = False) -> tuple[Meeting, Any, Any, Any]:
+    """A set of the method whose meeting is started early and moved on to its first phase of `kind`, with Amara
+    presenting if `presenter`: the meeting, the facilitator, Amara and Ben (as `build_set` gives them)."""
+    from actionset.meetings import live
+
+    meeting, facilitator_user, amara_user, ben_user = build_set(method)
+    run = live.live_start(actor=facilitator_user, meeting=meeting, early=True)
+    while live.sheet_of(meeting, run)[run.phase_index].kind != kind:
+        run = live.live_next(actor=facilitator_user, meeting=meeting, version=run.version)
+    if presenter:
+        amara = meeting.learning_set.member_enrolment(amara_user)
+        live.live_presenter(actor=facilitator_user, meeting=meeting, version=run.version, presenter=amara)
+    return meeting, facilitator_user, amara_user, ben_user
 
 
 @pytest.fixture
@@ -228,16 +244,7 @@ def test_every_wial_room_form_sent_offline_is_sent_when_the_connection_returns(
 def test_what_one_person_queued_is_never_sent_or_shown_as_someone_else(
     new_page: Any, live_server: Any, transactional_db: Any
 ) -> None:
-    meeting, facilitator_user, amara_user, ben_user = build_set("incident")
-    from actionset.meetings import live
-
-    live.live_start(actor=facilitator_user, meeting=meeting, early=True)
-    while True:  # to the process review
-        run = live.run_of(meeting)
-        assert run is not None
-        if live.sheet_of(meeting, run)[run.phase_index].kind == "review":
-            break
-        live.live_next(actor=facilitator_user, meeting=meeting, version=run.version)
+    meeting, _facilitator_user, amara_user, ben_user = started_at("incident", "review")
     page = open_live(new_page, live_server, amara_user, meeting, PHONE)
     review = page.locator("#panel-review")
     # Amara's review cannot get through (the network is down for this address only), so it waits on the device.
@@ -261,15 +268,9 @@ def test_a_take_sent_offline_are_sent_when_the_connection_returns(
     new_page: Any, live_server: Any, transactional_db: Any
 ) -> None:
     """The new methods' forms queue offline like every room form: a take in the incident method."""
-    from actionset.meetings import live
     from actionset.room.models import CaseTake
 
-    meeting, facilitator_user, amara_user, ben_user = build_set("incident")
-    amara = meeting.learning_set.member_enrolment(amara_user)
-    run = live.live_start(actor=facilitator_user, meeting=meeting, early=True)
-    while live.sheet_of(meeting, run)[run.phase_index].kind != "takes":
-        run = live.live_next(actor=facilitator_user, meeting=meeting, version=run.version)
-    live.live_presenter(actor=facilitator_user, meeting=meeting, version=run.version, presenter=amara)
+    meeting, _facilitator_user, _amara_user, ben_user = started_at("incident", "takes", presenter=True)
     ben_page = open_live(new_page, live_server, ben_user, meeting, PHONE)
     ben = Device(ben_page)
     takes = ben_page.locator("#live-panel")
@@ -299,28 +300,85 @@ def move_on_and_back(meeting: Meeting, facilitator_user: Any) -> None:
     then(actor=facilitator_user, meeting=meeting, version=run.version)
 
 
-def sent_once_after_a_phase_change_and_a_reload(
-    page: Any,
-    meeting: Meeting,
-    facilitator_user: Any,
-    *,
-    address: str,
-    form: Callable[[Any], Any],
-    fill: Callable[[Any], None],
-    button: str,
-    kept: Callable[[Any], None],
-) -> None:
-    """The person on `page` fills the form that `form(page)` finds and presses `button` while offline. It waits,
-    saying so, even when pressed twice; the meeting moves to another phase and back, and the page is reloaded,
-    while the server is still out of reach: what was typed is still in the form (`kept`) and still waits. When
-    the connection returns, it is sent once (one POST to `address` answered), and the banner goes."""
+@dataclass(frozen=True)
+class Typed:
+    """Text typed into the field with this label (with `test_id`, the field with this test id)."""
+
+    label: str
+    text: str
+    test_id: bool = False
+
+    def _field(self, form: Any) -> Any:
+        return form.get_by_test_id(self.label) if self.test_id else form.get_by_label(self.label)
+
+    def fill(self, form: Any) -> None:
+        self._field(form).fill(self.text)
+
+    def kept(self, form: Any) -> None:
+        expect(self._field(form)).to_have_value(self.text)
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """An option chosen, by its text, in the list with this label."""
+
+    label: str
+    option: str
+
+    def fill(self, form: Any) -> None:
+        form.get_by_label(self.label).select_option(label=self.option)
+
+    def kept(self, form: Any) -> None:
+        expect(form.get_by_label(self.label).locator("option:checked")).to_have_text(self.option)
+
+
+@dataclass(frozen=True)
+class Rated:
+    """A rating chosen on a scale of radio buttons, by its number."""
+
+    value: str
+
+    def fill(self, form: Any) -> None:
+        form.get_by_text(self.value, exact=True).click()
+
+    def kept(self, form: Any) -> None:
+        expect(form.get_by_label(self.value, exact=True)).to_be_checked()
+
+
+Field = Typed | Chosen | Rated
+
+
+@dataclass(frozen=True)
+class Offline:
+    """One room form of a test's table: after the facilitator moves on to `phases`, the person on `page` fills
+    `fields` into the form `form(page)` finds and presses `button`; it posts to `address`. Once it is sent, each page
+    of `seen_by` shows it (`seen`), and `row` (a read of what was saved, and the value it must have) checks it."""
+
+    page: Any
+    address: str
+    form: Callable[[Any], Any]
+    fields: tuple[Field, ...]
+    button: str
+    seen_by: tuple[Any, ...]
+    seen: Callable[[Any], None]
+    row: tuple[Callable[[], object], object] | None = None
+    phases: tuple[str, ...] = ()
+
+
+def sent_once_after_a_phase_change_and_a_reload(sent: Offline, meeting: Meeting, facilitator_user: Any) -> None:
+    """The person on `sent.page` fills in the form and presses its button while offline. It waits, saying so, even
+    when pressed twice; the meeting moves to another phase and back, and the page is reloaded, while the server is
+    still out of reach: what was typed is still in the form and still waits. When the connection returns, it is
+    sent once (one POST to its address answered), the banner goes, and the others see it."""
+    page, form = sent.page, sent.form
     device = Device(page)
     device.offline()
-    fill(form(page))
-    form(page).get_by_role("button", name=button).click()
+    for field in sent.fields:
+        field.fill(form(page))
+    form(page).get_by_role("button", name=sent.button).click()
     device.waiting(1)
     # Pressed again, as people do when nothing seems to happen: it still waits once.
-    form(page).get_by_role("button", name=button).click()
+    form(page).get_by_role("button", name=sent.button).click()
     device.waiting(1)
     expect(form(page).get_by_text("Not sent yet")).to_be_visible()
 
@@ -329,18 +387,20 @@ def sent_once_after_a_phase_change_and_a_reload(
     answered: list[str] = []
     page.on(
         "response",
-        lambda r: answered.append(r.url) if r.request.method == "POST" and r.url.endswith(address) else None,
+        lambda r: answered.append(r.url) if r.request.method == "POST" and r.url.endswith(sent.address) else None,
     )
-    pattern = f"**/{address}"
+    pattern = f"**/{sent.address}"
     page.route(pattern, lambda route: route.abort() if route.request.method == "POST" else route.continue_())
     device.online()
     phase = page.get_by_test_id("phase-title").inner_text()
     move_on_and_back(meeting, facilitator_user)
     expect(page.get_by_test_id("phase-title")).to_have_text(phase)
-    kept(form(page))
+    for field in sent.fields:
+        field.kept(form(page))
     expect(form(page).get_by_text("Not sent yet")).to_be_visible()
     page.reload()
-    kept(form(page))
+    for field in sent.fields:
+        field.kept(form(page))
     expect(form(page).get_by_text("Not sent yet")).to_be_visible()
     expect(page.get_by_test_id("offline-banner")).to_contain_text("1 change")
 
@@ -348,6 +408,18 @@ def sent_once_after_a_phase_change_and_a_reload(
     device.sent()
     expect(page.locator("form .is-queued")).to_have_count(0)
     assert len(answered) == 1, answered
+    for other in sent.seen_by:
+        sent.seen(other)
+    if sent.row is not None:
+        read, expected = sent.row
+        assert read() == expected
+
+
+def each_sent_once(facilitator_page: Any, meeting: Meeting, facilitator_user: Any, table: Sequence[Offline]) -> None:
+    for sent in table:
+        for title in sent.phases:
+            next_phase(facilitator_page, title)
+        sent_once_after_a_phase_change_and_a_reload(sent, meeting, facilitator_user)
 
 
 def opened(details: Any) -> Any:
@@ -357,309 +429,229 @@ def opened(details: Any) -> Any:
     return details
 
 
+def panel(page: Any) -> Any:
+    return page.locator("#live-panel")
+
+
 def test_every_incident_room_form_sent_offline_is_sent_once_when_the_connection_returns(
     new_page: Any, live_server: Any, transactional_db: Any
 ) -> None:
-    from actionset.meetings import live
     from actionset.room.models import CaseTake
 
-    meeting, facilitator_user, amara_user, ben_user = build_set("incident")
-    amara = meeting.learning_set.member_enrolment(amara_user)
-    run = live.live_start(actor=facilitator_user, meeting=meeting, early=True)
-    run = live.live_next(actor=facilitator_user, meeting=meeting, version=run.version)
-    live.live_presenter(actor=facilitator_user, meeting=meeting, version=run.version, presenter=amara)
+    meeting, facilitator_user, amara_user, ben_user = started_at("incident", "case", presenter=True)
     fola = open_live(new_page, live_server, facilitator_user, meeting, DESKTOP)
     amara_page = open_live(new_page, live_server, amara_user, meeting, PHONE)
     ben_page = open_live(new_page, live_server, ben_user, meeting, DESKTOP)
     t = titles("incident")
-    panel: Callable[[Any], Any] = lambda p: p.locator("#live-panel")  # noqa: E731
+    response = "What struck me, and what I take from it"
 
-    # The case, by the case-giver on her phone.
-    def case(form: Any) -> None:
-        form.get_by_label("The case in a line").fill("A complaint I handled badly")
-        form.get_by_label("The case-giver's question").fill("What did I miss?")
-
-    def case_kept(form: Any) -> None:
-        expect(form.get_by_label("The case in a line")).to_have_value("A complaint I handled badly")
-        expect(form.get_by_label("The case-giver's question")).to_have_value("What did I miss?")
-
-    sent_once_after_a_phase_change_and_a_reload(
-        amara_page,
-        meeting,
-        facilitator_user,
-        address="airtime/",
-        form=panel,
-        fill=case,
-        button="Save the case",
-        kept=case_kept,
-    )
-    for page in (fola, ben_page):
-        expect(panel(page).get_by_label("The case-giver's question")).to_have_value("What did I miss?")
-
-    # A clarifying question, by Ben.
-    next_phase(fola, t[2])
-    sent_once_after_a_phase_change_and_a_reload(
-        ben_page,
-        meeting,
-        facilitator_user,
-        address="airtime/questions/",
-        form=panel,
-        fill=lambda f: f.get_by_label("A question asked").fill("When did it happen?"),
-        button="Note it",
-        kept=lambda f: expect(f.get_by_label("A question asked")).to_have_value("When did it happen?"),
-    )
-    for page in (fola, amara_page):
-        expect(panel(page).locator(".questions")).to_contain_text("When did it happen?")
-    assert AirtimeQuestion.objects.get().text == "When did it happen?"
-
-    # A take recorded by the facilitator for Chloe, who has no device.
-    next_phase(fola, t[3])
-    behalf: Callable[[Any], Any] = lambda p: opened(p.locator("#live-panel details.on-behalf"))  # noqa: E731
-
-    def take(form: Any) -> None:
-        form.get_by_label("Member").select_option(label="Chloe Brown")
-        form.get_by_label("Their take, as they give it").fill("Ask who else saw it")
-
-    def take_kept(form: Any) -> None:
-        expect(form.get_by_label("Member").locator("option:checked")).to_have_text("Chloe Brown")
-        expect(form.get_by_label("Their take, as they give it")).to_have_value("Ask who else saw it")
-
-    sent_once_after_a_phase_change_and_a_reload(
+    each_sent_once(
         fola,
         meeting,
         facilitator_user,
-        address="takes/",
-        form=behalf,
-        fill=take,
-        button="Record their take",
-        kept=take_kept,
+        (
+            # The case, by the case-giver on her phone.
+            Offline(
+                amara_page,
+                "airtime/",
+                panel,
+                (
+                    Typed("The case in a line", "A complaint I handled badly"),
+                    Typed("The case-giver's question", "What did I miss?"),
+                ),
+                "Save the case",
+                seen_by=(fola, ben_page),
+                seen=lambda p: expect(panel(p).get_by_label("The case-giver's question")).to_have_value(
+                    "What did I miss?"
+                ),
+            ),
+            # A clarifying question, by Ben.
+            Offline(
+                ben_page,
+                "airtime/questions/",
+                panel,
+                (Typed("A question asked", "When did it happen?"),),
+                "Note it",
+                seen_by=(fola, amara_page),
+                seen=lambda p: expect(panel(p).locator(".questions")).to_contain_text("When did it happen?"),
+                row=(lambda: AirtimeQuestion.objects.get().text, "When did it happen?"),
+                phases=(t[2],),
+            ),
+            # A take recorded by the facilitator for Chloe, who has no device.
+            Offline(
+                fola,
+                "takes/",
+                lambda p: opened(p.locator("#live-panel details.on-behalf")),
+                (Chosen("Member", "Chloe Brown"), Typed("Their take, as they give it", "Ask who else saw it")),
+                "Record their take",
+                seen_by=(amara_page, ben_page),
+                seen=lambda p: expect(p.get_by_test_id("takes")).to_contain_text("Ask who else saw it"),
+                row=(lambda: CaseTake.objects.get().text, "Ask who else saw it"),
+                phases=(t[3],),
+            ),
+            # The case-giver's response, then her action.
+            Offline(
+                amara_page,
+                "airtime/",
+                lambda p: panel(p).locator("form").first,
+                (Typed(response, "I stopped listening early"),),
+                "Save the response",
+                seen_by=(fola, ben_page),
+                seen=lambda p: expect(panel(p).locator("textarea[name=insights]")).to_have_value(
+                    "I stopped listening early"
+                ),
+                phases=(t[4],),
+            ),
+            Offline(
+                amara_page,
+                "actions/",
+                lambda p: p.locator("#live-panel form.action-form"),
+                (Typed("Action for Amara Okafor", "Call the customer back"),),
+                "Add action",
+                seen_by=(fola, ben_page),
+                seen=lambda p: expect(p.get_by_test_id("case-actions")).to_contain_text("Call the customer back"),
+                row=(lambda: Action.objects.filter(meeting=meeting).get().text, "Call the customer back"),
+            ),
+        ),
     )
-    for page in (amara_page, ben_page):
-        expect(page.get_by_test_id("takes")).to_contain_text("Ask who else saw it")
-    assert CaseTake.objects.get().text == "Ask who else saw it"
-
-    # The case-giver's response, then her action.
-    next_phase(fola, t[4])
-    label = "What struck me, and what I take from it"
-    sent_once_after_a_phase_change_and_a_reload(
-        amara_page,
-        meeting,
-        facilitator_user,
-        address="airtime/",
-        form=lambda p: panel(p).locator("form").first,
-        fill=lambda f: f.get_by_label(label).fill("I stopped listening early"),
-        button="Save the response",
-        kept=lambda f: expect(f.get_by_label(label)).to_have_value("I stopped listening early"),
-    )
-    for page in (fola, ben_page):
-        expect(panel(page).locator("textarea[name=insights]")).to_have_value("I stopped listening early")
-    action_form: Callable[[Any], Any] = lambda p: p.locator("#live-panel form.action-form")  # noqa: E731
-    sent_once_after_a_phase_change_and_a_reload(
-        amara_page,
-        meeting,
-        facilitator_user,
-        address="actions/",
-        form=action_form,
-        fill=lambda f: f.get_by_label("Action for Amara Okafor").fill("Call the customer back"),
-        button="Add action",
-        kept=lambda f: expect(f.get_by_label("Action for Amara Okafor")).to_have_value("Call the customer back"),
-    )
-    for page in (fola, ben_page):
-        expect(page.get_by_test_id("case-actions")).to_contain_text("Call the customer back")
-    assert Action.objects.filter(meeting=meeting).get().text == "Call the customer back"
 
 
 def test_every_other_wial_room_form_sent_offline_is_sent_once_when_the_connection_returns(
     new_page: Any, live_server: Any, transactional_db: Any
 ) -> None:
-    from actionset.meetings import live
     from actionset.room.models import CoachAnswer, LearningReflection
 
-    meeting, facilitator_user, amara_user, ben_user = build_set("wial")
-    amara = meeting.learning_set.member_enrolment(amara_user)
-    run = live.live_start(actor=facilitator_user, meeting=meeting, early=True)
-    while live.sheet_of(meeting, run)[run.phase_index].kind != "questions":
-        run = live.live_next(actor=facilitator_user, meeting=meeting, version=run.version)
-    live.live_presenter(actor=facilitator_user, meeting=meeting, version=run.version, presenter=amara)
+    meeting, facilitator_user, amara_user, ben_user = started_at("wial", "questions", presenter=True)
     fola = open_live(new_page, live_server, facilitator_user, meeting, DESKTOP)
     amara_page = open_live(new_page, live_server, amara_user, meeting, DESKTOP)
     ben_page = open_live(new_page, live_server, ben_user, meeting, PHONE)
     t = titles("wial")
+    member = Chosen("Member", "Chloe Brown")
 
-    # A question noted in the questions phase, by Ben on his phone.
-    panel: Callable[[Any], Any] = lambda p: p.locator("#live-panel")  # noqa: E731
-    sent_once_after_a_phase_change_and_a_reload(
-        ben_page,
-        meeting,
-        facilitator_user,
-        address="airtime/questions/",
-        form=panel,
-        fill=lambda f: f.get_by_label("A question asked").fill("What have you tried so far?"),
-        button="Note it",
-        kept=lambda f: expect(f.get_by_label("A question asked")).to_have_value("What have you tried so far?"),
-    )
-    for page in (fola, amara_page):
-        expect(panel(page).locator(".questions")).to_contain_text("What have you tried so far?")
-
-    # An action in the actions phase, by the presenter.
-    next_phase(fola, t[4])
-    next_phase(fola, t[5])
-    action_form: Callable[[Any], Any] = lambda p: p.locator("#panel-actions form.action-form")  # noqa: E731
-    sent_once_after_a_phase_change_and_a_reload(
-        amara_page,
-        meeting,
-        facilitator_user,
-        address="actions/",
-        form=action_form,
-        fill=lambda f: f.get_by_label("Action for Amara Okafor").fill("Name an owner for the rota"),
-        button="Add action",
-        kept=lambda f: expect(f.get_by_label("Action for Amara Okafor")).to_have_value("Name an owner for the rota"),
-    )
-    for page in (fola, ben_page):
-        expect(page.locator("#panel-actions")).to_contain_text("Name an owner for the rota")
-
-    # The coach's intervention: Ben's answers (a rating chosen, as well as text), then Chloe's, by the facilitator.
-    next_phase(fola, t[6])
-
-    def answers(form: Any) -> None:
-        form.get_by_text("7", exact=True).click()
-        form.get_by_label("What could we do better?").fill("Fewer stories, more questions")
-
-    def answers_kept(form: Any) -> None:
-        expect(form.get_by_label("7", exact=True)).to_be_checked()
-        expect(form.get_by_label("What could we do better?")).to_have_value("Fewer stories, more questions")
-
-    sent_once_after_a_phase_change_and_a_reload(
-        ben_page,
-        meeting,
-        facilitator_user,
-        address="coach/",
-        form=lambda p: p.locator("#panel-coach form").first,
-        fill=answers,
-        button="Save my answers",
-        kept=answers_kept,
-    )
-    for page in (fola, amara_page):
-        expect(page.locator("#panel-coach")).to_contain_text("Fewer stories, more questions")
-
-    def for_chloe(form: Any) -> None:
-        form.get_by_label("Member").select_option(label="Chloe Brown")
-        form.get_by_label("1 to 10").fill("9")
-
-    def for_chloe_kept(form: Any) -> None:
-        expect(form.get_by_label("Member").locator("option:checked")).to_have_text("Chloe Brown")
-        expect(form.get_by_label("1 to 10")).to_have_value("9")
-
-    sent_once_after_a_phase_change_and_a_reload(
+    each_sent_once(
         fola,
         meeting,
         facilitator_user,
-        address="coach/",
-        form=lambda p: opened(p.locator("#coach-on-behalf")),
-        fill=for_chloe,
-        button="Record their answers",
-        kept=for_chloe_kept,
-    )
-    for page in (amara_page, ben_page):
-        expect(page.get_by_test_id("coach-count")).to_contain_text("2 answers so far")
-    assert sorted(CoachAnswer.objects.values_list("rating", flat=True)) == [7, 9]
-
-    # The learning reflection (the last phase): Amara's, then Chloe's, by the facilitator.
-    next_phase(fola, t[7])
-    sent_once_after_a_phase_change_and_a_reload(
-        amara_page,
-        meeting,
-        facilitator_user,
-        address="reflection/",
-        form=lambda p: p.locator("#panel-reflection form").first,
-        fill=lambda f: f.get_by_label("My learning today").fill("I jump to solutions when I am anxious"),
-        button="Save my reflection",
-        kept=lambda f: expect(f.get_by_label("My learning today")).to_have_value(
-            "I jump to solutions when I am anxious"
+        (
+            # A question noted in the questions phase, by Ben on his phone.
+            Offline(
+                ben_page,
+                "airtime/questions/",
+                panel,
+                (Typed("A question asked", "What have you tried so far?"),),
+                "Note it",
+                seen_by=(fola, amara_page),
+                seen=lambda p: expect(panel(p).locator(".questions")).to_contain_text("What have you tried so far?"),
+            ),
+            # An action in the actions phase, by the presenter.
+            Offline(
+                amara_page,
+                "actions/",
+                lambda p: p.locator("#panel-actions form.action-form"),
+                (Typed("Action for Amara Okafor", "Name an owner for the rota"),),
+                "Add action",
+                seen_by=(fola, ben_page),
+                seen=lambda p: expect(p.locator("#panel-actions")).to_contain_text("Name an owner for the rota"),
+                phases=(t[4], t[5]),
+            ),
+            # The coach's intervention: Ben's answers (a rating chosen, as well as text), then Chloe's, by the
+            # facilitator.
+            Offline(
+                ben_page,
+                "coach/",
+                lambda p: p.locator("#panel-coach form").first,
+                (Rated("7"), Typed("What could we do better?", "Fewer stories, more questions")),
+                "Save my answers",
+                seen_by=(fola, amara_page),
+                seen=lambda p: expect(p.locator("#panel-coach")).to_contain_text("Fewer stories, more questions"),
+                phases=(t[6],),
+            ),
+            Offline(
+                fola,
+                "coach/",
+                lambda p: opened(p.locator("#coach-on-behalf")),
+                (member, Typed("1 to 10", "9")),
+                "Record their answers",
+                seen_by=(amara_page, ben_page),
+                seen=lambda p: expect(p.get_by_test_id("coach-count")).to_contain_text("2 answers so far"),
+                row=(lambda: sorted(CoachAnswer.objects.values_list("rating", flat=True)), [7, 9]),
+            ),
+            # The learning reflection (the last phase): Amara's, then Chloe's, by the facilitator.
+            Offline(
+                amara_page,
+                "reflection/",
+                lambda p: p.locator("#panel-reflection form").first,
+                (Typed("My learning today", "I jump to solutions when I am anxious"),),
+                "Save my reflection",
+                seen_by=(fola, ben_page),
+                seen=lambda p: expect(p.locator("#panel-reflection")).to_contain_text(
+                    "I jump to solutions when I am anxious"
+                ),
+                phases=(t[7],),
+            ),
+            Offline(
+                fola,
+                "reflection/",
+                lambda p: opened(p.locator("#reflection-on-behalf")),
+                (member, Typed("Their reflection, as they say it", "Listening is harder than talking")),
+                "Record their reflection",
+                seen_by=(amara_page, ben_page),
+                seen=lambda p: expect(p.locator("#panel-reflection")).to_contain_text(
+                    "Listening is harder than talking"
+                ),
+                row=(lambda: LearningReflection.objects.count(), 2),
+            ),
         ),
     )
-    for page in (fola, ben_page):
-        expect(page.locator("#panel-reflection")).to_contain_text("I jump to solutions when I am anxious")
-    their = "Their reflection, as they say it"
-
-    def reflection_for_chloe(form: Any) -> None:
-        form.get_by_label("Member").select_option(label="Chloe Brown")
-        form.get_by_label(their).fill("Listening is harder than talking")
-
-    sent_once_after_a_phase_change_and_a_reload(
-        fola,
-        meeting,
-        facilitator_user,
-        address="reflection/",
-        form=lambda p: opened(p.locator("#reflection-on-behalf")),
-        fill=reflection_for_chloe,
-        button="Record their reflection",
-        kept=lambda f: expect(f.get_by_label(their)).to_have_value("Listening is harder than talking"),
-    )
-    for page in (amara_page, ben_page):
-        expect(page.locator("#panel-reflection")).to_contain_text("Listening is harder than talking")
-    assert LearningReflection.objects.count() == 2
 
 
 def test_every_troika_room_form_sent_offline_is_sent_once_when_the_connection_returns(
     new_page: Any, live_server: Any, transactional_db: Any
 ) -> None:
-    from actionset.meetings import live
     from actionset.room.models import TrioNotes
 
-    meeting, facilitator_user, amara_user, ben_user = build_set("troika")
-    run = live.live_start(actor=facilitator_user, meeting=meeting, early=True)
-    while live.sheet_of(meeting, run)[run.phase_index].kind != "round":
-        run = live.live_next(actor=facilitator_user, meeting=meeting, version=run.version)
+    meeting, facilitator_user, amara_user, ben_user = started_at("troika", "round")
     fola = open_live(new_page, live_server, facilitator_user, meeting, DESKTOP)
     amara_page = open_live(new_page, live_server, amara_user, meeting, PHONE)
     ben_page = open_live(new_page, live_server, ben_user, meeting, DESKTOP)
 
-    # The trio's notes, by Ben; then the action of Amara, the client this round.
-    notes_form: Callable[[Any], Any] = lambda p: p.locator("#live-panel form").filter(  # noqa: E731
-        has=p.get_by_test_id("trio-notes")
-    )
-    sent_once_after_a_phase_change_and_a_reload(
-        ben_page,
-        meeting,
-        facilitator_user,
-        address="trios/notes/",
-        form=notes_form,
-        fill=lambda f: f.get_by_test_id("trio-notes").fill("Try the rota for a month"),
-        button="Save the notes",
-        kept=lambda f: expect(f.get_by_test_id("trio-notes")).to_have_value("Try the rota for a month"),
-    )
-    for page in (fola, amara_page):
-        expect(page.get_by_test_id("trio-notes")).to_have_value("Try the rota for a month")
-    action_form: Callable[[Any], Any] = lambda p: p.locator("#live-panel form.action-form")  # noqa: E731
-    sent_once_after_a_phase_change_and_a_reload(
-        amara_page,
-        meeting,
-        facilitator_user,
-        address="actions/",
-        form=action_form,
-        fill=lambda f: f.get_by_label("Action for Amara Okafor").fill("Run the rota trial in March"),
-        button="Add action",
-        kept=lambda f: expect(f.get_by_label("Action for Amara Okafor")).to_have_value("Run the rota trial in March"),
-    )
-    for page in (fola, ben_page):
-        expect(page.get_by_test_id("trio-actions")).to_contain_text("Run the rota trial in March")
-
-    # The facilitator takes Chloe out of the trios.
-    sent_once_after_a_phase_change_and_a_reload(
+    each_sent_once(
         fola,
         meeting,
         facilitator_user,
-        address="trios/",
-        form=lambda p: opened(p.locator("#trios-arrange")),
-        fill=lambda f: f.get_by_label("Chloe Brown").select_option(label="Not in a trio today"),
-        button="Set the trios",
-        kept=lambda f: expect(f.get_by_label("Chloe Brown").locator("option:checked")).to_have_text(
-            "Not in a trio today"
+        (
+            # The trio's notes, by Ben; then the action of Amara, the client this round.
+            Offline(
+                ben_page,
+                "trios/notes/",
+                lambda p: p.locator("#live-panel form").filter(has=p.get_by_test_id("trio-notes")),
+                (Typed("trio-notes", "Try the rota for a month", test_id=True),),
+                "Save the notes",
+                seen_by=(fola, amara_page),
+                seen=lambda p: expect(p.get_by_test_id("trio-notes")).to_have_value("Try the rota for a month"),
+            ),
+            Offline(
+                amara_page,
+                "actions/",
+                lambda p: p.locator("#live-panel form.action-form"),
+                (Typed("Action for Amara Okafor", "Run the rota trial in March"),),
+                "Add action",
+                seen_by=(fola, ben_page),
+                seen=lambda p: expect(p.get_by_test_id("trio-actions")).to_contain_text("Run the rota trial in March"),
+            ),
+            # The facilitator takes Chloe out of the trios.
+            Offline(
+                fola,
+                "trios/",
+                lambda p: opened(p.locator("#trios-arrange")),
+                (Chosen("Chloe Brown", "Not in a trio today"),),
+                "Set the trios",
+                seen_by=(amara_page, ben_page),
+                seen=lambda p: expect(p.get_by_test_id("live-round")).to_contain_text("Round 1 of 2"),
+            ),
         ),
     )
-    for page in (amara_page, ben_page):
-        expect(page.get_by_test_id("live-round")).to_contain_text("Round 1 of 2")
+    # The trio's notes and the action outlast the trios being set again.
     assert TrioNotes.objects.get().text == "Try the rota for a month"
     assert Action.objects.filter(meeting=meeting).get().text == "Run the rota trial in March"
 
@@ -667,50 +659,38 @@ def test_every_troika_room_form_sent_offline_is_sent_once_when_the_connection_re
 def test_the_facilitators_uk_forms_for_members_without_a_device_sent_offline_are_sent_once(
     new_page: Any, live_server: Any, transactional_db: Any
 ) -> None:
-    from actionset.meetings import live
-
-    meeting, facilitator_user, amara_user, _ben_user = build_set("uk")
-    run = live.live_start(actor=facilitator_user, meeting=meeting, early=True)
-    run = live.live_next(actor=facilitator_user, meeting=meeting, version=run.version)
+    meeting, facilitator_user, amara_user, _ben_user = started_at("uk", "progress")
     fola = open_live(new_page, live_server, facilitator_user, meeting, DESKTOP)
     amara_page = open_live(new_page, live_server, amara_user, meeting, PHONE)
     t = titles("uk")
 
-    # Amara's report, as she gives it aloud, recorded by the facilitator.
-    report_label = "Amara Okafor's report, as they give it in the room"
-    sent_once_after_a_phase_change_and_a_reload(
+    each_sent_once(
         fola,
         meeting,
         facilitator_user,
-        address="progress/",
-        form=lambda p: p.locator("#panel-progress form.on-behalf"),
-        fill=lambda f: f.get_by_label(report_label).select_option(label="Done"),
-        button="Record",
-        kept=lambda f: expect(f.get_by_label(report_label).locator("option:checked")).to_have_text("Done"),
+        (
+            # Amara's report, as she gives it aloud, recorded by the facilitator.
+            Offline(
+                fola,
+                "progress/",
+                lambda p: p.locator("#panel-progress form.on-behalf"),
+                (Chosen("Amara Okafor's report, as they give it in the room", "Done"),),
+                "Record",
+                seen_by=(amara_page,),
+                seen=lambda p: expect(p.get_by_test_id("round-row")).to_contain_text("recorded by Fola Facilitator"),
+                row=(lambda: ActionReport.objects.get().status, "done"),
+            ),
+            # Chloe's bid.
+            Offline(
+                fola,
+                "bids/",
+                lambda p: opened(p.locator("#bid-on-behalf")),
+                (Chosen("Member", "Chloe Brown"), Typed("Minutes", "15")),
+                "Record their bid",
+                seen_by=(amara_page,),
+                seen=lambda p: expect(p.locator("#panel-bids .presenter-order")).to_contain_text("Chloe Brown"),
+                row=(lambda: AirtimeBid.objects.get().minutes, 15),
+                phases=(t[2],),
+            ),
+        ),
     )
-    expect(amara_page.get_by_test_id("round-row")).to_contain_text("recorded by Fola Facilitator")
-    assert ActionReport.objects.get().status == "done"
-
-    # Chloe's bid.
-    next_phase(fola, t[2])
-
-    def bid(form: Any) -> None:
-        form.get_by_label("Member").select_option(label="Chloe Brown")
-        form.get_by_label("Minutes").fill("15")
-
-    def bid_kept(form: Any) -> None:
-        expect(form.get_by_label("Member").locator("option:checked")).to_have_text("Chloe Brown")
-        expect(form.get_by_label("Minutes")).to_have_value("15")
-
-    sent_once_after_a_phase_change_and_a_reload(
-        fola,
-        meeting,
-        facilitator_user,
-        address="bids/",
-        form=lambda p: opened(p.locator("#bid-on-behalf")),
-        fill=bid,
-        button="Record their bid",
-        kept=bid_kept,
-    )
-    expect(amara_page.locator("#panel-bids .presenter-order")).to_contain_text("Chloe Brown")
-    assert AirtimeBid.objects.get().minutes == 15

@@ -30,6 +30,36 @@ class LargeProgramme:
     facilitators: list[User]
 
 
+def _programme(organisation: Organisation, title: str, designer: User | None, *, sizes: tuple[int, int]) -> Programme:
+    """A programme of 3-hour meetings whose sets hold `sizes` people (fewest, most)."""
+    return Programme.objects.create(
+        organisation=organisation,
+        title=title,
+        designer=designer,
+        set_size_min=sizes[0],
+        set_size_max=sizes[1],
+        meeting_minutes=180,
+        max_sets_per_facilitator=2,
+    )
+
+
+def _people(organisation: Organisation, count: int, rng: random.Random) -> list[Person]:
+    """`count` new people in the directory, spread over departments, levels and sites; numbered on from those already
+    there, so that a second programme in the same organisation has names and addresses of its own."""
+    start = Person.objects.filter(organisation=organisation).count()
+    return Person.objects.bulk_create(
+        Person(
+            organisation=organisation,
+            name=f"{FIRST[k % len(FIRST)]} {LAST[(k // len(FIRST)) % len(LAST)]} {k + start:04d}",
+            email=f"person{k + start}@{organisation.pk}.scale.test",
+            department=DEPARTMENTS[rng.randrange(len(DEPARTMENTS))],
+            level=LEVELS[min(len(LEVELS) - 1, int(rng.expovariate(0.6)))],
+            site=SITES[rng.randrange(len(SITES))],
+        )
+        for k in range(count)
+    )
+
+
 def large_programme(
     organisation: Organisation,
     *,
@@ -46,27 +76,8 @@ def large_programme(
     their reports. About `facilitated` of the sets have a provider facilitator (each taking at most two)."""
     rng = random.Random(seed)
     size = sets * set_size
-    programme = Programme.objects.create(
-        organisation=organisation,
-        title=title,
-        designer=designer,
-        set_size_min=max(2, set_size - 2),
-        set_size_max=set_size + 1,
-        meeting_minutes=180,
-        max_sets_per_facilitator=2,
-    )
-    start = Person.objects.filter(organisation=organisation).count()
-    people = Person.objects.bulk_create(
-        Person(
-            organisation=organisation,
-            name=f"{FIRST[k % len(FIRST)]} {LAST[(k // len(FIRST)) % len(LAST)]} {k + start:04d}",
-            email=f"person{k + start}@{organisation.pk}.scale.test",
-            department=DEPARTMENTS[rng.randrange(len(DEPARTMENTS))],
-            level=LEVELS[min(len(LEVELS) - 1, int(rng.expovariate(0.6)))],
-            site=SITES[rng.randrange(len(SITES))],
-        )
-        for k in range(size)
-    )
+    programme = _programme(organisation, title, designer, sizes=(max(2, set_size - 2), set_size + 1))
+    people = _people(organisation, size, rng)
     # Each person's line manager is someone `sets + 1` places earlier, which lands them in the set before theirs.
     for k, person in enumerate(people):
         if k > sets and k % 3 == 0:
@@ -123,27 +134,8 @@ def large_pool(
     are to be kept apart from; a `limited` share can make only two of the ten weekly slots (everyone else has ruled
     nothing out)."""
     rng = random.Random(seed)
-    programme = Programme.objects.create(
-        organisation=organisation,
-        title=title,
-        designer=designer,
-        set_size_min=5,
-        set_size_max=7,
-        meeting_minutes=180,
-        max_sets_per_facilitator=2,
-    )
-    start = Person.objects.filter(organisation=organisation).count()
-    persons = Person.objects.bulk_create(
-        Person(
-            organisation=organisation,
-            name=f"{FIRST[k % len(FIRST)]} {LAST[(k // len(FIRST)) % len(LAST)]} {k + start:04d}",
-            email=f"person{k + start}@{organisation.pk}.scale.test",
-            department=DEPARTMENTS[rng.randrange(len(DEPARTMENTS))],
-            level=LEVELS[min(len(LEVELS) - 1, int(rng.expovariate(0.6)))],
-            site=SITES[rng.randrange(len(SITES))],
-        )
-        for k in range(people)
-    )
+    programme = _programme(organisation, title, designer, sizes=(5, 7))
+    persons = _people(organisation, people, rng)
     for k, person in enumerate(persons):
         if k >= 10 and rng.random() < 1 / 3:
             person.line_manager_id = persons[rng.randrange(k // 2)].pk
