@@ -52,6 +52,7 @@ from actionset.room.models import (
     ContractVersion,
     LearningReflection,
     ProcessReview,
+    TrioPlace,
 )
 from actionset.sets.models import FacilitatorAssignment, Membership
 from actionset.site.models import Enquiry
@@ -212,6 +213,7 @@ SECTIONS: tuple[Section, ...] = (
     _enrolled("case_takes", _("Your takes on others' cases"), CaseTake, "author"),
     _enrolled("coach_answers", _("Your answers to the coach"), CoachAnswer, "enrolment"),
     _enrolled("learning_reflections", _("Your learning reflections"), LearningReflection, "enrolment"),
+    _enrolled("trio_places", _("Your places in Troika trios"), TrioPlace, "enrolment"),
     _owned("contract_versions", _("Ground rules you wrote down"), ContractVersion, "changed_by"),
     _enrolled("contract_proposals", _("Changes to ground rules you proposed"), ContractProposal, "proposed_by"),
     _enrolled("contract_answers", _("Your answers on proposed ground rules"), ContractProposalAnswer, "enrolment"),

@@ -31,6 +31,7 @@ from actionset.room.models import (
     LearningReflection,
     ProcessReview,
     TrioNotes,
+    TrioPlace,
 )
 from actionset.site.models import Enquiry, Stage
 from actionset.training.models import Booking
@@ -106,6 +107,7 @@ def _set_content_of(programmes: list[int]) -> dict[str, int]:
         "coach_answers": CoachAnswer.objects.filter(meetings).delete()[0],
         "learning_reflections": LearningReflection.objects.filter(meetings).delete()[0],
         "trio_notes": TrioNotes.objects.filter(meetings).delete()[0],
+        "trio_places": TrioPlace.objects.filter(meetings).delete()[0],
         "facilitator_notes": FacilitatorNote.objects.filter(meetings).delete()[0],
         # Released items are the programme's shared learning, read by its sponsors: they stay with the programme.
         "shared_items": SharedItem.objects.filter(sets).exclude(status=SharedItem.Status.RELEASED).delete()[0],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import models
 from django.urls import reverse
@@ -16,11 +17,12 @@ from actionset.core.scheduler import JOBS_BY_NAME
 from actionset.evaluation.models import Response
 from actionset.evaluation.tests.factories import occasion
 from actionset.learning.models import JournalEntry
+from actionset.meetings.models import Meeting
 from actionset.organisations.models import Provider
 from actionset.privacy.models import DataExport, RetentionKind
 from actionset.privacy.retention import BOUNDS, MONTH, retention_apply, schedule, schedule_change
 from actionset.programmes.models import Programme
-from actionset.room.models import Action
+from actionset.room.models import Action, TrioPlace
 from actionset.site.models import Enquiry
 from actionset.site.starter import starter_pages_create
 from actionset.site.tests.factories import EnquiryFactory
@@ -28,6 +30,7 @@ from actionset.training.models import Booking
 from actionset.training.tests.factories import BookingFactory, SessionFactory
 from conftest import Cast
 from tests.factories import EnrolmentFactory, LearningSetFactory, MeetingFactory, MembershipFactory, ProgrammeFactory
+from tests.security import test_canary as canary
 
 NOW = timezone.now()
 
@@ -150,3 +153,30 @@ def test_the_privacy_notice_prints_the_schedule(cast: Cast) -> None:
 def test_the_scheduler_runs_the_job_daily() -> None:
     assert JOBS_BY_NAME["retention_apply"].command == "retention_apply"
     assert JOBS_BY_NAME["retention_apply"].every == dt.timedelta(days=1)
+
+
+def test_everything_a_set_wrote_goes_with_its_programme_past_the_period(programme_world: Cast) -> None:
+    """Every word the canary plants in the room's models (and the facilitator's notes), and who sat in which trio."""
+    cast = programme_world
+    assert cast.programme is not None
+    assert cast.meeting is not None
+    words = canary.canaries()
+    canary._plant(cast, words)
+    enrolment = cast.people["a_participant"].enrolments.get()
+    TrioPlace.objects.create(meeting=cast.meeting, enrolment=enrolment, trio=1, seat=1)
+    content = {f: c for f, c in words.items() if f.startswith("room.") or f.startswith("meetings.FacilitatorNote.")}
+    assert content, "the canary plants the room's fields"
+    Programme.objects.filter(pk=cast.programme.pk).update(status=Programme.Status.CLOSED)
+    Meeting.objects.filter(learning_set__programme=cast.programme).update(
+        starts_at=NOW - (schedule()[RetentionKind.SET_CONTENT] + 1) * MONTH
+    )
+
+    retention_apply()
+
+    def held(field: str, word: str) -> bool:
+        app_label, model_name, name = field.split(".")
+        model = apps.get_model(app_label, model_name)
+        return model._default_manager.filter(**{f"{name}__contains": word}).exists()
+
+    assert sorted(f for f, c in content.items() if held(f, c.word)) == []
+    assert not TrioPlace.objects.filter(meeting=cast.meeting).exists()

@@ -15,6 +15,7 @@ from actionset.privacy import services
 from actionset.privacy.archive import archive_build
 from actionset.privacy.held import Subject
 from actionset.privacy.models import DataExport
+from actionset.room.models import TrioPlace
 from conftest import Cast
 from tests.factories import PersonFactory
 
@@ -107,3 +108,14 @@ def test_what_they_did_to_other_people_is_in_their_archive_without_naming_them(p
     assert json.loads(data)["sections"]["audit_by"][0]["action"] == "person.updated"
     assert "Ottoline" not in data
     assert "Ottoline" not in readable
+
+
+def test_a_members_places_in_troika_trios_are_in_their_archive(programme_world: Cast) -> None:
+    subject, other = subject_and_other(programme_world)
+    meeting = programme_world.meeting
+    assert meeting is not None
+    TrioPlace.objects.create(meeting=meeting, enrolment=subject.person.enrolments.get(), trio=2, seat=3)
+    TrioPlace.objects.create(meeting=meeting, enrolment=other.person.enrolments.get(), trio=1, seat=1)
+    data, _ = _read(archive_build(Subject.of_user(subject.user)))
+    places = json.loads(data)["sections"]["trio_places"]
+    assert [(p["trio"], p["seat"]) for p in places] == [(2, 3)]
