@@ -84,28 +84,51 @@ def browser() -> Iterator[Any]:
             _chromium.pop("playwright").stop()
 
 
-class _OneRequestAtATime(StaticFilesHandler):
-    """The test server's handler when its threads share one SQLite connection: one request at a time.
+class _TestServerHandler(StaticFilesHandler):
+    """The test server's handler: it knows how many requests it is still answering, and where its threads share one
+    SQLite connection it answers them one at a time.
+
+    A browser page closed at the end of a test may leave requests the server is still answering; the database is
+    then emptied for the next test (PostgreSQL's TRUNCATE deadlocked with such a request, and the next tests found
+    the last one's rows) and the test's settings are put back under them. `new_page` waits for them to end.
 
     Django hands an in-memory SQLite database's single connection to every thread of the test server, and SQLite
     answers a read that meets another thread's open write at once with "database table is locked": a live page's
     poll, woken by the very change being written, then failed with a 500 and the device missed the change for a
     while. A connection is one conversation, so its requests take turns, as they would on a server with one
-    connection. A response streamed afterwards (a meeting's event stream) is sent outside the turn.
+    connection. A response streamed afterwards (a meeting's event stream) is sent outside the turn and not counted.
     On PostgreSQL each thread has its own connection, and requests run side by side as in production.
     """
 
+    shares_connection = False
     turn = threading.Lock()
+    idle = threading.Condition()
+    answering = 0
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        with self.turn:
+        cls = type(self)
+        with cls.idle:
+            cls.answering += 1
+        try:
+            if cls.shares_connection:
+                with cls.turn:
+                    return super().__call__(environ, start_response)
             return super().__call__(environ, start_response)
+        finally:
+            with cls.idle:
+                cls.answering -= 1
+                cls.idle.notify_all()
+
+    @classmethod
+    def wait_until_idle(cls) -> None:
+        with cls.idle:
+            # Bounded so that a request stuck for good shows as the test's failure, not a suite that never ends.
+            cls.idle.wait_for(lambda: cls.answering == 0, timeout=60)
 
 
 @pytest.fixture(scope="session")
 def live_server(request: pytest.FixtureRequest, django_db_setup: None) -> Iterator[Any]:
-    """pytest-django's live server, made after the test database and taking requests one at a time where they share
-    one SQLite connection.
+    """pytest-django's live server, made after the test database, with `_TestServerHandler`.
 
     Made before the test database (pytest-django's own does not ask for it), the server saw the settings' database
     rather than the in-memory test database, shared nothing, and each of its threads opened a connection of its own
@@ -116,15 +139,19 @@ def live_server(request: pytest.FixtureRequest, django_db_setup: None) -> Iterat
 
     address = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
     server = LiveServer(address, start=False)
-    if server.thread.connections_override:
-        server.thread.static_handler = _OneRequestAtATime
+    _TestServerHandler.shares_connection = bool(server.thread.connections_override)
+    server.thread.static_handler = _TestServerHandler
     server.start()
     yield server
     server.stop()
 
 
 @pytest.fixture
-def new_page(browser: Any, live_server: Any) -> Iterator[Any]:
+def new_page(browser: Any, live_server: Any, transactional_db: Any) -> Iterator[Any]:
+    """Pages in browser contexts of their own, closed at the end of the test before anything else is put back.
+
+    Asking for the database here (every browser test has it: the server reads what the test wrote) makes the pages
+    be set up after it and closed before it is emptied for the next test."""
     contexts: list[Any] = []
 
     def make(viewport: dict[str, int] | None = None, **kwargs: Any) -> Any:
@@ -136,6 +163,8 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Any]:
     yield make
     for context in contexts:
         context.close()
+    # Before the test's database and settings are put back: what the pages asked for is answered first.
+    _TestServerHandler.wait_until_idle()
 
 
 def sign_in(page: Any, email: str, password: str = "demo") -> None:
