@@ -427,16 +427,16 @@ def _figures(scoring: str, items: list[Item], answers: dict[int, list[tuple[int,
             if item_id not in flip:
                 continue
             reverse = flip[item_id]
-            score = value if reverse is None else reverse - value
-            scored.append(score)
-            by_item[item_id].append(score)
+            points = value if reverse is None else reverse - value
+            scored.append(points)
+            by_item[item_id].append(points)
             if subscale[item_id]:
-                per_subscale[subscale[item_id]].append(score)
+                per_subscale[subscale[item_id]].append(points)
         if scored:
             scores.append(sum(scored) if total else sum(scored) / len(scored))
         for name, subset in per_subscale.items():
             groups[name].append(sum(subset) / len(subset))
-    score = sum(scores) / len(scores) if shown(len(scores)) else None
+    overall = sum(scores) / len(scores) if shown(len(scores)) else None
     item_figures = []
     for item in items:
         item_scores = by_item.get(item.pk, [])
@@ -449,7 +449,7 @@ def _figures(scoring: str, items: list[Item], answers: dict[int, list[tuple[int,
         values_f = groups.get(name, [])
         if shown(len(values_f)):
             theme_figures.append((name, sum(values_f) / len(values_f), len(values_f)))
-    return score, item_figures, theme_figures
+    return overall, item_figures, theme_figures
 
 
 def _person_scores(occasion: Occasion, items: list[Item]) -> dict[int, tuple[Any, float | None, dict[str, float]]]:
