@@ -34,6 +34,8 @@ def home_panels(actor: Actor) -> list[HomePanel]:
         # A facilitator may hold dozens of sets: only what the panel shows is read (not each programme's brief).
         .only("public_id", "name", "programme__title", "programme__organisation__name")
         .annotate(member_count=Count("memberships"), next_meeting_at=next_meeting)
+        # Counting drops the model's ordering (a GROUP BY): said again, so the sets keep one order from page to page.
+        .order_by("programme", "position", "name")
     )
     if facilitating or actor.has_staff_role(FACILITATOR):
         panels.append(HomePanel("sets/_home_facilitating.html", {"facilitating": facilitating}, position=20))
