@@ -256,8 +256,8 @@ class _Reads:
     def read(cls, programme_id: int) -> _Reads:
         enrolments = Enrolment.objects.active().filter(programme_id=programme_id)
         # `EnrolmentQuerySet.invitable` in the same read: no login yet (nothing joined), or a login not switched off.
-        rows = enrolments.values_list("pk", "person__user__is_active")
-        active = {pk: is_active is None or bool(is_active) for pk, is_active in rows}
+        logins = enrolments.values_list("pk", "person__user__is_active")
+        active = {pk: is_active is None or bool(is_active) for pk, is_active in logins}
         # By the programme, not by a list of every active enrolment's id: a parameter each costs more than the join.
         members = Membership.objects.filter(enrolment__programme_id=programme_id, enrolment__withdrawn_at__isnull=True)
         set_of = dict(members.values_list("enrolment_id", "learning_set_id"))
