@@ -72,3 +72,16 @@ def test_figures_kept_for_one_programme_are_never_shown_for_another(programme_wo
     assert theirs.score is not None
     assert mine.score != theirs.score
     assert [f.mean for f in mine.items] != [f.mean for f in theirs.items]
+
+
+def test_the_results_show_the_occasions_as_the_sync_would_leave_them(programme_world: Cast) -> None:
+    programme = programme_world.programme
+    assert programme is not None
+    start = occasion(programme, timing="start")
+    occasion(programme, timing="end")
+    for enrolment in people(programme, 5):
+        answer(start, enrolment, 3)
+    programme.evaluation_points.all().delete()
+    # Both are stored still; the plan has dropped them: the answered one stays, the other goes (as occasions_sync).
+    assert [r.label for r in programme_results(programme).occasions] == ["At the start"]
+    assert Occasion.objects.filter(programme=programme).count() == 2
