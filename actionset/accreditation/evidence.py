@@ -106,7 +106,10 @@ def logged_lines(portfolio: Portfolio | None) -> list[EvidenceLine]:
     ]
 
 
-def evidence_lines(user: User, portfolio: Portfolio | None) -> list[EvidenceLine]:
-    """All of a candidate's evidence lines, newest first."""
-    lines = meeting_lines(user) + logged_lines(portfolio)
+def evidence_lines(
+    user: User, portfolio: Portfolio | None, *, meetings: list[EvidenceLine] | None = None
+) -> list[EvidenceLine]:
+    """All of a candidate's evidence lines, newest first. `meetings`: `meeting_lines(user)`, where the caller has
+    read them already (they are the same for every award)."""
+    lines = (meeting_lines(user) if meetings is None else meetings) + logged_lines(portfolio)
     return sorted(lines, key=lambda line: line.happened_on, reverse=True)

@@ -130,8 +130,10 @@ def _achieved(requirement: Requirement, lines: list[EvidenceLine], portfolio: Po
     raise ValueError(f"unknown measure {measure!r}")
 
 
-def progress_of(award: Award, user: User, portfolio: Portfolio | None) -> Progress:
-    lines = evidence_lines(user, portfolio)
+def progress_of(
+    award: Award, user: User, portfolio: Portfolio | None, *, meetings: list[EvidenceLine] | None = None
+) -> Progress:
+    lines = evidence_lines(user, portfolio, meetings=meetings)
     requirements = [
         RequirementProgress(
             label=r.label,

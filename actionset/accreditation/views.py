@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from actionset.accounts.http import user_of
 from actionset.accreditation import openbadges, signing
+from actionset.accreditation.evidence import meeting_lines
 from actionset.accreditation.feedback import AREA_LABELS, RATING_LABELS
 from actionset.accreditation.forms import (
     BuddyForm,
@@ -99,8 +100,14 @@ def my_portfolios(request: HttpRequest) -> HttpResponse:
     awards = list(Award.objects.prefetch_related("requirements"))
     own = visible(actor, "portfolio.view", Portfolio.objects.filter(candidate=user))
     mine = {p.award_id: p for p in own.select_related("award")}
+    # The meetings they facilitated count towards every award: read once, not once an award.
+    meetings = meeting_lines(user)
     rows = [
-        {"award": award, "portfolio": mine.get(award.pk), "progress": progress_of(award, user, mine.get(award.pk))}
+        {
+            "award": award,
+            "portfolio": mine.get(award.pk),
+            "progress": progress_of(award, user, mine.get(award.pk), meetings=meetings),
+        }
         for award in awards
     ]
     buddying = (

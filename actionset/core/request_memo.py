@@ -36,6 +36,11 @@ def for_request(key: str, read: Callable[[], T]) -> T:
     return value
 
 
+def in_request() -> bool:
+    """Whether there is a request to keep things in (none in the worker, a command or a test calling a service)."""
+    return _kept.get() is not None
+
+
 def for_request_copy(key: str, read: Callable[[], T]) -> T:
     """A copy of what `read()` returns, read once per request: each caller may change its own."""
     return copy.copy(for_request(key, read))

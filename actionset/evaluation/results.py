@@ -8,15 +8,17 @@ because the numbers for a small group are never put into it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from actionset.evaluation.models import Answer, Instrument, Item, Occasion, Response, Timing
-from actionset.evaluation.services import occasions_sync
+from actionset.evaluation.services import occasions_as_planned
 from actionset.learning import selectors
 from actionset.meetings.models import Attendance, Meeting
 from actionset.programmes.models import Enrolment, Programme
@@ -253,11 +255,12 @@ class _Reads:
     @classmethod
     def read(cls, programme_id: int) -> _Reads:
         enrolments = Enrolment.objects.active().filter(programme_id=programme_id)
-        invitable = set(enrolments.invitable().values_list("pk", flat=True))
-        active = {pk: pk in invitable for pk in enrolments.values_list("pk", flat=True)}
-        set_of = dict(
-            Membership.objects.filter(enrolment__in=list(active)).values_list("enrolment_id", "learning_set_id")
-        )
+        # `EnrolmentQuerySet.invitable` in the same read: no login yet (nothing joined), or a login not switched off.
+        logins = enrolments.values_list("pk", "person__user__is_active")
+        active = {pk: is_active is None or bool(is_active) for pk, is_active in logins}
+        # By the programme, not by a list of every active enrolment's id: a parameter each costs more than the join.
+        members = Membership.objects.filter(enrolment__programme_id=programme_id, enrolment__withdrawn_at__isnull=True)
+        set_of = dict(members.values_list("enrolment_id", "learning_set_id"))
         held = Meeting.objects.filter(learning_set__programme_id=programme_id, status=Meeting.Status.HELD)
         held_by: dict[int, set[int]] = defaultdict(set)
         for number, set_id in held.values_list("number", "learning_set_id"):
@@ -336,56 +339,124 @@ def occasion_results(occasions: list[Occasion], today: dt.date | None = None) ->
     items_of: dict[int, list[Item]] = defaultdict(list)
     for item in Item.objects.filter(instrument__in=instruments, kind=Item.Kind.RATING).select_related("scale"):
         items_of[item.instrument_id].append(item)
+    for items in items_of.values():
+        items.sort(key=lambda i: (i.position, i.pk))
+    keys = {
+        result.occasion.pk: _figures_key(
+            result, items_of[result.instrument.pk], reads.responses[result.occasion.pk][: result.counted]
+        )
+        for result in results
+        if result.occasion.pk in counted_ids
+    }
+    kept = cache.get_many(list(keys.values()))
+    missing = [pk for pk, key in keys.items() if key not in kept]
     answers: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    rows = Answer.objects.filter(response_id__in=[pk for ids in counted_ids.values() for pk in ids])
-    for response_id, item_id, raw in rows.filter(value__isnull=False).values_list("response_id", "item_id", "value"):
-        answers[response_id].append((item_id, int(raw or 0)))
+    if missing:
+        # By occasion, not by a list of thousands of response ids (which costs more to send than to answer); the
+        # few answers past the last whole step of five are read and left out below.
+        rows = Answer.objects.filter(response__occasion__in=missing, value__isnull=False)
+        for response_id, item_id, raw in rows.values_list("response_id", "item_id", "value"):
+            answers[response_id].append((item_id, int(raw or 0)))
+    fresh = {}
     for result in results:
-        if result.occasion.pk in counted_ids:
-            items = sorted(items_of[result.instrument.pk], key=lambda i: (i.position, i.pk))
-            _figures(result, items, {pk: answers.get(pk, []) for pk in counted_ids[result.occasion.pk]})
+        key = keys.get(result.occasion.pk)
+        if key is None:
+            continue
+        figures = kept.get(key)
+        if figures is None:
+            figures = _figures(
+                result.instrument.scoring,
+                items_of[result.instrument.pk],
+                {pk: answers.get(pk, []) for pk in counted_ids[result.occasion.pk]},
+            )
+            fresh[key] = figures
+        result.score = figures[0]
+        result.items = [Figure(*figure) for figure in figures[1]]
+        result.subscales = [Figure(*figure) for figure in figures[2]]
+    if fresh:
+        cache.set_many(fresh, FIGURES_KEPT_SECONDS)
     return results
 
 
-def _figures(result: OccasionResult, items: list[Item], answers: dict[int, list[tuple[int, int]]]) -> None:
-    """The occasion's scores, per item and per theme, from its counted responses' answers (response → item, value)."""
-    occasion = result.occasion
-    by_response: dict[int, list[tuple[Item, int]]] = defaultdict(list)
+#: How long an occasion's figures are kept. Their key names everything they are drawn from, so they never go stale:
+#: this only bounds how long figures no page asks for any more take up room.
+FIGURES_KEPT_SECONDS = 7 * 24 * 3600
+
+#: (score, item figures, theme figures), each figure (label, mean, n): plain values, as kept in the shared cache.
+_Figures = tuple[float | None, list[tuple[str, float, int]], list[tuple[str, float, int]]]
+
+
+def _figures_key(result: OccasionResult, items: list[Item], counted: list[tuple[Any, int, int]]) -> str:
+    """Where an occasion's figures are kept: a digest of everything they are drawn from.
+
+    An answer is never changed once given (erasure blanks only free text, which no figure reads), so the counted
+    responses (each by id, time and enrolment: ids are given out again after a database is emptied) and the items
+    they are scored on decide the figures. A new answer past the next whole step of five, a response deleted, an
+    item changed, and the key is another one: nothing to invalidate, and no figure kept for one occasion can be
+    shown for another, or for a group other than the one it was drawn from."""
+    drawn_from = (
+        result.occasion.pk,
+        result.instrument.pk,
+        result.instrument.scoring,
+        [(i.pk, i.text, i.reverse, i.subscale, _flip(i)) for i in items],
+        [(pk, submitted_at.isoformat(), enrolment) for submitted_at, pk, enrolment in counted],
+    )
+    return "evaluation:figures:" + hashlib.sha256(repr(drawn_from).encode()).hexdigest()
+
+
+def _flip(item: Item) -> int | None:
+    """What a value is taken from to score it in reverse (`Item.score`), or None for an item scored as answered."""
+    assert item.scale is not None
+    return item.scale.low + item.scale.high if item.reverse else None
+
+
+def _figures(scoring: str, items: list[Item], answers: dict[int, list[tuple[int, int]]]) -> _Figures:
+    """The occasion's scores, per item and per theme, from its counted responses' answers (response → item, value).
+
+    Scored with plain numbers (`Item.score`'s rule read once per item, not once per answer): an occasion's answers
+    run to tens of thousands at an organisation's size."""
+    flip = {i.pk: _flip(i) for i in items}
+    subscale = {i.pk: i.subscale for i in items}
+    total = scoring == Instrument.Scoring.SUM
+    scores: list[float] = []
     by_item: dict[int, list[int]] = defaultdict(list)
-    lookup = {i.pk: i for i in items}
-    for response_id, pairs in answers.items():
+    groups: dict[str, list[float]] = defaultdict(list)
+    for pairs in answers.values():
+        scored: list[int] = []
+        per_subscale: dict[str, list[int]] = defaultdict(list)
         for item_id, value in pairs:
-            if item_id not in lookup:
+            if item_id not in flip:
                 continue
-            item = lookup[item_id]
-            by_response[response_id].append((item, value))
-            by_item[item_id].append(item.score(value))
-    scores = [_score(values, occasion.instrument.scoring) for values in by_response.values() if values]
-    if shown(len(scores)):
-        result.score = sum(scores) / len(scores)
+            reverse = flip[item_id]
+            points = value if reverse is None else reverse - value
+            scored.append(points)
+            by_item[item_id].append(points)
+            if subscale[item_id]:
+                per_subscale[subscale[item_id]].append(points)
+        if scored:
+            scores.append(sum(scored) if total else sum(scored) / len(scored))
+        for name, subset in per_subscale.items():
+            groups[name].append(sum(subset) / len(subset))
+    overall = sum(scores) / len(scores) if shown(len(scores)) else None
+    item_figures = []
     for item in items:
         item_scores = by_item.get(item.pk, [])
         # An item some people skipped can fall below the threshold on its own.
         if shown(len(item_scores)):
             label = item.text + (" (scored in reverse)" if item.reverse else "")
-            result.items.append(Figure(label=label, mean=sum(item_scores) / len(item_scores), n=len(item_scores)))
-    groups: dict[str, list[float]] = defaultdict(list)
-    for answered_items in by_response.values():
-        per_subscale: dict[str, list[tuple[Item, int]]] = defaultdict(list)
-        for item, value in answered_items:
-            if item.subscale:
-                per_subscale[item.subscale].append((item, value))
-        for name, subset in per_subscale.items():
-            groups[name].append(sum(i.score(v) for i, v in subset) / len(subset))
-    order = list(dict.fromkeys(i.subscale for i in items if i.subscale))
-    for name in order:
+            item_figures.append((label, sum(item_scores) / len(item_scores), len(item_scores)))
+    theme_figures = []
+    for name in dict.fromkeys(i.subscale for i in items if i.subscale):
         values_f = groups.get(name, [])
         if shown(len(values_f)):
-            result.subscales.append(Figure(label=name, mean=sum(values_f) / len(values_f), n=len(values_f)))
+            theme_figures.append((name, sum(values_f) / len(values_f), len(values_f)))
+    return overall, item_figures, theme_figures
 
 
 def _person_scores(occasion: Occasion, items: list[Item]) -> dict[int, tuple[Any, float | None, dict[str, float]]]:
     """enrolment → (when they answered, their overall score, their score per theme). Stays inside this module."""
+    if occasion.pk is None:  # planned, not stored yet: nobody can have answered it
+        return {}
     lookup = {i.pk: i for i in items}
     values: dict[int, list[tuple[Item, int]]] = defaultdict(list)
     rows = Answer.objects.filter(response__occasion=occasion, item__in=items, value__isnull=False)
@@ -467,8 +538,8 @@ def programme_results(
     `with_learning` is whether the reader may read what the sets released (the `learning.programme` rule): the
     results are for everyone who oversees a programme, its shared learning only for the people it was shared with.
     """
-    occasions = occasions_sync(programme=programme)
-    results = occasion_results(list(occasions), today)
+    # As planned, not synced: a page only reads. The hourly notices job (`notices_send`) stores them.
+    results = occasion_results(occasions_as_planned(programme), today)
     series: list[Series] = []
     by_instrument: dict[int, list[OccasionResult]] = defaultdict(list)
     for r in results:

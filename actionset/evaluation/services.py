@@ -128,6 +128,34 @@ def planned_occasions(programme: Programme) -> list[dict[str, Any]]:
     return wanted
 
 
+def occasions_as_planned(programme: Programme) -> list[Occasion]:
+    """The occasions `occasions_sync` would leave, without writing: for pages, which read and never change.
+
+    Stored occasions carry the plan's dates (in memory only); an occasion the plan asks for that is not stored yet is
+    an unsaved one, with nobody's answers; a stored occasion no longer planned is kept if someone answered it."""
+    wanted = planned_occasions(programme)
+    existing = {
+        (o.instrument_id, o.timing, o.meeting_number): o
+        for o in Occasion.objects.filter(programme=programme).select_related("instrument")
+    }
+    kept: list[Occasion] = []
+    for spec in wanted:
+        occasion = existing.pop((spec["instrument"].pk, spec["timing"], spec["meeting_number"]), None)
+        if occasion is None:
+            occasion = Occasion(programme=programme, **spec)
+        else:
+            occasion.opens_on, occasion.closes_on = spec["opens_on"], spec["closes_on"]
+        kept.append(occasion)
+    unplanned = [o.pk for o in existing.values()]
+    answered = set(
+        Response.objects.filter(occasion__in=unplanned).values_list("occasion_id", flat=True).distinct()
+        if unplanned
+        else []
+    )
+    kept += [o for o in existing.values() if o.pk in answered]
+    return sorted(kept, key=lambda o: o.sort_key)
+
+
 def occasions_sync(*, programme: Programme) -> list[Occasion]:
     """Bring the programme's occasions in line with its plan and schedule. Idempotent: run it as often as you like.
 

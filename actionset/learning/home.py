@@ -22,11 +22,13 @@ PROMPT_DAYS = 35
 
 
 def _journal_prompts(user: User) -> list[Meeting]:
+    meetings = Meeting.objects.for_attendee(user)
+    if meetings.query.is_empty():  # in no set: nothing to ask the database (most people on most home pages)
+        return []
     since = timezone.now() - dt.timedelta(days=PROMPT_DAYS)
     written = JournalEntry.objects.of(user).exclude(meeting=None).values_list("meeting_id", flat=True)
     return list(
-        Meeting.objects.for_attendee(user)
-        .filter(status=Meeting.Status.HELD, starts_at__gte=since)
+        meetings.filter(status=Meeting.Status.HELD, starts_at__gte=since)
         .exclude(pk__in=written)
         .order_by("-starts_at")[:3]
     )
@@ -35,9 +37,11 @@ def _journal_prompts(user: User) -> list[Meeting]:
 def _awaiting_me(actor: Actor) -> list[dict[str, Any]]:
     """Per set the person belongs to: proposed items they have neither approved nor objected to."""
     user = actor.user
+    mine = visible(actor, "learning.item", SharedItem.objects.pending())
+    if mine.query.is_empty():
+        return []
     pending = (
-        visible(actor, "learning.item", SharedItem.objects.pending())
-        .filter(learning_set__memberships__enrolment__person__user=user)
+        mine.filter(learning_set__memberships__enrolment__person__user=user)
         .exclude(decisions__user=user)
         .select_related("learning_set")
         .distinct()
@@ -52,9 +56,12 @@ def _awaiting_me(actor: Actor) -> list[dict[str, Any]]:
 def _recorded_for_me(actor: Actor) -> list[dict[str, Any]]:
     """Per set: items still awaiting agreement on which a facilitator recorded what the person said in the room,
     so they can check it and change it if that is not what they said."""
+    pending = visible(actor, "learning.item", SharedItem.objects.pending())
+    if pending.query.is_empty():
+        return []
     recorded = (
         Decision.objects.filter(
-            item__in=visible(actor, "learning.item", SharedItem.objects.pending()),
+            item__in=pending,
             enrolment__person__user=actor.user,
             enrolment__withdrawn_at__isnull=True,
         )
@@ -73,6 +80,9 @@ def _recorded_for_me(actor: Actor) -> list[dict[str, Any]]:
 def _unanswered(actor: Actor) -> list[dict[str, Any]]:
     """The published programmes the person sponsors, each with the questions from its sets awaiting their answer."""
     sponsored = Programme.objects.filter(sponsors__user=actor.user, published_at__isnull=False).distinct()
+    programmes = list(visible(actor, "learning.programme", sponsored))
+    if not programmes:  # not a sponsor: the questions are not counted for nobody
+        return []
     questions = visible(
         actor, "learning.answer", SharedItem.objects.released().filter(kind=SharedItem.Kind.QUESTION)
     ).filter(answers__isnull=True)
@@ -82,10 +92,7 @@ def _unanswered(actor: Actor) -> list[dict[str, Any]]:
         .annotate(count=Count("pk"))
         .values_list("learning_set__programme", "count")
     )
-    return [
-        {"programme": programme, "count": counts.get(programme.pk, 0)}
-        for programme in visible(actor, "learning.programme", sponsored)
-    ]
+    return [{"programme": programme, "count": counts.get(programme.pk, 0)} for programme in programmes]
 
 
 def home_panels(actor: Actor) -> list[HomePanel]:

@@ -3,7 +3,7 @@ with its next meeting (here rather than in sets, which sits below meetings)."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Subquery
 
 from actionset.core.access import FACILITATOR, PARTICIPANT, Actor, visible
 from actionset.core.extensions import HomePanel
@@ -16,11 +16,14 @@ def home_panels(actor: Actor) -> list[HomePanel]:
     next_meetings = Meeting.objects.next_for(actor.user)
     if next_meetings:
         panels.append(HomePanel("meetings/_home_next.html", {"next_meetings": next_meetings}, position=12))
-    upcoming = Prefetch("meetings", queryset=Meeting.objects.upcoming(), to_attr="upcoming")
+    # Only each set's next meeting is shown: its start, from the database, rather than every meeting still to come.
+    next_meeting = Subquery(Meeting.objects.upcoming().filter(learning_set=OuterRef("pk")).values("starts_at")[:1])
     my_sets = list(
         visible(actor, "set.view", LearningSet.objects.for_member(actor.user))
         .select_related("programme")
-        .prefetch_related("facilitators__user", upcoming)
+        .only("public_id", "name", "programme__title")
+        .prefetch_related("facilitators__user")
+        .annotate(next_meeting_at=next_meeting)
     )
     # A participant not yet in a set is told where their set will appear.
     if my_sets or actor.has_any_organisation_role(PARTICIPANT):
@@ -28,8 +31,11 @@ def home_panels(actor: Actor) -> list[HomePanel]:
     facilitating = list(
         visible(actor, "set.view", LearningSet.objects.for_facilitator(actor.user))
         .select_related("programme__organisation")
-        .prefetch_related(upcoming)
-        .annotate(member_count=Count("memberships"))
+        # A facilitator may hold dozens of sets: only what the panel shows is read (not each programme's brief).
+        .only("public_id", "name", "programme__title", "programme__organisation__name")
+        .annotate(member_count=Count("memberships"), next_meeting_at=next_meeting)
+        # Counting drops the model's ordering (a GROUP BY): said again, so the sets keep one order from page to page.
+        .order_by("programme", "position", "name")
     )
     if facilitating or actor.has_staff_role(FACILITATOR):
         panels.append(HomePanel("sets/_home_facilitating.html", {"facilitating": facilitating}, position=20))

@@ -126,6 +126,8 @@ def programme_detail(request: HttpRequest, programme: Programme) -> HttpResponse
             "meetings",
             queryset=_meeting_model()
             ._default_manager.order_by("starts_at")
+            # A badge each: a large programme has hundreds, so only what a badge shows is read.
+            .only("learning_set", "starts_at", "status")
             .annotate(
                 attendance_present=Count("attendance", filter=Q(attendance__status="present")),
                 attendance_recorded=Count("attendance"),

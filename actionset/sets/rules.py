@@ -8,37 +8,115 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection, models
+from django.db.models.signals import post_delete, post_save
 
-from actionset.core.access import DESIGNER, Actor, Predicate, Rule, among, either, parent_of, register_rules, staff
+from actionset.core.access import (
+    DESIGNER,
+    Actor,
+    Predicate,
+    Rule,
+    Where,
+    among,
+    either,
+    parent_of,
+    register_rules,
+    staff,
+)
+from actionset.core.request_memo import for_request, forget, in_request
+from actionset.organisations.models import Person
 from actionset.organisations.rules import designs
-from actionset.sets.models import LearningSet
+from actionset.programmes.models import Enrolment, Programme
+from actionset.sets.models import FacilitatorAssignment, LearningSet, Membership
 
 
 def relation_to_set(actor: Actor, learning_set: LearningSet) -> str | None:
-    """ "facilitator", "member" or None, for a published set. Remembered for the request: a live page asks several
-    rules about one set."""
-
-    def find() -> str | None:
-        if not learning_set.programme.is_published:
-            return None
-        if learning_set.facilitators.filter(user=actor.user).exists():
-            return "facilitator"
-        if learning_set.memberships.filter(
-            enrolment__person__user=actor.user, enrolment__withdrawn_at__isnull=True
-        ).exists():
-            return "member"
+    """ "facilitator", "member" or None, for a published set. From the actor's sets, read once a request: a live page
+    asks several rules about one set, and its lists ask for every set of theirs."""
+    facilitates = _relations(actor).get(learning_set.pk)
+    if facilitates is None:
         return None
+    return "facilitator" if facilitates else "member"
 
-    return actor.remember(("set", learning_set.pk), find)
+
+def _relations(actor: Actor) -> dict[int, bool]:
+    """Every published set the actor is in: set id → whether they facilitate it (else an active member). One query,
+    kept for the request (outside one, for the `Actor`: rules asked about one object in a service).
+
+    Every list of set-tier things (meetings, actions, shared items, journals) is filtered by these sets, often several
+    times a page. As a subquery in each, joining sets to their facilitators and to their members' enrolments and
+    people, PostgreSQL spent longer planning each list than running it, and building the subquery cost the
+    application more than the rest of the list; as the few ids themselves, each list is a plain `IN`."""
+
+    def find() -> dict[int, bool]:
+        found: dict[int, bool] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(_RELATIONS_SQL, [actor.user.pk, actor.user.pk])
+            for set_id, facilitates in cursor.fetchall():
+                found[set_id] = found.get(set_id, False) or bool(facilitates)
+        return found
+
+    if not in_request():
+        return actor.remember("sets", find)
+    kept: dict[int, dict[int, bool]] = for_request(RELATIONS_KEPT, dict)
+    if actor.user.pk not in kept:
+        kept[actor.user.pk] = find()
+    return kept[actor.user.pk]
 
 
-def _sets_of(actor: Actor, *, facilitating_only: bool) -> QuerySet[LearningSet, Any]:
+#: The actors' sets are read once a request under this name (core/request_memo.py), for every `Actor` made for the
+#: same login (services and selectors make their own).
+RELATIONS_KEPT = "sets:relations"
+
+
+def _relations_changed(**kwargs: Any) -> None:
+    # Not domain logic: the rest of this request must see who is in which set now (core/request_memo.py).
+    forget(RELATIONS_KEPT)
+
+
+for _model in (FacilitatorAssignment, Membership, Enrolment, Person, Programme):
+    post_save.connect(_relations_changed, sender=_model, dispatch_uid=f"set-relations-{_model._meta.label}")
+    post_delete.connect(_relations_changed, sender=_model, dispatch_uid=f"set-relations-{_model._meta.label}")
+
+
+def _relations_sql() -> str:
+    """The published sets a login facilitates (1) or is an active member of (0): written out once, since every page
+    of the set tier asks it and building it with the ORM cost the application more than the database's answer.
+    The names come from the models, so a renamed table or column cannot leave it behind."""
+    assignment, membership = FacilitatorAssignment._meta, Membership._meta
+    learning_set, programme = LearningSet._meta, Programme._meta
+    enrolment, person = Enrolment._meta, Person._meta
+
+    def column(meta: Any, name: str) -> str:
+        return str(meta.get_field(name).column)
+
+    published = (
+        f"JOIN {learning_set.db_table} s ON s.{learning_set.pk.column} = {{}}.{column(assignment, 'learning_set')} "
+        f"JOIN {programme.db_table} p ON p.{programme.pk.column} = s.{column(learning_set, 'programme')} "
+        f"AND p.{column(programme, 'published_at')} IS NOT NULL"
+    )
+    return (
+        f"SELECT a.{column(assignment, 'learning_set')}, 1 FROM {assignment.db_table} a {published.format('a')} "
+        f"WHERE a.{column(assignment, 'user')} = %s "
+        "UNION ALL "
+        f"SELECT m.{column(membership, 'learning_set')}, 0 FROM {membership.db_table} m {published.format('m')} "
+        f"JOIN {enrolment.db_table} e ON e.{enrolment.pk.column} = m.{column(membership, 'enrolment')} "
+        f"AND e.{column(enrolment, 'withdrawn_at')} IS NULL "
+        f"JOIN {person.db_table} pe ON pe.{person.pk.column} = e.{column(enrolment, 'person')} "
+        f"WHERE pe.{column(person, 'user')} = %s"
+    )
+
+
+_RELATIONS_SQL = _relations_sql()
+
+
+def _sets_of(actor: Actor, *, facilitating_only: bool) -> list[int]:
     """The published sets the actor facilitates (and, unless `facilitating_only`, belongs to as an active member)."""
-    theirs = Q(facilitators__user=actor.user)
-    if not facilitating_only:
-        theirs |= Q(memberships__enrolment__person__user=actor.user, memberships__enrolment__withdrawn_at__isnull=True)
-    return LearningSet.objects.published().filter(theirs).values("pk")
+    return sorted(pk for pk, facilitates in _relations(actor).items() if facilitates or not facilitating_only)
+
+
+def _among_sets(model: type[models.Model], ids: list[int]) -> Where:
+    return among(model, LearningSet, ids) if ids else False
 
 
 def _in_set_test(actor: Actor, target: Any) -> bool:
@@ -58,7 +136,7 @@ in_set = Predicate(
     "in_set",
     _in_set_test,
     lambda actor, model: (
-        among(model, LearningSet, _sets_of(actor, facilitating_only=False)) if actor.is_authenticated else False
+        _among_sets(model, _sets_of(actor, facilitating_only=False)) if actor.is_authenticated else False
     ),
 )
 
@@ -67,7 +145,7 @@ facilitates_set = Predicate(
     "facilitates_set",
     _facilitates_test,
     lambda actor, model: (
-        among(model, LearningSet, _sets_of(actor, facilitating_only=True)) if actor.is_authenticated else False
+        _among_sets(model, _sets_of(actor, facilitating_only=True)) if actor.is_authenticated else False
     ),
 )
 
