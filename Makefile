@@ -49,9 +49,11 @@ serve: install
 
 ## Run the whole test suite, one worker per core (set DATABASE_URL to run it on PostgreSQL; PYTEST_ARGS to add options)
 # Each worker has its own test database; worksteal lets an idle worker take tests queued for a busy one, as the
-# browser tests take far longer than the rest.
+# browser tests take far longer than the rest. Compiled files are kept (.gitignore leaves them out) even where the
+# environment says not to write them: otherwise every worker of every run compiles our modules and rewrites every
+# test module's asserts again, about 4 CPU-seconds each.
 test: install
-	$(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
