@@ -45,6 +45,10 @@ LIVE_MS = 1000
 POLL_MS = 1000
 FOLLOW_MS = LIVE_MS + POLL_MS
 
+#: The second is a claim about a machine serving the meeting, not one also running the rest of the suite beside it:
+#: `make test` runs these after the others, one at a time.
+pytestmark = pytest.mark.alone
+
 
 def build_set(method: str) -> tuple[Meeting, User, User, User]:
     """A published set of the method's programme: the facilitator, Amara and Ben with logins, Chloe without a
