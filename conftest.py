@@ -98,13 +98,21 @@ def django_db_modify_db_settings(
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None) -> Iterator[None]:
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """pytest-django's, and before the test database is dropped, the live meetings' listener lets its connection go
-    (PostgreSQL refuses to drop a database someone is connected to)."""
+    (PostgreSQL refuses to drop a database someone is connected to), and so does any connection the browser tests'
+    server left behind: each request thread of it has its own, kept open past the thread by persistent connections,
+    and one left open had the worker's test database outlive the run."""
     yield
     from actionset.meetings.events import hub
 
     hub.stop()
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @contextmanager
