@@ -223,9 +223,10 @@ SECTIONS: tuple[Section, ...] = (
         "sharing_decisions",
         _("Your decisions on what the set shares"),
         Decision,
+        # Who recorded a decision the person gave in the room is named, as for the bids, actions and takes a
+        # facilitator records for a member: the person sees the name on their home page, and where what is held about
+        # them came from is theirs to know.
         lambda s: Decision.objects.filter(Q(enrolment__in=s.enrolments()) | (Q(user=s.user) if s.user else Q())),
-        # Who recorded a decision given in the room is a facilitator's name, not the person's.
-        leave_out=frozenset({"recorded_by", "recorded_by_name"}),
     ),
     _owned("leader_answers", _("Your answers to sets' questions"), LeaderAnswer, "author"),
     _owned("journal", _("Your learning journal"), JournalEntry, "author"),

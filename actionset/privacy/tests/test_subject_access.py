@@ -119,3 +119,29 @@ def test_a_members_places_in_troika_trios_are_in_their_archive(programme_world: 
     data, _ = _read(archive_build(Subject.of_user(subject.user)))
     places = json.loads(data)["sections"]["trio_places"]
     assert [(p["trio"], p["seat"]) for p in places] == [(2, 3)]
+
+
+def test_who_recorded_a_members_decision_in_the_room_is_in_their_archive(programme_world: Cast) -> None:
+    """As for the bids, actions and takes a facilitator records for a member: the member already sees the name on
+    their home page, and the source of what is held about them is theirs to know."""
+    from actionset.learning.models import Decision, SharedItem
+
+    subject, _ = subject_and_other(programme_world)
+    facilitator = programme_world.users["facilitator"]
+    item = SharedItem.objects.create(
+        learning_set=programme_world.learning_set,
+        kind=SharedItem.Kind.THEME,
+        text="Handovers between shifts",
+        author=subject.person.enrolments.get(),
+    )
+    Decision.objects.create(
+        item=item,
+        enrolment=subject.person.enrolments.get(),
+        verdict=Decision.Verdict.APPROVE,
+        recorded_by=facilitator,
+        recorded_by_name="Imogen Facilitator-Whitlock",
+    )
+    data, readable = _read(archive_build(Subject.of_user(subject.user)))
+    recorded = [d for d in json.loads(data)["sections"]["sharing_decisions"] if d["item"] and d["recorded_by_name"]]
+    assert [d["recorded_by_name"] for d in recorded] == ["Imogen Facilitator-Whitlock"]
+    assert "Imogen Facilitator-Whitlock" in readable
