@@ -17,6 +17,8 @@ def home_panels(actor: Actor) -> list[HomePanel]:
         .select_related("award", "credential")
         .prefetch_related("award__requirements")
     )
+    for portfolio in portfolios:
+        portfolio.candidate = actor.user  # the filter above: read again, it would cost a query per portfolio
     if portfolios:
         rows = [(p, progress_for(p) if p.is_editable else None) for p in portfolios]
         panels.append(HomePanel("accreditation/home_candidate.html", {"portfolio_rows": rows}))

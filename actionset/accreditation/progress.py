@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Sum
+
 from actionset.accounts.models import User
 from actionset.accreditation.evidence import EvidenceLine, evidence_lines
 from actionset.accreditation.models import PRACTICE_KINDS, Award, EntryKind, Measure, Portfolio, Requirement
@@ -124,7 +126,8 @@ def _achieved(requirement: Requirement, lines: list[EvidenceLine], portfolio: Po
     if portfolio is None or portfolio.pk is None:
         return 0.0
     if measure == Measure.REFLECTION_WORDS:
-        return float(sum(r.words for r in portfolio.reflections.all()))
+        # Summed by the database: a reflection's text can run to thousands of words, and only its count is wanted.
+        return float(portfolio.reflections.aggregate(total=Sum("words"))["total"] or 0)
     if measure == Measure.OBSERVATIONS:
         return float(portfolio.observations.count())
     raise ValueError(f"unknown measure {measure!r}")
