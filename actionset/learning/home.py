@@ -36,6 +36,8 @@ def _journal_prompts(user: User) -> list[Meeting]:
 
 def _awaiting_me(actor: Actor) -> list[dict[str, Any]]:
     """Per set the person belongs to: proposed items they have neither approved nor objected to."""
+    if not actor.organisation_roles:  # in no organisation's directory: enrolled nowhere, so a member of no set
+        return []
     user = actor.user
     mine = visible(actor, "learning.item", SharedItem.objects.pending())
     if mine.query.is_empty():
@@ -56,6 +58,8 @@ def _awaiting_me(actor: Actor) -> list[dict[str, Any]]:
 def _recorded_for_me(actor: Actor) -> list[dict[str, Any]]:
     """Per set: items still awaiting agreement on which a facilitator recorded what the person said in the room,
     so they can check it and change it if that is not what they said."""
+    if not actor.organisation_roles:  # in no organisation's directory: enrolled nowhere, so nothing was recorded
+        return []
     pending = visible(actor, "learning.item", SharedItem.objects.pending())
     if pending.query.is_empty():
         return []
@@ -79,6 +83,8 @@ def _recorded_for_me(actor: Actor) -> list[dict[str, Any]]:
 
 def _unanswered(actor: Actor) -> list[dict[str, Any]]:
     """The published programmes the person sponsors, each with the questions from its sets awaiting their answer."""
+    if not actor.organisation_roles:  # sponsors are people in an organisation's directory
+        return []
     sponsored = Programme.objects.filter(sponsors__user=actor.user, published_at__isnull=False).distinct()
     programmes = list(visible(actor, "learning.programme", sponsored))
     if not programmes:  # not a sponsor: the questions are not counted for nobody
