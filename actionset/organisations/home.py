@@ -31,12 +31,16 @@ def home_panels(actor: Actor) -> list[HomePanel]:
             region="heading",
         )
     ]
+    # Counted once for both staff panels (the provider at a glance, and the clients list's total).
+    organisations = (
+        visible(actor, "organisation.view", Organisation.objects.all()).count() if actor.is_provider_staff else 0
+    )
     if can(actor, "provider.staff"):
         panels.append(
             HomePanel(
                 "organisations/_home_provider.html",
                 {
-                    "organisations": visible(actor, "organisation.view", Organisation.objects.all()).count(),
+                    "organisations": organisations,
                     "people": visible(actor, "people.view", Person.objects.all()).count(),
                     "staff": User.objects.filter(staff_roles__isnull=False).distinct().count(),
                     "pending_invitations": Invitation.objects.pending().count(),
@@ -70,6 +74,6 @@ def home_panels(actor: Actor) -> list[HomePanel]:
         shown = clients.annotate(people_count=_counted(people), with_login=_counted(people.filter(user__isnull=False)))[
             :CLIENTS_ON_HOME
         ]
-        context = {"organisations": list(shown), "total": clients.count()}
+        context = {"organisations": list(shown), "total": organisations}
         panels.append(HomePanel("organisations/_home_clients.html", context, position=30))
     return panels

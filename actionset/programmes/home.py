@@ -10,8 +10,13 @@ from actionset.programmes.models import Programme
 
 def home_panels(actor: Actor) -> list[HomePanel]:
     panels: list[HomePanel] = []
+    # The login's roles are already read for this request: one in no organisation's directory is enrolled nowhere,
+    # and only organisation admins and sponsors have programmes listed by organisation.
+    in_directory = actor.organisation_roles
     joining = Programme.objects.filter(published_at__isnull=True).exclude(status=Programme.Status.CLOSED)
-    joining_list = list(visible(actor, "programme.own_enrolment", joining.select_related("organisation")))
+    joining_list = (
+        list(visible(actor, "programme.own_enrolment", joining.select_related("organisation"))) if in_directory else []
+    )
     if joining_list:
         panels.append(HomePanel("programmes/_home_joining.html", {"joining": joining_list}, position=14))
     open_programmes = Programme.objects.for_listing().exclude(status=Programme.Status.CLOSED)
@@ -20,6 +25,8 @@ def home_panels(actor: Actor) -> list[HomePanel]:
         panels.append(
             HomePanel("programmes/_home_designing.html", {"designing": designing.order_by("-updated_at")[:8]}, 18)
         )
+    if not any(ORG_ADMIN in roles or SPONSOR in roles for roles in in_directory.values()):
+        return panels
     memberships = Person.objects.filter(user=actor.user).select_related("organisation").order_by("organisation__name")
     admin_orgs = [m.organisation for m in memberships if actor.has_organisation_role(m.organisation, ORG_ADMIN)]
     sponsor_orgs = [m.organisation for m in memberships if actor.has_organisation_role(m.organisation, SPONSOR)]
