@@ -21,6 +21,7 @@ from actionset.core.email import email_send
 from actionset.organisations import people_io
 from actionset.organisations.models import Organisation, OrganisationRole, Person, Provider, StaffRole
 from actionset.organisations.people_io import RowError
+from actionset.organisations.rules import roles_changed
 
 
 def organisation_create(
@@ -138,6 +139,7 @@ def person_roles_set(*, actor: User, person: Person, roles: Iterable[str], reque
         OrganisationRole.objects.bulk_create(
             [OrganisationRole(person=person, role=r) for r in sorted(wanted - current)]
         )
+        roles_changed()
         audit_record(
             actor=actor,
             action=AuditAction.ROLES_CHANGED,
@@ -156,6 +158,7 @@ def staff_roles_set(*, actor: User, user: User, roles: Iterable[str], request: H
             return
         StaffRole.objects.filter(user=user, role__in=current - wanted).delete()
         StaffRole.objects.bulk_create([StaffRole(user=user, role=r) for r in sorted(wanted - current)])
+        roles_changed()
         audit_record(
             actor=actor,
             action=AuditAction.STAFF_ROLES_CHANGED,
@@ -439,6 +442,7 @@ def _people_write(
                 person.attributes = attributes
                 changed.setdefault(row.email, set()).add("attributes")
     Person.objects.bulk_create(new, batch_size=500)
+    roles_changed()  # a directory entry is a membership, and bulk_create sends no signal
 
     # Pass 2: line managers, now that every manager has a primary key.
     if "manager_email" in columns:
