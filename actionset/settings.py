@@ -239,6 +239,17 @@ CACHES = {
     )
 }
 
+# Sessions are read from the shared cache when it is one every process shares beside the database (Redis, memcached),
+# and written to both, so a cache restarted empty loses no one's session: every signed-in request then reads its
+# session without a query. Never from a per-process cache: signing out in one process would leave the session
+# readable in the others until it expired there.
+_SHARED_CACHES = ("RedisCache", "PyMemcacheCache", "PyLibMCCache")
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] in _SHARED_CACHES
+    else "django.contrib.sessions.backends.db"
+)
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="actionset <no-reply@provider.example>")

@@ -134,7 +134,7 @@ CACHE_IN_USE = """
 import json
 from django.conf import settings
 from django.core.cache import cache
-found = {"backend": settings.CACHES["default"]["BACKEND"]}
+found = {"backend": settings.CACHES["default"]["BACKEND"], "sessions": settings.SESSION_ENGINE}
 if found["backend"].endswith("RedisCache"):
     cache.set("actionset-test-key", 41)
     found["round_trip"] = cache.incr("actionset-test-key")
@@ -144,7 +144,19 @@ print(json.dumps(found))
 
 
 def test_without_cache_url_the_shared_cache_is_the_database_s() -> None:
-    assert django_json(CACHE_IN_USE) == {"backend": "django.core.cache.backends.db.DatabaseCache"}
+    assert django_json(CACHE_IN_USE) == {
+        "backend": "django.core.cache.backends.db.DatabaseCache",
+        "sessions": "django.contrib.sessions.backends.db",
+    }
+
+
+def test_sessions_are_never_read_from_a_cache_each_process_keeps_for_itself() -> None:
+    # Signing out in one process would leave the session readable in the others.
+    found = django_json(CACHE_IN_USE, CACHE_URL="locmemcache://")
+    assert found == {
+        "backend": "django.core.cache.backends.locmem.LocMemCache",
+        "sessions": "django.contrib.sessions.backends.db",
+    }
 
 
 def test_cache_url_puts_the_shared_cache_in_redis() -> None:
@@ -152,4 +164,39 @@ def test_cache_url_puts_the_shared_cache_in_redis() -> None:
         pytest.skip("No Redis server at 127.0.0.1:6379")
     # Database 15: kept apart from whatever else uses that server.
     found = django_json(CACHE_IN_USE, CACHE_URL="redis://127.0.0.1:6379/15")
-    assert found == {"backend": "django.core.cache.backends.redis.RedisCache", "round_trip": 42}
+    assert found == {
+        "backend": "django.core.cache.backends.redis.RedisCache",
+        "sessions": "django.contrib.sessions.backends.cached_db",
+        "round_trip": 42,
+    }
+
+
+def test_with_sessions_read_from_redis_signing_out_ends_the_session_everywhere(cast: Cast) -> None:
+    """The next person at a shared computer, or anyone holding a copy of the cookie: once the person signs out, the
+    session read from the shared cache is gone from it as well as from the database."""
+    if not _redis_answers():
+        pytest.skip("No Redis server at 127.0.0.1:6379")
+    from django.contrib.sessions.models import Session
+    from django.core.cache import cache
+    from django.test import Client, override_settings
+
+    redis = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}
+    }
+    with override_settings(CACHES=redis, SESSION_ENGINE="django.contrib.sessions.backends.cached_db"):
+        cache.clear()
+        person = Client()
+        person.force_login(cast.users["a_participant"])
+        calendar = reverse("meetings:calendar")  # a page for the signed-in only
+        assert person.get(calendar).status_code == 200
+        key = person.cookies["sessionid"].value
+        copied = Client()
+        copied.cookies["sessionid"] = key  # the same cookie, as a copy of it or the browser's history would send it
+        assert copied.get(calendar).status_code == 200
+        assert Session.objects.filter(session_key=key).exists()
+        assert cache.get(f"django.contrib.sessions.cached_db{key}") is not None
+        person.post(reverse("account_logout"))
+        assert not Session.objects.filter(session_key=key).exists()
+        assert cache.get(f"django.contrib.sessions.cached_db{key}") is None
+        assert copied.get(calendar).status_code == 302
+        cache.clear()
