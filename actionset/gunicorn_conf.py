@@ -16,6 +16,10 @@ bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 # while web workers still loaded the composition engine, docs/deployment.md); such an installation sets
 # WEB_CONCURRENCY to its number of cores (at least 2, so one slow request holds up nobody else).
 workers = int(os.environ.get("WEB_CONCURRENCY", (os.cpu_count() or 1) * 2 + 1))
+# Threads per worker (gunicorn's gthread worker when more than one): a cheap page then need not wait behind a slow one
+# (an export, a large programme's results) that holds the worker, though the worker's threads share one core.
+# bench/web.py measured both (docs/benchmarks.md); one thread, plain sync workers, unless WEB_THREADS says otherwise.
+threads = int(os.environ.get("WEB_THREADS", "1"))
 # A request past this is cut off and its worker replaced. The slowest page measured (a programme's results) took
 # about 1 s at p99 under load, downloads of the demo world under 0.1 s: 60 s is left for exports of large programmes.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))

@@ -124,8 +124,9 @@ def percentile(values: list[float], p: int) -> float:
 
 
 @contextmanager
-def database(url: str | None, workdir: Path, keep: bool) -> Iterator[str]:
-    """A fresh database's URL: a SQLite file in ``workdir``, or the PostgreSQL database ``url`` names, made afresh."""
+def database(url: str | None, workdir: Path, keep: bool, template: str | None = None) -> Iterator[str]:
+    """A fresh database's URL: a SQLite file in ``workdir``, or the PostgreSQL database ``url`` names, made afresh
+    (as a copy of the database ``template``, when given)."""
     if not url:
         yield f"sqlite:///{workdir / 'bench.sqlite3'}"
         return
@@ -137,7 +138,7 @@ def database(url: str | None, workdir: Path, keep: bool) -> Iterator[str]:
     admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     try:
         yield url
     finally:
@@ -690,17 +691,20 @@ def scale_main(args: argparse.Namespace) -> int:
     load_result: Result | None = None
     sessions: int | None = None
     try:
-        with database(args.database_url, workdir, args.keep) as url:
+        with database(args.database_url, workdir, args.keep, args.template) as url:
             env = production_env(url, workdir)
             if args.cache_url:
                 env["CACHE_URL"] = args.cache_url
             clock = time.monotonic()
-            manage(env, "migrate", "--verbosity", "0")
-            manage(env, "demo_seed")
+            if not args.template:
+                manage(env, "migrate", "--verbosity", "0")
+                manage(env, "demo_seed")
             manage(env, "collectstatic", "--noinput", "--verbosity", "0")
             print(f"migrate, demo_seed, collectstatic: {time.monotonic() - clock:.0f} s", flush=True)
             for scale, organisations in SCALES.items():
-                if organisations:
+                if args.template and scale != args.scale:
+                    continue  # the copy is the world already grown: only its own size is measured
+                if organisations and not args.template:
                     clock = time.monotonic()
                     subprocess.run(
                         [sys.executable, "bench/webscale.py", "--organisations", str(organisations)],
@@ -763,6 +767,11 @@ def main() -> int:
     )
     parser.add_argument("--min-seconds", type=float, default=0.5, help="with --scale: time each page is measured")
     parser.add_argument("--cache-url", help="CACHE_URL for the served app, e.g. redis://127.0.0.1:6379/2")
+    parser.add_argument(
+        "--template",
+        help="with --scale: start from a copy of this PostgreSQL database, the world already grown to --scale (one "
+        "an earlier run kept with --keep), instead of building it; only that size is measured",
+    )
     args = parser.parse_args()
     if args.scale:
         given = set(sys.argv)
@@ -775,7 +784,8 @@ def main() -> int:
         print(
             f"scale {args.scale}; database: {'PostgreSQL' if args.database_url else 'SQLite'}; cache: "
             f"{args.cache_url or 'the database'}; {args.clients} people, think {args.think:g} s, {args.workers} "
-            f"workers, {args.seconds:g} s after {args.warmup:g} s of warm-up",
+            f"workers of {os.environ.get('WEB_THREADS', '1')} thread(s), {args.seconds:g} s after {args.warmup:g} s "
+            f"of warm-up{f', from a copy of {args.template}' if args.template else ''}",
             flush=True,
         )
         return scale_main(args)
