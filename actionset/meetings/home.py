@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 
-from actionset.core.access import FACILITATOR, PARTICIPANT, Actor, visible
+from actionset.core.access import DESIGNER, FACILITATOR, PARTICIPANT, Actor, visible
 from actionset.core.extensions import HomePanel
 from actionset.meetings.models import Meeting
 from actionset.sets.models import FacilitatorAssignment, LearningSet
+from actionset.sets.rules import sets_in
 
 
 def home_panels(actor: Actor) -> list[HomePanel]:
@@ -18,8 +19,14 @@ def home_panels(actor: Actor) -> list[HomePanel]:
         panels.append(HomePanel("meetings/_home_next.html", {"next_meetings": next_meetings}, position=12))
     # Only each set's next meeting is shown: its start, from the database, rather than every meeting still to come.
     next_meeting = Subquery(Meeting.objects.upcoming().filter(learning_set=OuterRef("pk")).values("starts_at")[:1])
+    members, facilitated = LearningSet.objects.for_member(actor.user), LearningSet.objects.for_facilitator(actor.user)
+    if not actor.has_staff_role(DESIGNER):
+        # `set.view` shows anyone but a designer only the sets they are in, already read for this request: with none
+        # (or none they facilitate), the database is not asked for the list.
+        members = members if sets_in(actor) else members.none()
+        facilitated = facilitated if sets_in(actor, facilitating_only=True) else facilitated.none()
     my_sets = list(
-        visible(actor, "set.view", LearningSet.objects.for_member(actor.user))
+        visible(actor, "set.view", members)
         .select_related("programme")
         .only("public_id", "name", "programme__title")
         # Each set's facilitators with their names, in one query rather than one for them and one for their logins.
@@ -30,7 +37,7 @@ def home_panels(actor: Actor) -> list[HomePanel]:
     if my_sets or actor.has_any_organisation_role(PARTICIPANT):
         panels.append(HomePanel("sets/_home_my_sets.html", {"my_sets": my_sets}, position=16))
     facilitating = list(
-        visible(actor, "set.view", LearningSet.objects.for_facilitator(actor.user))
+        visible(actor, "set.view", facilitated)
         .select_related("programme__organisation")
         # A facilitator may hold dozens of sets: only what the panel shows is read (not each programme's brief).
         .only("public_id", "name", "programme__title", "programme__organisation__name")

@@ -115,6 +115,12 @@ def _sets_of(actor: Actor, *, facilitating_only: bool) -> list[int]:
     return sorted(pk for pk, facilitates in _relations(actor).items() if facilitates or not facilitating_only)
 
 
+def sets_in(actor: Actor, *, facilitating_only: bool = False) -> list[int]:
+    """The published sets the actor belongs to (or facilitates, with `facilitating_only`), as read once a request: a
+    page may skip asking for a list of sets that `in_set` would leave empty."""
+    return _sets_of(actor, facilitating_only=facilitating_only) if actor.is_authenticated else []
+
+
 def _among_sets(model: type[models.Model], ids: list[int]) -> Where:
     return among(model, LearningSet, ids) if ids else False
 
