@@ -295,19 +295,23 @@ def _rows_phrase(rows: Sequence[int]) -> str:
 # --- writing -------------------------------------------------------------------------------
 
 
-def directory_rows(people: Iterable[Any], attribute_names: Sequence[str] = ()) -> Iterator[list[str]]:
-    """Cells for each person, in `COLUMNS` order, then the organisation's own attributes. `people` need `line_manager`
-    loaded."""
-    for person in people:
-        manager = person.line_manager
+#: What an exported row is read from: the columns themselves, not people with their managers, logins and roles as
+#: model instances (three times the rows, and at 10,000 people most of the export's time).
+DIRECTORY_VALUES = ("name", "email", "department", "level", "site", "line_manager__email", "attributes")
+
+
+def directory_rows(people: Iterable[Sequence[Any]], attribute_names: Sequence[str] = ()) -> Iterator[list[str]]:
+    """Cells for each person, in `COLUMNS` order, then the organisation's own attributes, from `people` read as
+    `values_list(*DIRECTORY_VALUES)`."""
+    for name, email, department, level, site, manager_email, attributes in people:
         yield [
-            person.name,
-            person.email,
-            person.department,
-            person.level,
-            person.site,
-            manager.email if manager is not None else "",
-            *((person.attributes or {}).get(name, "") for name in attribute_names),
+            name,
+            email,
+            department,
+            level,
+            site,
+            manager_email or "",
+            *((attributes or {}).get(attribute, "") for attribute in attribute_names),
         ]
 
 

@@ -7,6 +7,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -342,7 +343,8 @@ def people_export(*, actor: User, organisation: Organisation, fmt: str, request:
     """The directory as a spreadsheet. Audited: it is a list of people's names and email addresses."""
     listed = visible(Actor(actor), "people.view", Person.objects.filter(organisation=organisation))
     names = organisation.attribute_names
-    rows = list(people_io.directory_rows(listed.in_directory_order(), names))
+    ordered = listed.order_by(Lower("name")).values_list(*people_io.DIRECTORY_VALUES)  # as the directory page
+    rows = list(people_io.directory_rows(ordered, names))
     content = people_io.write_csv(rows, names) if fmt == "csv" else people_io.write_xlsx(rows, names)
     audit_record(
         actor=actor,
