@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.utils.safestring import SafeString
@@ -60,11 +61,12 @@ class ChartBlock:
             )
         return None
 
-    @property
+    # Kept once drawn: the dashboard asks whether there is a chart, then draws it.
+    @cached_property
     def svg(self) -> SafeString | None:
         return self._draw(charts.WIDTH)
 
-    @property
+    @cached_property
     def svg_narrow(self) -> SafeString | None:
         return self._draw(charts.NARROW)
 

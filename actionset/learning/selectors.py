@@ -12,6 +12,8 @@ Stable API (other apps depend on these names and fields):
   with their answers; `answered=True/False` to narrow it.
 - `themes_for_programme(programme) -> list[ThemeSummary]` — the developer's themes that tag the programme's
   released items, with a count and the items under each, most used first.
+- `themes_and_questions(programme) -> (list[ThemeSummary], list[ReleasedItem])` — `themes_for_programme` and
+  `leader_questions` together, from one read of the programme's released items.
 - `released_items_everywhere() -> list[ReleasedItem]` — across all programmes (the provider's developers).
 - `released_page(untagged=False, number=1) -> (Page of ReleasedItem, total, untagged)` — a page of them, with counts.
 - `released_items_with_theme(theme) -> list[ReleasedItem]` — the released items one theme tags.
@@ -206,6 +208,14 @@ def released_page(
 
 def themes_for_programme(programme: Any, *, actor: Actor | None = None) -> list[ThemeSummary]:
     return themes_summary([programme], actor=actor)
+
+
+def themes_and_questions(
+    programme: Any, *, actor: Actor | None = None
+) -> tuple[list[ThemeSummary], list[ReleasedItem]]:
+    """`themes_for_programme` and `leader_questions` together, from one read of the programme's released items."""
+    items = released_items(programme, actor=actor)
+    return themes_of(items), [i for i in items if i.kind == SharedItem.Kind.QUESTION]
 
 
 def sharing_counts(programme: Any, *, actor: Actor | None = None) -> SharingCounts:
