@@ -97,6 +97,11 @@ def planned_occasions(programme: Programme) -> list[dict[str, Any]]:
     A point whose instrument is not in the library (e.g. a licensed scale not yet imported) or whose
     dates cannot be known yet (no meetings scheduled) yields nothing until it can.
     """
+    return _planned(programme)[0]
+
+
+def _planned(programme: Programme) -> tuple[list[dict[str, Any]], dict[str, Instrument]]:
+    """`planned_occasions`, with every instrument of the library (by code) it was read against."""
     instruments = {i.code: i for i in Instrument.objects.all()}
     # `builtins_ensure` from what was read anyway: no query of its own unless a built-in one is missing.
     if not {data["code"] for data in BUILT_IN} <= instruments.keys():
@@ -130,7 +135,7 @@ def planned_occasions(programme: Programme) -> list[dict[str, Any]]:
         elif timing in FOLLOW_UP_DAYS and last:
             opens = last + dt.timedelta(days=FOLLOW_UP_DAYS[Timing(timing)])
             wanted.append({**base, "opens_on": opens, "closes_on": opens + LATER_WINDOW})
-    return wanted
+    return wanted, instruments
 
 
 def occasions_as_planned(programme: Programme) -> list[Occasion]:
@@ -138,11 +143,14 @@ def occasions_as_planned(programme: Programme) -> list[Occasion]:
 
     Stored occasions carry the plan's dates (in memory only); an occasion the plan asks for that is not stored yet is
     an unsaved one, with nobody's answers; a stored occasion no longer planned is kept if someone answered it."""
-    wanted = planned_occasions(programme)
-    existing = {
-        (o.instrument_id, o.timing, o.meeting_number): o
-        for o in Occasion.objects.filter(programme=programme).select_related("instrument")
-    }
+    wanted, instruments = _planned(programme)
+    # Every instrument was read for the plan: each occasion is given its own from those, not joined to it again.
+    by_pk = {instrument.pk: instrument for instrument in instruments.values()}
+    existing = {}
+    for o in Occasion.objects.filter(programme=programme):
+        if o.instrument_id in by_pk:
+            o.instrument = by_pk[o.instrument_id]
+        existing[(o.instrument_id, o.timing, o.meeting_number)] = o
     kept: list[Occasion] = []
     for spec in wanted:
         occasion = existing.pop((spec["instrument"].pk, spec["timing"], spec["meeting_number"]), None)
