@@ -298,8 +298,8 @@ class _Reads:
         # and each one's set (none yet: nothing joined), in the same read too.
         active: dict[int, bool] = {}
         set_of: dict[int, int] = {}
-        rows = enrolments.values_list("pk", "person__user__is_active", "membership__learning_set")
-        for pk, is_active, set_id in rows:
+        logins = enrolments.values_list("pk", "person__user__is_active", "membership__learning_set")
+        for pk, is_active, set_id in logins:
             active[pk] = is_active is None or bool(is_active)
             if set_id is not None:
                 set_of[pk] = set_id
@@ -316,12 +316,12 @@ class _Reads:
         responses: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
         # When each was submitted only names it in a key (`_figures_key`): read as text, since turning a programme's
         # hundreds of times into date-times cost most of the whole read.
-        rows = (
+        answered = (
             Response.objects.filter(occasion__programme_id=programme_id)
             .order_by("submitted_at", "pk")
             .annotate(submitted=Cast("submitted_at", TextField()))
         )
-        for occasion_id, submitted, pk, enrolment_id in rows.values_list(
+        for occasion_id, submitted, pk, enrolment_id in answered.values_list(
             "occasion_id", "submitted", "pk", "enrolment_id"
         ):
             responses[occasion_id].append((submitted, pk, enrolment_id))
