@@ -98,10 +98,27 @@ class SharingCounts:
     questions_answered: int
 
 
+#: The fields of a released item and what it is joined to that `to_released_item` reads.
+_SHOWN = (
+    "public_id",
+    "kind",
+    "text",
+    "status",
+    "released_at",
+    "show_author",
+    "learning_set__name",
+    "learning_set__programme__title",
+    "learning_set__programme__organisation__name",
+    "author__person__name",
+)
+
+
 def _released(programmes: Iterable[Any] | None = None, actor: Actor | None = None) -> Any:
     queryset = (
         SharedItem.objects.released()
         .select_related("learning_set__programme__organisation", "author__person")
+        # What `to_released_item` shows, and no more: five tables' every column cost more to read than the items.
+        .only(*_SHOWN)
         .prefetch_related(
             Prefetch("answers", queryset=LeaderAnswer.objects.order_by("created_at")),
             Prefetch("themes", queryset=Theme.objects.order_by("name")),
