@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from actionset.evaluation.models import Instrument
 from actionset.evaluation.services import builtins_ensure
 from actionset.programmes.library import LibraryInstrument
@@ -21,3 +23,7 @@ class Library:
             return None
         name, level = found
         return LibraryInstrument(code=code, name=name, kirkpatrick_level=level)
+
+    def instruments_with_codes(self, codes: Iterable[str]) -> dict[str, LibraryInstrument]:
+        rows = Instrument.objects.filter(code__in=set(codes)).values_list("code", "name", "kirkpatrick_level")
+        return {code: LibraryInstrument(code=code, name=name, kirkpatrick_level=level) for code, name, level in rows}

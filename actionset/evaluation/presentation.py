@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 
 from actionset.evaluation import charts
@@ -60,11 +62,12 @@ class ChartBlock:
             )
         return None
 
-    @property
+    # Kept once drawn: the dashboard asks whether there is a chart, then draws it.
+    @cached_property
     def svg(self) -> SafeString | None:
         return self._draw(charts.WIDTH)
 
-    @property
+    @cached_property
     def svg_narrow(self) -> SafeString | None:
         return self._draw(charts.NARROW)
 
@@ -243,12 +246,59 @@ def asked_text(results: ProgrammeResults) -> str:
     return text
 
 
+@dataclass
+class RateRow:
+    """One survey's row of "Who answered the surveys", worked out once: its status, its dates as the row shows them,
+    and how full its meter is (as `widthratio` would draw it), so that the template reads values, not rules."""
+
+    label: str
+    instrument: str
+    level: int
+    #: "upcoming", "waiting" (open, nobody asked yet: its meeting not held), "open" or "closed".
+    status: str
+    opens: str
+    closes: str
+    answered: int
+    asked: int
+    #: The meter's width in per cent, or None when there is no meter (not open yet, or nobody asked).
+    meter: int | None
+    #: How many more answers its results need, or 0 when they are shown or nobody has been asked.
+    needed: int
+
+
+def rate_rows(results: ProgrammeResults) -> list[RateRow]:
+    rows = []
+    for o in results.occasions:
+        if o.state == "upcoming":
+            status = "upcoming"
+        elif not o.asked and o.state == "open":
+            status = "waiting"
+        else:
+            status = o.state if o.state == "open" else "closed"
+        rows.append(
+            RateRow(
+                label=o.label,
+                instrument=o.instrument.name,
+                level=o.kirkpatrick_level,
+                status=status,
+                opens=date_format(o.opens_on, "j M Y"),
+                closes=date_format(o.closes_on, "j M"),
+                answered=o.answered,
+                asked=o.asked,
+                meter=round(o.answered / o.asked * 100) if o.state != "upcoming" and o.asked else None,
+                needed=o.needed if o.asked and o.suppressed else 0,
+            )
+        )
+    return rows
+
+
 def dashboard_context(results: ProgrammeResults) -> dict[str, Any]:
     blocks = [b for s in results.series for b in blocks_for(s, results.min_responses)]
     return {
         "results": results,
         "health": results.health,
         "blocks": blocks,
+        "rates": rate_rows(results),
         "key_messages": key_messages(results),
         "asked_text": asked_text(results),
     }

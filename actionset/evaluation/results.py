@@ -14,16 +14,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import FilteredRelation, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
-from actionset.evaluation.models import Answer, Instrument, Item, Occasion, Response, Timing
+from actionset.evaluation.models import Answer, Instrument, Item, Occasion, Response, Scale, Timing
 from actionset.evaluation.services import occasions_as_planned
 from actionset.learning import selectors
 from actionset.meetings.models import Attendance, Meeting
 from actionset.programmes.models import Enrolment, Programme
 from actionset.room.models import Action
-from actionset.sets.models import Membership
+from actionset.sets.models import LearningSet
 
 #: The fewest people whose answers may be shown, as any aggregate, anywhere: dashboard, charts, PDF, CSV.
 MIN_RESPONSES = 5
@@ -200,35 +202,72 @@ class ProgrammeResults:
         return [c for s in self.series for c in s.changes]
 
 
+def _health_sql() -> str:
+    """Every count of a programme's health in one statement, written out once: made with the ORM it took five queries,
+    and building them cost the application more than the database spent answering (issue #21). Counts only: what an
+    action says is set content and never leaves the set. The names come from the models, as in `sets/rules.py`, so a
+    renamed table or column cannot leave it behind."""
+    learning_set, enrolment, meeting = LearningSet._meta, Enrolment._meta, Meeting._meta
+    attendance, action = Attendance._meta, Action._meta
+
+    def column(meta: Any, name: str) -> str:
+        return str(meta.get_field(name).column)
+
+    def of_programme(meta: Any, alias: str) -> str:
+        """Join the set of `alias` (a meeting or an action) and keep the programme's (the parameter)."""
+        return (
+            f"JOIN {learning_set.db_table} s ON s.{learning_set.pk.column} = {alias}.{column(meta, 'learning_set')} "
+            f"WHERE s.{column(learning_set, 'programme')} = %s"
+        )
+
+    status, starts_at = column(meeting, "status"), column(meeting, "starts_at")
+    return (
+        "SELECT "
+        f"(SELECT COUNT(*) FROM {learning_set.db_table} ls WHERE ls.{column(learning_set, 'programme')} = %s), "
+        f"(SELECT COUNT(*) FROM {enrolment.db_table} e WHERE e.{column(enrolment, 'programme')} = %s "
+        f"AND e.{column(enrolment, 'withdrawn_at')} IS NULL), "
+        "m.due, m.held, a.recorded, a.present, x.committed, x.done, x.still_open FROM "
+        f"(SELECT COUNT(CASE WHEN m.{starts_at} <= %s THEN 1 END) AS due, "
+        f"COUNT(CASE WHEN m.{status} = %s THEN 1 END) AS held "
+        f"FROM {meeting.db_table} m {of_programme(meeting, 'm')} AND m.{status} <> %s) m, "
+        # Only meetings that were held: ticks recorded in a start later undone wait for the meeting to happen.
+        f"(SELECT COUNT(*) AS recorded, COUNT(CASE WHEN a.{column(attendance, 'status')} = %s THEN 1 END) AS present "
+        f"FROM {attendance.db_table} a "
+        f"JOIN {meeting.db_table} m ON m.{meeting.pk.column} = a.{column(attendance, 'meeting')} "
+        f"{of_programme(meeting, 'm')} AND m.{status} = %s) a, "
+        f"(SELECT COUNT(*) AS committed, COUNT(CASE WHEN x.{column(action, 'status')} = %s THEN 1 END) AS done, "
+        f"COUNT(CASE WHEN x.{column(action, 'status')} IN ({', '.join(['%s'] * len(Action.OPEN_STATUSES))}) "
+        f"THEN 1 END) AS still_open FROM {action.db_table} x {of_programme(action, 'x')}) x"
+    )
+
+
+_HEALTH_SQL = _health_sql()
+
+
 def _health(programme: Programme) -> Health:
-    now = timezone.now()
-    sets = programme.sets.count() if programme.is_published else 0
-    meetings = Meeting.objects.filter(learning_set__programme=programme).exclude(status=Meeting.Status.CANCELLED)
-    counts = meetings.aggregate(
-        due=Count("id", filter=Q(starts_at__lte=now)),
-        held=Count("id", filter=Q(status=Meeting.Status.HELD)),
-    )
-    # Only meetings that were held: ticks recorded in a start later undone wait for the meeting to happen.
-    attendance = Attendance.objects.filter(
-        meeting__learning_set__programme=programme, meeting__status=Meeting.Status.HELD
-    ).aggregate(recorded=Count("id"), present=Count("id", filter=Q(status=Attendance.Status.PRESENT)))
-    # Counts only: what an action says is set content and never leaves the set.
-    actions = Action.objects.filter(learning_set__programme=programme).aggregate(
-        committed=Count("id"),
-        done=Count("id", filter=Q(status=Action.Status.DONE)),
-        open=Count("id", filter=Q(status__in=Action.OPEN_STATUSES)),
-    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [
+        *(programme.pk, programme.pk),
+        *(now, Meeting.Status.HELD, programme.pk, Meeting.Status.CANCELLED),
+        *(Attendance.Status.PRESENT, programme.pk, Meeting.Status.HELD),
+        *(Action.Status.DONE, *Action.OPEN_STATUSES, programme.pk),
+    ]
+    with connection.cursor() as cursor:
+        # Choices as their plain values: a driver may write an enumeration by its name.
+        cursor.execute(_HEALTH_SQL, [str(p) if isinstance(p, str) else p for p in params])
+        sets, participants, due, held, recorded, present, committed, done, still_open = cursor.fetchone()
+    sets = sets if programme.is_published else 0
     return Health(
         sets=sets,
-        participants=programme.enrolments.active().count(),
+        participants=participants,
         meetings_planned=sets * programme.number_of_meetings,
-        meetings_due=counts["due"],
-        meetings_held=counts["held"],
-        attendance_recorded=attendance["recorded"],
-        attendance_present=attendance["present"],
-        actions_committed=actions["committed"],
-        actions_done=actions["done"],
-        actions_open=actions["open"],
+        meetings_due=due,
+        meetings_held=held,
+        attendance_recorded=recorded,
+        attendance_present=present,
+        actions_committed=committed,
+        actions_done=done,
+        actions_open=still_open,
     )
 
 
@@ -249,32 +288,43 @@ class _Reads:
     #: Meeting number → the sets that held it, and the enrolments recorded as not present at it.
     held_by: dict[int, set[int]]
     away_from: dict[int, set[int]]
-    #: Occasion → its responses as (submitted_at, pk, enrolment), oldest first.
-    responses: dict[int, list[tuple[Any, int, int]]]
+    #: Occasion → its responses as (when submitted, as the database writes it; pk; enrolment), oldest first.
+    responses: dict[int, list[tuple[str, int, int]]]
 
     @classmethod
     def read(cls, programme_id: int) -> _Reads:
         enrolments = Enrolment.objects.active().filter(programme_id=programme_id)
-        # `EnrolmentQuerySet.invitable` in the same read: no login yet (nothing joined), or a login not switched off.
-        logins = enrolments.values_list("pk", "person__user__is_active")
-        active = {pk: is_active is None or bool(is_active) for pk, is_active in logins}
-        # By the programme, not by a list of every active enrolment's id: a parameter each costs more than the join.
-        members = Membership.objects.filter(enrolment__programme_id=programme_id, enrolment__withdrawn_at__isnull=True)
-        set_of = dict(members.values_list("enrolment_id", "learning_set_id"))
-        held = Meeting.objects.filter(learning_set__programme_id=programme_id, status=Meeting.Status.HELD)
+        # `EnrolmentQuerySet.invitable` in the same read: no login yet (nothing joined), or a login not switched off;
+        # and each one's set (none yet: nothing joined), in the same read too.
+        active: dict[int, bool] = {}
+        set_of: dict[int, int] = {}
+        logins = enrolments.values_list("pk", "person__user__is_active", "membership__learning_set")
+        for pk, is_active, set_id in logins:
+            active[pk] = is_active is None or bool(is_active)
+            if set_id is not None:
+                set_of[pk] = set_id
+        # Each held meeting with the people recorded as not present at it (none: one row, with nothing joined).
+        held = Meeting.objects.filter(learning_set__programme_id=programme_id, status=Meeting.Status.HELD).annotate(
+            away=FilteredRelation("attendance", condition=~Q(attendance__status=Attendance.Status.PRESENT))
+        )
         held_by: dict[int, set[int]] = defaultdict(set)
-        for number, set_id in held.values_list("number", "learning_set_id"):
-            held_by[number].add(set_id)
         away_from: dict[int, set[int]] = defaultdict(set)
-        away = Attendance.objects.filter(meeting__in=held).exclude(status=Attendance.Status.PRESENT)
-        for number, enrolment_id in away.values_list("meeting__number", "enrolment_id"):
-            away_from[number].add(enrolment_id)
-        responses: dict[int, list[tuple[Any, int, int]]] = defaultdict(list)
-        rows = Response.objects.filter(occasion__programme_id=programme_id).order_by("submitted_at", "pk")
-        for occasion_id, submitted_at, pk, enrolment_id in rows.values_list(
-            "occasion_id", "submitted_at", "pk", "enrolment_id"
+        for number, set_id, enrolment_id in held.values_list("number", "learning_set_id", "away__enrolment_id"):
+            held_by[number].add(set_id)
+            if enrolment_id is not None:
+                away_from[number].add(enrolment_id)
+        responses: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+        # When each was submitted only names it in a key (`_figures_key`): read as text, since turning a programme's
+        # hundreds of times into date-times cost most of the whole read.
+        answered = (
+            Response.objects.filter(occasion__programme_id=programme_id)
+            .order_by("submitted_at", "pk")
+            .annotate(submitted=Cast("submitted_at", TextField()))
+        )
+        for occasion_id, submitted, pk, enrolment_id in answered.values_list(
+            "occasion_id", "submitted", "pk", "enrolment_id"
         ):
-            responses[occasion_id].append((submitted_at, pk, enrolment_id))
+            responses[occasion_id].append((submitted, pk, enrolment_id))
         return cls(active, set_of, held_by, away_from, responses)
 
     def eligible(self, occasion: Occasion) -> set[int]:
@@ -386,7 +436,7 @@ FIGURES_KEPT_SECONDS = 7 * 24 * 3600
 _Figures = tuple[float | None, list[tuple[str, float, int]], list[tuple[str, float, int]]]
 
 
-def _figures_key(result: OccasionResult, items: list[Item], counted: list[tuple[Any, int, int]]) -> str:
+def _figures_key(result: OccasionResult, items: list[Item], counted: list[tuple[str, int, int]]) -> str:
     """Where an occasion's figures are kept: a digest of everything they are drawn from.
 
     An answer is never changed once given (erasure blanks only free text, which no figure reads), so the counted
@@ -399,7 +449,7 @@ def _figures_key(result: OccasionResult, items: list[Item], counted: list[tuple[
         result.instrument.pk,
         result.instrument.scoring,
         [(i.pk, i.text, i.reverse, i.subscale, _flip(i)) for i in items],
-        [(pk, submitted_at.isoformat(), enrolment) for submitted_at, pk, enrolment in counted],
+        [(pk, submitted, enrolment) for submitted, pk, enrolment in counted],
     )
     return "evaluation:figures:" + hashlib.sha256(repr(drawn_from).encode()).hexdigest()
 
@@ -525,9 +575,13 @@ def paired_change(start: OccasionResult, later: OccasionResult) -> PairedChange:
     return result
 
 
-def _range(instrument: Instrument) -> tuple[int, int]:
-    scale = instrument.scales.order_by("id").first()
-    return (scale.low, scale.high) if scale else (1, 5)
+def _ranges(instruments: list[Instrument]) -> dict[int, tuple[int, int]]:
+    """Instrument id → the (low, high) of its first scale, for all of them in one read: (1, 5) without a scale."""
+    ranges: dict[int, tuple[int, int]] = {}
+    scales = Scale.objects.filter(instrument__in=instruments).order_by("instrument_id", "id")
+    for instrument_id, low, high in scales.values_list("instrument_id", "low", "high"):
+        ranges.setdefault(instrument_id, (low, high))
+    return {instrument.pk: ranges.get(instrument.pk, (1, 5)) for instrument in instruments}
 
 
 def programme_results(
@@ -545,9 +599,10 @@ def programme_results(
     for r in results:
         if r.state != "upcoming":
             by_instrument[r.instrument.pk].append(r)
+    ranges = _ranges([points[0].instrument for points in by_instrument.values()])
     for points in by_instrument.values():
         instrument = points[0].instrument
-        low, high = _range(instrument)
+        low, high = ranges[instrument.pk]
         trend = [p for p in points if p.occasion.timing == Timing.EACH_MEETING]
         comparison = [p for p in points if p.occasion.timing != Timing.EACH_MEETING]
         if trend:
@@ -576,7 +631,10 @@ def programme_results(
 
 
 def _learning(programme: Programme) -> tuple[list[dict[str, Any]], list[dict[str, Any]], bool]:
-    """Shared themes and questions to leaders, read only through `learning.selectors`: what sets chose to release."""
+    """Shared themes and questions to leaders, read only through `learning.selectors`: what sets chose to release.
+
+    Themes and questions come from one read of the programme's released items, not one each."""
+    summaries, leader_questions = selectors.themes_and_questions(programme)
     themes = [
         {
             "name": t.name,
@@ -585,7 +643,7 @@ def _learning(programme: Programme) -> tuple[list[dict[str, Any]], list[dict[str
             "sets": len({i.set_name for i in t.items}),
             "examples": [i.text for i in t.items[:3]],
         }
-        for t in selectors.themes_for_programme(programme)
+        for t in summaries
     ]
     questions = [
         {
@@ -595,6 +653,6 @@ def _learning(programme: Programme) -> tuple[list[dict[str, Any]], list[dict[str
             "answer": "\n\n".join(a.text for a in q.answers),
             "answered_by": ", ".join(dict.fromkeys(a.author_name for a in q.answers)),
         }
-        for q in selectors.leader_questions(programme)
+        for q in leader_questions
     ]
     return themes, questions, True

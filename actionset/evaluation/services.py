@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Min
+from django.db.models.functions import TruncDate
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -79,12 +81,14 @@ def builtins_ensure() -> None:
 # --- occasions: when a programme asks -------------------------------------------------------------------
 
 
-def _meeting_dates(programme: Programme) -> dict[int, list[dt.date]]:
-    dates: dict[int, list[dt.date]] = {}
+def _meeting_dates(programme: Programme) -> dict[int, tuple[dt.date, dt.date]]:
+    """Meeting number → the first and the last day a set holds it (in the current time zone, as `localdate`).
+
+    Counted by the database: a programme has hundreds of meetings, and only each number's first and last day matter."""
     meetings = Meeting.objects.filter(learning_set__programme=programme).exclude(status=Meeting.Status.CANCELLED)
-    for number, starts_at in meetings.values_list("number", "starts_at"):
-        dates.setdefault(number, []).append(timezone.localdate(starts_at))
-    return dates
+    day = TruncDate("starts_at")
+    rows = meetings.order_by().values("number").annotate(first=Min(day), last=Max(day))
+    return {row["number"]: (row["first"], row["last"]) for row in rows}
 
 
 def planned_occasions(programme: Programme) -> list[dict[str, Any]]:
@@ -93,12 +97,20 @@ def planned_occasions(programme: Programme) -> list[dict[str, Any]]:
     A point whose instrument is not in the library (e.g. a licensed scale not yet imported) or whose
     dates cannot be known yet (no meetings scheduled) yields nothing until it can.
     """
-    builtins_ensure()
+    return _planned(programme)[0]
+
+
+def _planned(programme: Programme) -> tuple[list[dict[str, Any]], dict[str, Instrument]]:
+    """`planned_occasions`, with every instrument of the library (by code) it was read against."""
     instruments = {i.code: i for i in Instrument.objects.all()}
+    # `builtins_ensure` from what was read anyway: no query of its own unless a built-in one is missing.
+    if not {data["code"] for data in BUILT_IN} <= instruments.keys():
+        builtins_ensure()
+        instruments = {i.code: i for i in Instrument.objects.all()}
     dates = _meeting_dates(programme)
-    first = min(dates[min(dates)]) if dates else programme.start_date
+    first = dates[min(dates)][0] if dates else programme.start_date
     if dates:
-        last = max(dates[max(dates)])
+        last = dates[max(dates)][1]
     elif programme.start_date:
         weeks = programme.cadence_weeks * (programme.number_of_meetings - 1)
         last = programme.start_date + dt.timedelta(weeks=weeks)
@@ -116,16 +128,14 @@ def planned_occasions(programme: Programme) -> list[dict[str, Any]]:
         elif timing == Timing.EACH_MEETING:
             # Open from the first set's meeting until the last set's next one: the sheet is answered afterwards.
             window = max(cadence, dt.timedelta(days=14))
-            for number, days in sorted(dates.items()):
-                wanted.append(
-                    {**base, "meeting_number": number, "opens_on": min(days), "closes_on": max(days) + window}
-                )
+            for number, (first_day, last_day) in sorted(dates.items()):
+                wanted.append({**base, "meeting_number": number, "opens_on": first_day, "closes_on": last_day + window})
         elif timing == Timing.END and last:
             wanted.append({**base, "opens_on": last, "closes_on": last + LATER_WINDOW})
         elif timing in FOLLOW_UP_DAYS and last:
             opens = last + dt.timedelta(days=FOLLOW_UP_DAYS[Timing(timing)])
             wanted.append({**base, "opens_on": opens, "closes_on": opens + LATER_WINDOW})
-    return wanted
+    return wanted, instruments
 
 
 def occasions_as_planned(programme: Programme) -> list[Occasion]:
@@ -133,11 +143,14 @@ def occasions_as_planned(programme: Programme) -> list[Occasion]:
 
     Stored occasions carry the plan's dates (in memory only); an occasion the plan asks for that is not stored yet is
     an unsaved one, with nobody's answers; a stored occasion no longer planned is kept if someone answered it."""
-    wanted = planned_occasions(programme)
-    existing = {
-        (o.instrument_id, o.timing, o.meeting_number): o
-        for o in Occasion.objects.filter(programme=programme).select_related("instrument")
-    }
+    wanted, instruments = _planned(programme)
+    # Every instrument was read for the plan: each occasion is given its own from those, not joined to it again.
+    by_pk = {instrument.pk: instrument for instrument in instruments.values()}
+    existing = {}
+    for o in Occasion.objects.filter(programme=programme):
+        if o.instrument_id in by_pk:
+            o.instrument = by_pk[o.instrument_id]
+        existing[(o.instrument_id, o.timing, o.meeting_number)] = o
     kept: list[Occasion] = []
     for spec in wanted:
         occasion = existing.pop((spec["instrument"].pk, spec["timing"], spec["meeting_number"]), None)

@@ -6,6 +6,7 @@ library over when it starts (`EvaluationConfig.ready()` calls `library_register`
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -26,6 +27,10 @@ class InstrumentLibrary(Protocol):
         """The instrument with this code, or None when the library does not hold it (yet)."""
         ...
 
+    def instruments_with_codes(self, codes: Iterable[str]) -> dict[str, LibraryInstrument]:
+        """The instruments the library holds of these codes, by code, read together (a plan's, for one page)."""
+        ...
+
 
 class _Empty:
     """No library registered: a plan can still name instruments by code (see `EvaluationPoint.instrument_choices`)."""
@@ -35,6 +40,9 @@ class _Empty:
 
     def instrument(self, code: str) -> LibraryInstrument | None:
         return None
+
+    def instruments_with_codes(self, codes: Iterable[str]) -> dict[str, LibraryInstrument]:
+        return {}
 
 
 _library: InstrumentLibrary = _Empty()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -268,6 +269,15 @@ class EvaluationPoint(models.Model):
         legacy = dict(cls.Instrument.choices)
         wanted = [code for code in legacy if code not in known] + sorted(set(also) - known - set(legacy))
         return held + [(code, f"{legacy.get(code, code)} (not in the library yet)") for code in wanted]
+
+    @classmethod
+    def with_library(cls, points: Iterable[EvaluationPoint]) -> list[EvaluationPoint]:
+        """The points with their instruments read from the library together: one query for a plan, not one a point."""
+        points = list(points)
+        found = library().instruments_with_codes({p.instrument for p in points})
+        for point in points:
+            point._instrument_cache = found.get(point.instrument)
+        return points
 
     @property
     def _library_instrument(self) -> LibraryInstrument | None:

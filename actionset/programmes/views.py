@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from typing import Any
 from uuid import UUID
 
@@ -10,6 +11,10 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Model, Prefetch, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -110,30 +115,63 @@ def programme_new(request: HttpRequest, organisation: Organisation) -> HttpRespo
     )
 
 
-def _meeting_model() -> type[Model]:
-    """A set's meetings' model, found through the relation (the meetings app may not be imported from here)."""
-    return Programme._meta.get_field("sets").related_model._meta.get_field("meetings").related_model  # type: ignore[union-attr, return-value]
+def _set_relation(name: str) -> type[Model]:
+    """A model related to a set (its meetings, its facilitators), found through the relation: the sets and meetings
+    apps sit above this one and may not be imported from here."""
+    return Programme._meta.get_field("sets").related_model._meta.get_field(name).related_model  # type: ignore[union-attr, return-value]
+
+
+def _meeting_badges(programme: Programme) -> dict[int, SafeString]:
+    """Set id → its meetings' date badges, by date, with attendance counted in the database.
+
+    The page shows counts only (programme tier), and a large programme's attendance rows are never loaded. A
+    programme has hundreds of meetings, so they are read as plain values and each set's badges are put together
+    here, once, rather than by the template a meeting at a time (`date:"j M"` in the current time zone)."""
+    meetings = (
+        _set_relation("meetings")
+        ._default_manager.filter(learning_set__programme=programme)
+        .annotate(
+            attendance_present=Count("attendance", filter=Q(attendance__status="present")),
+            attendance_recorded=Count("attendance"),
+        )
+        .order_by("starts_at")
+        .values_list("learning_set_id", "starts_at", "status", "attendance_present", "attendance_recorded")
+    )
+    # Every part is a number or escaped here once: hundreds of badges are not each put through `format_html`.
+    months = {month: escape(str(name).title()) for month, name in MONTHS_3.items()}
+    shades = {"cancelled": "grey", "held": "ok"}
+    zone = timezone.get_current_timezone()
+    badges: dict[int, list[str]] = defaultdict(list)
+    for set_id, starts_at, status, present, recorded in meetings:
+        day = starts_at.astimezone(zone)
+        attendance = f' · {present:d}/{recorded:d}<span class="visually-hidden"> present</span>' if recorded else ""
+        badges[set_id].append(
+            f'<span class="badge {shades.get(status, "")}">{day.day:d} {months[day.month]}{attendance}</span>'
+        )
+    return {set_id: mark_safe("".join(spans)) for set_id, spans in badges.items()}
 
 
 @access("programme.view", load=programme_from_url)
 def programme_detail(request: HttpRequest, programme: Programme) -> HttpResponse:
-    sets = programme.sets.annotate(member_count=Count("memberships")).prefetch_related(
-        "facilitators__user",
-        # Each set's meetings, by date, with attendance counted in the database: the page shows counts only
-        # (programme tier), and a large programme's attendance rows are never loaded. The meetings app sits above
-        # this one, so its model is reached through the set's relation rather than imported.
-        Prefetch(
-            "meetings",
-            queryset=_meeting_model()
-            ._default_manager.order_by("starts_at")
-            # A badge each: a large programme has hundreds, so only what a badge shows is read.
-            .only("learning_set", "starts_at", "status")
-            .annotate(
-                attendance_present=Count("attendance", filter=Q(attendance__status="present")),
-                attendance_recorded=Count("attendance"),
-            ),
-        ),
+    actor = actor_for(request)
+    can_design = can(actor, "programme.design", programme)
+    facilitators = (
+        _set_relation("facilitators")
+        ._default_manager.select_related("user")
+        .only("learning_set", "role", "user__name", "user__email")
     )
+    transitions = [(s, Programme.Status(s).label) for s in Programme.TRANSITIONS[programme.status]]
+    sets: list[Any] = []
+    if programme.is_published or can_design or Programme.Status.RUNNING in dict(transitions):
+        sets = list(
+            programme.sets.annotate(member_count=Count("memberships"))
+            # The programme's id as well: the relation sets each set's programme to the one already read.
+            .only("name", "programme")
+            .prefetch_related(Prefetch("facilitators", queryset=facilitators))
+        )
+        badges = _meeting_badges(programme) if programme.is_published or can_design else {}
+        for learning_set in sets:
+            learning_set.meeting_badges = badges.get(learning_set.pk, "")
     enrolments = programme.enrolments.active()
     pool = enrolments.aggregate(
         total=Count("id"),
@@ -141,7 +179,6 @@ def programme_detail(request: HttpRequest, programme: Programme) -> HttpResponse
         departments=Count("person__department", distinct=True),
         sites=Count("person__site", distinct=True),
     )
-    transitions = [(s, Programme.Status(s).label) for s in Programme.TRANSITIONS[programme.status]]
     # Read from the sets the page lists anyway (their facilitators are prefetched): no query of its own.
     uncovered = sum(1 for s in sets if not s.facilitators.all()) if Programme.Status.RUNNING in dict(transitions) else 0
     return render(
@@ -151,10 +188,13 @@ def programme_detail(request: HttpRequest, programme: Programme) -> HttpResponse
             request,
             programme,
             "overview",
-            sets=sets if programme.is_published or can(actor_for(request), "programme.design", programme) else [],
+            sets=sets if programme.is_published or can_design else [],
             pool=pool,
             events=programme.events.all(),
-            evaluation=sorted(programme.evaluation_points.all(), key=lambda p: (TIMING_ORDER[p.timing], p.instrument)),
+            evaluation=sorted(
+                EvaluationPoint.with_library(programme.evaluation_points.all()),
+                key=lambda p: (TIMING_ORDER[p.timing], p.instrument),
+            ),
             transitions=transitions,
             uncovered=uncovered,
             uncovered_warning=uncovered_text(uncovered) if uncovered else "",

@@ -62,8 +62,8 @@ def released_learning(monkeypatch: Any, *answers: Any) -> None:
         answers=answers,
     )
     theme = selectors.ThemeSummary(public_id=None, name="Weekend cover", description="", count=1, items=(question,))
-    monkeypatch.setattr(selectors, "leader_questions", lambda programme, **kw: [question])
-    monkeypatch.setattr(selectors, "themes_for_programme", lambda programme: [theme])
+    # The results read both from one selector (one read of the programme's released items).
+    monkeypatch.setattr(selectors, "themes_and_questions", lambda programme, **kw: ([theme], [question]))
 
 
 def test_shared_themes_and_answered_questions_come_from_the_learning_selectors(

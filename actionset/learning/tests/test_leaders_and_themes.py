@@ -61,3 +61,26 @@ def test_only_released_items_can_be_tagged_and_themes_count_across_sets() -> Non
     assert theme.name == "Working across sites"
     (summary,) = selectors.themes_for_programme(world.programme)
     assert (summary.name, summary.count, summary.items[0].text) == ("Working across sites", 1, "Ask first")
+
+
+def test_themes_and_questions_are_the_programme_s_themes_and_questions_to_leaders_from_one_read(
+    django_assert_max_num_queries: Any,
+) -> None:
+    world = set_world(size=2)
+    question = services.item_propose(
+        actor=user_of(world.members[0]), learning_set=world.learning_set, kind="question", text="Why two rotas?"
+    )
+    services.item_decide(actor=user_of(world.members[1]), item=question, verdict="approve")
+    lesson = services.item_propose(
+        actor=user_of(world.members[0]), learning_set=world.learning_set, kind="lesson", text="Ask first"
+    )
+    services.item_decide(actor=user_of(world.members[1]), item=lesson, verdict="approve")
+    lesson.refresh_from_db()
+    services.item_themes_set(actor=world.facilitator, item=lesson, themes=[], new_theme="Working across sites")
+    services.item_propose(actor=user_of(world.members[0]), learning_set=world.learning_set, kind="question", text="?")
+    # The released items, their answers and themes, and the themes' descriptions.
+    with django_assert_max_num_queries(4):
+        themes, questions = selectors.themes_and_questions(world.programme)
+    assert themes == selectors.themes_for_programme(world.programme)
+    assert questions == selectors.leader_questions(world.programme)
+    assert [q.text for q in questions] == ["Why two rotas?"]
