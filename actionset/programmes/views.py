@@ -141,10 +141,14 @@ def _meeting_badges(programme: Programme) -> dict[int, SafeString]:
     months = {month: escape(str(name).title()) for month, name in MONTHS_3.items()}
     shades = {"cancelled": "grey", "held": "ok"}
     zone = timezone.get_current_timezone()
+    # Said after the figures to someone using a screen reader ("3/5 present").
+    present_word = escape(_("present"))
     badges: dict[int, list[str]] = defaultdict(list)
     for set_id, starts_at, status, present, recorded in meetings:
         day = starts_at.astimezone(zone)
-        attendance = f' · {present:d}/{recorded:d}<span class="visually-hidden"> present</span>' if recorded else ""
+        attendance = (
+            f' · {present:d}/{recorded:d}<span class="visually-hidden"> {present_word}</span>' if recorded else ""
+        )
         badges[set_id].append(
             f'<span class="badge {shades.get(status, "")}">{day.day:d} {months[day.month]}{attendance}</span>'
         )
