@@ -128,6 +128,7 @@ def test_who_recorded_a_members_decision_in_the_room_is_in_their_archive(program
 
     subject, _ = subject_and_other(programme_world)
     facilitator = programme_world.users["facilitator"]
+    assert programme_world.learning_set is not None
     item = SharedItem.objects.create(
         learning_set=programme_world.learning_set,
         kind=SharedItem.Kind.THEME,
