@@ -46,6 +46,8 @@ CASES: dict[str, Case] = {
         "get", meeting, expect(HIDE, anonymous=LOGIN, a_participant=OK, facilitator=OK, designer=OK)
     ),
     "meetings:calendar": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),
+    # Everyone signed in has the page; it lists only the sets they facilitate (tests/security/test_lists.py).
+    "meetings:facilitating": Case("get", lambda c: {}, expect(OK, anonymous=LOGIN)),
     # The feed's address is its own key: calendar apps cannot sign in.
     "meetings:calendar_feed": Case("get", feed_token, expect(OK)),
 }

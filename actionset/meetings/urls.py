@@ -12,5 +12,7 @@ urlpatterns = [
     path("meetings/<uuid:meeting>/cancel/", views.meeting_cancel_view, name="meeting_cancel"),
     path("meetings/<uuid:meeting>/meeting.ics", views.meeting_ics, name="meeting_ics"),
     path("calendar/", views.calendar, name="calendar"),
+    # Here rather than in the sets app: each set's next meeting is the meetings app's to read.
+    path("sets/facilitating/", views.facilitating, name="facilitating"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -5,6 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +19,7 @@ from actionset.accounts.http import user_of
 from actionset.core.access import access, actor_for, can
 from actionset.meetings.calendar import download_ics, feed_ics
 from actionset.meetings.forms import CancelForm, RescheduleForm, SetSlotForm
+from actionset.meetings.home import facilitated_sets
 from actionset.meetings.models import CalendarFeed, Meeting, hash_feed_token
 from actionset.meetings.scheduling import SetPlan, programme_plans, slot_label
 from actionset.meetings.services import (
@@ -252,6 +254,20 @@ def meeting_ics(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     filename = f"{slugify(meeting.learning_set.name)}-meeting-{meeting.number}.ics"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- the sets one facilitates ---------------------------------------------------------------
+
+
+#: Sets a page on the list of those one facilitates.
+FACILITATING_PER_PAGE = 50
+
+
+@access("signed_in")
+def facilitating(request: HttpRequest) -> HttpResponse:
+    """Every set one facilitates, a page at a time: the home page lists the soonest few."""
+    page = Paginator(facilitated_sets(actor_for(request)), FACILITATING_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "meetings/facilitating.html", {"page": page})
 
 
 # --- a person's calendar --------------------------------------------------------------------

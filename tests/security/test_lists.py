@@ -181,6 +181,13 @@ LISTS: dict[str, ListPage] = {
         "set.view",
         lambda a, w: Q(pk__in=LearningSet.objects.filter(facilitators__user=a.user).values("pk")),
     ),
+    "sets you facilitate": ListPage(
+        at("meetings:facilitating"),
+        context("page", lambda page: page.object_list),
+        LearningSet,
+        "set.view",
+        lambda a, w: Q(pk__in=LearningSet.objects.filter(facilitators__user=a.user).values("pk")),
+    ),
     "home: next meetings": ListPage(
         at("core:home"), panel("meetings/_home_next.html", "next_meetings", list), Meeting, "meeting.content", _upcoming
     ),
