@@ -8,7 +8,8 @@ from uuid import UUID
 
 import jwt
 from django.contrib import messages
-from django.db.models import Max
+from django.db.models import Count, Max, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,7 +32,7 @@ from actionset.accreditation.forms import (
 )
 from actionset.accreditation.models import Award, Credential, EvidenceEntry, Observation, Portfolio, Reflection
 from actionset.accreditation.pdf import certificate_pdf, evidence_pdf
-from actionset.accreditation.progress import progress_for, progress_of
+from actionset.accreditation.progress import Counted, progress_for, progress_of
 from actionset.accreditation.services import (
     AccreditationError,
     buddy_add,
@@ -99,17 +100,47 @@ def my_portfolios(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
     awards = list(Award.objects.prefetch_related("requirements"))
     own = visible(actor, "portfolio.view", Portfolio.objects.filter(candidate=user))
-    mine = {p.award_id: p for p in own.select_related("award")}
+    # Each portfolio's logged entries, reflective-log words and observations in this one read, not once a portfolio.
+    own = (
+        own.select_related("award")
+        .prefetch_related("entries")
+        .annotate(
+            words=Coalesce(
+                Subquery(
+                    Reflection.objects.filter(portfolio=OuterRef("pk"))
+                    .order_by()
+                    .values("portfolio")
+                    .annotate(total=Sum("words"))
+                    .values("total")
+                ),
+                0,
+            ),
+            observed=Coalesce(
+                Subquery(
+                    Observation.objects.filter(portfolio=OuterRef("pk"))
+                    .order_by()
+                    .values("portfolio")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+        )
+    )
+    mine = {p.award_id: p for p in own}
     # The meetings they facilitated count towards every award: read once, not once an award.
     meetings = meeting_lines(user)
-    rows = [
-        {
-            "award": award,
-            "portfolio": mine.get(award.pk),
-            "progress": progress_of(award, user, mine.get(award.pk), meetings=meetings),
-        }
-        for award in awards
-    ]
+    rows = []
+    for award in awards:
+        portfolio = mine.get(award.pk)
+        counted = Counted(words=portfolio.words, observations=portfolio.observed) if portfolio else None  # type: ignore[attr-defined]
+        rows.append(
+            {
+                "award": award,
+                "portfolio": portfolio,
+                "progress": progress_of(award, user, portfolio, meetings=meetings, counted=counted),
+            }
+        )
     buddying = (
         visible(actor, "portfolio.observe", Portfolio.objects.filter(buddies__user=user, status__in=Portfolio.EDITABLE))
         .select_related("candidate", "award")
@@ -128,8 +159,12 @@ def portfolio_start_view(request: HttpRequest, award: str) -> HttpResponse:
 
 def _portfolio_page(request: HttpRequest, portfolio: Portfolio, **forms: Any) -> HttpResponse:
     actor = actor_for(request)
-    progress = progress_for(portfolio)
-    observations = [(o, o.feedback_rows) for o in portfolio.observations.all()]
+    # The reflections and observations are listed on the page: their words and number are counted from the lists.
+    reflections = list(portfolio.reflections.all())
+    observed = list(portfolio.observations.all())
+    total_words = sum(r.words for r in reflections)
+    progress = progress_for(portfolio, counted=Counted(words=total_words, observations=len(observed)))
+    observations = [(o, o.feedback_rows) for o in observed]
     submissions = list(portfolio.submissions.select_related("decided_by", "submitted_by"))
     credential = getattr(portfolio, "credential", None) if portfolio.status == Portfolio.Status.PASSED else None
     can_edit = can(actor, "portfolio.edit", portfolio) and portfolio.is_editable
@@ -137,7 +172,7 @@ def _portfolio_page(request: HttpRequest, portfolio: Portfolio, **forms: Any) ->
     context = {
         "portfolio": portfolio,
         "progress": progress,
-        "reflections": list(portfolio.reflections.all()),
+        "reflections": reflections,
         "observations": observations,
         "submissions": submissions,
         "latest": submissions[0] if submissions else None,
@@ -152,7 +187,7 @@ def _portfolio_page(request: HttpRequest, portfolio: Portfolio, **forms: Any) ->
         "buddy_form": forms.get("buddy_form") or BuddyForm(),
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "revoke_form": forms.get("revoke_form") or RevokeForm(),
-        "total_words": sum(r.words for r in portfolio.reflections.all()),
+        "total_words": total_words,
     }
     return render(request, "accreditation/portfolio.html", context, status=400 if forms else 200)
 
