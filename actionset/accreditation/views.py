@@ -30,7 +30,15 @@ from actionset.accreditation.forms import (
     RevokeForm,
     SubmitForm,
 )
-from actionset.accreditation.models import Award, Credential, EvidenceEntry, Observation, Portfolio, Reflection
+from actionset.accreditation.models import (
+    Award,
+    Credential,
+    EvidenceEntry,
+    Observation,
+    Portfolio,
+    Reflection,
+    Submission,
+)
 from actionset.accreditation.pdf import certificate_pdf, evidence_pdf
 from actionset.accreditation.progress import Counted, progress_for, progress_of
 from actionset.accreditation.services import (
@@ -165,7 +173,16 @@ def _portfolio_page(request: HttpRequest, portfolio: Portfolio, **forms: Any) ->
     total_words = sum(r.words for r in reflections)
     progress = progress_for(portfolio, counted=Counted(words=total_words, observations=len(observed)))
     observations = [(o, o.feedback_rows) for o in observed]
-    submissions = list(portfolio.submissions.select_related("decided_by", "submitted_by"))
+    # Each submission's snapshot of the evidence is for the record, not the page; of people only their names.
+    submissions = list(
+        portfolio.submissions.select_related("decided_by", "submitted_by").only(
+            *(f.name for f in Submission._meta.concrete_fields if f.name != "snapshot"),
+            "decided_by__name",
+            "decided_by__email",
+            "submitted_by__name",
+            "submitted_by__email",
+        )
+    )
     credential = getattr(portfolio, "credential", None) if portfolio.status == Portfolio.Status.PASSED else None
     can_edit = can(actor, "portfolio.edit", portfolio) and portfolio.is_editable
     can_assess = can(actor, "portfolio.assess", portfolio) and portfolio.status == Portfolio.Status.SUBMITTED
@@ -176,11 +193,11 @@ def _portfolio_page(request: HttpRequest, portfolio: Portfolio, **forms: Any) ->
         "observations": observations,
         "submissions": submissions,
         "latest": submissions[0] if submissions else None,
-        "buddies": list(portfolio.buddies.select_related("user")),
+        "buddies": list(portfolio.buddies.select_related("user").only("portfolio_id", "user__name", "user__email")),
         "credential": credential,
         "is_candidate": portfolio.candidate_id == actor.user.pk,
         "can_edit": can_edit,
-        "can_observe": can(actor, "portfolio.observe", portfolio) and portfolio.is_editable,
+        "can_observe": portfolio.is_editable and can(actor, "portfolio.observe", portfolio),
         "can_assess": can_assess,
         "can_revoke": credential is not None and can(actor, "credential.revoke", credential),
         "submit_form": forms.get("submit_form") or SubmitForm(),

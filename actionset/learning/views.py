@@ -237,7 +237,7 @@ def sharing(request: Request, learning_set: LearningSet) -> HttpResponse:
         Enrolment.objects.active()
         .filter(membership__learning_set=learning_set)
         .select_related("person")
-        .only("programme_id", "person__name", "person__user_id")
+        .only("person__name", "person__user_id")
         .order_by("person__name")
     )
     viewer = next((m for m in members if m.person.user_id == request.user.pk), None)
@@ -506,7 +506,12 @@ def attribution(request: Request, item: SharedItem) -> HttpResponse:
 @access("signed_in")
 def shared_index(request: Request) -> HttpResponse:
     actor = actor_for(request)
-    published = Programme.objects.filter(published_at__isnull=False).select_related("organisation")
+    # Only the programme's name and its organisation's, as listed (not a programme's brief and plan).
+    published = (
+        Programme.objects.filter(published_at__isnull=False)
+        .select_related("organisation")
+        .only("public_id", "title", "organisation__name")
+    )
     listed = visible(actor, "learning.programme", published).order_by("organisation__name", "title", "pk")
     page = Paginator(listed, 50).get_page(request.GET.get("page"))
     if page.paginator.count == 1:
