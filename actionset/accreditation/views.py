@@ -141,7 +141,7 @@ def my_portfolios(request: HttpRequest) -> HttpResponse:
     rows = []
     for award in awards:
         portfolio = mine.get(award.pk)
-        counted = Counted(words=portfolio.words, observations=portfolio.observed) if portfolio else None  # type: ignore[attr-defined]
+        counted = Counted(words=portfolio.words, observations=portfolio.observed) if portfolio else None
         rows.append(
             {
                 "award": award,
@@ -184,6 +184,7 @@ def _portfolio_page(request: HttpRequest, portfolio: Portfolio, **forms: Any) ->
         )
     )
     credential = getattr(portfolio, "credential", None) if portfolio.status == Portfolio.Status.PASSED else None
+    is_candidate = portfolio.candidate_id == actor.user.pk
     can_edit = can(actor, "portfolio.edit", portfolio) and portfolio.is_editable
     can_assess = can(actor, "portfolio.assess", portfolio) and portfolio.status == Portfolio.Status.SUBMITTED
     context = {
@@ -193,9 +194,12 @@ def _portfolio_page(request: HttpRequest, portfolio: Portfolio, **forms: Any) ->
         "observations": observations,
         "submissions": submissions,
         "latest": submissions[0] if submissions else None,
-        "buddies": list(portfolio.buddies.select_related("user").only("portfolio_id", "user__name", "user__email")),
+        # Listed to the candidate alone.
+        "buddies": list(portfolio.buddies.select_related("user").only("portfolio_id", "user__name", "user__email"))
+        if is_candidate
+        else [],
         "credential": credential,
-        "is_candidate": portfolio.candidate_id == actor.user.pk,
+        "is_candidate": is_candidate,
         "can_edit": can_edit,
         "can_observe": portfolio.is_editable and can(actor, "portfolio.observe", portfolio),
         "can_assess": can_assess,
