@@ -113,7 +113,18 @@ UNITS = {
 }
 
 
-def _achieved(requirement: Requirement, lines: list[EvidenceLine], portfolio: Portfolio | None) -> float:
+@dataclass(frozen=True)
+class Counted:
+    """A portfolio's reflective-log words and observations, where the caller has them already (a page that lists
+    the reflections and observations, or a list that counted them in its own query)."""
+
+    words: int
+    observations: int
+
+
+def _achieved(
+    requirement: Requirement, lines: list[EvidenceLine], portfolio: Portfolio | None, counted: Counted | None
+) -> float:
     measure = requirement.measure
     if measure == Measure.HOURS:
         kinds = set(requirement.kinds or [k.value for k in PRACTICE_KINDS])
@@ -125,6 +136,10 @@ def _achieved(requirement: Requirement, lines: list[EvidenceLine], portfolio: Po
         return float(sum(1 for line in lines if line.kind == EntryKind.SUPERVISION))
     if portfolio is None or portfolio.pk is None:
         return 0.0
+    if measure == Measure.REFLECTION_WORDS and counted is not None:
+        return float(counted.words)
+    if measure == Measure.OBSERVATIONS and counted is not None:
+        return float(counted.observations)
     if measure == Measure.REFLECTION_WORDS:
         # Summed by the database: a reflection's text can run to thousands of words, and only its count is wanted.
         return float(portfolio.reflections.aggregate(total=Sum("words"))["total"] or 0)
@@ -134,7 +149,12 @@ def _achieved(requirement: Requirement, lines: list[EvidenceLine], portfolio: Po
 
 
 def progress_of(
-    award: Award, user: User, portfolio: Portfolio | None, *, meetings: list[EvidenceLine] | None = None
+    award: Award,
+    user: User,
+    portfolio: Portfolio | None,
+    *,
+    meetings: list[EvidenceLine] | None = None,
+    counted: Counted | None = None,
 ) -> Progress:
     lines = evidence_lines(user, portfolio, meetings=meetings)
     requirements = [
@@ -142,7 +162,7 @@ def progress_of(
             label=r.label,
             measure=r.measure,
             target=r.target,
-            achieved=_achieved(r, lines, portfolio),
+            achieved=_achieved(r, lines, portfolio, counted),
             unit=UNITS.get(Measure(r.measure), ""),
         )
         for r in award.requirements.all()
@@ -150,8 +170,8 @@ def progress_of(
     return Progress(award=award, portfolio=portfolio, requirements=requirements, lines=lines)
 
 
-def progress_for(portfolio: Portfolio) -> Progress:
-    return progress_of(portfolio.award, portfolio.candidate, portfolio)
+def progress_for(portfolio: Portfolio, *, counted: Counted | None = None) -> Progress:
+    return progress_of(portfolio.award, portfolio.candidate, portfolio, counted=counted)
 
 
 def award_for_course(course: Any) -> Award | None:

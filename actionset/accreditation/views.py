@@ -8,7 +8,8 @@ from uuid import UUID
 
 import jwt
 from django.contrib import messages
-from django.db.models import Max
+from django.db.models import Count, Max, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,9 +30,17 @@ from actionset.accreditation.forms import (
     RevokeForm,
     SubmitForm,
 )
-from actionset.accreditation.models import Award, Credential, EvidenceEntry, Observation, Portfolio, Reflection
+from actionset.accreditation.models import (
+    Award,
+    Credential,
+    EvidenceEntry,
+    Observation,
+    Portfolio,
+    Reflection,
+    Submission,
+)
 from actionset.accreditation.pdf import certificate_pdf, evidence_pdf
-from actionset.accreditation.progress import progress_for, progress_of
+from actionset.accreditation.progress import Counted, progress_for, progress_of
 from actionset.accreditation.services import (
     AccreditationError,
     buddy_add,
@@ -99,17 +108,47 @@ def my_portfolios(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
     awards = list(Award.objects.prefetch_related("requirements"))
     own = visible(actor, "portfolio.view", Portfolio.objects.filter(candidate=user))
-    mine = {p.award_id: p for p in own.select_related("award")}
+    # Each portfolio's logged entries, reflective-log words and observations in this one read, not once a portfolio.
+    own = (
+        own.select_related("award")
+        .prefetch_related("entries")
+        .annotate(
+            words=Coalesce(
+                Subquery(
+                    Reflection.objects.filter(portfolio=OuterRef("pk"))
+                    .order_by()
+                    .values("portfolio")
+                    .annotate(total=Sum("words"))
+                    .values("total")
+                ),
+                0,
+            ),
+            observed=Coalesce(
+                Subquery(
+                    Observation.objects.filter(portfolio=OuterRef("pk"))
+                    .order_by()
+                    .values("portfolio")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+        )
+    )
+    mine = {p.award_id: p for p in own}
     # The meetings they facilitated count towards every award: read once, not once an award.
     meetings = meeting_lines(user)
-    rows = [
-        {
-            "award": award,
-            "portfolio": mine.get(award.pk),
-            "progress": progress_of(award, user, mine.get(award.pk), meetings=meetings),
-        }
-        for award in awards
-    ]
+    rows = []
+    for award in awards:
+        portfolio = mine.get(award.pk)
+        counted = Counted(words=portfolio.words, observations=portfolio.observed) if portfolio else None
+        rows.append(
+            {
+                "award": award,
+                "portfolio": portfolio,
+                "progress": progress_of(award, user, portfolio, meetings=meetings, counted=counted),
+            }
+        )
     buddying = (
         visible(actor, "portfolio.observe", Portfolio.objects.filter(buddies__user=user, status__in=Portfolio.EDITABLE))
         .select_related("candidate", "award")
@@ -128,31 +167,48 @@ def portfolio_start_view(request: HttpRequest, award: str) -> HttpResponse:
 
 def _portfolio_page(request: HttpRequest, portfolio: Portfolio, **forms: Any) -> HttpResponse:
     actor = actor_for(request)
-    progress = progress_for(portfolio)
-    observations = [(o, o.feedback_rows) for o in portfolio.observations.all()]
-    submissions = list(portfolio.submissions.select_related("decided_by", "submitted_by"))
+    # The reflections and observations are listed on the page: their words and number are counted from the lists.
+    reflections = list(portfolio.reflections.all())
+    observed = list(portfolio.observations.all())
+    total_words = sum(r.words for r in reflections)
+    progress = progress_for(portfolio, counted=Counted(words=total_words, observations=len(observed)))
+    observations = [(o, o.feedback_rows) for o in observed]
+    # Each submission's snapshot of the evidence is for the record, not the page; of people only their names.
+    submissions = list(
+        portfolio.submissions.select_related("decided_by", "submitted_by").only(
+            *(f.name for f in Submission._meta.concrete_fields if f.name != "snapshot"),
+            "decided_by__name",
+            "decided_by__email",
+            "submitted_by__name",
+            "submitted_by__email",
+        )
+    )
     credential = getattr(portfolio, "credential", None) if portfolio.status == Portfolio.Status.PASSED else None
+    is_candidate = portfolio.candidate_id == actor.user.pk
     can_edit = can(actor, "portfolio.edit", portfolio) and portfolio.is_editable
     can_assess = can(actor, "portfolio.assess", portfolio) and portfolio.status == Portfolio.Status.SUBMITTED
     context = {
         "portfolio": portfolio,
         "progress": progress,
-        "reflections": list(portfolio.reflections.all()),
+        "reflections": reflections,
         "observations": observations,
         "submissions": submissions,
         "latest": submissions[0] if submissions else None,
-        "buddies": list(portfolio.buddies.select_related("user")),
+        # Listed to the candidate alone.
+        "buddies": list(portfolio.buddies.select_related("user").only("portfolio_id", "user__name", "user__email"))
+        if is_candidate
+        else [],
         "credential": credential,
-        "is_candidate": portfolio.candidate_id == actor.user.pk,
+        "is_candidate": is_candidate,
         "can_edit": can_edit,
-        "can_observe": can(actor, "portfolio.observe", portfolio) and portfolio.is_editable,
+        "can_observe": portfolio.is_editable and can(actor, "portfolio.observe", portfolio),
         "can_assess": can_assess,
         "can_revoke": credential is not None and can(actor, "credential.revoke", credential),
         "submit_form": forms.get("submit_form") or SubmitForm(),
         "buddy_form": forms.get("buddy_form") or BuddyForm(),
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "revoke_form": forms.get("revoke_form") or RevokeForm(),
-        "total_words": sum(r.words for r in portfolio.reflections.all()),
+        "total_words": total_words,
     }
     return render(request, "accreditation/portfolio.html", context, status=400 if forms else 200)
 

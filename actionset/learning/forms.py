@@ -36,6 +36,27 @@ class MeetingNumberChoice(forms.ModelChoiceField):
         return f"Meeting {obj.number} ({obj.starts_at:%d %b %Y})"
 
 
+class ListedChoices(forms.models.ModelChoiceIterator):
+    """A field's choices drawn from the objects the view has read already (in the queryset's order), so that rendering
+    them asks the database nothing; what is submitted is still looked up in the field's queryset."""
+
+    def __init__(self, field: forms.ModelChoiceField, listed: list[Any]) -> None:
+        super().__init__(field)
+        self.listed = listed
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.listed:
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return len(self.listed) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.listed)
+
+
 class MemberChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.person.name)
@@ -110,9 +131,12 @@ class ProposeForm(forms.Form):
         super().__init__(*args, **kwargs)
         meeting_field = self.fields["meeting"]
         assert isinstance(meeting_field, forms.ModelChoiceField)
+        # The iterator first: setting the queryset hands the widget its choices.
+        meeting_field.iterator = lambda field: ListedChoices(field, sorted(meetings, key=lambda m: -m.number))  # type: ignore[assignment]
         meeting_field.queryset = Meeting.objects.filter(pk__in=[m.pk for m in meetings]).order_by("-number")
         presenter_field = self.fields["presenter"]
         assert isinstance(presenter_field, forms.ModelChoiceField)
+        presenter_field.iterator = lambda field: ListedChoices(field, members)  # type: ignore[assignment]
         presenter_field.queryset = Enrolment.objects.filter(pk__in=[m.pk for m in members]).select_related("person")
 
 

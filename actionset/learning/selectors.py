@@ -10,6 +10,8 @@ Stable API (other apps depend on these names and fields):
   sets, newest first; `kind` is "theme", "lesson" or "question" to narrow it.
 - `leader_questions(programme, *, answered=None) -> list[ReleasedItem]` — released questions for leaders,
   with their answers; `answered=True/False` to narrow it.
+- `released_items_and_themes(programme) -> (list[ReleasedItem], list[ThemeSummary])` — both of the above, from one
+  read of the items.
 - `themes_for_programme(programme) -> list[ThemeSummary]` — the developer's themes that tag the programme's
   released items, with a count and the items under each, most used first.
 - `themes_and_questions(programme) -> (list[ThemeSummary], list[ReleasedItem])` — `themes_for_programme` and
@@ -120,8 +122,13 @@ def _released(programmes: Iterable[Any] | None = None, actor: Actor | None = Non
         # What `to_released_item` shows, and no more: five tables' every column cost more to read than the items.
         .only(*_SHOWN)
         .prefetch_related(
-            Prefetch("answers", queryset=LeaderAnswer.objects.order_by("created_at")),
-            Prefetch("themes", queryset=Theme.objects.order_by("name")),
+            Prefetch(
+                "answers",
+                queryset=LeaderAnswer.objects.only("item_id", "author_name", "text", "created_at").order_by(
+                    "created_at"
+                ),
+            ),
+            Prefetch("themes", queryset=Theme.objects.only("public_id", "name", "description").order_by("name")),
         )
         .order_by("-released_at", "-pk")
     )
@@ -180,13 +187,25 @@ def themes_summary(programmes: Iterable[Any] | None = None, *, actor: Actor | No
     return themes_of([to_released_item(i) for i in _released(programmes, actor)])
 
 
-def themes_of(items: Iterable[ReleasedItem]) -> list[ThemeSummary]:
-    """Themes over released items already read, most used first."""
+def released_items_and_themes(
+    programme: Any, *, actor: Actor | None = None
+) -> tuple[list[ReleasedItem], list[ThemeSummary]]:
+    """`released_items(programme)` and `themes_of` them, from one read: the themes come with the items."""
+    found = list(_released([programme], actor))
+    themes = {t.name: t for item in found for t in item.themes.all()}
+    items = [to_released_item(i) for i in found]
+    return items, themes_of(items, themes=themes)
+
+
+def themes_of(items: Iterable[ReleasedItem], *, themes: dict[str, Theme] | None = None) -> list[ThemeSummary]:
+    """Themes over released items already read, most used first (`themes`: those themes by name, where the caller
+    has them already)."""
     by_theme: dict[str, list[ReleasedItem]] = {}
     for item in items:
         for name in item.themes:
             by_theme.setdefault(name, []).append(item)
-    themes = {t.name: t for t in Theme.objects.filter(name__in=by_theme)}
+    if themes is None:
+        themes = {t.name: t for t in Theme.objects.filter(name__in=by_theme)}
     summaries = [
         ThemeSummary(themes[name].public_id, name, themes[name].description, len(tagged), tuple(tagged))
         for name, tagged in by_theme.items()

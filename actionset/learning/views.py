@@ -12,6 +12,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from actionset.accounts.http import Request
 from actionset.accounts.models import User
 from actionset.core.access import access, actor_for, can, visible
 from actionset.meetings.models import Meeting
-from actionset.programmes.models import Programme
+from actionset.programmes.models import Enrolment, Programme
 from actionset.room.models import Action, ContractVersion
 from actionset.sets.models import LearningSet
 
@@ -40,6 +41,7 @@ from .forms import (
 )
 from .models import JournalEntry, SharedItem, Theme
 from .pdf import journal_pdf
+from .rules import sponsors
 
 # --- loaders: the URL's UUIDs to objects (404 when unknown; the rule decides the rest) -------------------------
 
@@ -230,9 +232,16 @@ def journal_meeting(request: Request, meeting: Meeting) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @access("learning.sharing", load=set_from_url)
 def sharing(request: Request, learning_set: LearningSet) -> HttpResponse:
-    members = learning_set.active_members()
+    # The set's active members by name, with only what the page and the form show of them.
+    members = list(
+        Enrolment.objects.active()
+        .filter(membership__learning_set=learning_set)
+        .select_related("person")
+        .only("person__name", "person__user_id")
+        .order_by("person__name")
+    )
     viewer = next((m for m in members if m.person.user_id == request.user.pk), None)
-    held = list(learning_set.meetings.begun().order_by("-number"))
+    held = list(learning_set.meetings.begun().order_by("-number").only("learning_set_id", "number", "starts_at"))
     status = 200
     form = ProposeForm(meetings=held, members=members, initial={"meeting": held[0].pk if held else None})
     if request.method == "POST":
@@ -265,14 +274,34 @@ def sharing(request: Request, learning_set: LearningSet) -> HttpResponse:
     items = list(
         SharedItem.objects.filter(learning_set=learning_set)
         .exclude(status=SharedItem.Status.WITHDRAWN)
-        .select_related("learning_set", "author__person", "presenter__person", "meeting")
-        .prefetch_related("decisions", "answers", "themes", "electorate")
+        .select_related("author__person", "presenter__person", "meeting")
+        # The item whole; of its author, presenter and meeting only the names and number the page shows.
+        .only(
+            *(f.name for f in SharedItem._meta.concrete_fields),
+            "author__person__name",
+            "author__person__user_id",
+            "presenter__person__name",
+            "meeting__number",
+        )
         .order_by("-created_at")
     )
-    rule = ContractVersion.objects.sharing_rule_for(learning_set)
+    for item in items:
+        item.learning_set = learning_set
+    # What is still being decided needs its decisions and electorate; what has been released, its answers and themes.
+    prefetch_related_objects(
+        [i for i in items if i.is_proposed],
+        "decisions",
+        # Only who is in each item's electorate is wanted, not their enrolments ordered by name.
+        Prefetch("electorate", queryset=Enrolment.objects.only("pk").order_by()),
+    )
+    prefetch_related_objects([i for i in items if i.is_released], "answers", "themes")
+    # The set's current ground rules, read once: the sharing rule they name, and whether the set has agreed any.
+    current = ContractVersion.objects.current_for(learning_set)
+    rule = current.sharing_rule if current is not None else services.SharingRule.NOTHING
     member_names = {m.pk: m.person.name for m in members}
     facilitator_names: dict[int, str] = {}
-    for a in learning_set.facilitators.select_related("user"):
+    assignments = learning_set.facilitators.select_related("user").only("learning_set_id", "user__name", "user__email")
+    for a in assignments:
         facilitator_names[a.user_id] = f"{a.user.name or a.user.email} (facilitator)"
     facilitator_users = set(facilitator_names)
     pending = []
@@ -300,7 +329,6 @@ def sharing(request: Request, learning_set: LearningSet) -> HttpResponse:
             }
         )
     released = [{"item": i, "is_author": i.author.person.user_id == request.user.pk} for i in items if i.is_released]
-    rule = ContractVersion.objects.sharing_rule_for(learning_set)
     context = {
         "learning_set": learning_set,
         "programme": learning_set.programme,
@@ -308,7 +336,7 @@ def sharing(request: Request, learning_set: LearningSet) -> HttpResponse:
         "viewer_enrolment": viewer,
         "rule": rule,
         "rule_label": dict(services.SharingRule.choices)[rule],
-        "has_contract": learning_set.contract_versions.exists(),
+        "has_contract": current is not None,
         "pending": pending,
         "released": released,
         "can_facilitate": can(actor_for(request), "meeting.facilitate", learning_set),
@@ -478,7 +506,12 @@ def attribution(request: Request, item: SharedItem) -> HttpResponse:
 @access("signed_in")
 def shared_index(request: Request) -> HttpResponse:
     actor = actor_for(request)
-    published = Programme.objects.filter(published_at__isnull=False).select_related("organisation")
+    # Only the programme's name and its organisation's, as listed (not a programme's brief and plan).
+    published = (
+        Programme.objects.filter(published_at__isnull=False)
+        .select_related("organisation")
+        .only("public_id", "title", "organisation__name")
+    )
     listed = visible(actor, "learning.programme", published).order_by("organisation__name", "title", "pk")
     page = Paginator(listed, 50).get_page(request.GET.get("page"))
     if page.paginator.count == 1:
@@ -495,7 +528,7 @@ def shared_index(request: Request) -> HttpResponse:
 def programme_shared(request: Request, programme: Programme) -> HttpResponse:
     actor = actor_for(request)
     # The programme's released items are read once, and the questions and themes drawn from them.
-    items = selectors.released_items(programme, actor=actor)
+    items, themes = selectors.released_items_and_themes(programme, actor=actor)
     questions = [i for i in items if i.kind == SharedItem.Kind.QUESTION]
     context = {
         "programme": programme,
@@ -503,8 +536,9 @@ def programme_shared(request: Request, programme: Programme) -> HttpResponse:
         "answered": [q for q in questions if q.is_answered],
         "lessons": [i for i in items if i.kind == SharedItem.Kind.LESSON],
         "set_themes": [i for i in items if i.kind == SharedItem.Kind.THEME],
-        "themes": selectors.themes_of(items),
-        "is_sponsor": programme.is_sponsored_by(request.user),
+        "themes": themes,
+        # The access rule has asked already (the answer is kept for the request).
+        "is_sponsor": sponsors(actor, programme),
         "answer_form": AnswerForm(),
         "nav_current": "learning-shared",
     }

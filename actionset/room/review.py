@@ -40,6 +40,8 @@ def review_trend(learning_set: LearningSet) -> list[TrendPoint]:
     meetings = list(
         Meeting.objects.filter(learning_set=learning_set)
         .exclude(status=Meeting.Status.CANCELLED)
+        # A trend shows and links each meeting by its number: grouped by those columns, not by every column.
+        .only("public_id", "learning_set_id", "number")
         .annotate(average=Avg("process_reviews__rating"), responses=Count("process_reviews"))
         .order_by("number")
     )

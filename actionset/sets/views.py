@@ -5,16 +5,17 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from actionset.accounts.http import Request
 from actionset.core.access import access, actor_for, can
+from actionset.organisations.models import Person
 from actionset.programmes.models import Enrolment, Programme, uncovered_text
 from actionset.programmes.views import programme_page_context
 from actionset.sets import board as board_data
@@ -382,20 +383,27 @@ def facilitators_fill_view(request: Request, programme: Programme) -> HttpRespon
 def _detail_context(
     request: HttpRequest, learning_set: LearningSet, *, link_form: MeetingLinkForm | None = None
 ) -> dict[str, Any]:
-    learning_set = (
-        LearningSet.objects.filter(pk=learning_set.pk)
-        .select_related("programme__organisation")
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.filter(enrolment__withdrawn_at__isnull=True)
-                .select_related("enrolment__person")
-                .order_by("enrolment__person__name"),
-            ),
-            Prefetch("facilitators", queryset=FacilitatorAssignment.objects.select_related("user").order_by("role")),
-        )
-        .get()
+    # The set came with its programme and organisation from the loader: what the page lists is read beside it, each
+    # in one query of the columns shown, and the meetings once (upcoming and past are drawn from the same rows).
+    members = list(
+        Person.objects.filter(enrolments__membership__learning_set=learning_set, enrolments__withdrawn_at__isnull=True)
+        .only("name", "department", "user_id")
+        .order_by("name")
     )
+    facilitators = list(
+        FacilitatorAssignment.objects.filter(learning_set=learning_set)
+        .select_related("user")
+        .only("learning_set_id", "role", "user__name", "user__email")
+        .order_by("role")
+    )
+    meetings = list(
+        learning_set.meetings.filter(status__in=["scheduled", "held"]).only(
+            "public_id", "learning_set_id", "number", "starts_at", "ends_at", "location", "status"
+        )
+    )
+    now = timezone.now()
+    upcoming = sorted((m for m in meetings if m.status == "scheduled" and m.ends_at >= now), key=lambda m: m.starts_at)
+    past = sorted((m for m in meetings if m.status == "held"), key=lambda m: m.starts_at, reverse=True)
     actor = actor_for(request)
     may_change_link = can(actor, "set.meeting_link", learning_set)
     if link_form is None and may_change_link:
@@ -403,12 +411,17 @@ def _detail_context(
     return {
         "learning_set": learning_set,
         "programme": learning_set.programme,
-        "members": [m.enrolment.person for m in learning_set.memberships.all()],
-        "facilitators": list(learning_set.facilitators.all()),
-        "meetings": list(learning_set.meetings.upcoming()),
-        "past_meetings": list(learning_set.meetings.filter(status="held").order_by("-starts_at")),
+        "members": members,
+        "facilitators": facilitators,
+        "meetings": upcoming,
+        "past_meetings": past,
         "can_design": can(actor, "programme.design", learning_set.programme),
         "link_form": link_form if may_change_link else None,
+        # Links to the set's work, for those who may open it (the pages check again).
+        "sw": {
+            "content": can(actor, "meeting.content", learning_set),
+            "facilitate": can(actor, "meeting.facilitate", learning_set),
+        },
     }
 
 

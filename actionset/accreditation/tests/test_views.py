@@ -275,3 +275,27 @@ def test_a_candidate_edits_and_removes_a_reflection_until_they_submit() -> None:
     Portfolio.objects.filter(pk=portfolio.pk).update(status=Portfolio.Status.REFERRED)
     assert client.post(url, {"delete": "1"}).status_code == 302
     assert portfolio.reflections.count() == 0
+
+
+def test_the_pages_count_words_and_observations_as_progress_does_on_its_own() -> None:
+    """The list of one's portfolios and the portfolio page count the reflective log and observations in their own
+    reads; what they show is what `progress_for` works out from the database."""
+    from actionset.accreditation.progress import progress_for
+
+    portfolio = complete(portfolio_for())
+    services.reflection_add(
+        actor=portfolio.candidate,
+        portfolio=portfolio,
+        written_on=timezone.localdate(),
+        title="Another",
+        text="more " * 40,
+    )
+    expected = [(r.label, r.achieved) for r in progress_for(portfolio).requirements]
+    assert 1640.0 in [achieved for _, achieved in expected]  # 1,600 words and 40 more
+    candidate = client_for(portfolio.candidate)
+    rows = candidate.get(reverse("accreditation:mine")).context["rows"]
+    listed = next(row["progress"] for row in rows if row["portfolio"] == portfolio)
+    assert [(r.label, r.achieved) for r in listed.requirements] == expected
+    page = candidate.get(reverse("accreditation:portfolio", kwargs={"portfolio": portfolio.public_id}))
+    assert [(r.label, r.achieved) for r in page.context["progress"].requirements] == expected
+    assert page.context["total_words"] == 1640

@@ -189,3 +189,46 @@ def test_list_pages_do_not_query_per_item(world: SetWorld) -> None:
     few = (_queries(member, sharing), _queries(sponsor, programme_page))
     add(6)
     assert (_queries(member, sharing), _queries(sponsor, programme_page)) == few
+
+
+def _statements(client: Client, url: str) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def test_the_proposal_form_offers_the_sets_meetings_and_members_read_once_and_refuses_any_other() -> None:
+    from actionset.sets.models import SharingRule
+    from tests.factories import MeetingFactory
+
+    world = set_world(size=3, rule=SharingRule.FACILITATOR_AND_PRESENTER)
+    elsewhere = MeetingFactory.create(status="held")
+    member = client_for(world.users[0])
+    sharing = reverse("learning:sharing", kwargs={"learning_set": world.learning_set.public_id})
+    statements = _statements(member, sharing)
+    body = member.get(sharing).content.decode()
+    assert f'<option value="{world.meeting.pk}" selected>Meeting {world.meeting.number} (' in body
+    for enrolment in world.members:
+        assert f'<option value="{enrolment.pk}">{enrolment.person.name}</option>' in body
+    # The choices are the meetings and members the page read: not asked for again to be rendered.
+    assert sum('FROM "meetings_meeting"' in sql for sql in statements) == 1
+    assert sum('FROM "sets_contractversion"' in sql for sql in statements) == 1
+    # What is submitted is still looked up among the set's own.
+    response = member.post(sharing, {"kind": "lesson", "text": "Something learned", "meeting": elsewhere.pk})
+    assert response.status_code == 422
+    assert not SharedItem.objects.exists()
+
+
+def test_the_programme_page_asks_once_whether_its_reader_sponsors_it(world: SetWorld) -> None:
+    page = reverse("learning:programme", kwargs={"programme": world.programme.public_id})
+    statements = _statements(client_for(world.sponsor), page)
+    # The one question (the list of released items names the sponsored programmes in its own filter).
+    asked = [
+        sql for sql in statements if sql.startswith('SELECT 1 AS "a"') and '"programmes_programme_sponsors"' in sql
+    ]
+    assert len(asked) == 1
+    assert "your answer goes back to the set that asked" in client_for(world.sponsor).get(page).content.decode()
