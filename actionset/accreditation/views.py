@@ -102,6 +102,12 @@ def signed_credential_from_url(*, credential: str) -> Credential:
 # --- the candidate's own page ------------------------------------------------------------------
 
 
+def _per_portfolio(model: Any, figure: Any) -> Coalesce:
+    """One figure of each portfolio's rows of `model` (a sum, a count), as a subquery of a list of portfolios."""
+    rows = model.objects.filter(portfolio=OuterRef("pk")).order_by().values("portfolio")
+    return Coalesce(Subquery(rows.annotate(figure=figure).values("figure")), 0)
+
+
 @access("accreditation.own")
 def my_portfolios(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
@@ -113,26 +119,8 @@ def my_portfolios(request: HttpRequest) -> HttpResponse:
         own.select_related("award")
         .prefetch_related("entries")
         .annotate(
-            words=Coalesce(
-                Subquery(
-                    Reflection.objects.filter(portfolio=OuterRef("pk"))
-                    .order_by()
-                    .values("portfolio")
-                    .annotate(total=Sum("words"))
-                    .values("total")
-                ),
-                0,
-            ),
-            observed=Coalesce(
-                Subquery(
-                    Observation.objects.filter(portfolio=OuterRef("pk"))
-                    .order_by()
-                    .values("portfolio")
-                    .annotate(n=Count("pk"))
-                    .values("n")
-                ),
-                0,
-            ),
+            words=_per_portfolio(Reflection, Sum("words")),
+            observed=_per_portfolio(Observation, Count("pk")),
         )
     )
     mine = {p.award_id: p for p in own}
