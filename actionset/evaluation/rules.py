@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db import connection, models
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
 
 from actionset.core.access import (
     ADMINISTRATOR,
@@ -26,7 +25,7 @@ from actionset.core.access import (
     signed_in,
     staff,
 )
-from actionset.core.request_memo import for_request, forget, in_request
+from actionset.core.request_memo import for_login, forget_on_change
 from actionset.evaluation.models import Occasion, Response, Timing
 from actionset.meetings.models import Attendance, Meeting
 from actionset.organisations.models import Person
@@ -52,12 +51,7 @@ def _asked(actor: Actor) -> frozenset[int]:
     only those whose set held it and who were not recorded as away from it. As one subquery of
     nested EXISTS built by the ORM, building it cost every participant's home page about 4 CPU-ms; as separate ORM
     queries, more. Written out once, it is one statement whose answer is a handful of ids."""
-    if not in_request():
-        return _find_asked(actor)
-    kept: dict[int, frozenset[int]] = for_request(ASKED_KEPT, dict)
-    if actor.user.pk not in kept:
-        kept[actor.user.pk] = _find_asked(actor)
-    return kept[actor.user.pk]
+    return for_login(ASKED_KEPT, actor.user.pk, lambda: _find_asked(actor))
 
 
 def _find_asked(actor: Actor) -> frozenset[int]:
@@ -120,18 +114,10 @@ def _asked_sql() -> str:
 _ASKED_SQL = _asked_sql()
 
 
-#: What each login is asked is read once a request under this name (core/request_memo.py).
+#: What each login is asked is read once a request under this name (core/request_memo.py), and again once it may
+#: have changed.
 ASKED_KEPT = "evaluation:asked"
-
-
-def _asked_changed(**kwargs: Any) -> None:
-    # Not domain logic: the rest of this request must see what the person is asked now (core/request_memo.py).
-    forget(ASKED_KEPT)
-
-
-for _model in (Response, Enrolment, Occasion, Membership, Meeting, Attendance):
-    post_save.connect(_asked_changed, sender=_model, dispatch_uid=f"evaluation-asked-{_model._meta.label}")
-    post_delete.connect(_asked_changed, sender=_model, dispatch_uid=f"evaluation-asked-{_model._meta.label}")
+forget_on_change(ASKED_KEPT, Response, Enrolment, Occasion, Membership, Meeting, Attendance)
 
 
 #: The person an occasion asks, or who already answered it.

@@ -16,7 +16,6 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.db.models import IntegerField, Value
-from django.db.models.signals import post_delete, post_save
 
 from actionset.core.access import (
     ADMINISTRATOR,
@@ -37,7 +36,7 @@ from actionset.core.access import (
     signed_in,
     staff,
 )
-from actionset.core.request_memo import for_request, forget, in_request
+from actionset.core.request_memo import for_login, forget_on_change
 from actionset.organisations.models import Organisation, OrganisationRole, Person, StaffRole
 
 
@@ -47,12 +46,7 @@ class StoredRoles:
     def roles(self, user: AbstractBaseUser) -> tuple[frozenset[str], dict[int, frozenset[str]]]:
         # Read once a request for each login: the request's own actor reads them, and so does each `Actor` a service
         # or selector makes for the same login (a home page made three).
-        if not in_request():
-            return self._read(user)
-        kept: dict[Any, tuple[frozenset[str], dict[int, frozenset[str]]]] = for_request(ROLES_KEPT, dict)
-        if user.pk not in kept:
-            kept[user.pk] = self._read(user)
-        return kept[user.pk]
+        return for_login(ROLES_KEPT, user.pk, lambda: self._read(user))
 
     def _read(self, user: AbstractBaseUser) -> tuple[frozenset[str], dict[int, frozenset[str]]]:
         # One query for both kinds: a staff role comes back with no organisation, a directory entry with its
@@ -80,17 +74,9 @@ register_role_source(StoredRoles())
 
 #: The roles read in a request are kept under this name (core/request_memo.py).
 ROLES_KEPT = "organisations:roles"
-
-
-def roles_changed(**kwargs: Any) -> None:
-    """The rest of this request reads roles again: called on every save and delete of what they are read from, and
-    by services that add roles in bulk (which sends no signal)."""
-    forget(ROLES_KEPT)
-
-
-for _model in (StaffRole, OrganisationRole, Person):
-    post_save.connect(roles_changed, sender=_model, dispatch_uid=f"roles-{_model._meta.label}")
-    post_delete.connect(roles_changed, sender=_model, dispatch_uid=f"roles-{_model._meta.label}")
+#: The rest of this request reads roles again: on every save and delete of what they are read from, and called by
+#: services that add roles in bulk (which sends no signal).
+roles_changed = forget_on_change(ROLES_KEPT, StaffRole, OrganisationRole, Person)
 
 
 def organisation_of(target: Any) -> Organisation:

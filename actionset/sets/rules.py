@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection, models
-from django.db.models.signals import post_delete, post_save
 
 from actionset.core.access import (
     DESIGNER,
@@ -23,7 +22,7 @@ from actionset.core.access import (
     register_rules,
     staff,
 )
-from actionset.core.request_memo import for_request, forget, in_request
+from actionset.core.request_memo import for_login, forget_on_change, in_request
 from actionset.organisations.models import Person
 from actionset.organisations.rules import designs
 from actionset.programmes.models import Enrolment, Programme
@@ -58,25 +57,13 @@ def _relations(actor: Actor) -> dict[int, bool]:
 
     if not in_request():
         return actor.remember("sets", find)
-    kept: dict[int, dict[int, bool]] = for_request(RELATIONS_KEPT, dict)
-    if actor.user.pk not in kept:
-        kept[actor.user.pk] = find()
-    return kept[actor.user.pk]
+    return for_login(RELATIONS_KEPT, actor.user.pk, find)
 
 
 #: The actors' sets are read once a request under this name (core/request_memo.py), for every `Actor` made for the
-#: same login (services and selectors make their own).
+#: same login (services and selectors make their own), and again once who is in which set may have changed.
 RELATIONS_KEPT = "sets:relations"
-
-
-def _relations_changed(**kwargs: Any) -> None:
-    # Not domain logic: the rest of this request must see who is in which set now (core/request_memo.py).
-    forget(RELATIONS_KEPT)
-
-
-for _model in (FacilitatorAssignment, Membership, Enrolment, Person, Programme):
-    post_save.connect(_relations_changed, sender=_model, dispatch_uid=f"set-relations-{_model._meta.label}")
-    post_delete.connect(_relations_changed, sender=_model, dispatch_uid=f"set-relations-{_model._meta.label}")
+forget_on_change(RELATIONS_KEPT, FacilitatorAssignment, Membership, Enrolment, Person, Programme)
 
 
 def _relations_sql() -> str:
