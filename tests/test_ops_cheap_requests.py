@@ -3,6 +3,9 @@
 - Production keeps each process's database connection open between requests (CONN_MAX_AGE, checked before reuse
   with CONN_HEALTH_CHECKS): opening one to PostgreSQL cost about 10 ms of the database's CPU a request (issue 21).
   Settings are read once, when Django starts, so this is checked in a process started with production's environment.
+- On PostgreSQL, parameters are bound by the server and a statement a connection runs again and again is prepared,
+  so PostgreSQL stops parsing and planning the statements every page makes (unless DATABASE_PREPARE=0, for an old
+  pooler).
 - The cache every process shares is the database's, or Redis where CACHE_URL names it.
 - HTML and other text go out gzipped to a browser that asks; PDFs, spreadsheets and files do not (they are
   compressed already), and nothing is broken either way.
@@ -74,6 +77,46 @@ def test_in_production_two_requests_share_one_database_connection(tmp_path: Any)
 
 def test_the_check_sees_a_connection_per_request_when_they_are_not_kept(tmp_path: Any) -> None:
     assert _two_requests(tmp_path, CONN_MAX_AGE="0")["opened"] == 2
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_statement_asked_again_and_again_is_prepared(db: Any) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Needs PostgreSQL: set DATABASE_URL")
+    from actionset.accounts.models import User
+
+    # A statement of its own, so that no earlier test on this connection has prepared it already.
+    ask = User.objects.filter(email__startswith="prepared-statement-test-").values_list("pk")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        before = cursor.fetchone()[0]
+        for _ in range(6):
+            list(ask.all())  # a new QuerySet each time: one keeps its rows
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%prepared-statement%"])
+        assert cursor.fetchone()[0] == 0, "the value is a parameter, not in the statement's text"
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] > before
+
+
+def test_prepared_statements_can_be_turned_off_for_an_old_pooler(tmp_path: Any) -> None:
+    script = """
+import json
+from django.db import connection
+print(json.dumps({
+    "binding": connection.settings_dict["OPTIONS"].get("server_side_binding"),
+    "threshold": connection.get_connection_params()["prepare_threshold"],
+}))
+"""
+    postgres = {
+        "DEBUG": "0",
+        "SECRET_KEY": "a-key-for-this-test-only-" + "x" * 40,
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:1/nothing",  # never connected to: the settings alone
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
+    assert django_json(script, **postgres) == {"binding": True, "threshold": 5}
+    assert django_json(script, **postgres, DATABASE_PREPARE="0") == {"binding": True, "threshold": None}
 
 
 def test_an_html_page_is_gzipped_for_a_browser_that_asks(cast: Cast) -> None:
