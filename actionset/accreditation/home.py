@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from actionset.accreditation.evidence import meeting_lines
 from actionset.accreditation.models import Portfolio
-from actionset.accreditation.progress import progress_for
+from actionset.accreditation.progress import progress_of
 from actionset.core.access import Actor, can, visible
 from actionset.core.extensions import HomePanel
 
@@ -15,12 +16,17 @@ def home_panels(actor: Actor) -> list[HomePanel]:
     portfolios = list(
         visible(actor, "portfolio.view", Portfolio.objects.filter(candidate=actor.user))
         .select_related("award", "credential")
-        .prefetch_related("award__requirements")
+        .prefetch_related("award__requirements", "entries")
+        .with_counted()
     )
     for portfolio in portfolios:
         portfolio.candidate = actor.user  # the filter above: read again, it would cost a query per portfolio
     if portfolios:
-        rows = [(p, progress_for(p) if p.is_editable else None) for p in portfolios]
+        # The meetings they facilitated count towards every award: read once, not once a portfolio.
+        meetings = meeting_lines(actor.user) if any(p.is_editable for p in portfolios) else []
+        rows = [
+            (p, progress_of(p.award, actor.user, p, meetings=meetings) if p.is_editable else None) for p in portfolios
+        ]
         panels.append(HomePanel("accreditation/home_candidate.html", {"portfolio_rows": rows}))
     if can(actor, "assessments.list"):
         submitted = Portfolio.objects.filter(status=Portfolio.Status.SUBMITTED)

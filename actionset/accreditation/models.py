@@ -9,11 +9,13 @@ content. Submitting makes a `Submission`; an assessor's decision is recorded on 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from actionset.accreditation.feedback import AREA_LABELS, RATING_LABELS
 from actionset.core.models import BaseModel
@@ -75,6 +77,31 @@ class Requirement(models.Model):
         return f"{self.award}: {self.label}"
 
 
+@dataclass(frozen=True)
+class Counted:
+    """A portfolio's reflective-log words and observations, where the caller has them already (read with the
+    portfolio by `with_counted`, or counted from the reflections and observations a page lists)."""
+
+    words: int
+    observations: int
+
+
+class PortfolioQuerySet(models.QuerySet["Portfolio"]):
+    def with_counted(self) -> PortfolioQuerySet:
+        """Each portfolio's reflective-log words and observations in the same read (`Portfolio.counted`): progress
+        towards an award needs both, and reading them a portfolio at a time cost two queries each."""
+        return self.annotate(
+            counted_words=_per_portfolio(Reflection, Sum("words")),
+            counted_observations=_per_portfolio(Observation, Count("pk")),
+        )
+
+
+def _per_portfolio(model: type[models.Model], figure: Any) -> Coalesce:
+    """One figure (a sum, a count) of each portfolio's rows of `model`, as a subquery."""
+    rows = model._default_manager.filter(portfolio=OuterRef("pk")).order_by().values("portfolio")
+    return Coalesce(Subquery(rows.annotate(figure=figure).values("figure")), 0)
+
+
 class Portfolio(BaseModel):
     """A candidate's evidence towards one award, and where it stands in assessment."""
 
@@ -94,6 +121,8 @@ class Portfolio(BaseModel):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
 
+    objects = PortfolioQuerySet.as_manager()
+
     class Meta:
         ordering = ["award", "candidate__name"]
         constraints = [models.UniqueConstraint(fields=["candidate", "award"], name="accreditation_one_portfolio")]
@@ -104,6 +133,13 @@ class Portfolio(BaseModel):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
+
+    @property
+    def counted(self) -> Counted | None:
+        """The words and observations `PortfolioQuerySet.with_counted` read with this portfolio, if it did."""
+        if "counted_words" not in self.__dict__:
+            return None
+        return Counted(words=self.__dict__["counted_words"], observations=self.__dict__["counted_observations"])
 
     @property
     def organisation(self) -> None:

@@ -14,7 +14,15 @@ from django.db.models import Sum
 
 from actionset.accounts.models import User
 from actionset.accreditation.evidence import EvidenceLine, evidence_lines
-from actionset.accreditation.models import PRACTICE_KINDS, Award, EntryKind, Measure, Portfolio, Requirement
+from actionset.accreditation.models import (
+    PRACTICE_KINDS,
+    Award,
+    Counted,
+    EntryKind,
+    Measure,
+    Portfolio,
+    Requirement,
+)
 
 
 @dataclass(frozen=True)
@@ -113,15 +121,6 @@ UNITS = {
 }
 
 
-@dataclass(frozen=True)
-class Counted:
-    """A portfolio's reflective-log words and observations, where the caller has them already (a page that lists
-    the reflections and observations, or a list that counted them in its own query)."""
-
-    words: int
-    observations: int
-
-
 def _achieved(
     requirement: Requirement, lines: list[EvidenceLine], portfolio: Portfolio | None, counted: Counted | None
 ) -> float:
@@ -157,6 +156,8 @@ def progress_of(
     counted: Counted | None = None,
 ) -> Progress:
     lines = evidence_lines(user, portfolio, meetings=meetings)
+    if counted is None and portfolio is not None:
+        counted = portfolio.counted  # read with the portfolio, where its query asked (`with_counted`)
     requirements = [
         RequirementProgress(
             label=r.label,

@@ -8,8 +8,7 @@ from uuid import UUID
 
 import jwt
 from django.contrib import messages
-from django.db.models import Count, Max, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -102,12 +101,6 @@ def signed_credential_from_url(*, credential: str) -> Credential:
 # --- the candidate's own page ------------------------------------------------------------------
 
 
-def _per_portfolio(model: Any, figure: Any) -> Coalesce:
-    """One figure of each portfolio's rows of `model` (a sum, a count), as a subquery of a list of portfolios."""
-    rows = model.objects.filter(portfolio=OuterRef("pk")).order_by().values("portfolio")
-    return Coalesce(Subquery(rows.annotate(figure=figure).values("figure")), 0)
-
-
 @access("accreditation.own")
 def my_portfolios(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
@@ -115,26 +108,18 @@ def my_portfolios(request: HttpRequest) -> HttpResponse:
     awards = list(Award.objects.prefetch_related("requirements"))
     own = visible(actor, "portfolio.view", Portfolio.objects.filter(candidate=user))
     # Each portfolio's logged entries, reflective-log words and observations in this one read, not once a portfolio.
-    own = (
-        own.select_related("award")
-        .prefetch_related("entries")
-        .annotate(
-            words=_per_portfolio(Reflection, Sum("words")),
-            observed=_per_portfolio(Observation, Count("pk")),
-        )
-    )
+    own = own.select_related("award").prefetch_related("entries").with_counted()
     mine = {p.award_id: p for p in own}
     # The meetings they facilitated count towards every award: read once, not once an award.
     meetings = meeting_lines(user)
     rows = []
     for award in awards:
         portfolio = mine.get(award.pk)
-        counted = Counted(words=portfolio.words, observations=portfolio.observed) if portfolio else None
         rows.append(
             {
                 "award": award,
                 "portfolio": portfolio,
-                "progress": progress_of(award, user, portfolio, meetings=meetings, counted=counted),
+                "progress": progress_of(award, user, portfolio, meetings=meetings),
             }
         )
     buddying = (
