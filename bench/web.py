@@ -626,8 +626,9 @@ def scale_report(costs: dict[str, dict[str, Any]], load: Result | None, sessions
     print("\n# every main page of every role; queries: the most one page of the kind makes, at each scale")
     print(
         f"# CPU-ms per request at {largest} (mean over the role's pages of the kind), alone, in-process; x min: ratio "
-        f"to the minimal view's CPU ({health_cpu:.2f} ms: app {health['app_ms']:.2f} + db {health['db_ms']:.2f}); "
-        "KB: gzipped, as sent"
+        f"to the minimal view's CPU ({health_cpu:.2f} ms: app {health['app_ms']:.2f} + db {health['db_ms']:.2f}, the "
+        f"median of {len(health.get('readings_ms', [1]))} readings: "
+        f"{', '.join(f'{r:.2f}' for r in health.get('readings_ms', [health_cpu]))}); KB: gzipped, as sent"
     )
     if load:
         print(

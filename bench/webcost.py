@@ -150,16 +150,23 @@ def main() -> None:
     )
     args = parser.parse_args()
     pages = []
+    # The minimal view is measured before each login's pages and after the last: one reading of a view that costs
+    # half a millisecond moved by up to a factor two on a shared machine, and every ratio is divided by it. The
+    # median reading is the one reported (and every reading is kept).
+    floor = []
     for email in [] if args.poll_only else LOGINS:
+        floor.append(cost(Client(), "/healthz", args.min_seconds))
         user = User.objects.get(email=email)
         client = Client()
         client.force_login(user)
         for kind, path in discover(client):
             pages.append({"login": email, "kind": kind, **cost(client, path, args.min_seconds)})
         print(f"  {email}: {sum(1 for p in pages if p['login'] == email)} pages", file=sys.stderr, flush=True)
+    floor.append(cost(Client(), "/healthz", args.min_seconds * 2))
+    floor.sort(key=lambda reading: reading["app_ms"] + reading["db_ms"])
     result = {
         "pages": pages,
-        "healthz": cost(Client(), "/healthz", args.min_seconds * 2),
+        "healthz": {**floor[len(floor) // 2], "readings_ms": [r["app_ms"] + r["db_ms"] for r in floor]},
         "live poll": live_poll(args.min_seconds * 2),
     }
     print(json.dumps(result))
