@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import prefetch_related_objects
+
 from actionset.accreditation.evidence import meeting_lines
 from actionset.accreditation.models import Portfolio
 from actionset.accreditation.progress import progress_of
@@ -16,14 +18,17 @@ def home_panels(actor: Actor) -> list[HomePanel]:
     portfolios = list(
         visible(actor, "portfolio.view", Portfolio.objects.filter(candidate=actor.user))
         .select_related("award", "credential")
-        .prefetch_related("award__requirements", "entries")
+        .prefetch_related("award__requirements")
         .with_counted()
     )
     for portfolio in portfolios:
         portfolio.candidate = actor.user  # the filter above: read again, it would cost a query per portfolio
     if portfolios:
-        # The meetings they facilitated count towards every award: read once, not once a portfolio.
-        meetings = meeting_lines(actor.user) if any(p.is_editable for p in portfolios) else []
+        # Progress is shown for the portfolios still open: their logged entries in one read, and the meetings they
+        # facilitated (which count towards every award) once, not once a portfolio.
+        editable = [p for p in portfolios if p.is_editable]
+        prefetch_related_objects(editable, "entries")
+        meetings = meeting_lines(actor.user) if editable else []
         rows = [
             (p, progress_of(p.award, actor.user, p, meetings=meetings) if p.is_editable else None) for p in portfolios
         ]
