@@ -31,6 +31,7 @@ from actionset.accreditation.forms import (
 )
 from actionset.accreditation.models import (
     Award,
+    Counted,
     Credential,
     EvidenceEntry,
     Observation,
@@ -39,7 +40,7 @@ from actionset.accreditation.models import (
     Submission,
 )
 from actionset.accreditation.pdf import certificate_pdf, evidence_pdf
-from actionset.accreditation.progress import Counted, progress_for, progress_of
+from actionset.accreditation.progress import progress_for, progress_of
 from actionset.accreditation.services import (
     AccreditationError,
     buddy_add,
