@@ -18,8 +18,10 @@ import socket
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
+from actionset.accounts.models import User
 from conftest import Cast
 from tests.fresh_process import django_json
 
@@ -81,12 +83,8 @@ def test_the_check_sees_a_connection_per_request_when_they_are_not_kept(tmp_path
 
 @pytest.mark.postgres
 def test_on_postgresql_a_statement_asked_again_and_again_is_prepared(db: Any) -> None:
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         pytest.skip("Needs PostgreSQL: set DATABASE_URL")
-    from actionset.accounts.models import User
-
     # A statement of its own, so that no earlier test on this connection has prepared it already.
     ask = User.objects.filter(email__startswith="prepared-statement-test-").values_list("pk")
     with connection.cursor() as cursor:
