@@ -26,6 +26,11 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 # Old workers are replaced now and then, so that memory a large export took is given back.
 max_requests = 1000
 max_requests_jitter = 100
+# The application is loaded once, in the master, and warmed there (`when_ready`): a replacement worker is a fork ready
+# to serve, rather than a process that imports everything and compiles each page's templates while requests wait
+# (measured: the slowest twentieth of pages under load, docs/benchmarks.md). New code therefore needs the master
+# restarted, not `kill -HUP` (docs/deployment.md). WEB_PRELOAD=0 loads it in each worker as before.
+preload_app = os.environ.get("WEB_PRELOAD", "1") != "0"
 accesslog = "-"
 # gunicorn's usual line, ending with the request id the app gave the response, to join it to the app's own lines.
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s'
@@ -33,3 +38,12 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"
 errorlog = "-"
 # The proxy in front terminates TLS; its X-Forwarded-* headers are trusted only from these addresses.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def when_ready(server: object) -> None:
+    """In the master, once the application is loaded and before the first worker is forked."""
+    if preload_app:
+        # Here, not at the top: without preloading the master must not import Django at all.
+        from actionset.core.warm import warm_up
+
+        warm_up()

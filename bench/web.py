@@ -7,7 +7,9 @@ production settings (DEBUG off, a generated SECRET_KEY), then for each worker co
 with simulated people for a fixed time.
 
 Each simulated person is a thread with a cookie jar of its own, signed in through the real sign-in form (CSRF
-included) as one of the demo logins, looping over its role's main pages with a random think time between requests.
+included) as one of the demo logins, looping over its role's main pages with a random think time between requests
+(its first request after a random part of one think time, so the people are spread out in time as real ones are,
+and only requests sent after the warm-up are measured).
 The pages are found by following links from each login's home page (two levels deep, see ``MAIN_PAGES``), so they
 are what that person really sees. One more client asks for ``/healthz`` (no query, no template) throughout: its
 latency is the time a request waits for a free worker plus the machine's own noise, the reference every page figure
@@ -383,19 +385,34 @@ class Person:
                     queue.append((found, link, depth + 1))
         return failed
 
-    def drive(self, base: str, until: float, think: float, rng: random.Random, out: list[Sample]) -> None:
+    def drive(
+        self, base: str, measured: tuple[float, float], think: float, rng: random.Random, out: list[Sample]
+    ) -> None:
+        """Ask for this person's pages one after another, thinking between them, until the measured window ends;
+        only requests sent within the window are kept.
+
+        The first comes after a pause of up to one think time: people do not all click at the same moment, and
+        fifty requests sent at once would measure one queue of fifty at the start of the window (and, as the people
+        stay in step, its echoes) rather than the pages."""
+        start, until = measured
+        time.sleep(think * rng.uniform(0.0, 1.0))
         while time.monotonic() < until:
             kind, path = rng.choice(self.pages)
+            sent = time.monotonic()
             status, _, seconds = self.fetch(base, path)
-            out.append(Sample(kind, path, status, seconds, self.login))
+            if sent >= start:
+                out.append(Sample(kind, path, status, seconds, self.login))
             time.sleep(think * rng.uniform(0.5, 1.5))
 
 
-def probe_health(base: str, until: float, interval: float, out: list[Sample]) -> None:
+def probe_health(base: str, measured: tuple[float, float], interval: float, out: list[Sample]) -> None:
     prober = Person(0, "(none)")
+    start, until = measured
     while time.monotonic() < until:
+        sent = time.monotonic()
         status, _, seconds = prober.fetch(base, "/healthz")
-        out.append(Sample("healthz", "/healthz", status, seconds))
+        if sent >= start:
+            out.append(Sample("healthz", "/healthz", status, seconds))
         time.sleep(interval)
 
 
@@ -418,16 +435,21 @@ class Result:
 
 
 def load(
-    server: Server, people: list[Person], args: argparse.Namespace, seconds: float
+    server: Server, people: list[Person], args: argparse.Namespace, seconds: float, warmup: float
 ) -> tuple[list[Sample], list[Sample]]:
+    """The people and the /healthz probe at work for `warmup` seconds, then `seconds` more that are measured: one
+    stretch, so the people are already spread out in time when the measured window opens."""
     pages: list[Sample] = []
     health: list[Sample] = []
-    until = time.monotonic() + seconds
+    start = time.monotonic() + warmup
+    measured = (start, start + seconds)
     threads = [
-        threading.Thread(target=person.drive, args=(server.url, until, args.think, random.Random(args.seed + n), pages))
+        threading.Thread(
+            target=person.drive, args=(server.url, measured, args.think, random.Random(args.seed + n), pages)
+        )
         for n, person in enumerate(people)
     ]
-    threads.append(threading.Thread(target=probe_health, args=(server.url, until, args.health_interval, health)))
+    threads.append(threading.Thread(target=probe_health, args=(server.url, measured, args.health_interval, health)))
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -470,11 +492,10 @@ def run(
                     status, body, seconds = person.fetch(server.url, path)
                     exports.append(Sample("export", path, status, seconds))
                     print(f"  export {path} as {person.login}: {status}, {len(body) // 1024} KB, {seconds:.2f} s")
-        # Every worker loads its templates and opens its database connection on its first requests: not timed.
-        load(server, people, args, args.warmup)
-        clock = time.monotonic()
-        pages, health = load(server, people, args, args.seconds)
-        elapsed = time.monotonic() - clock
+        # Every worker opens its database connection and prepares its statements on its first requests: the
+        # warm-up's requests are not kept.
+        pages, health = load(server, people, args, args.seconds, args.warmup)
+        elapsed = args.seconds
         memory = server.memory
     text = server.log.read_text(errors="replace")
     return Result(
@@ -765,7 +786,8 @@ def main() -> int:
         "--scale",
         choices=list(SCALES),
         help="measure every main page at the demo world and up to this size, then load it: --workers' first count "
-        "(2 unless given), --clients (50 unless given), --think (5 s unless given), --seconds (120 unless given)",
+        "(2 unless given), --clients (50 unless given), --think (5 s unless given), --seconds (120 unless given), "
+        "--warmup (two think times unless given)",
     )
     parser.add_argument("--min-seconds", type=float, default=0.5, help="with --scale: time each page is measured")
     parser.add_argument("--cache-url", help="CACHE_URL for the served app, e.g. redis://127.0.0.1:6379/2")
@@ -781,6 +803,8 @@ def main() -> int:
         args.clients = args.clients if "--clients" in given else 50
         args.think = args.think if "--think" in given else 5.0
         args.seconds = args.seconds if "--seconds" in given else 120.0
+        # Two think times: every person has started (each within one) and settled into their own rhythm.
+        args.warmup = args.warmup if "--warmup" in given else 2 * args.think
         print(f"machine: {platform.platform()}, {os.cpu_count()} cores, python {platform.python_version()}")
         print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         print(
