@@ -49,4 +49,7 @@ def test_list_pages_do_not_grow_queries_with_their_lists(programme_world: Cast, 
     grow(lambda: EnrolmentFactory.create(programme=programme), 10)
     grow(lambda: MembershipFactory.create(learning_set=cast.learning_set), 3)
     grow(lambda: MembershipFactory.create(learning_set=cast.other_set), 3)
+    # What is kept between requests until its rows change (core/kept.py) is made afresh once after the growth: the
+    # page is compared warm with warm.
+    queries_for(client, url)
     assert queries_for(client, url) == small

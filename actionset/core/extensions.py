@@ -20,16 +20,14 @@ Access still lives in the one rules table: a nav item or panel is offered only w
 
 from __future__ import annotations
 
-import hashlib
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.core.cache import cache
-from django.db import models, transaction
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db import models
 from django.utils.translation import get_language
+
+from actionset.core.kept import Kept, actor_key
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
@@ -86,9 +84,7 @@ def contribute(app: str, **parts: Any) -> None:
     """Record what `app` adds. Called once per app from its AppConfig.ready(); a second call replaces the first."""
     contribution = Contribution(app, **parts)
     _contributions[app] = contribution
-    for model in contribution.nav_inputs:
-        post_save.connect(_nav_input_changed, sender=model, dispatch_uid=f"nav-input-{model._meta.label}")
-        post_delete.connect(_nav_input_changed, sender=model, dispatch_uid=f"nav-input-{model._meta.label}")
+    NAV.read_from(*contribution.nav_inputs)
 
 
 def contributions() -> list[Contribution]:
@@ -116,33 +112,7 @@ def nav_items(actor: Actor) -> list[NavItem]:
 # access itself.
 
 NAV_KEPT_SECONDS = 300
-_NAV_GENERATION = "nav:generation"
-
-
-def _nav_input_changed(**kwargs: Any) -> None:
-    nav_changed()
-    transaction.on_commit(nav_changed)
-
-
-def nav_changed() -> None:
-    """Build everyone's navigation afresh at their next page."""
-    cache.set(_NAV_GENERATION, uuid.uuid4().hex, None)
-
-
-def _nav_key(actor: Actor) -> str:
-    roles = (sorted(actor.staff_roles), sorted((org, sorted(r)) for org, r in actor.organisation_roles.items()))
-    # The login's address too: some entries follow it (bookings made for an address before it had a login).
-    held = repr((roles, actor.user.email, get_language())).encode()
-    return f"nav:{actor.user.pk}:{hashlib.sha256(held).hexdigest()[:32]}"
-
-
-def _database_replaced(**kwargs: Any) -> None:
-    # A flush (between transactional tests) or a migration changes rows without a model's signals: ids may be given
-    # out again, so nothing kept from before may be used.
-    nav_changed()
-
-
-post_migrate.connect(_database_replaced, dispatch_uid="nav-database-replaced")
+NAV = Kept("nav", seconds=NAV_KEPT_SECONDS)
 
 
 def cached_nav_items(actor: Actor) -> list[NavItem]:
@@ -150,21 +120,12 @@ def cached_nav_items(actor: Actor) -> list[NavItem]:
     built from changes."""
     if not actor.is_authenticated:
         return []
-    key = _nav_key(actor)
-    found = cache.get_many([key, _NAV_GENERATION])
-    generation = found.get(_NAV_GENERATION)
-    if generation is None:
-        # Never set, or dropped by the cache: a new generation, so that no entry kept under an old one is used.
-        generation = uuid.uuid4().hex
-        cache.set(_NAV_GENERATION, generation, None)
-    kept = found.get(key)
-    if kept is not None and kept[0] == generation:
-        return [NavItem(*fields) for fields in kept[1]]
-    items = nav_items(actor)
     # Kept as plain values, not NavItems: an entry kept by an older release must still read after a deploy.
-    fields = [(item.label, item.url, item.section, item.position) for item in items]
-    cache.set(key, (generation, fields), NAV_KEPT_SECONDS)
-    return items
+    # The login's address is part of the key: some entries follow it (bookings made for an address before it had a
+    # login); so is the language, the labels being translated.
+    key = actor_key(actor, actor.user.email, get_language())
+    fields = NAV.get(key, lambda: [(item.label, item.url, item.section, item.position) for item in nav_items(actor)])
+    return [NavItem(*item) for item in fields]
 
 
 def home_panels(actor: Actor) -> list[HomePanel]:

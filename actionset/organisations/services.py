@@ -20,6 +20,7 @@ from actionset.core.access import ADMINISTRATOR, Actor, visible
 from actionset.core.audit import AuditAction, audit_record
 from actionset.core.email import email_send
 from actionset.organisations import people_io
+from actionset.organisations.figures import FIGURES
 from actionset.organisations.models import Organisation, OrganisationRole, Person, Provider, StaffRole
 from actionset.organisations.people_io import RowError
 from actionset.organisations.rules import roles_changed
@@ -160,6 +161,7 @@ def staff_roles_set(*, actor: User, user: User, roles: Iterable[str], request: H
         StaffRole.objects.filter(user=user, role__in=current - wanted).delete()
         StaffRole.objects.bulk_create([StaffRole(user=user, role=r) for r in sorted(wanted - current)])
         roles_changed()
+        FIGURES.changed()  # the provider's staff, counted on staff home pages
         audit_record(
             actor=actor,
             action=AuditAction.STAFF_ROLES_CHANGED,
@@ -270,6 +272,7 @@ def account_deactivate(
             .filter(Q(email__iexact=user.email) | Q(person__user=user))
             .update(revoked_at=timezone.now())
         )
+        FIGURES.changed()  # invitations awaiting a reply, counted on staff home pages
         ended = sessions_end(user=user)
         audit_record(
             actor=actor,
@@ -445,6 +448,7 @@ def _people_write(
                 changed.setdefault(row.email, set()).add("attributes")
     Person.objects.bulk_create(new, batch_size=500)
     roles_changed()  # a directory entry is a membership, and bulk_create sends no signal
+    FIGURES.changed()  # nor are the directories' counts counted again without one
 
     # Pass 2: line managers, now that every manager has a primary key.
     if "manager_email" in columns:

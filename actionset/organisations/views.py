@@ -27,6 +27,7 @@ from actionset.accounts.views import recovery_page
 from actionset.core import spreadsheets
 from actionset.core.access import access, actor_for, can, visible
 from actionset.organisations import people_io
+from actionset.organisations.figures import with_directory_counts
 from actionset.organisations.forms import (
     AttributeNamesForm,
     OrganisationForm,
@@ -84,16 +85,14 @@ def directory_export_from_url(*, organisation: UUID, fmt: str) -> DirectoryExpor
 @access("organisations.list")
 def organisation_list(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
-    # A page at a time, each organisation's directory counted by a subquery of its own: the count is made for the
-    # fifty organisations shown, not grouped over every person of every organisation.
-    people = Person.objects.filter(organisation=OuterRef("pk")).order_by().values("organisation")
-    people_count = Coalesce(Subquery(people.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0)
+    # A page at a time, each organisation with its directory's count as kept between changes (organisations/figures.py).
     organisations = visible(actor, "organisation.view", Organisation.objects.order_by("name", "pk"))
-    page = Paginator(organisations.annotate(people_count=people_count), 50).get_page(request.GET.get("page"))
+    page = Paginator(organisations, 50).get_page(request.GET.get("page"))
+    shown = with_directory_counts(list(page.object_list))
     return render(
         request,
         "organisations/list.html",
-        {"page": page, "organisations": page.object_list, "can_create": can(actor, "organisations.create")},
+        {"page": page, "organisations": shown, "can_create": can(actor, "organisations.create")},
     )
 
 
