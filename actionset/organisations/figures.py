@@ -39,6 +39,21 @@ def directory_counts() -> dict[int, tuple[int, int]]:
     return FIGURES.get("directory-counts", count)
 
 
+def organisation_stats(organisation: Organisation) -> dict[str, int]:
+    """One organisation's directory at a glance: people, people with a login, departments and sites. The same for
+    everyone who may see the organisation's page, so kept per organisation."""
+
+    def count() -> dict[str, int]:
+        return organisation.people.aggregate(
+            total=Count("id"),
+            with_login=Count("id", filter=Q(user__isnull=False)),
+            departments=Count("department", distinct=True),
+            sites=Count("site", distinct=True),
+        )
+
+    return FIGURES.get(f"organisation:{organisation.pk}", count)
+
+
 def provider_figures(actor: Actor) -> dict[str, int]:
     """The provider at a glance, as `actor` may see it: their own, kept under their login and roles."""
 

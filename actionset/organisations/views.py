@@ -27,7 +27,7 @@ from actionset.accounts.views import recovery_page
 from actionset.core import spreadsheets
 from actionset.core.access import access, actor_for, can, visible
 from actionset.organisations import people_io
-from actionset.organisations.figures import with_directory_counts
+from actionset.organisations.figures import organisation_stats, with_directory_counts
 from actionset.organisations.forms import (
     AttributeNamesForm,
     OrganisationForm,
@@ -115,12 +115,7 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
 def organisation_detail(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     actor = actor_for(request)
     people = organisation.people.all()
-    stats = people.aggregate(
-        total=Count("id"),
-        with_login=Count("id", filter=Q(user__isnull=False)),
-        departments=Count("department", distinct=True),
-        sites=Count("site", distinct=True),
-    )
+    stats = organisation_stats(organisation)  # kept until the directory changes (organisations/figures.py)
     sponsors = with_two_factor(people.filter(roles__role="sponsor"), "user").select_related("user").order_by("name")
     programmes = organisation.programmes.for_listing().order_by("-created_at")
     admins = with_two_factor(people.filter(roles__role="admin"), "user").select_related("user").order_by("name")

@@ -88,3 +88,27 @@ def test_each_login_gets_the_figures_it_may_see(cast: Cast) -> None:
     names = [org.name for org in shown.context["organisations"]]
     assert names == ["Northwind Test"]
     assert shown.context["organisations"][0].people_count == Person.objects.filter(organisation=cast.org_a).count()
+
+
+def test_an_organisation_s_page_shows_its_directory_as_it_is_now(cast: Cast) -> None:
+    url = reverse("organisations:detail", kwargs={"organisation": cast.org_b.public_id})
+
+    def stats(role: str) -> dict[str, int]:
+        response = cast.client(role).get(url)
+        assert response.status_code == 200
+        return dict(response.context["stats"])
+
+    before = stats("administrator")
+    assert before == {
+        "total": Person.objects.filter(organisation=cast.org_b).count(),
+        "with_login": Person.objects.filter(organisation=cast.org_b, user__isnull=False).count(),
+        "departments": 1,
+        "sites": 1,
+    }
+    PersonFactory.create(organisation=cast.org_b, email="elsewhere@org.test", department="Finance", site="Leeds")
+    after = stats("designer")
+    assert after == {**before, "total": before["total"] + 1, "departments": 2, "sites": 2}
+    person = Person.objects.get(email="elsewhere@org.test")
+    person.department = "Operations"
+    person.save()
+    assert stats("administrator")["departments"] == 1
