@@ -72,19 +72,26 @@ class Kept:
 
         Keep plain values (numbers, strings, tuples of them): a value kept by an older release must still read after
         a deploy."""
-        full_key = f"{self.name}:{key}"
-        found = cache.get_many([full_key, self._generation_key])
+        value: T = self.get_many({key: build})[key]
+        return value
+
+    def get_many(self, builds: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+        """`get` for several keys at once: one cache read for all of them and the generation."""
+        full_keys = {key: f"{self.name}:{key}" for key in builds}
+        found = cache.get_many([*full_keys.values(), self._generation_key])
         generation = found.get(self._generation_key)
         if generation is None:
             # Never set, or dropped by the cache: a new generation, so that nothing kept under an old one is used.
             generation = self._new_generation()
-        kept = found.get(full_key)
-        if kept is not None and kept[0] == generation:
-            value: T = kept[1]
-            return value
-        value = build()
-        cache.set(full_key, (generation, value), self.seconds)
-        return value
+        values: dict[str, Any] = {}
+        for key, build in builds.items():
+            kept = found.get(full_keys[key])
+            if kept is not None and kept[0] == generation:
+                values[key] = kept[1]
+                continue
+            values[key] = build()
+            cache.set(full_keys[key], (generation, values[key]), self.seconds)
+        return values
 
     def _new_generation(self) -> str:
         generation = uuid.uuid4().hex

@@ -11,6 +11,8 @@ passing its expiry date shows within `FIGURES.seconds`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Count, Q
 
 from actionset.accounts.models import Invitation, User
@@ -19,24 +21,25 @@ from actionset.core.kept import Kept, actor_key
 from actionset.organisations.models import Organisation, Person, StaffRole
 
 FIGURES = Kept("directory-figures")
+DIRECTORY_COUNTS = "directory-counts"
 FIGURES.read_from(Organisation, Person, Invitation, StaffRole)
 FIGURES.deleted_from(User)
+
+
+def _count_directories() -> dict[int, tuple[int, int]]:
+    rows = (
+        Person.objects.order_by()
+        .values("organisation")
+        .annotate(people=Count("pk"), with_login=Count("pk", filter=Q(user__isnull=False)))
+        .values_list("organisation", "people", "with_login")
+    )
+    return {organisation: (people, with_login) for organisation, people, with_login in rows}
 
 
 def directory_counts() -> dict[int, tuple[int, int]]:
     """Each organisation's directory: {organisation id: (people, people with a login)}. Not filtered by who asks:
     callers show the counts of organisations the asker may see, which is what they showed before."""
-
-    def count() -> dict[int, tuple[int, int]]:
-        rows = (
-            Person.objects.order_by()
-            .values("organisation")
-            .annotate(people=Count("pk"), with_login=Count("pk", filter=Q(user__isnull=False)))
-            .values_list("organisation", "people", "with_login")
-        )
-        return {organisation: (people, with_login) for organisation, people, with_login in rows}
-
-    return FIGURES.get("directory-counts", count)
+    return FIGURES.get(DIRECTORY_COUNTS, _count_directories)
 
 
 def organisation_stats(organisation: Organisation) -> dict[str, int]:
@@ -54,9 +57,7 @@ def organisation_stats(organisation: Organisation) -> dict[str, int]:
     return FIGURES.get(f"organisation:{organisation.pk}", count)
 
 
-def provider_figures(actor: Actor) -> dict[str, int]:
-    """The provider at a glance, as `actor` may see it: their own, kept under their login and roles."""
-
+def _count_for(actor: Actor) -> Callable[[], dict[str, int]]:
     def count() -> dict[str, int]:
         return {
             "organisations": visible(actor, "organisation.view", Organisation.objects.all()).count(),
@@ -65,12 +66,22 @@ def provider_figures(actor: Actor) -> dict[str, int]:
             "pending_invitations": Invitation.objects.pending().count(),
         }
 
-    return FIGURES.get(f"provider:{actor_key(actor)}", count)
+    return count
 
 
-def with_directory_counts(organisations: list[Organisation]) -> list[Organisation]:
+def staff_home_figures(actor: Actor) -> tuple[dict[str, int], dict[int, tuple[int, int]]]:
+    """For a staff home page, in one cache read: the provider at a glance as `actor` may see it (their own, kept
+    under their login and roles) and every directory's counts (`directory_counts`)."""
+    mine = f"provider:{actor_key(actor)}"
+    found = FIGURES.get_many({mine: _count_for(actor), DIRECTORY_COUNTS: _count_directories})
+    return found[mine], found[DIRECTORY_COUNTS]
+
+
+def with_directory_counts(
+    organisations: list[Organisation], counts: dict[int, tuple[int, int]] | None = None
+) -> list[Organisation]:
     """`organisations`, each given `people_count` and `with_login` from the kept counts."""
-    counts = directory_counts()
+    counts = directory_counts() if counts is None else counts
     for organisation in organisations:
         people, with_login = counts.get(organisation.pk, (0, 0))
         # As the annotations they replace were set: attributes of the row, for the templates.

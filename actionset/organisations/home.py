@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 
 from actionset.core.access import ORG_ADMIN, Actor, can, visible
 from actionset.core.extensions import HomePanel
-from actionset.organisations.figures import provider_figures, with_directory_counts
+from actionset.organisations.figures import staff_home_figures, with_directory_counts
 from actionset.organisations.models import Organisation, Person
 
 #: Client organisations listed on a staff home page; the organisations page lists them all, a page at a time.
@@ -26,7 +26,7 @@ def home_panels(actor: Actor) -> list[HomePanel]:
     ]
     # Counted once for both staff panels (the provider at a glance, and the clients list's total), and kept until a
     # row they count changes (organisations/figures.py).
-    figures = provider_figures(actor) if actor.is_provider_staff else None
+    figures, counts = staff_home_figures(actor) if actor.is_provider_staff else (None, None)
     if figures is not None and can(actor, "provider.staff"):
         panels.append(HomePanel("organisations/_home_provider.html", dict(figures), position=10))
     admin_orgs = [m.organisation for m in memberships if actor.has_organisation_role(m.organisation, ORG_ADMIN)]
@@ -51,7 +51,7 @@ def home_panels(actor: Actor) -> list[HomePanel]:
     if figures is not None:
         # The first clients by name, with their directories' kept counts; the list page has them all.
         clients = visible(actor, "organisation.view", Organisation.objects.order_by("name", "pk"))
-        shown = with_directory_counts(list(clients.only("public_id", "name", "sector")[:CLIENTS_ON_HOME]))
+        shown = with_directory_counts(list(clients.only("public_id", "name", "sector")[:CLIENTS_ON_HOME]), counts)
         context = {"organisations": shown, "total": figures["organisations"]}
         panels.append(HomePanel("organisations/_home_clients.html", context, position=30))
     return panels
