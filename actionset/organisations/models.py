@@ -176,6 +176,9 @@ class OrganisationRole(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "role"], name="unique_organisation_role")]
+        # An organisation's admins and sponsors are a handful among its thousands of participants: found by role
+        # first (an organisation's page, its programmes' sponsors), not by reading every role of every client.
+        indexes = [models.Index(fields=["role", "person"], name="organisation_role_by_role")]
 
     def __str__(self) -> str:
         return f"{self.person} — {self.get_role_display()}"
