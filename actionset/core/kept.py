@@ -46,7 +46,7 @@ class Kept:
         self._generation_key = f"{name}:generation"
         # A flush (between transactional tests) or a migration changes rows without a model's signals: ids may be
         # given out again, so nothing kept from before may be used.
-        post_migrate.connect(self._new_generation_signalled, weak=False, dispatch_uid=f"kept-{name}-migrate")
+        post_migrate.connect(self.changed, weak=False, dispatch_uid=f"kept-{name}-migrate")
 
     def read_from(self, *sources: type[models.Model]) -> None:
         """Make a new generation whenever a row of one of `sources` is saved or deleted."""
@@ -97,6 +97,3 @@ class Kept:
         generation = uuid.uuid4().hex
         cache.set(self._generation_key, generation, None)
         return generation
-
-    def _new_generation_signalled(self, **kwargs: Any) -> None:
-        self._new_generation()
